@@ -1,0 +1,211 @@
+import datetime
+
+from google.api import annotations_pb2 as _annotations_pb2
+from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.protobuf import struct_pb2 as _struct_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from vecplane.v1 import list_pb2 as _list_pb2
+from vecplane.v1 import schema_pb2 as _schema_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Bucket(_message.Message):
+    __slots__ = ("bucket_id", "bucket_name", "description", "bucket_schema", "metadata", "namespace_id", "created_at", "updated_at")
+    BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
+    BUCKET_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    BUCKET_SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    bucket_id: str
+    bucket_name: str
+    description: str
+    bucket_schema: _schema_pb2.BucketSchema
+    metadata: _struct_pb2.Struct
+    namespace_id: str
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, bucket_id: _Optional[str] = ..., bucket_name: _Optional[str] = ..., description: _Optional[str] = ..., bucket_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., namespace_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Blob(_message.Message):
+    __slots__ = ("property", "type", "data")
+    PROPERTY_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    property: str
+    type: _schema_pb2.FieldType
+    data: _struct_pb2.Value
+    def __init__(self, property: _Optional[str] = ..., type: _Optional[_Union[_schema_pb2.FieldType, str]] = ..., data: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+
+class Object(_message.Message):
+    __slots__ = ("object_id", "bucket_id", "key_prefix", "metadata", "blobs", "created_at", "updated_at")
+    OBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
+    KEY_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    BLOBS_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    object_id: str
+    bucket_id: str
+    key_prefix: str
+    metadata: _struct_pb2.Struct
+    blobs: _containers.RepeatedCompositeFieldContainer[Blob]
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, object_id: _Optional[str] = ..., bucket_id: _Optional[str] = ..., key_prefix: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., blobs: _Optional[_Iterable[_Union[Blob, _Mapping]]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateBucketRequest(_message.Message):
+    __slots__ = ("bucket_name", "description", "bucket_schema", "metadata")
+    BUCKET_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    BUCKET_SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    bucket_name: str
+    description: str
+    bucket_schema: _schema_pb2.BucketSchema
+    metadata: _struct_pb2.Struct
+    def __init__(self, bucket_name: _Optional[str] = ..., description: _Optional[str] = ..., bucket_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class CreateBucketResponse(_message.Message):
+    __slots__ = ("bucket",)
+    BUCKET_FIELD_NUMBER: _ClassVar[int]
+    bucket: Bucket
+    def __init__(self, bucket: _Optional[_Union[Bucket, _Mapping]] = ...) -> None: ...
+
+class GetBucketRequest(_message.Message):
+    __slots__ = ("bucket_id",)
+    BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
+    bucket_id: str
+    def __init__(self, bucket_id: _Optional[str] = ...) -> None: ...
+
+class GetBucketResponse(_message.Message):
+    __slots__ = ("bucket",)
+    BUCKET_FIELD_NUMBER: _ClassVar[int]
+    bucket: Bucket
+    def __init__(self, bucket: _Optional[_Union[Bucket, _Mapping]] = ...) -> None: ...
+
+class ListBucketsRequest(_message.Message):
+    __slots__ = ("limit", "offset", "cursor", "include_total", "query")
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    limit: int
+    offset: int
+    cursor: str
+    include_total: bool
+    query: _list_pb2.ListQuery
+    def __init__(self, limit: _Optional[int] = ..., offset: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., query: _Optional[_Union[_list_pb2.ListQuery, _Mapping]] = ...) -> None: ...
+
+class ListBucketsResponse(_message.Message):
+    __slots__ = ("results", "pagination", "total_count")
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    PAGINATION_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_COUNT_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[Bucket]
+    pagination: _list_pb2.Pagination
+    total_count: int
+    def __init__(self, results: _Optional[_Iterable[_Union[Bucket, _Mapping]]] = ..., pagination: _Optional[_Union[_list_pb2.Pagination, _Mapping]] = ..., total_count: _Optional[int] = ...) -> None: ...
+
+class DeleteBucketRequest(_message.Message):
+    __slots__ = ("bucket_id", "force")
+    BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
+    FORCE_FIELD_NUMBER: _ClassVar[int]
+    bucket_id: str
+    force: bool
+    def __init__(self, bucket_id: _Optional[str] = ..., force: _Optional[bool] = ...) -> None: ...
+
+class DeleteBucketResponse(_message.Message):
+    __slots__ = ("bucket_id", "objects_deleted", "collections_disabled", "message")
+    BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
+    OBJECTS_DELETED_FIELD_NUMBER: _ClassVar[int]
+    COLLECTIONS_DISABLED_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    bucket_id: str
+    objects_deleted: int
+    collections_disabled: _containers.RepeatedScalarFieldContainer[str]
+    message: str
+    def __init__(self, bucket_id: _Optional[str] = ..., objects_deleted: _Optional[int] = ..., collections_disabled: _Optional[_Iterable[str]] = ..., message: _Optional[str] = ...) -> None: ...
+
+class CreateObjectRequest(_message.Message):
+    __slots__ = ("bucket_id", "key_prefix", "metadata", "blobs")
+    BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
+    KEY_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    BLOBS_FIELD_NUMBER: _ClassVar[int]
+    bucket_id: str
+    key_prefix: str
+    metadata: _struct_pb2.Struct
+    blobs: _containers.RepeatedCompositeFieldContainer[Blob]
+    def __init__(self, bucket_id: _Optional[str] = ..., key_prefix: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., blobs: _Optional[_Iterable[_Union[Blob, _Mapping]]] = ...) -> None: ...
+
+class CreateObjectResponse(_message.Message):
+    __slots__ = ("object",)
+    OBJECT_FIELD_NUMBER: _ClassVar[int]
+    object: Object
+    def __init__(self, object: _Optional[_Union[Object, _Mapping]] = ...) -> None: ...
+
+class GetObjectRequest(_message.Message):
+    __slots__ = ("bucket_id", "object_id")
+    BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
+    OBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    bucket_id: str
+    object_id: str
+    def __init__(self, bucket_id: _Optional[str] = ..., object_id: _Optional[str] = ...) -> None: ...
+
+class GetObjectResponse(_message.Message):
+    __slots__ = ("object",)
+    OBJECT_FIELD_NUMBER: _ClassVar[int]
+    object: Object
+    def __init__(self, object: _Optional[_Union[Object, _Mapping]] = ...) -> None: ...
+
+class ListObjectsRequest(_message.Message):
+    __slots__ = ("bucket_id", "key_prefix", "limit", "offset", "cursor", "include_total", "query")
+    BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
+    KEY_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    bucket_id: str
+    key_prefix: str
+    limit: int
+    offset: int
+    cursor: str
+    include_total: bool
+    query: _list_pb2.ListQuery
+    def __init__(self, bucket_id: _Optional[str] = ..., key_prefix: _Optional[str] = ..., limit: _Optional[int] = ..., offset: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., query: _Optional[_Union[_list_pb2.ListQuery, _Mapping]] = ...) -> None: ...
+
+class ListObjectsResponse(_message.Message):
+    __slots__ = ("results", "pagination", "total_count")
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    PAGINATION_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_COUNT_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[Object]
+    pagination: _list_pb2.Pagination
+    total_count: int
+    def __init__(self, results: _Optional[_Iterable[_Union[Object, _Mapping]]] = ..., pagination: _Optional[_Union[_list_pb2.Pagination, _Mapping]] = ..., total_count: _Optional[int] = ...) -> None: ...
+
+class DeleteObjectRequest(_message.Message):
+    __slots__ = ("bucket_id", "object_id")
+    BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
+    OBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    bucket_id: str
+    object_id: str
+    def __init__(self, bucket_id: _Optional[str] = ..., object_id: _Optional[str] = ...) -> None: ...
+
+class DeleteObjectResponse(_message.Message):
+    __slots__ = ("object_id",)
+    OBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    object_id: str
+    def __init__(self, object_id: _Optional[str] = ...) -> None: ...

@@ -1,0 +1,78 @@
+"""The one table from domain errors to gRPC status, with google.rpc details: ErrorInfo always,
+BadRequest field violations for INVALID_ARGUMENT, ResourceInfo for NOT_FOUND and ALREADY_EXISTS."""
+
+from __future__ import annotations
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+from server.domain import errors
+
+ERROR_DOMAIN = "vecplane"
+
+_CODES: dict[type[errors.DomainError], grpc.StatusCode] = {
+    errors.InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
+    errors.NotFound: grpc.StatusCode.NOT_FOUND,
+    errors.AlreadyExists: grpc.StatusCode.ALREADY_EXISTS,
+    errors.FailedPrecondition: grpc.StatusCode.FAILED_PRECONDITION,
+    errors.Aborted: grpc.StatusCode.ABORTED,
+    errors.Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
+    errors.PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
+    errors.Unavailable: grpc.StatusCode.UNAVAILABLE,
+}
+
+
+def code_for(error: errors.DomainError) -> grpc.StatusCode:
+    for kind in type(error).__mro__:
+        if kind in _CODES:
+            return _CODES[kind]
+    return grpc.StatusCode.INTERNAL
+
+
+def _pack(detail) -> any_pb2.Any:
+    packed = any_pb2.Any()
+    packed.Pack(detail)
+    return packed
+
+
+def _status(code: grpc.StatusCode, message: str, details: list) -> grpc.Status:
+    proto = status_pb2.Status(
+        code=getattr(code_pb2, code.name), message=message, details=[_pack(d) for d in details]
+    )
+    return rpc_status.to_status(proto)
+
+
+def to_status(error: errors.DomainError) -> grpc.Status:
+    """The gRPC status (code, message, rich details in the trailers) for a domain error."""
+    details: list = [
+        error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN, metadata=error.metadata)
+    ]
+    if isinstance(error, errors.InvalidArgument):
+        details.append(
+            error_details_pb2.BadRequest(
+                field_violations=[
+                    error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
+                    for v in error.violations
+                ]
+            )
+        )
+    if isinstance(error, (errors.NotFound, errors.AlreadyExists)):
+        details.append(
+            error_details_pb2.ResourceInfo(
+                resource_type=error.resource_type,
+                resource_name=error.resource_name,
+                description=error.message,
+            )
+        )
+    return _status(code_for(error), error.message, details)
+
+
+def internal_status(correlation_id: str) -> grpc.Status:
+    """The status for an unexpected failure: no internals, only the id to find it in the logs."""
+    message = f"Internal error; reference {correlation_id} when reporting it."
+    info = error_details_pb2.ErrorInfo(
+        reason="INTERNAL", domain=ERROR_DOMAIN, metadata={"correlation_id": correlation_id}
+    )
+    return _status(grpc.StatusCode.INTERNAL, message, [info])

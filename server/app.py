@@ -1,0 +1,196 @@
+"""Wiring: storage backends, use cases and servicers behind one grpc.aio server with health and
+reflection; start-up, and graceful stop on SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection, reflection_pb2
+from vecplane.v1 import admin_pb2, admin_pb2_grpc, feature_extractor_pb2, feature_extractor_pb2_grpc, namespace_pb2, namespace_pb2_grpc
+
+from server.api.admin import AdminServicer
+from server.api.extractors import FeatureExtractorServicer
+from server.api.interceptor import CallInterceptor
+from server.api.namespaces import NamespaceServicer
+from server.config import Settings
+from server.extractors.plugins import load_catalogue
+from server.faults import Faults
+from server.storage.accounts import AccountRepository
+from server.storage.embedded_mongo import EmbeddedMongo
+from server.storage.mongo import CommandCounter, connect
+from server.storage.namespaces import NamespaceRepository
+from server.storage.vectors import VectorStore
+from server.usecases.admin import AdminUseCases
+from server.usecases.auth import Authenticator, ensure_bootstrap_key
+from server.usecases.namespaces import NamespaceUseCases
+
+log = logging.getLogger("vecplane")
+
+REFLECTION_V1 = "grpc.reflection.v1.ServerReflection"
+
+
+class Backends:
+    """MongoDB (a server, or the embedded nx-27017) and Qdrant (a server, or local mode)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.counter = CommandCounter()
+        self.embedded: EmbeddedMongo | None = None
+
+    async def open(self) -> None:
+        settings = self.settings
+        uri = settings.mongodb_uri
+        if not uri:
+            self.embedded = EmbeddedMongo(settings.data_dir)
+            await asyncio.to_thread(self.embedded.start)
+            uri = self.embedded.uri
+        self.mongo = connect(uri, self.counter)
+        await self.mongo.admin.command("ping")
+        self.db = self.mongo[settings.mongodb_database]
+        self.vectors = VectorStore.open(settings.qdrant_url, settings.qdrant_api_key, settings.data_dir)
+        self.mongo_description = f"embedded nx-27017 at {uri} (data in {self.embedded.data_dir})" if self.embedded else f"server {_redact(uri)}"
+        self.qdrant_description = f"local mode at {self.vectors.location}" if self.vectors.local else f"server {self.vectors.location}"
+
+    async def close(self) -> None:
+        for close in (self.vectors.close, self.mongo.close):
+            try:
+                await close()
+            except Exception:  # noqa: BLE001 - closing is best effort; keep closing the rest
+                log.exception("error while closing a backend")
+        if self.embedded:
+            await asyncio.to_thread(self.embedded.stop)
+
+
+def _redact(uri: str) -> str:
+    scheme, sep, rest = uri.partition("://")
+    if "@" in rest:
+        rest = "***@" + rest.split("@", 1)[1]
+    return scheme + sep + rest
+
+
+@dataclass
+class UseCases:
+    namespaces: NamespaceUseCases
+    admin: AdminUseCases
+
+
+class Vecplane:
+    """The running service. `start()` opens the backends and binds the ports; `stop()` undoes it."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.faults = Faults(settings.faults)
+        self.backends = Backends(settings)
+        self.health = health.aio.HealthServicer()
+        self.grpc_port = 0
+        self.api_key = ""
+        self._server: grpc.aio.Server | None = None
+
+    async def start(self) -> None:
+        settings = self.settings
+        catalogue = load_catalogue(settings.plugin_dir)
+        await self.backends.open()
+        try:
+            await self._wire(catalogue)
+        except BaseException:
+            await self.backends.close()
+            raise
+
+    async def _wire(self, catalogue) -> None:
+        settings, backends = self.settings, self.backends
+        accounts = AccountRepository(backends.db)
+        namespaces_repo = NamespaceRepository(backends.db)
+        for repository in (accounts, namespaces_repo):
+            await repository.ensure_indexes()
+        self.api_key, generated = await ensure_bootstrap_key(accounts, settings.api_key, settings.data_dir)
+        authenticator = Authenticator(accounts, settings.auth_cache_seconds)
+        self.usecases = UseCases(
+            namespaces=NamespaceUseCases(namespaces_repo, backends.vectors, catalogue, settings.auth_cache_seconds),
+            admin=AdminUseCases(accounts, authenticator),
+        )
+        swept = await self.usecases.namespaces.sweep_orphan_stores()
+        if swept:
+            log.warning("dropped vector stores of namespaces that no longer exist", extra={"stores": swept})
+
+        server = grpc.aio.server(interceptors=[CallInterceptor(authenticator)])
+        namespace_pb2_grpc.add_NamespaceServiceServicer_to_server(NamespaceServicer(self.usecases.namespaces), server)
+        feature_extractor_pb2_grpc.add_FeatureExtractorServiceServicer_to_server(FeatureExtractorServicer(catalogue), server)
+        admin_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(self.usecases.admin), server)
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
+        self._add_reflection(server)
+        self.grpc_port = server.add_insecure_port(f"{settings.host}:{settings.grpc_port}")
+        await server.start()
+        self._server = server
+        await self.health.set("", health_pb2.HealthCheckResponse.SERVING)
+        log.info(
+            "vecplane serving",
+            extra={
+                "grpc": f"{settings.host}:{self.grpc_port}",
+                "mongodb": backends.mongo_description,
+                "qdrant": backends.qdrant_description,
+                "feature_extractors": [d.id for d in catalogue.all()],
+            },
+        )
+        if not settings.api_key:
+            log.warning(
+                "no VECPLANE_API_KEY set; using the development admin key"
+                + (" generated now" if generated else "")
+                + f" (kept in {settings.data_dir / 'dev-api-key'}): authorization: Bearer {self.api_key}"
+            )
+
+    @staticmethod
+    def _add_reflection(server: grpc.aio.Server) -> None:
+        services = [
+            namespace_pb2.DESCRIPTOR.services_by_name["NamespaceService"].full_name,
+            feature_extractor_pb2.DESCRIPTOR.services_by_name["FeatureExtractorService"].full_name,
+            admin_pb2.DESCRIPTOR.services_by_name["AdminService"].full_name,
+            health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+            reflection.SERVICE_NAME,
+            REFLECTION_V1,
+        ]
+        servicer = reflection.aio.ReflectionServicer(services)
+        reflection.enable_server_reflection(services, server)
+        # grpc.reflection.v1 has the same messages as v1alpha under another package name, so the
+        # v1alpha servicer answers v1 clients too.
+        server.add_generic_rpc_handlers(
+            (
+                grpc.method_handlers_generic_handler(
+                    REFLECTION_V1,
+                    {
+                        "ServerReflectionInfo": grpc.stream_stream_rpc_method_handler(
+                            servicer.ServerReflectionInfo,
+                            request_deserializer=reflection_pb2.ServerReflectionRequest.FromString,
+                            response_serializer=reflection_pb2.ServerReflectionResponse.SerializeToString,
+                        )
+                    },
+                ),
+            )
+        )
+
+    async def stop(self, grace: float | None = None) -> None:
+        """Health goes NOT_SERVING, in-flight calls get `grace` seconds, then the backends close."""
+        grace = self.settings.shutdown_grace_seconds if grace is None else grace
+        await self.health.enter_graceful_shutdown()
+        if self._server is not None:
+            await self._server.stop(grace)
+            self._server = None
+        await self.backends.close()
+        log.info("vecplane stopped")
+
+
+async def serve(settings: Settings) -> None:
+    """Runs until SIGTERM or SIGINT, then stops gracefully."""
+    app = Vecplane(settings)
+    await app.start()
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+    await stopping.wait()
+    log.info("stopping: finishing in-flight calls", extra={"grace_seconds": settings.shutdown_grace_seconds})
+    await app.stop()

@@ -1,0 +1,85 @@
+"""Service settings, from environment variables and the matching `vecplane serve` flags (flags win)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    grpc_port: int = 50051
+    http_port: int = 8000
+    host: str = "0.0.0.0"
+    data_dir: Path = Path(".data")
+    mongodb_uri: str | None = None
+    mongodb_database: str = "vecplane"
+    qdrant_url: str | None = None
+    qdrant_api_key: str | None = None
+    api_key: str | None = None
+    log_level: str = "INFO"
+    plugin_dir: Path | None = None
+    shutdown_grace_seconds: float = 10.0
+    auth_cache_seconds: float = 30.0
+    # auto: change named vectors in place when the Qdrant server supports it (>= 1.18), else
+    # blue/green; blue_green forces the copying path (used to test it on engines that do support it).
+    reconfigure_strategy: str = "auto"
+    reconfigure_lease_seconds: float = 30.0
+    faults: str = ""  # test-only fault points, see server.faults
+
+
+# (field, environment variable, flag, help)
+_OPTIONS = [
+    ("grpc_port", "VECPLANE_GRPC_PORT", "--grpc-port", "gRPC port (0 picks a free one)"),
+    ("http_port", "VECPLANE_HTTP_PORT", "--http-port", "REST gateway port (0 picks a free one)"),
+    ("host", "VECPLANE_HOST", "--host", "address to listen on"),
+    ("data_dir", "VECPLANE_DATA_DIR", "--data-dir", "where the embedded MongoDB and Qdrant keep their data"),
+    ("mongodb_uri", "MONGODB_URI", "--mongodb-uri", "a MongoDB server; unset: the embedded nx-27017"),
+    ("mongodb_database", "MONGODB_DATABASE", "--mongodb-database", "MongoDB database name"),
+    ("qdrant_url", "QDRANT_URL", "--qdrant-url", "a Qdrant server; unset: qdrant-client's local mode"),
+    ("qdrant_api_key", "QDRANT_API_KEY", "--qdrant-api-key", "API key for the Qdrant server"),
+    ("api_key", "VECPLANE_API_KEY", "--api-key", "admin API key of the default organization, ensured at start"),
+    ("log_level", "VECPLANE_LOG_LEVEL", "--log-level", "DEBUG, INFO, WARNING or ERROR"),
+    ("plugin_dir", "VECPLANE_PLUGIN_DIR", "--plugin-dir", "folder of feature-extractor manifest files (*.json)"),
+    ("shutdown_grace_seconds", "VECPLANE_SHUTDOWN_GRACE", "--shutdown-grace", "seconds in-flight calls get on stop"),
+    ("auth_cache_seconds", "VECPLANE_AUTH_CACHE_SECONDS", "--auth-cache-seconds", "how long verified keys are cached"),
+    ("reconfigure_strategy", "VECPLANE_RECONFIGURE_STRATEGY", "--reconfigure-strategy", "auto or blue_green"),
+    ("reconfigure_lease_seconds", "VECPLANE_RECONFIGURE_LEASE", "--reconfigure-lease", "seconds before a stalled reconfigure is taken over"),
+    ("faults", "VECPLANE_FAULTS", "--faults", "test only: arm fault points (point=fail|kill|sleep:<s>,...)"),
+]
+
+
+def _convert(name: str, raw: str):
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    if "int" in kind:
+        return int(raw)
+    if "float" in kind:
+        return float(raw)
+    if "Path" in kind:
+        return Path(raw)
+    return raw
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    for name, env, flag, help_text in _OPTIONS:
+        parser.add_argument(flag, dest=name, default=None, help=f"{help_text} [env {env}]")
+
+
+def load(args: argparse.Namespace | None = None, environ: dict[str, str] | None = None) -> Settings:
+    environ = os.environ if environ is None else environ
+    values = {}
+    for name, env, _flag, _help in _OPTIONS:
+        raw = getattr(args, name, None) if args is not None else None
+        if raw is None:
+            raw = environ.get(env) or None
+        if raw is not None:
+            try:
+                values[name] = _convert(name, raw)
+            except ValueError:
+                raise SystemExit(f"vecplane: {env} / {_flag}: not a valid value: {raw!r}")
+    settings = Settings(**values)
+    if settings.reconfigure_strategy not in ("auto", "blue_green"):
+        raise SystemExit("vecplane: VECPLANE_RECONFIGURE_STRATEGY must be auto or blue_green")
+    return settings

@@ -1,0 +1,365 @@
+"""Mixpeek-style JSON for protobuf messages, driven by the descriptors.
+
+It differs from `google.protobuf.json_format` where Mixpeek's REST API differs from proto3 JSON:
+field names are the proto (snake_case) names unless a field sets an explicit `json_name` (the filter's
+`AND`/`OR`/`NOT`); enum values are their `(vecplane.v1.json_value)` option (`"bucket"`, `"DONE"`);
+64-bit integers are JSON numbers; and decoding collects every error with its location instead of
+stopping at the first. The REST gateway uses it for bodies, and the servicers use it to hand requests
+to the use cases as the same plain dicts that the domain and storage layers work with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from google.protobuf import descriptor, message
+from vecplane.v1 import options_pb2
+
+_FD = descriptor.FieldDescriptor
+_STRUCT = "google.protobuf.Struct"
+_VALUE = "google.protobuf.Value"
+_LIST_VALUE = "google.protobuf.ListValue"
+_TIMESTAMP = "google.protobuf.Timestamp"
+_FIELD_MASK = "google.protobuf.FieldMask"
+
+_INT_TYPES = {
+    _FD.TYPE_INT32, _FD.TYPE_INT64, _FD.TYPE_UINT32, _FD.TYPE_UINT64, _FD.TYPE_SINT32,
+    _FD.TYPE_SINT64, _FD.TYPE_FIXED32, _FD.TYPE_FIXED64, _FD.TYPE_SFIXED32, _FD.TYPE_SFIXED64,
+}
+_INT_BOUNDS = {
+    _FD.CPPTYPE_INT32: (-(2**31), 2**31 - 1),
+    _FD.CPPTYPE_INT64: (-(2**63), 2**63 - 1),
+    _FD.CPPTYPE_UINT32: (0, 2**32 - 1),
+    _FD.CPPTYPE_UINT64: (0, 2**64 - 1),
+}
+_FLOAT_TYPES = {_FD.TYPE_DOUBLE, _FD.TYPE_FLOAT}
+
+
+@dataclass(frozen=True)
+class DecodeIssue:
+    """One problem found while decoding: where (a path of keys and indexes), what, and its kind."""
+
+    location: tuple[str | int, ...]
+    message: str
+    kind: str  # "unknown_field" | "type_error" | "value_error"
+
+    @property
+    def dotted(self) -> str:
+        out = ""
+        for part in self.location:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        return out
+
+
+class DecodeError(ValueError):
+    """The JSON did not fit the message; `issues` lists every problem found."""
+
+    def __init__(self, issues: list[DecodeIssue]):
+        self.issues = issues
+        super().__init__("; ".join(f"{i.dotted}: {i.message}" for i in issues))
+
+
+def _default_json_name(name: str) -> str:
+    parts = name.split("_")
+    return parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])
+
+
+def field_json_name(field: descriptor.FieldDescriptor) -> str:
+    """The field's JSON key: its explicit `json_name` if it has one, else its proto name."""
+    if field.json_name != _default_json_name(field.name):
+        return field.json_name
+    return field.name
+
+
+def enum_value_json(value: descriptor.EnumValueDescriptor) -> str:
+    """The JSON string of an enum value: its `json_value` option, else its proto name."""
+    custom = value.GetOptions().Extensions[options_pb2.json_value]
+    return custom or value.name
+
+
+def enum_json_values(enum: descriptor.EnumDescriptor) -> list[str]:
+    """Every accepted JSON string of an enum, except the zero (unspecified) value."""
+    return [enum_value_json(v) for v in enum.values if v.number != 0]
+
+
+def _enum_from_json(enum: descriptor.EnumDescriptor, raw: Any) -> int | None:
+    if isinstance(raw, str):
+        for value in enum.values:
+            if raw in (enum_value_json(value), value.name):
+                return value.number
+    return None
+
+
+def _is_map(field: descriptor.FieldDescriptor) -> bool:
+    return (
+        field.type == _FD.TYPE_MESSAGE
+        and field.message_type.GetOptions().map_entry
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# message -> dict
+
+
+def message_to_dict(msg: message.Message, *, include_defaults: bool = False) -> dict[str, Any]:
+    """Converts a message to Mixpeek-style JSON data.
+
+    With `include_defaults`, every field appears (unset messages and optional scalars as None,
+    empty lists and maps as such), as Mixpeek's responses do. Without it, only fields that are set
+    appear, which is how requests are handed to the use cases.
+    """
+    full_name = msg.DESCRIPTOR.full_name
+    if full_name in (_STRUCT, _VALUE, _LIST_VALUE, _TIMESTAMP, _FIELD_MASK):
+        return _wkt_to_json(msg)
+    out: dict[str, Any] = {}
+    for field in msg.DESCRIPTOR.fields:
+        key = field_json_name(field)
+        if _is_map(field):
+            entries = getattr(msg, field.name)
+            if entries or include_defaults:
+                value_field = field.message_type.fields_by_name["value"]
+                out[key] = {k: _value_to_json(value_field, v, include_defaults) for k, v in entries.items()}
+        elif field.is_repeated:
+            items = getattr(msg, field.name)
+            if items or include_defaults:
+                out[key] = [_value_to_json(field, v, include_defaults) for v in items]
+        elif field.has_presence:
+            if msg.HasField(field.name):
+                out[key] = _value_to_json(field, getattr(msg, field.name), include_defaults)
+            elif include_defaults:
+                out[key] = None
+        else:
+            value = getattr(msg, field.name)
+            if include_defaults or value != field.default_value:
+                out[key] = _value_to_json(field, value, include_defaults)
+    return out
+
+
+def _value_to_json(field: descriptor.FieldDescriptor, value: Any, include_defaults: bool) -> Any:
+    if field.type == _FD.TYPE_MESSAGE:
+        return message_to_dict(value, include_defaults=include_defaults)
+    if field.type == _FD.TYPE_ENUM:
+        enum_value = field.enum_type.values_by_number.get(value)
+        return None if enum_value is None or value == 0 else enum_value_json(enum_value)
+    if field.type in _FLOAT_TYPES and value.is_integer() and abs(value) < 2**53:
+        return int(value)  # Mixpeek writes 123, not 123.0
+    if field.type == _FD.TYPE_BYTES:
+        raise TypeError(f"bytes fields are not used in this API ({field.full_name})")
+    return value
+
+
+def _wkt_to_json(msg: message.Message) -> Any:
+    name = msg.DESCRIPTOR.full_name
+    if name == _STRUCT:
+        return {k: _wkt_to_json(v) for k, v in msg.fields.items()}
+    if name == _LIST_VALUE:
+        return [_wkt_to_json(v) for v in msg.values]
+    if name == _TIMESTAMP:
+        return msg.ToDatetime(tzinfo=dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    if name == _FIELD_MASK:
+        return ",".join(msg.paths)
+    kind = msg.WhichOneof("kind")
+    if kind in (None, "null_value"):
+        return None
+    if kind == "number_value":
+        number = msg.number_value
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    if kind in ("struct_value", "list_value"):
+        return _wkt_to_json(getattr(msg, kind))
+    return getattr(msg, kind)
+
+
+# ---------------------------------------------------------------------------------------------
+# dict -> message
+
+
+def dict_to_message(
+    data: Any,
+    message_type: type[message.Message],
+    *,
+    location: tuple[str | int, ...] = (),
+    skip_private: bool = False,
+) -> message.Message:
+    """Builds a message from Mixpeek-style JSON data, or raises DecodeError listing every problem.
+
+    Keys may be the JSON name or the proto name. `null` leaves a field unset. With
+    `skip_private`, keys starting with `_` are ignored: stored documents keep their internal
+    fields (`_id`, `_org`, ...) under such keys.
+    """
+    msg = message_type()
+    issues: list[DecodeIssue] = []
+    _fill(msg, data, location, issues, skip_private)
+    if issues:
+        raise DecodeError(issues)
+    return msg
+
+
+def _fields_by_key(desc: descriptor.Descriptor) -> dict[str, descriptor.FieldDescriptor]:
+    keys: dict[str, descriptor.FieldDescriptor] = {}
+    for field in desc.fields:
+        keys[field.name] = field
+        keys[field_json_name(field)] = field
+    return keys
+
+
+def _fill(msg, data, location, issues, skip_private) -> None:
+    name = msg.DESCRIPTOR.full_name
+    if name in (_STRUCT, _VALUE, _LIST_VALUE, _TIMESTAMP, _FIELD_MASK):
+        _fill_wkt(msg, data, location, issues)
+        return
+    if not isinstance(data, dict):
+        issues.append(DecodeIssue(location, "must be an object", "type_error"))
+        return
+    fields = _fields_by_key(msg.DESCRIPTOR)
+    for key, raw in data.items():
+        if skip_private and key.startswith("_"):
+            continue
+        here = (*location, key)
+        field = fields.get(key)
+        if field is None:
+            issues.append(DecodeIssue(here, "unknown field", "unknown_field"))
+            continue
+        if raw is None and not (field.type == _FD.TYPE_MESSAGE and field.message_type.full_name == _VALUE):
+            continue
+        if _is_map(field):
+            if not isinstance(raw, dict):
+                issues.append(DecodeIssue(here, "must be an object", "type_error"))
+                continue
+            target = getattr(msg, field.name)
+            value_field = field.message_type.fields_by_name["value"]
+            for map_key, item in raw.items():
+                _set_item(target, value_field, map_key, item, (*here, map_key), issues, skip_private)
+        elif field.is_repeated:
+            if not isinstance(raw, list):
+                issues.append(DecodeIssue(here, "must be a list", "type_error"))
+                continue
+            target = getattr(msg, field.name)
+            for index, item in enumerate(raw):
+                _append_item(target, field, item, (*here, index), issues, skip_private)
+        elif field.type == _FD.TYPE_MESSAGE:
+            child = getattr(msg, field.name)
+            child.SetInParent()  # an empty object ({}) still marks the field as set
+            _fill(child, raw, here, issues, skip_private)
+        else:
+            value = _scalar(field, raw, here, issues)
+            if value is not None:
+                setattr(msg, field.name, value)
+
+
+def _append_item(target, field, raw, location, issues, skip_private) -> None:
+    if field.type == _FD.TYPE_MESSAGE:
+        _fill(target.add(), raw, location, issues, skip_private)
+    else:
+        value = _scalar(field, raw, location, issues)
+        if value is not None:
+            target.append(value)
+
+
+def _set_item(target, value_field, key, raw, location, issues, skip_private) -> None:
+    if value_field.type == _FD.TYPE_MESSAGE:
+        _fill(target[key], raw, location, issues, skip_private)
+    else:
+        value = _scalar(value_field, raw, location, issues)
+        if value is not None:
+            target[key] = value
+
+
+def _scalar(field, raw, location, issues) -> Any:
+    kind = field.type
+    if kind == _FD.TYPE_STRING:
+        if isinstance(raw, str):
+            return raw
+        issues.append(DecodeIssue(location, "must be a string", "type_error"))
+    elif kind == _FD.TYPE_BOOL:
+        if isinstance(raw, bool):
+            return raw
+        issues.append(DecodeIssue(location, "must be a boolean", "type_error"))
+    elif kind in _INT_TYPES:
+        number = raw
+        if isinstance(raw, float) and raw.is_integer():
+            number = int(raw)
+        if isinstance(number, bool) or not isinstance(number, int):
+            issues.append(DecodeIssue(location, "must be an integer", "type_error"))
+            return None
+        low, high = _INT_BOUNDS[field.cpp_type]
+        if not low <= number <= high:
+            issues.append(DecodeIssue(location, f"must be between {low} and {high}", "value_error"))
+            return None
+        return number
+    elif kind in _FLOAT_TYPES:
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw):
+            return float(raw)
+        issues.append(DecodeIssue(location, "must be a finite number", "type_error"))
+    elif kind == _FD.TYPE_ENUM:
+        number = _enum_from_json(field.enum_type, raw)
+        if number is not None:
+            return number
+        allowed = ", ".join(repr(v) for v in enum_json_values(field.enum_type))
+        issues.append(DecodeIssue(location, f"must be one of {allowed}", "value_error"))
+    else:
+        raise TypeError(f"unsupported field type {kind} ({field.full_name})")
+    return None
+
+
+def _fill_wkt(msg, raw, location, issues) -> None:
+    name = msg.DESCRIPTOR.full_name
+    if name == _TIMESTAMP:
+        if isinstance(raw, dt.datetime):
+            when = raw if raw.tzinfo else raw.replace(tzinfo=dt.timezone.utc)
+            msg.FromDatetime(when.astimezone(dt.timezone.utc))
+        elif isinstance(raw, str):
+            try:
+                msg.FromJsonString(raw)
+            except ValueError:
+                issues.append(DecodeIssue(location, "must be an RFC 3339 timestamp", "value_error"))
+        else:
+            issues.append(DecodeIssue(location, "must be an RFC 3339 timestamp", "type_error"))
+    elif name == _FIELD_MASK:
+        if isinstance(raw, str):
+            msg.paths.extend(p.strip() for p in raw.split(",") if p.strip())
+        elif isinstance(raw, list) and all(isinstance(p, str) for p in raw):
+            msg.paths.extend(raw)
+        else:
+            issues.append(DecodeIssue(location, "must be a comma-separated list of field names", "type_error"))
+    elif name == _STRUCT:
+        if isinstance(raw, dict):
+            for key, item in raw.items():
+                _fill_value(msg.fields[key], item, (*location, key), issues)
+        else:
+            issues.append(DecodeIssue(location, "must be an object", "type_error"))
+    elif name == _LIST_VALUE:
+        if isinstance(raw, list):
+            for index, item in enumerate(raw):
+                _fill_value(msg.values.add(), item, (*location, index), issues)
+        else:
+            issues.append(DecodeIssue(location, "must be a list", "type_error"))
+    else:
+        _fill_value(msg, raw, location, issues)
+
+
+def _fill_value(value, raw, location, issues) -> None:
+    if raw is None:
+        value.null_value = 0
+    elif isinstance(raw, bool):
+        value.bool_value = raw
+    elif isinstance(raw, (int, float)):
+        if not math.isfinite(raw):
+            issues.append(DecodeIssue(location, "must be a finite number", "value_error"))
+            return
+        value.number_value = raw
+    elif isinstance(raw, str):
+        value.string_value = raw
+    elif isinstance(raw, dt.datetime):
+        value.string_value = raw.isoformat()
+    elif isinstance(raw, dict):
+        value.struct_value.SetInParent()
+        _fill_wkt(value.struct_value, raw, location, issues)
+    elif isinstance(raw, (list, tuple)):
+        value.list_value.SetInParent()
+        _fill_wkt(value.list_value, list(raw), location, issues)
+    else:
+        issues.append(DecodeIssue(location, f"unsupported value of type {type(raw).__name__}", "type_error"))
+

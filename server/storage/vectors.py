@@ -1,0 +1,156 @@
+"""The Qdrant vector store. Each namespace owns one Qdrant collection, reached through an alias named
+after the namespace ID; the physical collection behind it is versioned (`<alias>__v<n>`) so it can be
+replaced atomically. Points carry `namespace_id`, `collection_id`, `document_id` and source IDs as
+payload.
+
+The same code serves a Qdrant server (`QDRANT_URL`) and qdrant-client's local mode (a path under the
+data dir). Local mode ignores payload indexes (it scans); they are still declared so a server gets
+them."""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from pathlib import Path
+
+from qdrant_client import AsyncQdrantClient, models
+
+from server.domain.vectors import VectorSpec
+
+log = logging.getLogger(__name__)
+
+_DISTANCES = {
+    "cosine": models.Distance.COSINE,
+    "dot": models.Distance.DOT,
+    "euclid": models.Distance.EUCLID,
+    "manhattan": models.Distance.MANHATTAN,
+}
+_DISTANCE_NAMES = {v: k for k, v in _DISTANCES.items()}
+_PAYLOAD_TYPES = {
+    "keyword": models.PayloadSchemaType.KEYWORD,
+    "integer": models.PayloadSchemaType.INTEGER,
+    "float": models.PayloadSchemaType.FLOAT,
+    "bool": models.PayloadSchemaType.BOOL,
+    "geo": models.PayloadSchemaType.GEO,
+    "datetime": models.PayloadSchemaType.DATETIME,
+    "text": models.PayloadSchemaType.TEXT,
+    "uuid": models.PayloadSchemaType.UUID,
+}
+_VERSIONED = re.compile(r"^(?P<alias>.+)__v(?P<version>\d+)$")
+
+
+def physical_name(alias: str, version: int) -> str:
+    return f"{alias}__v{version}"
+
+
+def dense_params(spec: VectorSpec) -> models.VectorParams:
+    return models.VectorParams(
+        size=spec.dimensions,
+        distance=_DISTANCES[spec.distance],
+        multivector_config=(
+            models.MultiVectorConfig(comparator=models.MultiVectorComparator.MAX_SIM) if spec.multi else None
+        ),
+    )
+
+
+def split_specs(specs: list[VectorSpec]) -> tuple[dict[str, models.VectorParams], dict[str, models.SparseVectorParams]]:
+    dense = {s.name: dense_params(s) for s in specs if s.kind == "dense"}
+    sparse = {s.name: models.SparseVectorParams() for s in specs if s.kind == "sparse"}
+    return dense, sparse
+
+
+class VectorStore:
+    def __init__(self, client: AsyncQdrantClient, *, local: bool, location: str):
+        self.client = client
+        self.local = local
+        self.location = location
+
+    @classmethod
+    def open(cls, url: str | None, api_key: str | None, data_dir: Path) -> "VectorStore":
+        if url:
+            return cls(AsyncQdrantClient(url=url, api_key=api_key), local=False, location=url)
+        path = data_dir / "qdrant"
+        path.mkdir(parents=True, exist_ok=True)
+        # Local mode has no payload indexes and says so on every call; the module docstring says it once.
+        warnings.filterwarnings("ignore", message="Payload indexes have no effect in the local Qdrant")
+        return cls(AsyncQdrantClient(path=str(path)), local=True, location=str(path))
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    async def server_version(self) -> str:
+        return (await self.client.info()).version
+
+    async def physical_collection(self, alias: str) -> str | None:
+        for item in (await self.client.get_aliases()).aliases:
+            if item.alias_name == alias:
+                return item.collection_name
+        return None
+
+    async def create_store(self, alias: str, specs: list[VectorSpec], payload_indexes: list[tuple[str, str]]) -> str:
+        """Creates the namespace's first physical collection, its payload indexes and its alias."""
+        name = physical_name(alias, 1)
+        await self.create_collection(name, specs)
+        await self.ensure_payload_indexes(name, payload_indexes)
+        await self.client.update_collection_aliases(
+            change_aliases_operations=[
+                models.CreateAliasOperation(create_alias=models.CreateAlias(collection_name=name, alias_name=alias))
+            ]
+        )
+        return name
+
+    async def create_collection(self, name: str, specs: list[VectorSpec]) -> None:
+        dense, sparse = split_specs(specs)
+        await self.client.create_collection(name, vectors_config=dense, sparse_vectors_config=sparse or None)
+
+    async def drop_store(self, alias: str) -> None:
+        """Deletes the alias and every physical collection of the namespace (all versions)."""
+        if await self.physical_collection(alias):
+            await self.client.update_collection_aliases(
+                change_aliases_operations=[models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=alias))]
+            )
+        for collection in (await self.client.get_collections()).collections:
+            match = _VERSIONED.match(collection.name)
+            if match and match["alias"] == alias:
+                await self.client.delete_collection(collection.name)
+
+    async def store_aliases(self) -> set[str]:
+        """The alias of every namespace store that has a physical collection."""
+        names = set()
+        for collection in (await self.client.get_collections()).collections:
+            match = _VERSIONED.match(collection.name)
+            if match:
+                names.add(match["alias"])
+        return names
+
+    async def vector_schema(self, collection: str) -> dict[str, VectorSpec]:
+        """The named vectors a collection (or alias) has now."""
+        params = (await self.client.get_collection(collection)).config.params
+        specs: dict[str, VectorSpec] = {}
+        for name, vector in (params.vectors or {}).items():
+            specs[name] = VectorSpec(
+                name=name,
+                dimensions=vector.size,
+                distance=_DISTANCE_NAMES[vector.distance],
+                multi=vector.multivector_config is not None,
+            )
+        for name in params.sparse_vectors or {}:
+            specs[name] = VectorSpec(name=name, dimensions=0, distance="dot", kind="sparse")
+        return specs
+
+    async def count(self, collection: str) -> int:
+        return (await self.client.count(collection, exact=True)).count
+
+    async def ensure_payload_indexes(self, collection: str, indexes: list[tuple[str, str]]) -> None:
+        """Creates payload indexes (field, type); creating an existing one is a no-op in Qdrant."""
+        for field, kind in indexes:
+            await self.client.create_payload_index(collection, field, _PAYLOAD_TYPES[kind], wait=True)
+
+    async def delete_where(self, collection: str, key: str, value: str) -> int:
+        """Deletes the points whose payload `key` equals `value`; returns how many there were."""
+        selector = models.Filter(must=[models.FieldCondition(key=key, match=models.MatchValue(value=value))])
+        count = (await self.client.count(collection, count_filter=selector, exact=True)).count
+        if count:
+            await self.client.delete(collection, points_selector=models.FilterSelector(filter=selector), wait=True)
+        return count

@@ -1,0 +1,178 @@
+"""Namespace use cases: create (with its vector store), read, list, update, delete (with everything
+in it), and resolving the `x-namespace` header for namespaced calls."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from cachetools import TTLCache
+
+from server.domain import namespaces as rules
+from server.domain import clock
+from server.domain.errors import AlreadyExists, InvalidArgument, FieldViolation, NotFound, Violations
+from server.domain.extractors import Catalogue, ExtractorDefinition
+from server.domain.ids import new_id
+from server.domain.names import check_name
+from server.domain.paging import page_params
+from server.storage.errors import DuplicateKey
+from server.storage.namespaces import NamespaceRepository
+from server.storage.repository import Repository
+from server.storage.vectors import VectorStore
+from server.usecases.auth import Principal
+from server.usecases.listing import ListResult, list_page
+
+log = logging.getLogger(__name__)
+
+SORTABLE = {"created_at": "_created_ms", "updated_at": "_updated_ms", "namespace_name": "namespace_name"}
+SEARCHABLE = ("namespace_name", "description")
+
+
+class NamespaceUseCases:
+    def __init__(
+        self,
+        namespaces: NamespaceRepository,
+        vectors: VectorStore,
+        catalogue: Catalogue,
+        cache_seconds: float,
+        contents: list[Repository] | None = None,
+    ):
+        self._namespaces = namespaces
+        self._vectors = vectors
+        self._catalogue = catalogue
+        self._contents = contents or []  # repositories of namespaced resources, emptied on delete
+        self._ids: TTLCache[tuple[str, str], str] | None = TTLCache(maxsize=10_000, ttl=cache_seconds) if cache_seconds > 0 else None
+
+    def add_contents(self, repository: Repository) -> None:
+        """Registers a repository of namespaced resources, so deleting a namespace empties it."""
+        self._contents.append(repository)
+
+    def definitions(self, namespace: dict[str, Any]) -> list[ExtractorDefinition]:
+        """The catalogue entries of the namespace's enabled extractors (unknown ones skipped)."""
+        found = []
+        for item in namespace.get("feature_extractors", []):
+            definition = self._catalogue.get(item["feature_extractor_name"], item["version"])
+            if definition is None:
+                log.warning("namespace %s enables %s %s, which is not in the catalogue", namespace["_id"], item["feature_extractor_name"], item["version"])
+            else:
+                found.append(definition)
+        return found
+
+    def present(self, namespace: dict[str, Any]) -> dict[str, Any]:
+        """The namespace as the API returns it: with the vector schema its extractors declare."""
+        return {**namespace, "vector_indexes": rules.vector_indexes(self.definitions(namespace))}
+
+    async def create(self, principal: Principal, request: dict[str, Any]) -> dict[str, Any]:
+        definitions = rules.check_new_namespace(request, self._catalogue)
+        namespace_id = new_id("ns")
+        now = clock.now()
+        doc = {
+            "_id": namespace_id,
+            "_org": principal.organization_id,
+            "namespace_id": namespace_id,
+            "namespace_name": request["namespace_name"],
+            "description": request.get("description", ""),
+            "feature_extractors": request["feature_extractors"],
+            "payload_indexes": request.get("payload_indexes", []),
+            "created_at": now,
+            "updated_at": now,
+        }
+        # The vector store first: if the insert then fails (name taken, crash), what is left is an
+        # unreachable store, swept at the next start, never a namespace without its store.
+        vectors = list(rules.desired_vectors(definitions).values())
+        await self._vectors.create_store(namespace_id, vectors, rules.all_payload_indexes(doc, definitions))
+        try:
+            await self._namespaces.insert(doc)
+        except BaseException as exc:
+            await self._vectors.drop_store(namespace_id)
+            if isinstance(exc, DuplicateKey):
+                raise AlreadyExists("namespace", request["namespace_name"]) from None
+            raise
+        return self.present(doc)
+
+    async def find(self, principal: Principal, ident: str, field: str = "namespace_id") -> dict[str, Any]:
+        if not ident:
+            raise InvalidArgument([FieldViolation(field, "is required")])
+        found = await self._namespaces.find({"_org": principal.organization_id}, ident)
+        if found is None:
+            raise NotFound("namespace", ident)
+        return found
+
+    async def get(self, principal: Principal, ident: str) -> dict[str, Any]:
+        return self.present(await self.find(principal, ident))
+
+    async def list(self, principal: Principal, request: dict[str, Any]) -> ListResult:
+        params = page_params(request, SORTABLE)
+        result = await list_page(self._namespaces, {"_org": principal.organization_id}, request, params, SEARCHABLE)
+        return ListResult([self.present(item) for item in result.items], result.pagination, result.total)
+
+    async def update(self, principal: Principal, request: dict[str, Any]) -> dict[str, Any]:
+        paths = rules.update_fields(request)
+        namespace = await self.find(principal, request.get("namespace_id", ""))
+        problems = Violations()
+        changes: dict[str, Any] = {}
+        if "namespace_name" in paths:
+            check_name(problems, "namespace_name", request.get("namespace_name"))
+            changes["namespace_name"] = request.get("namespace_name")
+        if "description" in paths:
+            changes["description"] = request.get("description", "")
+        definitions = self.definitions(namespace)
+        if "feature_extractors" in paths:
+            definitions = rules.check_extractors(problems, self._catalogue, request.get("feature_extractors") or [])
+            changes["feature_extractors"] = request.get("feature_extractors") or []
+        if "payload_indexes" in paths:
+            rules.check_payload_indexes(problems, request.get("payload_indexes") or [])
+            changes["payload_indexes"] = request.get("payload_indexes") or []
+        problems.raise_if_any()
+        rules.desired_vectors(definitions)
+        if "payload_indexes" in changes or "feature_extractors" in changes:
+            # New indexes first: an index nobody filters on yet is harmless if the update then fails.
+            await self._vectors.ensure_payload_indexes(namespace["_id"], rules.all_payload_indexes({**namespace, **changes}, definitions))
+        changes["updated_at"] = clock.now()
+        try:
+            updated = await self._namespaces.update({"_org": principal.organization_id}, namespace["_id"], changes)
+        except DuplicateKey:
+            raise AlreadyExists("namespace", changes["namespace_name"]) from None
+        if updated is None:
+            raise NotFound("namespace", request["namespace_id"])
+        self._forget(principal, namespace)
+        return self.present(updated)
+
+    async def delete(self, principal: Principal, ident: str) -> dict[str, Any]:
+        namespace = await self.find(principal, ident)
+        # The namespace document first: once it is gone nothing can reach what it held, so a crash
+        # part-way leaves unreachable leftovers (swept at the next start), never a broken namespace.
+        await self._namespaces.delete({"_org": principal.organization_id}, namespace["_id"])
+        self._forget(principal, namespace)
+        scope = {"_org": principal.organization_id, "_ns": namespace["_id"]}
+        removed = {repo.collection_name: await repo.delete_scope(scope) for repo in self._contents}
+        await self._vectors.drop_store(namespace["_id"])
+        counts = ", ".join(f"{n} {kind}" for kind, n in removed.items())
+        message = f"Namespace {namespace['_id']} deleted" + (f" with {counts}" if counts else "") + " and its vector store."
+        return {"namespace_id": namespace["_id"], "message": message}
+
+    async def resolve_id(self, principal: Principal, header: str | None) -> str:
+        """The namespace ID named by an `x-namespace` header (ID or name); cached briefly."""
+        if not header:
+            raise InvalidArgument([FieldViolation("x-namespace", "header is required: a namespace ID or name")], reason="NAMESPACE_HEADER_MISSING")
+        key = (principal.organization_id, header)
+        if self._ids is not None and key in self._ids:
+            return self._ids[key]
+        namespace = await self.find(principal, header, field="x-namespace")
+        if self._ids is not None:
+            self._ids[key] = namespace["_id"]
+        return namespace["_id"]
+
+    def _forget(self, principal: Principal, namespace: dict[str, Any]) -> None:
+        if self._ids is not None:
+            for ident in (namespace["_id"], namespace["namespace_name"]):
+                self._ids.pop((principal.organization_id, ident), None)
+
+    async def sweep_orphan_stores(self) -> list[str]:
+        """Drops vector stores whose namespace no longer exists (left by a crash mid-create or
+        mid-delete). Run at start, before serving."""
+        existing = await self._namespaces.all_ids()
+        orphans = [alias for alias in await self._vectors.store_aliases() if alias not in existing]
+        for alias in orphans:
+            await self._vectors.drop_store(alias)
+        return orphans

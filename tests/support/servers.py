@@ -1,0 +1,153 @@
+"""Real vecplane servers for the tests, over the embedded MongoDB (nx-27017) and Qdrant local mode.
+
+InProcessServer runs the service on its own event loop in a background thread, so tests can also
+look inside it (e.g. count MongoDB round trips). ServerProcess runs `python -m server serve` as a
+child process, for what needs a real process: restarts, signals, SIGKILL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from server.app import Vecplane
+from server.config import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+PLUGINS = REPO / "tests" / "plugins"
+ADMIN_KEY = "sk_test_admin_key_0123456789abcdefghijklmnop"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_settings(data_dir: Path, **overrides) -> Settings:
+    base = Settings(
+        grpc_port=0,
+        http_port=0,
+        host="127.0.0.1",
+        data_dir=data_dir,
+        api_key=ADMIN_KEY,
+        plugin_dir=PLUGINS,
+        shutdown_grace_seconds=2.0,
+        reconfigure_lease_seconds=2.0,
+    )
+    return replace(base, **overrides)
+
+
+class InProcessServer:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="vecplane-test-server", daemon=True)
+        self.app = Vecplane(settings)
+
+    def run(self, coroutine, timeout: float = 60):
+        """Runs a coroutine on the server's loop (e.g. to reach its storage) and returns the result."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def start(self) -> "InProcessServer":
+        self.thread.start()
+        self.run(self.app.start())
+        return self
+
+    @property
+    def target(self) -> str:
+        return f"127.0.0.1:{self.app.grpc_port}"
+
+    def stop(self) -> None:
+        try:
+            self.run(self.app.stop(grace=1))
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(10)
+
+
+def wait_serving(target: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    with grpc.insecure_channel(target) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        while True:
+            try:
+                if stub.Check(health_pb2.HealthCheckRequest(), timeout=1).status == health_pb2.HealthCheckResponse.SERVING:
+                    return
+            except grpc.RpcError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"vecplane at {target} did not become SERVING")
+            time.sleep(0.1)
+
+
+class ServerProcess:
+    """`python -m server serve` on a fixed data dir; start() and stop() can be repeated."""
+
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None):
+        self.data_dir = data_dir
+        self.grpc_port = free_port()
+        self.http_port = free_port()
+        self.extra_env = env or {}
+        self.process: subprocess.Popen | None = None
+        self.log_path = data_dir / "server.log"
+
+    @property
+    def target(self) -> str:
+        return f"127.0.0.1:{self.grpc_port}"
+
+    def start(self, timeout: float = 60) -> "ServerProcess":
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        env = {
+            **os.environ,
+            "VECPLANE_GRPC_PORT": str(self.grpc_port),
+            "VECPLANE_HTTP_PORT": str(self.http_port),
+            "VECPLANE_HOST": "127.0.0.1",
+            "VECPLANE_DATA_DIR": str(self.data_dir),
+            "VECPLANE_API_KEY": ADMIN_KEY,
+            "VECPLANE_PLUGIN_DIR": str(PLUGINS),
+            "VECPLANE_SHUTDOWN_GRACE": "2",
+            **self.extra_env,
+        }
+        for name in ("MONGODB_URI", "QDRANT_URL"):
+            if name not in self.extra_env:
+                env.pop(name, None)
+        log = open(self.log_path, "a")
+        self.process = subprocess.Popen([sys.executable, "-m", "server", "serve"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        try:
+            wait_serving(self.target, timeout)
+        except TimeoutError:
+            self.kill()
+            raise TimeoutError(f"server did not start; log:\n{self.log_path.read_text()[-4000:]}")
+        return self
+
+    def stop(self, timeout: float = 30) -> int:
+        """SIGTERM, then wait; returns the exit code."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout)
+        self.process = None
+        return code
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+        self.process = None
+
+    def wait_exit(self, timeout: float = 30) -> int:
+        assert self.process is not None
+        code = self.process.wait(timeout)
+        self.process = None
+        return code
