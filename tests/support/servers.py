@@ -117,6 +117,7 @@ class ServerProcess:
             "VECPLANE_API_KEY": ADMIN_KEY,
             "VECPLANE_PLUGIN_DIR": str(PLUGINS),
             "VECPLANE_SHUTDOWN_GRACE": "2",
+            "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "clients" / "python")]),
             **self.extra_env,
         }
         for name in ("MONGODB_URI", "QDRANT_URL"):
