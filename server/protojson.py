@@ -10,7 +10,6 @@ to the use cases as the same plain dicts that the domain and storage layers work
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -158,7 +157,7 @@ def _wkt_to_json(msg: message.Message) -> Any:
     if name == _LIST_VALUE:
         return [_wkt_to_json(v) for v in msg.values]
     if name == _TIMESTAMP:
-        return msg.ToDatetime(tzinfo=dt.timezone.utc).isoformat().replace("+00:00", "Z")
+        return msg.ToJsonString()
     if name == _FIELD_MASK:
         return ",".join(msg.paths)
     kind = msg.WhichOneof("kind")
@@ -307,10 +306,7 @@ def _scalar(field, raw, location, issues) -> Any:
 def _fill_wkt(msg, raw, location, issues) -> None:
     name = msg.DESCRIPTOR.full_name
     if name == _TIMESTAMP:
-        if isinstance(raw, dt.datetime):
-            when = raw if raw.tzinfo else raw.replace(tzinfo=dt.timezone.utc)
-            msg.FromDatetime(when.astimezone(dt.timezone.utc))
-        elif isinstance(raw, str):
+        if isinstance(raw, str):
             try:
                 msg.FromJsonString(raw)
             except ValueError:
@@ -352,8 +348,6 @@ def _fill_value(value, raw, location, issues) -> None:
         value.number_value = raw
     elif isinstance(raw, str):
         value.string_value = raw
-    elif isinstance(raw, dt.datetime):
-        value.string_value = raw.isoformat()
     elif isinstance(raw, dict):
         value.struct_value.SetInParent()
         _fill_wkt(value.struct_value, raw, location, issues)
