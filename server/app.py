@@ -110,7 +110,7 @@ class Vecplane:
         self.api_key, generated = await ensure_bootstrap_key(accounts, settings.api_key, settings.data_dir)
         authenticator = Authenticator(accounts, settings.auth_cache_seconds)
         self.usecases = UseCases(
-            namespaces=NamespaceUseCases(namespaces_repo, backends.vectors, catalogue, settings.auth_cache_seconds),
+            namespaces=NamespaceUseCases(namespaces_repo, backends.vectors, catalogue, settings.auth_cache_seconds, self.faults),
             admin=AdminUseCases(accounts, authenticator),
         )
         swept = await self.usecases.namespaces.sweep_orphan_stores()

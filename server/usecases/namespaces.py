@@ -15,6 +15,7 @@ from server.domain.extractors import Catalogue, ExtractorDefinition
 from server.domain.ids import new_id
 from server.domain.names import check_name
 from server.domain.paging import page_params
+from server.faults import Faults
 from server.storage.errors import DuplicateKey
 from server.storage.namespaces import NamespaceRepository
 from server.storage.repository import Repository
@@ -35,12 +36,13 @@ class NamespaceUseCases:
         vectors: VectorStore,
         catalogue: Catalogue,
         cache_seconds: float,
-        contents: list[Repository] | None = None,
+        faults: Faults,
     ):
         self._namespaces = namespaces
         self._vectors = vectors
         self._catalogue = catalogue
-        self._contents = contents or []  # repositories of namespaced resources, emptied on delete
+        self._faults = faults
+        self._contents: list[Repository] = []  # repositories of namespaced resources, emptied on delete
         self._ids: TTLCache[tuple[str, str], str] | None = TTLCache(maxsize=10_000, ttl=cache_seconds) if cache_seconds > 0 else None
 
     def add_contents(self, repository: Repository) -> None:
@@ -82,6 +84,7 @@ class NamespaceUseCases:
         vectors = list(rules.desired_vectors(definitions).values())
         await self._vectors.create_store(namespace_id, vectors, rules.all_payload_indexes(doc, definitions))
         try:
+            await self._faults.hit("namespaces.create.after_store")
             await self._namespaces.insert(doc)
         except BaseException as exc:
             await self._vectors.drop_store(namespace_id)

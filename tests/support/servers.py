@@ -48,6 +48,9 @@ def test_settings(data_dir: Path, **overrides) -> Settings:
     return replace(base, **overrides)
 
 
+test_settings.__test__ = False  # a helper, not a test
+
+
 class InProcessServer:
     def __init__(self, settings: Settings):
         self.settings = settings
