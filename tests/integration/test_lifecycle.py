@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import grpc
+import pymongo
 import pytest
 from vecplane.v1 import namespace_pb2
 
@@ -136,3 +137,25 @@ def test_grpcurl_lists_describes_and_calls_through_reflection(server):
     assert unauthenticated.returncode != 0 and "Unauthenticated" in unauthenticated.stderr
     invalid = grpcurl(server.target, "-d", json.dumps({"namespace_name": "x!"}), server.target, "vecplane.v1.NamespaceService/CreateNamespace", key=ADMIN_KEY)
     assert "InvalidArgument" in invalid.stderr and "google.rpc.BadRequest" in invalid.stderr and '"field":"namespace_name"' in invalid.stderr
+
+
+def test_mongodb_uri_selects_an_external_server(tmp_path):
+    """With MONGODB_URI the service uses that server (here a separately started nx-27017) and starts
+    no embedded one."""
+    from server.storage.embedded_mongo import EmbeddedMongo
+
+    external = EmbeddedMongo(tmp_path / "external")
+    external.start()
+    process = ServerProcess(tmp_path / "data", env={"MONGODB_URI": external.uri, "MONGODB_DATABASE": "elsewhere"})
+    try:
+        process.start()
+        assert embedded_mongo_pids(process.data_dir) == []
+        with grpc.insecure_channel(process.target) as channel:
+            api = Api(channel, ADMIN_KEY)
+            api.call(api.namespaces.CreateNamespace, namespace_pb2.CreateNamespaceRequest(namespace_name="remote", feature_extractors=[TEXT]))
+        with pymongo.MongoClient(external.uri) as client:
+            assert client["elsewhere"]["namespaces"].count_documents({"namespace_name": "remote"}) == 1
+        assert "mongodb://127.0.0.1:" in process.log_path.read_text() and '"mongodb": "server mongodb://' in process.log_path.read_text()
+    finally:
+        process.kill()
+        external.stop()
