@@ -178,8 +178,9 @@ class VecplaneError(grpc.RpcError):
         text = f"{self._code.name}: {self.message}"
         if self.reason:
             text += f" [reason={self.reason}]"
-        if self.field_violations:
-            text += " " + "; ".join(f"{v.field}: {v.description}" for v in self.field_violations)
+        missing = [v for v in self.field_violations if v.field not in self.message]
+        if missing:
+            text += " " + "; ".join(f"{v.field}: {v.description}" for v in missing)
         if self.correlation_id:
             text += f" (correlation id {self.correlation_id})"
         return text
@@ -482,6 +483,9 @@ class _Interceptor(grpc.UnaryUnaryClientInterceptor):
 # --- the client -----------------------------------------------------------------------------------
 
 
+_CHANNEL_DEFAULTS = {"grpc.max_reconnect_backoff_ms": 5000}
+
+
 class _Unset:
     """The type of `_UNSET`: "keep the current value" where None means something."""
 
@@ -535,11 +539,15 @@ class VecplaneClient:
         self.retry = retry
         self._owns_channel = channel is None
         if channel is None:
+            # gRPC waits up to 120 s between reconnection attempts after a server went away, and
+            # calls fail at once meanwhile; 5 s keeps reconnection in step with the retry backoff.
+            settings = dict(_CHANNEL_DEFAULTS)
+            settings.update(options)
             if tls or root_certificates is not None:
                 credentials = grpc.ssl_channel_credentials(root_certificates=root_certificates)
-                channel = grpc.secure_channel(target, credentials, options=list(options))
+                channel = grpc.secure_channel(target, credentials, options=list(settings.items()))
             else:
-                channel = grpc.insecure_channel(target, options=list(options))
+                channel = grpc.insecure_channel(target, options=list(settings.items()))
         self._raw_channel = channel
         metadata = []
         if api_key:
