@@ -4,6 +4,7 @@ node:test suite, which drives the real server through the generated client."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -51,12 +52,19 @@ def test_node_flow_against_the_server(node_modules, server):
     assert summary["fail"] == "0" and summary["pass"] == summary["tests"] and int(summary["tests"]) >= 5, done.stdout[-3000:]
 
 
-def test_the_readme_typescript_example_type_checks(node_modules):
+def test_the_readme_typescript_examples_type_check(node_modules):
+    """The examples of README.md's `### TypeScript` and of the package's own README compile against
+    the built package (type-checked only: they create resources a test should not leave behind)."""
     blocks = [b.text for b in section("TypeScript") if b.language == "ts"]
-    assert len(blocks) == 1
-    run(str(node_modules / ".bin" / "tsc"), "-p", "tsconfig.json")  # the example imports the built package
-    example = PACKAGE / "build-test" / "readme-example.ts"
-    example.parent.mkdir(exist_ok=True)
-    example.write_text(blocks[0])
+    blocks += re.findall(r"```ts\n(.*?)```", (PACKAGE / "README.md").read_text(), re.DOTALL)
+    assert len(blocks) == 2
+    run(str(node_modules / ".bin" / "tsc"), "-p", "tsconfig.json")  # the examples import the built package
+    folder = PACKAGE / "build-test" / "readme"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for number, block in enumerate(blocks):
+        example = folder / f"example{number}.ts"
+        example.write_text(block + "\nexport {};\n")
+        files.append(str(example.relative_to(PACKAGE)))
     run(str(node_modules / ".bin" / "tsc"), "--noEmit", "--strict", "--skipLibCheck", "--target", "es2022",
-        "--module", "nodenext", "--moduleResolution", "nodenext", "--types", "node", str(example.relative_to(PACKAGE)))
+        "--module", "nodenext", "--moduleResolution", "nodenext", "--types", "node", *files)
