@@ -1,0 +1,70 @@
+"""The TypeScript client (clients/typescript): its package build (tsc, with declarations) and its
+node:test suite, which drives the real server through the generated client."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.clients.conftest import tool
+from tests.clients.readme import section
+from tests.support.servers import ADMIN_KEY
+
+PACKAGE = Path(__file__).resolve().parents[2] / "clients" / "typescript"
+
+
+def run(*command: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    done = subprocess.run(command, cwd=PACKAGE, env=env, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout[-6000:]}\n{done.stderr[-4000:]}"
+    return done
+
+
+@pytest.fixture(scope="module")
+def node_modules() -> Path:
+    """The package's dependencies, installed from the committed package-lock.json when missing."""
+    tool("node")
+    if not (PACKAGE / "node_modules" / ".bin" / "tsc").exists():
+        run(tool("npm"), "ci", "--no-audit", "--no-fund", "--loglevel=error")
+    return PACKAGE / "node_modules"
+
+
+def test_the_package_builds_with_type_declarations(node_modules):
+    run(str(node_modules / ".bin" / "tsc"), "-p", "tsconfig.json")
+    built = PACKAGE / "dist"
+    assert (built / "index.js").is_file() and (built / "index.d.ts").is_file()
+    assert (built / "gen" / "vecplane" / "v1" / "namespace_pb.d.ts").is_file()
+    # The package's entry points resolve to what the build wrote.
+    done = run(tool("node"), "--input-type=module", "-e",
+               "const m = await import('@vecplane/client'); console.log(typeof m.createVecplaneClient, typeof m.NamespaceService)")
+    assert done.stdout.split() == ["function", "object"]
+
+
+def test_node_flow_against_the_server(node_modules, server):
+    run(str(node_modules / ".bin" / "tsc"), "-p", "tsconfig.test.json")
+    env = {**os.environ, "VECPLANE_URL": f"http://{server.target}", "VECPLANE_ADMIN_KEY": ADMIN_KEY}
+    done = run(tool("node"), "--test", "build-test/test/", env=env)
+    # node:test's TAP summary: every test ran and passed.
+    summary = dict(line[2:].split(" ", 1) for line in done.stdout.splitlines() if line.startswith("# ") and line[2:].split(" ")[0] in ("tests", "pass", "fail"))
+    assert summary["fail"] == "0" and summary["pass"] == summary["tests"] and int(summary["tests"]) >= 5, done.stdout[-3000:]
+
+
+def test_the_readme_typescript_examples_type_check(node_modules):
+    """The examples of README.md's `### TypeScript` and of the package's own README compile against
+    the built package (type-checked only: they create resources a test should not leave behind)."""
+    blocks = [b.text for b in section("TypeScript") if b.language == "ts"]
+    blocks += re.findall(r"```ts\n(.*?)```", (PACKAGE / "README.md").read_text(), re.DOTALL)
+    assert len(blocks) == 2
+    run(str(node_modules / ".bin" / "tsc"), "-p", "tsconfig.json")  # the examples import the built package
+    folder = PACKAGE / "build-test" / "readme"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for number, block in enumerate(blocks):
+        example = folder / f"example{number}.ts"
+        example.write_text(block + "\nexport {};\n")
+        files.append(str(example.relative_to(PACKAGE)))
+    run(str(node_modules / ".bin" / "tsc"), "--noEmit", "--strict", "--skipLibCheck", "--target", "es2022",
+        "--module", "nodenext", "--moduleResolution", "nodenext", "--types", "node", *files)
