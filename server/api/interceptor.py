@@ -49,6 +49,8 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 return await inner(request, context)
             except DomainError as error:
                 failure = status.to_status(error)
+            except NotImplementedError:  # a generated base servicer method nobody overrode
+                failure = status.unimplemented_status(method)
             except Exception as error:  # noqa: BLE001 - every unexpected failure becomes INTERNAL
                 if is_unavailable(error):
                     failure = status.to_status(Unavailable(f"A backing store is unavailable ({type(error).__name__}); retry later."))

@@ -103,7 +103,8 @@ def _fill_update_mask(route: Route, request: Message, body: dict) -> None:
         found = by_key.get(key)
         if found is not None and found is not mask and found.name not in in_path and found.name not in paths:
             paths.append(found.name)
-    getattr(request, mask.name).paths.extend(paths)
+    if paths:
+        getattr(request, mask.name).paths.extend(paths)
 
 
 def _query_values(route: Route, query: list[tuple[str, str]], issues: list[DecodeIssue]) -> dict[str, list[str]]:
