@@ -197,7 +197,9 @@ class Vecplane:
         return services
 
     async def stop(self, grace: float | None = None) -> None:
-        """Health goes NOT_SERVING, in-flight calls get `grace` seconds, then the backends close."""
+        """Health goes NOT_SERVING; the REST gateway stops accepting and its in-flight requests get
+        `grace` seconds (they still reach gRPC); then gRPC's in-flight calls get `grace` seconds;
+        then the backends close."""
         grace = self.settings.shutdown_grace_seconds if grace is None else grace
         await self.health.enter_graceful_shutdown()
         if self.gateway is not None:  # first, so its in-flight calls still reach the gRPC server

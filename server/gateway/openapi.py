@@ -19,6 +19,7 @@ from google.protobuf import descriptor
 
 from server.gateway import errors
 from server.gateway.routes import FieldRef, Route, is_map
+from server.gateway.transcode import is_resource
 from server.protojson import enum_json_values, enum_value_json, field_json_name
 
 _FD = descriptor.FieldDescriptor
@@ -232,7 +233,7 @@ class _Generator:
 
         if route.response_body:
             field = route.method.output_type.fields_by_name[route.response_body]
-            response_schema = self.field_schema(field)
+            response_schema = self.message_ref(field.message_type) if is_resource(field) else self.field_schema(field)
             response_description = self.comments.get(field.full_name) or "OK"
         else:
             response_schema = self.message_ref(route.method.output_type)

@@ -22,6 +22,9 @@ from server.protojson import DecodeError, DecodeIssue, dict_to_message, field_js
 _FD = descriptor.FieldDescriptor
 _INTEGER = re.compile(r"[+-]?\d+")
 _TRUE, _FALSE = {"true", "1"}, {"false", "0"}
+# Deeper JSON cannot become a message anyway: protobuf refuses to parse messages nested more than
+# 100 levels, and each JSON level inside a Struct is two message levels.
+MAX_DEPTH = 32
 
 
 def parse_json(raw: bytes) -> Any:
@@ -37,7 +40,7 @@ def parse_json(raw: bytes) -> Any:
         raise ValueError(f"{name} is not valid JSON")
 
     try:
-        return json.loads(text, parse_constant=reject_constant)
+        data = json.loads(text, parse_constant=reject_constant)
     except json.JSONDecodeError as error:
         raise HttpError(
             400,
@@ -46,6 +49,20 @@ def parse_json(raw: bytes) -> Any:
         ) from None
     except (ValueError, RecursionError) as error:
         raise HttpError(400, f"Malformed JSON: {error}.") from None
+    _check_depth(data)
+    return data
+
+
+def _check_depth(data: Any) -> None:
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise HttpError(400, f"The JSON body is nested more than {MAX_DEPTH} levels deep.", {"max_depth": MAX_DEPTH})
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node)
 
 
 def build_request(route: Route, path_values: dict[str, str], query: list[tuple[str, str]], body: Any) -> Message:
@@ -183,6 +200,17 @@ def response_json(route: Route, response: Message) -> Any:
     in Mixpeek's answers (unset messages and optional values as null)."""
     if not route.response_body:
         return message_to_dict(response, include_defaults=True)
-    full = message_to_dict(response, include_defaults=True)
     field = route.method.output_type.fields_by_name[route.response_body]
-    return full[field_json_name(field)]
+    if is_resource(field):
+        # The resource itself: always an object (all defaults if the servicer left it unset).
+        return message_to_dict(getattr(response, field.name), include_defaults=True)
+    return message_to_dict(response, include_defaults=True)[field_json_name(field)]
+
+
+def is_resource(field: descriptor.FieldDescriptor) -> bool:
+    """A singular field of a (non well-known) message type."""
+    return (
+        field.type == _FD.TYPE_MESSAGE
+        and not field.is_repeated
+        and not field.message_type.full_name.startswith("google.protobuf.")
+    )

@@ -4,11 +4,14 @@ REST call that is still running finish (the gateway stops before the gRPC server
 from __future__ import annotations
 
 import concurrent.futures
+import socket
 import time
 
 import httpx
+import pytest
 
-from tests.support.servers import ADMIN_KEY, ServerProcess
+from tests.support.servers import ADMIN_KEY, InProcessServer, ServerProcess
+from tests.support.servers import test_settings as settings_for
 
 
 def test_serve_answers_rest_and_finishes_running_calls_on_sigterm(tmp_path):
@@ -30,3 +33,25 @@ def test_serve_answers_rest_and_finishes_running_calls_on_sigterm(tmp_path):
         assert "text_extractor_v1" in {item["feature_extractor_id"] for item in response.json()}
     finally:
         process.kill()
+
+
+def test_http_port_in_use_fails_the_start_and_releases_everything(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = InProcessServer(settings_for(tmp_path, http_port=port))
+        server.thread.start()
+        try:
+            with pytest.raises(OSError):
+                server.run(server.app.start())
+            assert server.app._server is None and server.app.gateway is None
+        finally:
+            server.loop.call_soon_threadsafe(server.loop.stop)
+            server.thread.join(10)
+    # The data dir is free again: a server on it starts (its embedded MongoDB was stopped).
+    again = InProcessServer(settings_for(tmp_path)).start()
+    try:
+        assert httpx.get(f"http://127.0.0.1:{again.app.http_port}/openapi.json").status_code == 200
+    finally:
+        again.stop()
