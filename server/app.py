@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from google.protobuf import descriptor_pool
 from grpc_reflection.v1alpha import reflection, reflection_pb2
 from vecplane.v1 import admin_pb2, admin_pb2_grpc, feature_extractor_pb2, feature_extractor_pb2_grpc, namespace_pb2, namespace_pb2_grpc
 
@@ -20,6 +21,7 @@ from server.api.namespaces import NamespaceServicer
 from server.config import Settings
 from server.extractors.plugins import load_catalogue
 from server.faults import Faults
+from server.gateway import Gateway
 from server.storage.accounts import AccountRepository
 from server.storage.embedded_mongo import EmbeddedMongo
 from server.storage.mongo import CommandCounter, connect
@@ -88,6 +90,8 @@ class Vecplane:
         self.backends = Backends(settings)
         self.health = health.aio.HealthServicer()
         self.grpc_port = 0
+        self.http_port = 0
+        self.gateway: Gateway | None = None
         self.api_key = ""
         self._server: grpc.aio.Server | None = None
 
@@ -117,20 +121,22 @@ class Vecplane:
         if swept:
             log.warning("dropped vector stores of namespaces that no longer exist", extra={"stores": swept})
 
-        server = grpc.aio.server(interceptors=[CallInterceptor(authenticator)])
+        server = grpc.aio.server(interceptors=[CallInterceptor(authenticator, self.faults)])
         namespace_pb2_grpc.add_NamespaceServiceServicer_to_server(NamespaceServicer(self.usecases.namespaces), server)
         feature_extractor_pb2_grpc.add_FeatureExtractorServiceServicer_to_server(FeatureExtractorServicer(catalogue), server)
         admin_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(self.usecases.admin), server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
-        self._add_reflection(server)
+        registered = self._add_reflection(server)
         self.grpc_port = server.add_insecure_port(f"{settings.host}:{settings.grpc_port}")
         await server.start()
         self._server = server
+        await self._start_gateway(registered)
         await self.health.set("", health_pb2.HealthCheckResponse.SERVING)
         log.info(
             "vecplane serving",
             extra={
                 "grpc": f"{settings.host}:{self.grpc_port}",
+                "http": f"{settings.host}:{self.http_port}",
                 "mongodb": backends.mongo_description,
                 "qdrant": backends.qdrant_description,
                 "feature_extractors": [d.id for d in catalogue.all()],
@@ -143,8 +149,25 @@ class Vecplane:
                 + f" (kept in {settings.data_dir / 'dev-api-key'}): authorization: Bearer {self.api_key}"
             )
 
+    async def _start_gateway(self, registered: list[str]) -> None:
+        """The REST gateway for every vecplane service the gRPC server registered, calling it
+        through a real channel (same process, same loop)."""
+        settings = self.settings
+        pool = descriptor_pool.Default()
+        services = [pool.FindServiceByName(name) for name in registered if name.startswith("vecplane.")]
+        local = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(settings.host, settings.host)
+        target = f"[{local}]:{self.grpc_port}" if ":" in local else f"{local}:{self.grpc_port}"
+        gateway = Gateway(services, target, max_body_bytes=settings.http_max_body_bytes, timeout_seconds=settings.http_timeout_seconds)
+        try:
+            await gateway.start(settings.host, settings.http_port)
+        except BaseException:
+            await self._server.stop(0)
+            self._server = None
+            raise
+        self.gateway, self.http_port = gateway, gateway.port
+
     @staticmethod
-    def _add_reflection(server: grpc.aio.Server) -> None:
+    def _add_reflection(server: grpc.aio.Server) -> list[str]:
         services = [
             namespace_pb2.DESCRIPTOR.services_by_name["NamespaceService"].full_name,
             feature_extractor_pb2.DESCRIPTOR.services_by_name["FeatureExtractorService"].full_name,
@@ -171,11 +194,17 @@ class Vecplane:
                 ),
             )
         )
+        return services
 
     async def stop(self, grace: float | None = None) -> None:
-        """Health goes NOT_SERVING, in-flight calls get `grace` seconds, then the backends close."""
+        """Health goes NOT_SERVING; the REST gateway stops accepting and its in-flight requests get
+        `grace` seconds (they still reach gRPC); then gRPC's in-flight calls get `grace` seconds;
+        then the backends close."""
         grace = self.settings.shutdown_grace_seconds if grace is None else grace
         await self.health.enter_graceful_shutdown()
+        if self.gateway is not None:  # first, so its in-flight calls still reach the gRPC server
+            await self.gateway.stop(grace)
+            self.gateway = None
         if self._server is not None:
             await self._server.stop(grace)
             self._server = None

@@ -28,6 +28,8 @@ class Settings:
     reconfigure_strategy: str = "auto"
     reconfigure_lease_seconds: float = 30.0
     faults: str = ""  # test-only fault points, see server.faults
+    http_max_body_bytes: int = 4 * 1024 * 1024  # REST request bodies; larger ones get 413
+    http_timeout_seconds: float = 60.0  # deadline of each REST call; slower ones get 504
 
 
 # (field, environment variable, flag, help)
@@ -47,6 +49,8 @@ _OPTIONS = [
     ("auth_cache_seconds", "VECPLANE_AUTH_CACHE_SECONDS", "--auth-cache-seconds", "how long verified keys are cached"),
     ("reconfigure_strategy", "VECPLANE_RECONFIGURE_STRATEGY", "--reconfigure-strategy", "auto or blue_green"),
     ("reconfigure_lease_seconds", "VECPLANE_RECONFIGURE_LEASE", "--reconfigure-lease", "seconds before a stalled reconfigure is taken over"),
+    ("http_max_body_bytes", "VECPLANE_HTTP_MAX_BODY_BYTES", "--http-max-body-bytes", "largest REST request body accepted (413 above)"),
+    ("http_timeout_seconds", "VECPLANE_HTTP_TIMEOUT_SECONDS", "--http-timeout", "deadline of each REST call in seconds (504 after)"),
     ("faults", "VECPLANE_FAULTS", "--faults", "test only: arm fault points (point=fail|kill|sleep:<s>,...)"),
 ]
 
@@ -82,4 +86,6 @@ def load(args: argparse.Namespace | None = None, environ: dict[str, str] | None 
     settings = Settings(**values)
     if settings.reconfigure_strategy not in ("auto", "blue_green"):
         raise SystemExit("vecplane: VECPLANE_RECONFIGURE_STRATEGY must be auto or blue_green")
+    if settings.http_max_body_bytes <= 0 or settings.http_timeout_seconds <= 0:
+        raise SystemExit("vecplane: VECPLANE_HTTP_MAX_BODY_BYTES and VECPLANE_HTTP_TIMEOUT_SECONDS must be positive")
     return settings

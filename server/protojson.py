@@ -157,7 +157,7 @@ def _wkt_to_json(msg: message.Message) -> Any:
     if name == _LIST_VALUE:
         return [_wkt_to_json(v) for v in msg.values]
     if name == _TIMESTAMP:
-        return msg.ToJsonString()
+        return msg.ToJsonString()  # RFC 3339 in UTC, 0/3/6/9 fraction digits: "...T10:00:00.123Z"
     if name == _FIELD_MASK:
         return ",".join(msg.paths)
     kind = msg.WhichOneof("kind")

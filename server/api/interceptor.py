@@ -12,6 +12,7 @@ import grpc
 from server.api import status
 from server.api.context import CallContext, current_call
 from server.domain.errors import DomainError, Unavailable
+from server.faults import Faults
 from server.storage.errors import is_unavailable
 from server.usecases.auth import Authenticator
 
@@ -21,8 +22,9 @@ PUBLIC_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
 
 
 class CallInterceptor(grpc.aio.ServerInterceptor):
-    def __init__(self, authenticator: Authenticator):
+    def __init__(self, authenticator: Authenticator, faults: Faults | None = None):
         self._authenticator = authenticator
+        self._faults = faults or Faults()
 
     async def intercept_service(self, continuation, details: grpc.HandlerCallDetails):
         handler = await continuation(details)
@@ -42,9 +44,13 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 principal = None if public else await self._authenticator.authenticate(metadata.get("authorization"))
                 token = current_call.set(CallContext(correlation_id, principal, metadata))
                 context.set_trailing_metadata((("x-request-id", correlation_id),))
+                # Test-only fault point per method, e.g. VECPLANE_FAULTS="rpc.GetNamespace=sleep:2".
+                await self._faults.hit("rpc." + method.rsplit("/", 1)[-1])
                 return await inner(request, context)
             except DomainError as error:
                 failure = status.to_status(error)
+            except NotImplementedError:  # a generated base servicer method nobody overrode
+                failure = status.unimplemented_status(method)
             except Exception as error:  # noqa: BLE001 - every unexpected failure becomes INTERNAL
                 if is_unavailable(error):
                     failure = status.to_status(Unavailable(f"A backing store is unavailable ({type(error).__name__}); retry later."))

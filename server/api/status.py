@@ -69,6 +69,12 @@ def to_status(error: errors.DomainError) -> grpc.Status:
     return _status(code_for(error), error.message, details)
 
 
+def unimplemented_status(method: str) -> grpc.Status:
+    """The status for a declared method this server does not implement (yet)."""
+    info = error_details_pb2.ErrorInfo(reason="UNIMPLEMENTED", domain=ERROR_DOMAIN, metadata={"method": method})
+    return _status(grpc.StatusCode.UNIMPLEMENTED, f"{method} is not implemented by this server.", [info])
+
+
 def internal_status(correlation_id: str) -> grpc.Status:
     """The status for an unexpected failure: no internals, only the id to find it in the logs."""
     message = f"Internal error; reference {correlation_id} when reporting it."

@@ -27,10 +27,11 @@ from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior_
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from vecplane.v1 import list_pb2 as vecplane_dot_v1_dot_list__pb2
+from vecplane.v1 import options_pb2 as vecplane_dot_v1_dot_options__pb2
 from vecplane.v1 import schema_pb2 as vecplane_dot_v1_dot_schema__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18vecplane/v1/bucket.proto\x12\x0bvecplane.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16vecplane/v1/list.proto\x1a\x18vecplane/v1/schema.proto\"\x9a\x03\n\x06\x42ucket\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03R\x08\x62ucketId\x12%\n\x0b\x62ucket_name\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\nbucketName\x12 \n\x0b\x64\x65scription\x18\x03 \x01(\tR\x0b\x64\x65scription\x12\x44\n\rbucket_schema\x18\x04 \x01(\x0b\x32\x19.vecplane.v1.BucketSchemaB\x04\xe2\x41\x01\x05R\x0c\x62ucketSchema\x12\x33\n\x08metadata\x18\x05 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\'\n\x0cnamespace_id\x18\x06 \x01(\tB\x04\xe2\x41\x01\x03R\x0bnamespaceId\x12?\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tcreatedAt\x12?\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tupdatedAt\"\x8c\x01\n\x04\x42lob\x12 \n\x08property\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08property\x12\x30\n\x04type\x18\x02 \x01(\x0e\x32\x16.vecplane.v1.FieldTypeB\x04\xe2\x41\x01\x02R\x04type\x12\x30\n\x04\x64\x61ta\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\x04\xe2\x41\x01\x02R\x04\x64\x61ta\"\xcd\x02\n\x06Object\x12!\n\tobject_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03R\x08objectId\x12!\n\tbucket_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03R\x08\x62ucketId\x12\x1d\n\nkey_prefix\x18\x03 \x01(\tR\tkeyPrefix\x12\x33\n\x08metadata\x18\x04 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\'\n\x05\x62lobs\x18\x05 \x03(\x0b\x32\x11.vecplane.v1.BlobR\x05\x62lobs\x12?\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tcreatedAt\x12?\n\nupdated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tupdatedAt\"\xd3\x01\n\x13\x43reateBucketRequest\x12%\n\x0b\x62ucket_name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\nbucketName\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12>\n\rbucket_schema\x18\x03 \x01(\x0b\x32\x19.vecplane.v1.BucketSchemaR\x0c\x62ucketSchema\x12\x33\n\x08metadata\x18\x04 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\"C\n\x14\x43reateBucketResponse\x12+\n\x06\x62ucket\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.BucketR\x06\x62ucket\"5\n\x10GetBucketRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\"@\n\x11GetBucketResponse\x12+\n\x06\x62ucket\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.BucketR\x06\x62ucket\"\xad\x01\n\x12ListBucketsRequest\x12\x14\n\x05limit\x18\x01 \x01(\x05R\x05limit\x12\x16\n\x06offset\x18\x02 \x01(\x05R\x06offset\x12\x16\n\x06\x63ursor\x18\x03 \x01(\tR\x06\x63ursor\x12#\n\rinclude_total\x18\x04 \x01(\x08R\x0cincludeTotal\x12,\n\x05query\x18\x05 \x01(\x0b\x32\x16.vecplane.v1.ListQueryR\x05query\"\xb3\x01\n\x13ListBucketsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x13.vecplane.v1.BucketR\x07results\x12\x37\n\npagination\x18\x02 \x01(\x0b\x32\x17.vecplane.v1.PaginationR\npagination\x12$\n\x0btotal_count\x18\x03 \x01(\x03H\x00R\ntotalCount\x88\x01\x01\x42\x0e\n\x0c_total_count\"N\n\x13\x44\x65leteBucketRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12\x14\n\x05\x66orce\x18\x02 \x01(\x08R\x05\x66orce\"\xa9\x01\n\x14\x44\x65leteBucketResponse\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\'\n\x0fobjects_deleted\x18\x02 \x01(\x03R\x0eobjectsDeleted\x12\x31\n\x14\x63ollections_disabled\x18\x03 \x03(\tR\x13\x63ollectionsDisabled\x12\x18\n\x07message\x18\x04 \x01(\tR\x07message\"\xb5\x01\n\x13\x43reateObjectRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12\x1d\n\nkey_prefix\x18\x02 \x01(\tR\tkeyPrefix\x12\x33\n\x08metadata\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\'\n\x05\x62lobs\x18\x04 \x03(\x0b\x32\x11.vecplane.v1.BlobR\x05\x62lobs\"C\n\x14\x43reateObjectResponse\x12+\n\x06object\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.ObjectR\x06object\"X\n\x10GetObjectRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12!\n\tobject_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x08objectId\"@\n\x11GetObjectResponse\x12+\n\x06object\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.ObjectR\x06object\"\xef\x01\n\x12ListObjectsRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12\x1d\n\nkey_prefix\x18\x02 \x01(\tR\tkeyPrefix\x12\x14\n\x05limit\x18\x03 \x01(\x05R\x05limit\x12\x16\n\x06offset\x18\x04 \x01(\x05R\x06offset\x12\x16\n\x06\x63ursor\x18\x05 \x01(\tR\x06\x63ursor\x12#\n\rinclude_total\x18\x06 \x01(\x08R\x0cincludeTotal\x12,\n\x05query\x18\x07 \x01(\x0b\x32\x16.vecplane.v1.ListQueryR\x05query\"\xb3\x01\n\x13ListObjectsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x13.vecplane.v1.ObjectR\x07results\x12\x37\n\npagination\x18\x02 \x01(\x0b\x32\x17.vecplane.v1.PaginationR\npagination\x12$\n\x0btotal_count\x18\x03 \x01(\x03H\x00R\ntotalCount\x88\x01\x01\x42\x0e\n\x0c_total_count\"[\n\x13\x44\x65leteObjectRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12!\n\tobject_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x08objectId\"3\n\x14\x44\x65leteObjectResponse\x12\x1b\n\tobject_id\x18\x01 \x01(\tR\x08objectId2\x93\t\n\rBucketService\x12\x94\x01\n\x0c\x43reateBucket\x12 .vecplane.v1.CreateBucketRequest\x1a!.vecplane.v1.CreateBucketResponse\"?\x82\xd3\xe4\x93\x02\x39\"\x12/v1/buckets/create:\x01*Z\x18\"\x0b/v1/buckets:\x01*b\x06\x62ucketb\x06\x62ucket\x12s\n\tGetBucket\x12\x1d.vecplane.v1.GetBucketRequest\x1a\x1e.vecplane.v1.GetBucketResponse\"\'\x82\xd3\xe4\x93\x02!\x12\x17/v1/buckets/{bucket_id}b\x06\x62ucket\x12\x80\x01\n\x0bListBuckets\x12\x1f.vecplane.v1.ListBucketsRequest\x1a .vecplane.v1.ListBucketsResponse\".\x82\xd3\xe4\x93\x02(\"\x10/v1/buckets/list:\x05queryZ\r\x12\x0b/v1/buckets\x12t\n\x0c\x44\x65leteBucket\x12 .vecplane.v1.DeleteBucketRequest\x1a!.vecplane.v1.DeleteBucketResponse\"\x1f\x82\xd3\xe4\x93\x02\x19*\x17/v1/buckets/{bucket_id}\x12\xbc\x01\n\x0c\x43reateObject\x12 .vecplane.v1.CreateObjectRequest\x1a!.vecplane.v1.CreateObjectResponse\"g\x82\xd3\xe4\x93\x02\x61\"&/v1/buckets/{bucket_id}/objects/create:\x01*Z,\"\x1f/v1/buckets/{bucket_id}/objects:\x01*b\x06objectb\x06object\x12\x87\x01\n\tGetObject\x12\x1d.vecplane.v1.GetObjectRequest\x1a\x1e.vecplane.v1.GetObjectResponse\";\x82\xd3\xe4\x93\x02\x35\x12+/v1/buckets/{bucket_id}/objects/{object_id}b\x06object\x12\xa8\x01\n\x0bListObjects\x12\x1f.vecplane.v1.ListObjectsRequest\x1a .vecplane.v1.ListObjectsResponse\"V\x82\xd3\xe4\x93\x02P\"$/v1/buckets/{bucket_id}/objects/list:\x05queryZ!\x12\x1f/v1/buckets/{bucket_id}/objects\x12\x88\x01\n\x0c\x44\x65leteObject\x12 .vecplane.v1.DeleteObjectRequest\x1a!.vecplane.v1.DeleteObjectResponse\"3\x82\xd3\xe4\x93\x02-*+/v1/buckets/{bucket_id}/objects/{object_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18vecplane/v1/bucket.proto\x12\x0bvecplane.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16vecplane/v1/list.proto\x1a\x19vecplane/v1/options.proto\x1a\x18vecplane/v1/schema.proto\"\x9a\x03\n\x06\x42ucket\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03R\x08\x62ucketId\x12%\n\x0b\x62ucket_name\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\nbucketName\x12 \n\x0b\x64\x65scription\x18\x03 \x01(\tR\x0b\x64\x65scription\x12\x44\n\rbucket_schema\x18\x04 \x01(\x0b\x32\x19.vecplane.v1.BucketSchemaB\x04\xe2\x41\x01\x05R\x0c\x62ucketSchema\x12\x33\n\x08metadata\x18\x05 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\'\n\x0cnamespace_id\x18\x06 \x01(\tB\x04\xe2\x41\x01\x03R\x0bnamespaceId\x12?\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tcreatedAt\x12?\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tupdatedAt\"\x8c\x01\n\x04\x42lob\x12 \n\x08property\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08property\x12\x30\n\x04type\x18\x02 \x01(\x0e\x32\x16.vecplane.v1.FieldTypeB\x04\xe2\x41\x01\x02R\x04type\x12\x30\n\x04\x64\x61ta\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\x04\xe2\x41\x01\x02R\x04\x64\x61ta\"\xcd\x02\n\x06Object\x12!\n\tobject_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03R\x08objectId\x12!\n\tbucket_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03R\x08\x62ucketId\x12\x1d\n\nkey_prefix\x18\x03 \x01(\tR\tkeyPrefix\x12\x33\n\x08metadata\x18\x04 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\'\n\x05\x62lobs\x18\x05 \x03(\x0b\x32\x11.vecplane.v1.BlobR\x05\x62lobs\x12?\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tcreatedAt\x12?\n\nupdated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tupdatedAt\"\xd3\x01\n\x13\x43reateBucketRequest\x12%\n\x0b\x62ucket_name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\nbucketName\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12>\n\rbucket_schema\x18\x03 \x01(\x0b\x32\x19.vecplane.v1.BucketSchemaR\x0c\x62ucketSchema\x12\x33\n\x08metadata\x18\x04 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\"C\n\x14\x43reateBucketResponse\x12+\n\x06\x62ucket\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.BucketR\x06\x62ucket\"5\n\x10GetBucketRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\"@\n\x11GetBucketResponse\x12+\n\x06\x62ucket\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.BucketR\x06\x62ucket\"\xad\x01\n\x12ListBucketsRequest\x12\x14\n\x05limit\x18\x01 \x01(\x05R\x05limit\x12\x16\n\x06offset\x18\x02 \x01(\x05R\x06offset\x12\x16\n\x06\x63ursor\x18\x03 \x01(\tR\x06\x63ursor\x12#\n\rinclude_total\x18\x04 \x01(\x08R\x0cincludeTotal\x12,\n\x05query\x18\x05 \x01(\x0b\x32\x16.vecplane.v1.ListQueryR\x05query\"\xb3\x01\n\x13ListBucketsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x13.vecplane.v1.BucketR\x07results\x12\x37\n\npagination\x18\x02 \x01(\x0b\x32\x17.vecplane.v1.PaginationR\npagination\x12$\n\x0btotal_count\x18\x03 \x01(\x03H\x00R\ntotalCount\x88\x01\x01\x42\x0e\n\x0c_total_count\"N\n\x13\x44\x65leteBucketRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12\x14\n\x05\x66orce\x18\x02 \x01(\x08R\x05\x66orce\"\xa9\x01\n\x14\x44\x65leteBucketResponse\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\'\n\x0fobjects_deleted\x18\x02 \x01(\x03R\x0eobjectsDeleted\x12\x31\n\x14\x63ollections_disabled\x18\x03 \x03(\tR\x13\x63ollectionsDisabled\x12\x18\n\x07message\x18\x04 \x01(\tR\x07message\"\xb5\x01\n\x13\x43reateObjectRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12\x1d\n\nkey_prefix\x18\x02 \x01(\tR\tkeyPrefix\x12\x33\n\x08metadata\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\'\n\x05\x62lobs\x18\x04 \x03(\x0b\x32\x11.vecplane.v1.BlobR\x05\x62lobs\"C\n\x14\x43reateObjectResponse\x12+\n\x06object\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.ObjectR\x06object\"X\n\x10GetObjectRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12!\n\tobject_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x08objectId\"@\n\x11GetObjectResponse\x12+\n\x06object\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.ObjectR\x06object\"\xef\x01\n\x12ListObjectsRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12\x1d\n\nkey_prefix\x18\x02 \x01(\tR\tkeyPrefix\x12\x14\n\x05limit\x18\x03 \x01(\x05R\x05limit\x12\x16\n\x06offset\x18\x04 \x01(\x05R\x06offset\x12\x16\n\x06\x63ursor\x18\x05 \x01(\tR\x06\x63ursor\x12#\n\rinclude_total\x18\x06 \x01(\x08R\x0cincludeTotal\x12,\n\x05query\x18\x07 \x01(\x0b\x32\x16.vecplane.v1.ListQueryR\x05query\"\xb3\x01\n\x13ListObjectsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x13.vecplane.v1.ObjectR\x07results\x12\x37\n\npagination\x18\x02 \x01(\x0b\x32\x17.vecplane.v1.PaginationR\npagination\x12$\n\x0btotal_count\x18\x03 \x01(\x03H\x00R\ntotalCount\x88\x01\x01\x42\x0e\n\x0c_total_count\"[\n\x13\x44\x65leteObjectRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12!\n\tobject_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x08objectId\"3\n\x14\x44\x65leteObjectResponse\x12\x1b\n\tobject_id\x18\x01 \x01(\tR\x08objectId2\x99\t\n\rBucketService\x12\x94\x01\n\x0c\x43reateBucket\x12 .vecplane.v1.CreateBucketRequest\x1a!.vecplane.v1.CreateBucketResponse\"?\x82\xd3\xe4\x93\x02\x39\"\x12/v1/buckets/create:\x01*Z\x18\"\x0b/v1/buckets:\x01*b\x06\x62ucketb\x06\x62ucket\x12s\n\tGetBucket\x12\x1d.vecplane.v1.GetBucketRequest\x1a\x1e.vecplane.v1.GetBucketResponse\"\'\x82\xd3\xe4\x93\x02!\x12\x17/v1/buckets/{bucket_id}b\x06\x62ucket\x12\x80\x01\n\x0bListBuckets\x12\x1f.vecplane.v1.ListBucketsRequest\x1a .vecplane.v1.ListBucketsResponse\".\x82\xd3\xe4\x93\x02(\"\x10/v1/buckets/list:\x05queryZ\r\x12\x0b/v1/buckets\x12t\n\x0c\x44\x65leteBucket\x12 .vecplane.v1.DeleteBucketRequest\x1a!.vecplane.v1.DeleteBucketResponse\"\x1f\x82\xd3\xe4\x93\x02\x19*\x17/v1/buckets/{bucket_id}\x12\xbc\x01\n\x0c\x43reateObject\x12 .vecplane.v1.CreateObjectRequest\x1a!.vecplane.v1.CreateObjectResponse\"g\x82\xd3\xe4\x93\x02\x61\"&/v1/buckets/{bucket_id}/objects/create:\x01*Z,\"\x1f/v1/buckets/{bucket_id}/objects:\x01*b\x06objectb\x06object\x12\x87\x01\n\tGetObject\x12\x1d.vecplane.v1.GetObjectRequest\x1a\x1e.vecplane.v1.GetObjectResponse\";\x82\xd3\xe4\x93\x02\x35\x12+/v1/buckets/{bucket_id}/objects/{object_id}b\x06object\x12\xa8\x01\n\x0bListObjects\x12\x1f.vecplane.v1.ListObjectsRequest\x1a .vecplane.v1.ListObjectsResponse\"V\x82\xd3\xe4\x93\x02P\"$/v1/buckets/{bucket_id}/objects/list:\x05queryZ!\x12\x1f/v1/buckets/{bucket_id}/objects\x12\x88\x01\n\x0c\x44\x65leteObject\x12 .vecplane.v1.DeleteObjectRequest\x1a!.vecplane.v1.DeleteObjectResponse\"3\x82\xd3\xe4\x93\x02-*+/v1/buckets/{bucket_id}/objects/{object_id}\x1a\x04\xd0\xda\x18\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -81,6 +82,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DELETEOBJECTREQUEST'].fields_by_name['bucket_id']._serialized_options = b'\342A\001\002'
   _globals['_DELETEOBJECTREQUEST'].fields_by_name['object_id']._loaded_options = None
   _globals['_DELETEOBJECTREQUEST'].fields_by_name['object_id']._serialized_options = b'\342A\001\002'
+  _globals['_BUCKETSERVICE']._loaded_options = None
+  _globals['_BUCKETSERVICE']._serialized_options = b'\320\332\030\001'
   _globals['_BUCKETSERVICE'].methods_by_name['CreateBucket']._loaded_options = None
   _globals['_BUCKETSERVICE'].methods_by_name['CreateBucket']._serialized_options = b'\202\323\344\223\0029\"\022/v1/buckets/create:\001*Z\030\"\013/v1/buckets:\001*b\006bucketb\006bucket'
   _globals['_BUCKETSERVICE'].methods_by_name['GetBucket']._loaded_options = None
@@ -97,44 +100,44 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_BUCKETSERVICE'].methods_by_name['ListObjects']._serialized_options = b'\202\323\344\223\002P\"$/v1/buckets/{bucket_id}/objects/list:\005queryZ!\022\037/v1/buckets/{bucket_id}/objects'
   _globals['_BUCKETSERVICE'].methods_by_name['DeleteObject']._loaded_options = None
   _globals['_BUCKETSERVICE'].methods_by_name['DeleteObject']._serialized_options = b'\202\323\344\223\002-*+/v1/buckets/{bucket_id}/objects/{object_id}'
-  _globals['_BUCKET']._serialized_start=218
-  _globals['_BUCKET']._serialized_end=628
-  _globals['_BLOB']._serialized_start=631
-  _globals['_BLOB']._serialized_end=771
-  _globals['_OBJECT']._serialized_start=774
-  _globals['_OBJECT']._serialized_end=1107
-  _globals['_CREATEBUCKETREQUEST']._serialized_start=1110
-  _globals['_CREATEBUCKETREQUEST']._serialized_end=1321
-  _globals['_CREATEBUCKETRESPONSE']._serialized_start=1323
-  _globals['_CREATEBUCKETRESPONSE']._serialized_end=1390
-  _globals['_GETBUCKETREQUEST']._serialized_start=1392
-  _globals['_GETBUCKETREQUEST']._serialized_end=1445
-  _globals['_GETBUCKETRESPONSE']._serialized_start=1447
-  _globals['_GETBUCKETRESPONSE']._serialized_end=1511
-  _globals['_LISTBUCKETSREQUEST']._serialized_start=1514
-  _globals['_LISTBUCKETSREQUEST']._serialized_end=1687
-  _globals['_LISTBUCKETSRESPONSE']._serialized_start=1690
-  _globals['_LISTBUCKETSRESPONSE']._serialized_end=1869
-  _globals['_DELETEBUCKETREQUEST']._serialized_start=1871
-  _globals['_DELETEBUCKETREQUEST']._serialized_end=1949
-  _globals['_DELETEBUCKETRESPONSE']._serialized_start=1952
-  _globals['_DELETEBUCKETRESPONSE']._serialized_end=2121
-  _globals['_CREATEOBJECTREQUEST']._serialized_start=2124
-  _globals['_CREATEOBJECTREQUEST']._serialized_end=2305
-  _globals['_CREATEOBJECTRESPONSE']._serialized_start=2307
-  _globals['_CREATEOBJECTRESPONSE']._serialized_end=2374
-  _globals['_GETOBJECTREQUEST']._serialized_start=2376
-  _globals['_GETOBJECTREQUEST']._serialized_end=2464
-  _globals['_GETOBJECTRESPONSE']._serialized_start=2466
-  _globals['_GETOBJECTRESPONSE']._serialized_end=2530
-  _globals['_LISTOBJECTSREQUEST']._serialized_start=2533
-  _globals['_LISTOBJECTSREQUEST']._serialized_end=2772
-  _globals['_LISTOBJECTSRESPONSE']._serialized_start=2775
-  _globals['_LISTOBJECTSRESPONSE']._serialized_end=2954
-  _globals['_DELETEOBJECTREQUEST']._serialized_start=2956
-  _globals['_DELETEOBJECTREQUEST']._serialized_end=3047
-  _globals['_DELETEOBJECTRESPONSE']._serialized_start=3049
-  _globals['_DELETEOBJECTRESPONSE']._serialized_end=3100
-  _globals['_BUCKETSERVICE']._serialized_start=3103
-  _globals['_BUCKETSERVICE']._serialized_end=4274
+  _globals['_BUCKET']._serialized_start=245
+  _globals['_BUCKET']._serialized_end=655
+  _globals['_BLOB']._serialized_start=658
+  _globals['_BLOB']._serialized_end=798
+  _globals['_OBJECT']._serialized_start=801
+  _globals['_OBJECT']._serialized_end=1134
+  _globals['_CREATEBUCKETREQUEST']._serialized_start=1137
+  _globals['_CREATEBUCKETREQUEST']._serialized_end=1348
+  _globals['_CREATEBUCKETRESPONSE']._serialized_start=1350
+  _globals['_CREATEBUCKETRESPONSE']._serialized_end=1417
+  _globals['_GETBUCKETREQUEST']._serialized_start=1419
+  _globals['_GETBUCKETREQUEST']._serialized_end=1472
+  _globals['_GETBUCKETRESPONSE']._serialized_start=1474
+  _globals['_GETBUCKETRESPONSE']._serialized_end=1538
+  _globals['_LISTBUCKETSREQUEST']._serialized_start=1541
+  _globals['_LISTBUCKETSREQUEST']._serialized_end=1714
+  _globals['_LISTBUCKETSRESPONSE']._serialized_start=1717
+  _globals['_LISTBUCKETSRESPONSE']._serialized_end=1896
+  _globals['_DELETEBUCKETREQUEST']._serialized_start=1898
+  _globals['_DELETEBUCKETREQUEST']._serialized_end=1976
+  _globals['_DELETEBUCKETRESPONSE']._serialized_start=1979
+  _globals['_DELETEBUCKETRESPONSE']._serialized_end=2148
+  _globals['_CREATEOBJECTREQUEST']._serialized_start=2151
+  _globals['_CREATEOBJECTREQUEST']._serialized_end=2332
+  _globals['_CREATEOBJECTRESPONSE']._serialized_start=2334
+  _globals['_CREATEOBJECTRESPONSE']._serialized_end=2401
+  _globals['_GETOBJECTREQUEST']._serialized_start=2403
+  _globals['_GETOBJECTREQUEST']._serialized_end=2491
+  _globals['_GETOBJECTRESPONSE']._serialized_start=2493
+  _globals['_GETOBJECTRESPONSE']._serialized_end=2557
+  _globals['_LISTOBJECTSREQUEST']._serialized_start=2560
+  _globals['_LISTOBJECTSREQUEST']._serialized_end=2799
+  _globals['_LISTOBJECTSRESPONSE']._serialized_start=2802
+  _globals['_LISTOBJECTSRESPONSE']._serialized_end=2981
+  _globals['_DELETEOBJECTREQUEST']._serialized_start=2983
+  _globals['_DELETEOBJECTREQUEST']._serialized_end=3074
+  _globals['_DELETEOBJECTRESPONSE']._serialized_start=3076
+  _globals['_DELETEOBJECTRESPONSE']._serialized_end=3127
+  _globals['_BUCKETSERVICE']._serialized_start=3130
+  _globals['_BUCKETSERVICE']._serialized_end=4307
 # @@protoc_insertion_point(module_scope)

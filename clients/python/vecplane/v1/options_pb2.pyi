@@ -5,3 +5,5 @@ from typing import ClassVar as _ClassVar
 DESCRIPTOR: _descriptor.FileDescriptor
 JSON_VALUE_FIELD_NUMBER: _ClassVar[int]
 json_value: _descriptor.FieldDescriptor
+NAMESPACED_FIELD_NUMBER: _ClassVar[int]
+namespaced: _descriptor.FieldDescriptor

@@ -4,14 +4,14 @@
 
 import type { GenExtension, GenFile } from "@bufbuild/protobuf/codegenv2";
 import { extDesc, fileDesc } from "@bufbuild/protobuf/codegenv2";
-import type { EnumValueOptions } from "@bufbuild/protobuf/wkt";
+import type { EnumValueOptions, ServiceOptions } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_descriptor } from "@bufbuild/protobuf/wkt";
 
 /**
  * Describes the file vecplane/v1/options.proto.
  */
 export const file_vecplane_v1_options: GenFile = /*@__PURE__*/
-  fileDesc("Chl2ZWNwbGFuZS92MS9vcHRpb25zLnByb3RvEgt2ZWNwbGFuZS52MTpCCgpqc29uX3ZhbHVlEiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYqYsDIAEoCVIJanNvblZhbHVlYgZwcm90bzM", [file_google_protobuf_descriptor]);
+  fileDesc("Chl2ZWNwbGFuZS92MS9vcHRpb25zLnByb3RvEgt2ZWNwbGFuZS52MTpCCgpqc29uX3ZhbHVlEiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYqYsDIAEoCVIJanNvblZhbHVlOkEKCm5hbWVzcGFjZWQSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMYqosDIAEoCFIKbmFtZXNwYWNlZGIGcHJvdG8z", [file_google_protobuf_descriptor]);
 
 /**
  * The string a REST (Mixpeek-compatible) client sends and receives for this enum value, e.g.
@@ -22,4 +22,13 @@ export const file_vecplane_v1_options: GenFile = /*@__PURE__*/
  */
 export const json_value: GenExtension<EnumValueOptions, string> = /*@__PURE__*/
   extDesc(file_vecplane_v1_options, 0);
+
+/**
+ * Whether the service's calls act inside one namespace, named by the `x-namespace` header (the
+ * namespace's ID or name). The OpenAPI document declares the header on such services' operations.
+ *
+ * @generated from extension: bool namespaced = 50602;
+ */
+export const namespaced: GenExtension<ServiceOptions, boolean> = /*@__PURE__*/
+  extDesc(file_vecplane_v1_options, 1);
 
