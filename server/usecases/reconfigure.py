@@ -231,7 +231,7 @@ class ReconfigureUseCases:
         strategy = rules.choose_strategy(options.mode, await self._vectors.server_version(), self._forced_strategy)
         scope = {"_org": namespace["_org"], "_ns": ns_id}
         collections = await self._collections.all_in(scope)
-        collections.sort(key=lambda c: c.get("_created_ms", 0))
+        collections.sort(key=lambda c: (c.get("_created_ms", 0), c["_id"]))  # creation order, ties by ID
         had_points: set[str] | None = None
         if options.mode == rules.RECREATE_MODE and previous:
             had_points = set()
