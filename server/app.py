@@ -133,7 +133,8 @@ class Vecplane:
         swept = await self.usecases.namespaces.sweep_orphan_stores()
         if swept:
             log.warning("dropped vector stores of namespaces that no longer exist", extra={"stores": swept})
-        # Interrupted reconfigures are completed before serving, so no call sees a half-done one.
+        # Interrupted reconfigures (lease expired) are completed before serving, so no call sees a
+        # half-done one; a blue/green copy of a large store delays the start by as long.
         await self.usecases.reconfigure.recover()
 
         server = grpc.aio.server(interceptors=[CallInterceptor(authenticator)])

@@ -26,6 +26,11 @@ forward: at the next server start (when its lease has expired; a background task
 that have not expired yet), or by the next Reconfigure of the namespace. The alias moves only in one
 atomic update and only onto a fully copied collection, so readers always see a whole collection.
 
+Fault points (server.faults, for crash tests): reconfigure.after_record, reconfigure.after_vector
+(LIVE, after each vector change), reconfigure.after_create, reconfigure.after_batch (after each copied
+batch), reconfigure.after_copy, reconfigure.after_alias_switch, reconfigure.after_drop,
+reconfigure.before_done.
+
 Known limit: nothing ingests points yet. When ingestion exists it must not write to a namespace
 during a BLUE_GREEN or RECREATE operation (points written to the old collection after its batch was
 copied would not be carried over); the operation's lock is the place to check."""
@@ -110,7 +115,11 @@ class ReconfigureUseCases:
         recorded = False
         try:
             async with self._holding(op_id) as lost:
-                # Planned again under the lock: another reconfigure may have finished since.
+                # Planned again under the lock, from a fresh read of the namespace: another
+                # reconfigure (or an UpdateNamespace) may have finished since.
+                namespace = await self._namespace_repo.find({"_org": namespace["_org"]}, ns_id)
+                if namespace is None or namespace["_id"] != ns_id:
+                    raise NotFound("namespace", options.namespace_id)
                 plan, previous, physical = await self._plan(namespace, options)
                 if not plan.changes_needed:
                     result = rules.response(plan, rules.Outcome(previous, previous, 0, False, op_id, tuple(completed)))
