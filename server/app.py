@@ -25,11 +25,14 @@ from server.gateway import Gateway
 from server.storage.accounts import AccountRepository
 from server.storage.embedded_mongo import EmbeddedMongo
 from server.storage.mongo import CommandCounter, connect
+from server.storage.collections import CollectionRepository
 from server.storage.namespaces import NamespaceRepository
+from server.storage.operations import OperationRepository
 from server.storage.vectors import VectorStore
 from server.usecases.admin import AdminUseCases
 from server.usecases.auth import Authenticator, ensure_bootstrap_key
 from server.usecases.namespaces import NamespaceUseCases
+from server.usecases.reconfigure import ReconfigureUseCases
 
 log = logging.getLogger("vecplane")
 
@@ -79,6 +82,7 @@ def _redact(uri: str) -> str:
 class UseCases:
     namespaces: NamespaceUseCases
     admin: AdminUseCases
+    reconfigure: ReconfigureUseCases
 
 
 class Vecplane:
@@ -109,20 +113,36 @@ class Vecplane:
         settings, backends = self.settings, self.backends
         accounts = AccountRepository(backends.db)
         namespaces_repo = NamespaceRepository(backends.db)
-        for repository in (accounts, namespaces_repo):
+        operations = OperationRepository(backends.db)
+        for repository in (accounts, namespaces_repo, operations):
             await repository.ensure_indexes()
         self.api_key, generated = await ensure_bootstrap_key(accounts, settings.api_key, settings.data_dir)
         authenticator = Authenticator(accounts, settings.auth_cache_seconds)
+        namespaces = NamespaceUseCases(namespaces_repo, backends.vectors, catalogue, settings.auth_cache_seconds, self.faults)
         self.usecases = UseCases(
-            namespaces=NamespaceUseCases(namespaces_repo, backends.vectors, catalogue, settings.auth_cache_seconds, self.faults),
+            namespaces=namespaces,
             admin=AdminUseCases(accounts, authenticator),
+            reconfigure=ReconfigureUseCases(
+                namespaces,
+                namespaces_repo,
+                CollectionRepository(backends.db),
+                operations,
+                backends.vectors,
+                catalogue,
+                strategy=settings.reconfigure_strategy,
+                lease_seconds=settings.reconfigure_lease_seconds,
+                faults=self.faults,
+            ),
         )
         swept = await self.usecases.namespaces.sweep_orphan_stores()
         if swept:
             log.warning("dropped vector stores of namespaces that no longer exist", extra={"stores": swept})
+        # Interrupted reconfigures (lease expired) are completed before serving, so no call sees a
+        # half-done one; a blue/green copy of a large store delays the start by as long.
+        await self.usecases.reconfigure.recover()
 
         server = grpc.aio.server(interceptors=[CallInterceptor(authenticator, self.faults)])
-        namespace_pb2_grpc.add_NamespaceServiceServicer_to_server(NamespaceServicer(self.usecases.namespaces), server)
+        namespace_pb2_grpc.add_NamespaceServiceServicer_to_server(NamespaceServicer(self.usecases.namespaces, self.usecases.reconfigure), server)
         feature_extractor_pb2_grpc.add_FeatureExtractorServiceServicer_to_server(FeatureExtractorServicer(catalogue), server)
         admin_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(self.usecases.admin), server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
@@ -208,6 +228,8 @@ class Vecplane:
         if self._server is not None:
             await self._server.stop(grace)
             self._server = None
+        if hasattr(self, "usecases"):
+            await self.usecases.reconfigure.close()
         await self.backends.close()
         log.info("vecplane stopped")
 

@@ -22,6 +22,13 @@ class Faults:
             point, _, action = item.partition("=")
             self._armed[point] = action or "fail"
 
+    def arm(self, point: str, action: str = "fail") -> None:
+        """Arms a point at run time (in-process tests; a server process takes VECPLANE_FAULTS)."""
+        self._armed[point] = action
+
+    def disarm(self, point: str) -> None:
+        self._armed.pop(point, None)
+
     async def hit(self, point: str) -> None:
         action = self._armed.get(point)
         if action is None:

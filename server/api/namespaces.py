@@ -8,11 +8,13 @@ from vecplane.v1 import namespace_pb2_grpc
 from server.api.context import principal
 from server.api.convert import to_dict, to_message
 from server.usecases.namespaces import NamespaceUseCases
+from server.usecases.reconfigure import ReconfigureUseCases
 
 
 class NamespaceServicer(namespace_pb2_grpc.NamespaceServiceServicer):
-    def __init__(self, namespaces: NamespaceUseCases):
+    def __init__(self, namespaces: NamespaceUseCases, reconfigure: ReconfigureUseCases):
         self._namespaces = namespaces
+        self._reconfigure = reconfigure
 
     async def CreateNamespace(self, request, context):
         created = await self._namespaces.create(principal(), to_dict(request))
@@ -36,3 +38,7 @@ class NamespaceServicer(namespace_pb2_grpc.NamespaceServiceServicer):
     async def DeleteNamespace(self, request, context):
         outcome = await self._namespaces.delete(principal(), request.namespace_id)
         return to_message(outcome, pb.DeleteNamespaceResponse)
+
+    async def Reconfigure(self, request, context):
+        outcome = await self._reconfigure.reconfigure(principal(), to_dict(request))
+        return to_message(outcome, pb.ReconfigureResponse)

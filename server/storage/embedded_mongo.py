@@ -35,6 +35,24 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _clear_stale_pid_file(pid_file: Path) -> None:
+    """Removes nx-27017's pid file when it names a zombie. nx-27017 refuses to start while its pid
+    file names a process that `kill(pid, 0)` reaches, and a zombie does: after vecplane is SIGKILLed,
+    its nx-27017 child dies too but stays a zombie until init reaps it, which some inits (containers,
+    micro-VMs) do only after a second or more. A restart in that window would fail. Linux only (it
+    reads /proc); a live nx-27017 on the same data dir is left alone, so it still refuses to start."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        pid = int(pid_file.read_text().strip())
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, ValueError, IndexError):
+        return  # no pid file, or the process is gone: nx-27017 handles that itself
+    if state == "Z":
+        log.warning("removing the pid file of a dead nx-27017 (zombie pid %d)", pid)
+        pid_file.unlink(missing_ok=True)
+
+
 class EmbeddedMongo:
     """Starts and stops one nx-27017 server; `uri` is valid between start() and stop()."""
 
@@ -52,6 +70,7 @@ class EmbeddedMongo:
         executable = shutil.which("nx-27017") or str(Path(sys.executable).with_name("nx-27017"))
         self.port = _free_port()
         log_file = self.data_dir / "nx-27017.log"
+        _clear_stale_pid_file(self.data_dir / "nx-27017.pid")
         self._process = subprocess.Popen(
             [
                 executable,

@@ -54,6 +54,16 @@ def dense_params(spec: VectorSpec) -> models.VectorParams:
     )
 
 
+def vector_name_config(spec: VectorSpec) -> models.DenseVectorNameConfig | models.SparseVectorNameConfig:
+    """The config create_vector_name takes for a spec."""
+    if spec.kind == "sparse":
+        return models.SparseVectorNameConfig(sparse=models.SparseVectorConfig())
+    params = dense_params(spec)
+    return models.DenseVectorNameConfig(
+        dense=models.DenseVectorConfig(size=params.size, distance=params.distance, multivector_config=params.multivector_config)
+    )
+
+
 def split_specs(specs: list[VectorSpec]) -> tuple[dict[str, models.VectorParams], dict[str, models.SparseVectorParams]]:
     dense = {s.name: dense_params(s) for s in specs if s.kind == "dense"}
     sparse = {s.name: models.SparseVectorParams() for s in specs if s.kind == "sparse"}
@@ -154,3 +164,80 @@ class VectorStore:
         if count:
             await self.client.delete(collection, points_selector=models.FilterSelector(filter=selector), wait=True)
         return count
+
+    # --- reconfigure (server.usecases.reconfigure). Every method is idempotent, so a resumed
+    # operation can repeat the step it was interrupted in.
+
+    @staticmethod
+    def version_of(name: str) -> int | None:
+        match = _VERSIONED.match(name)
+        return int(match["version"]) if match else None
+
+    async def next_physical_name(self, alias: str) -> str:
+        """`<alias>__v<n+1>`, n the highest version of the namespace's physical collections."""
+        versions = [0]
+        for collection in (await self.client.get_collections()).collections:
+            match = _VERSIONED.match(collection.name)
+            if match and match["alias"] == alias:
+                versions.append(int(match["version"]))
+        return physical_name(alias, max(versions) + 1)
+
+    async def physical_collections(self, alias: str) -> list[str]:
+        """Every physical collection of a namespace store (normally one)."""
+        return sorted(
+            c.name for c in (await self.client.get_collections()).collections if (m := _VERSIONED.match(c.name)) and m["alias"] == alias
+        )
+
+    async def collection_exists(self, name: str) -> bool:
+        return await self.client.collection_exists(name)
+
+    async def ensure_collection(self, name: str, specs: list[VectorSpec], payload_indexes: list[tuple[str, str]]) -> None:
+        """Creates the collection with exactly these vectors unless it exists, then its payload indexes."""
+        if not await self.client.collection_exists(name):
+            await self.create_collection(name, specs)
+        await self.ensure_payload_indexes(name, payload_indexes)
+
+    async def drop_collection(self, name: str) -> None:
+        if await self.client.collection_exists(name):
+            await self.client.delete_collection(name)
+
+    async def switch_alias(self, alias: str, collection: str) -> None:
+        """Points the alias at `collection` in one atomic aliases update (delete + create), so a reader
+        always finds it on a whole collection."""
+        operations: list = []
+        if await self.physical_collection(alias) is not None:
+            operations.append(models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=alias)))
+        operations.append(models.CreateAliasOperation(create_alias=models.CreateAlias(collection_name=collection, alias_name=alias)))
+        await self.client.update_collection_aliases(change_aliases_operations=operations)
+
+    async def create_vector(self, collection: str, spec: VectorSpec) -> None:
+        """Adds a named vector to a live collection (Qdrant >= 1.18); existing points keep everything
+        and have no value for it. A no-op if it exists with the same definition."""
+        await self.client.create_vector_name(collection, spec.name, vector_name_config(spec), wait=True)
+
+    async def delete_vector(self, collection: str, name: str) -> None:
+        """Drops a named vector and its values from a live collection; a no-op if it is absent."""
+        await self.client.delete_vector_name(collection, name, wait=True)
+
+    async def copy_batch(self, source: str, target: str, offset, limit: int, vectors: list[str]) -> tuple[int, object]:
+        """Copies up to `limit` points from `offset` on (point-ID order) with their payloads and the
+        named `vectors` (others are left behind); returns (points copied, next offset or None).
+        Upserts by ID, so copying a batch twice is harmless."""
+        records, next_offset = await self.client.scroll(
+            source, limit=limit, offset=offset, with_payload=True, with_vectors=vectors or False
+        )
+        if records:
+            points = [
+                models.PointStruct(
+                    id=r.id,
+                    payload=r.payload or {},
+                    vector={k: v for k, v in (r.vector or {}).items() if k in vectors} if isinstance(r.vector, dict) else {},
+                )
+                for r in records
+            ]
+            await self.client.upsert(target, points=points, wait=True)
+        return len(records), next_offset
+
+    async def count_where(self, collection: str, key: str, value: str) -> int:
+        selector = models.Filter(must=[models.FieldCondition(key=key, match=models.MatchValue(value=value))])
+        return (await self.client.count(collection, count_filter=selector, exact=True)).count

@@ -1,0 +1,94 @@
+"""Long-running operations (reconfigures), in the MongoDB collection `operations`.
+
+One running operation per namespace, race-free: while an operation runs its `_lock` field holds the
+namespace ID, and a unique index on `_lock` refuses a second one. When it ends, `_lock` becomes
+`ended:<operation id>`, a value no other document has. The field is never missing or null, on
+purpose: MongoDB puts every document without the field under one `null` key of a unique index (a
+second such document is a duplicate), while nx-27017 leaves missing and null values out of unique
+indexes and silently ignores `sparse` and `partialFilterExpression` (checked against nx-27017 0.8.1).
+Always-present, always-distinct values behave the same on both.
+
+Ownership: the process running an operation is its `owner` until `lease_expires_at` (epoch seconds,
+a number: nx-27017 compares BSON dates to the second only), and renews the lease while it works.
+Every write of a running operation is conditioned on the owner, so a process that lost its lease
+cannot overwrite the progress of the one that took over. Taking over compares-and-sets on
+`attempts`, so of two processes racing for an expired operation exactly one wins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pymongo
+import pymongo.errors
+from pymongo.asynchronous.database import AsyncDatabase
+
+from server.domain import clock
+from server.storage.errors import DuplicateKey
+from server.storage.repository import with_sort_keys
+
+RUNNING, DONE, FAILED, CANCELLED = "running", "done", "failed", "cancelled"
+
+
+def ended_lock(operation_id: str) -> str:
+    return f"ended:{operation_id}"
+
+
+class OperationRepository:
+    collection_name = "operations"
+
+    def __init__(self, db: AsyncDatabase):
+        self.collection = db[self.collection_name]
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index([("_lock", pymongo.ASCENDING)], unique=True, name="operations_one_running_per_namespace")
+        await self.collection.create_index([("state", pymongo.ASCENDING), ("lease_expires_at", pymongo.ASCENDING)], name="operations_by_state")
+        await self.collection.create_index([("_ns", pymongo.ASCENDING), ("_created_ms", pymongo.ASCENDING)], name="operations_by_namespace")
+
+    async def start(self, doc: dict[str, Any]) -> None:
+        """Inserts a running operation holding its namespace's lock; DuplicateKey if one runs."""
+        doc = {**doc, "_lock": doc["_ns"], "state": RUNNING}
+        try:
+            await self.collection.insert_one(with_sort_keys(doc))
+        except pymongo.errors.DuplicateKeyError as exc:
+            raise DuplicateKey(str(exc)) from exc
+
+    async def get(self, operation_id: str) -> dict[str, Any] | None:
+        return await self.collection.find_one({"_id": operation_id})
+
+    async def running_in(self, namespace_id: str) -> dict[str, Any] | None:
+        """The namespace's running operation, if any."""
+        return await self.collection.find_one({"_lock": namespace_id})
+
+    async def all_running(self) -> list[dict[str, Any]]:
+        return await self.collection.find({"state": RUNNING}).to_list()
+
+    async def of_namespace(self, namespace_id: str) -> list[dict[str, Any]]:
+        return await self.collection.find({"_ns": namespace_id}).sort("_created_ms", pymongo.ASCENDING).to_list()
+
+    async def take_over(self, op: dict[str, Any], owner: str, now: float, lease_until: float) -> dict[str, Any] | None:
+        """Claims a running operation whose lease expired; the claimed document, or None if another
+        process renewed or claimed it first."""
+        query = {"_id": op["_id"], "state": RUNNING, "attempts": op.get("attempts", 0), "lease_expires_at": {"$lt": now}}
+        changes = {"owner": owner, "lease_expires_at": lease_until, "updated_at": clock.now()}
+        result = await self.collection.update_one(query, {"$set": with_sort_keys(changes), "$inc": {"attempts": 1}})
+        if result.matched_count != 1:
+            return None
+        return await self.get(op["_id"])
+
+    async def advance(self, operation_id: str, owner: str, changes: dict[str, Any]) -> bool:
+        """Records progress (and renews the lease when `changes` has one); False if not the owner."""
+        changes = {**changes, "updated_at": clock.now()}
+        result = await self.collection.update_one(
+            {"_id": operation_id, "owner": owner, "state": RUNNING}, {"$set": with_sort_keys(changes)}
+        )
+        return result.matched_count == 1
+
+    async def finish(self, operation_id: str, owner: str | None, state: str, changes: dict[str, Any]) -> bool:
+        """Ends the operation (done, failed, cancelled) and frees its namespace's lock."""
+        query: dict[str, Any] = {"_id": operation_id, "state": RUNNING}
+        if owner is not None:
+            query["owner"] = owner
+        now = clock.now()
+        changes = {**changes, "state": state, "_lock": ended_lock(operation_id), "finished_at": now, "updated_at": now}
+        result = await self.collection.update_one(query, {"$set": with_sort_keys(changes)})
+        return result.matched_count == 1

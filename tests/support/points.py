@@ -1,0 +1,125 @@
+"""Points and collections for tests that need a populated namespace.
+
+Nothing in the API ingests documents yet, so points are written straight into the namespace's Qdrant
+collection through the server's own client, with the payload ingestion will write (`namespace_id`,
+`collection_id`, `document_id`, ...). Vectors are random unit vectors (float32), so what Qdrant
+returns for a cosine vector equals what was written (up to float rounding)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from qdrant_client import AsyncQdrantClient, models
+
+from server.domain import clock
+from server.storage.collections import CollectionRepository
+
+E5 = "multilingual_e5_large_instruct_v1"  # text_extractor v1, 1024-d
+FASHION = "fashionsiglip_v1_embedding"  # the fashionsiglip test plugin, 768-d
+FACE = "face_identity_v1_embedding"  # face_identity v1, 512-d
+DIMENSIONS = {E5: 1024, FASHION: 768, FACE: 512}
+
+
+def make_points(
+    namespace_id: str, count: int, vectors: dict[str, int], collection_ids: list[str], *, seed: int = 0
+) -> list[models.PointStruct]:
+    """`count` points with unit vectors of the given sizes, spread round-robin over the collections."""
+    rng = np.random.default_rng(seed)
+    values = {}
+    for name, size in vectors.items():
+        raw = rng.standard_normal((count, size), dtype=np.float32)
+        values[name] = raw / np.linalg.norm(raw, axis=1, keepdims=True)
+    return [
+        models.PointStruct(
+            id=i + 1,
+            vector={name: values[name][i].tolist() for name in vectors},
+            payload={
+                "namespace_id": namespace_id,
+                "collection_id": collection_ids[i % len(collection_ids)],
+                "document_id": f"doc_{i:06d}",
+                "source_object_id": f"obj_{i:06d}",
+                "metadata": {"title": f"item {i}", "rank": i},
+            },
+        )
+        for i in range(count)
+    ]
+
+
+async def upsert(client: AsyncQdrantClient, collection: str, points: list[models.PointStruct], batch: int = 256) -> None:
+    for start in range(0, len(points), batch):
+        await client.upsert(collection, points=points[start : start + batch], wait=True)
+
+
+async def read_all(client: AsyncQdrantClient, collection: str) -> dict[Any, models.Record]:
+    """Every point of a collection (or alias), with payload and vectors, by ID."""
+    found, offset = {}, None
+    while True:
+        records, offset = await client.scroll(collection, limit=512, offset=offset, with_payload=True, with_vectors=True)
+        found.update({r.id: r for r in records})
+        if offset is None:
+            return found
+
+
+def seed(server, namespace_id: str, points: list[models.PointStruct]) -> None:
+    """Writes points into a running in-process server's namespace store."""
+    server.run(upsert(server.app.backends.vectors.client, namespace_id, points), timeout=300)
+
+
+def stored_points(server, namespace_id: str) -> dict[Any, models.Record]:
+    return server.run(read_all(server.app.backends.vectors.client, namespace_id), timeout=300)
+
+
+def assert_points_kept(found: dict[Any, models.Record], expected: list[models.PointStruct], kept: list[str], gone: list[str] = ()) -> None:
+    """Every expected point is there with its payload and the values of the `kept` vectors, and
+    without values for the `gone` ones; no other point is there."""
+    assert set(found) == {p.id for p in expected}, f"{len(found)} points found, {len(expected)} expected"
+    for point in expected:
+        record = found[point.id]
+        assert record.payload == point.payload, f"payload of point {point.id} changed"
+        vectors = record.vector or {}
+        for name in kept:
+            assert name in vectors, f"point {point.id} lost vector {name}"
+            assert np.allclose(vectors[name], point.vector[name], atol=1e-6), f"vector {name} of point {point.id} changed"
+        for name in gone:
+            assert name not in vectors, f"point {point.id} still has a value for {name}"
+
+
+def namespace_org(server, namespace_id: str) -> str:
+    return server.run(server.app.backends.db.namespaces.find_one({"_id": namespace_id}))["_org"]
+
+
+def scoped_id(namespace_id: str, collection_id: str) -> str:
+    return f"{collection_id}_{namespace_id.removeprefix('ns_')}"
+
+
+def insert_collection(
+    server,
+    namespace_id: str,
+    collection_id: str,
+    *,
+    extractors: tuple[str, ...] = (),
+    reads_from: str | None = None,
+) -> dict[str, Any]:
+    """A collection document, inserted through CollectionRepository. Its ID is `collection_id`
+    with the namespace's ID appended (IDs are global), so IDs sort as the given ones do.
+
+    TODO(lead): CreateCollection is being built in parallel; once merged, switch the tests that use
+    this helper (marked `uses_collection_documents`) to create collections through the real RPC."""
+    now = clock.now()
+    collection_id = scoped_id(namespace_id, collection_id)
+    reads_from = scoped_id(namespace_id, reads_from) if reads_from else None
+    source = {"type": "collection", "collection_id": reads_from} if reads_from else {"type": "bucket", "bucket_id": "bkt_test000000"}
+    doc = {
+        "_id": collection_id,
+        "_org": namespace_org(server, namespace_id),
+        "_ns": namespace_id,
+        "collection_id": collection_id,
+        "collection_name": collection_id.replace("col_", "collection-"),
+        "source": source,
+        "feature_extractors": [{"feature_extractor_name": name, "version": "v1"} for name in extractors],
+        "created_at": now,
+        "updated_at": now,
+    }
+    server.run(CollectionRepository(server.app.backends.db).insert(doc))
+    return doc
