@@ -63,9 +63,9 @@ COLLECTION_FIELDS = StaticFields(
         "source.bucket_id": simple_field("source.bucket_id", "string"),
         "source.collection_id": simple_field("source.collection_id", "string"),
         "source.prefix_key": simple_field("source.prefix_key", "string"),
-        "feature_extractors.feature_extractor_name": simple_field("feature_extractors.feature_extractor_name", "string", shape="any"),
-        "feature_extractors.version": simple_field("feature_extractors.version", "string", shape="any"),
-        "taxonomy_applications.taxonomy_id": simple_field("taxonomy_applications.taxonomy_id", "string", shape="any"),
+        "feature_extractors.feature_extractor_name": simple_field("feature_extractors.feature_extractor_name", "string", through="feature_extractors"),
+        "feature_extractors.version": simple_field("feature_extractors.version", "string", through="feature_extractors"),
+        "taxonomy_applications.taxonomy_id": simple_field("taxonomy_applications.taxonomy_id", "string", through="taxonomy_applications"),
         "created_at": simple_field("created_at", "datetime", time="_created_ms"),
         "updated_at": simple_field("updated_at", "datetime", time="_updated_ms"),
     },
@@ -326,7 +326,10 @@ def _compatible(source_spec: dict[str, Any], input_spec: dict[str, Any], definit
     return kind in accepted
 
 
-def _check_mappings(problems: Violations, where: str, item: dict[str, Any], definition: ExtractorDefinition, input_schema: dict[str, Any] | None) -> None:
+def _check_mappings(problems: Violations, where: str, item: dict[str, Any], definition: ExtractorDefinition, input_schema: dict[str, Any] | None, schema_known: bool) -> None:
+    """`schema_known` is false when the source could not be read (its reference is invalid or it
+    does not exist): then only what needs no schema is checked, rather than reporting every mapped
+    field as missing from a schema that was never seen."""
     inputs = definition.inputs
     mapping = item.get("input_mapping") or {}
     for name, path in mapping.items():
@@ -337,6 +340,8 @@ def _check_mappings(problems: Violations, where: str, item: dict[str, Any], defi
         if not path:
             problems.add(at, "must be the path of a source field, e.g. 'metadata.title'")
             continue
+        if not schema_known:
+            continue
         found = field_at(input_schema, path) if properties_of(input_schema) else None
         if found is None:
             problems.add(at, f"The source field '{path}' does not exist in the source schema.")
@@ -345,7 +350,7 @@ def _check_mappings(problems: Violations, where: str, item: dict[str, Any], defi
         if not _compatible(spec, inputs[name], definition):
             accepted = sorted(set(definition.data.get("supported_input_types") or []) | {inputs[name].get("type")})
             problems.add(at, f"source field '{path}' is {spec.get('type')}, but input '{name}' of {definition.id} takes {' or '.join(accepted)}")
-    if properties_of(input_schema):
+    if schema_known and properties_of(input_schema):
         for name, spec in inputs.items():
             if name in mapping or not spec.get("required"):
                 continue
@@ -455,9 +460,10 @@ def plan(
         fields = source_fields(source_type, input_schema)
         filters.parse(raw_source["filters"], fields, "source.filters", problems)
     requested = request.get("feature_extractors") or []
+    schema_known = source is not None or bool(properties_of(request.get("input_schema")))
     for index, (item, definition) in enumerate(zip(requested, draft.definitions)):
         if definition is not None:
-            _check_mappings(problems, f"feature_extractors[{index}]", item, definition, input_schema)
+            _check_mappings(problems, f"feature_extractors[{index}]", item, definition, input_schema, schema_known)
     output_schema = _output_schema(problems, requested, draft.definitions, input_schema)
     vector_indexes = _vector_indexes(problems, draft.definitions)
     extractors = [_normalized_extractor(item, d) for item, d in zip(requested, draft.definitions) if d is not None]

@@ -144,9 +144,10 @@ def loose_field(name: str, stored: str | None = None, *, known_objects: int = 0)
     return FieldSpec(name, None, "any", stored, name, None, lists, keys)
 
 
-def simple_field(name: str, type_: str | None = None, *, mongo: str | None = None, time: str | None = None, shape: str = "scalar") -> FieldSpec:
+def simple_field(name: str, type_: str | None = None, *, mongo: str | None = None, time: str | None = None, shape: str = "scalar", through: str | None = None) -> FieldSpec:
+    """A field of a fixed table; `through` names the list of objects the path goes through."""
     stored = mongo or name
-    return FieldSpec(name, type_, shape, stored, name, time)
+    return FieldSpec(name, type_, shape, stored, name, time, (through,))
 
 
 # ------------------------------------------------------------------------------------------------

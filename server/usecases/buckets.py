@@ -93,13 +93,11 @@ class BucketUseCases:
                 reason="BUCKET_IN_USE",
             )
         message = f"Source bucket '{bucket['bucket_name']}' ({bucket['_id']}) was deleted."
-        disabled = [c["_id"] for c in readers]
-        await self._collections.mark_failed(scope, disabled, message, clock.now())
+        disabled = await self._collections.mark_failed(scope, [c["_id"] for c in readers], message, clock.now())
         await self._buckets.delete(scope, bucket["_id"])
         objects = await self._objects.delete_bucket(scope, bucket["_id"])
         late = [c["_id"] for c in await self._collections.reading(scope, "bucket", bucket["_id"]) if c["_id"] not in disabled]
-        await self._collections.mark_failed(scope, late, message, clock.now())
-        disabled += late
+        disabled += await self._collections.mark_failed(scope, late, message, clock.now())
         text = f"Bucket {bucket['_id']} deleted with {objects} object(s)"
         text += f"; {len(disabled)} collection(s) disabled and marked FAILED: {', '.join(disabled)}." if disabled else "."
         return {"bucket_id": bucket["_id"], "objects_deleted": objects, "collections_disabled": disabled, "message": text}

@@ -79,7 +79,7 @@ class CollectionUseCases:
                 reason="SOURCE_FAILED",
             )
         await self._prepare_vector_store(namespace, doc)
-        stored = {"_id": collection_id, **scope, "_extractors": rules.extractor_ids(doc), **doc}
+        stored = {"_id": collection_id, **scope, "_extractors": rules.extractor_ids(doc), "_rev": 0, **doc}
         try:
             await self._collections.insert(stored)
         except DuplicateKey:
@@ -130,8 +130,13 @@ class CollectionUseCases:
         changes = rules.update_changes(request, collection)
         rules.check_enable(collection, changes)
         changes["updated_at"] = clock.now()
+
+        def change(current: dict[str, Any]) -> dict[str, Any]:
+            rules.check_enable(current, changes)  # again on the document actually written
+            return changes
+
         try:
-            updated = await self._collections.update(scope, collection["_id"], changes)
+            updated = await self._collections.modify(scope, collection, change)
         except DuplicateKey:
             raise AlreadyExists("collection", changes["collection_name"]) from None
         if updated is None:
@@ -152,13 +157,11 @@ class CollectionUseCases:
                 reason="COLLECTION_IN_USE",
             )
         message = f"Source collection '{collection['collection_name']}' ({collection['_id']}) was deleted."
-        disabled = [c["_id"] for c in readers]
-        await self._collections.mark_failed(scope, disabled, message, clock.now())
+        disabled = await self._collections.mark_failed(scope, [c["_id"] for c in readers], message, clock.now())
         documents = await self._vectors.delete_where(scope["_ns"], "collection_id", collection["_id"])
         await self._collections.delete(scope, collection["_id"])
         late = [c["_id"] for c in await self._collections.reading(scope, "collection", collection["_id"]) if c["_id"] not in disabled]
-        await self._collections.mark_failed(scope, late, message, clock.now())
-        disabled += late
+        disabled += await self._collections.mark_failed(scope, late, message, clock.now())
         text = f"Collection {collection['_id']} deleted with {documents} document(s)"
         text += f"; {len(disabled)} collection(s) disabled and marked FAILED: {', '.join(disabled)}." if disabled else "."
         return {"collection_id": collection["_id"], "documents_deleted": documents, "collections_disabled": disabled, "message": text}
@@ -174,10 +177,13 @@ class CollectionUseCases:
             return
         users = await self._collections.using_extractors({"_org": principal.organization_id, "_ns": namespace["_id"]}, removed)
         if users:
+            in_use = sorted({e for c in users for e in c.get("_extractors", []) if e in removed})
             detail = "; ".join(
                 f"'{c['collection_name']}' ({c['_id']}) uses {', '.join(sorted(set(c.get('_extractors', [])) & set(removed)))}" for c in users
             )
             raise FailedPrecondition(
-                f"Cannot disable feature extractor(s) {', '.join(removed)} in namespace '{namespace['namespace_name']}': collections still use them: {detail}. Delete those collections first.",
+                f"Cannot disable feature extractor(s) {', '.join(in_use)} in namespace '{namespace['namespace_name']}': "
+                f"collections still use them: {detail}. Delete those collections first.",
                 reason="EXTRACTOR_IN_USE",
+                metadata={"extractors": ",".join(in_use), "collections": ",".join(c["_id"] for c in users)},
             )
