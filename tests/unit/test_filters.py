@@ -28,8 +28,6 @@ def test_reference_semantics(case):
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_qdrant_exactness_is_as_documented(case):
-    if case.qdrant_exact is None:
-        pytest.skip("exactness not asserted for this case")
     node, _ = parse(case.filter, case.fields)
     assert filters.to_qdrant(node).exact is case.qdrant_exact
 
