@@ -3,6 +3,9 @@ A server of its own, with the vector-store fault point armed."""
 
 from __future__ import annotations
 
+import concurrent.futures
+import time
+
 import grpc
 import pytest
 from vecplane.v1 import bucket_pb2, collection_pb2
@@ -37,3 +40,31 @@ def test_a_vector_store_failure_leaves_no_collection_behind(faulty):
     # No collection reads the bucket: it is deletable without force.
     deleted = scoped.call(scoped.buckets.DeleteBucket, bucket_pb2.DeleteBucketRequest(bucket_id="products"))
     assert deleted.bucket_id == bucket.bucket_id and not deleted.collections_disabled
+
+
+@pytest.fixture(scope="module")
+def slow(tmp_path_factory):
+    """A server that pauses CreateCollection between reading the source and inserting the collection."""
+    server = InProcessServer(settings_in(tmp_path_factory.mktemp("slow"), faults=f"{VECTOR_STORE_FAULT}=sleep:1.5")).start()
+    with grpc.insecure_channel(server.target) as channel:
+        yield server, Api(channel, ADMIN_KEY)
+    server.stop()
+
+
+def test_a_source_deleted_during_create_leaves_no_collection_reading_it(slow):
+    server, api = slow
+    ns = r.namespace(api)
+    scoped = api.in_namespace(ns.namespace_id)
+    bucket = r.bucket(scoped, name="racing")
+    body = r.text_collection_body({"type": "bucket", "bucket_id": "racing"}, name="late")
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        creating = pool.submit(expect_error, scoped.call, scoped.collections.CreateCollection, r.collection_request(body))
+        time.sleep(0.5)  # the create has read the bucket and is paused before its insert
+        deleted = scoped.call(scoped.buckets.DeleteBucket, bucket_pb2.DeleteBucketRequest(bucket_id="racing"))
+        error = creating.result(30)
+    assert deleted.bucket_id == bucket.bucket_id and not deleted.collections_disabled
+    # Normally the create read the bucket first and finds it gone after its insert ("was deleted
+    # while the collection was being created"); on a very slow machine it may not have read it yet.
+    # Either way: NOT_FOUND, and no collection reads a deleted bucket.
+    assert error.code == grpc.StatusCode.NOT_FOUND and error.reason == "BUCKET_NOT_FOUND"
+    assert server.run(server.app.backends.db["collections"].count_documents({"_ns": ns.namespace_id})) == 0
