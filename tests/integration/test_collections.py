@@ -16,7 +16,7 @@ from server.protojson import dict_to_message, message_to_dict
 from tests.conftest import new_org_api
 from tests.support import resources as r
 from tests.support.api import expect_error
-from tests.support.seeds import seed_004_request, seed_004_response
+from tests.support.seeds import seed_003_missing_field, seed_004_request, seed_004_response
 
 
 @pytest.fixture
@@ -233,7 +233,8 @@ def test_without_any_schema_input_mappings_fail_with_the_seed_message(space):
     api, _, _ = space
     r.bucket(api, schema=None, name="no-schema")
     error = create_error(api, r.text_collection_body({"type": "bucket", "bucket_id": "no-schema"}))
-    assert error.violations == {"feature_extractors[0].input_mapping.text": "The source field 'metadata.title' does not exist in the source schema."}
+    assert error.violations == {"feature_extractors[0].input_mapping.text": seed_003_missing_field("metadata.title")}
+    assert seed_003_missing_field("metadata.title") == "The source field 'metadata.title' does not exist in the source schema."
     # Without mappings the collection is fine: the extractor reads fields by their input names.
     created = create(api, {"collection_name": "plain", "source": {"type": "bucket", "bucket_id": "no-schema"}, "feature_extractors": [r.TEXT]})
     assert r.as_json(created)["input_schema"] == {} or not created.input_schema.properties

@@ -25,3 +25,9 @@ def seed_004_response() -> dict:
     text = _seed_text("004")
     start = text.index("'\n{", text.index("--data")) + 2
     return json.JSONDecoder().raw_decode(text[start:])[0]
+
+
+def seed_003_missing_field(path: str) -> str:
+    """Seed 003's error for an input mapping to a field the source schema does not have."""
+    template = re.search(r'fail with: "(The source field .*?)"', _seed_text("003")).group(1)
+    return template.replace("'X'", f"'{path}'")
