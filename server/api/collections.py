@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cachetools import LRUCache
 from vecplane.v1 import collection_pb2 as pb
 from vecplane.v1 import collection_pb2_grpc
 
@@ -13,6 +14,17 @@ from server.usecases.collections import CollectionUseCases
 class CollectionServicer(collection_pb2_grpc.CollectionServiceServicer):
     def __init__(self, collections: CollectionUseCases):
         self._collections = collections
+        # Stored collection -> message, by (ID, revision): every write bumps `_rev`, so an entry is
+        # never stale for the document just read (the read itself always happens). Converting a
+        # collection with its lineage is the largest CPU cost of GetCollection otherwise.
+        self._messages: LRUCache[tuple, pb.Collection] = LRUCache(maxsize=2048)
+
+    def _message(self, doc) -> pb.Collection:
+        key = (doc["_id"], doc.get("_rev"), doc.get("updated_at"))
+        found = self._messages.get(key)
+        if found is None:
+            found = self._messages[key] = to_message(doc, pb.Collection)
+        return found
 
     async def CreateCollection(self, request, context):
         created = await self._collections.create(principal(), namespace_header(), to_dict(request))
@@ -20,11 +32,13 @@ class CollectionServicer(collection_pb2_grpc.CollectionServiceServicer):
 
     async def GetCollection(self, request, context):
         found = await self._collections.get(principal(), namespace_header(), request.collection_id)
-        return pb.GetCollectionResponse(collection=to_message(found, pb.Collection))
+        return pb.GetCollectionResponse(collection=self._message(found))
 
     async def ListCollections(self, request, context):
         result = await self._collections.list(principal(), namespace_header(), to_dict(request))
-        return to_message({"results": result.items, "pagination": result.pagination, "total_count": result.total}, pb.ListCollectionsResponse)
+        response = to_message({"pagination": result.pagination, "total_count": result.total}, pb.ListCollectionsResponse)
+        response.results.extend(self._message(item) for item in result.items)
+        return response
 
     async def UpdateCollection(self, request, context):
         updated = await self._collections.update(principal(), namespace_header(), to_dict(request))
