@@ -12,9 +12,22 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from google.protobuf import descriptor_pool
 from grpc_reflection.v1alpha import reflection, reflection_pb2
-from vecplane.v1 import admin_pb2, admin_pb2_grpc, feature_extractor_pb2, feature_extractor_pb2_grpc, namespace_pb2, namespace_pb2_grpc
+from vecplane.v1 import (
+    admin_pb2,
+    admin_pb2_grpc,
+    bucket_pb2,
+    bucket_pb2_grpc,
+    collection_pb2,
+    collection_pb2_grpc,
+    feature_extractor_pb2,
+    feature_extractor_pb2_grpc,
+    namespace_pb2,
+    namespace_pb2_grpc,
+)
 
 from server.api.admin import AdminServicer
+from server.api.buckets import BucketServicer
+from server.api.collections import CollectionServicer
 from server.api.extractors import FeatureExtractorServicer
 from server.api.interceptor import CallInterceptor
 from server.api.namespaces import NamespaceServicer
@@ -23,14 +36,18 @@ from server.extractors.plugins import load_catalogue
 from server.faults import Faults
 from server.gateway import Gateway
 from server.storage.accounts import AccountRepository
+from server.storage.buckets import BucketRepository
+from server.storage.collections import CollectionRepository
 from server.storage.embedded_mongo import EmbeddedMongo
 from server.storage.mongo import CommandCounter, connect
-from server.storage.collections import CollectionRepository
 from server.storage.namespaces import NamespaceRepository
 from server.storage.operations import OperationRepository
+from server.storage.objects import ObjectRepository
 from server.storage.vectors import VectorStore
 from server.usecases.admin import AdminUseCases
 from server.usecases.auth import Authenticator, ensure_bootstrap_key
+from server.usecases.buckets import BucketUseCases
+from server.usecases.collections import CollectionUseCases
 from server.usecases.namespaces import NamespaceUseCases
 from server.usecases.reconfigure import ReconfigureUseCases
 
@@ -83,6 +100,8 @@ class UseCases:
     namespaces: NamespaceUseCases
     admin: AdminUseCases
     reconfigure: ReconfigureUseCases
+    buckets: BucketUseCases
+    collections: CollectionUseCases
 
 
 class Vecplane:
@@ -114,18 +133,27 @@ class Vecplane:
         accounts = AccountRepository(backends.db)
         namespaces_repo = NamespaceRepository(backends.db)
         operations = OperationRepository(backends.db)
-        for repository in (accounts, namespaces_repo, operations):
+        buckets_repo = BucketRepository(backends.db)
+        objects_repo = ObjectRepository(backends.db)
+        collections_repo = CollectionRepository(backends.db)
+        for repository in (accounts, namespaces_repo, operations, buckets_repo, objects_repo, collections_repo):
             await repository.ensure_indexes()
         self.api_key, generated = await ensure_bootstrap_key(accounts, settings.api_key, settings.data_dir)
         authenticator = Authenticator(accounts, settings.auth_cache_seconds)
         namespaces = NamespaceUseCases(namespaces_repo, backends.vectors, catalogue, settings.auth_cache_seconds, self.faults)
+        for repository in (buckets_repo, objects_repo, collections_repo):
+            namespaces.add_contents(repository)
+        collections = CollectionUseCases(collections_repo, buckets_repo, namespaces, backends.vectors, catalogue, self.faults)
+        namespaces.add_update_guard(collections.refuse_disabling_used_extractors)
         self.usecases = UseCases(
             namespaces=namespaces,
             admin=AdminUseCases(accounts, authenticator),
+            buckets=BucketUseCases(buckets_repo, objects_repo, collections_repo, namespaces),
+            collections=collections,
             reconfigure=ReconfigureUseCases(
                 namespaces,
                 namespaces_repo,
-                CollectionRepository(backends.db),
+                collections_repo,
                 operations,
                 backends.vectors,
                 catalogue,
@@ -137,6 +165,9 @@ class Vecplane:
         swept = await self.usecases.namespaces.sweep_orphan_stores()
         if swept:
             log.warning("dropped vector stores of namespaces that no longer exist", extra={"stores": swept})
+        orphans = await self.usecases.namespaces.sweep_orphan_contents()
+        if orphans:
+            log.warning("deleted resources of namespaces that no longer exist", extra={"removed": orphans})
         # Interrupted reconfigures (lease expired) are completed before serving, so no call sees a
         # half-done one; a blue/green copy of a large store delays the start by as long.
         await self.usecases.reconfigure.recover()
@@ -145,6 +176,8 @@ class Vecplane:
         namespace_pb2_grpc.add_NamespaceServiceServicer_to_server(NamespaceServicer(self.usecases.namespaces, self.usecases.reconfigure), server)
         feature_extractor_pb2_grpc.add_FeatureExtractorServiceServicer_to_server(FeatureExtractorServicer(catalogue), server)
         admin_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(self.usecases.admin), server)
+        bucket_pb2_grpc.add_BucketServiceServicer_to_server(BucketServicer(self.usecases.buckets), server)
+        collection_pb2_grpc.add_CollectionServiceServicer_to_server(CollectionServicer(self.usecases.collections), server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
         registered = self._add_reflection(server)
         self.grpc_port = server.add_insecure_port(f"{settings.host}:{settings.grpc_port}")
@@ -192,6 +225,8 @@ class Vecplane:
             namespace_pb2.DESCRIPTOR.services_by_name["NamespaceService"].full_name,
             feature_extractor_pb2.DESCRIPTOR.services_by_name["FeatureExtractorService"].full_name,
             admin_pb2.DESCRIPTOR.services_by_name["AdminService"].full_name,
+            bucket_pb2.DESCRIPTOR.services_by_name["BucketService"].full_name,
+            collection_pb2.DESCRIPTOR.services_by_name["CollectionService"].full_name,
             health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
             reflection.SERVICE_NAME,
             REFLECTION_V1,

@@ -10,6 +10,7 @@ to the use cases as the same plain dicts that the domain and storage layers work
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -84,12 +85,20 @@ def enum_json_values(enum: descriptor.EnumDescriptor) -> list[str]:
     return [enum_value_json(v) for v in enum.values if v.number != 0]
 
 
+@functools.cache
+def _enum_numbers(enum: descriptor.EnumDescriptor) -> dict[str, int]:
+    """Every accepted JSON string of an enum (its json_value and its proto name) -> number.
+    Descriptors never change while the process runs, so this (like `_fields_by_key`) is computed
+    once per type: decoding a stored collection builds thousands of fields per call."""
+    numbers: dict[str, int] = {}
+    for value in reversed(enum.values):  # the first value wins, as in a scan
+        numbers[value.name] = value.number
+        numbers[enum_value_json(value)] = value.number
+    return numbers
+
+
 def _enum_from_json(enum: descriptor.EnumDescriptor, raw: Any) -> int | None:
-    if isinstance(raw, str):
-        for value in enum.values:
-            if raw in (enum_value_json(value), value.name):
-                return value.number
-    return None
+    return _enum_numbers(enum).get(raw) if isinstance(raw, str) else None
 
 
 def _is_map(field: descriptor.FieldDescriptor) -> bool:
@@ -196,6 +205,7 @@ def dict_to_message(
     return msg
 
 
+@functools.cache
 def _fields_by_key(desc: descriptor.Descriptor) -> dict[str, descriptor.FieldDescriptor]:
     keys: dict[str, descriptor.FieldDescriptor] = {}
     for field in desc.fields:

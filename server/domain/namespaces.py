@@ -8,6 +8,7 @@ from typing import Any
 
 from server.domain.errors import InvalidArgument, FieldViolation, Violations
 from server.domain.extractors import Catalogue, ExtractorDefinition
+from server.domain.filters import StaticFields, simple_field
 from server.domain.names import check_name
 from server.domain.schema import check_object
 from server.domain.vectors import VectorConflict, VectorSpec, merge_vectors
@@ -17,6 +18,20 @@ SYSTEM_PAYLOAD_INDEXES = [
     {"field_name": name, "type": "keyword"}
     for name in ("namespace_id", "collection_id", "document_id", "source_object_id", "source_document_id")
 ]
+# What ListNamespaces filters may name.
+NAMESPACE_FIELDS = StaticFields(
+    "a namespace",
+    {
+        "namespace_id": simple_field("namespace_id", "string", mongo="_id"),
+        "namespace_name": simple_field("namespace_name", "string"),
+        "description": simple_field("description", "string"),
+        "feature_extractors.feature_extractor_name": simple_field("feature_extractors.feature_extractor_name", "string", through="feature_extractors"),
+        "feature_extractors.version": simple_field("feature_extractors.version", "string", through="feature_extractors"),
+        "payload_indexes.field_name": simple_field("payload_indexes.field_name", "string", through="payload_indexes"),
+        "created_at": simple_field("created_at", "datetime", time="_created_ms"),
+        "updated_at": simple_field("updated_at", "datetime", time="_updated_ms"),
+    },
+)
 UPDATABLE_FIELDS = ("namespace_name", "description", "feature_extractors", "payload_indexes")
 _FIELD_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 

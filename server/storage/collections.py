@@ -1,10 +1,15 @@
-"""Collections, scoped by namespace."""
+"""Collections, scoped by namespace; names unique per namespace (the base unique index), and indexed
+by source so the collections that read a bucket or a collection are found in one query."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
-from server.storage.repository import Repository
+import pymongo
+import pymongo.errors
+
+from server.storage.errors import DuplicateKey
+from server.storage.repository import Repository, with_sort_keys
 
 
 class CollectionRepository(Repository):
@@ -12,6 +17,50 @@ class CollectionRepository(Repository):
     scope_key = "_ns"
     name_field = "collection_name"
 
+    async def ensure_indexes(self) -> None:
+        await super().ensure_indexes()
+        for field in ("source.bucket_id", "source.collection_id", "_extractors"):
+            await self.collection.create_index([("_ns", pymongo.ASCENDING), (field, pymongo.ASCENDING)], name=f"collections_by_{field}")
+
     async def all_in(self, scope: dict[str, str]) -> list[dict[str, Any]]:
         """Every collection of a namespace (for lineage walks and reconfigure planning)."""
         return await self.collection.find(scope).to_list()
+
+    async def reading(self, scope: dict[str, str], source_type: str, source_id: str) -> list[dict[str, Any]]:
+        """The collections whose source is this bucket or collection."""
+        query = {**scope, f"source.{source_type}_id": source_id, "source.type": source_type}
+        return await self.collection.find(query, {"_id": 1, "collection_name": 1}).to_list()
+
+    async def using_extractors(self, scope: dict[str, str], extractor_ids: list[str]) -> list[dict[str, Any]]:
+        """The collections that apply any of these extractors (`name_version`)."""
+        query = {**scope, "_extractors": {"$in": extractor_ids}}
+        return await self.collection.find(query, {"_id": 1, "collection_name": 1, "_extractors": 1}).to_list()
+
+    async def modify(self, scope: dict[str, str], doc: dict[str, Any], change: Callable[[dict[str, Any]], dict[str, Any]], attempts: int = 5) -> dict[str, Any] | None:
+        """Applies `change` (current document -> fields to set) and writes the whole document back
+        if nobody changed it since it was read (compare-and-swap on `_rev`); on a conflict, re-reads
+        and tries again. Returns the document as written, or None if it is gone.
+
+        Whole-document writes rather than `$set`: nx-27017 stores a boolean written with `$set` as
+        0 or 1, which would break `enabled` (and filters on it)."""
+        for _ in range(attempts):
+            updated = with_sort_keys({**doc, **change(doc), "_rev": doc.get("_rev", 0) + 1})
+            try:
+                result = await self.collection.replace_one({**scope, "_id": doc["_id"], "_rev": doc.get("_rev", 0)}, updated)
+            except pymongo.errors.DuplicateKeyError as exc:
+                raise DuplicateKey(str(exc)) from exc
+            if result.matched_count == 1:
+                return updated
+            doc = await self.collection.find_one({**scope, "_id": doc["_id"]})
+            if doc is None:
+                return None
+        raise RuntimeError(f"collection {doc['_id']} kept changing under {attempts} attempts to update it")
+
+    async def mark_failed(self, scope: dict[str, str], ids: list[str], message: str, now: str) -> list[str]:
+        """Disables collections and marks them FAILED, saying why; returns those that still existed."""
+        marked = []
+        for found in await self.collection.find({**scope, "_id": {"$in": ids}}).to_list() if ids else []:
+            changes = {"enabled": False, "status": "FAILED", "status_message": message, "updated_at": now}
+            if await self.modify(scope, found, lambda _doc: changes) is not None:
+                marked.append(found["_id"])
+        return marked

@@ -66,6 +66,9 @@ class Repository:
                 return doc
         return found[0] if found else None
 
+    async def exists(self, scope: dict[str, str], resource_id: str) -> bool:
+        return await self.collection.find_one({**scope, "_id": resource_id}, {"_id": 1}) is not None
+
     async def page(self, scope: dict[str, str], query: dict[str, Any], params: PageParams) -> Page:
         scoped = {"$and": [scope, query]} if query else dict(scope)
         return await fetch_page(self.collection, scoped, params)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from qdrant_client import AsyncQdrantClient, models
 
+from server.domain.filters import DocumentFilter
 from server.domain.vectors import VectorSpec
 
 log = logging.getLogger(__name__)
@@ -241,3 +242,17 @@ class VectorStore:
     async def count_where(self, collection: str, key: str, value: str) -> int:
         selector = models.Filter(must=[models.FieldCondition(key=key, match=models.MatchValue(value=value))])
         return (await self.client.count(collection, count_filter=selector, exact=True)).count
+
+    async def find_documents(self, collection: str, collection_id: str, document_filter: DocumentFilter, batch: int = 256) -> list[models.Record]:
+        """The points of one vecplane collection that match a filter: Qdrant narrows them with the
+        compiled filter, and when that filter is only a superset (see server.domain.filters) the
+        reference evaluator decides on each payload."""
+        scope = models.FieldCondition(key="collection_id", match=models.MatchValue(value=collection_id))
+        selector = models.Filter(must=[scope, *([document_filter.filter] if document_filter.filter else [])])
+        found: list[models.Record] = []
+        offset = None
+        while True:
+            points, offset = await self.client.scroll(collection, scroll_filter=selector, limit=batch, offset=offset, with_payload=True, with_vectors=False)
+            found += [p for p in points if document_filter.exact or document_filter.matches(p.payload or {})]
+            if offset is None:
+                return found

@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from server.domain.paging import PageParams, encode_cursor, value_at
+from server.domain import filters
+from server.domain.errors import InvalidArgument, Violations
+from server.domain.paging import PageParams, encode_cursor, page_params, value_at
 from server.storage.repository import Repository
 
 
@@ -18,8 +20,22 @@ class ListResult:
     total: int | None
 
 
-def search_query(search: str, fields: tuple[str, ...], case_sensitive: bool) -> dict[str, Any]:
-    pattern = {"$regex": re.escape(search)}
+def list_params(request: dict[str, Any], sortable: dict[str, str], fields: filters.Fields) -> tuple[PageParams, dict[str, Any]]:
+    """A list request's page parameters and its filters compiled to a MongoDB query (over `fields`),
+    with every problem of both reported at once."""
+    problems = Violations()
+    node = filters.parse((request.get("query") or {}).get("filters"), fields, "query.filters", problems)
+    try:
+        params = page_params(request, sortable)
+    except InvalidArgument as error:
+        problems.items[:0] = error.violations
+        params = None
+    problems.raise_if_any()
+    return params, filters.to_mongo(node)
+
+
+def search_query(search: str, fields: tuple[str, ...], case_sensitive: bool, *, prefix: bool = False) -> dict[str, Any]:
+    pattern = {"$regex": ("^" if prefix else "") + re.escape(search)}
     if not case_sensitive:
         pattern["$options"] = "i"
     return {"$or": [{field: dict(pattern)} for field in fields]}

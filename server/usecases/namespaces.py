@@ -4,7 +4,8 @@ in it), and resolving the `x-namespace` header for namespaced calls."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+import re
+from typing import Any, Awaitable, Callable, TypeVar
 
 from cachetools import TTLCache
 
@@ -14,16 +15,21 @@ from server.domain.errors import AlreadyExists, InvalidArgument, FieldViolation,
 from server.domain.extractors import Catalogue, ExtractorDefinition
 from server.domain.ids import new_id
 from server.domain.names import check_name
-from server.domain.paging import page_params
 from server.faults import Faults
 from server.storage.errors import DuplicateKey
 from server.storage.namespaces import NamespaceRepository
 from server.storage.repository import Repository
 from server.storage.vectors import VectorStore
 from server.usecases.auth import Principal
-from server.usecases.listing import ListResult, list_page
+from server.usecases.listing import ListResult, list_page, list_params
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+# What new_id("ns") produces. A header of this shape is taken as an ID without a lookup (see
+# `scoped_read`); a namespace *named* like an ID is still found, through the fallback.
+NAMESPACE_ID = re.compile(r"^ns_[A-Za-z0-9]{10}$")
+UpdateGuard = Callable[[Principal, dict[str, Any], dict[str, Any]], Awaitable[None]]
 
 SORTABLE = {"created_at": "_created_ms", "updated_at": "_updated_ms", "namespace_name": "namespace_name"}
 SEARCHABLE = ("namespace_name", "description")
@@ -43,11 +49,17 @@ class NamespaceUseCases:
         self._catalogue = catalogue
         self._faults = faults
         self._contents: list[Repository] = []  # repositories of namespaced resources, emptied on delete
+        self._update_guards: list[UpdateGuard] = []
         self._ids: TTLCache[tuple[str, str], str] | None = TTLCache(maxsize=10_000, ttl=cache_seconds) if cache_seconds > 0 else None
 
     def add_contents(self, repository: Repository) -> None:
         """Registers a repository of namespaced resources, so deleting a namespace empties it."""
         self._contents.append(repository)
+
+    def add_update_guard(self, guard: UpdateGuard) -> None:
+        """Registers a check run before an update is written: `guard(principal, namespace,
+        changes)` raises to refuse it (e.g. disabling an extractor that collections still use)."""
+        self._update_guards.append(guard)
 
     def definitions(self, namespace: dict[str, Any]) -> list[ExtractorDefinition]:
         """The catalogue entries of the namespace's enabled extractors (unknown ones skipped)."""
@@ -105,8 +117,8 @@ class NamespaceUseCases:
         return self.present(await self.find(principal, ident))
 
     async def list(self, principal: Principal, request: dict[str, Any]) -> ListResult:
-        params = page_params(request, SORTABLE)
-        result = await list_page(self._namespaces, {"_org": principal.organization_id}, request, params, SEARCHABLE)
+        params, filter_query = list_params(request, SORTABLE, rules.NAMESPACE_FIELDS)
+        result = await list_page(self._namespaces, {"_org": principal.organization_id}, request, params, SEARCHABLE, filter_query)
         return ListResult([self.present(item) for item in result.items], result.pagination, result.total)
 
     async def update(self, principal: Principal, request: dict[str, Any]) -> dict[str, Any]:
@@ -128,6 +140,8 @@ class NamespaceUseCases:
             changes["payload_indexes"] = request.get("payload_indexes") or []
         problems.raise_if_any()
         rules.desired_vectors(definitions)
+        for guard in self._update_guards:
+            await guard(principal, namespace, changes)
         if "payload_indexes" in changes or "feature_extractors" in changes:
             # New indexes first: an index nobody filters on yet is harmless if the update then fails.
             await self._vectors.ensure_payload_indexes(namespace["_id"], rules.all_payload_indexes({**namespace, **changes}, definitions))
@@ -165,6 +179,50 @@ class NamespaceUseCases:
         if self._ids is not None:
             self._ids[key] = namespace["_id"]
         return namespace["_id"]
+
+    async def namespace_for(self, principal: Principal, header: str | None) -> dict[str, Any]:
+        """The namespace document named by an `x-namespace` header, in one round trip (and its ID
+        remembered for `resolve_id`)."""
+        if not header:
+            raise InvalidArgument([FieldViolation("x-namespace", "header is required: a namespace ID or name")], reason="NAMESPACE_HEADER_MISSING")
+        namespace = await self.find(principal, header, field="x-namespace")
+        if self._ids is not None:
+            self._ids[(principal.organization_id, header)] = namespace["_id"]
+        return namespace
+
+    async def scoped_read(self, principal: Principal, header: str | None, read: Callable[[dict[str, str]], Awaitable[T | None]]) -> tuple[T | None, dict[str, str]]:
+        """Runs a read in the namespace named by the header, skipping the namespace lookup when it
+        can: a cached header, or one shaped like a namespace ID, is used as the `_ns` scope at once
+        (the read's own query carries `_org`, so another organization's namespace ID finds
+        nothing). Only when that finds nothing is the header resolved for real: a missing namespace
+        is then NOT_FOUND for the namespace, and a namespace *named* like an ID is read by its ID.
+        Returns what the read found (or None) and the scope it used."""
+        org = principal.organization_id
+        if not header:
+            raise InvalidArgument([FieldViolation("x-namespace", "header is required: a namespace ID or name")], reason="NAMESPACE_HEADER_MISSING")
+        cached = self._ids.get((org, header)) if self._ids is not None else None
+        guess = cached or (header if NAMESPACE_ID.match(header) else None)
+        if guess is not None:
+            scope = {"_org": org, "_ns": guess}
+            found = await read(scope)
+            if found is not None or cached is not None:
+                return found, scope
+        namespace_id = await self.resolve_id(principal, header)
+        scope = {"_org": org, "_ns": namespace_id}
+        if namespace_id == guess:
+            return None, scope
+        return await read(scope), scope
+
+    async def sweep_orphan_contents(self) -> dict[str, int]:
+        """Deletes namespaced resources whose namespace no longer exists (left by a failure between
+        the namespace delete and the cleanup of its contents). Run at start, before serving."""
+        existing = sorted(await self._namespaces.all_ids())
+        removed = {}
+        for repository in self._contents:
+            count = (await repository.collection.delete_many({"_ns": {"$nin": existing}})).deleted_count
+            if count:
+                removed[repository.collection_name] = count
+        return removed
 
     def _forget(self, principal: Principal, namespace: dict[str, Any]) -> None:
         if self._ids is not None:

@@ -129,8 +129,10 @@ export const BlobSchema: GenMessage<Blob> = /*@__PURE__*/
   messageDesc(file_vecplane_v1_bucket, 1);
 
 /**
- * An object in a bucket. Its fields, as the bucket schema sees them, are its blobs (by property)
- * and the top-level keys of its metadata.
+ * An object in a bucket. Its fields, as the bucket schema sees them, are its blobs (a top-level
+ * field of a file type is filled by the blob whose property names it) and its metadata (any other
+ * top-level field is the metadata key of the same name; a top-level field named `metadata`, of type
+ * object, describes the metadata as a whole, as Mixpeek's examples write schemas).
  *
  * @generated from message vecplane.v1.Object
  */

@@ -1,0 +1,47 @@
+"""BucketService: converts and delegates to the bucket use cases."""
+
+from __future__ import annotations
+
+from vecplane.v1 import bucket_pb2 as pb
+from vecplane.v1 import bucket_pb2_grpc
+
+from server.api.context import namespace_header, principal
+from server.api.convert import to_dict, to_message
+from server.usecases.buckets import BucketUseCases
+
+
+class BucketServicer(bucket_pb2_grpc.BucketServiceServicer):
+    def __init__(self, buckets: BucketUseCases):
+        self._buckets = buckets
+
+    async def CreateBucket(self, request, context):
+        created = await self._buckets.create(principal(), namespace_header(), to_dict(request))
+        return pb.CreateBucketResponse(bucket=to_message(created, pb.Bucket))
+
+    async def GetBucket(self, request, context):
+        found = await self._buckets.get(principal(), namespace_header(), request.bucket_id)
+        return pb.GetBucketResponse(bucket=to_message(found, pb.Bucket))
+
+    async def ListBuckets(self, request, context):
+        result = await self._buckets.list(principal(), namespace_header(), to_dict(request))
+        return to_message({"results": result.items, "pagination": result.pagination, "total_count": result.total}, pb.ListBucketsResponse)
+
+    async def DeleteBucket(self, request, context):
+        outcome = await self._buckets.delete(principal(), namespace_header(), request.bucket_id, request.force)
+        return to_message(outcome, pb.DeleteBucketResponse)
+
+    async def CreateObject(self, request, context):
+        created = await self._buckets.create_object(principal(), namespace_header(), to_dict(request))
+        return pb.CreateObjectResponse(object=to_message(created, pb.Object))
+
+    async def GetObject(self, request, context):
+        found = await self._buckets.get_object(principal(), namespace_header(), request.bucket_id, request.object_id)
+        return pb.GetObjectResponse(object=to_message(found, pb.Object))
+
+    async def ListObjects(self, request, context):
+        result = await self._buckets.list_objects(principal(), namespace_header(), to_dict(request))
+        return to_message({"results": result.items, "pagination": result.pagination, "total_count": result.total}, pb.ListObjectsResponse)
+
+    async def DeleteObject(self, request, context):
+        outcome = await self._buckets.delete_object(principal(), namespace_header(), request.bucket_id, request.object_id)
+        return to_message(outcome, pb.DeleteObjectResponse)

@@ -1,0 +1,49 @@
+"""CollectionService: converts and delegates to the collection use cases."""
+
+from __future__ import annotations
+
+from cachetools import LRUCache
+from vecplane.v1 import collection_pb2 as pb
+from vecplane.v1 import collection_pb2_grpc
+
+from server.api.context import namespace_header, principal
+from server.api.convert import to_dict, to_message
+from server.usecases.collections import CollectionUseCases
+
+
+class CollectionServicer(collection_pb2_grpc.CollectionServiceServicer):
+    def __init__(self, collections: CollectionUseCases):
+        self._collections = collections
+        # Stored collection -> message, by (ID, revision): every write bumps `_rev`, so an entry is
+        # never stale for the document just read (the read itself always happens). Converting a
+        # collection with its lineage is the largest CPU cost of GetCollection otherwise.
+        self._messages: LRUCache[tuple, pb.Collection] = LRUCache(maxsize=2048)
+
+    def _message(self, doc) -> pb.Collection:
+        key = (doc["_id"], doc.get("_rev"), doc.get("updated_at"))
+        found = self._messages.get(key)
+        if found is None:
+            found = self._messages[key] = to_message(doc, pb.Collection)
+        return found
+
+    async def CreateCollection(self, request, context):
+        created = await self._collections.create(principal(), namespace_header(), to_dict(request))
+        return pb.CreateCollectionResponse(collection=to_message(created, pb.Collection))
+
+    async def GetCollection(self, request, context):
+        found = await self._collections.get(principal(), namespace_header(), request.collection_id)
+        return pb.GetCollectionResponse(collection=self._message(found))
+
+    async def ListCollections(self, request, context):
+        result = await self._collections.list(principal(), namespace_header(), to_dict(request))
+        response = to_message({"pagination": result.pagination, "total_count": result.total}, pb.ListCollectionsResponse)
+        response.results.extend(self._message(item) for item in result.items)
+        return response
+
+    async def UpdateCollection(self, request, context):
+        updated = await self._collections.update(principal(), namespace_header(), to_dict(request))
+        return pb.UpdateCollectionResponse(collection=to_message(updated, pb.Collection))
+
+    async def DeleteCollection(self, request, context):
+        outcome = await self._collections.delete(principal(), namespace_header(), request.collection_id, request.force)
+        return to_message(outcome, pb.DeleteCollectionResponse)

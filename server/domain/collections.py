@@ -1,0 +1,576 @@
+"""Collection planning (seeds 003 and 004): everything CreateCollection checks and computes, without
+I/O. The use case looks the source up and hands it in; what comes out is the collection as stored.
+
+Two steps, so that a request is rejected whole with every problem listed:
+1. `check_request` checks what needs no lookup (name, source shape, extractors against the catalogue
+   and the namespace, parameters, taxonomies, cache settings) and says which source to fetch;
+2. `plan` takes the fetched source and checks the rest (input schema, filters, input and output
+   mappings), then computes the output schema, indexes, lineage and defaults.
+
+Choices where the seeds are silent (each is what a user of such a service would expect):
+- The input schema is the request's `input_schema`, else the bucket's `bucket_schema`, else the
+  source collection's `output_schema`. A request schema that contradicts the source's (a field the
+  source does not have, or of another type) is rejected: it would promise inputs that never come.
+- An extractor input without a mapping reads the source field of the same name; when the input is
+  required and the input schema has no such field, the request is rejected (with no schema at all,
+  nothing can be checked and nothing is).
+- The output schema is the input fields passed through plus every extractor output (renamed by
+  `output_mapping`). Two extractors writing the same output, or two writing the same named vector,
+  are rejected; an output may replace a passed-through source field of the same type.
+- Taxonomy ids and cache invalidation events are checked for shape only: taxonomies and retrievers
+  live outside vecplane, and an event may name a collection created later.
+- `status` is DONE: vecplane runs no processing pipeline, so nothing is pending.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.domain import filters
+from server.domain.buckets import ObjectFields, check_key_prefix
+from server.domain.errors import FailedPrecondition, FieldViolation, Violations
+from server.domain.extractors import Catalogue, ExtractorDefinition
+from server.domain.filters import FieldSpec, StaticFields, loose_field, simple_field
+from server.domain.names import check_name
+from server.domain.namespaces import SYSTEM_PAYLOAD_INDEXES
+from server.domain.schema import PROPERTY_NAME, check_object, check_schema, field_at, list_prefix, properties_of, value_type
+from server.domain.vectors import VectorSpec
+
+TAXONOMY_ID = re.compile(r"^tax_[A-Za-z0-9]+$")
+RETRIEVER_ID = re.compile(r"^ret_[A-Za-z0-9]+$")
+INVALIDATION_ACTIONS = ("create", "update", "delete")
+MAX_TTL_SECONDS = 31_536_000
+CACHE_DEFAULTS = {
+    "enabled": True,
+    "ttl_seconds": 604_800,
+    "invalidation_strategy": "replace_if_better",
+    "max_entries_per_key": 5,
+}
+UPDATABLE_FIELDS = ("collection_name", "description", "enabled", "metadata", "taxonomy_applications")
+COLLECTION_SORTABLE = {"created_at": "_created_ms", "updated_at": "_updated_ms", "collection_name": "collection_name"}
+COLLECTION_SEARCHABLE = ("collection_name", "description")
+COLLECTION_FIELDS = StaticFields(
+    "a collection",
+    {
+        "collection_id": simple_field("collection_id", "string", mongo="_id"),
+        "collection_name": simple_field("collection_name", "string"),
+        "description": simple_field("description", "string"),
+        "enabled": simple_field("enabled", "boolean"),
+        "status": simple_field("status", "string"),
+        "source.type": simple_field("source.type", "string"),
+        "source.bucket_id": simple_field("source.bucket_id", "string"),
+        "source.collection_id": simple_field("source.collection_id", "string"),
+        "source.prefix_key": simple_field("source.prefix_key", "string"),
+        "feature_extractors.feature_extractor_name": simple_field("feature_extractors.feature_extractor_name", "string", through="feature_extractors"),
+        "feature_extractors.version": simple_field("feature_extractors.version", "string", through="feature_extractors"),
+        "taxonomy_applications.taxonomy_id": simple_field("taxonomy_applications.taxonomy_id", "string", through="taxonomy_applications"),
+        "created_at": simple_field("created_at", "datetime", time="_created_ms"),
+        "updated_at": simple_field("updated_at", "datetime", time="_updated_ms"),
+    },
+    {"metadata": "metadata"},
+)
+_DOCUMENT_SYSTEM = {
+    name: simple_field(name, "string")
+    for name in ("collection_id", "namespace_id", "document_id", "source_object_id", "source_document_id")
+}
+
+
+class DocumentFields:
+    """What filters over a collection's documents (Qdrant payloads) may name: the system payload
+    fields and the fields of the documents' schema (any path when there is none)."""
+
+    def __init__(self, schema: dict[str, Any] | None):
+        self._schema = schema
+
+    def resolve(self, name: str) -> FieldSpec | None:
+        if name in _DOCUMENT_SYSTEM:
+            return _DOCUMENT_SYSTEM[name]
+        if not properties_of(self._schema):
+            return loose_field(name)
+        found = field_at(self._schema, name)
+        if found is None:
+            return None
+        spec, _ = found
+        kind, is_list = value_type(spec)
+        in_list = list_prefix(self._schema, name)
+        if in_list and kind in ("date", "datetime"):
+            kind = "string"  # no millisecond shadows inside lists of objects: compare the strings
+        return FieldSpec(
+            name,
+            kind,
+            "list" if is_list else "scalar",
+            name,
+            _qdrant_key(self._schema, name),
+            "_ms." + name if kind in ("date", "datetime") else None,
+            (in_list,),
+        )
+
+    def describe(self) -> str:
+        names = sorted(_DOCUMENT_SYSTEM) + sorted(properties_of(self._schema))
+        return f"the input schema (fields: {', '.join(names)})"
+
+
+def _qdrant_key(schema: dict[str, Any] | None, name: str) -> str:
+    """The payload key in Qdrant's syntax: `[]` after each list of objects the path goes through."""
+    parts = name.split(".")
+    key = []
+    for index in range(len(parts)):
+        key.append(parts[index])
+        found = field_at(schema, ".".join(parts[: index + 1]))
+        if found and index < len(parts) - 1 and found[0].get("type") == "array":
+            key[-1] += "[]"
+    return ".".join(key)
+
+
+# ------------------------------------------------------------------------------------------------
+# Step 1: what needs no lookup
+
+
+@dataclass
+class Draft:
+    """The outcome of `check_request`: problems so far, the source to fetch (None when the source
+    reference is unusable) and the catalogue entry of each requested extractor (None if invalid)."""
+
+    problems: Violations
+    source_type: str | None
+    source_ident: str | None
+    definitions: list[ExtractorDefinition | None] = field(default_factory=list)
+
+
+def _check_source(problems: Violations, source: dict[str, Any] | None) -> tuple[str | None, str | None]:
+    if not source:
+        problems.add("source", "is required: {'type': 'bucket', 'bucket_id': ...} or {'type': 'collection', 'collection_id': ...}")
+        return None, None
+    kind = source.get("type")
+    bucket_id, collection_id, prefix = source.get("bucket_id", ""), source.get("collection_id", ""), source.get("prefix_key", "")
+    if kind not in ("bucket", "collection"):
+        problems.add("source.type", "is required: bucket or collection")
+        return None, None
+    ident = None
+    if kind == "bucket":
+        if collection_id:
+            problems.add("source.collection_id", "is only allowed when source.type is collection; use source.bucket_id")
+        if not bucket_id:
+            problems.add("source.bucket_id", "is required when source.type is bucket")
+        else:
+            before = len(problems.items)
+            check_name(problems, "source.bucket_id", bucket_id)
+            if len(problems.items) > before:
+                problems.items[-1] = FieldViolation("source.bucket_id", f"must be a bucket ID (bkt_...) or name: {problems.items[-1].description}")
+            else:
+                ident = bucket_id
+        check_key_prefix(problems, "source.prefix_key", prefix)
+    else:
+        if bucket_id:
+            problems.add("source.bucket_id", "is only allowed when source.type is bucket; use source.collection_id")
+        if prefix:
+            problems.add("source.prefix_key", "is only allowed when source.type is bucket")
+        if not collection_id:
+            problems.add("source.collection_id", "is required when source.type is collection")
+        else:
+            before = len(problems.items)
+            check_name(problems, "source.collection_id", collection_id)
+            if len(problems.items) > before:
+                problems.items[-1] = FieldViolation("source.collection_id", f"must be a collection ID (col_...) or name: {problems.items[-1].description}")
+            else:
+                ident = collection_id
+    if ident is not None and any(p.field.startswith("source.") for p in problems.items):
+        ident = None
+    return kind, ident
+
+
+def _check_extractors(problems: Violations, requested: list[dict[str, Any]], catalogue: Catalogue, enabled: set[str], namespace_name: str) -> list[ExtractorDefinition | None]:
+    if not requested:
+        problems.add("feature_extractors", "at least one feature extractor is required")
+        return []
+    found: list[ExtractorDefinition | None] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(requested):
+        where = f"feature_extractors[{index}]"
+        name, version = item.get("feature_extractor_name"), item.get("version")
+        if not name:
+            problems.add(f"{where}.feature_extractor_name", "is required")
+        if not version:
+            problems.add(f"{where}.version", "is required")
+        elif not re.match(r"^v[0-9]+$", version):
+            problems.add(f"{where}.version", f"{version!r} is not a version; versions look like v1, v2, ...")
+        definition = catalogue.get(name, version) if name and version else None
+        if name and version and definition is None:
+            known = ", ".join(d.id for d in catalogue.all())
+            problems.add(f"{where}.feature_extractor_name", f"feature extractor {name!r} version {version!r} is not in the catalogue (known: {known})")
+        elif definition is not None and definition.id in seen:
+            problems.add(where, f"feature extractor '{definition.id}' is already listed as feature_extractors[{seen[definition.id]}]")
+            definition = None
+        elif definition is not None and definition.id not in enabled:
+            problems.add(
+                f"{where}.feature_extractor_name",
+                f"feature extractor '{definition.id}' is not enabled in namespace '{namespace_name}': enable it with UpdateNamespace, then call Reconfigure",
+            )
+            definition = None
+        if definition is not None:
+            seen[definition.id] = index
+            check_object(problems, f"{where}.parameters", item.get("parameters") or {}, definition.parameters, allow_unknown=False)
+        found.append(definition)
+    return found
+
+
+def _check_taxonomies(problems: Violations, applications: list[dict[str, Any]], path: str = "taxonomy_applications") -> None:
+    seen: set[str] = set()
+    for index, item in enumerate(applications):
+        where = f"{path}[{index}]"
+        taxonomy = item.get("taxonomy_id", "")
+        if not taxonomy:
+            problems.add(f"{where}.taxonomy_id", "is required")
+        elif not TAXONOMY_ID.match(taxonomy):
+            problems.add(f"{where}.taxonomy_id", f"{taxonomy!r} is not a taxonomy ID: 'tax_' followed by letters and digits")
+        elif taxonomy in seen:
+            problems.add(f"{where}.taxonomy_id", f"taxonomy '{taxonomy}' is applied twice")
+        seen.add(taxonomy)
+        if item.get("output_collection"):
+            check_name(problems, f"{where}.output_collection", item["output_collection"])
+
+
+def _check_ttl(problems: Violations, path: str, value: Any) -> None:
+    if value is not None and not 1 <= value <= MAX_TTL_SECONDS:
+        problems.add(path, f"must be between 1 and {MAX_TTL_SECONDS} seconds")
+
+
+def _check_score(problems: Violations, path: str, value: Any) -> None:
+    if value is not None and value < 0:
+        problems.add(path, "must be 0 or more")
+
+
+def check_cache_config(problems: Violations, config: dict[str, Any] | None) -> dict[str, Any]:
+    """Checks a cache configuration and returns it with every default filled in."""
+    config = config or {}
+    _check_ttl(problems, "cache_config.ttl_seconds", config.get("ttl_seconds"))
+    entries = config.get("max_entries_per_key")
+    if entries is not None and not 1 <= entries <= 100:
+        problems.add("cache_config.max_entries_per_key", "must be between 1 and 100")
+    _check_score(problems, "cache_config.score_threshold", config.get("score_threshold"))
+    events = []
+    for index, event in enumerate(config.get("invalidation_events") or []):
+        where = f"cache_config.invalidation_events[{index}]"
+        if not event.get("collection"):
+            problems.add(f"{where}.collection", "is required: the ID or name of the collection whose changes invalidate the cache")
+        else:
+            before = len(problems.items)
+            check_name(problems, f"{where}.collection", event["collection"])
+            if len(problems.items) > before:
+                problems.items[-1] = FieldViolation(f"{where}.collection", f"must be a collection ID or name: {problems.items[-1].description}")
+        if event.get("action") not in INVALIDATION_ACTIONS:
+            problems.add(f"{where}.action", f"must be one of: {', '.join(INVALIDATION_ACTIONS)}")
+        if event.get("retriever_id") and not RETRIEVER_ID.match(event["retriever_id"]):
+            problems.add(f"{where}.retriever_id", f"{event['retriever_id']!r} is not a retriever ID: 'ret_' followed by letters and digits")
+        events.append({"recompute_strategy": "background", **event})
+    filled = {**CACHE_DEFAULTS, **{k: v for k, v in config.items() if v is not None}, "invalidation_events": events}
+    retrievers = {}
+    for key, item in (config.get("retriever_configs") or {}).items():
+        where = f"cache_config.retriever_configs.{key}"
+        if not RETRIEVER_ID.match(key):
+            problems.add(where, f"{key!r} is not a retriever ID: 'ret_' followed by letters and digits")
+        _check_ttl(problems, f"{where}.ttl_seconds", item.get("ttl_seconds"))
+        _check_score(problems, f"{where}.score_threshold", item.get("score_threshold"))
+        inherited = {"enabled": True, "ttl_seconds": filled["ttl_seconds"]}
+        if filled.get("score_threshold") is not None:
+            inherited["score_threshold"] = filled["score_threshold"]
+        retrievers[key] = {**inherited, **{k: v for k, v in item.items() if v is not None}}
+    filled["retriever_configs"] = retrievers
+    return filled
+
+
+def check_request(request: dict[str, Any], catalogue: Catalogue, namespace: dict[str, Any]) -> Draft:
+    problems = Violations()
+    check_name(problems, "collection_name", request.get("collection_name"))
+    source_type, ident = _check_source(problems, request.get("source"))
+    enabled = {f"{e['feature_extractor_name']}_{e['version']}" for e in namespace.get("feature_extractors", [])}
+    definitions = _check_extractors(problems, request.get("feature_extractors") or [], catalogue, enabled, namespace.get("namespace_name", namespace.get("_id", "")))
+    _check_taxonomies(problems, request.get("taxonomy_applications") or [])
+    check_cache_config(problems, request.get("cache_config"))
+    if request.get("input_schema"):
+        check_schema(problems, "input_schema", request["input_schema"])
+    return Draft(problems, source_type, ident, definitions)
+
+
+# ------------------------------------------------------------------------------------------------
+# Step 2: with the source
+
+
+def missing_source_message(draft: Draft) -> str:
+    return f"{draft.source_type} '{draft.source_ident}' does not exist in this namespace"
+
+
+def _choose_input_schema(problems: Violations, request: dict[str, Any], source_type: str, source: dict[str, Any] | None) -> dict[str, Any] | None:
+    source_schema = None
+    if source is not None:
+        source_schema = source.get("bucket_schema") if source_type == "bucket" else source.get("output_schema")
+    given = request.get("input_schema")
+    if not properties_of(given):
+        return source_schema if properties_of(source_schema) else None
+    if properties_of(source_schema):
+        for name, spec in properties_of(given).items():
+            declared = properties_of(source_schema).get(name)
+            where = f"input_schema.properties.{name}"
+            if declared is None:
+                problems.add(where, f"The source field '{name}' does not exist in the source schema.")
+            elif declared.get("type") != spec.get("type"):
+                problems.add(f"{where}.type", f"is {spec.get('type')} here but {declared.get('type')} in the source schema")
+    return given
+
+
+def _compatible(source_spec: dict[str, Any], input_spec: dict[str, Any], definition: ExtractorDefinition) -> bool:
+    kind = source_spec.get("type")
+    accepted = set(definition.data.get("supported_input_types") or []) | {input_spec.get("type")}
+    return kind in accepted
+
+
+def _check_mappings(problems: Violations, where: str, item: dict[str, Any], definition: ExtractorDefinition, input_schema: dict[str, Any] | None, schema_known: bool) -> None:
+    """`schema_known` is false when the source could not be read (its reference is invalid or it
+    does not exist): then only what needs no schema is checked, rather than reporting every mapped
+    field as missing from a schema that was never seen."""
+    inputs = definition.inputs
+    mapping = item.get("input_mapping") or {}
+    for name, path in mapping.items():
+        at = f"{where}.input_mapping.{name}"
+        if name not in inputs:
+            problems.add(at, f"'{name}' is not an input of {definition.id} (inputs: {', '.join(sorted(inputs)) or 'none'})")
+            continue
+        if not path:
+            problems.add(at, "must be the path of a source field, e.g. 'metadata.title'")
+            continue
+        if not schema_known:
+            continue
+        found = field_at(input_schema, path) if properties_of(input_schema) else None
+        if found is None:
+            problems.add(at, f"The source field '{path}' does not exist in the source schema.")
+            continue
+        spec, _ = found
+        if not _compatible(spec, inputs[name], definition):
+            accepted = sorted(set(definition.data.get("supported_input_types") or []) | {inputs[name].get("type")})
+            problems.add(at, f"source field '{path}' is {spec.get('type')}, but input '{name}' of {definition.id} takes {' or '.join(accepted)}")
+    if schema_known and properties_of(input_schema):
+        for name, spec in inputs.items():
+            if name in mapping or not spec.get("required"):
+                continue
+            same = properties_of(input_schema).get(name)
+            if same is None or not _compatible(same, spec, definition):
+                problems.add(
+                    f"{where}.input_mapping",
+                    f"input '{name}' of {definition.id} is required: map it to a source field, e.g. {{\"{name}\": \"<field path>\"}}",
+                )
+    for name, target in (item.get("output_mapping") or {}).items():
+        at = f"{where}.output_mapping.{name}"
+        if name not in definition.outputs:
+            problems.add(at, f"'{name}' is not an output of {definition.id} (outputs: {', '.join(sorted(definition.outputs)) or 'none'})")
+        elif not PROPERTY_NAME.match(target or ""):
+            problems.add(at, "must be a field name: 1-64 letters, digits or '_', starting with a letter")
+
+
+def _output_schema(problems: Violations, requested: list[dict[str, Any]], definitions: list[ExtractorDefinition | None], input_schema: dict[str, Any] | None) -> dict[str, Any]:
+    properties = dict(properties_of(input_schema))
+    written_by: dict[str, int] = {}
+    for index, (item, definition) in enumerate(zip(requested, definitions)):
+        if definition is None:
+            continue
+        renames = item.get("output_mapping") or {}
+        for output, spec in definition.outputs.items():
+            target = renames.get(output) or output
+            where = f"feature_extractors[{index}].output_mapping" + (f".{output}" if output in renames else "")
+            if target in written_by:
+                problems.add(where, f"output '{target}' of {definition.id} is also written by feature_extractors[{written_by[target]}]; rename one with output_mapping")
+                continue
+            passed = properties_of(input_schema).get(target)
+            if passed is not None and passed.get("type") != spec.get("type"):
+                problems.add(where, f"output '{target}' of {definition.id} ({spec.get('type')}) would replace source field '{target}' ({passed.get('type')}); rename it with output_mapping")
+                continue
+            written_by[target] = index
+            properties[target] = spec
+    return {"properties": properties}
+
+
+def _vector_indexes(problems: Violations, definitions: list[ExtractorDefinition | None]) -> list[dict[str, Any]]:
+    indexes: list[dict[str, Any]] = []
+    owner: dict[str, int] = {}
+    for index, definition in enumerate(definitions):
+        if definition is None:
+            continue
+        for vector in definition.vector_indexes:
+            if vector["name"] in owner:
+                problems.add(
+                    f"feature_extractors[{index}]",
+                    f"{definition.id} writes vector '{vector['name']}', which feature_extractors[{owner[vector['name']]}] also writes; a document carries each named vector once",
+                )
+                continue
+            owner[vector["name"]] = index
+            indexes.append(vector)
+    return indexes
+
+
+def _payload_indexes(requested: list[dict[str, Any]], definitions: list[ExtractorDefinition | None]) -> list[dict[str, Any]]:
+    indexes: dict[str, str] = {p["field_name"]: p["type"] for p in SYSTEM_PAYLOAD_INDEXES}
+    for item, definition in zip(requested, definitions):
+        if definition is None:
+            continue
+        renames = item.get("output_mapping") or {}
+        for payload in definition.payload_indexes:
+            indexes.setdefault(renames.get(payload["field_name"]) or payload["field_name"], payload["type"])
+    return [{"field_name": name, "type": kind} for name, kind in indexes.items()]
+
+
+def _normalized_extractor(item: dict[str, Any], definition: ExtractorDefinition) -> dict[str, Any]:
+    return {
+        "feature_extractor_name": definition.name,
+        "version": definition.version,
+        "parameters": {**definition.default_parameters, **(item.get("parameters") or {})},
+        "input_mapping": item.get("input_mapping") or {},
+        "output_mapping": item.get("output_mapping") or {},
+        "document_output_type": item.get("document_output_type") or definition.data.get("document_output_type") or "single",
+        "document_input_handling": item.get("document_input_handling") or definition.data.get("document_input_handling") or "individual",
+        "document_output_handling": item.get("document_output_handling") or definition.data.get("document_output_handling") or "create_new",
+    }
+
+
+def source_fields(source_type: str, input_schema: dict[str, Any] | None) -> filters.Fields:
+    """What the source filters may name: object fields for a bucket (matched in MongoDB), document
+    fields for a collection (matched in Qdrant)."""
+    return ObjectFields(input_schema) if source_type == "bucket" else DocumentFields(input_schema)
+
+
+def plan(
+    draft: Draft,
+    request: dict[str, Any],
+    source: dict[str, Any] | None,
+    *,
+    collection_id: str,
+    namespace_id: str,
+    now: str,
+) -> dict[str, Any]:
+    """The collection to store (public fields; the caller adds the internal ones), or
+    InvalidArgument listing every problem of the request (step 1's included)."""
+    problems = draft.problems
+    source_type = draft.source_type or "bucket"
+    if draft.source_ident is not None and source is None:
+        path = "source.bucket_id" if source_type == "bucket" else "source.collection_id"
+        problems.add(path, missing_source_message(draft))
+    input_schema = _choose_input_schema(problems, request, source_type, source)
+    raw_source = request.get("source") or {}
+    if raw_source.get("filters"):
+        fields = source_fields(source_type, input_schema)
+        filters.parse(raw_source["filters"], fields, "source.filters", problems)
+    requested = request.get("feature_extractors") or []
+    schema_known = source is not None or bool(properties_of(request.get("input_schema")))
+    for index, (item, definition) in enumerate(zip(requested, draft.definitions)):
+        if definition is not None:
+            _check_mappings(problems, f"feature_extractors[{index}]", item, definition, input_schema, schema_known)
+    output_schema = _output_schema(problems, requested, draft.definitions, input_schema)
+    vector_indexes = _vector_indexes(problems, draft.definitions)
+    extractors = [_normalized_extractor(item, d) for item, d in zip(requested, draft.definitions) if d is not None]
+    produces_many = any(e["document_output_type"] == "multiple" for e in extractors)
+    handling = dict(request.get("document_handling") or {})
+    if handling.get("output_type") == "single" and produces_many:
+        problems.add("document_handling.output_type", "is single, but an extractor emits multiple documents per input (document_output_type multiple)")
+    handling.setdefault("output_type", "multiple" if produces_many else "single")
+    cache_config = check_cache_config(Violations(), request.get("cache_config"))  # checked in step 1
+    problems.raise_if_any()
+
+    stored_source = {"type": source_type, **{k: v for k, v in raw_source.items() if k not in ("type", "bucket_id", "collection_id")}}
+    if source_type == "bucket":
+        stored_source["bucket_id"] = source["_id"]
+    else:
+        stored_source["collection_id"] = source["_id"]
+    tier = {
+        "source_type": source_type,
+        "collection_id": collection_id,
+        ("bucket_config" if source_type == "bucket" else "collection_config"): stored_source,
+        "feature_extractors": extractors,
+        "output_schema": output_schema,
+    }
+    if source_type == "bucket":
+        tier["bucket_id"] = source["_id"]
+        lineage = [tier]
+    else:
+        lineage = [*(source.get("source_lineage") or []), tier]
+    return {
+        "collection_id": collection_id,
+        "collection_name": request["collection_name"],
+        "description": request.get("description", ""),
+        "namespace_id": namespace_id,
+        "source": stored_source,
+        "input_schema": input_schema or {"properties": {}},
+        "output_schema": output_schema,
+        "feature_extractors": extractors,
+        "source_lineage": lineage,
+        "vector_indexes": vector_indexes,
+        "payload_indexes": _payload_indexes(requested, draft.definitions),
+        "enabled": request.get("enabled", True),
+        "metadata": request.get("metadata") or {},
+        "status": "DONE",
+        "taxonomy_applications": request.get("taxonomy_applications") or [],
+        "cache_config": cache_config,
+        "document_handling": handling,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def required_vectors(collection_plan: dict[str, Any]) -> list[VectorSpec]:
+    return [VectorSpec.from_index(v) for v in collection_plan["vector_indexes"]]
+
+
+def missing_vectors(required: list[VectorSpec], actual: dict[str, VectorSpec]) -> tuple[list[str], list[str]]:
+    """The required vectors the store lacks, and those it has with another definition."""
+    missing = [spec.name for spec in required if spec.name not in actual]
+    changed = [spec.name for spec in required if spec.name in actual and actual[spec.name] != spec]
+    return missing, changed
+
+
+def extractor_ids(collection: dict[str, Any]) -> list[str]:
+    return [f"{e['feature_extractor_name']}_{e['version']}" for e in collection.get("feature_extractors", [])]
+
+
+# ------------------------------------------------------------------------------------------------
+# Updates
+
+
+def update_changes(request: dict[str, Any], collection: dict[str, Any]) -> dict[str, Any]:
+    """The fields an update changes (its mask, or else the fields it sets), checked. Anything
+    outside UPDATABLE_FIELDS is rejected by name."""
+    problems = Violations()
+    mask = request.get("update_mask")
+    if mask:
+        paths = [p.strip() for p in mask.split(",") if p.strip()]
+        for index, path in enumerate(paths):
+            if path not in UPDATABLE_FIELDS:
+                problems.add(f"update_mask.paths[{index}]", f"'{path}' cannot be changed; changeable: {', '.join(UPDATABLE_FIELDS)}")
+    else:
+        paths = [f for f in UPDATABLE_FIELDS if f in request]
+        if not paths:
+            problems.add("update_mask", f"nothing to change; set any of: {', '.join(UPDATABLE_FIELDS)}")
+    changes: dict[str, Any] = {}
+    for path in paths:
+        if path == "collection_name":
+            check_name(problems, "collection_name", request.get("collection_name"))
+            changes["collection_name"] = request.get("collection_name")
+        elif path == "description":
+            changes["description"] = request.get("description", "")
+        elif path == "enabled":
+            changes["enabled"] = bool(request.get("enabled", False))
+        elif path == "metadata":
+            changes["metadata"] = request.get("metadata") or {}
+        elif path == "taxonomy_applications":
+            _check_taxonomies(problems, request.get("taxonomy_applications") or [])
+            changes["taxonomy_applications"] = request.get("taxonomy_applications") or []
+    problems.raise_if_any()
+    return changes
+
+
+def check_enable(collection: dict[str, Any], changes: dict[str, Any]) -> None:
+    """A FAILED collection (e.g. its source was deleted) cannot be re-enabled."""
+    if changes.get("enabled") and collection.get("status") == "FAILED":
+        raise FailedPrecondition(
+            f"Collection '{collection['collection_name']}' has FAILED ({collection.get('status_message') or 'no reason recorded'}); "
+            "it cannot be enabled again. Create a new collection instead.",
+            reason="COLLECTION_FAILED",
+        )

@@ -1,0 +1,189 @@
+"""Collections, in the namespace named by the `x-namespace` header.
+
+vecplane keeps a collection's documents only as points in the namespace's Qdrant collection, tagged
+with the payload field `collection_id`; there is no MongoDB store of documents. MongoDB holds the
+collection definitions. So deleting a collection deletes its points, and that is all its documents.
+
+Round trips (MongoDB commands) per call, which tests assert: GetCollection 1 (the header's
+namespace is taken from the cache, or used as the scope directly when it is ID-shaped);
+CreateCollection 4 (namespace, source, insert, source re-check)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from server.domain import clock
+from server.domain import collections as rules
+from server.domain.errors import AlreadyExists, FailedPrecondition, FieldViolation, InvalidArgument, NotFound
+from server.domain.extractors import Catalogue
+from server.domain.ids import new_id
+from server.faults import Faults
+from server.storage.buckets import BucketRepository
+from server.storage.collections import CollectionRepository
+from server.storage.errors import DuplicateKey
+from server.storage.vectors import VectorStore
+from server.usecases.auth import Principal
+from server.usecases.buckets import describe_collections
+from server.usecases.listing import ListResult, list_page, list_params
+from server.usecases.namespaces import NamespaceUseCases
+
+log = logging.getLogger(__name__)
+
+VECTOR_STORE_FAULT = "collections.create.vector_store"
+
+
+class CollectionUseCases:
+    def __init__(
+        self,
+        collections: CollectionRepository,
+        buckets: BucketRepository,
+        namespaces: NamespaceUseCases,
+        vectors: VectorStore,
+        catalogue: Catalogue,
+        faults: Faults | None = None,
+    ):
+        self._collections = collections
+        self._buckets = buckets
+        self._namespaces = namespaces
+        self._vectors = vectors
+        self._catalogue = catalogue
+        self._faults = faults or Faults()
+
+    def _source_repository(self, source_type: str):
+        return self._buckets if source_type == "bucket" else self._collections
+
+    async def create(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        """Checks and plans the collection (every problem at once), then writes it so that no failure
+        leaves a broken collection behind, without transactions:
+        1. the vector store is checked (it must hold the extractors' vectors) and given the payload
+           indexes: a failure there has written nothing in MongoDB, and an index nobody uses yet is
+           harmless (they are idempotent and shared by the namespace's collections);
+        2. the collection is inserted (the unique index on the name settles concurrent creates);
+        3. the source is read again: if a concurrent DeleteBucket/DeleteCollection removed it
+           between the first read and the insert, the new collection is deleted again and the call
+           fails NOT_FOUND (the delete's second pass covers the opposite order)."""
+        namespace = await self._namespaces.namespace_for(principal, header)
+        scope = {"_org": principal.organization_id, "_ns": namespace["_id"]}
+        draft = rules.check_request(request, self._catalogue, namespace)
+        source = None
+        if draft.source_ident is not None:
+            source = await self._source_repository(draft.source_type).find(scope, draft.source_ident)
+            if source is None and not draft.problems:
+                raise NotFound(draft.source_type, draft.source_ident, f"{draft.source_type.capitalize()} '{draft.source_ident}' not found in namespace '{namespace['namespace_name']}'.")
+        collection_id = new_id("col")
+        doc = rules.plan(draft, request, source, collection_id=collection_id, namespace_id=namespace["_id"], now=clock.now())
+        if draft.source_type == "collection" and source.get("status") == "FAILED":
+            raise FailedPrecondition(
+                f"Source collection '{source['collection_name']}' has FAILED ({source.get('status_message', '')}); a collection cannot read from it.",
+                reason="SOURCE_FAILED",
+            )
+        await self._prepare_vector_store(namespace, doc)
+        stored = {"_id": collection_id, **scope, "_extractors": rules.extractor_ids(doc), "_rev": 0, **doc}
+        try:
+            await self._collections.insert(stored)
+        except DuplicateKey:
+            raise AlreadyExists("collection", doc["collection_name"]) from None
+        if not await self._source_repository(draft.source_type).exists(scope, source["_id"]):
+            await self._collections.delete(scope, collection_id)
+            raise NotFound(draft.source_type, draft.source_ident, f"{draft.source_type.capitalize()} '{draft.source_ident}' was deleted while the collection was being created.")
+        return stored
+
+    async def _prepare_vector_store(self, namespace: dict[str, Any], doc: dict[str, Any]) -> None:
+        actual = await self._vectors.vector_schema(namespace["_id"])
+        missing, changed = rules.missing_vectors(rules.required_vectors(doc), actual)
+        if missing or changed:
+            owners = {v["name"]: v["feature_extractor_id"] for v in doc["vector_indexes"]}
+            parts = []
+            if missing:
+                parts.append("lacks vector(s) " + ", ".join(f"'{n}' ({owners[n]})" for n in missing))
+            if changed:
+                parts.append("has vector(s) " + ", ".join(f"'{n}' ({owners[n]})" for n in changed) + " with another definition")
+            raise FailedPrecondition(
+                f"The vector store of namespace '{namespace['namespace_name']}' {' and '.join(parts)}: the extractors are enabled "
+                f"but the store was not updated yet. Call Reconfigure (POST /v1/namespaces/{namespace['_id']}/plugins/reconfigure "
+                "with {\"confirm\": true}), then create the collection again.",
+                reason="RECONFIGURE_REQUIRED",
+                metadata={"namespace_id": namespace["_id"], "missing_vectors": ",".join(missing + changed)},
+            )
+        await self._faults.hit(VECTOR_STORE_FAULT)
+        await self._vectors.ensure_payload_indexes(namespace["_id"], [(p["field_name"], p["type"]) for p in doc["payload_indexes"]])
+
+    async def _find(self, principal: Principal, header: str | None, ident: str) -> tuple[dict[str, Any], dict[str, str]]:
+        if not ident:
+            raise InvalidArgument([FieldViolation("collection_id", "is required")])
+        found, scope = await self._namespaces.scoped_read(principal, header, lambda s: self._collections.find(s, ident))
+        if found is None:
+            raise NotFound("collection", ident)
+        return found, scope
+
+    async def get(self, principal: Principal, header: str | None, ident: str) -> dict[str, Any]:
+        return (await self._find(principal, header, ident))[0]
+
+    async def list(self, principal: Principal, header: str | None, request: dict[str, Any]) -> ListResult:
+        params, filter_query = list_params(request, rules.COLLECTION_SORTABLE, rules.COLLECTION_FIELDS)
+        scope = {"_org": principal.organization_id, "_ns": await self._namespaces.resolve_id(principal, header)}
+        return await list_page(self._collections, scope, request, params, rules.COLLECTION_SEARCHABLE, filter_query)
+
+    async def update(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        collection, scope = await self._find(principal, header, request.get("collection_id", ""))
+        changes = rules.update_changes(request, collection)
+        rules.check_enable(collection, changes)
+        changes["updated_at"] = clock.now()
+
+        def change(current: dict[str, Any]) -> dict[str, Any]:
+            rules.check_enable(current, changes)  # again on the document actually written
+            return changes
+
+        try:
+            updated = await self._collections.modify(scope, collection, change)
+        except DuplicateKey:
+            raise AlreadyExists("collection", changes["collection_name"]) from None
+        if updated is None:
+            raise NotFound("collection", request["collection_id"])
+        return updated
+
+    async def delete(self, principal: Principal, header: str | None, ident: str, force: bool) -> dict[str, Any]:
+        """Refused while other collections read this one, unless forced. Order: readers disabled and
+        marked FAILED (forced only); the collection's points deleted from Qdrant; the definition
+        deleted. A failure part-way leaves the collection in place (maybe with fewer documents), so
+        the delete can simply be retried; never documents without their collection."""
+        collection, scope = await self._find(principal, header, ident)
+        readers = await self._collections.reading(scope, "collection", collection["_id"])
+        if readers and not force:
+            raise FailedPrecondition(
+                f"Collection '{collection['collection_name']}' is the source of collection(s) {describe_collections(readers)}; "
+                "delete them first, or pass force=true to disable them and delete this one anyway.",
+                reason="COLLECTION_IN_USE",
+            )
+        message = f"Source collection '{collection['collection_name']}' ({collection['_id']}) was deleted."
+        disabled = await self._collections.mark_failed(scope, [c["_id"] for c in readers], message, clock.now())
+        documents = await self._vectors.delete_where(scope["_ns"], "collection_id", collection["_id"])
+        await self._collections.delete(scope, collection["_id"])
+        late = [c["_id"] for c in await self._collections.reading(scope, "collection", collection["_id"]) if c["_id"] not in disabled]
+        disabled += await self._collections.mark_failed(scope, late, message, clock.now())
+        text = f"Collection {collection['_id']} deleted with {documents} document(s)"
+        text += f"; {len(disabled)} collection(s) disabled and marked FAILED: {', '.join(disabled)}." if disabled else "."
+        return {"collection_id": collection["_id"], "documents_deleted": documents, "collections_disabled": disabled, "message": text}
+
+    async def refuse_disabling_used_extractors(self, principal: Principal, namespace: dict[str, Any], changes: dict[str, Any]) -> None:
+        """UpdateNamespace guard: an extractor cannot be disabled while collections apply it."""
+        if "feature_extractors" not in changes:
+            return
+        before = {f"{e['feature_extractor_name']}_{e['version']}" for e in namespace.get("feature_extractors", [])}
+        after = {f"{e['feature_extractor_name']}_{e['version']}" for e in changes["feature_extractors"]}
+        removed = sorted(before - after)
+        if not removed:
+            return
+        users = await self._collections.using_extractors({"_org": principal.organization_id, "_ns": namespace["_id"]}, removed)
+        if users:
+            in_use = sorted({e for c in users for e in c.get("_extractors", []) if e in removed})
+            detail = "; ".join(
+                f"'{c['collection_name']}' ({c['_id']}) uses {', '.join(sorted(set(c.get('_extractors', [])) & set(removed)))}" for c in users
+            )
+            raise FailedPrecondition(
+                f"Cannot disable feature extractor(s) {', '.join(in_use)} in namespace '{namespace['namespace_name']}': "
+                f"collections still use them: {detail}. Delete those collections first.",
+                reason="EXTRACTOR_IN_USE",
+                metadata={"extractors": ",".join(in_use), "collections": ",".join(c["_id"] for c in users)},
+            )

@@ -1,0 +1,33 @@
+"""The seeds' JSON bodies, read verbatim from the seed files copied into tests/seeds/."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def _seed_text(number: str) -> str:
+    (path,) = SEEDS.glob(f"{number}_*.txt")
+    return path.read_text()
+
+
+def seed_004_request() -> dict:
+    """The body of seed 004's curl command (`--data '...'`)."""
+    match = re.search(r"--data '(\{.*?\})'\n", _seed_text("004"), re.S)
+    return json.loads(match.group(1))
+
+
+def seed_004_response() -> dict:
+    """The response JSON that follows the curl command in seed 004."""
+    text = _seed_text("004")
+    start = text.index("'\n{", text.index("--data")) + 2
+    return json.JSONDecoder().raw_decode(text[start:])[0]
+
+
+def seed_003_missing_field(path: str) -> str:
+    """Seed 003's error for an input mapping to a field the source schema does not have."""
+    template = re.search(r'fail with: "(The source field .*?)"', _seed_text("003")).group(1)
+    return template.replace("'X'", f"'{path}'")
