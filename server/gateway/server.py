@@ -76,7 +76,9 @@ class Gateway:
                 response_deserializer=route.response_class.FromString,
             )
         app = web.Application(client_max_size=self._max_body)
-        app.router.add_route("*", "/{tail:.*}", self._handle)
+        # Every path reaches the handler, so every answer is in the envelope; [\s\S] because a
+        # decoded path may hold a newline, which `.` would not match.
+        app.router.add_route("*", r"/{tail:[\s\S]*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
