@@ -10,7 +10,6 @@ import grpc
 import pytest
 from vecplane.client import (
     AlreadyExistsError,
-    InternalError,
     InvalidArgumentError,
     NO_RETRY,
     NotFoundError,
@@ -18,7 +17,6 @@ from vecplane.client import (
     RetryPolicy,
     UnauthenticatedError,
     UnavailableError,
-    UnimplementedError,
     VecplaneClient,
     VecplaneError,
     iter_results,
@@ -69,9 +67,6 @@ def test_namespace_flow(client):
         client.namespaces.GetNamespace(namespace_pb2.GetNamespaceRequest(namespace_id="catalog"))
 
 
-# The rest of the flow uses RPCs whose servicers land with other branches; these xfails are strict so
-# they fail once the RPCs are served, and the markers must then go.
-@pytest.mark.xfail(strict=True, raises=UnimplementedError, reason="BucketService/CollectionService land with the collections branch")
 def test_bucket_with_a_schema_and_a_collection(client):
     create_namespace(client, "catalog")
     catalog = client.with_namespace("catalog")
@@ -103,9 +98,6 @@ def test_bucket_with_a_schema_and_a_collection(client):
     assert got.collection_id == collection.collection_id
 
 
-# NamespaceServicer inherits the generated Reconfigure (NotImplementedError), which the server's
-# interceptor answers with INTERNAL until the reconfigure branch lands.
-@pytest.mark.xfail(strict=True, raises=InternalError, reason="Reconfigure lands with the reconfigure branch")
 def test_reconfigure_adds_the_vectors_of_a_newly_enabled_extractor(client):
     create_namespace(client, "catalog")
     client.namespaces.UpdateNamespace(

@@ -22,10 +22,6 @@ EXPECTED = {"vecplane-client", "grpcio", "grpcio-status", "protobuf", "googleapi
 TOOLING = {"pip", "setuptools", "wheel", "typing-extensions", "typing_extensions"}
 
 
-class AwaitingOtherBranch(Exception):
-    """The example failed only because an RPC it calls is not served on this branch yet."""
-
-
 @pytest.fixture(scope="module")
 def client_python(tmp_path_factory) -> Path:
     """The interpreter of a fresh virtualenv with only `vecplane-client` installed (from a copy of
@@ -82,14 +78,11 @@ def test_readme_python_example(client_python, server, root, tmp_path):
     assert lines[2:] == ["catalog"]
 
 
-@pytest.mark.xfail(strict=True, raises=AwaitingOtherBranch, reason="BucketService/CollectionService land with the collections branch")
 def test_readme_python_buckets_example(client_python, server, root, tmp_path):
     first, second = examples()
     script = tmp_path / "example.py"
     script.write_text((first + second).replace("{target}", server.target))
     done = run(client_python, str(script), env={**os.environ, "VECPLANE_API_KEY": new_org_api(root).key}, cwd=tmp_path)
-    if done.returncode != 0 and "vecplane.client.UnimplementedError" in done.stderr:
-        raise AwaitingOtherBranch(done.stderr.strip().splitlines()[-1])
     assert done.returncode == 0, done.stderr
     last = done.stdout.splitlines()[-2:]
     assert last[0].startswith("col_") and "multilingual_e5_large_instruct_v1" in last[0]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 
 import pytest
@@ -18,32 +17,8 @@ from tests.conftest import new_org_api
 EXAMPLES = examples("grpcurl")
 IDS = unique_ids(EXAMPLES)
 
-# Examples of RPCs whose protos exist but whose servicers land with other branches. Each must fail
-# in the way described (a regex over grpcurl's output), like a strict xfail: once its RPC is served,
-# the example passes, the xfail turns into a failure, and its entry here must go.
-# A server process answers "does not expose service" (its reflection does not know the service); the
-# in-process test server "Code: Unimplemented" (the test process imported the stubs, so reflection
-# can describe them, but no servicer is registered).
-PENDING_SERVICE = r'does not expose service "vecplane\.v1\.(Bucket|Collection)Service"|Code: Unimplemented'
-AWAITING = {
-    # BucketService and CollectionService are not registered (collections branch).
-    "list": r"missing: vecplane\.v1\.BucketService, vecplane\.v1\.CollectionService$",
-    "BucketService/CreateBucket": PENDING_SERVICE,
-    "BucketService/CreateObject": PENDING_SERVICE,
-    "CollectionService/CreateCollection": PENDING_SERVICE,
-    "CollectionService/GetCollection": PENDING_SERVICE,
-    # NamespaceServicer inherits the generated Reconfigure, which raises NotImplementedError; the
-    # interceptor answers INTERNAL (reconfigure branch).
-    "NamespaceService/Reconfigure": r"Code: Internal",
-    "NamespaceService/Reconfigure#2": r"Code: Internal",
-}
-
 # Values later examples need, taken from an earlier example's output (README: "keep ... in ORG_ID").
 CAPTURES = {"AdminService/CreateOrganization": ("ORG_ID", ("organization", "organizationId"))}
-
-
-class AwaitingOtherBranch(Exception):
-    """The example failed only because its RPC is not served on this branch yet."""
 
 
 def test_the_readme_has_the_examples_the_clients_section_promises():
@@ -52,7 +27,6 @@ def test_the_readme_has_the_examples_the_clients_section_promises():
                    "FeatureExtractorService/ListFeatureExtractors", "BucketService/CreateBucket",
                    "CollectionService/CreateCollection", "NamespaceService/Reconfigure"):
         assert needed in ids, f"README's grpcurl section lost its {needed} example"
-    assert set(AWAITING) <= ids, f"AWAITING names examples the README no longer has: {set(AWAITING) - ids}"
     assert all(example.command.lstrip().startswith("grpcurl ") for example in EXAMPLES)
 
 
@@ -60,14 +34,6 @@ def test_the_readme_has_the_examples_the_clients_section_promises():
 def session(server, root):
     """One organization (admin key) for the whole README walk-through, and the values it captures."""
     return {"VECPLANE_API_KEY": new_org_api(root, admin=True).key}
-
-
-def params():
-    for example, example_id in zip(EXAMPLES, IDS):
-        marks = []
-        if example_id in AWAITING:
-            marks = [pytest.mark.xfail(strict=True, raises=AwaitingOtherBranch, reason="its RPC lands with another branch")]
-        yield pytest.param(example, example_id, id=example_id, marks=marks)
 
 
 def check(example, output: str, failed: bool) -> None:
@@ -88,20 +54,14 @@ def check(example, output: str, failed: bool) -> None:
     assert not problems, f"README line {expected.line}:\n" + "\n".join(problems) + f"\n--- output:\n{output}"
 
 
-@pytest.mark.parametrize(("example", "example_id"), list(params()))
+@pytest.mark.parametrize(("example", "example_id"), list(zip(EXAMPLES, IDS)), ids=IDS)
 def test_readme_grpcurl_example(example, example_id, server, session):
     tool("grpcurl")
     command = example.command.replace(README_HOST, server.target)
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **session}
     done = subprocess.run(["bash", "-euo", "pipefail", "-c", command], env=env, capture_output=True, text=True, timeout=60)
     output = done.stdout + done.stderr
-    try:
-        check(example, output, done.returncode != 0)
-    except AssertionError as failure:
-        awaiting = AWAITING.get(example_id)
-        if awaiting and re.search(awaiting, str(failure).splitlines()[0] + "\n" + output, re.MULTILINE):
-            raise AwaitingOtherBranch(f"{example_id}: {output.strip()}") from failure
-        raise
+    check(example, output, done.returncode != 0)
     if example_id in CAPTURES:
         name, path = CAPTURES[example_id]
         value = json.loads(done.stdout)

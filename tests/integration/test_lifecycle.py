@@ -122,6 +122,8 @@ def test_grpcurl_lists_describes_and_calls_through_reflection(server):
     assert set(listed.stdout.split()) == {
         "vecplane.v1.AdminService",
         "vecplane.v1.NamespaceService",
+        "vecplane.v1.BucketService",
+        "vecplane.v1.CollectionService",
         "vecplane.v1.FeatureExtractorService",
         "grpc.health.v1.Health",
         "grpc.reflection.v1alpha.ServerReflection",

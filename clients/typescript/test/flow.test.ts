@@ -9,7 +9,6 @@ import { after, before, test } from "node:test";
 
 import {
   Code,
-  codeName,
   createVecplaneClient,
   errorDetails,
   FieldType,
@@ -20,21 +19,6 @@ import {
 
 const baseUrl = process.env.VECPLANE_URL ?? "http://127.0.0.1:50051";
 const adminKey = process.env.VECPLANE_ADMIN_KEY;
-
-/**
- * Steps whose RPCs are not served on this branch yet (their protos exist, their servicers land with
- * other branches), with the code they fail with meanwhile. Each is asserted to fail with exactly
- * that code, like a strict xfail: once the RPC is served, the step fails and says to remove it from
- * this map, which turns on its real assertions.
- */
-const AWAITING = new Map<string, Code>([
-  // BucketService and CollectionService are not registered yet: gRPC answers UNIMPLEMENTED.
-  ["bucket", Code.Unimplemented],
-  ["collection", Code.Unimplemented],
-  // NamespaceServicer inherits the generated Reconfigure, which raises NotImplementedError; the
-  // server's interceptor turns that into INTERNAL.
-  ["reconfigure", Code.Internal],
-]);
 
 let admin: VecplaneClient;
 let client: VecplaneClient;
@@ -57,22 +41,6 @@ after(() => {
   admin?.close();
 });
 
-/** Runs a step of the flow, or, for a step in AWAITING, checks that its RPC still fails as expected. */
-async function step(name: string, body: () => Promise<void>): Promise<void> {
-  const expected = AWAITING.get(name);
-  if (expected === undefined) return body();
-  await assert.rejects(body, (error: unknown) => {
-    const details = errorDetails(error);
-    assert.equal(
-      details.code,
-      expected,
-      `step "${name}" failed with ${details.codeName} (${details.message}), not ${codeName(expected)}: if ` +
-        `its RPC is served now, remove "${name}" from AWAITING in test/flow.test.ts to run its assertions`,
-    );
-    return true;
-  }, `step "${name}" succeeded: its RPC is served now, remove "${name}" from AWAITING in test/flow.test.ts`);
-}
-
 test("namespace, bucket with a schema, collection and reconfigure", async () => {
   const { namespace } = await client.namespaces.createNamespace({
     namespaceName: "catalog",
@@ -89,36 +57,30 @@ test("namespace, bucket with a schema, collection and reconfigure", async () => 
   assert.equal(byName.namespace?.namespaceId, namespace.namespaceId);
 
   const scoped = client.withNamespace(namespace.namespaceId);
-  let bucketId = "";
-  await step("bucket", async () => {
-    const { bucket } = await scoped.buckets.createBucket({
-      bucketName: "products",
-      bucketSchema: {
-        properties: {
-          title: { type: FieldType.STRING, required: true },
-          content: { type: FieldType.TEXT },
-        },
+  const { bucket } = await scoped.buckets.createBucket({
+    bucketName: "products",
+    bucketSchema: {
+      properties: {
+        title: { type: FieldType.STRING, required: true },
+        content: { type: FieldType.TEXT },
       },
-    });
-    assert.ok(bucket);
-    assert.match(bucket.bucketId, /^bkt_/);
-    assert.equal(bucket.namespaceId, namespace.namespaceId);
-    assert.deepEqual(Object.keys(bucket.bucketSchema?.properties ?? {}).sort(), ["content", "title"]);
-    bucketId = bucket.bucketId;
+    },
   });
+  assert.ok(bucket);
+  assert.match(bucket.bucketId, /^bkt_/);
+  assert.equal(bucket.namespaceId, namespace.namespaceId);
+  assert.deepEqual(Object.keys(bucket.bucketSchema?.properties ?? {}).sort(), ["content", "title"]);
 
-  await step("collection", async () => {
-    const { collection } = await scoped.collections.createCollection({
-      collectionName: "product-texts",
-      source: { type: SourceType.BUCKET, bucketId: bucketId || "products" },
-      featureExtractors: [{ featureExtractorName: "text_extractor", version: "v1", inputMapping: { text: "content" } }],
-    });
-    assert.ok(collection);
-    assert.match(collection.collectionId, /^col_/);
-    assert.equal(collection.source?.bucketId, bucketId);
-    assert.deepEqual(collection.vectorIndexes.map((v) => v.name), ["multilingual_e5_large_instruct_v1"]);
-    assert.deepEqual(collection.sourceLineage.map((entry) => entry.sourceType), [SourceType.BUCKET]);
+  const { collection } = await scoped.collections.createCollection({
+    collectionName: "product-texts",
+    source: { type: SourceType.BUCKET, bucketId: "products" },
+    featureExtractors: [{ featureExtractorName: "text_extractor", version: "v1", inputMapping: { text: "content" } }],
   });
+  assert.ok(collection);
+  assert.match(collection.collectionId, /^col_/);
+  assert.equal(collection.source?.bucketId, bucket.bucketId);
+  assert.deepEqual(collection.vectorIndexes.map((v) => v.name), ["multilingual_e5_large_instruct_v1"]);
+  assert.deepEqual(collection.sourceLineage.map((entry) => entry.sourceType), [SourceType.BUCKET]);
 
   // Enabling the fashionsiglip plugin (registered by the test server) declares a new vector, which
   // Reconfigure then adds to the live vector store.
@@ -135,15 +97,13 @@ test("namespace, bucket with a schema, collection and reconfigure", async () => 
     ["text_extractor", "fashionsiglip"],
   );
 
-  await step("reconfigure", async () => {
-    const first = await client.namespaces.reconfigure({ namespaceId: namespace.namespaceId, confirm: true });
-    assert.equal(first.status, ReconfigureStatus.RECONFIGURED);
-    assert.deepEqual(first.vectorsAdded, ["fashionsiglip_v1_embedding"]);
-    assert.deepEqual([...first.vectorsTotal].sort(), ["fashionsiglip_v1_embedding", "multilingual_e5_large_instruct_v1"]);
-    const again = await client.namespaces.reconfigure({ namespaceId: namespace.namespaceId, confirm: true });
-    assert.equal(again.status, ReconfigureStatus.NO_CHANGES_NEEDED);
-    assert.deepEqual(again.vectorsAdded, []);
-  });
+  const first = await client.namespaces.reconfigure({ namespaceId: namespace.namespaceId, confirm: true });
+  assert.equal(first.status, ReconfigureStatus.RECONFIGURED);
+  assert.deepEqual(first.vectorsAdded, ["fashionsiglip_v1_embedding"]);
+  assert.deepEqual([...first.vectorsTotal].sort(), ["fashionsiglip_v1_embedding", "multilingual_e5_large_instruct_v1"]);
+  const again = await client.namespaces.reconfigure({ namespaceId: namespace.namespaceId, confirm: true });
+  assert.equal(again.status, ReconfigureStatus.NO_CHANGES_NEEDED);
+  assert.deepEqual(again.vectorsAdded, []);
 });
 
 test("the catalogue lists the built-in extractors and the test plugin", async () => {
