@@ -17,18 +17,8 @@ from tests.integration.test_namespaces import FASHION as FASHION_EXTRACTOR
 from tests.integration.test_namespaces import TEXT as TEXT_EXTRACTOR
 from tests.integration.test_namespaces import create
 from tests.support.api import Api, expect_error
-from tests.support.points import (
-    DIMENSIONS,
-    E5,
-    FACE,
-    FASHION,
-    assert_points_kept,
-    insert_collection,
-    make_points,
-    scoped_id,
-    seed,
-    stored_points,
-)
+from tests.support import resources
+from tests.support.points import DIMENSIONS, E5, FACE, FASHION, assert_points_kept, make_points, seed, stored_points
 from tests.support import servers
 from tests.support.servers import ADMIN_KEY, InProcessServer
 
@@ -68,15 +58,26 @@ def populated(server, api, name, extractors, vectors, count, collection_ids=("co
     return namespace.namespace_id, points
 
 
-@pytest.mark.uses_collection_documents
+def text_collections(api, ns, *names, reading=None):
+    """Text collections created through the API: the first from a bucket (or from `reading`), each
+    next one reading from the one before."""
+    scoped = api.in_namespace(ns)
+    if reading is None:
+        resources.bucket(scoped, name="products")
+    made, source = [], {"type": "collection", "collection_id": reading} if reading else {"type": "bucket", "bucket_id": "products"}
+    for name in names:
+        body = resources.text_collection_body(source, name=name)
+        if source["type"] == "collection":
+            body["feature_extractors"][0]["input_mapping"] = {"text": "text"}
+        made.append(resources.collection(scoped, body).collection_id)
+        source = {"type": "collection", "collection_id": name}
+    return made
+
+
 def test_seed_scenario_in_place_adds_the_plugin_vector_and_keeps_all_1500_points(api, server):
     ns = create(api, "seed-in-place", (TEXT_EXTRACTOR,)).namespace_id
-    insert_collection(server, ns, "col_a_text", extractors=("text_extractor",))
-    insert_collection(server, ns, "col_b_fashion", extractors=("fashionsiglip",))
-    insert_collection(server, ns, "col_c_reads_b", reads_from="col_b_fashion")
-    insert_collection(server, ns, "col_d_reads_c", extractors=("text_extractor",), reads_from="col_c_reads_b")
-    insert_collection(server, ns, "col_e_reads_a", reads_from="col_a_text")
-    points = make_points(ns, 1500, {E5: 1024}, [scoped_id(ns, "col_a_text"), scoped_id(ns, "col_e_reads_a")])
+    texts, downstream = text_collections(api, ns, "texts", "texts-again")
+    points = make_points(ns, 1500, {E5: 1024}, [texts, downstream])
     seed(server, ns, points)
     enable(api, ns, TEXT_EXTRACTOR, FASHION_EXTRACTOR)
     before = physical(server, ns)
@@ -88,13 +89,13 @@ def test_seed_scenario_in_place_adds_the_plugin_vector_and_keeps_all_1500_points
     assert list(done.vectors_added) == [FASHION]
     assert done.previous_points_count == 1500
     assert list(done.vectors_total) == [E5, FASHION]
-    # The collections whose extractors produce the new vector, and everything downstream of them.
-    assert list(done.collections_to_reprocess) == [scoped_id(ns, c) for c in ("col_b_fashion", "col_c_reads_b", "col_d_reads_c")]
+    # No collection produces the new vector yet (creating one needs it in the store), and every
+    # existing document keeps its vectors: nothing to reprocess, unlike Mixpeek.
+    assert list(done.collections_to_reprocess) == []
     assert (done.points_preserved, done.points_deleted) == (1500, 0)
     assert (done.mode, done.strategy, done.dry_run) == (pb.RECONFIGURE_MODE_IN_PLACE, pb.RECONFIGURE_STRATEGY_LIVE, False)
     assert not done.vectors_changed and not done.vectors_removed and not done.vectors_undeclared
     assert "1 vector added" in done.message and "1500 of 1500 points preserved" in done.message
-    assert "3 listed collections" in done.message
     assert schema(server, ns) == {E5: 1024, FASHION: 768}
     assert physical(server, ns) == before  # the same collection, changed in place
     assert_points_kept(stored_points(server, ns), points, kept=[E5], gone=[FASHION])
@@ -103,6 +104,14 @@ def test_seed_scenario_in_place_adds_the_plugin_vector_and_keeps_all_1500_points
     assert op["strategy"] == "live" and op["previous_points_count"] == 1500
     assert op["plan"]["added"] == [FASHION] and isinstance(op["lease_expires_at"], float)
     assert op["result"]["status"] == "reconfigured"
+
+    # The plugin's vector is there now, so a collection can use it.
+    fashion = resources.collection(
+        api.in_namespace(ns),
+        {"collection_name": "looks", "source": {"type": "bucket", "bucket_id": "products"},
+         "feature_extractors": [{**resources.FASHION, "input_mapping": {"image": "image"}}]},
+    )
+    assert [v.name for v in fashion.vector_indexes] == [FASHION]
 
     writes_before = writes(server)
     again = reconfigure(api, ns, confirm=True)
@@ -115,15 +124,12 @@ def test_seed_scenario_in_place_adds_the_plugin_vector_and_keeps_all_1500_points
     assert physical(server, ns) == before and len(operations(server, ns)) == 1
 
 
-@pytest.mark.uses_collection_documents
 def test_seed_scenario_with_recreate_deletes_the_1500_points_and_lists_every_collection(api, server):
     ns = create(api, "seed-recreate", (TEXT_EXTRACTOR,)).namespace_id
-    insert_collection(server, ns, "col_a_text", extractors=("text_extractor",))
-    insert_collection(server, ns, "col_b_fashion", extractors=("fashionsiglip",))
-    insert_collection(server, ns, "col_c_reads_b", reads_from="col_b_fashion")
-    insert_collection(server, ns, "col_d_reads_a", reads_from="col_a_text")
-    insert_collection(server, ns, "col_e_idle", extractors=("text_extractor",))
-    seed(server, ns, make_points(ns, 1500, {E5: 1024}, [scoped_id(ns, "col_a_text"), scoped_id(ns, "col_d_reads_a")]))
+    texts, downstream = text_collections(api, ns, "texts", "texts-again")
+    (reads_texts,) = text_collections(api, ns, "reads-texts", reading="texts")
+    unrelated = resources.collection(api.in_namespace(ns), resources.text_collection_body({"type": "bucket", "bucket_id": "products"}, name="unrelated"))
+    seed(server, ns, make_points(ns, 1500, {E5: 1024}, [texts, downstream]))
     enable(api, ns, TEXT_EXTRACTOR, FASHION_EXTRACTOR)
     old, _ = physical(server, ns)
 
@@ -134,12 +140,11 @@ def test_seed_scenario_with_recreate_deletes_the_1500_points_and_lists_every_col
     assert done.previous_points_count == 1500
     assert (done.points_preserved, done.points_deleted) == (0, 1500)
     assert (done.mode, done.strategy) == (pb.RECONFIGURE_MODE_RECREATE, pb.RECONFIGURE_STRATEGY_RECREATE)
-    # Every collection that had points (their documents are gone) plus the ones producing the new
-    # vector, with what reads from them; col_e had no points and produces no new vector.
-    assert list(done.collections_to_reprocess) == [
-        scoped_id(ns, c) for c in ("col_a_text", "col_b_fashion", "col_c_reads_b", "col_d_reads_a")
-    ]
-    assert "1500 deleted" in done.message and "4 listed collections" in done.message
+    # Every collection that had points (their documents are gone) and everything downstream of them,
+    # in creation order; `unrelated` had no points and produces no new vector.
+    assert list(done.collections_to_reprocess) == [texts, downstream, reads_texts]
+    assert unrelated.collection_id not in done.collections_to_reprocess
+    assert "1500 deleted" in done.message and "3 listed collections" in done.message
     assert server.run(server.app.backends.vectors.count(ns)) == 0
     assert schema(server, ns) == {E5: 1024, FASHION: 768}
     alias_target, collections = physical(server, ns)

@@ -20,7 +20,7 @@ from tests.integration.test_namespaces import FASHION as FASHION_EXTRACTOR
 from tests.integration.test_namespaces import TEXT as TEXT_EXTRACTOR
 from tests.integration.test_namespaces import create
 from tests.integration.test_reconfigure import FACE_EXTRACTOR, enable, operations, physical, reconfigure, schema
-from tests.support import servers
+from tests.support import resources, servers
 from tests.support.api import Api, expect_error
 from tests.support.points import E5, FACE, FASHION, assert_points_kept, make_points, seed, stored_points
 from tests.support.servers import ADMIN_KEY, InProcessServer, ServerProcess
@@ -177,7 +177,15 @@ def test_a_vector_whose_size_changed_is_recreated_and_only_its_values_are_lost(t
     shifty_extractor = pb.NamespaceFeatureExtractor(feature_extractor_name="shifty", version="v1")
     with Running(data, plugin_dir=plugins) as (server, api):
         ns = create(api, "resized", (TEXT_EXTRACTOR, resizer_extractor)).namespace_id
-        points = make_points(ns, 200, {E5: 1024, resizer: 64}, ["col_resized"])
+        # Collections through the API: one applies the resizer, one reads from it, one does neither.
+        scoped = api.in_namespace(ns)
+        resources.bucket(scoped, name="products")
+        bucket = {"type": "bucket", "bucket_id": "products"}
+        images = resources.collection(scoped, {"collection_name": "images", "source": bucket,
+                                               "feature_extractors": [{"feature_extractor_name": "resizer", "version": "v1", "input_mapping": {"image": "image"}}]})
+        captions = resources.collection(scoped, resources.text_collection_body({"type": "collection", "collection_id": "images"}, name="captions"))
+        resources.collection(scoped, resources.text_collection_body(bucket, name="titles"))
+        points = make_points(ns, 200, {E5: 1024, resizer: 64}, [images.collection_id])
         seed(server, ns, points)
         create(api, "clashing", (TEXT_EXTRACTOR, shifty_extractor))
 
@@ -196,6 +204,8 @@ def test_a_vector_whose_size_changed_is_recreated_and_only_its_values_are_lost(t
 
     assert done.status == pb.RECONFIGURE_STATUS_RECONFIGURED and done.strategy == strategy
     assert list(done.vectors_changed) == [resizer] and not done.vectors_added and not done.vectors_removed
+    # The collection that produces the changed vector and the one downstream of it, not `titles`.
+    assert list(done.collections_to_reprocess) == [images.collection_id, captions.collection_id]
     assert list(done.vectors_total) == [E5, resizer]
     assert (done.previous_points_count, done.points_preserved, done.points_deleted) == (200, 200, 0)
     assert "1 changed" in done.message

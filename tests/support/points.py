@@ -1,4 +1,4 @@
-"""Points and collections for tests that need a populated namespace.
+"""Points for tests that need a populated namespace.
 
 Nothing in the API ingests documents yet, so points are written straight into the namespace's Qdrant
 collection through the server's own client, with the payload ingestion will write (`namespace_id`,
@@ -12,8 +12,6 @@ from typing import Any
 import numpy as np
 from qdrant_client import AsyncQdrantClient, models
 
-from server.domain import clock
-from server.storage.collections import CollectionRepository
 
 E5 = "multilingual_e5_large_instruct_v1"  # text_extractor v1, 1024-d
 FASHION = "fashionsiglip_v1_embedding"  # the fashionsiglip test plugin, 768-d
@@ -83,43 +81,3 @@ def assert_points_kept(found: dict[Any, models.Record], expected: list[models.Po
             assert np.allclose(vectors[name], point.vector[name], atol=1e-6), f"vector {name} of point {point.id} changed"
         for name in gone:
             assert name not in vectors, f"point {point.id} still has a value for {name}"
-
-
-def namespace_org(server, namespace_id: str) -> str:
-    return server.run(server.app.backends.db.namespaces.find_one({"_id": namespace_id}))["_org"]
-
-
-def scoped_id(namespace_id: str, collection_id: str) -> str:
-    return f"{collection_id}_{namespace_id.removeprefix('ns_')}"
-
-
-def insert_collection(
-    server,
-    namespace_id: str,
-    collection_id: str,
-    *,
-    extractors: tuple[str, ...] = (),
-    reads_from: str | None = None,
-) -> dict[str, Any]:
-    """A collection document, inserted through CollectionRepository. Its ID is `collection_id`
-    with the namespace's ID appended (IDs are global), so IDs sort as the given ones do.
-
-    TODO(lead): CreateCollection is being built in parallel; once merged, switch the tests that use
-    this helper (marked `uses_collection_documents`) to create collections through the real RPC."""
-    now = clock.now()
-    collection_id = scoped_id(namespace_id, collection_id)
-    reads_from = scoped_id(namespace_id, reads_from) if reads_from else None
-    source = {"type": "collection", "collection_id": reads_from} if reads_from else {"type": "bucket", "bucket_id": "bkt_test000000"}
-    doc = {
-        "_id": collection_id,
-        "_org": namespace_org(server, namespace_id),
-        "_ns": namespace_id,
-        "collection_id": collection_id,
-        "collection_name": collection_id.replace("col_", "collection-"),
-        "source": source,
-        "feature_extractors": [{"feature_extractor_name": name, "version": "v1"} for name in extractors],
-        "created_at": now,
-        "updated_at": now,
-    }
-    server.run(CollectionRepository(server.app.backends.db).insert(doc))
-    return doc
