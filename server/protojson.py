@@ -101,6 +101,11 @@ def _enum_from_json(enum: descriptor.EnumDescriptor, raw: Any) -> int | None:
     return _enum_numbers(enum).get(raw) if isinstance(raw, str) else None
 
 
+@functools.cache
+def _sparse(message_type: descriptor.Descriptor) -> bool:
+    return message_type.GetOptions().Extensions[options_pb2.sparse_json]
+
+
 def _is_map(field: descriptor.FieldDescriptor) -> bool:
     return (
         field.type == _FD.TYPE_MESSAGE
@@ -116,12 +121,14 @@ def message_to_dict(msg: message.Message, *, include_defaults: bool = False) -> 
     """Converts a message to Mixpeek-style JSON data.
 
     With `include_defaults`, every field appears (unset messages and optional scalars as None,
-    empty lists and maps as such), as Mixpeek's responses do. Without it, only fields that are set
-    appear, which is how requests are handed to the use cases.
+    empty lists and maps as such), as Mixpeek's responses do, except in messages marked
+    `(vecplane.v1.sparse_json)`. Without it, only fields that are set appear, which is how
+    requests are handed to the use cases.
     """
     full_name = msg.DESCRIPTOR.full_name
     if full_name in (_STRUCT, _VALUE, _LIST_VALUE, _TIMESTAMP, _FIELD_MASK):
         return _wkt_to_json(msg)
+    include_defaults = include_defaults and not _sparse(msg.DESCRIPTOR)
     out: dict[str, Any] = {}
     for field in msg.DESCRIPTOR.fields:
         key = field_json_name(field)

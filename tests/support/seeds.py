@@ -27,6 +27,19 @@ def seed_004_response() -> dict:
     return json.JSONDecoder().raw_decode(text[start:])[0]
 
 
+def seed_002_request() -> dict:
+    """The body of seed 002's curl command: `{"confirm": true}`."""
+    match = re.search(r"--data '\s*(\{.*?\})\s*'\n", _seed_text("002"), re.S)
+    return json.loads(match.group(1))
+
+
+def seed_002_response() -> dict:
+    """The response JSON that follows the curl command in seed 002."""
+    text = _seed_text("002")
+    end_of_request = re.search(r"--data '\s*\{.*?\}\s*'\n", text, re.S).end()
+    return json.JSONDecoder().raw_decode(text[text.index("{", end_of_request) :])[0]
+
+
 def seed_003_missing_field(path: str) -> str:
     """Seed 003's error for an input mapping to a field the source schema does not have."""
     template = re.search(r'fail with: "(The source field .*?)"', _seed_text("003")).group(1)

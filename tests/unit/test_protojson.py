@@ -1,14 +1,12 @@
 """The Mixpeek JSON codec: names, enum strings, well-known types, and every decode problem reported."""
 
 import json
-from pathlib import Path
 
 import pytest
 from vecplane.v1 import collection_pb2, filter_pb2, namespace_pb2
 
 from server.protojson import DecodeError, dict_to_message, message_to_dict
-
-SEED_004 = Path("/work/shared/seeds/004_39a5e1bd41a41a9d.txt")
+from tests.support.seeds import seed_004_request
 
 
 def test_filter_groups_use_mixpeek_upper_case_keys_and_enum_strings():
@@ -35,6 +33,13 @@ def test_include_defaults_emits_every_field_with_nulls_for_unset_messages():
     out = message_to_dict(namespace_pb2.Namespace(namespace_name="n"), include_defaults=True)
     assert out["namespace_name"] == "n"
     assert out["feature_extractors"] == [] and out["created_at"] is None and out["description"] == ""
+
+
+def test_sparse_messages_show_only_their_set_fields_even_with_defaults():
+    source = dict_to_message({"type": "bucket", "filters": {"AND": [{"field": "age", "operator": "gte", "value": 30}]}}, collection_pb2.SourceConfig)
+    out = message_to_dict(source, include_defaults=True)
+    assert out["collection_id"] == "" and out["prefix_key"] == ""  # SourceConfig shows its defaults
+    assert out["filters"] == {"AND": [{"field": "age", "operator": "gte", "value": 30}]}  # the filter does not
 
 
 def test_set_fields_only_without_defaults_and_presence_is_kept():
@@ -77,11 +82,8 @@ def test_private_keys_are_skipped_only_when_asked():
         dict_to_message(doc, namespace_pb2.Namespace)
 
 
-@pytest.mark.skipif(not SEED_004.exists(), reason="seed documents not on this machine")
 def test_seed_004_request_decodes_and_encodes_back_unchanged():
-    text = SEED_004.read_text()
-    start = text.index("--data '") + len("--data '")
-    seed = json.loads(text[start : text.index("}'\n", start) + 1])
+    seed = seed_004_request()
     encoded = message_to_dict(dict_to_message(seed, collection_pb2.CreateCollectionRequest))
     # Empty maps have no presence in proto3, so they are the only thing that does not come back.
     for extractor in seed["feature_extractors"]:

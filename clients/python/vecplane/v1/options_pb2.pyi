@@ -7,3 +7,5 @@ JSON_VALUE_FIELD_NUMBER: _ClassVar[int]
 json_value: _descriptor.FieldDescriptor
 NAMESPACED_FIELD_NUMBER: _ClassVar[int]
 namespaced: _descriptor.FieldDescriptor
+SPARSE_JSON_FIELD_NUMBER: _ClassVar[int]
+sparse_json: _descriptor.FieldDescriptor

@@ -4,14 +4,14 @@
 
 import type { GenExtension, GenFile } from "@bufbuild/protobuf/codegenv2";
 import { extDesc, fileDesc } from "@bufbuild/protobuf/codegenv2";
-import type { EnumValueOptions, ServiceOptions } from "@bufbuild/protobuf/wkt";
+import type { EnumValueOptions, MessageOptions, ServiceOptions } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_descriptor } from "@bufbuild/protobuf/wkt";
 
 /**
  * Describes the file vecplane/v1/options.proto.
  */
 export const file_vecplane_v1_options: GenFile = /*@__PURE__*/
-  fileDesc("Chl2ZWNwbGFuZS92MS9vcHRpb25zLnByb3RvEgt2ZWNwbGFuZS52MTpCCgpqc29uX3ZhbHVlEiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYqYsDIAEoCVIJanNvblZhbHVlOkEKCm5hbWVzcGFjZWQSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMYqosDIAEoCFIKbmFtZXNwYWNlZGIGcHJvdG8z", [file_google_protobuf_descriptor]);
+  fileDesc("Chl2ZWNwbGFuZS92MS9vcHRpb25zLnByb3RvEgt2ZWNwbGFuZS52MTpCCgpqc29uX3ZhbHVlEiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYqYsDIAEoCVIJanNvblZhbHVlOkEKCm5hbWVzcGFjZWQSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMYqosDIAEoCFIKbmFtZXNwYWNlZDpCCgtzcGFyc2VfanNvbhIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxiriwMgASgIUgpzcGFyc2VKc29uYgZwcm90bzM", [file_google_protobuf_descriptor]);
 
 /**
  * The string a REST (Mixpeek-compatible) client sends and receives for this enum value, e.g.
@@ -31,4 +31,14 @@ export const json_value: GenExtension<EnumValueOptions, string> = /*@__PURE__*/
  */
 export const namespaced: GenExtension<ServiceOptions, boolean> = /*@__PURE__*/
   extDesc(file_vecplane_v1_options, 1);
+
+/**
+ * Whether REST answers show only this message's set fields. Answers otherwise show every field
+ * (defaults, empty lists, nulls) as Mixpeek's do; a filter node, which is either a condition or a
+ * group, reads as Mixpeek writes it only without the fields of the other kind.
+ *
+ * @generated from extension: bool sparse_json = 50603;
+ */
+export const sparse_json: GenExtension<MessageOptions, boolean> = /*@__PURE__*/
+  extDesc(file_vecplane_v1_options, 2);
 
