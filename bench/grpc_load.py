@@ -3,7 +3,7 @@
 
 Run by hand (not part of the test suite; the machine is shared, so numbers vary):
 
-    /work/main/.venv/bin/python bench/grpc_load.py [--requests 3000] [--clients 8] [--streams 4]
+    .venv/bin/python bench/grpc_load.py [--requests 3000] [--clients 8] [--streams 4]
 
 What is measured:
 - GetCollection: h2load, the same framed request every time (x-namespace = the namespace ID).

@@ -1,6 +1,6 @@
 """Reconfigure benchmark, run by hand (not part of the test suite):
 
-    /work/main/.venv/bin/python bench/reconfigure_bench.py [--sizes 1000 20000]
+    .venv/bin/python bench/reconfigure_bench.py [--sizes 1000 20000]
 
 For each size, namespaces with `text_extractor` (1024-d) and that many points are given the
 `fashionsiglip` plugin (768-d), then brought up to date three ways, each timed end to end through a

@@ -1,8 +1,8 @@
 """The same read over REST (through the gateway) and over gRPC (direct), in one run against a real
 `python -m server serve` process: throughput, p50/p99 latency, and the REST/gRPC ratios.
 
-    /work/main/.venv/bin/python bench/rest_vs_grpc.py                       # GetNamespace
-    /work/main/.venv/bin/python bench/rest_vs_grpc.py --rpc GetCollection   # once collections exist
+    .venv/bin/python bench/rest_vs_grpc.py                       # GetNamespace
+    .venv/bin/python bench/rest_vs_grpc.py --rpc GetCollection
     options: --requests 3000 --concurrency 16 --rounds 2
 
 Both clients are asyncio clients in this one process (grpc.aio; aiohttp for HTTP/1.1 keep-alive
