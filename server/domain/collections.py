@@ -36,6 +36,7 @@ from server.domain.filters import FieldSpec, StaticFields, loose_field, simple_f
 from server.domain.names import check_name
 from server.domain.namespaces import SYSTEM_PAYLOAD_INDEXES
 from server.domain.schema import PROPERTY_NAME, check_object, check_schema, field_at, list_prefix, properties_of, value_type
+from server.domain.updates import fields_to_update
 from server.domain.vectors import VectorSpec
 
 TAXONOMY_ID = re.compile(r"^tax_[A-Za-z0-9]+$")
@@ -538,16 +539,7 @@ def update_changes(request: dict[str, Any], collection: dict[str, Any]) -> dict[
     """The fields an update changes (its mask, or else the fields it sets), checked. Anything
     outside UPDATABLE_FIELDS is rejected by name."""
     problems = Violations()
-    mask = request.get("update_mask")
-    if mask:
-        paths = [p.strip() for p in mask.split(",") if p.strip()]
-        for index, path in enumerate(paths):
-            if path not in UPDATABLE_FIELDS:
-                problems.add(f"update_mask.paths[{index}]", f"'{path}' cannot be changed; changeable: {', '.join(UPDATABLE_FIELDS)}")
-    else:
-        paths = [f for f in UPDATABLE_FIELDS if f in request]
-        if not paths:
-            problems.add("update_mask", f"nothing to change; set any of: {', '.join(UPDATABLE_FIELDS)}")
+    paths = fields_to_update(problems, request, UPDATABLE_FIELDS)
     changes: dict[str, Any] = {}
     for path in paths:
         if path == "collection_name":

@@ -11,6 +11,7 @@ from server.domain.extractors import Catalogue, ExtractorDefinition
 from server.domain.filters import StaticFields, simple_field
 from server.domain.names import check_name
 from server.domain.schema import check_object
+from server.domain.updates import fields_to_update
 from server.domain.vectors import VectorConflict, VectorSpec, merge_vectors
 
 # Indexed in every namespace's vector store: what documents are filtered by most.
@@ -123,17 +124,8 @@ def check_new_namespace(request: dict[str, Any], catalogue: Catalogue) -> list[E
 
 
 def update_fields(request: dict[str, Any]) -> list[str]:
-    """The fields an update changes: its mask, or else the fields it sets. Rejects anything else."""
-    mask = request.get("update_mask")
+    """The fields an update changes (see server.domain.updates); rejects anything else."""
     problems = Violations()
-    if mask:
-        paths = [p.strip() for p in mask.split(",") if p.strip()]
-        for index, path in enumerate(paths):
-            if path not in UPDATABLE_FIELDS:
-                problems.add(f"update_mask.paths[{index}]", f"'{path}' cannot be changed; changeable: {', '.join(UPDATABLE_FIELDS)}")
-    else:
-        paths = [f for f in UPDATABLE_FIELDS if f in request]
-        if not paths:
-            problems.add("update_mask", f"nothing to change; set any of: {', '.join(UPDATABLE_FIELDS)}")
+    paths = fields_to_update(problems, request, UPDATABLE_FIELDS)
     problems.raise_if_any()
     return paths

@@ -16,7 +16,7 @@ from server.protojson import dict_to_message, message_to_dict
 from tests.conftest import new_org_api
 from tests.support import resources as r
 from tests.support.api import expect_error
-from tests.support.seeds import seed_003_missing_field, seed_004_request, seed_004_response
+from tests.support.seeds import SEED_004_BAD_FIELDS, seed_003_missing_field, seed_004_request, seed_004_response
 
 
 @pytest.fixture
@@ -472,19 +472,7 @@ def test_seed_004_request_with_placeholders_lists_every_bad_field(space):
     api, _, _ = space
     error = create_error(api, seed_004_request())
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT
-    assert set(error.violations) == {
-        "collection_name",
-        "source.bucket_id",
-        "source.prefix_key",
-        "source.collection_id",
-        "feature_extractors[0].feature_extractor_name",
-        "feature_extractors[0].version",
-        "taxonomy_applications[0].taxonomy_id",
-        "taxonomy_applications[0].output_collection",
-        "cache_config.invalidation_events[0].collection",
-        "cache_config.invalidation_events[0].action",
-        "cache_config.invalidation_events[0].retriever_id",
-    }
+    assert set(error.violations) == SEED_004_BAD_FIELDS
     assert "only allowed when source.type is collection" in error.violations["source.collection_id"]
     assert "'<string>' is not a taxonomy ID" in error.violations["taxonomy_applications[0].taxonomy_id"]
 

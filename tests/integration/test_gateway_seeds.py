@@ -6,21 +6,8 @@ from tests.integration.test_gateway import base_url, rest  # noqa: F401 - fixtur
 from tests.support import resources
 from tests.support.points import E5, make_points, seed
 from tests.support.rest import envelope
-from tests.support.seeds import seed_002_request, seed_002_response, seed_004_request, seed_004_response
+from tests.support.seeds import SEED_004_BAD_FIELDS, seed_002_request, seed_002_response, seed_004_request, seed_004_response
 
-SEED_004_BAD_FIELDS = {
-    "collection_name",
-    "source.bucket_id",
-    "source.prefix_key",
-    "source.collection_id",
-    "feature_extractors[0].feature_extractor_name",
-    "feature_extractors[0].version",
-    "taxonomy_applications[0].taxonomy_id",
-    "taxonomy_applications[0].output_collection",
-    "cache_config.invalidation_events[0].collection",
-    "cache_config.invalidation_events[0].action",
-    "cache_config.invalidation_events[0].retriever_id",
-}
 
 
 def namespace(rest, *extractors) -> str:

@@ -8,6 +8,21 @@ from pathlib import Path
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
+# Every field of seed 004's request that its `<string>` placeholders make invalid.
+SEED_004_BAD_FIELDS = {
+    "collection_name",
+    "source.bucket_id",
+    "source.prefix_key",
+    "source.collection_id",
+    "feature_extractors[0].feature_extractor_name",
+    "feature_extractors[0].version",
+    "taxonomy_applications[0].taxonomy_id",
+    "taxonomy_applications[0].output_collection",
+    "cache_config.invalidation_events[0].collection",
+    "cache_config.invalidation_events[0].action",
+    "cache_config.invalidation_events[0].retriever_id",
+}
+
 
 def _seed_text(number: str) -> str:
     (path,) = SEEDS.glob(f"{number}_*.txt")
