@@ -149,37 +149,35 @@ def _check_source(problems: Violations, source: dict[str, Any] | None) -> tuple[
     if kind not in ("bucket", "collection"):
         problems.add("source.type", "is required: bucket or collection")
         return None, None
-    ident = None
     if kind == "bucket":
         if collection_id:
             problems.add("source.collection_id", "is only allowed when source.type is collection; use source.bucket_id")
-        if not bucket_id:
-            problems.add("source.bucket_id", "is required when source.type is bucket")
-        else:
-            before = len(problems.items)
-            check_name(problems, "source.bucket_id", bucket_id)
-            if len(problems.items) > before:
-                problems.items[-1] = FieldViolation("source.bucket_id", f"must be a bucket ID (bkt_...) or name: {problems.items[-1].description}")
-            else:
-                ident = bucket_id
+        ident = _source_ident(problems, "bucket", bucket_id)
         check_key_prefix(problems, "source.prefix_key", prefix)
     else:
         if bucket_id:
             problems.add("source.bucket_id", "is only allowed when source.type is bucket; use source.collection_id")
         if prefix:
             problems.add("source.prefix_key", "is only allowed when source.type is bucket")
-        if not collection_id:
-            problems.add("source.collection_id", "is required when source.type is collection")
-        else:
-            before = len(problems.items)
-            check_name(problems, "source.collection_id", collection_id)
-            if len(problems.items) > before:
-                problems.items[-1] = FieldViolation("source.collection_id", f"must be a collection ID (col_...) or name: {problems.items[-1].description}")
-            else:
-                ident = collection_id
+        ident = _source_ident(problems, "collection", collection_id)
     if ident is not None and any(p.field.startswith("source.") for p in problems.items):
         ident = None
     return kind, ident
+
+
+def _source_ident(problems: Violations, kind: str, value: str | None) -> str | None:
+    """`source.<kind>_id`: required, an ID or a name; returns it when it is well formed."""
+    field = f"source.{kind}_id"
+    if not value:
+        problems.add(field, f"is required when source.type is {kind}")
+        return None
+    before = len(problems.items)
+    check_name(problems, field, value)
+    if len(problems.items) > before:
+        prefix = "bkt" if kind == "bucket" else "col"
+        problems.items[-1] = FieldViolation(field, f"must be a {kind} ID ({prefix}_...) or name: {problems.items[-1].description}")
+        return None
+    return value
 
 
 def _check_extractors(problems: Violations, requested: list[dict[str, Any]], catalogue: Catalogue, enabled: set[str], namespace_name: str) -> list[ExtractorDefinition | None]:
