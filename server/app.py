@@ -9,8 +9,8 @@ import signal
 from dataclasses import dataclass
 
 import grpc
-from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from google.protobuf import descriptor_pool
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection, reflection_pb2
 from vecplane.v1 import (
     admin_pb2,
@@ -41,8 +41,8 @@ from server.storage.collections import CollectionRepository
 from server.storage.embedded_mongo import EmbeddedMongo
 from server.storage.mongo import CommandCounter, connect
 from server.storage.namespaces import NamespaceRepository
-from server.storage.operations import OperationRepository
 from server.storage.objects import ObjectRepository
+from server.storage.operations import OperationRepository
 from server.storage.vectors import VectorStore
 from server.usecases.admin import AdminUseCases
 from server.usecases.auth import Authenticator, ensure_bootstrap_key
@@ -82,7 +82,7 @@ class Backends:
         for close in (self.vectors.close, self.mongo.close):
             try:
                 await close()
-            except Exception:  # noqa: BLE001 - closing is best effort; keep closing the rest
+            except Exception:
                 log.exception("error while closing a backend")
         if self.embedded:
             await asyncio.to_thread(self.embedded.stop)

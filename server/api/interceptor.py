@@ -51,7 +51,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 failure = status.to_status(error)
             except NotImplementedError:  # a generated base servicer method nobody overrode
                 failure = status.unimplemented_status(method)
-            except Exception as error:  # noqa: BLE001 - every unexpected failure becomes INTERNAL
+            except Exception as error:
                 if is_unavailable(error):
                     failure = status.to_status(Unavailable(f"A backing store is unavailable ({type(error).__name__}); retry later."))
                 else:

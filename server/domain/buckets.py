@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from server.domain.errors import Violations
 from server.domain.filters import FieldSpec, StaticFields, loose_field, simple_field, to_millis
 from server.domain.names import check_name
 from server.domain.schema import (
@@ -32,7 +33,6 @@ from server.domain.schema import (
     properties_of,
     value_type,
 )
-from server.domain.errors import Violations
 
 BUCKET_FIELDS = StaticFields(
     "a bucket",

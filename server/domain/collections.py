@@ -35,7 +35,15 @@ from server.domain.extractors import Catalogue, ExtractorDefinition
 from server.domain.filters import FieldSpec, StaticFields, loose_field, simple_field
 from server.domain.names import check_name
 from server.domain.namespaces import SYSTEM_PAYLOAD_INDEXES
-from server.domain.schema import PROPERTY_NAME, check_object, check_schema, field_at, list_prefix, properties_of, value_type
+from server.domain.schema import (
+    PROPERTY_NAME,
+    check_object,
+    check_schema,
+    field_at,
+    list_prefix,
+    properties_of,
+    value_type,
+)
 from server.domain.updates import fields_to_update
 from server.domain.vectors import VectorSpec
 

@@ -49,7 +49,7 @@ class Violations:
     def add(self, field_path: str, description: str) -> None:
         self.items.append(FieldViolation(field_path, description))
 
-    def extend(self, other: "Violations") -> None:
+    def extend(self, other: Violations) -> None:
         self.items.extend(other.items)
 
     def __bool__(self) -> bool:

@@ -42,8 +42,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field as dataclass_field, replace
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
+from typing import Any, Protocol
 
 from qdrant_client import models
 
@@ -164,9 +166,9 @@ class Condition:
 
 @dataclass(frozen=True)
 class Group:
-    all_of: tuple["Node", ...] = ()
-    any_of: tuple["Node", ...] = ()
-    none_of: tuple["Node", ...] = ()
+    all_of: tuple[Node, ...] = ()
+    any_of: tuple[Node, ...] = ()
+    none_of: tuple[Node, ...] = ()
 
 
 Node = Condition | Group
@@ -264,13 +266,13 @@ def to_millis(value: Any) -> int | None:
         return None
     try:
         if len(value) == 10:
-            moment = dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), dt.timezone.utc)
+            moment = dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), dt.UTC)
         else:
             moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return int(moment.timestamp() * 1000)
 
 
@@ -721,7 +723,7 @@ class QdrantTarget:
 
 
 def _datetime(value: str) -> dt.datetime:
-    return dt.datetime.fromtimestamp(to_millis(value) / 1000, dt.timezone.utc)
+    return dt.datetime.fromtimestamp(to_millis(value) / 1000, dt.UTC)
 
 
 @dataclass(frozen=True)

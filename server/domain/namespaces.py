@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from server.domain.errors import InvalidArgument, FieldViolation, Violations
+from server.domain.errors import FieldViolation, InvalidArgument, Violations
 from server.domain.extractors import Catalogue, ExtractorDefinition
 from server.domain.filters import StaticFields, simple_field
 from server.domain.names import check_name

@@ -28,8 +28,9 @@ Decisions where the issue is silent, and why:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from server.domain.errors import Violations
 from server.domain.extractors import Catalogue
@@ -223,7 +224,7 @@ class Plan:
         }
 
     @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Plan":
+    def from_doc(cls, doc: dict[str, Any]) -> Plan:
         return cls(
             namespace_id=doc["namespace_id"],
             mode=doc["mode"],

@@ -23,7 +23,7 @@ class VectorSpec:
         return f"{self.dimensions}-d {self.distance}{' multi' if self.multi else ''}"
 
     @classmethod
-    def from_index(cls, index: dict[str, Any]) -> "VectorSpec":
+    def from_index(cls, index: dict[str, Any]) -> VectorSpec:
         """From a Mixpeek-style vector index definition ({name, type, index: {...}})."""
         inner = index.get("index") or {}
         return cls(

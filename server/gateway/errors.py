@@ -95,7 +95,7 @@ def rich_details(trailers) -> dict[str, Any]:
         return found
     try:
         status = status_pb2.Status.FromString(raw)
-    except Exception:  # noqa: BLE001 - malformed details are dropped, the status itself stands
+    except Exception:
         return found
     for detail in status.details:
         if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):

@@ -161,9 +161,7 @@ class _Generator:
             schema = self.value_schema(field)
             # null when unset: messages (but Value, which holds null itself), proto3 optional
             # scalars, and enums at their zero value.
-            if field.has_presence and not (field.type == _FD.TYPE_MESSAGE and field.message_type.full_name == "google.protobuf.Value"):
-                schema = _nullable(schema)
-            elif field.type == _FD.TYPE_ENUM:
+            if (field.has_presence and not (field.type == _FD.TYPE_MESSAGE and field.message_type.full_name == "google.protobuf.Value")) or field.type == _FD.TYPE_ENUM:
                 schema = _nullable(schema)
         return self.describe(schema, field)
 

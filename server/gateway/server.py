@@ -115,7 +115,7 @@ class Gateway:
             if error.status >= 500:
                 log.warning("http error", extra={"path": request.path, "status": error.status, "correlation_id": request_id})
             return self._error(error, request_id)
-        except Exception:  # noqa: BLE001 - an unexpected failure of the gateway itself
+        except Exception:
             log.exception("gateway failure", extra={"path": request.path, "correlation_id": request_id})
             return self._error(
                 HttpError(500, f"Internal error; reference {request_id} when reporting it.", error_type="InternalServerError"),

@@ -3,7 +3,8 @@ by source so the collections that read a bucket or a collection are found in one
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pymongo
 import pymongo.errors

@@ -16,7 +16,6 @@ from server.domain.paging import PageParams
 from server.storage.errors import DuplicateKey
 from server.storage.paging import Page, fetch_page
 
-
 # Time stamps are stored as RFC 3339 strings (server.domain.clock) for reading, and also as integer
 # milliseconds for ordering: nx-27017 compares date-like strings and BSON dates to the second only,
 # which would make list pages and cursors skip items created within the same second.

@@ -78,7 +78,7 @@ class VectorStore:
         self.location = location
 
     @classmethod
-    def open(cls, url: str | None, api_key: str | None, data_dir: Path) -> "VectorStore":
+    def open(cls, url: str | None, api_key: str | None, data_dir: Path) -> VectorStore:
         if url:
             return cls(AsyncQdrantClient(url=url, api_key=api_key), local=False, location=url)
         path = data_dir / "qdrant"

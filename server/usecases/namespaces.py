@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Awaitable, Callable, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from cachetools import TTLCache
 
-from server.domain import namespaces as rules
 from server.domain import clock
-from server.domain.errors import AlreadyExists, InvalidArgument, FieldViolation, NotFound, Violations
+from server.domain import namespaces as rules
+from server.domain.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound, Violations
 from server.domain.extractors import Catalogue, ExtractorDefinition
 from server.domain.ids import new_id
 from server.domain.names import check_name

@@ -165,7 +165,7 @@ class ReconfigureUseCases:
                 try:
                     await self._resume(claimed)
                     completed.append(op["_id"])
-                except Exception:  # noqa: BLE001 - one broken operation must not keep the server down
+                except Exception:
                     log.exception("could not complete interrupted reconfigure %s; it stays running and is retried", op["_id"])
             else:
                 self._watch(op["_id"])
@@ -195,7 +195,7 @@ class ReconfigureUseCases:
             try:
                 await self._resume(claimed)
                 log.warning("completed interrupted reconfigure", extra={"operation_id": op_id})
-            except Exception:  # noqa: BLE001 - logged; the operation stays running for the next attempt
+            except Exception:
                 log.exception("could not complete interrupted reconfigure %s", op_id)
             return
 
@@ -326,7 +326,7 @@ class ReconfigureUseCases:
                     if not await self._operations.advance(op_id, self.owner, {"lease_expires_at": time.time() + self._lease}):
                         lost.set()
                         return
-                except Exception:  # noqa: BLE001 - a missed renewal is retried; the steps check ownership
+                except Exception:
                     log.warning("could not renew the lease of %s", op_id, exc_info=True)
 
         task = asyncio.get_running_loop().create_task(renew(), name=f"reconfigure-lease-{op_id}")
@@ -354,7 +354,7 @@ class ReconfigureUseCases:
             return
         try:
             await self._operations.advance(op_id, self.owner, {"lease_expires_at": 0, "last_error": f"{type(error).__name__}: {error}"})
-        except Exception:  # noqa: BLE001 - the lease then simply expires on its own
+        except Exception:
             log.warning("could not release the lease of %s", op_id, exc_info=True)
 
     async def _resume(self, op: dict[str, Any]) -> dict[str, Any] | None:

@@ -72,7 +72,7 @@ class ScriptedServer:
         address = f"{host}:0"
         self.port = self._server.add_secure_port(address, credentials) if credentials else self._server.add_insecure_port(address)
 
-    def __enter__(self) -> "ScriptedServer":
+    def __enter__(self) -> ScriptedServer:
         self._server.start()
         return self
 

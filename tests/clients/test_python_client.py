@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 import grpc
 import pytest
 from vecplane.client import (
+    NO_RETRY,
     AlreadyExistsError,
     InvalidArgumentError,
-    NO_RETRY,
     NotFoundError,
     PermissionDeniedError,
     RetryPolicy,

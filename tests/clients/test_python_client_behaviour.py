@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import grpc
 import pytest
 from vecplane.client import (
+    NO_RETRY,
     AbortedError,
     DeadlineExceededError,
     InvalidArgumentError,
-    NO_RETRY,
     RetryPolicy,
     UnavailableError,
     VecplaneClient,

@@ -16,7 +16,12 @@ from server.protojson import dict_to_message, message_to_dict
 from tests.conftest import new_org_api
 from tests.support import resources as r
 from tests.support.api import expect_error
-from tests.support.seeds import SEED_004_BAD_FIELDS, seed_003_missing_field, seed_004_request, seed_004_response
+from tests.support.seeds import (
+    SEED_004_BAD_FIELDS,
+    seed_003_missing_field,
+    seed_004_request,
+    seed_004_response,
+)
 
 
 @pytest.fixture

@@ -6,8 +6,13 @@ from tests.integration.test_gateway import base_url, rest  # noqa: F401 - fixtur
 from tests.support import resources
 from tests.support.points import E5, make_points, seed
 from tests.support.rest import envelope
-from tests.support.seeds import SEED_004_BAD_FIELDS, seed_002_request, seed_002_response, seed_004_request, seed_004_response
-
+from tests.support.seeds import (
+    SEED_004_BAD_FIELDS,
+    seed_002_request,
+    seed_002_response,
+    seed_004_request,
+    seed_004_response,
+)
 
 
 def namespace(rest, *extractors) -> str:

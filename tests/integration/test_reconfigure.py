@@ -16,10 +16,18 @@ from tests.conftest import new_org_api
 from tests.integration.test_namespaces import FASHION as FASHION_EXTRACTOR
 from tests.integration.test_namespaces import TEXT as TEXT_EXTRACTOR
 from tests.integration.test_namespaces import create
+from tests.support import resources, servers
 from tests.support.api import Api, expect_error
-from tests.support import resources
-from tests.support.points import DIMENSIONS, E5, FACE, FASHION, assert_points_kept, make_points, seed, stored_points
-from tests.support import servers
+from tests.support.points import (
+    DIMENSIONS,
+    E5,
+    FACE,
+    FASHION,
+    assert_points_kept,
+    make_points,
+    seed,
+    stored_points,
+)
 from tests.support.servers import ADMIN_KEY, InProcessServer
 
 FACE_EXTRACTOR = pb.NamespaceFeatureExtractor(feature_extractor_name="face_identity", version="v1")

@@ -19,7 +19,14 @@ from vecplane.v1 import namespace_pb2 as pb
 from tests.integration.test_namespaces import FASHION as FASHION_EXTRACTOR
 from tests.integration.test_namespaces import TEXT as TEXT_EXTRACTOR
 from tests.integration.test_namespaces import create
-from tests.integration.test_reconfigure import FACE_EXTRACTOR, enable, operations, physical, reconfigure, schema
+from tests.integration.test_reconfigure import (
+    FACE_EXTRACTOR,
+    enable,
+    operations,
+    physical,
+    reconfigure,
+    schema,
+)
 from tests.support import resources, servers
 from tests.support.api import Api, expect_error
 from tests.support.points import E5, FACE, FASHION, assert_points_kept, make_points, seed, stored_points

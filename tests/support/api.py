@@ -42,7 +42,7 @@ class Api:
         """Calls a stub method with this client's metadata."""
         return method(request, metadata=self.metadata(), timeout=timeout)
 
-    def in_namespace(self, namespace: str) -> "Api":
+    def in_namespace(self, namespace: str) -> Api:
         return Api(self.channel, self.key, namespace)
 
 

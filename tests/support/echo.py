@@ -164,7 +164,7 @@ class EchoBackend:
         self.gateway = Gateway([SERVICE], f"127.0.0.1:{port}", timeout_seconds=self.timeout_seconds, max_body_bytes=self.max_body_bytes)
         await self.gateway.start("127.0.0.1", 0)
 
-    def start(self) -> "EchoBackend":
+    def start(self) -> EchoBackend:
         self.thread.start()
         self.run(self._start())
         return self

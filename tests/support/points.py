@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 from qdrant_client import AsyncQdrantClient, models
 
-
 E5 = "multilingual_e5_large_instruct_v1"  # text_extractor v1, 1024-d
 FASHION = "fashionsiglip_v1_embedding"  # the fashionsiglip test plugin, 768-d
 FACE = "face_identity_v1_embedding"  # face_identity v1, 512-d

@@ -31,7 +31,7 @@ class Rest:
     def delete(self, path: str, **kwargs) -> httpx.Response:
         return self.client.delete(path, **kwargs)
 
-    def in_namespace(self, namespace: str) -> "Rest":
+    def in_namespace(self, namespace: str) -> Rest:
         return Rest(self.base_url, self.key, namespace)
 
 

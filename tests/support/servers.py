@@ -62,7 +62,7 @@ class InProcessServer:
         """Runs a coroutine on the server's loop (e.g. to reach its storage) and returns the result."""
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
-    def start(self) -> "InProcessServer":
+    def start(self) -> InProcessServer:
         self.thread.start()
         self.run(self.app.start())
         return self
@@ -109,7 +109,7 @@ class ServerProcess:
     def target(self) -> str:
         return f"127.0.0.1:{self.grpc_port}"
 
-    def start(self, timeout: float = 60) -> "ServerProcess":
+    def start(self, timeout: float = 60) -> ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = {
             **os.environ,

@@ -189,7 +189,7 @@ class VecplaneError(grpc.RpcError):
         return f"{type(self).__name__}({self._code.name}, {self.message!r}, reason={self.reason!r})"
 
     @classmethod
-    def from_rpc_error(cls, error: grpc.RpcError, method: str = "") -> "VecplaneError":
+    def from_rpc_error(cls, error: grpc.RpcError, method: str = "") -> VecplaneError:
         """The typed error for a failed call (`grpc.RpcError` that is also a `grpc.Call`)."""
         if isinstance(error, VecplaneError):
             return error
@@ -562,19 +562,19 @@ class VecplaneClient:
         self.extractors = feature_extractor_pb2_grpc.FeatureExtractorServiceStub(self.channel)
         self.admin = admin_pb2_grpc.AdminServiceStub(self.channel)
 
-    def with_namespace(self, namespace: str) -> "VecplaneClient":
+    def with_namespace(self, namespace: str) -> VecplaneClient:
         """The same connection, key, deadline and retries, acting in `namespace` (ID or name).
         Closing the returned client does not close the connection."""
         return self._derive(namespace=namespace)
 
-    def with_options(self, *, timeout: float | None | _Unset = _UNSET, retry: RetryPolicy | None = None) -> "VecplaneClient":
+    def with_options(self, *, timeout: float | _Unset | None = _UNSET, retry: RetryPolicy | None = None) -> VecplaneClient:
         """The same connection with another default deadline (None: none) and/or retry policy."""
         return self._derive(
             timeout=self.timeout if isinstance(timeout, _Unset) else timeout,
             retry=self.retry if retry is None else retry,
         )
 
-    def _derive(self, **changes: Any) -> "VecplaneClient":
+    def _derive(self, **changes: Any) -> VecplaneClient:
         settings = {"api_key": self.api_key, "namespace": self.namespace, "timeout": self.timeout, "retry": self.retry}
         settings.update(changes)
         return VecplaneClient(self.target, channel=self._raw_channel, **settings)
@@ -591,7 +591,7 @@ class VecplaneClient:
         if self._owns_channel:
             self._raw_channel.close()
 
-    def __enter__(self) -> "VecplaneClient":
+    def __enter__(self) -> VecplaneClient:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
