@@ -34,11 +34,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "clients" / "python")]
 
 import grpc  # noqa: E402
+from google.protobuf.message import Message  # noqa: E402
 from vecplane.v1 import bucket_pb2, collection_pb2, collection_pb2_grpc, namespace_pb2  # noqa: E402
 
 from server.protojson import dict_to_message  # noqa: E402
@@ -55,7 +57,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def grpc_frame(message) -> bytes:
+def grpc_frame(message: Message) -> bytes:
     """A gRPC length-prefixed message: flag 0 (not compressed), 4-byte big-endian length, bytes."""
     payload = message.SerializeToString()
     return struct.pack(">BI", 0, len(payload)) + payload
@@ -68,7 +70,7 @@ def grpc_frame(message) -> bytes:
 async def run_echo(port: int) -> None:
     server = grpc.aio.server()
 
-    async def echo(request: bytes, context) -> bytes:
+    async def echo(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
         return request
 
     handler = grpc.method_handlers_generic_handler("bench.Echo", {"Echo": grpc.unary_unary_rpc_method_handler(echo)})
@@ -95,7 +97,7 @@ def wait_port(port: int, timeout: float = 30) -> None:
 # h2load
 
 
-def h2load(port: int, method: str, body: bytes, headers: dict[str, str], requests: int, clients: int, streams: int, workdir: Path) -> dict:
+def h2load(port: int, method: str, body: bytes, headers: dict[str, str], requests: int, clients: int, streams: int, workdir: Path) -> dict[str, Any]:
     data = workdir / f"{method.strip('/').replace('/', '_')}.bin"
     data.write_bytes(body)
     log = workdir / "h2load.log"
@@ -106,7 +108,8 @@ def h2load(port: int, method: str, body: bytes, headers: dict[str, str], request
         command += ["-H", f"{name}: {value}"]
     command.append(f"http://127.0.0.1:{port}{method}")
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    latencies, statuses = [], {}
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
     for line in log.read_text().splitlines():
         _start, status, micros = line.split("\t")
         statuses[status] = statuses.get(status, 0) + 1
@@ -115,7 +118,7 @@ def h2load(port: int, method: str, body: bytes, headers: dict[str, str], request
     return {"rps": rps, **percentiles(latencies), "http": statuses, "done": len(latencies)}
 
 
-def percentiles(latencies_ms: list[float]) -> dict:
+def percentiles(latencies_ms: list[float]) -> dict[str, float]:
     ordered = sorted(latencies_ms)
     pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
     return {"p50": pick(0.50), "p99": pick(0.99), "mean": statistics.fmean(ordered)}
@@ -148,7 +151,7 @@ def setup(target: str) -> tuple[str, str, collection_pb2.CreateCollectionRequest
         return ns.namespace_id, created.collection_id, dict_to_message(body, collection_pb2.CreateCollectionRequest)
 
 
-async def create_unique(target: str, namespace_id: str, template, requests: int, concurrency: int) -> dict:
+async def create_unique(target: str, namespace_id: str, template: collection_pb2.CreateCollectionRequest, requests: int, concurrency: int) -> dict[str, Any]:
     metadata = (("authorization", f"Bearer {ADMIN_KEY}"), ("x-namespace", namespace_id))
     latencies: list[float] = []
     counter = iter(range(requests))
@@ -170,7 +173,7 @@ async def create_unique(target: str, namespace_id: str, template, requests: int,
     return {"rps": requests / elapsed, **percentiles(latencies), "done": len(latencies)}
 
 
-def show(name: str, result: dict, ceiling: float | None) -> None:
+def show(name: str, result: dict[str, Any], ceiling: float | None) -> None:
     ratio = f"{result['rps'] / ceiling:6.1%}" if ceiling else "   n/a"
     print(f"{name:58s} {result['rps']:9.0f} req/s  p50 {result['p50']:7.2f} ms  p99 {result['p99']:7.2f} ms  ratio to echo {ratio}")
 
@@ -198,7 +201,7 @@ def main() -> None:
         headers = {"authorization": f"Bearer {ADMIN_KEY}", "x-namespace": namespace_id}
         get_body = grpc_frame(collection_pb2.GetCollectionRequest(collection_id=collection_id))
         create_body = grpc_frame(create_template)
-        load = dict(requests=args.requests, clients=args.clients, streams=args.streams, workdir=workdir)
+        load: dict[str, Any] = {"requests": args.requests, "clients": args.clients, "streams": args.streams, "workdir": workdir}
         print(f"h2load {args.requests} requests, {args.clients} connections x {args.streams} streams; server log level WARNING; {os.cpu_count()} CPUs (shared)")
         h2load(echo_port, ECHO_METHOD, get_body, {}, **{**load, "requests": min(500, args.requests)})  # warm-up
         h2load(server.grpc_port, "/vecplane.v1.CollectionService/GetCollection", get_body, headers, **{**load, "requests": min(500, args.requests)})

@@ -23,12 +23,15 @@ import argparse
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "clients" / "python")]
 
 import grpc  # noqa: E402
+from qdrant_client import models  # noqa: E402
 from vecplane.v1 import namespace_pb2 as pb  # noqa: E402
 
 from tests.support.api import Api  # noqa: E402
@@ -37,9 +40,10 @@ from tests.support.servers import ADMIN_KEY, InProcessServer, test_settings  # n
 
 TEXT = pb.NamespaceFeatureExtractor(feature_extractor_name="text_extractor", version="v1")
 FASHION = pb.NamespaceFeatureExtractor(feature_extractor_name="fashionsiglip", version="v1")
+T = TypeVar("T")
 
 
-def prepare(server: InProcessServer, api: Api, name: str, points_count: int):
+def prepare(server: InProcessServer, api: Api, name: str, points_count: int) -> tuple[str, list[models.PointStruct]]:
     ns = api.call(api.namespaces.CreateNamespace, pb.CreateNamespaceRequest(namespace_name=name, feature_extractors=[TEXT])).namespace.namespace_id
     points = make_points(ns, points_count, {E5: 1024}, ["col_bench"])
     server.run(upsert(server.app.backends.vectors.client, ns, points), timeout=3600)
@@ -47,9 +51,9 @@ def prepare(server: InProcessServer, api: Api, name: str, points_count: int):
     return ns, points
 
 
-def timed(call):
+def timed(call: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[float, T]:
     started = time.perf_counter()
-    result = call()
+    result = call(*args, **kwargs)
     return time.perf_counter() - started, result
 
 
@@ -71,16 +75,16 @@ def main() -> None:
                     bg_ns, _ = prepare(blue_green, bg_api, f"blue-green-{size}", size)
 
                     request = pb.ReconfigureRequest(namespace_id=in_place_ns, confirm=True)
-                    t_live, done = timed(lambda: live_api.call(live_api.namespaces.Reconfigure, request, timeout=3600))
+                    t_live, done = timed(live_api.call, live_api.namespaces.Reconfigure, request, timeout=3600)
                     assert done.strategy == pb.RECONFIGURE_STRATEGY_LIVE and done.points_preserved == size
 
                     request = pb.ReconfigureRequest(namespace_id=recreate_ns, confirm=True, mode=pb.RECONFIGURE_MODE_RECREATE)
-                    t_recreate, done = timed(lambda: live_api.call(live_api.namespaces.Reconfigure, request, timeout=3600))
+                    t_recreate, done = timed(live_api.call, live_api.namespaces.Reconfigure, request, timeout=3600)
                     assert done.points_deleted == size
-                    t_reinsert, _ = timed(lambda: live.run(upsert(live.app.backends.vectors.client, recreate_ns, recreate_points), timeout=3600))
+                    t_reinsert, _ = timed(live.run, upsert(live.app.backends.vectors.client, recreate_ns, recreate_points), timeout=3600)
 
                     request = pb.ReconfigureRequest(namespace_id=bg_ns, confirm=True)
-                    t_bg, done = timed(lambda: bg_api.call(bg_api.namespaces.Reconfigure, request, timeout=3600))
+                    t_bg, done = timed(bg_api.call, bg_api.namespaces.Reconfigure, request, timeout=3600)
                     assert done.strategy == pb.RECONFIGURE_STRATEGY_BLUE_GREEN and done.points_preserved == size
                     rows.append((size, t_live, t_recreate, t_reinsert, t_bg))
         finally:

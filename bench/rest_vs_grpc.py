@@ -19,8 +19,9 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "clients" / "python")]
@@ -83,12 +84,12 @@ def rest_path(route: routes.Route, request: dict) -> str:
     return path
 
 
-async def measure(call, requests: int, concurrency: int) -> tuple[float, list[float]]:
+async def measure(call: Callable[[int], Awaitable[None]], requests: int, concurrency: int) -> tuple[float, list[float]]:
     """Runs `requests` calls with `concurrency` workers; returns (seconds, per-call latencies)."""
     latencies: list[float] = []
     remaining = iter(range(requests))
 
-    async def worker(index: int):
+    async def worker(index: int) -> None:
         for _ in remaining:
             started = time.perf_counter()
             await call(index)
@@ -104,7 +105,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-async def run(args, process: ServerProcess, request: dict, namespace: str | None) -> None:
+async def run(args: argparse.Namespace, process: ServerProcess, request: dict[str, Any], namespace: str | None) -> None:
     route = route_for(PRESETS[args.rpc][0])
     metadata = [("authorization", f"Bearer {ADMIN_KEY}")] + ([("x-namespace", namespace)] if namespace else [])
     headers = dict(metadata)
@@ -116,10 +117,10 @@ async def run(args, process: ServerProcess, request: dict, namespace: str | None
         sessions = [aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1)) for _ in range(args.concurrency)]
         try:
 
-            async def over_grpc(_):
+            async def over_grpc(_: int) -> None:
                 await grpc_call(message, metadata=metadata, timeout=30)
 
-            async def over_rest(index):
+            async def over_rest(index: int) -> None:
                 async with sessions[index].request(route.http_method, url, headers=headers) as response:
                     await response.read()
                     if response.status != 200:

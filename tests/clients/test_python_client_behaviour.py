@@ -181,10 +181,8 @@ def test_tls_with_root_certificates(certificate):
         with VecplaneClient(f"localhost:{server.port}", api_key="sk_test", root_certificates=cert) as trusted:
             assert trusted.namespaces.GetNamespace(GET).namespace.namespace_name == "catalog"
         # The same server is not trusted with the system's roots, nor reachable in plaintext.
-        with VecplaneClient(f"localhost:{server.port}", tls=True, retry=NO_RETRY, timeout=5) as untrusted:
-            with pytest.raises(UnavailableError):
-                untrusted.namespaces.GetNamespace(GET)
-        with VecplaneClient(f"localhost:{server.port}", retry=NO_RETRY, timeout=5) as plaintext:
-            with pytest.raises(UnavailableError):
-                plaintext.namespaces.GetNamespace(GET)
+        with VecplaneClient(f"localhost:{server.port}", tls=True, retry=NO_RETRY, timeout=5) as untrusted, pytest.raises(UnavailableError):
+            untrusted.namespaces.GetNamespace(GET)
+        with VecplaneClient(f"localhost:{server.port}", retry=NO_RETRY, timeout=5) as plaintext, pytest.raises(UnavailableError):
+            plaintext.namespaces.GetNamespace(GET)
         assert [a.metadata.get("authorization") for a in server.namespaces.attempts] == ["Bearer sk_test"]

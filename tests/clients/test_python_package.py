@@ -48,13 +48,13 @@ def test_the_client_installs_alone(client_python):
     installed = {line.split("==")[0].lower() for line in listed.splitlines() if line}
     assert installed >= EXPECTED, listed
     assert installed - EXPECTED - TOOLING == set(), f"unexpected dependencies: {installed - EXPECTED - TOOLING}"
-    probe = run(client_python, "-c", """
+    probe = run(client_python, "-c", f"""
 import importlib.util, pathlib, vecplane.client, vecplane.v1.namespace_pb2_grpc
 root = pathlib.Path(vecplane.client.__file__).parent
-print(str(root).startswith(%r))
+print(str(root).startswith({str(client_python.parents[1])!r}))
 print((root / "py.typed").exists(), (root / "v1" / "namespace_pb2.pyi").exists())
 print([name for name in ("server", "pymongo", "qdrant_client", "grpc_reflection") if importlib.util.find_spec(name)])
-""" % str(client_python.parents[1]))
+""")
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout.split("\n")[:3] == ["True", "True True", "[]"]
 

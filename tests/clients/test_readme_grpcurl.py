@@ -54,7 +54,7 @@ def check(example, output: str, failed: bool) -> None:
     assert not problems, f"README line {expected.line}:\n" + "\n".join(problems) + f"\n--- output:\n{output}"
 
 
-@pytest.mark.parametrize(("example", "example_id"), list(zip(EXAMPLES, IDS)), ids=IDS)
+@pytest.mark.parametrize(("example", "example_id"), list(zip(EXAMPLES, IDS, strict=True)), ids=IDS)
 def test_readme_grpcurl_example(example, example_id, server, session):
     tool("grpcurl")
     command = example.command.replace(README_HOST, server.target)

@@ -423,7 +423,7 @@ def test_round_trips_get_is_one_and_create_at_most_four(space, server):
     count, _ = mongo_commands(server, lambda: create(api, r.text_collection_body(bucket_source(), name="counted-2")))
     assert count <= 4
     for ident in (created.collection_id, "counted"):
-        count, found = mongo_commands(server, lambda: get(api, ident))
+        count, found = mongo_commands(server, lambda ident=ident: get(api, ident))
         assert count == 1 and found == created
     # Cold: no cached header resolution; an ID-shaped header is used as the scope directly.
     server.app.usecases.namespaces._ids.clear()

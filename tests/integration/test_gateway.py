@@ -264,7 +264,7 @@ def test_malformed_json_is_400_and_changes_nothing(rest):
 def test_bodies_nested_too_deep_are_400_not_a_crash(rest):
     for depth in (40, 5000):
         params = "[" * depth + "]" * depth
-        body = '{"namespace_name": "deep", "feature_extractors": [{"feature_extractor_name": "text_extractor", "version": "v1", "params": {"a": %s}}]}' % params
+        body = '{"namespace_name": "deep", "feature_extractors": [{"feature_extractor_name": "text_extractor", "version": "v1", "params": {"a": ' + params + "}}]}"
         envelope(rest.post("/v1/namespaces", content=body.encode()), 400, "BadRequestError")
 
 

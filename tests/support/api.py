@@ -3,9 +3,12 @@ the google.rpc details of errors decoded."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import grpc
+from google.protobuf.message import Message
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 from vecplane.v1 import (
@@ -38,8 +41,9 @@ class Api:
             found.append(("x-namespace", self.namespace))
         return found
 
-    def call(self, method, request, timeout: float = 60):
-        """Calls a stub method with this client's metadata."""
+    def call(self, method: grpc.UnaryUnaryMultiCallable, request: Message, timeout: float = 60) -> Any:
+        """Calls a stub method with this client's metadata; the answer is the method's response
+        message (Any: the generated stubs carry no types)."""
         return method(request, metadata=self.metadata(), timeout=timeout)
 
     def in_namespace(self, namespace: str) -> Api:
@@ -59,7 +63,10 @@ class RichError:
 def rich_error(error: grpc.RpcError) -> RichError:
     """The status of a failed call with its google.rpc details unpacked."""
     status = rpc_status.from_call(error)
-    reason, violations, resource, metadata = None, {}, None, {}
+    reason: str | None = None
+    violations: dict[str, str] = {}
+    resource: error_details_pb2.ResourceInfo | None = None
+    metadata: dict[str, str] = {}
     for detail in status.details if status else []:
         if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
             info = error_details_pb2.ErrorInfo()
@@ -75,7 +82,7 @@ def rich_error(error: grpc.RpcError) -> RichError:
     return RichError(error.code(), error.details(), reason, violations, resource, metadata)
 
 
-def expect_error(call, *args, **kwargs) -> RichError:
+def expect_error(call: Callable[..., object], *args: Any, **kwargs: Any) -> RichError:
     """Runs a call that must fail and returns its decoded status."""
     try:
         call(*args, **kwargs)

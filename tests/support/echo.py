@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import grpc
 from google.api import annotations_pb2, http_pb2
@@ -19,6 +21,8 @@ from vecplane.v1 import options_pb2
 
 from server.gateway import Gateway
 from tests.support.servers import free_port
+
+T = TypeVar("T")
 
 PACKAGE = "vecplane.testing"
 _F = descriptor_pb2.FieldDescriptorProto
@@ -145,7 +149,7 @@ class EchoBackend:
         self.server: grpc.aio.Server | None = None
         self.gateway: Gateway | None = None
 
-    def run(self, coroutine, timeout: float = 30):
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 30) -> T:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
     async def _start(self) -> None:
@@ -171,6 +175,7 @@ class EchoBackend:
 
     @property
     def base_url(self) -> str:
+        assert self.gateway is not None, "start() the backend first"
         return f"http://127.0.0.1:{self.gateway.port}"
 
     async def _stop(self, grace: float) -> None:

@@ -7,10 +7,14 @@ returns for a cosine vector equals what was written (up to float rounding)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from qdrant_client import AsyncQdrantClient, models
+
+if TYPE_CHECKING:
+    from tests.support.servers import InProcessServer
 
 E5 = "multilingual_e5_large_instruct_v1"  # text_extractor v1, 1024-d
 FASHION = "fashionsiglip_v1_embedding"  # the fashionsiglip test plugin, 768-d
@@ -58,25 +62,28 @@ async def read_all(client: AsyncQdrantClient, collection: str) -> dict[Any, mode
             return found
 
 
-def seed(server, namespace_id: str, points: list[models.PointStruct]) -> None:
+def seed(server: InProcessServer, namespace_id: str, points: list[models.PointStruct]) -> None:
     """Writes points into a running in-process server's namespace store."""
     server.run(upsert(server.app.backends.vectors.client, namespace_id, points), timeout=300)
 
 
-def stored_points(server, namespace_id: str) -> dict[Any, models.Record]:
+def stored_points(server: InProcessServer, namespace_id: str) -> dict[Any, models.Record]:
     return server.run(read_all(server.app.backends.vectors.client, namespace_id), timeout=300)
 
 
-def assert_points_kept(found: dict[Any, models.Record], expected: list[models.PointStruct], kept: list[str], gone: list[str] = ()) -> None:
+def assert_points_kept(found: dict[Any, models.Record], expected: list[models.PointStruct], kept: Sequence[str], gone: Sequence[str] = ()) -> None:
     """Every expected point is there with its payload and the values of the `kept` vectors, and
     without values for the `gone` ones; no other point is there."""
     assert set(found) == {p.id for p in expected}, f"{len(found)} points found, {len(expected)} expected"
     for point in expected:
         record = found[point.id]
         assert record.payload == point.payload, f"payload of point {point.id} changed"
-        vectors = record.vector or {}
+        vectors, written = record.vector or {}, point.vector
+        assert isinstance(vectors, dict) and isinstance(written, dict), "points carry named vectors"
         for name in kept:
             assert name in vectors, f"point {point.id} lost vector {name}"
-            assert np.allclose(vectors[name], point.vector[name], atol=1e-6), f"vector {name} of point {point.id} changed"
+            got, want = vectors[name], written[name]
+            assert isinstance(got, list) and isinstance(want, list), f"vector {name} is not dense"
+            assert np.allclose(got, want, atol=1e-6), f"vector {name} of point {point.id} changed"
         for name in gone:
             assert name not in vectors, f"point {point.id} still has a value for {name}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -29,33 +30,37 @@ def _seed_text(number: str) -> str:
     return path.read_text()
 
 
-def seed_004_request() -> dict:
+def _find(pattern: str, text: str) -> re.Match[str]:
+    match = re.search(pattern, text, re.S)
+    assert match is not None, f"the seed no longer matches {pattern!r}"
+    return match
+
+
+def seed_004_request() -> dict[str, Any]:
     """The body of seed 004's curl command (`--data '...'`)."""
-    match = re.search(r"--data '(\{.*?\})'\n", _seed_text("004"), re.S)
-    return json.loads(match.group(1))
+    return json.loads(_find(r"--data '(\{.*?\})'\n", _seed_text("004")).group(1))
 
 
-def seed_004_response() -> dict:
+def seed_004_response() -> dict[str, Any]:
     """The response JSON that follows the curl command in seed 004."""
     text = _seed_text("004")
     start = text.index("'\n{", text.index("--data")) + 2
     return json.JSONDecoder().raw_decode(text[start:])[0]
 
 
-def seed_002_request() -> dict:
+def seed_002_request() -> dict[str, Any]:
     """The body of seed 002's curl command: `{"confirm": true}`."""
-    match = re.search(r"--data '\s*(\{.*?\})\s*'\n", _seed_text("002"), re.S)
-    return json.loads(match.group(1))
+    return json.loads(_find(r"--data '\s*(\{.*?\})\s*'\n", _seed_text("002")).group(1))
 
 
-def seed_002_response() -> dict:
+def seed_002_response() -> dict[str, Any]:
     """The response JSON that follows the curl command in seed 002."""
     text = _seed_text("002")
-    end_of_request = re.search(r"--data '\s*\{.*?\}\s*'\n", text, re.S).end()
+    end_of_request = _find(r"--data '\s*\{.*?\}\s*'\n", text).end()
     return json.JSONDecoder().raw_decode(text[text.index("{", end_of_request) :])[0]
 
 
 def seed_003_missing_field(path: str) -> str:
     """Seed 003's error for an input mapping to a field the source schema does not have."""
-    template = re.search(r'fail with: "(The source field .*?)"', _seed_text("003")).group(1)
+    template = _find(r'fail with: "(The source field .*?)"', _seed_text("003")).group(1)
     return template.replace("'X'", f"'{path}'")

@@ -14,14 +14,18 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Coroutine
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from server.app import Vecplane
 from server.config import Settings
+
+T = TypeVar("T")
 
 REPO = Path(__file__).resolve().parents[2]
 PLUGINS = REPO / "tests" / "plugins"
@@ -34,7 +38,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_settings(data_dir: Path, **overrides) -> Settings:
+def test_settings(data_dir: Path, **overrides: Any) -> Settings:
     base = Settings(
         grpc_port=0,
         http_port=0,
@@ -48,7 +52,7 @@ def test_settings(data_dir: Path, **overrides) -> Settings:
     return replace(base, **overrides)
 
 
-test_settings.__test__ = False  # a helper, not a test
+test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
 class InProcessServer:
@@ -58,7 +62,7 @@ class InProcessServer:
         self.thread = threading.Thread(target=self.loop.run_forever, name="vecplane-test-server", daemon=True)
         self.app = Vecplane(settings)
 
-    def run(self, coroutine, timeout: float = 60):
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 60) -> T:
         """Runs a coroutine on the server's loop (e.g. to reach its storage) and returns the result."""
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
@@ -102,7 +106,7 @@ class ServerProcess:
         self.grpc_port = free_port()
         self.http_port = free_port()
         self.extra_env = env or {}
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self.log_path = data_dir / "server.log"
 
     @property
@@ -126,14 +130,13 @@ class ServerProcess:
         for name in ("MONGODB_URI", "QDRANT_URL"):
             if name not in self.extra_env:
                 env.pop(name, None)
-        log = open(self.log_path, "a")
-        self.process = subprocess.Popen([sys.executable, "-m", "server", "serve"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-        log.close()
+        with open(self.log_path, "a") as log:  # the child keeps its own copy of the descriptor
+            self.process = subprocess.Popen([sys.executable, "-m", "server", "serve"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_serving(self.target, timeout)
         except TimeoutError:
             self.kill()
-            raise TimeoutError(f"server did not start; log:\n{self.log_path.read_text()[-4000:]}")
+            raise TimeoutError(f"server did not start; log:\n{self.log_path.read_text()[-4000:]}") from None
         return self
 
     def stop(self, timeout: float = 30) -> int:
