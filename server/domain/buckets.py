@@ -17,6 +17,8 @@ paths, because nx-27017 compares date-like strings only to the second)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from server.domain.errors import Violations
@@ -25,13 +27,13 @@ from server.domain.names import check_name
 from server.domain.schema import (
     FILE_TYPES,
     METADATA_FIELD,
+    Json,
+    JsonObject,
+    Schema,
+    SchemaField,
     apply_defaults,
     check_schema,
     check_value,
-    field_at,
-    list_prefix,
-    properties_of,
-    value_type,
 )
 
 BUCKET_FIELDS = StaticFields(
@@ -68,32 +70,52 @@ def check_key_prefix(problems: Violations, path: str, value: str) -> None:
         problems.add(path, "must be a path-like prefix of at most 1024 letters, digits, '/', '_', '-' or '.', e.g. '/products/2026'")
 
 
-def check_new_bucket(request: dict[str, Any]) -> None:
+def check_new_bucket(request: Mapping[str, Any]) -> None:
     problems = Violations()
     check_name(problems, "bucket_name", request.get("bucket_name"))
     check_schema(problems, "bucket_schema", request.get("bucket_schema"))
     problems.raise_if_any()
 
 
-def _blob_field(schema: dict[str, Any] | None, name: str) -> bool:
-    spec = properties_of(schema).get(name)
-    return bool(spec) and spec.get("type") in FILE_TYPES
+@dataclass(frozen=True)
+class Blob:
+    """One blob of a new object, as sent: checked by `check_new_object`."""
+
+    property: str
+    type: str
+    data: Json
 
 
-def check_new_object(schema: dict[str, Any] | None, request: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class NewObject:
+    """A CreateObject request's content: checked against the bucket schema by `check_new_object`."""
+
+    key_prefix: str
+    metadata: JsonObject
+    blobs: tuple[Blob, ...]
+
+    @classmethod
+    def from_request(cls, request: Mapping[str, Any]) -> NewObject:
+        """The object a request (as JSON) describes; absent parts are empty, as in the proto."""
+        blobs = tuple(
+            Blob(str(b.get("property") or ""), str(b.get("type") or ""), b.get("data"))
+            for b in request.get("blobs") or []
+        )
+        return cls(str(request.get("key_prefix") or ""), dict(request.get("metadata") or {}), blobs)
+
+
+def check_new_object(schema: Schema, new: NewObject) -> JsonObject:
     """Checks an object against its bucket's schema (every problem at its path) and returns its
     metadata with the schema's defaults filled in. Without a schema, only the blobs' own shape is
     checked."""
     problems = Violations()
-    metadata = request.get("metadata") or {}
-    blobs = request.get("blobs") or []
-    props = properties_of(schema)
-    schema = schema if props else None  # an empty schema declares nothing: nothing to check
-    check_key_prefix(problems, "key_prefix", request.get("key_prefix", ""))
+    metadata = new.metadata
+    props = schema.properties
+    check_key_prefix(problems, "key_prefix", new.key_prefix)
     seen: dict[str, int] = {}
-    for index, blob in enumerate(blobs):
+    for index, blob in enumerate(new.blobs):
         where = f"blobs[{index}]"
-        prop, kind, data = blob.get("property"), blob.get("type"), blob.get("data")
+        prop, kind = blob.property, blob.type
         if not prop:
             problems.add(f"{where}.property", "is required")
         elif prop in seen:
@@ -104,62 +126,64 @@ def check_new_object(schema: dict[str, Any] | None, request: dict[str, Any]) -> 
             problems.add(f"{where}.type", "is required")
         elif kind not in FILE_TYPES:
             problems.add(f"{where}.type", f"must be a file type ({', '.join(sorted(FILE_TYPES))}), not {kind}")
-        if not isinstance(data, str) or not data:
+        if not isinstance(blob.data, str) or not blob.data:
             problems.add(f"{where}.data", "must be a URL (http, https or s3) or the content inline, as a non-empty string")
         if prop and seen.get(prop) != index:
             continue  # a duplicate: reported above
-        if schema and prop:
+        if props and prop:
             declared = props.get(prop)
             if declared is None:
-                blob_fields = sorted(n for n in props if _blob_field(schema, n))
+                blob_fields = sorted(n for n, s in props.items() if s.is_file)
                 problems.add(f"{where}.property", f"'{prop}' is not a field of the bucket schema (file fields: {', '.join(blob_fields) or 'none'})")
-            elif declared.get("type") not in FILE_TYPES:
-                problems.add(f"{where}.property", f"'{prop}' is declared as {declared.get('type')}, not a file type: put it in metadata")
-            elif kind and kind != declared["type"]:
-                problems.add(f"{where}.type", f"'{prop}' is declared as {declared['type']}, so its blob must be of type {declared['type']}")
-    if schema:
-        for name, spec in props.items():
-            kind = spec.get("type")
-            if name == METADATA_FIELD and kind == "object":
-                check_value(problems, "metadata", metadata, spec)
-            elif kind in FILE_TYPES:
-                if name in metadata:
-                    problems.add(f"metadata.{name}", f"is a file field ({kind}): send it as a blob with property '{name}'")
-                elif spec.get("required") and name not in seen:
-                    problems.add("blobs", f"the required file field '{name}' ({kind}) is missing: add a blob with property '{name}'")
-            elif metadata.get(name) is not None:
-                check_value(problems, f"metadata.{name}", metadata[name], spec)
-            elif spec.get("required") and spec.get("default") is None:
-                problems.add(f"metadata.{name}", "is required")
+            elif not declared.is_file:
+                problems.add(f"{where}.property", f"'{prop}' is declared as {declared.type}, not a file type: put it in metadata")
+            elif kind and kind != declared.type:
+                problems.add(f"{where}.type", f"'{prop}' is declared as {declared.type}, so its blob must be of type {declared.type}")
+    for name, spec in props.items():
+        if name == METADATA_FIELD and spec.type == "object":
+            check_value(problems, "metadata", metadata, spec)
+        elif spec.is_file:
+            if name in metadata:
+                problems.add(f"metadata.{name}", f"is a file field ({spec.type}): send it as a blob with property '{name}'")
+            elif spec.required and name not in seen:
+                problems.add("blobs", f"the required file field '{name}' ({spec.type}) is missing: add a blob with property '{name}'")
+        elif metadata.get(name) is not None:
+            check_value(problems, f"metadata.{name}", metadata[name], spec)
+        elif spec.required and spec.default is None:
+            problems.add(f"metadata.{name}", "is required")
     problems.raise_if_any()
-    if not schema:
-        return metadata
-    filled = apply_defaults(metadata, {n: s for n, s in props.items() if s.get("type") not in FILE_TYPES and n != METADATA_FIELD})
-    if isinstance(props.get(METADATA_FIELD), dict) and props[METADATA_FIELD].get("properties"):
-        filled = apply_defaults(filled, props[METADATA_FIELD]["properties"])
+    filled = apply_defaults(metadata, _metadata_keys(schema))
+    described = props.get(METADATA_FIELD)
+    if described is not None and described.properties:
+        filled = apply_defaults(filled, described.properties)
     return filled
 
 
-def _stored_path(schema: dict[str, Any] | None, name: str) -> str | None:
+def _metadata_keys(schema: Schema) -> dict[str, SchemaField]:
+    """The top-level fields that name a metadata key (neither files nor `metadata` itself)."""
+    return {n: s for n, s in schema.properties.items() if not s.is_file and n != METADATA_FIELD}
+
+
+def _stored_path(schema: Schema, name: str) -> str | None:
     """Where the object field `name` (a dot path, as the schema names it) is stored."""
     head = name.split(".", 1)[0]
     if head == METADATA_FIELD:
         return name
-    if _blob_field(schema, head):
+    declared = schema.properties.get(head)
+    if declared is not None and declared.is_file:
         return "_blobs." + name if "." not in name else None
     return "metadata." + name
 
 
-def time_shadows(schema: dict[str, Any] | None, metadata: dict[str, Any]) -> dict[str, Any]:
+def time_shadows(schema: Schema, metadata: JsonObject) -> JsonObject:
     """`_ms`: the integer-millisecond value of every date/datetime metadata value the schema
     declares, at the same path (lists element by element)."""
-    shadows: dict[str, Any] = {}
 
-    def walk(props: dict[str, Any], value: dict[str, Any], into: dict[str, Any]) -> None:
-        for name, spec in props.items():
+    def walk(fields: Mapping[str, SchemaField], value: JsonObject, into: JsonObject) -> None:
+        for name, spec in fields.items():
             if name not in value:
                 continue
-            kind, is_list = value_type(spec)
+            kind, is_list = spec.value_type()
             item = value[name]
             if kind in ("date", "datetime"):
                 if is_list and isinstance(item, list):
@@ -168,30 +192,26 @@ def time_shadows(schema: dict[str, Any] | None, metadata: dict[str, Any]) -> dic
                     millis = to_millis(item)
                     if millis is not None:
                         into[name] = millis
-            elif spec.get("type") == "object" and isinstance(item, dict):
-                nested: dict[str, Any] = {}
-                walk(spec.get("properties") or {}, item, nested)
+            elif spec.type == "object" and isinstance(item, dict):
+                nested: JsonObject = {}
+                walk(spec.properties, item, nested)
                 if nested:
                     into[name] = nested
 
-    props = properties_of(schema)
-    top = {n: s for n, s in props.items() if n != METADATA_FIELD and s.get("type") not in FILE_TYPES}
-    inner: dict[str, Any] = {}
-    walk(top, metadata, inner)
-    declared = props.get(METADATA_FIELD)
-    if isinstance(declared, dict) and declared.get("type") == "object":
-        walk(declared.get("properties") or {}, metadata, inner)
-    if inner:
-        shadows["metadata"] = inner
-    return shadows
+    inner: JsonObject = {}
+    walk(_metadata_keys(schema), metadata, inner)
+    declared = schema.properties.get(METADATA_FIELD)
+    if declared is not None and declared.type == "object":
+        walk(declared.properties, metadata, inner)
+    return {"metadata": inner} if inner else {}
 
 
 class ObjectFields:
     """What ListObjects filters may name: system fields, and the bucket schema's fields (any
-    metadata path when the bucket has no schema)."""
+    metadata path when the bucket has no schema). Built from the schema as stored (JSON)."""
 
-    def __init__(self, schema: dict[str, Any] | None):
-        self._schema = schema
+    def __init__(self, schema: Json):
+        self._schema = Schema.from_json(schema)
 
     def resolve(self, name: str) -> FieldSpec | None:
         if name in _OBJECT_SYSTEM:
@@ -199,21 +219,22 @@ class ObjectFields:
         stored = _stored_path(self._schema, name)
         if stored is None:
             return None
-        if not properties_of(self._schema):
+        declared = self._schema.properties
+        if not declared:
             if name.split(".", 1)[0] == METADATA_FIELD and "." not in name:
                 return None  # the metadata object itself: filter on its fields
             return loose_field(name, stored, known_objects=1)
         lookup = name
-        found = field_at(self._schema, name)
-        if found is None and name.startswith(METADATA_FIELD + ".") and METADATA_FIELD not in properties_of(self._schema):
+        found = self._schema.field_at(name)
+        if found is None and name.startswith(METADATA_FIELD + ".") and METADATA_FIELD not in declared:
             lookup = name.split(".", 1)[1]  # metadata.x names the top-level x
-            found = field_at(self._schema, lookup)
+            found = self._schema.field_at(lookup)
             stored = name
         if found is None:
             return None
         spec, _ = found
-        kind, is_list = value_type(spec)
-        in_list = list_prefix(self._schema, lookup)
+        kind, is_list = spec.value_type()
+        in_list = self._schema.list_prefix(lookup)
         stored_list = stored[: len(stored) - len(lookup)] + in_list if in_list else None
         if in_list and kind in ("date", "datetime"):
             kind = "string"  # no millisecond shadows inside lists of objects: compare the strings
@@ -221,7 +242,7 @@ class ObjectFields:
         return FieldSpec(name, kind, "list" if is_list else "scalar", stored, name, time_path, (stored_list,))
 
     def describe(self) -> str:
-        names = sorted(_OBJECT_SYSTEM) + sorted(properties_of(self._schema))
-        if not properties_of(self._schema):
+        names = sorted(_OBJECT_SYSTEM) + sorted(self._schema.properties)
+        if not self._schema.properties:
             names.append("metadata.*")
         return f"the bucket's objects (fields: {', '.join(names)})"

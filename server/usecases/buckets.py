@@ -8,6 +8,7 @@ from server.domain import buckets as rules
 from server.domain import clock
 from server.domain.errors import AlreadyExists, FailedPrecondition, FieldViolation, InvalidArgument, NotFound
 from server.domain.ids import new_id
+from server.domain.schema import Schema
 from server.storage.buckets import BucketRepository
 from server.storage.collections import CollectionRepository
 from server.storage.errors import DuplicateKey
@@ -106,8 +107,8 @@ class BucketUseCases:
 
     async def create_object(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
         bucket, scope = await self._bucket(principal, header, request.get("bucket_id", ""))
-        schema = bucket.get("bucket_schema")
-        metadata = rules.check_new_object(schema, request)
+        schema = Schema.from_json(bucket.get("bucket_schema"))
+        metadata = rules.check_new_object(schema, rules.NewObject.from_request(request))
         object_id = new_id("obj")
         now = clock.now()
         blobs = request.get("blobs") or []

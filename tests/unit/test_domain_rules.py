@@ -6,7 +6,7 @@ from server.domain import namespaces as rules
 from server.domain.errors import InvalidArgument, Violations
 from server.domain.names import check_name
 from server.domain.paging import encode_cursor, page_params
-from server.domain.schema import check_value
+from server.domain.schema import SchemaField, check_value
 from server.domain.vectors import VectorConflict, VectorSpec, merge_vectors
 from server.extractors.plugins import load_catalogue
 
@@ -106,7 +106,7 @@ def test_page_params_defaults_bounds_and_cursors():
 )
 def test_values_that_do_not_fit(value, field, problem):
     problems = Violations()
-    check_value(problems, "v", value, field)
+    check_value(problems, "v", value, SchemaField.from_json(field))
     assert problems and problem in problems.items[0].description
 
 
@@ -116,5 +116,5 @@ def test_values_that_do_not_fit(value, field, problem):
 )
 def test_values_that_fit(value, field):
     problems = Violations()
-    check_value(problems, "v", value, field)
+    check_value(problems, "v", value, SchemaField.from_json(field))
     assert not problems

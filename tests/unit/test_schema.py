@@ -6,7 +6,7 @@ import pytest
 
 from server.domain import buckets, filters
 from server.domain.errors import InvalidArgument, Violations
-from server.domain.schema import apply_defaults, check_schema, field_at, list_prefix
+from server.domain.schema import Schema, SchemaField, apply_defaults, check_schema, field_at, list_prefix
 
 
 def schema_problems(schema) -> dict[str, str]:
@@ -56,17 +56,56 @@ def test_field_names_must_be_safe_paths():
     assert set(problems) == {"s.properties._id", "s.properties.a.b"}
 
 
+AUTHORS = {"properties": {"metadata": {"type": "object", "properties": {"authors": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string", "required": True}}}}}}}}
+
+
 def test_field_lookup_by_dot_path():
-    schema = {"properties": {"metadata": {"type": "object", "properties": {"authors": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}}}}}}}}
-    assert field_at(schema, "metadata.authors.name") == ({"type": "string"}, True)
-    assert field_at(schema, "metadata.nope") is None
-    assert field_at(schema, "metadata.authors.name.x") is None
-    assert list_prefix(schema, "metadata.authors.name") == "metadata.authors"
+    schema = Schema.from_json(AUTHORS)
+    assert schema.field_at("metadata.authors.name") == (SchemaField("string", required=True), True)
+    assert schema.field_at("metadata.authors") == (SchemaField.from_json(AUTHORS["properties"]["metadata"]["properties"]["authors"]), False)
+    assert schema.field_at("metadata.nope") is None
+    assert schema.field_at("metadata.authors.name.x") is None
+    assert schema.field_at("") is None
+    assert schema.list_prefix("metadata.authors.name") == "metadata.authors"
+    assert schema.list_prefix("metadata") is None
+
+
+def test_field_lookup_on_json_answers_with_the_declaration_as_json():
+    assert field_at(AUTHORS, "metadata.authors.name") == ({"type": "string", "required": True}, True)
+    assert field_at(AUTHORS, "metadata.nope") is None
+    assert field_at(None, "metadata") is None
+    assert list_prefix(AUTHORS, "metadata.authors.name") == "metadata.authors"
+
+
+def test_a_declaration_reads_back_as_the_json_it_came_from():
+    declared = {"type": "array", "description": "sizes", "items": {"type": "integer", "enum": [1, 2]}, "default": [1], "examples": [[2]]}
+    assert SchemaField.from_json(declared).to_json() == declared
+    assert SchemaField.from_json(declared).value_type() == ("integer", True)
+    assert SchemaField.from_json({"type": "array"}).value_type() == (None, True)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [None, "schema", {"properties": None}, {"properties": ["a"]}, {"properties": {"a": "string", "b": None}}],
+)
+def test_broken_declarations_read_as_declaring_nothing(raw):
+    """Collections look fields up in schemas whose problems are still being collected: a broken
+    declaration must not make a lookup fail (check_schema reports it)."""
+    schema = Schema.from_json(raw)
+    assert schema.properties == {}
+    assert schema.field_at("a") is None
+    assert buckets.ObjectFields(raw).resolve("a").mongo == "metadata.a"
+
+
+def test_broken_parts_of_a_field_are_left_out():
+    field = SchemaField.from_json({"type": 7, "required": "yes", "items": "x", "properties": {"ok": {"type": "string"}, "bad": 3}, "enum": "a"})
+    assert field == SchemaField("", required=True, properties={"ok": SchemaField("string")})
 
 
 def test_defaults_fill_absent_fields_only_and_nest():
-    props = {"a": {"type": "string", "default": "x"}, "o": {"type": "object", "properties": {"b": {"type": "integer", "default": 3}}}}
+    props = Schema.from_json({"properties": {"a": {"type": "string", "default": "x"}, "o": {"type": "object", "properties": {"b": {"type": "integer", "default": 3}}}}}).properties
     assert apply_defaults({"a": "given", "o": {}}, props) == {"a": "given", "o": {"b": 3}}
+    assert apply_defaults({}, props) == {"a": "x"}
 
 
 SCHEMA = {"properties": {
@@ -77,9 +116,13 @@ SCHEMA = {"properties": {
 }}
 
 
+def check_new_object(schema, request):
+    return buckets.check_new_object(Schema.from_json(schema), buckets.NewObject.from_request(request))
+
+
 def object_problems(schema, request):
     try:
-        buckets.check_new_object(schema, request)
+        check_new_object(schema, request)
     except InvalidArgument as error:
         return {v.field: v.description for v in error.violations}
     return {}
@@ -87,7 +130,7 @@ def object_problems(schema, request):
 
 def test_object_checks_against_flat_schemas():
     ok = {"metadata": {"title": "t", "released": "2026-01-02"}, "blobs": [{"property": "image", "type": "image", "data": "https://x"}]}
-    assert buckets.check_new_object(SCHEMA, ok) == {"title": "t", "released": "2026-01-02", "rank": 0}
+    assert check_new_object(SCHEMA, ok) == {"title": "t", "released": "2026-01-02", "rank": 0}
     assert object_problems(SCHEMA, {"metadata": {"rank": 1.5}, "blobs": [{"property": "image", "type": "image", "data": 7}]}) == {
         "blobs[0].data": "must be a URL (http, https or s3) or the content inline, as a non-empty string",
         "metadata.title": "is required",
@@ -96,7 +139,7 @@ def test_object_checks_against_flat_schemas():
 
 
 def test_object_time_shadows_and_filters_use_them():
-    shadows = buckets.time_shadows(SCHEMA, {"released": "2026-01-02", "title": "x"})
+    shadows = buckets.time_shadows(Schema.from_json(SCHEMA), {"released": "2026-01-02", "title": "x"})
     assert shadows == {"metadata": {"released": filters.to_millis("2026-01-02")}}
     spec = buckets.ObjectFields(SCHEMA).resolve("released")
     assert (spec.mongo, spec.mongo_time, spec.type) == ("metadata.released", "_ms.metadata.released", "date")
