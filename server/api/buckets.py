@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import grpc
 from vecplane.v1 import bucket_pb2 as pb
 from vecplane.v1 import bucket_pb2_grpc
 
@@ -14,34 +15,34 @@ class BucketServicer(bucket_pb2_grpc.BucketServiceServicer):
     def __init__(self, buckets: BucketUseCases):
         self._buckets = buckets
 
-    async def CreateBucket(self, request, context):
+    async def CreateBucket(self, request: pb.CreateBucketRequest, context: grpc.aio.ServicerContext) -> pb.CreateBucketResponse:
         created = await self._buckets.create(principal(), namespace_header(), to_dict(request))
         return pb.CreateBucketResponse(bucket=to_message(created, pb.Bucket))
 
-    async def GetBucket(self, request, context):
+    async def GetBucket(self, request: pb.GetBucketRequest, context: grpc.aio.ServicerContext) -> pb.GetBucketResponse:
         found = await self._buckets.get(principal(), namespace_header(), request.bucket_id)
         return pb.GetBucketResponse(bucket=to_message(found, pb.Bucket))
 
-    async def ListBuckets(self, request, context):
+    async def ListBuckets(self, request: pb.ListBucketsRequest, context: grpc.aio.ServicerContext) -> pb.ListBucketsResponse:
         result = await self._buckets.list(principal(), namespace_header(), to_dict(request))
         return to_message({"results": result.items, "pagination": result.pagination, "total_count": result.total}, pb.ListBucketsResponse)
 
-    async def DeleteBucket(self, request, context):
+    async def DeleteBucket(self, request: pb.DeleteBucketRequest, context: grpc.aio.ServicerContext) -> pb.DeleteBucketResponse:
         outcome = await self._buckets.delete(principal(), namespace_header(), request.bucket_id, request.force)
         return to_message(outcome, pb.DeleteBucketResponse)
 
-    async def CreateObject(self, request, context):
+    async def CreateObject(self, request: pb.CreateObjectRequest, context: grpc.aio.ServicerContext) -> pb.CreateObjectResponse:
         created = await self._buckets.create_object(principal(), namespace_header(), to_dict(request))
         return pb.CreateObjectResponse(object=to_message(created, pb.Object))
 
-    async def GetObject(self, request, context):
+    async def GetObject(self, request: pb.GetObjectRequest, context: grpc.aio.ServicerContext) -> pb.GetObjectResponse:
         found = await self._buckets.get_object(principal(), namespace_header(), request.bucket_id, request.object_id)
         return pb.GetObjectResponse(object=to_message(found, pb.Object))
 
-    async def ListObjects(self, request, context):
+    async def ListObjects(self, request: pb.ListObjectsRequest, context: grpc.aio.ServicerContext) -> pb.ListObjectsResponse:
         result = await self._buckets.list_objects(principal(), namespace_header(), to_dict(request))
         return to_message({"results": result.items, "pagination": result.pagination, "total_count": result.total}, pb.ListObjectsResponse)
 
-    async def DeleteObject(self, request, context):
+    async def DeleteObject(self, request: pb.DeleteObjectRequest, context: grpc.aio.ServicerContext) -> pb.DeleteObjectResponse:
         outcome = await self._buckets.delete_object(principal(), namespace_header(), request.bucket_id, request.object_id)
         return to_message(outcome, pb.DeleteObjectResponse)

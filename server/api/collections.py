@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import grpc
 from cachetools import LRUCache
 from vecplane.v1 import collection_pb2 as pb
 from vecplane.v1 import collection_pb2_grpc
@@ -19,31 +22,31 @@ class CollectionServicer(collection_pb2_grpc.CollectionServiceServicer):
         # collection with its lineage is the largest CPU cost of GetCollection otherwise.
         self._messages: LRUCache[tuple, pb.Collection] = LRUCache(maxsize=2048)
 
-    def _message(self, doc) -> pb.Collection:
+    def _message(self, doc: dict[str, Any]) -> pb.Collection:
         key = (doc["_id"], doc.get("_rev"), doc.get("updated_at"))
         found = self._messages.get(key)
         if found is None:
             found = self._messages[key] = to_message(doc, pb.Collection)
         return found
 
-    async def CreateCollection(self, request, context):
+    async def CreateCollection(self, request: pb.CreateCollectionRequest, context: grpc.aio.ServicerContext) -> pb.CreateCollectionResponse:
         created = await self._collections.create(principal(), namespace_header(), to_dict(request))
         return pb.CreateCollectionResponse(collection=to_message(created, pb.Collection))
 
-    async def GetCollection(self, request, context):
+    async def GetCollection(self, request: pb.GetCollectionRequest, context: grpc.aio.ServicerContext) -> pb.GetCollectionResponse:
         found = await self._collections.get(principal(), namespace_header(), request.collection_id)
         return pb.GetCollectionResponse(collection=self._message(found))
 
-    async def ListCollections(self, request, context):
+    async def ListCollections(self, request: pb.ListCollectionsRequest, context: grpc.aio.ServicerContext) -> pb.ListCollectionsResponse:
         result = await self._collections.list(principal(), namespace_header(), to_dict(request))
         response = to_message({"pagination": result.pagination, "total_count": result.total}, pb.ListCollectionsResponse)
         response.results.extend(self._message(item) for item in result.items)
         return response
 
-    async def UpdateCollection(self, request, context):
+    async def UpdateCollection(self, request: pb.UpdateCollectionRequest, context: grpc.aio.ServicerContext) -> pb.UpdateCollectionResponse:
         updated = await self._collections.update(principal(), namespace_header(), to_dict(request))
         return pb.UpdateCollectionResponse(collection=to_message(updated, pb.Collection))
 
-    async def DeleteCollection(self, request, context):
+    async def DeleteCollection(self, request: pb.DeleteCollectionRequest, context: grpc.aio.ServicerContext) -> pb.DeleteCollectionResponse:
         outcome = await self._collections.delete(principal(), namespace_header(), request.collection_id, request.force)
         return to_message(outcome, pb.DeleteCollectionResponse)

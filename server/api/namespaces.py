@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import grpc
 from vecplane.v1 import namespace_pb2 as pb
 from vecplane.v1 import namespace_pb2_grpc
 
@@ -16,29 +17,29 @@ class NamespaceServicer(namespace_pb2_grpc.NamespaceServiceServicer):
         self._namespaces = namespaces
         self._reconfigure = reconfigure
 
-    async def CreateNamespace(self, request, context):
+    async def CreateNamespace(self, request: pb.CreateNamespaceRequest, context: grpc.aio.ServicerContext) -> pb.CreateNamespaceResponse:
         created = await self._namespaces.create(principal(), to_dict(request))
         return pb.CreateNamespaceResponse(namespace=to_message(created, pb.Namespace))
 
-    async def GetNamespace(self, request, context):
+    async def GetNamespace(self, request: pb.GetNamespaceRequest, context: grpc.aio.ServicerContext) -> pb.GetNamespaceResponse:
         found = await self._namespaces.get(principal(), request.namespace_id)
         return pb.GetNamespaceResponse(namespace=to_message(found, pb.Namespace))
 
-    async def ListNamespaces(self, request, context):
+    async def ListNamespaces(self, request: pb.ListNamespacesRequest, context: grpc.aio.ServicerContext) -> pb.ListNamespacesResponse:
         result = await self._namespaces.list(principal(), to_dict(request))
         return to_message(
             {"results": result.items, "pagination": result.pagination, "total_count": result.total},
             pb.ListNamespacesResponse,
         )
 
-    async def UpdateNamespace(self, request, context):
+    async def UpdateNamespace(self, request: pb.UpdateNamespaceRequest, context: grpc.aio.ServicerContext) -> pb.UpdateNamespaceResponse:
         updated = await self._namespaces.update(principal(), to_dict(request))
         return pb.UpdateNamespaceResponse(namespace=to_message(updated, pb.Namespace))
 
-    async def DeleteNamespace(self, request, context):
+    async def DeleteNamespace(self, request: pb.DeleteNamespaceRequest, context: grpc.aio.ServicerContext) -> pb.DeleteNamespaceResponse:
         outcome = await self._namespaces.delete(principal(), request.namespace_id)
         return to_message(outcome, pb.DeleteNamespaceResponse)
 
-    async def Reconfigure(self, request, context):
+    async def Reconfigure(self, request: pb.ReconfigureRequest, context: grpc.aio.ServicerContext) -> pb.ReconfigureResponse:
         outcome = await self._reconfigure.reconfigure(principal(), to_dict(request))
         return to_message(outcome, pb.ReconfigureResponse)
