@@ -38,6 +38,7 @@ from server.gateway import Gateway
 from server.storage.accounts import AccountRepository
 from server.storage.buckets import BucketRepository
 from server.storage.collections import CollectionRepository
+from server.storage.counters import Counters
 from server.storage.embedded_mongo import EmbeddedMongo
 from server.storage.mongo import CommandCounter, connect
 from server.storage.namespaces import NamespaceRepository
@@ -136,8 +137,11 @@ class Vecplane:
         buckets_repo = BucketRepository(backends.db)
         objects_repo = ObjectRepository(backends.db)
         collections_repo = CollectionRepository(backends.db)
-        for repository in (accounts, namespaces_repo, operations, buckets_repo, objects_repo, collections_repo):
+        counters = Counters(backends.db)
+        for repository in (accounts, namespaces_repo, operations, buckets_repo, objects_repo, collections_repo, counters):
             await repository.ensure_indexes()
+        if await counters.recount([repo.counted() for repo in (namespaces_repo, buckets_repo, objects_repo, collections_repo)]):
+            log.info("counted the resources of every scope once (a database from before counters)")
         self.api_key, generated = await ensure_bootstrap_key(accounts, settings.api_key, settings.data_dir)
         authenticator = Authenticator(accounts, settings.auth_cache_seconds)
         namespaces = NamespaceUseCases(namespaces_repo, backends.vectors, catalogue, settings.auth_cache_seconds, self.faults)

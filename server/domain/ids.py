@@ -1,13 +1,23 @@
 """Resource IDs: a type prefix and random letters and digits, as Mixpeek's (`col_` + 10)."""
 
+import re
 import secrets
 import string
 
 _ALPHABET = string.ascii_letters + string.digits
+_LENGTH = 10
+_SHAPE = re.compile(rf"^[a-z]+_[A-Za-z0-9]{{{_LENGTH}}}$")
 
 
-def new_id(prefix: str, length: int = 10) -> str:
+def new_id(prefix: str, length: int = _LENGTH) -> str:
     return f"{prefix}_" + "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+def looks_like_id(prefix: str, ident: str) -> bool:
+    """Whether `ident` has the shape new_id(prefix) produces. Names may have that shape too (a
+    collection may be *named* `col_abcdefghij`), so a caller looks an ID-shaped value up by ID first
+    and by name only if that finds nothing; any other value is a name and is never looked up by ID."""
+    return ident.startswith(prefix + "_") and _SHAPE.match(ident) is not None
 
 
 def new_secret() -> str:

@@ -7,3 +7,4 @@ class BucketRepository(Repository):
     collection_name = "buckets"
     scope_key = "_ns"
     name_field = "bucket_name"
+    id_prefix = "bkt"

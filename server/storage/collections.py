@@ -9,14 +9,15 @@ from typing import Any
 import pymongo
 import pymongo.errors
 
-from server.storage.errors import DuplicateKey
-from server.storage.repository import Repository, with_sort_keys
+from server.storage.portable import replace_if_unchanged, with_sort_keys
+from server.storage.repository import Repository
 
 
 class CollectionRepository(Repository):
     collection_name = "collections"
     scope_key = "_ns"
     name_field = "collection_name"
+    id_prefix = "col"
 
     async def ensure_indexes(self) -> None:
         await super().ensure_indexes()
@@ -40,28 +41,20 @@ class CollectionRepository(Repository):
     async def modify(self, scope: dict[str, str], doc: dict[str, Any], change: Callable[[dict[str, Any]], dict[str, Any]], attempts: int = 5) -> dict[str, Any] | None:
         """Applies `change` (current document -> fields to set) and writes the whole document back
         if nobody changed it since it was read (compare-and-swap on `_rev`); on a conflict, re-reads
-        and tries again. Returns the document as written, or None if it is gone.
-
-        Whole-document writes rather than `$set`: nx-27017 stores a boolean written with `$set` as
-        0 or 1, which would break `enabled` (and filters on it)."""
+        and tries again. Returns the document as written, or None if it is gone. Whole-document
+        writes keep `enabled` a boolean (server.storage.portable, 4.)."""
         for _ in range(attempts):
             updated = with_sort_keys({**doc, **change(doc), "_rev": doc.get("_rev", 0) + 1})
-            try:
-                result = await self.collection.replace_one({**scope, "_id": doc["_id"], "_rev": doc.get("_rev", 0)}, updated)
-            except pymongo.errors.DuplicateKeyError as exc:
-                raise DuplicateKey(str(exc)) from exc
-            if result.matched_count == 1:
+            if await replace_if_unchanged(self.collection, {**scope, "_id": doc["_id"], "_rev": doc.get("_rev", 0)}, updated):
                 return updated
-            doc = await self.collection.find_one({**scope, "_id": doc["_id"]})
-            if doc is None:
+            current = await self.collection.find_one({**scope, "_id": doc["_id"]})
+            if current is None:
                 return None
+            doc = current
         raise RuntimeError(f"collection {doc['_id']} kept changing under {attempts} attempts to update it")
 
     async def mark_failed(self, scope: dict[str, str], ids: list[str], message: str, now: str) -> list[str]:
         """Disables collections and marks them FAILED, saying why; returns those that still existed."""
-        marked = []
-        for found in await self.collection.find({**scope, "_id": {"$in": ids}}).to_list() if ids else []:
-            changes = {"enabled": False, "status": "FAILED", "status_message": message, "updated_at": now}
-            if await self.modify(scope, found, lambda _doc: changes) is not None:
-                marked.append(found["_id"])
-        return marked
+        changes = {"enabled": False, "status": "FAILED", "status_message": message, "updated_at": now}
+        found = await self.collection.find({**scope, "_id": {"$in": ids}}).to_list() if ids else []
+        return [doc["_id"] for doc in found if await self.modify(scope, doc, lambda _doc: changes) is not None]

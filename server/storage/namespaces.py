@@ -7,6 +7,7 @@ class NamespaceRepository(Repository):
     collection_name = "namespaces"
     scope_key = "_org"
     name_field = "namespace_name"
+    id_prefix = "ns"
 
     async def all_ids(self) -> set[str]:
         """Every namespace ID, across organizations (for the start-up sweep)."""

@@ -6,35 +6,32 @@ from typing import Any
 
 import pymongo
 
-from server.domain.paging import PageParams
-from server.storage.paging import Page, fetch_page
-from server.storage.repository import Repository, with_sort_keys
+from server.storage.portable import hint_equality_fields
+from server.storage.repository import Repository
 
 
 class ObjectRepository(Repository):
     collection_name = "objects"
     scope_key = "_ns"
     name_field = "object_id"  # unused: objects are found by ID only
+    id_prefix = "obj"
+    count_key = "_bucket"  # totals per bucket
 
     async def ensure_indexes(self) -> None:
-        await self.collection.create_index(
-            [("_ns", pymongo.ASCENDING), ("_bucket", pymongo.ASCENDING), ("_created_ms", pymongo.ASCENDING)],
-            name="objects_by_bucket_created",
-        )
+        for field in ("_created_ms", "_updated_ms"):
+            await self.collection.create_index(
+                [("_ns", pymongo.ASCENDING), ("_bucket", pymongo.ASCENDING), (field, pymongo.ASCENDING)], name=f"objects_by_bucket{field}"
+            )
         await self.collection.create_index(
             [("_ns", pymongo.ASCENDING), ("_bucket", pymongo.ASCENDING), ("key_prefix", pymongo.ASCENDING)],
             name="objects_by_bucket_prefix",
         )
-
-    async def insert(self, doc: dict[str, Any]) -> None:
-        await self.collection.insert_one(with_sort_keys(doc))
+        await hint_equality_fields(self.collection, ("_ns", "_bucket"))
 
     async def get(self, scope: dict[str, str], object_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({**scope, "_id": object_id})
 
-    async def page(self, scope: dict[str, str], query: dict[str, Any], params: PageParams) -> Page:
-        scoped = {"$and": [scope, query]} if query else dict(scope)
-        return await fetch_page(self.collection, scoped, params)
-
     async def delete_bucket(self, scope: dict[str, str], bucket_id: str) -> int:
-        return (await self.collection.delete_many({**scope, "_bucket": bucket_id})).deleted_count
+        deleted = (await self.collection.delete_many({**scope, "_bucket": bucket_id})).deleted_count
+        await self.counters.drop(self.collection_name, bucket_id)
+        return deleted

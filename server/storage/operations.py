@@ -2,14 +2,11 @@
 
 One running operation per namespace, race-free: while an operation runs its `_lock` field holds the
 namespace ID, and a unique index on `_lock` refuses a second one. When it ends, `_lock` becomes
-`ended:<operation id>`, a value no other document has. The field is never missing or null, on
-purpose: MongoDB puts every document without the field under one `null` key of a unique index (a
-second such document is a duplicate), while nx-27017 leaves missing and null values out of unique
-indexes and silently ignores `sparse` and `partialFilterExpression` (checked against nx-27017 0.8.1).
-Always-present, always-distinct values behave the same on both.
+`ended:<operation id>`, a value no other document has (never missing or null: see
+server.storage.portable, 2.).
 
 Ownership: the process running an operation is its `owner` until `lease_expires_at` (epoch seconds,
-a number: nx-27017 compares BSON dates to the second only), and renews the lease while it works.
+a number: server.storage.portable, 1.), and renews the lease while it works.
 Every write of a running operation is conditioned on the owner, so a process that lost its lease
 cannot overwrite the progress of the one that took over. Taking over compares-and-sets on
 `attempts`, so of two processes racing for an expired operation exactly one wins."""
@@ -24,13 +21,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from server.domain import clock
 from server.storage.errors import DuplicateKey
-from server.storage.repository import with_sort_keys
+from server.storage.portable import ended_lock, hint_equality_fields, with_sort_keys
 
 RUNNING, DONE, FAILED, CANCELLED = "running", "done", "failed", "cancelled"
-
-
-def ended_lock(operation_id: str) -> str:
-    return f"ended:{operation_id}"
 
 
 class OperationRepository:
@@ -43,6 +36,7 @@ class OperationRepository:
         await self.collection.create_index([("_lock", pymongo.ASCENDING)], unique=True, name="operations_one_running_per_namespace")
         await self.collection.create_index([("state", pymongo.ASCENDING), ("lease_expires_at", pymongo.ASCENDING)], name="operations_by_state")
         await self.collection.create_index([("_ns", pymongo.ASCENDING), ("_created_ms", pymongo.ASCENDING)], name="operations_by_namespace")
+        await hint_equality_fields(self.collection, ("_ns", "state"))
 
     async def start(self, doc: dict[str, Any]) -> None:
         """Inserts a running operation holding its namespace's lock; DuplicateKey if one runs."""

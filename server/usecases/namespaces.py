@@ -3,8 +3,8 @@ in it), and resolving the `x-namespace` header for namespaced calls."""
 
 from __future__ import annotations
 
+import builtins
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -14,7 +14,7 @@ from server.domain import clock
 from server.domain import namespaces as rules
 from server.domain.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound, Violations
 from server.domain.extractors import Catalogue, ExtractorDefinition
-from server.domain.ids import new_id
+from server.domain.ids import looks_like_id, new_id
 from server.domain.names import check_name
 from server.faults import Faults
 from server.storage.errors import DuplicateKey
@@ -27,9 +27,6 @@ from server.usecases.listing import ListResult, list_page, list_params
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-# What new_id("ns") produces. A header of this shape is taken as an ID without a lookup (see
-# `scoped_read`); a namespace *named* like an ID is still found, through the fallback.
-NAMESPACE_ID = re.compile(r"^ns_[A-Za-z0-9]{10}$")
 UpdateGuard = Callable[[Principal, dict[str, Any], dict[str, Any]], Awaitable[None]]
 
 SORTABLE = {"created_at": "_created_ms", "updated_at": "_updated_ms", "namespace_name": "namespace_name"}
@@ -202,7 +199,7 @@ class NamespaceUseCases:
         if not header:
             raise InvalidArgument([FieldViolation("x-namespace", "header is required: a namespace ID or name")], reason="NAMESPACE_HEADER_MISSING")
         cached = self._ids.get((org, header)) if self._ids is not None else None
-        guess = cached or (header if NAMESPACE_ID.match(header) else None)
+        guess = cached or (header if looks_like_id("ns", header) else None)
         if guess is not None:
             scope = {"_org": org, "_ns": guess}
             found = await read(scope)
@@ -230,7 +227,7 @@ class NamespaceUseCases:
             for ident in (namespace["_id"], namespace["namespace_name"]):
                 self._ids.pop((principal.organization_id, ident), None)
 
-    async def sweep_orphan_stores(self) -> list[str]:
+    async def sweep_orphan_stores(self) -> builtins.list[str]:
         """Drops vector stores whose namespace no longer exists (left by a crash mid-create or
         mid-delete). Run at start, before serving."""
         existing = await self._namespaces.all_ids()

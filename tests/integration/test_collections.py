@@ -108,20 +108,38 @@ def test_extractor_payload_indexes_follow_output_mapping(space):
     assert created.document_handling.output_type == 2  # multiple: the extractor emits several documents
 
 
-def test_payload_indexes_are_created_on_the_namespace_vector_store(space, server, monkeypatch):
-    """Local mode keeps no payload indexes (it scans), so the calls to the real client are recorded."""
-    api, ns, _ = space
+def test_payload_indexes_are_ensured_once_per_namespace_store(api, server, monkeypatch):
+    """The namespace's store gets its payload indexes when it is created; CreateCollection ensures
+    only those the store may lack (an extractor field renamed by output_mapping), once. Local mode
+    keeps no payload indexes (it scans), so the calls to the real client are recorded."""
     client = server.app.backends.vectors.client
     calls = []
     original = client.create_payload_index
 
     async def recording(collection_name, field_name, field_schema=None, **kwargs):
-        calls.append((collection_name, field_name, str(field_schema)))
+        calls.append((collection_name, field_name))
         return await original(collection_name, field_name, field_schema, **kwargs)
 
     monkeypatch.setattr(client, "create_payload_index", recording)
-    created = create(api, r.text_collection_body(bucket_source()))
-    assert {(c[0], c[1]) for c in calls} == {(ns.namespace_id, p.field_name) for p in created.payload_indexes}
+    ns = r.namespace(api, (r.TEXT, r.MULTIMODAL))
+    at_creation = {field for _collection, field in calls}  # on the store's physical collection
+    scoped = api.in_namespace(ns.namespace_id)
+    r.bucket(scoped, name="products")
+    r.bucket(scoped, schema={"properties": {"clip": {"type": "video"}}}, name="videos")
+    calls.clear()
+    for name in ("texts-1", "texts-2"):
+        created = create(scoped, r.text_collection_body(bucket_source(), name=name))
+        assert {p.field_name for p in created.payload_indexes} <= at_creation
+    assert calls == []
+
+    def scenes(name: str) -> dict:
+        mapping = {"input_mapping": {"video": "clip"}, "output_mapping": {"start_time": "segment_start"}}
+        return {"collection_name": name, "source": {"type": "bucket", "bucket_id": "videos"}, "feature_extractors": [{**r.MULTIMODAL, **mapping}]}
+
+    create(scoped, scenes("scenes-1"))
+    assert calls == [(ns.namespace_id, "segment_start")]
+    create(scoped, scenes("scenes-2"))
+    assert calls == [(ns.namespace_id, "segment_start")]
 
 
 def test_lineage_of_a_three_tier_chain(space):
@@ -417,11 +435,11 @@ def mongo_commands(server, call):
     return server.app.backends.counter.total() - before, result
 
 
-def test_round_trips_get_is_one_and_create_at_most_four(space, server):
+def test_round_trips_get_is_one_and_create_at_most_five(space, server):
     api, ns, _ = space
     created = create(api, r.text_collection_body(bucket_source(), name="counted"))
     count, _ = mongo_commands(server, lambda: create(api, r.text_collection_body(bucket_source(), name="counted-2")))
-    assert count <= 4
+    assert count <= 5  # namespace, source, insert, its counter, source re-check
     for ident in (created.collection_id, "counted"):
         count, found = mongo_commands(server, lambda ident=ident: get(api, ident))
         assert count == 1 and found == created
