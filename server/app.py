@@ -32,6 +32,7 @@ from server.api.extractors import FeatureExtractorServicer
 from server.api.interceptor import CallInterceptor
 from server.api.namespaces import NamespaceServicer
 from server.config import Settings
+from server.domain.extractors import Catalogue
 from server.extractors.plugins import load_catalogue
 from server.faults import Faults
 from server.gateway import Gateway
@@ -129,7 +130,7 @@ class Vecplane:
             await self.backends.close()
             raise
 
-    async def _wire(self, catalogue) -> None:
+    async def _wire(self, catalogue: Catalogue) -> None:
         settings, backends = self.settings, self.backends
         accounts = AccountRepository(backends.db)
         namespaces_repo = NamespaceRepository(backends.db)
@@ -218,8 +219,9 @@ class Vecplane:
         try:
             await gateway.start(settings.host, settings.http_port)
         except BaseException:
-            await self._server.stop(0)
-            self._server = None
+            if self._server is not None:
+                await self._server.stop(0)
+                self._server = None
             raise
         self.gateway, self.http_port = gateway, gateway.port
 

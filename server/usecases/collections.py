@@ -55,7 +55,7 @@ class CollectionUseCases:
         # Payload indexes this process ensured beyond the namespace's own, by namespace ID (bounded).
         self._ensured_indexes: LRUCache[str, set[tuple[str, str]]] = LRUCache(maxsize=10_000)
 
-    def _source_repository(self, source_type: str):
+    def _source_repository(self, source_type: str) -> BucketRepository | CollectionRepository:
         return self._buckets if source_type == "bucket" else self._collections
 
     async def create(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
@@ -73,13 +73,16 @@ class CollectionUseCases:
         scope = {"_org": principal.organization_id, "_ns": namespace["_id"]}
         draft = rules.check_request(request, self._catalogue, namespace)
         source = None
-        if draft.source_ident is not None:
-            source = await self._source_repository(draft.source_type).find(scope, draft.source_ident)
+        source_type, source_ident = draft.source_type, draft.source_ident
+        if source_type is not None and source_ident is not None:
+            source = await self._source_repository(source_type).find(scope, source_ident)
             if source is None and not draft.problems:
-                raise NotFound(draft.source_type, draft.source_ident, f"{draft.source_type.capitalize()} '{draft.source_ident}' not found in namespace '{namespace['namespace_name']}'.")
+                raise NotFound(source_type, source_ident, f"{source_type.capitalize()} '{source_ident}' not found in namespace '{namespace['namespace_name']}'.")
         collection_id = new_id("col")
         doc = rules.plan(draft, request, source, collection_id=collection_id, namespace_id=namespace["_id"], now=clock.now())
-        if draft.source_type == "collection" and source.get("status") == "FAILED":
+        # plan() raised InvalidArgument unless the source was named and found.
+        assert source is not None and source_type is not None and source_ident is not None
+        if source_type == "collection" and source.get("status") == "FAILED":
             raise FailedPrecondition(
                 f"Source collection '{source['collection_name']}' has FAILED ({source.get('status_message', '')}); a collection cannot read from it.",
                 reason="SOURCE_FAILED",
@@ -90,9 +93,9 @@ class CollectionUseCases:
             await self._collections.insert(stored)
         except DuplicateKey:
             raise AlreadyExists("collection", doc["collection_name"]) from None
-        if not await self._source_repository(draft.source_type).exists(scope, source["_id"]):
+        if not await self._source_repository(source_type).exists(scope, source["_id"]):
             await self._collections.delete(scope, collection_id)
-            raise NotFound(draft.source_type, draft.source_ident, f"{draft.source_type.capitalize()} '{draft.source_ident}' was deleted while the collection was being created.")
+            raise NotFound(source_type, source_ident, f"{source_type.capitalize()} '{source_ident}' was deleted while the collection was being created.")
         return stored
 
     async def _prepare_vector_store(self, namespace: dict[str, Any], doc: dict[str, Any]) -> None:

@@ -60,13 +60,13 @@ def test_every_query_an_rpc_sends_is_served_by_an_index(api, server, recorded):
         for bucket_ident in (bucket.bucket_id, bucket.bucket_name):
             scoped.call(scoped.buckets.GetBucket, bucket_pb2.GetBucketRequest(bucket_id=bucket_ident))
             scoped.call(scoped.buckets.GetObject, bucket_pb2.GetObjectRequest(bucket_id=bucket_ident, object_id=objects[0]))
-        walk(lambda **f: list_objects(scoped, bucket_id=bucket.bucket_id, limit=2, include_total=True, **f))
+        walk(lambda scoped=scoped, bucket=bucket, **f: list_objects(scoped, bucket_id=bucket.bucket_id, limit=2, include_total=True, **f))
         created = [r.collection(scoped, r.text_collection_body({"type": "bucket", "bucket_id": bucket.bucket_name})) for _ in range(3)]
         for collection in created[:1]:
             for collection_ident in (collection.collection_id, collection.collection_name):
                 get_collection(scoped, collection_ident)
         for sort in ("created_at", "updated_at", "collection_name"):
-            walk(lambda sort=sort, **f: list_collections(scoped, limit=2, include_total=True, query={"sort": {"field": sort, "direction": "desc"}}, **f))
+            walk(lambda scoped=scoped, sort=sort, **f: list_collections(scoped, limit=2, include_total=True, query={"sort": {"field": sort, "direction": "desc"}}, **f))
         mask = field_mask_pb2.FieldMask(paths=["description"])
         scoped.call(scoped.collections.UpdateCollection, collection_pb2.UpdateCollectionRequest(collection_id=created[0].collection_id, description="x", update_mask=mask))
         scoped.call(scoped.collections.DeleteCollection, collection_pb2.DeleteCollectionRequest(collection_id=created[1].collection_id))
