@@ -145,7 +145,9 @@ class Vecplane:
             log.info("counted the resources of every scope once (a database from before counters)")
         self.api_key, generated = await ensure_bootstrap_key(accounts, settings.api_key, settings.data_dir)
         authenticator = Authenticator(accounts, settings.auth_cache_seconds)
-        namespaces = NamespaceUseCases(namespaces_repo, backends.vectors, catalogue, settings.auth_cache_seconds, self.faults)
+        namespaces = NamespaceUseCases(
+            namespaces_repo, backends.vectors, catalogue, settings.auth_cache_seconds, self.faults, operations, settings.reconfigure_lease_seconds
+        )
         for repository in (buckets_repo, objects_repo, collections_repo):
             namespaces.add_contents(repository)
         collections = CollectionUseCases(collections_repo, buckets_repo, namespaces, backends.vectors, catalogue, self.faults)

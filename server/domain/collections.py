@@ -31,13 +31,12 @@ from typing import Any
 from server.domain import filters
 from server.domain.buckets import ObjectFields, check_key_prefix
 from server.domain.errors import FailedPrecondition, FieldViolation, Violations
-from server.domain.extractors import Catalogue, ExtractorDefinition
+from server.domain.extractors import Catalogue, ExtractorDefinition, check_extractor_list, enabled_ids
 from server.domain.filters import FieldSpec, StaticFields, loose_field, simple_field
 from server.domain.names import check_name
 from server.domain.namespaces import SYSTEM_PAYLOAD_INDEXES
 from server.domain.schema import (
     PROPERTY_NAME,
-    check_object,
     check_schema,
     field_at,
     list_prefix,
@@ -45,7 +44,7 @@ from server.domain.schema import (
     value_type,
 )
 from server.domain.updates import fields_to_update
-from server.domain.vectors import VectorSpec
+from server.domain.vectors import VectorSpec, same_definition
 
 TAXONOMY_ID = re.compile(r"^tax_[A-Za-z0-9]+$")
 RETRIEVER_ID = re.compile(r"^ret_[A-Za-z0-9]+$")
@@ -188,41 +187,6 @@ def _source_ident(problems: Violations, kind: str, value: str | None) -> str | N
     return value
 
 
-def _check_extractors(problems: Violations, requested: list[dict[str, Any]], catalogue: Catalogue, enabled: set[str], namespace_name: str) -> list[ExtractorDefinition | None]:
-    if not requested:
-        problems.add("feature_extractors", "at least one feature extractor is required")
-        return []
-    found: list[ExtractorDefinition | None] = []
-    seen: dict[str, int] = {}
-    for index, item in enumerate(requested):
-        where = f"feature_extractors[{index}]"
-        name, version = item.get("feature_extractor_name"), item.get("version")
-        if not name:
-            problems.add(f"{where}.feature_extractor_name", "is required")
-        if not version:
-            problems.add(f"{where}.version", "is required")
-        elif not re.match(r"^v[0-9]+$", version):
-            problems.add(f"{where}.version", f"{version!r} is not a version; versions look like v1, v2, ...")
-        definition = catalogue.get(name, version) if name and version else None
-        if name and version and definition is None:
-            known = ", ".join(d.id for d in catalogue.all())
-            problems.add(f"{where}.feature_extractor_name", f"feature extractor {name!r} version {version!r} is not in the catalogue (known: {known})")
-        elif definition is not None and definition.id in seen:
-            problems.add(where, f"feature extractor '{definition.id}' is already listed as feature_extractors[{seen[definition.id]}]")
-            definition = None
-        elif definition is not None and definition.id not in enabled:
-            problems.add(
-                f"{where}.feature_extractor_name",
-                f"feature extractor '{definition.id}' is not enabled in namespace '{namespace_name}': enable it with UpdateNamespace, then call Reconfigure",
-            )
-            definition = None
-        if definition is not None:
-            seen[definition.id] = index
-            check_object(problems, f"{where}.parameters", item.get("parameters") or {}, definition.parameters, allow_unknown=False)
-        found.append(definition)
-    return found
-
-
 def _check_taxonomies(problems: Violations, applications: list[dict[str, Any]], path: str = "taxonomy_applications") -> None:
     seen: set[str] = set()
     for index, item in enumerate(applications):
@@ -292,8 +256,14 @@ def check_request(request: dict[str, Any], catalogue: Catalogue, namespace: dict
     problems = Violations()
     check_name(problems, "collection_name", request.get("collection_name"))
     source_type, ident = _check_source(problems, request.get("source"))
-    enabled = {f"{e['feature_extractor_name']}_{e['version']}" for e in namespace.get("feature_extractors", [])}
-    definitions = _check_extractors(problems, request.get("feature_extractors") or [], catalogue, enabled, namespace.get("namespace_name", namespace.get("_id", "")))
+    definitions = check_extractor_list(
+        problems,
+        catalogue,
+        request.get("feature_extractors") or [],
+        params_key="parameters",
+        enabled=set(enabled_ids(namespace.get("feature_extractors", []))),
+        namespace_name=namespace.get("namespace_name", namespace.get("_id", "")),
+    )
     _check_taxonomies(problems, request.get("taxonomy_applications") or [])
     check_cache_config(problems, request.get("cache_config"))
     if request.get("input_schema"):
@@ -378,7 +348,7 @@ def _check_mappings(problems: Violations, where: str, item: dict[str, Any], defi
 def _output_schema(problems: Violations, requested: list[dict[str, Any]], definitions: list[ExtractorDefinition | None], input_schema: dict[str, Any] | None) -> dict[str, Any]:
     properties = dict(properties_of(input_schema))
     written_by: dict[str, int] = {}
-    for index, (item, definition) in enumerate(zip(requested, definitions)):
+    for index, (item, definition) in enumerate(zip(requested, definitions, strict=True)):
         if definition is None:
             continue
         renames = item.get("output_mapping") or {}
@@ -417,7 +387,7 @@ def _vector_indexes(problems: Violations, definitions: list[ExtractorDefinition 
 
 def _payload_indexes(requested: list[dict[str, Any]], definitions: list[ExtractorDefinition | None]) -> list[dict[str, Any]]:
     indexes: dict[str, str] = {p["field_name"]: p["type"] for p in SYSTEM_PAYLOAD_INDEXES}
-    for item, definition in zip(requested, definitions):
+    for item, definition in zip(requested, definitions, strict=True):
         if definition is None:
             continue
         renames = item.get("output_mapping") or {}
@@ -468,12 +438,12 @@ def plan(
         filters.parse(raw_source["filters"], fields, "source.filters", problems)
     requested = request.get("feature_extractors") or []
     schema_known = source is not None or bool(properties_of(request.get("input_schema")))
-    for index, (item, definition) in enumerate(zip(requested, draft.definitions)):
+    for index, (item, definition) in enumerate(zip(requested, draft.definitions, strict=True)):
         if definition is not None:
             _check_mappings(problems, f"feature_extractors[{index}]", item, definition, input_schema, schema_known)
     output_schema = _output_schema(problems, requested, draft.definitions, input_schema)
     vector_indexes = _vector_indexes(problems, draft.definitions)
-    extractors = [_normalized_extractor(item, d) for item, d in zip(requested, draft.definitions) if d is not None]
+    extractors = [_normalized_extractor(item, d) for item, d in zip(requested, draft.definitions, strict=True) if d is not None]
     produces_many = any(e["document_output_type"] == "multiple" for e in extractors)
     handling = dict(request.get("document_handling") or {})
     if handling.get("output_type") == "single" and produces_many:
@@ -481,6 +451,7 @@ def plan(
     handling.setdefault("output_type", "multiple" if produces_many else "single")
     cache_config = check_cache_config(Violations(), request.get("cache_config"))  # checked in step 1
     problems.raise_if_any()
+    assert source is not None  # a missing or unusable source is a problem raised just above
 
     stored_source = {"type": source_type, **{k: v for k, v in raw_source.items() if k not in ("type", "bucket_id", "collection_id")}}
     if source_type == "bucket":
@@ -529,12 +500,12 @@ def required_vectors(collection_plan: dict[str, Any]) -> list[VectorSpec]:
 def missing_vectors(required: list[VectorSpec], actual: dict[str, VectorSpec]) -> tuple[list[str], list[str]]:
     """The required vectors the store lacks, and those it has with another definition."""
     missing = [spec.name for spec in required if spec.name not in actual]
-    changed = [spec.name for spec in required if spec.name in actual and actual[spec.name] != spec]
+    changed = [spec.name for spec in required if spec.name in actual and not same_definition(actual[spec.name], spec)]
     return missing, changed
 
 
 def extractor_ids(collection: dict[str, Any]) -> list[str]:
-    return [f"{e['feature_extractor_name']}_{e['version']}" for e in collection.get("feature_extractors", [])]
+    return enabled_ids(collection.get("feature_extractors", []))
 
 
 # ------------------------------------------------------------------------------------------------

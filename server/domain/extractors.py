@@ -7,10 +7,22 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from server.domain.errors import Violations
+from server.domain.schema import check_object
 from server.domain.vectors import VectorSpec
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 VERSION_PATTERN = re.compile(r"^v[0-9]+$")
+
+
+def extractor_id(name: str, version: str) -> str:
+    """The `name_version` id of an extractor (e.g. `text_extractor_v1`): the one place it is built."""
+    return f"{name}_{version}"
+
+
+def enabled_ids(items: list[dict[str, Any]]) -> list[str]:
+    """The ids of a list of extractor references ({feature_extractor_name, version, ...})."""
+    return [extractor_id(e["feature_extractor_name"], e["version"]) for e in items]
 
 
 @dataclass(frozen=True, eq=False)
@@ -29,7 +41,7 @@ class ExtractorDefinition:
 
     @property
     def id(self) -> str:
-        return f"{self.name}_{self.version}"
+        return extractor_id(self.name, self.version)
 
     @property
     def inputs(self) -> dict[str, Any]:
@@ -96,10 +108,57 @@ class Catalogue:
             self._by_id[definition.id] = definition
 
     def get(self, name: str, version: str) -> ExtractorDefinition | None:
-        return self._by_id.get(f"{name}_{version}")
+        return self._by_id.get(extractor_id(name, version))
 
     def by_id(self, extractor_id: str) -> ExtractorDefinition | None:
         return self._by_id.get(extractor_id)
 
     def all(self) -> list[ExtractorDefinition]:
         return [self._by_id[key] for key in sorted(self._by_id)]
+
+
+def check_extractor_list(
+    problems: Violations,
+    catalogue: Catalogue,
+    requested: list[dict[str, Any]],
+    *,
+    params_key: str,
+    enabled: set[str] | None = None,
+    namespace_name: str = "",
+) -> list[ExtractorDefinition | None]:
+    """The one validator of a list of extractor references (a namespace's enabled extractors, a
+    collection's applied ones): each is named and versioned, in the catalogue, listed once, its
+    `params_key` parameters fit the definition and, when `enabled` is given, it is enabled in the
+    namespace. Returns the definition of each entry by position (None where the entry is invalid)."""
+    if not requested:
+        problems.add("feature_extractors", "at least one feature extractor is required")
+        return []
+    found: list[ExtractorDefinition | None] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(requested):
+        where = f"feature_extractors[{index}]"
+        name, version = item.get("feature_extractor_name"), item.get("version")
+        if not name:
+            problems.add(f"{where}.feature_extractor_name", "is required")
+        if not version:
+            problems.add(f"{where}.version", "is required")
+        elif not VERSION_PATTERN.match(version):
+            problems.add(f"{where}.version", f"{version!r} is not a version; versions look like v1, v2, ...")
+        definition = catalogue.get(name, version) if name and version else None
+        if name and version and definition is None:
+            known = ", ".join(d.id for d in catalogue.all())
+            problems.add(f"{where}.feature_extractor_name", f"feature extractor '{name}' version '{version}' is not in the catalogue (known: {known})")
+        elif definition is not None and definition.id in seen:
+            problems.add(where, f"feature extractor '{definition.id}' is already listed as feature_extractors[{seen[definition.id]}]")
+            definition = None
+        elif definition is not None and enabled is not None and definition.id not in enabled:
+            problems.add(
+                f"{where}.feature_extractor_name",
+                f"feature extractor '{definition.id}' is not enabled in namespace '{namespace_name}': enable it with UpdateNamespace, then call Reconfigure",
+            )
+            definition = None
+        if definition is not None:
+            seen[definition.id] = index
+            check_object(problems, f"{where}.{params_key}", item.get(params_key) or {}, definition.parameters, allow_unknown=False)
+        found.append(definition)
+    return found

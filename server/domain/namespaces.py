@@ -4,13 +4,19 @@ vectors must not conflict), payload indexes, and which fields an update may chan
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from server.domain.errors import FieldViolation, InvalidArgument, Violations
-from server.domain.extractors import Catalogue, ExtractorDefinition
+from server.domain.extractors import (
+    Catalogue,
+    ExtractorDefinition,
+    check_extractor_list,
+    enabled_ids,
+    extractor_id,
+)
 from server.domain.filters import StaticFields, simple_field
 from server.domain.names import check_name
-from server.domain.schema import check_object
 from server.domain.updates import fields_to_update
 from server.domain.vectors import VectorConflict, VectorSpec, merge_vectors
 
@@ -39,39 +45,7 @@ _FIELD_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 def check_extractors(problems: Violations, catalogue: Catalogue, enabled: list[dict[str, Any]]) -> list[ExtractorDefinition]:
     """Checks the enabled-extractor list; returns the definitions of the valid entries."""
-    if not enabled:
-        problems.add("feature_extractors", "at least one feature extractor is required")
-        return []
-    found: list[ExtractorDefinition] = []
-    seen: set[str] = set()
-    for index, item in enumerate(enabled):
-        where = f"feature_extractors[{index}]"
-        name, version = item.get("feature_extractor_name"), item.get("version")
-        if not name:
-            problems.add(f"{where}.feature_extractor_name", "is required")
-        if not version:
-            problems.add(f"{where}.version", "is required")
-        if not name or not version:
-            continue
-        definition = catalogue.get(name, version)
-        if definition is None:
-            known = ", ".join(d.id for d in catalogue.all())
-            problems.add(
-                f"{where}.feature_extractor_name",
-                f"feature extractor '{name}' version '{version}' is not in the catalogue (known: {known})",
-            )
-            continue
-        if definition.id in seen:
-            problems.add(where, f"feature extractor '{definition.id}' is listed twice")
-            continue
-        seen.add(definition.id)
-        check_parameters(problems, f"{where}.params", item.get("params") or {}, definition)
-        found.append(definition)
-    return found
-
-
-def check_parameters(problems: Violations, path: str, params: dict[str, Any], definition: ExtractorDefinition) -> None:
-    check_object(problems, path, params, definition.parameters, allow_unknown=False)
+    return [d for d in check_extractor_list(problems, catalogue, enabled, params_key="params") if d is not None]
 
 
 def desired_vectors(definitions: list[ExtractorDefinition]) -> dict[str, VectorSpec]:
@@ -79,7 +53,7 @@ def desired_vectors(definitions: list[ExtractorDefinition]) -> dict[str, VectorS
     try:
         return merge_vectors([(d.id, spec) for d in definitions for spec in d.vectors])
     except VectorConflict as conflict:
-        raise InvalidArgument([FieldViolation("feature_extractors", str(conflict))], reason="VECTOR_CONFLICT")
+        raise InvalidArgument([FieldViolation("feature_extractors", str(conflict))], reason="VECTOR_CONFLICT") from None
 
 
 def vector_indexes(definitions: list[ExtractorDefinition]) -> list[dict[str, Any]]:
@@ -123,9 +97,50 @@ def check_new_namespace(request: dict[str, Any], catalogue: Catalogue) -> list[E
     return definitions
 
 
-def update_fields(request: dict[str, Any]) -> list[str]:
-    """The fields an update changes (see server.domain.updates); rejects anything else."""
+def enabled_definitions(catalogue: Catalogue, enabled: list[dict[str, Any]]) -> tuple[list[ExtractorDefinition], list[str]]:
+    """The catalogue entries of a namespace's enabled extractors, and the ids of those not in it."""
+    found, missing = [], []
+    for item in enabled:
+        definition = catalogue.get(item["feature_extractor_name"], item["version"])
+        if definition is None:
+            missing.append(extractor_id(item["feature_extractor_name"], item["version"]))
+        else:
+            found.append(definition)
+    return found, missing
+
+
+@dataclass(frozen=True)
+class NamespaceUpdate:
+    """A checked UpdateNamespace: the fields to set, the extractors enabled afterwards, and the ids
+    of those it disables (which no collection may still use)."""
+
+    changes: dict[str, Any]
+    definitions: list[ExtractorDefinition]
+    disabled: list[str]
+
+
+def update_changes(request: dict[str, Any], namespace: dict[str, Any], catalogue: Catalogue) -> NamespaceUpdate:
+    """The fields an update changes (its mask, or else the fields it sets), checked with every
+    problem at once; anything outside UPDATABLE_FIELDS is rejected by name."""
     problems = Violations()
     paths = fields_to_update(problems, request, UPDATABLE_FIELDS)
+    changes: dict[str, Any] = {}
+    definitions, _missing = enabled_definitions(catalogue, namespace.get("feature_extractors", []))
+    disabled: list[str] = []
+    for path in paths:
+        if path == "namespace_name":
+            check_name(problems, "namespace_name", request.get("namespace_name"))
+            changes["namespace_name"] = request.get("namespace_name")
+        elif path == "description":
+            changes["description"] = request.get("description", "")
+        elif path == "feature_extractors":
+            changes["feature_extractors"] = request.get("feature_extractors") or []
+            definitions = check_extractors(problems, catalogue, changes["feature_extractors"])
+            after = set(enabled_ids([e for e in changes["feature_extractors"] if e.get("feature_extractor_name") and e.get("version")]))
+            disabled = sorted(set(enabled_ids(namespace.get("feature_extractors", []))) - after)
+        elif path == "payload_indexes":
+            changes["payload_indexes"] = request.get("payload_indexes") or []
+            check_payload_indexes(problems, changes["payload_indexes"])
     problems.raise_if_any()
-    return paths
+    desired_vectors(definitions)
+    return NamespaceUpdate(changes, definitions, disabled)

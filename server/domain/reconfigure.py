@@ -15,6 +15,9 @@ Decisions where the issue is silent, and why:
   prune. That holds in RECREATE mode too: reconfigure brings the schema in line, it is not a way to
   truncate a store, so an up-to-date store is never wiped. Undeclared vectors kept without `prune`
   do not count as a change (they are listed in `vectors_undeclared`).
+- `prune` never removes a vector that a collection's extractors write (an extractor disabled while a
+  collection still applied it, in data from before UpdateNamespace refused that): it is kept and
+  listed as undeclared.
 - Strategy: RECREATE mode -> RECREATE; in place -> LIVE when the vector store can add and delete named
   vectors on a live collection (Qdrant >= 1.18) and the operator did not force blue/green, else
   BLUE_GREEN. An unparseable server version falls back to BLUE_GREEN, which works everywhere.
@@ -34,7 +37,7 @@ from typing import Any
 
 from server.domain.errors import Violations
 from server.domain.extractors import Catalogue
-from server.domain.vectors import VectorSpec
+from server.domain.vectors import VectorSpec, same_definition
 
 IN_PLACE, RECREATE_MODE = "in_place", "recreate"
 LIVE, BLUE_GREEN, RECREATE = "live", "blue_green", "recreate"
@@ -74,14 +77,6 @@ def check_request(request: dict[str, Any]) -> Options:
         problems.add("mode", f"must be {IN_PLACE} or {RECREATE_MODE}")
     problems.raise_if_any()
     return Options(request["namespace_id"], confirm, dry_run, mode, bool(request.get("prune")))
-
-
-def same_definition(a: VectorSpec, b: VectorSpec) -> bool:
-    """Whether a stored vector matches a declared one. Sparse vectors have no size or distance (the
-    catalogue may still carry defaults for them), so only their kind is compared."""
-    if a.kind == "sparse" or b.kind == "sparse":
-        return a.kind == b.kind
-    return (a.dimensions, a.distance, a.multi, a.kind) == (b.dimensions, b.distance, b.multi, b.kind)
 
 
 @dataclass(frozen=True)
@@ -253,8 +248,10 @@ def make_plan(
     """The plan for bringing `actual` to `desired` with the given options. `strategy` is the one the
     store would use (see choose_strategy); it is blanked when there is nothing to do."""
     diff = diff_vectors(desired, actual)
-    removed = tuple(spec.name for spec in diff.undeclared) if options.prune else ()
-    kept = () if options.prune else diff.undeclared
+    # Prune never removes a vector that a collection's extractors still write.
+    used = set().union(*(produced_vectors(c, catalogue) for c in collections)) if options.prune else set()
+    removed = tuple(spec.name for spec in diff.undeclared if spec.name not in used) if options.prune else ()
+    kept = tuple(spec for spec in diff.undeclared if spec.name not in removed)
     target = tuple(desired.values()) + tuple(kept)
     added = tuple(spec.name for spec in diff.added)
     changed = tuple(new.name for _old, new in diff.changed)
@@ -313,7 +310,8 @@ def message(plan: Plan, outcome: Outcome) -> str:
             f"{_n(total - len(plan.undeclared), 'vector')} its enabled extractors declare"
         )
         if plan.undeclared:
-            text += f" (and keeps {_n(len(plan.undeclared), 'undeclared vector')}; set prune to delete them)"
+            why = "collections still write them" if plan.prune else "set prune to delete them"
+            text += f" (and keeps {_n(len(plan.undeclared), 'undeclared vector')}; {why})"
         text += f". Nothing was written; {_n(outcome.previous_points, 'point')} untouched."
     else:
         would = "would be " if outcome.dry_run else ""

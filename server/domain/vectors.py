@@ -9,7 +9,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class VectorSpec:
-    """One named vector. Two specs with the same name are compatible only if they are equal."""
+    """One named vector. Two specs with the same name are compatible only if `same_definition`."""
 
     name: str
     dimensions: int
@@ -35,6 +35,15 @@ class VectorSpec:
         )
 
 
+def same_definition(a: VectorSpec, b: VectorSpec) -> bool:
+    """Whether two definitions of a named vector are the same: the one rule every comparison uses
+    (a store's vector against a declared one, two extractors declaring one name). Sparse vectors have
+    no size or distance (a catalogue may still carry defaults for them), so only their kind counts."""
+    if a.kind == "sparse" or b.kind == "sparse":
+        return a.kind == b.kind
+    return (a.dimensions, a.distance, a.multi, a.kind) == (b.dimensions, b.distance, b.multi, b.kind)
+
+
 class VectorConflict(Exception):
     """Two extractors declare the same vector name with different definitions."""
 
@@ -53,6 +62,6 @@ def merge_vectors(declared: list[tuple[str, VectorSpec]]) -> dict[str, VectorSpe
         seen = merged.get(spec.name)
         if seen is None:
             merged[spec.name] = (owner, spec)
-        elif seen[1] != spec:
+        elif not same_definition(seen[1], spec):
             raise VectorConflict(spec.name, seen, (owner, spec))
     return {name: spec for name, (_owner, spec) in merged.items()}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+from typing import Any, NoReturn
 
 from google.protobuf import descriptor
 from google.protobuf.message import Message
@@ -36,7 +36,7 @@ def parse_json(raw: bytes) -> Any:
     except UnicodeDecodeError as error:
         raise HttpError(400, f"Malformed JSON: the body is not UTF-8 (byte {error.start}).", {"position": error.start}) from None
 
-    def reject_constant(name: str):
+    def reject_constant(name: str) -> NoReturn:
         raise ValueError(f"{name} is not valid JSON")
 
     try:
@@ -73,7 +73,7 @@ def build_request(route: Route, path_values: dict[str, str], query: list[tuple[s
     if route.body == "*":
         request.MergeFrom(_decode(body if body is not None else {}, route, ("body",), issues))
         if route.update_mask is not None and isinstance(body, dict):
-            _fill_update_mask(route, request, body)
+            _fill_update_mask(route, route.update_mask, request, body)
     elif route.body:
         field = route.body_field
         key = field_json_name(field)
@@ -104,11 +104,10 @@ def _decode(data: Any, route: Route, location: tuple, issues: list[DecodeIssue],
         return route.request_class()
 
 
-def _fill_update_mask(route: Route, request: Message, body: dict) -> None:
+def _fill_update_mask(route: Route, mask: descriptor.FieldDescriptor, request: Message, body: dict) -> None:
     """PATCH semantics: without an explicit update_mask, the fields sent are the fields changed
-    (including those sent as null, which clears them)."""
-    mask = route.update_mask
-    if any(key in body for key in (mask.name, field_json_name(mask))):
+    (including those sent as null, which clears them). A mask sent as null or "" is no mask."""
+    if any(body.get(key) not in (None, "") for key in (mask.name, field_json_name(mask))):
         return
     by_key = {}
     for candidate in route.method.input_type.fields:
@@ -133,9 +132,9 @@ def _query_values(route: Route, query: list[tuple[str, str]], issues: list[Decod
         known[ref.proto_path] = ref
     values: dict[str, list[str]] = {}
     for name, value in query:
-        ref = known.get(name)
-        if ref is not None:
-            values.setdefault(ref.json_path, []).append(value)
+        found = known.get(name)
+        if found is not None:
+            values.setdefault(found.json_path, []).append(value)
     return values
 
 

@@ -3,12 +3,15 @@ by source so the collections that read a bucket or a collection are found in one
 
 from __future__ import annotations
 
+import asyncio
+import random
 from collections.abc import Callable
 from typing import Any
 
 import pymongo
 import pymongo.errors
 
+from server.storage.errors import Conflict
 from server.storage.portable import replace_if_unchanged, with_sort_keys
 from server.storage.repository import Repository
 
@@ -38,12 +41,15 @@ class CollectionRepository(Repository):
         query = {**scope, "_extractors": {"$in": extractor_ids}}
         return await self.collection.find(query, {"_id": 1, "collection_name": 1, "_extractors": 1}).to_list()
 
-    async def modify(self, scope: dict[str, str], doc: dict[str, Any], change: Callable[[dict[str, Any]], dict[str, Any]], attempts: int = 5) -> dict[str, Any] | None:
+    async def modify(self, scope: dict[str, str], doc: dict[str, Any], change: Callable[[dict[str, Any]], dict[str, Any]], attempts: int = 8) -> dict[str, Any] | None:
         """Applies `change` (current document -> fields to set) and writes the whole document back
         if nobody changed it since it was read (compare-and-swap on `_rev`); on a conflict, re-reads
-        and tries again. Returns the document as written, or None if it is gone. Whole-document
-        writes keep `enabled` a boolean (server.storage.portable, 4.)."""
-        for _ in range(attempts):
+        and tries again after a short random pause. Returns the document as written, or None if it
+        is gone; raises Conflict if it changed under every attempt. Whole-document writes keep
+        `enabled` a boolean (server.storage.portable, 4.)."""
+        for attempt in range(attempts):
+            if attempt:
+                await asyncio.sleep(random.uniform(0, 0.002 * 2**attempt))  # spread the retries of racing writers
             updated = with_sort_keys({**doc, **change(doc), "_rev": doc.get("_rev", 0) + 1})
             if await replace_if_unchanged(self.collection, {**scope, "_id": doc["_id"], "_rev": doc.get("_rev", 0)}, updated):
                 return updated
@@ -51,7 +57,7 @@ class CollectionRepository(Repository):
             if current is None:
                 return None
             doc = current
-        raise RuntimeError(f"collection {doc['_id']} kept changing under {attempts} attempts to update it")
+        raise Conflict(f"collection {doc['_id']} kept changing under {attempts} attempts to update it")
 
     async def mark_failed(self, scope: dict[str, str], ids: list[str], message: str, now: str) -> list[str]:
         """Disables collections and marks them FAILED, saying why; returns those that still existed."""

@@ -11,6 +11,10 @@ class DuplicateKey(Exception):
     """A unique index refused the write: the name is taken in its scope."""
 
 
+class Conflict(Exception):
+    """A compare-and-set write lost: the document kept changing under every attempt."""
+
+
 def is_unavailable(error: BaseException) -> bool:
     """Whether the error means a backing store could not be reached (safe to retry)."""
     return isinstance(

@@ -6,7 +6,7 @@ from typing import Any
 
 from server.domain import buckets as rules
 from server.domain import clock
-from server.domain.errors import AlreadyExists, FailedPrecondition, FieldViolation, InvalidArgument, NotFound
+from server.domain.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound
 from server.domain.ids import new_id
 from server.domain.schema import Schema
 from server.storage.buckets import BucketRepository
@@ -16,16 +16,13 @@ from server.storage.objects import ObjectRepository
 from server.usecases.auth import Principal
 from server.usecases.listing import ListResult, list_page, list_params, search_query
 from server.usecases.namespaces import NamespaceUseCases
+from server.usecases.readers import delete_read_source
 
 
 def _require(field: str, value: str | None) -> str:
     if not value:
         raise InvalidArgument([FieldViolation(field, "is required")])
     return value
-
-
-def describe_collections(found: list[dict[str, Any]]) -> str:
-    return ", ".join(f"'{c['collection_name']}' ({c['_id']})" for c in found)
 
 
 class BucketUseCases:
@@ -80,25 +77,15 @@ class BucketUseCases:
         return await list_page(self._buckets, scope, request, params, rules.BUCKET_SEARCHABLE, filter_query)
 
     async def delete(self, principal: Principal, header: str | None, ident: str, force: bool) -> dict[str, Any]:
-        """Refused while collections read the bucket, unless forced. Forced: those collections are
-        disabled and marked FAILED first (so a failure part-way never leaves a collection silently
-        reading nothing), then the bucket goes, then its objects (unreachable once the bucket is
-        gone). Collections created from the bucket meanwhile are caught by a second pass; see
-        CollectionUseCases.create for the other half of that race."""
+        """Refused while collections read the bucket, unless forced (server.usecases.readers); the
+        bucket goes before its objects, which are unreachable once it is gone."""
         bucket, scope = await self._bucket(principal, header, ident)
-        readers = await self._collections.reading(scope, "bucket", bucket["_id"])
-        if readers and not force:
-            raise FailedPrecondition(
-                f"Bucket '{bucket['bucket_name']}' is the source of collection(s) {describe_collections(readers)}; "
-                "delete them first, or pass force=true to disable them and delete the bucket anyway.",
-                reason="BUCKET_IN_USE",
-            )
-        message = f"Source bucket '{bucket['bucket_name']}' ({bucket['_id']}) was deleted."
-        disabled = await self._collections.mark_failed(scope, [c["_id"] for c in readers], message, clock.now())
-        await self._buckets.delete(scope, bucket["_id"])
-        objects = await self._objects.delete_bucket(scope, bucket["_id"])
-        late = [c["_id"] for c in await self._collections.reading(scope, "bucket", bucket["_id"]) if c["_id"] not in disabled]
-        disabled += await self._collections.mark_failed(scope, late, message, clock.now())
+
+        async def remove() -> int:
+            await self._buckets.delete(scope, bucket["_id"])
+            return await self._objects.delete_bucket(scope, bucket["_id"])
+
+        objects, disabled = await delete_read_source(self._collections, scope, "bucket", bucket["_id"], bucket["bucket_name"], force, remove)
         text = f"Bucket {bucket['_id']} deleted with {objects} object(s)"
         text += f"; {len(disabled)} collection(s) disabled and marked FAILED: {', '.join(disabled)}." if disabled else "."
         return {"bucket_id": bucket["_id"], "objects_deleted": objects, "collections_disabled": disabled, "message": text}

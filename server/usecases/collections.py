@@ -6,10 +6,12 @@ collection definitions. So deleting a collection deletes its points, and that is
 
 Round trips (MongoDB commands) per call, which tests assert: GetCollection 1 (the header's
 namespace is taken from the cache, or used as the scope directly when it is ID-shaped);
-CreateCollection 5 (namespace, source, insert, the namespace's collection counter, source re-check)."""
+CreateCollection 6 (namespace, source, insert, the namespace's collection counter, then at once the
+namespace revision bump and the source re-check)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -18,22 +20,32 @@ from cachetools import LRUCache
 from server.domain import clock
 from server.domain import collections as rules
 from server.domain import namespaces as namespace_rules
-from server.domain.errors import AlreadyExists, FailedPrecondition, FieldViolation, InvalidArgument, NotFound
-from server.domain.extractors import Catalogue
+from server.domain.errors import (
+    Aborted,
+    AlreadyExists,
+    DomainError,
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+)
+from server.domain.extractors import Catalogue, enabled_ids
 from server.domain.ids import new_id
+from server.domain.namespaces import NamespaceUpdate
 from server.faults import Faults
 from server.storage.buckets import BucketRepository
 from server.storage.collections import CollectionRepository
-from server.storage.errors import DuplicateKey
+from server.storage.errors import Conflict, DuplicateKey
 from server.storage.vectors import VectorStore
 from server.usecases.auth import Principal
-from server.usecases.buckets import describe_collections
 from server.usecases.listing import ListResult, list_page, list_params
 from server.usecases.namespaces import NamespaceUseCases
+from server.usecases.readers import delete_read_source
 
 log = logging.getLogger(__name__)
 
 VECTOR_STORE_FAULT = "collections.create.vector_store"
+AFTER_INSERT_FAULT = "collections.create.after_insert"
 
 
 class CollectionUseCases:
@@ -66,9 +78,11 @@ class CollectionUseCases:
            in MongoDB, and an index nobody uses yet is harmless (they are idempotent and shared by
            the namespace's collections);
         2. the collection is inserted (the unique index on the name settles concurrent creates);
-        3. the source is read again: if a concurrent DeleteBucket/DeleteCollection removed it
-           between the first read and the insert, the new collection is deleted again and the call
-           fails NOT_FOUND (the delete's second pass covers the opposite order)."""
+        3. the namespace's revision is bumped (see below) and the source is read again: if a
+           concurrent DeleteBucket/DeleteCollection removed the source between the first read and
+           the insert, the new collection is deleted again and the call fails NOT_FOUND (the
+           delete's second pass covers the opposite order); likewise ABORTED if DeleteNamespace
+           removed the namespace, FAILED_PRECONDITION if UpdateNamespace disabled an extractor."""
         namespace = await self._namespaces.namespace_for(principal, header)
         scope = {"_org": principal.organization_id, "_ns": namespace["_id"]}
         draft = rules.check_request(request, self._catalogue, namespace)
@@ -87,16 +101,54 @@ class CollectionUseCases:
                 f"Source collection '{source['collection_name']}' has FAILED ({source.get('status_message', '')}); a collection cannot read from it.",
                 reason="SOURCE_FAILED",
             )
-        await self._prepare_vector_store(namespace, doc)
+        try:
+            await self._prepare_vector_store(namespace, doc)
+        except DomainError:
+            raise
+        except Exception:
+            # A store that vanished under the call is a concurrent DeleteNamespace's doing.
+            if await self._namespaces.exists(principal, namespace["_id"]):
+                raise
+            raise self._namespace_deleted(namespace) from None
         stored = {"_id": collection_id, **scope, "_extractors": rules.extractor_ids(doc), "_rev": 0, **doc}
         try:
             await self._collections.insert(stored)
         except DuplicateKey:
             raise AlreadyExists("collection", doc["collection_name"]) from None
-        if not await self._source_repository(source_type).exists(scope, source["_id"]):
+        await self._faults.hit(AFTER_INSERT_FAULT)
+        # The namespace's revision is bumped and the extractors checked again on the answer: an
+        # UpdateNamespace disabling one of them either ran before (seen here: undone, refused) or
+        # fails its revision check and then sees this collection (refused there).
+        # Both in one round trip of latency.
+        current, source_exists = await asyncio.gather(
+            self._namespaces.bump_revision(principal, namespace["_id"]),
+            self._source_repository(source_type).exists(scope, source["_id"]),
+        )
+        disabled = sorted(set(stored["_extractors"]) - set(enabled_ids(current.get("feature_extractors", [])))) if current else []
+        if current is None or disabled or not source_exists:
             await self._collections.delete(scope, collection_id)
+        if current is None:
+            raise self._namespace_deleted(namespace)
+        if disabled:
+            raise FailedPrecondition(
+                f"Feature extractor(s) {', '.join(disabled)} were disabled in namespace '{namespace['namespace_name']}' by a concurrent "
+                "UpdateNamespace while the collection was being created; nothing was created.",
+                reason="EXTRACTOR_DISABLED",
+                metadata={"extractors": ",".join(disabled)},
+            )
+        if not source_exists:
+            if not await self._namespaces.exists(principal, namespace["_id"]):
+                raise self._namespace_deleted(namespace)
             raise NotFound(source_type, source_ident, f"{source_type.capitalize()} '{source_ident}' was deleted while the collection was being created.")
         return stored
+
+    @staticmethod
+    def _namespace_deleted(namespace: dict[str, Any]) -> Aborted:
+        return Aborted(
+            f"Namespace '{namespace['namespace_name']}' ({namespace['_id']}) was deleted while the collection was being created; nothing was created.",
+            reason="NAMESPACE_DELETED",
+            metadata={"namespace_id": namespace["_id"]},
+        )
 
     async def _prepare_vector_store(self, namespace: dict[str, Any], doc: dict[str, Any]) -> None:
         actual = await self._vectors.vector_schema(namespace["_id"])
@@ -162,42 +214,38 @@ class CollectionUseCases:
             updated = await self._collections.modify(scope, collection, change)
         except DuplicateKey:
             raise AlreadyExists("collection", changes["collection_name"]) from None
+        except Conflict:
+            raise Aborted(
+                f"Collection '{collection['collection_name']}' kept changing under concurrent updates; nothing was written by this one: retry it.",
+                reason="CONCURRENT_MODIFICATION",
+                metadata={"collection_id": collection["_id"]},
+            ) from None
         if updated is None:
             raise NotFound("collection", request["collection_id"])
         return updated
 
     async def delete(self, principal: Principal, header: str | None, ident: str, force: bool) -> dict[str, Any]:
-        """Refused while other collections read this one, unless forced. Order: readers disabled and
-        marked FAILED (forced only); the collection's points deleted from Qdrant; the definition
-        deleted. A failure part-way leaves the collection in place (maybe with fewer documents), so
-        the delete can simply be retried; never documents without their collection."""
+        """Refused while other collections read this one, unless forced (server.usecases.readers).
+        The collection's points go before its definition: a failure part-way leaves the collection
+        in place (maybe with fewer documents), so the delete can simply be retried; never documents
+        without their collection."""
         collection, scope = await self._find(principal, header, ident)
-        readers = await self._collections.reading(scope, "collection", collection["_id"])
-        if readers and not force:
-            raise FailedPrecondition(
-                f"Collection '{collection['collection_name']}' is the source of collection(s) {describe_collections(readers)}; "
-                "delete them first, or pass force=true to disable them and delete this one anyway.",
-                reason="COLLECTION_IN_USE",
-            )
-        message = f"Source collection '{collection['collection_name']}' ({collection['_id']}) was deleted."
-        disabled = await self._collections.mark_failed(scope, [c["_id"] for c in readers], message, clock.now())
-        documents = await self._vectors.delete_where(scope["_ns"], "collection_id", collection["_id"])
-        await self._collections.delete(scope, collection["_id"])
-        late = [c["_id"] for c in await self._collections.reading(scope, "collection", collection["_id"]) if c["_id"] not in disabled]
-        disabled += await self._collections.mark_failed(scope, late, message, clock.now())
+
+        async def remove() -> int:
+            documents = await self._vectors.delete_where(scope["_ns"], "collection_id", collection["_id"])
+            await self._collections.delete(scope, collection["_id"])
+            return documents
+
+        documents, disabled = await delete_read_source(self._collections, scope, "collection", collection["_id"], collection["collection_name"], force, remove)
         text = f"Collection {collection['_id']} deleted with {documents} document(s)"
         text += f"; {len(disabled)} collection(s) disabled and marked FAILED: {', '.join(disabled)}." if disabled else "."
         return {"collection_id": collection["_id"], "documents_deleted": documents, "collections_disabled": disabled, "message": text}
 
-    async def refuse_disabling_used_extractors(self, principal: Principal, namespace: dict[str, Any], changes: dict[str, Any]) -> None:
+    async def refuse_disabling_used_extractors(self, principal: Principal, namespace: dict[str, Any], update: NamespaceUpdate) -> None:
         """UpdateNamespace guard: an extractor cannot be disabled while collections apply it."""
-        if "feature_extractors" not in changes:
+        if not update.disabled:
             return
-        before = {f"{e['feature_extractor_name']}_{e['version']}" for e in namespace.get("feature_extractors", [])}
-        after = {f"{e['feature_extractor_name']}_{e['version']}" for e in changes["feature_extractors"]}
-        removed = sorted(before - after)
-        if not removed:
-            return
+        removed = update.disabled
         users = await self._collections.using_extractors({"_org": principal.organization_id, "_ns": namespace["_id"]}, removed)
         if users:
             in_use = sorted({e for c in users for e in c.get("_extractors", []) if e in removed})

@@ -4,7 +4,12 @@ in it), and resolving the `x-namespace` header for namespaced calls."""
 from __future__ import annotations
 
 import builtins
+import contextlib
 import logging
+import os
+import secrets
+import socket
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -12,13 +17,13 @@ from cachetools import TTLCache
 
 from server.domain import clock
 from server.domain import namespaces as rules
-from server.domain.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound, Violations
+from server.domain.errors import Aborted, AlreadyExists, FieldViolation, InvalidArgument, NotFound
 from server.domain.extractors import Catalogue, ExtractorDefinition
 from server.domain.ids import looks_like_id, new_id
-from server.domain.names import check_name
 from server.faults import Faults
-from server.storage.errors import DuplicateKey
+from server.storage.errors import Conflict, DuplicateKey
 from server.storage.namespaces import NamespaceRepository
+from server.storage.operations import CANCELLED, DONE, FAILED, OperationRepository
 from server.storage.repository import Repository
 from server.storage.vectors import VectorStore
 from server.usecases.auth import Principal
@@ -27,7 +32,8 @@ from server.usecases.listing import ListResult, list_page, list_params
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-UpdateGuard = Callable[[Principal, dict[str, Any], dict[str, Any]], Awaitable[None]]
+UpdateGuard = Callable[[Principal, dict[str, Any], rules.NamespaceUpdate], Awaitable[None]]
+UPDATE_ATTEMPTS = 5  # revision conflicts (concurrent updates, CreateCollection) before ABORTED
 
 SORTABLE = {"created_at": "_created_ms", "updated_at": "_updated_ms", "namespace_name": "namespace_name"}
 SEARCHABLE = ("namespace_name", "description")
@@ -41,8 +47,13 @@ class NamespaceUseCases:
         catalogue: Catalogue,
         cache_seconds: float,
         faults: Faults,
+        operations: OperationRepository,
+        lease_seconds: float = 30.0,
     ):
         self._namespaces = namespaces
+        self._operations = operations
+        self._lease = lease_seconds
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self._vectors = vectors
         self._catalogue = catalogue
         self._faults = faults
@@ -56,18 +67,14 @@ class NamespaceUseCases:
 
     def add_update_guard(self, guard: UpdateGuard) -> None:
         """Registers a check run before an update is written: `guard(principal, namespace,
-        changes)` raises to refuse it (e.g. disabling an extractor that collections still use)."""
+        update)` raises to refuse it (e.g. disabling an extractor that collections still use)."""
         self._update_guards.append(guard)
 
     def definitions(self, namespace: dict[str, Any]) -> list[ExtractorDefinition]:
         """The catalogue entries of the namespace's enabled extractors (unknown ones skipped)."""
-        found = []
-        for item in namespace.get("feature_extractors", []):
-            definition = self._catalogue.get(item["feature_extractor_name"], item["version"])
-            if definition is None:
-                log.warning("namespace %s enables %s %s, which is not in the catalogue", namespace["_id"], item["feature_extractor_name"], item["version"])
-            else:
-                found.append(definition)
+        found, missing = rules.enabled_definitions(self._catalogue, namespace.get("feature_extractors", []))
+        if missing:
+            log.warning("namespace %s enables %s, which are not in the catalogue", namespace["_id"], ", ".join(missing))
         return found
 
     def present(self, namespace: dict[str, Any]) -> dict[str, Any]:
@@ -88,6 +95,7 @@ class NamespaceUseCases:
             "payload_indexes": request.get("payload_indexes", []),
             "created_at": now,
             "updated_at": now,
+            "_rev": 0,
         }
         # The vector store first: if the insert then fails (name taken, crash), what is left is an
         # unreachable store, swept at the next start, never a namespace without its store.
@@ -120,51 +128,101 @@ class NamespaceUseCases:
         return ListResult([self.present(item) for item in result.items], result.pagination, result.total)
 
     async def update(self, principal: Principal, request: dict[str, Any]) -> dict[str, Any]:
-        paths = rules.update_fields(request)
-        namespace = await self.find(principal, request.get("namespace_id", ""))
-        problems = Violations()
-        changes: dict[str, Any] = {}
-        if "namespace_name" in paths:
-            check_name(problems, "namespace_name", request.get("namespace_name"))
-            changes["namespace_name"] = request.get("namespace_name")
-        if "description" in paths:
-            changes["description"] = request.get("description", "")
-        definitions = self.definitions(namespace)
-        if "feature_extractors" in paths:
-            definitions = rules.check_extractors(problems, self._catalogue, request.get("feature_extractors") or [])
-            changes["feature_extractors"] = request.get("feature_extractors") or []
-        if "payload_indexes" in paths:
-            rules.check_payload_indexes(problems, request.get("payload_indexes") or [])
-            changes["payload_indexes"] = request.get("payload_indexes") or []
-        problems.raise_if_any()
-        rules.desired_vectors(definitions)
-        for guard in self._update_guards:
-            await guard(principal, namespace, changes)
-        if "payload_indexes" in changes or "feature_extractors" in changes:
-            # New indexes first: an index nobody filters on yet is harmless if the update then fails.
-            await self._vectors.ensure_payload_indexes(namespace["_id"], rules.all_payload_indexes({**namespace, **changes}, definitions))
-        changes["updated_at"] = clock.now()
-        try:
-            updated = await self._namespaces.update({"_org": principal.organization_id}, namespace["_id"], changes)
-        except DuplicateKey:
-            raise AlreadyExists("namespace", changes["namespace_name"]) from None
-        if updated is None:
-            raise NotFound("namespace", request["namespace_id"])
-        self._forget(principal, namespace)
-        return self.present(updated)
+        """Checks the update (server.domain.namespaces.update_changes), runs the guards, and writes
+        it at the revision it was checked against. A concurrent change (another update, or a
+        CreateCollection that bumped the revision) makes it check again from a fresh read."""
+        scope = {"_org": principal.organization_id}
+        for _attempt in range(UPDATE_ATTEMPTS):
+            namespace = await self.find(principal, request.get("namespace_id", ""))
+            update = rules.update_changes(request, namespace, self._catalogue)
+            for guard in self._update_guards:
+                await guard(principal, namespace, update)
+            changes = update.changes
+            if "payload_indexes" in changes or "feature_extractors" in changes:
+                # New indexes first: an index nobody filters on yet is harmless if the update then fails.
+                await self._vectors.ensure_payload_indexes(namespace["_id"], rules.all_payload_indexes({**namespace, **changes}, update.definitions))
+            try:
+                updated = await self._namespaces.update_at_revision(scope, namespace, {**changes, "updated_at": clock.now()})
+            except DuplicateKey:
+                raise AlreadyExists("namespace", changes["namespace_name"]) from None
+            except Conflict:
+                continue
+            if updated is None:
+                raise NotFound("namespace", request["namespace_id"])
+            self._forget(principal, namespace)
+            return self.present(updated)
+        raise Aborted(
+            f"Namespace '{request['namespace_id']}' kept changing while it was being updated ({UPDATE_ATTEMPTS} attempts); retry.",
+            reason="CONCURRENT_MODIFICATION",
+        )
+
+    async def bump_revision(self, principal: Principal, namespace_id: str) -> dict[str, Any] | None:
+        """Bumps the namespace's revision and returns it as it is now (None if it was deleted). A
+        CreateCollection calls this after inserting its collection and checks the extractors it uses
+        against the answer; an UpdateNamespace that read the namespace before writes at a revision
+        that no longer exists, so it re-checks and sees the new collection."""
+        return await self._namespaces.bump_revision({"_org": principal.organization_id}, namespace_id)
+
+    async def exists(self, principal: Principal, namespace_id: str) -> bool:
+        return await self._namespaces.exists({"_org": principal.organization_id}, namespace_id)
 
     async def delete(self, principal: Principal, ident: str) -> dict[str, Any]:
+        """Deletes the namespace while holding its operation lock (server.storage.operations), so it
+        never runs alongside a Reconfigure: one of them waits for nothing and is ABORTED instead, and
+        a Reconfigure never re-creates a store for a deleted namespace."""
         namespace = await self.find(principal, ident)
-        # The namespace document first: once it is gone nothing can reach what it held, so a crash
-        # part-way leaves unreachable leftovers (swept at the next start), never a broken namespace.
-        await self._namespaces.delete({"_org": principal.organization_id}, namespace["_id"])
-        self._forget(principal, namespace)
-        scope = {"_org": principal.organization_id, "_ns": namespace["_id"]}
-        removed = {repo.collection_name: await repo.delete_scope(scope) for repo in self._contents}
-        await self._vectors.drop_store(namespace["_id"])
+        op_id = await self._lock_for_delete(principal, namespace)
+        try:
+            # The namespace document first: once it is gone nothing can reach what it held, so a
+            # crash part-way leaves unreachable leftovers (swept at the next start), never a broken
+            # namespace.
+            await self._namespaces.delete({"_org": principal.organization_id}, namespace["_id"])
+            self._forget(principal, namespace)
+            await self._faults.hit("namespaces.delete.after_document")
+            scope = {"_org": principal.organization_id, "_ns": namespace["_id"]}
+            removed = {repo.collection_name: await repo.delete_scope(scope) for repo in self._contents}
+            await self._vectors.drop_store(namespace["_id"])
+        except BaseException as error:
+            with contextlib.suppress(Exception):  # the lease runs out anyway if this fails too
+                await self._operations.finish(op_id, self.owner, FAILED, {"step": "failed", "last_error": f"{type(error).__name__}: {error}"})
+            raise
+        await self._operations.finish(op_id, self.owner, DONE, {"step": "done"})
         counts = ", ".join(f"{n} {kind}" for kind, n in removed.items())
         message = f"Namespace {namespace['_id']} deleted" + (f" with {counts}" if counts else "") + " and its vector store."
         return {"namespace_id": namespace["_id"], "message": message}
+
+    async def _lock_for_delete(self, principal: Principal, namespace: dict[str, Any]) -> str:
+        """Takes the namespace's operation lock for a delete; returns the operation ID. A running
+        operation with a live lease makes the delete ABORTED (naming it); an interrupted one (lease
+        expired) is cancelled, since the namespace and its store are about to go anyway."""
+        op_id = new_id("op")
+        now = clock.now()
+        doc = {
+            "_id": op_id,
+            "_org": principal.organization_id,
+            "_ns": namespace["_id"],
+            "operation_id": op_id,
+            "type": "delete_namespace",
+            "owner": self.owner,
+            "attempts": 0,
+            "step": "deleting",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for _attempt in range(3):
+            try:
+                await self._operations.start({**doc, "lease_expires_at": time.time() + self._lease})
+                return op_id
+            except DuplicateKey:
+                running = await self._operations.running_in(namespace["_id"])
+                if running is None:
+                    continue  # it ended meanwhile
+                if running.get("lease_expires_at", 0) >= time.time():
+                    raise busy(running) from None
+                claimed = await self._operations.take_over(running, self.owner, time.time(), time.time() + self._lease)
+                if claimed is not None:
+                    await self._operations.finish(claimed["_id"], self.owner, CANCELLED, {"step": "cancelled", "last_error": "namespace deleted"})
+        raise busy(await self._operations.running_in(namespace["_id"]) or {"_id": "?", "_ns": namespace["_id"], "type": "operation"})
 
     async def resolve_id(self, principal: Principal, header: str | None) -> str:
         """The namespace ID named by an `x-namespace` header (ID or name); cached briefly."""
@@ -235,3 +293,14 @@ class NamespaceUseCases:
         for alias in orphans:
             await self._vectors.drop_store(alias)
         return orphans
+
+
+def busy(op: dict[str, Any]) -> Aborted:
+    """ABORTED for a call that needs the namespace's operation lock while `op` holds it."""
+    what = "a delete" if op.get("type") == "delete_namespace" else f"a {op.get('type', 'reconfigure')}"
+    return Aborted(
+        f"Namespace {op['_ns']} is busy with {what}: operation {op['_id']} "
+        f"(started {op.get('created_at', '?')}, step {op.get('step', '?')}). Retry when it has finished.",
+        reason="NAMESPACE_DELETE_IN_PROGRESS" if op.get("type") == "delete_namespace" else "RECONFIGURE_IN_PROGRESS",
+        metadata={"operation_id": op["_id"], "namespace_id": op["_ns"]},
+    )

@@ -44,14 +44,16 @@ import os
 import secrets
 import socket
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 from server.domain import clock
 from server.domain import namespaces as namespace_rules
 from server.domain import reconfigure as rules
 from server.domain.errors import Aborted, FailedPrecondition, NotFound
-from server.domain.extractors import Catalogue, ExtractorDefinition
+from server.domain.extractors import Catalogue, ExtractorDefinition, extractor_id
 from server.domain.ids import new_id
+from server.domain.vectors import same_definition
 from server.faults import Faults
 from server.storage.collections import CollectionRepository
 from server.storage.errors import DuplicateKey
@@ -59,7 +61,7 @@ from server.storage.namespaces import NamespaceRepository
 from server.storage.operations import CANCELLED, DONE, RUNNING, OperationRepository
 from server.storage.vectors import VectorStore
 from server.usecases.auth import Principal
-from server.usecases.namespaces import NamespaceUseCases
+from server.usecases.namespaces import NamespaceUseCases, busy
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +119,10 @@ class ReconfigureUseCases:
             async with self._holding(op_id) as lost:
                 # Planned again under the lock, from a fresh read of the namespace: another
                 # reconfigure (or an UpdateNamespace) may have finished since.
-                namespace = await self._namespace_repo.find({"_org": namespace["_org"]}, ns_id)
-                if namespace is None or namespace["_id"] != ns_id:
+                fresh = await self._namespace_repo.find({"_org": namespace["_org"]}, ns_id)
+                if fresh is None or fresh["_id"] != ns_id:
                     raise NotFound("namespace", options.namespace_id)
+                namespace = fresh
                 plan, previous, physical = await self._plan(namespace, options)
                 if not plan.changes_needed:
                     result = rules.response(plan, rules.Outcome(previous, previous, 0, False, op_id, tuple(completed)))
@@ -142,6 +145,8 @@ class ReconfigureUseCases:
                 recorded = True
                 await self._faults.hit("reconfigure.after_record")
                 op = await self._operations.get(op_id)
+                if op is None:
+                    raise LeaseLost(f"Reconfigure {op_id} vanished while it ran.", reason="RECONFIGURE_TAKEN_OVER")
                 return await self._execute(op, lost, tuple(completed))
         except BaseException as error:
             if recorded:
@@ -213,7 +218,7 @@ class ReconfigureUseCases:
         for item in namespace.get("feature_extractors", []):
             definition = self._catalogue.get(item["feature_extractor_name"], item["version"])
             if definition is None:
-                missing.append(f"{item['feature_extractor_name']}_{item['version']}")
+                missing.append(extractor_id(item["feature_extractor_name"], item["version"]))
             else:
                 found.append(definition)
         if missing:
@@ -259,7 +264,7 @@ class ReconfigureUseCases:
         if op is None:
             return []
         if op.get("lease_expires_at", 0) >= time.time():
-            raise self._busy(op)
+            raise busy(op)
         if dry_run:
             raise FailedPrecondition(
                 f"Reconfigure {op['_id']} of namespace {ns_id} was interrupted and is not complete; a Reconfigure "
@@ -269,19 +274,10 @@ class ReconfigureUseCases:
             )
         claimed = await self._operations.take_over(op, self.owner, time.time(), time.time() + self._lease)
         if claimed is None:
-            raise self._busy(op)
+            raise busy(op)
         log.warning("completing interrupted reconfigure", extra={"operation_id": op["_id"], "namespace_id": ns_id})
         await self._resume(claimed)
         return [op["_id"]]
-
-    @staticmethod
-    def _busy(op: dict[str, Any]) -> Aborted:
-        return Aborted(
-            f"Another reconfigure of namespace {op['_ns']} is running: operation {op['_id']} "
-            f"(started {op.get('created_at', '?')}, step {op.get('step', '?')}). Retry when it has finished.",
-            reason="RECONFIGURE_IN_PROGRESS",
-            metadata={"operation_id": op["_id"], "namespace_id": op["_ns"]},
-        )
 
     async def _start(self, principal: Principal, namespace: dict[str, Any], options: rules.Options, op_id: str, completed: list[str]) -> None:
         """Inserts the operation, which takes the namespace's lock. A conflicting operation is
@@ -311,10 +307,10 @@ class ReconfigureUseCases:
                 completed += await self._settle(namespace["_id"], dry_run=False)
                 doc["lease_expires_at"] = time.time() + self._lease
         running = await self._operations.running_in(namespace["_id"])
-        raise self._busy(running or {"_id": "?", "_ns": namespace["_id"]})
+        raise busy(running or {"_id": "?", "_ns": namespace["_id"]})
 
     @contextlib.asynccontextmanager
-    async def _holding(self, op_id: str):
+    async def _holding(self, op_id: str) -> AsyncIterator[asyncio.Event]:
         """Renews the operation's lease every third of it while the body runs; the yielded event is
         set if the lease was lost to another process."""
         lost = asyncio.Event()
@@ -363,8 +359,10 @@ class ReconfigureUseCases:
         try:
             async with self._holding(op_id) as lost:
                 if "plan" not in op:
-                    # Interrupted while planning: nothing was changed yet.
-                    await self._operations.finish(op_id, self.owner, CANCELLED, {"step": "cancelled", "last_error": "interrupted before any change"})
+                    # A reconfigure interrupted while planning (nothing was changed yet), or an
+                    # interrupted namespace delete (its leftovers are swept at start).
+                    reason = "interrupted before any change" if op.get("type") == "reconfigure" else f"{op.get('type')} interrupted"
+                    await self._operations.finish(op_id, self.owner, CANCELLED, {"step": "cancelled", "last_error": reason})
                     return None
                 namespace = await self._namespace_repo.find({"_org": op["_org"]}, ns_id)
                 if namespace is None or namespace["_id"] != ns_id:
@@ -402,7 +400,7 @@ class ReconfigureUseCases:
         for name in (*plan.changed, *plan.added):
             want = plan.target_spec(name)
             have = actual.get(name)
-            if have is not None and rules.same_definition(have, want):
+            if have is not None and same_definition(have, want):
                 continue  # done before an interruption
             if have is not None:
                 await self._vectors.delete_vector(collection, name)

@@ -3,11 +3,14 @@
 import pytest
 
 from server.domain import namespaces as rules
+from server.domain.collections import missing_vectors
 from server.domain.errors import InvalidArgument, Violations
+from server.domain.extractors import check_extractor_list
 from server.domain.names import check_name
 from server.domain.paging import encode_cursor, page_params
+from server.domain.reconfigure import diff_vectors
 from server.domain.schema import SchemaField, check_value
-from server.domain.vectors import VectorConflict, VectorSpec, merge_vectors
+from server.domain.vectors import VectorConflict, VectorSpec, merge_vectors, same_definition
 from server.extractors.plugins import load_catalogue
 
 CATALOGUE = load_catalogue(None)
@@ -61,14 +64,57 @@ def test_new_namespace_collects_every_problem():
     }
 
 
-def test_update_fields_from_mask_or_from_the_fields_set():
-    assert rules.update_fields({"update_mask": "description, namespace_name"}) == ["description", "namespace_name"]
-    assert rules.update_fields({"description": "d"}) == ["description"]
+NAMESPACE = {"_id": "ns_a", "namespace_name": "shop", "feature_extractors": [{"feature_extractor_name": "text_extractor", "version": "v1"}, {"feature_extractor_name": "image_extractor", "version": "v1"}]}
+
+
+def test_update_changes_from_mask_or_from_the_fields_set():
+    masked = rules.update_changes({"update_mask": "description, namespace_name", "namespace_name": "shop2"}, NAMESPACE, CATALOGUE)
+    assert masked.changes == {"description": "", "namespace_name": "shop2"} and not masked.disabled
+    assert rules.update_changes({"description": "d"}, NAMESPACE, CATALOGUE).changes == {"description": "d"}
     with pytest.raises(InvalidArgument) as caught:
-        rules.update_fields({"update_mask": "namespace_id,description"})
+        rules.update_changes({"update_mask": "namespace_id,description"}, NAMESPACE, CATALOGUE)
     assert [v.field for v in caught.value.violations] == ["update_mask.paths[0]"]
     with pytest.raises(InvalidArgument):
-        rules.update_fields({})
+        rules.update_changes({}, NAMESPACE, CATALOGUE)
+
+
+def test_update_changes_names_the_extractors_it_disables_and_checks_the_new_list():
+    update = rules.update_changes({"feature_extractors": [{"feature_extractor_name": "text_extractor", "version": "v1"}]}, NAMESPACE, CATALOGUE)
+    assert update.disabled == ["image_extractor_v1"] and [d.id for d in update.definitions] == ["text_extractor_v1"]
+    with pytest.raises(InvalidArgument) as caught:
+        rules.update_changes({"update_mask": "feature_extractors", "feature_extractors": []}, NAMESPACE, CATALOGUE)
+    assert [v.field for v in caught.value.violations] == ["feature_extractors"]
+
+
+def test_one_extractor_list_validator_for_namespaces_and_collections():
+    """The same entries get the same violations whether a namespace enables them or a collection
+    applies them; only the parameters' key and the enabled check differ."""
+    entries = [
+        {"feature_extractor_name": "text_extractor", "version": "v1"},
+        {"feature_extractor_name": "text_extractor", "version": "v1"},
+        {"feature_extractor_name": "text_extractor", "version": "one"},
+    ]
+    for params_key, enabled in (("params", None), ("parameters", {"text_extractor_v1"})):
+        problems = Violations()
+        found = check_extractor_list(problems, CATALOGUE, entries, params_key=params_key, enabled=enabled)
+        assert [d.id if d else None for d in found] == ["text_extractor_v1", None, None]
+        assert [v.field for v in problems.items] == ["feature_extractors[1]", "feature_extractors[2].version", "feature_extractors[2].feature_extractor_name"]
+    problems = Violations()
+    check_extractor_list(problems, CATALOGUE, entries[:1], params_key="parameters", enabled={"image_extractor_v1"}, namespace_name="shop")
+    assert "not enabled in namespace 'shop'" in problems.items[0].description
+
+
+def test_one_vector_equality_sparse_vectors_compare_by_kind_only():
+    """A store reports a sparse vector without size or distance; a catalogue may carry defaults for
+    it. Reconfigure's diff, CreateCollection's check and the merge of declarations agree."""
+    declared = VectorSpec("splade", 30522, "cosine", kind="sparse")
+    stored = VectorSpec("splade", 0, "dot", kind="sparse")
+    assert same_definition(declared, stored)
+    assert missing_vectors([declared], {"splade": stored}) == ([], [])
+    assert diff_vectors({"splade": declared}, {"splade": stored}).unchanged == (stored,)
+    assert merge_vectors([("a_v1", declared), ("b_v1", stored)]) == {"splade": declared}
+    assert not same_definition(declared, VectorSpec("splade", 30522, "cosine"))
+    assert missing_vectors([VectorSpec("e5", 1024)], {"e5": VectorSpec("e5", 1024, "dot")}) == ([], ["e5"])
 
 
 def test_payload_indexes_merge_system_extractor_and_namespace_ones_once_each():

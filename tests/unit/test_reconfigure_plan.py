@@ -146,6 +146,13 @@ def test_plan_keeps_undeclared_vectors_unless_pruned():
     assert (pruned.removed, pruned.undeclared) == (("face",), ())
 
 
+def test_prune_keeps_an_undeclared_vector_that_a_collection_still_writes():
+    desired, actual = {"e5": E5}, {"e5": E5, "face": FACE}
+    plan = rules.make_plan("ns_1", options(prune=True), desired, actual, "live", [collection("col_face", "face")], CATALOGUE)
+    assert (plan.removed, plan.undeclared) == ((), ("face",)) and not plan.changes_needed
+    assert "keeps 1 undeclared vector; collections still write them" in rules.response(plan, rules.Outcome(3, 3, 0))["message"]
+
+
 def test_only_undeclared_vectors_without_prune_need_no_change():
     plan = rules.make_plan("ns_1", options(mode="recreate"), {"e5": E5}, {"e5": E5, "face": FACE}, "recreate", [collection("c", "text")], CATALOGUE, {"c"})
     assert not plan.changes_needed and plan.strategy == "" and plan.collections_to_reprocess == ()
