@@ -67,6 +67,7 @@ def _default_json_name(name: str) -> str:
     return parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])
 
 
+@functools.cache
 def field_json_name(field: descriptor.FieldDescriptor) -> str:
     """The field's JSON key: its explicit `json_name` if it has one, else its proto name."""
     if field.json_name != _default_json_name(field.name):
@@ -74,6 +75,7 @@ def field_json_name(field: descriptor.FieldDescriptor) -> str:
     return field.name
 
 
+@functools.cache
 def enum_value_json(value: descriptor.EnumValueDescriptor) -> str:
     """The JSON string of an enum value: its `json_value` option, else its proto name."""
     custom = value.GetOptions().Extensions[options_pb2.json_value]
@@ -117,6 +119,9 @@ def _is_map(field: descriptor.FieldDescriptor) -> bool:
 # message -> dict
 
 
+_WELL_KNOWN = frozenset((_STRUCT, _VALUE, _LIST_VALUE, _TIMESTAMP, _FIELD_MASK))
+
+
 def message_to_dict(msg: message.Message, *, include_defaults: bool = False) -> dict[str, Any]:
     """Converts a message to Mixpeek-style JSON data.
 
@@ -125,44 +130,94 @@ def message_to_dict(msg: message.Message, *, include_defaults: bool = False) -> 
     `(vecplane.v1.sparse_json)`. Without it, only fields that are set appear, which is how
     requests are handed to the use cases.
     """
-    full_name = msg.DESCRIPTOR.full_name
-    if full_name in (_STRUCT, _VALUE, _LIST_VALUE, _TIMESTAMP, _FIELD_MASK):
+    desc = msg.DESCRIPTOR
+    if desc.full_name in _WELL_KNOWN:
         return _wkt_to_json(msg)
-    include_defaults = include_defaults and not _sparse(msg.DESCRIPTOR)
+    plan = _plan(desc)
+    include_defaults = include_defaults and not plan.sparse
     out: dict[str, Any] = {}
-    for field in msg.DESCRIPTOR.fields:
-        key = field_json_name(field)
-        if _is_map(field):
-            entries = getattr(msg, field.name)
-            if entries or include_defaults:
-                value_field = field.message_type.fields_by_name["value"]
-                out[key] = {k: _value_to_json(value_field, v, include_defaults) for k, v in entries.items()}
-        elif field.is_repeated:
-            items = getattr(msg, field.name)
-            if items or include_defaults:
-                out[key] = [_value_to_json(field, v, include_defaults) for v in items]
-        elif field.has_presence:
-            if msg.HasField(field.name):
-                out[key] = _value_to_json(field, getattr(msg, field.name), include_defaults)
-            elif include_defaults:
-                out[key] = None
+    if include_defaults:
+        out.update(plan.defaults)
+        for key in plan.containers:  # fresh ones: callers may change the answer
+            out[key] = type(out[key])()
+    for field, value in msg.ListFields():  # only what is set, in C
+        key, convert, shape = plan.writers[field.number]
+        if convert is None:
+            out[key] = value
+        elif shape == _MAP:
+            out[key] = {k: convert(v, include_defaults) for k, v in value.items()}
+        elif shape == _REPEATED:
+            out[key] = [convert(v, include_defaults) for v in value]
         else:
-            value = getattr(msg, field.name)
-            if include_defaults or value != field.default_value:
-                out[key] = _value_to_json(field, value, include_defaults)
+            out[key] = convert(value, include_defaults)
     return out
 
 
-def _value_to_json(field: descriptor.FieldDescriptor, value: Any, include_defaults: bool) -> Any:
+_SINGLE, _REPEATED, _MAP = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How a message type is written, computed once per descriptor (descriptors never change while
+    the process runs): the JSON key, value converter and shape of each field by number, and the
+    answer for an empty message when every field appears."""
+
+    writers: dict[int, tuple[str, Any, int]]
+    defaults: dict[str, Any]
+    containers: tuple[str, ...]  # keys whose default is an empty list or map
+    sparse: bool
+
+
+def _message_json(value: message.Message, include_defaults: bool) -> Any:
+    return message_to_dict(value, include_defaults=include_defaults)
+
+
+def _float_json(value: float, _include_defaults: bool) -> Any:
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value  # Mixpeek writes 123, not 123.0
+
+
+def _enum_json(enum: descriptor.EnumDescriptor) -> Any:
+    names = {v.number: enum_value_json(v) for v in enum.values if v.number != 0}
+    return lambda value, _include_defaults: names.get(value)
+
+
+def _converter(field: descriptor.FieldDescriptor) -> Any:
+    """value, include_defaults -> JSON; None when the value is its own JSON (strings, ints, bools)."""
     if field.type == _FD.TYPE_MESSAGE:
-        return message_to_dict(value, include_defaults=include_defaults)
+        return _message_json
     if field.type == _FD.TYPE_ENUM:
-        enum_value = field.enum_type.values_by_number.get(value)
-        return None if enum_value is None or value == 0 else enum_value_json(enum_value)
-    if field.type in _FLOAT_TYPES and value.is_integer() and abs(value) < 2**53:
-        return int(value)  # Mixpeek writes 123, not 123.0
+        return _enum_json(field.enum_type)
+    if field.type in _FLOAT_TYPES:
+        return _float_json
     if field.type == _FD.TYPE_BYTES:
         raise TypeError(f"bytes fields are not used in this API ({field.full_name})")
+    return None
+
+
+@functools.cache
+def _plan(desc: descriptor.Descriptor) -> _Plan:
+    writers: dict[int, tuple[str, Any, int]] = {}
+    defaults: dict[str, Any] = {}
+    for field in desc.fields:
+        key = field_json_name(field)
+        if _is_map(field):
+            writers[field.number] = (key, _converter(field.message_type.fields_by_name["value"]) or _identity, _MAP)
+            defaults[key] = {}
+        elif field.is_repeated:
+            writers[field.number] = (key, _converter(field) or _identity, _REPEATED)
+            defaults[key] = []
+        else:
+            convert = _converter(field)
+            writers[field.number] = (key, convert, _SINGLE)
+            if field.has_presence:
+                defaults[key] = None
+            else:
+                defaults[key] = field.default_value if convert is None else convert(field.default_value, True)
+    containers = tuple(key for key, value in defaults.items() if isinstance(value, (list, dict)))
+    return _Plan(writers, defaults, containers, _sparse(desc))
+
+
+def _identity(value: Any, _include_defaults: bool) -> Any:
     return value
 
 
@@ -247,7 +302,8 @@ def _fill(msg, data, location, issues, skip_private) -> None:
             target = getattr(msg, field.name)
             value_field = field.message_type.fields_by_name["value"]
             for map_key, item in raw.items():
-                _set_item(target, value_field, map_key, item, (*here, map_key), issues, skip_private)
+                if _text(map_key, (*here, map_key), issues):
+                    _set_item(target, value_field, map_key, item, (*here, map_key), issues, skip_private)
         elif field.is_repeated:
             if not isinstance(raw, list):
                 issues.append(DecodeIssue(here, "must be a list", "type_error"))
@@ -287,7 +343,9 @@ def _scalar(field, raw, location, issues) -> Any:
     kind = field.type
     if kind == _FD.TYPE_STRING:
         if isinstance(raw, str):
-            return raw
+            if _text(raw, location, issues):
+                return raw
+            return None
         issues.append(DecodeIssue(location, "must be a string", "type_error"))
     elif kind == _FD.TYPE_BOOL:
         if isinstance(raw, bool):
@@ -320,6 +378,17 @@ def _scalar(field, raw, location, issues) -> Any:
     return None
 
 
+def _text(value: str, location: tuple[str | int, ...], issues: list[DecodeIssue]) -> bool:
+    """Whether a JSON string can be text in a message: JSON's `\\ud800` escapes can produce a lone
+    surrogate, which is not Unicode text and has no UTF-8 form."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        issues.append(DecodeIssue(location, f"must be valid Unicode text (lone surrogate at character {error.start})", "value_error"))
+        return False
+    return True
+
+
 def _fill_wkt(msg, raw, location, issues) -> None:
     name = msg.DESCRIPTOR.full_name
     if name == _TIMESTAMP:
@@ -332,15 +401,18 @@ def _fill_wkt(msg, raw, location, issues) -> None:
             issues.append(DecodeIssue(location, "must be an RFC 3339 timestamp", "type_error"))
     elif name == _FIELD_MASK:
         if isinstance(raw, str):
-            msg.paths.extend(p.strip() for p in raw.split(",") if p.strip())
+            if _text(raw, location, issues):
+                msg.paths.extend(p.strip() for p in raw.split(",") if p.strip())
         elif isinstance(raw, list) and all(isinstance(p, str) for p in raw):
-            msg.paths.extend(raw)
+            if all(_text(p, (*location, i), issues) for i, p in enumerate(raw)):
+                msg.paths.extend(raw)
         else:
             issues.append(DecodeIssue(location, "must be a comma-separated list of field names", "type_error"))
     elif name == _STRUCT:
         if isinstance(raw, dict):
             for key, item in raw.items():
-                _fill_value(msg.fields[key], item, (*location, key), issues)
+                if _text(key, (*location, key), issues):
+                    _fill_value(msg.fields[key], item, (*location, key), issues)
         else:
             issues.append(DecodeIssue(location, "must be an object", "type_error"))
     elif name == _LIST_VALUE:
@@ -364,7 +436,8 @@ def _fill_value(value, raw, location, issues) -> None:
             return
         value.number_value = raw
     elif isinstance(raw, str):
-        value.string_value = raw
+        if _text(raw, location, issues):
+            value.string_value = raw
     elif isinstance(raw, dict):
         value.struct_value.SetInParent()
         _fill_wkt(value.struct_value, raw, location, issues)
