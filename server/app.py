@@ -36,6 +36,7 @@ from server.domain.extractors import Catalogue
 from server.extractors.plugins import load_catalogue
 from server.faults import Faults
 from server.gateway import Gateway
+from server.gateway.local import LocalCalls
 from server.storage.accounts import AccountRepository
 from server.storage.buckets import BucketRepository
 from server.storage.collections import CollectionRepository
@@ -56,6 +57,8 @@ from server.usecases.reconfigure import ReconfigureUseCases
 log = logging.getLogger("vecplane")
 
 REFLECTION_V1 = "grpc.reflection.v1.ServerReflection"
+# gRPC's default; the REST gateway's in-process calls keep the same limit on requests.
+MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024
 
 
 class Backends:
@@ -179,18 +182,24 @@ class Vecplane:
         # half-done one; a blue/green copy of a large store delays the start by as long.
         await self.usecases.reconfigure.recover()
 
-        server = grpc.aio.server(interceptors=[CallInterceptor(authenticator, self.faults)])
-        namespace_pb2_grpc.add_NamespaceServiceServicer_to_server(NamespaceServicer(self.usecases.namespaces, self.usecases.reconfigure), server)
-        feature_extractor_pb2_grpc.add_FeatureExtractorServiceServicer_to_server(FeatureExtractorServicer(catalogue), server)
-        admin_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(self.usecases.admin), server)
-        bucket_pb2_grpc.add_BucketServiceServicer_to_server(BucketServicer(self.usecases.buckets), server)
-        collection_pb2_grpc.add_CollectionServiceServicer_to_server(CollectionServicer(self.usecases.collections), server)
+        interceptors = [CallInterceptor(authenticator, self.faults)]
+        server = grpc.aio.server(
+            interceptors=interceptors, options=[("grpc.max_receive_message_length", MAX_RECEIVE_MESSAGE_BYTES)]
+        )
+        # The servicers are registered through `calls`, which forwards to the server and keeps the
+        # handlers for the REST gateway's in-process calls.
+        calls = LocalCalls(server, interceptors=interceptors, max_receive_message_length=MAX_RECEIVE_MESSAGE_BYTES)
+        namespace_pb2_grpc.add_NamespaceServiceServicer_to_server(NamespaceServicer(self.usecases.namespaces, self.usecases.reconfigure), calls)
+        feature_extractor_pb2_grpc.add_FeatureExtractorServiceServicer_to_server(FeatureExtractorServicer(catalogue), calls)
+        admin_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(self.usecases.admin), calls)
+        bucket_pb2_grpc.add_BucketServiceServicer_to_server(BucketServicer(self.usecases.buckets), calls)
+        collection_pb2_grpc.add_CollectionServiceServicer_to_server(CollectionServicer(self.usecases.collections), calls)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
         registered = self._add_reflection(server)
         self.grpc_port = server.add_insecure_port(f"{settings.host}:{settings.grpc_port}")
         await server.start()
         self._server = server
-        await self._start_gateway(registered)
+        await self._start_gateway(registered, calls)
         await self.health.set("", health_pb2.HealthCheckResponse.SERVING)
         log.info(
             "vecplane serving",
@@ -209,15 +218,13 @@ class Vecplane:
                 + f" (kept in {settings.data_dir / 'dev-api-key'}): authorization: Bearer {self.api_key}"
             )
 
-    async def _start_gateway(self, registered: list[str]) -> None:
-        """The REST gateway for every vecplane service the gRPC server registered, calling it
-        through a real channel (same process, same loop)."""
+    async def _start_gateway(self, registered: list[str], calls: LocalCalls) -> None:
+        """The REST gateway for every vecplane service the gRPC server registered, calling their
+        handlers in this process (same interceptor, same loop)."""
         settings = self.settings
         pool = descriptor_pool.Default()
         services = [pool.FindServiceByName(name) for name in registered if name.startswith("vecplane.")]
-        local = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(settings.host, settings.host)
-        target = f"[{local}]:{self.grpc_port}" if ":" in local else f"{local}:{self.grpc_port}"
-        gateway = Gateway(services, target, max_body_bytes=settings.http_max_body_bytes, timeout_seconds=settings.http_timeout_seconds)
+        gateway = Gateway(services, calls, max_body_bytes=settings.http_max_body_bytes, timeout_seconds=settings.http_timeout_seconds)
         try:
             await gateway.start(settings.host, settings.http_port)
         except BaseException:

@@ -16,6 +16,7 @@ from typing import Any
 import grpc
 from google.rpc import error_details_pb2, status_pb2
 
+from server.gateway.local import RpcFailure
 from server.protojson import DecodeIssue
 
 # gRPC code -> (HTTP status, Mixpeek error type)
@@ -77,13 +78,12 @@ def validation_error(issues: list[DecodeIssue]) -> HttpError:
     return HttpError(422, f"Invalid request: {shown}{more}", {"validation_errors": listed})
 
 
-def from_rpc_error(error: grpc.aio.AioRpcError) -> HttpError:
-    """The envelope for a failed gRPC call, with the google.rpc details of its trailers."""
-    code = error.code()
+def from_rpc_failure(failure: RpcFailure) -> HttpError:
+    """The envelope for a failed call, with the google.rpc details of its trailers."""
+    code = failure.code
     status, error_type = GRPC_TO_HTTP.get(code, (500, "InternalServerError"))
-    trailers = error.trailing_metadata() or ()
-    details = rich_details(trailers)
-    message = error.details() or code.name.replace("_", " ").capitalize()
+    details = rich_details(failure.trailing_metadata)
+    message = failure.details or code.name.replace("_", " ").capitalize()
     return HttpError(status, message, details or None, error_type=error_type)
 
 

@@ -1,10 +1,11 @@
 """The REST gateway's HTTP server (aiohttp), on the service's event loop.
 
 Each request is matched against the routes built from the descriptors, transcoded to the request
-message, and sent to the gRPC server through a real grpc.aio channel with `authorization`,
-`x-namespace` and `x-request-id` as metadata: authentication, validation and error mapping happen
-once, in the gRPC interceptor, for both transports. The answer (or the failure, with its google.rpc
-details) is written back as Mixpeek JSON. `/openapi.json` and `/docs` describe the same routes.
+message, and handed to the gRPC method handler in this process (server.gateway.local) with
+`authorization`, `x-namespace` and `x-request-id` as metadata, through the same server interceptor as
+a gRPC call: authentication, validation and error mapping happen once, for both transports. The
+answer (or the failure, with its google.rpc details) is written back as Mixpeek JSON.
+`/openapi.json` and `/docs` describe the same routes.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from google.protobuf import descriptor
 
 from server.gateway import docs, errors, openapi, routes, transcode
 from server.gateway.errors import HttpError
+from server.gateway.local import LocalCalls, RpcFailure
 
 log = logging.getLogger("vecplane.gateway")
 
@@ -30,7 +32,10 @@ DOCS_PATH = "/docs"
 
 
 def _dumps(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate echoed in an error (e.g. as a key): \u escapes
+        return json.dumps(data, separators=(",", ":")).encode("ascii")
 
 
 def _printable_ascii(value: str) -> bool:
@@ -45,7 +50,7 @@ class Gateway:
     def __init__(
         self,
         services: list[descriptor.ServiceDescriptor],
-        grpc_target: str,
+        calls: LocalCalls,
         *,
         max_body_bytes: int = 4 * 1024 * 1024,
         timeout_seconds: float = 60.0,
@@ -54,27 +59,16 @@ class Gateway:
         self.openapi = openapi.build(self.routes)
         self._openapi_body = _dumps(self.openapi)
         self._docs_body = docs.render(self.openapi).encode("utf-8")
-        self._target = grpc_target
+        self._calls = calls
         self._max_body = max_body_bytes
         self._timeout = timeout_seconds
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
-        self._channel: grpc.aio.Channel | None = None
         self._runner: web.AppRunner | None = None
-        self._calls: dict[str, grpc.aio.UnaryUnaryMultiCallable] = {}
         self.port = 0
 
     async def start(self, host: str, port: int) -> None:
-        # Answers can be larger than gRPC's 4 MiB default (a page of 1000 items); requests are
-        # bounded by max_body_bytes before they get here.
-        self._channel = grpc.aio.insecure_channel(self._target, options=[("grpc.max_receive_message_length", -1)])
-        for route in self.routes:
-            self._calls[route.grpc_method] = self._channel.unary_unary(
-                route.grpc_method,
-                request_serializer=route.request_class.SerializeToString,
-                response_deserializer=route.response_class.FromString,
-            )
         app = web.Application(client_max_size=self._max_body)
         # Every path reaches the handler, so every answer is in the envelope; [\s\S] because a
         # decoded path may hold a newline, which `.` would not match.
@@ -99,9 +93,6 @@ class Gateway:
                 log.warning("REST requests still running at stop", extra={"requests": self._in_flight})
             await self._runner.cleanup()
             self._runner = None
-        if self._channel is not None:
-            await self._channel.close()
-            self._channel = None
 
     # --- requests ----------------------------------------------------------------------------
 
@@ -148,11 +139,10 @@ class Gateway:
             body = transcode.parse_json(await self._read_body(request))
         message = transcode.build_request(route, values, list(request.rel_url.query.items()), body)
 
-        call = self._calls[route.grpc_method](message, metadata=metadata, timeout=self._timeout)
         try:
-            response = await call
-        except grpc.aio.AioRpcError as error:
-            raise self._rpc_error(error) from None
+            response = await self._calls.call(route.grpc_method, message, metadata, self._timeout)
+        except RpcFailure as failure:
+            raise self._rpc_error(failure) from None
         return web.Response(
             body=_dumps(transcode.response_json(route, response)),
             content_type="application/json",
@@ -173,8 +163,8 @@ class Gateway:
         methods = ", ".join(sorted(allowed))
         raise HttpError(405, f"{method} is not allowed on {path}; allowed: {methods}.", {"allowed": sorted(allowed)}, headers={"Allow": methods})
 
-    def _metadata(self, request: web.Request, request_id: str) -> list[tuple[str, str]]:
-        metadata = []
+    def _metadata(self, request: web.Request, request_id: str) -> tuple[tuple[str, str], ...]:
+        metadata: list[tuple[str, str]] = []
         for name in FORWARDED_HEADERS:
             value = request_id if name == "x-request-id" else request.headers.get(name)
             if value is None:
@@ -182,7 +172,7 @@ class Gateway:
             if not _printable_ascii(value):
                 raise HttpError(400, f"Header {name}: only printable ASCII characters are allowed.", {"header": name})
             metadata.append((name, value))
-        return metadata
+        return tuple(metadata)
 
     async def _read_body(self, request: web.Request) -> bytes:
         too_large = HttpError(
@@ -197,12 +187,8 @@ class Gateway:
         except web.HTTPRequestEntityTooLarge:
             raise too_large from None
 
-    def _rpc_error(self, error: grpc.aio.AioRpcError) -> HttpError:
-        mapped = errors.from_rpc_error(error)
-        code = error.code()
-        if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+    def _rpc_error(self, failure: RpcFailure) -> HttpError:
+        mapped = errors.from_rpc_failure(failure)
+        if failure.code == grpc.StatusCode.DEADLINE_EXCEEDED:
             mapped.message = f"The call did not finish within {self._timeout:g} s (VECPLANE_HTTP_TIMEOUT_SECONDS)."
-        elif code == grpc.StatusCode.UNAVAILABLE and mapped.details is None:
-            # The channel's own failure (the gRPC server is down or restarting): no addresses.
-            mapped.message = "The service is unavailable; retry later."
         return mapped

@@ -3,7 +3,8 @@ rules and json_value enum options), served by a real grpc.aio server, with the R
 front of it through a real channel. It exercises what vecplane's own protos do not use (nested path
 variables, custom verbs, repeated and enum query parameters, single-field bodies with
 response_body, timestamps and masks) and produces every gRPC status code on request, with rich
-details, so the gateway's mapping can be checked row by row end to end."""
+details, so the gateway's mapping can be checked row by row end to end. The gateway calls the
+handlers in process (LocalCalls), as it does in the service."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from grpc_status import rpc_status
 from vecplane.v1 import options_pb2
 
 from server.gateway import Gateway
-from tests.support.servers import free_port
+from server.gateway.local import LocalCalls
 
 T = TypeVar("T")
 
@@ -137,35 +138,28 @@ async def _fail(request, context):
 
 
 class EchoBackend:
-    """The echo gRPC server and a gateway in front of it, on their own loop in a thread. With
-    `reachable=False` the gateway points at a port nobody listens on."""
+    """The echo handlers and a gateway in front of them, on their own loop in a thread."""
 
-    def __init__(self, *, reachable: bool = True, timeout_seconds: float = 5.0, max_body_bytes: int = 1024 * 1024):
+    def __init__(self, *, timeout_seconds: float = 5.0, max_body_bytes: int = 1024 * 1024):
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="echo-backend", daemon=True)
-        self.reachable = reachable
         self.timeout_seconds = timeout_seconds
         self.max_body_bytes = max_body_bytes
-        self.server: grpc.aio.Server | None = None
         self.gateway: Gateway | None = None
 
     def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 30) -> T:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
     async def _start(self) -> None:
-        port = free_port()
-        if self.reachable:
-            handlers = {
-                name: grpc.unary_unary_rpc_method_handler(
-                    behaviour, request_deserializer=EchoMessage.FromString, response_serializer=EchoMessage.SerializeToString
-                )
-                for name, behaviour in (("Echo", _echo), ("Update", _echo), ("Fail", _fail), ("Slow", _slow))
-            }
-            self.server = grpc.aio.server()
-            self.server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE.full_name, handlers),))
-            port = self.server.add_insecure_port("127.0.0.1:0")
-            await self.server.start()
-        self.gateway = Gateway([SERVICE], f"127.0.0.1:{port}", timeout_seconds=self.timeout_seconds, max_body_bytes=self.max_body_bytes)
+        handlers = {
+            name: grpc.unary_unary_rpc_method_handler(
+                behaviour, request_deserializer=EchoMessage.FromString, response_serializer=EchoMessage.SerializeToString
+            )
+            for name, behaviour in (("Echo", _echo), ("Update", _echo), ("Fail", _fail), ("Slow", _slow))
+        }
+        calls = LocalCalls()
+        calls.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE.full_name, handlers),))
+        self.gateway = Gateway([SERVICE], calls, timeout_seconds=self.timeout_seconds, max_body_bytes=self.max_body_bytes)
         await self.gateway.start("127.0.0.1", 0)
 
     def start(self) -> EchoBackend:
@@ -181,8 +175,6 @@ class EchoBackend:
     async def _stop(self, grace: float) -> None:
         if self.gateway is not None:
             await self.gateway.stop(grace)
-        if self.server is not None:
-            await self.server.stop(0)
 
     def stop(self, grace: float = 1.0) -> None:
         try:
