@@ -1,17 +1,23 @@
 """Every unary call passes through here: correlation id, authentication, the mapping of errors to
-gRPC status (server.api.status), and one structured log line."""
+gRPC status (server.api.status), and one structured log line with the call's real code (also
+CANCELLED and DEADLINE_EXCEEDED when the caller gave up or the deadline passed)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
 import grpc
+from google.protobuf.message import DecodeError
 
-from server.api import status
+from server.api import keys, status, wire
 from server.api.context import CallContext, current_call
-from server.domain.errors import DomainError, Unavailable
+from server.domain.errors import DomainError, FieldViolation, InvalidArgument, Unavailable
 from server.faults import Faults
 from server.storage.errors import is_unavailable
 from server.usecases.auth import Authenticator
@@ -21,12 +27,51 @@ log = logging.getLogger("vecplane.calls")
 PUBLIC_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
 
 
+@dataclass(frozen=True)
+class _Undecodable:
+    """Request bytes protobuf refused; the call answers INVALID_ARGUMENT naming the bad field."""
+
+    message_class: Any
+    raw: bytes
+
+    def error(self) -> InvalidArgument:
+        type_name = self.message_class.DESCRIPTOR.full_name
+        field = wire.bad_field(self.message_class.DESCRIPTOR, self.raw)
+        return InvalidArgument([FieldViolation(field or "request", f"is not a valid {type_name} (undecodable protobuf bytes)")])
+
+
+def _lenient(deserialize: Callable[[bytes], Any] | None) -> Callable[[bytes], Any] | None:
+    """The handler's request parser, turning a DecodeError (which gRPC would answer as INTERNAL)
+    into an _Undecodable request."""
+    message_class = getattr(deserialize, "__self__", None)
+    if deserialize is None or message_class is None:
+        return deserialize
+
+    def parse(raw: bytes) -> Any:
+        try:
+            return deserialize(raw)
+        except DecodeError:
+            return _Undecodable(message_class, raw)
+
+    return parse
+
+
+def _ended_code(context: grpc.aio.ServicerContext) -> grpc.StatusCode:
+    """The code of a call whose handler was cancelled: the deadline passed, or the caller left."""
+    remaining = context.time_remaining()
+    return grpc.StatusCode.DEADLINE_EXCEEDED if remaining is not None and remaining <= 0.001 else grpc.StatusCode.CANCELLED
+
+
 class CallInterceptor(grpc.aio.ServerInterceptor):
     def __init__(self, authenticator: Authenticator, faults: Faults | None = None):
         self._authenticator = authenticator
         self._faults = faults or Faults()
 
-    async def intercept_service(self, continuation, details: grpc.HandlerCallDetails):
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler | None]],
+        details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler | None:
         handler = await continuation(details)
         if handler is None or handler.unary_unary is None:
             return handler  # streaming methods: health Watch and reflection, both public
@@ -34,16 +79,22 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         inner = handler.unary_unary
         method = details.method
 
-        async def behavior(request, context: grpc.aio.ServicerContext):
+        async def behavior(request: Any, context: grpc.aio.ServicerContext) -> Any:  # noqa: RET503 - abort raises
             metadata = {key: value for key, value in (context.invocation_metadata() or ()) if isinstance(value, str)}
             correlation_id = metadata.get("x-request-id") or uuid.uuid4().hex[:16]
             started = time.perf_counter()
             failure: grpc.Status | None = None
+            code = grpc.StatusCode.OK
             token = None
             try:
                 principal = None if public else await self._authenticator.authenticate(metadata.get("authorization"))
                 token = current_call.set(CallContext(correlation_id, principal, metadata))
                 context.set_trailing_metadata((("x-request-id", correlation_id),))
+                if isinstance(request, _Undecodable):
+                    raise request.error()
+                bad_keys = keys.nul_key_violations(request)
+                if bad_keys:
+                    raise InvalidArgument(bad_keys)
                 # Test-only fault point per method, e.g. VECPLANE_FAULTS="rpc.GetNamespace=sleep:2".
                 await self._faults.hit("rpc." + method.rsplit("/", 1)[-1])
                 return await inner(request, context)
@@ -57,10 +108,14 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 else:
                     log.exception("unexpected error", extra={"method": method, "correlation_id": correlation_id})
                     failure = status.internal_status(correlation_id)
+            except asyncio.CancelledError:
+                code = _ended_code(context)
+                raise
             finally:
                 if token is not None:
                     current_call.reset(token)
-                code = failure.code if failure else grpc.StatusCode.OK
+                if failure is not None:
+                    code = failure.code
                 log.info(
                     "call",
                     extra={
@@ -78,6 +133,6 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
 
         return grpc.unary_unary_rpc_method_handler(
             behavior,
-            request_deserializer=handler.request_deserializer,
+            request_deserializer=_lenient(handler.request_deserializer),
             response_serializer=handler.response_serializer,
         )
