@@ -99,7 +99,7 @@ def test_lone_surrogate_in_a_plain_string_field_is_422(rest):
 
 
 def test_a_paired_surrogate_escape_is_text(rest, space):
-    api, created = space
+    _, created = space
     body = b'{"metadata": {"title": "\\ud83d\\ude00"}, "blobs": [{"property": "text", "type": "text", "data": "x"}]}'
     response = rest.post(f"/v1/buckets/{created.bucket_id}/objects", content=body, headers={"content-type": "application/json"})
     assert response.status_code == 200, response.text
