@@ -224,7 +224,15 @@ class Vecplane:
         settings = self.settings
         pool = descriptor_pool.Default()
         services = [pool.FindServiceByName(name) for name in registered if name.startswith("vecplane.")]
-        gateway = Gateway(services, calls, max_body_bytes=settings.http_max_body_bytes, timeout_seconds=settings.http_timeout_seconds)
+        gateway = Gateway(
+            services,
+            calls,
+            max_body_bytes=settings.http_max_body_bytes,
+            timeout_seconds=settings.http_timeout_seconds,
+            header_timeout_seconds=settings.http_header_timeout_seconds,
+            body_timeout_seconds=settings.http_body_timeout_seconds,
+            max_connections=settings.http_max_connections,
+        )
         try:
             await gateway.start(settings.host, settings.http_port)
         except BaseException:

@@ -30,6 +30,9 @@ class Settings:
     faults: str = ""  # test-only fault points, see server.faults
     http_max_body_bytes: int = 4 * 1024 * 1024  # REST request bodies; larger ones get 413
     http_timeout_seconds: float = 60.0  # deadline of each REST call; slower ones get 504
+    http_header_timeout_seconds: float = 10.0  # a request head must arrive within this (also idle keep-alive)
+    http_body_timeout_seconds: float = 30.0  # a request body must arrive within this; 408 after
+    http_max_connections: int = 0  # open REST connections; 0: half the open-file limit, at most 1024
 
 
 # (field, environment variable, flag, help)
@@ -51,6 +54,9 @@ _OPTIONS = [
     ("reconfigure_lease_seconds", "VECPLANE_RECONFIGURE_LEASE", "--reconfigure-lease", "seconds before a stalled reconfigure is taken over"),
     ("http_max_body_bytes", "VECPLANE_HTTP_MAX_BODY_BYTES", "--http-max-body-bytes", "largest REST request body accepted (413 above)"),
     ("http_timeout_seconds", "VECPLANE_HTTP_TIMEOUT_SECONDS", "--http-timeout", "deadline of each REST call in seconds (504 after)"),
+    ("http_header_timeout_seconds", "VECPLANE_HTTP_HEADER_TIMEOUT", "--http-header-timeout", "seconds a client has to send a request head (and idle keep-alive limit)"),
+    ("http_body_timeout_seconds", "VECPLANE_HTTP_BODY_TIMEOUT", "--http-body-timeout", "seconds a client has to send a request body (408 after)"),
+    ("http_max_connections", "VECPLANE_HTTP_MAX_CONNECTIONS", "--http-max-connections", "open REST connections at most (0: half the open-file limit, at most 1024)"),
     ("faults", "VECPLANE_FAULTS", "--faults", "test only: arm fault points (point=fail|kill|sleep:<s>,...)"),
 ]
 
@@ -82,10 +88,14 @@ def load(args: argparse.Namespace | None = None, environ: dict[str, str] | None 
             try:
                 values[name] = _convert(name, raw)
             except ValueError:
-                raise SystemExit(f"vecplane: {env} / {_flag}: not a valid value: {raw!r}")
+                raise SystemExit(f"vecplane: {env} / {_flag}: not a valid value: {raw!r}") from None
     settings = Settings(**values)
     if settings.reconfigure_strategy not in ("auto", "blue_green"):
         raise SystemExit("vecplane: VECPLANE_RECONFIGURE_STRATEGY must be auto or blue_green")
-    if settings.http_max_body_bytes <= 0 or settings.http_timeout_seconds <= 0:
-        raise SystemExit("vecplane: VECPLANE_HTTP_MAX_BODY_BYTES and VECPLANE_HTTP_TIMEOUT_SECONDS must be positive")
+    if min(settings.http_max_body_bytes, settings.http_timeout_seconds, settings.http_header_timeout_seconds, settings.http_body_timeout_seconds) <= 0:
+        raise SystemExit(
+            "vecplane: VECPLANE_HTTP_MAX_BODY_BYTES, VECPLANE_HTTP_TIMEOUT_SECONDS, VECPLANE_HTTP_HEADER_TIMEOUT and VECPLANE_HTTP_BODY_TIMEOUT must be positive"
+        )
+    if settings.http_max_connections < 0:
+        raise SystemExit("vecplane: VECPLANE_HTTP_MAX_CONNECTIONS must be 0 (automatic) or positive")
     return settings

@@ -1,10 +1,13 @@
-"""Structured logging: one JSON object per line, with the `extra` fields of each record."""
+"""Structured logging: one JSON object per line, with the `extra` fields of each record; warnings
+and errors rate-limited per message, so a failure that repeats on every event (a refused accept, a
+backend that is down) cannot fill the disk."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import logging
+import time
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName"}
 
@@ -23,9 +26,39 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, default=str)
 
 
+class RateLimit(logging.Filter):
+    """Lets through at most `burst` warnings or errors with the same logger and message per
+    `window` seconds; the next one let through says how many were dropped (`suppressed`)."""
+
+    def __init__(self, burst: int = 10, window: float = 10.0):
+        super().__init__()
+        self._burst = burst
+        self._window = window
+        self._seen: dict[tuple[str, str], tuple[float, int, int]] = {}  # key -> (start, passed, dropped)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        key = (record.name, str(record.msg))
+        now = time.monotonic()
+        start, passed, dropped = self._seen.get(key, (now, 0, 0))
+        if now - start >= self._window:
+            start, passed = now, 0
+        if passed >= self._burst:
+            self._seen[key] = (start, passed, dropped + 1)
+            return False
+        if dropped:
+            record.suppressed = dropped
+        if len(self._seen) > 10_000:  # messages that vary without end: start over
+            self._seen.clear()
+        self._seen[key] = (start, passed + 1, 0)
+        return True
+
+
 def configure(level: str) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(RateLimit())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

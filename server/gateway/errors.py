@@ -45,6 +45,7 @@ HTTP_TYPES = {
     400: "BadRequestError",
     404: "NotFoundError",
     405: "MethodNotAllowedError",
+    408: "RequestTimeoutError",
     413: "PayloadTooLargeError",
     422: "ValidationError",
     504: "GatewayTimeoutError",

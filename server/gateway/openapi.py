@@ -148,7 +148,7 @@ class _Generator:
                     continue
                 comment = self.comments.get(f"{enum_type.full_name}.{value.name}", "")
                 lines.append(f"- `{enum_value_json(value)}`" + (f": {comment}" if comment else ""))
-            self.schemas[name] = {"type": "string", "enum": enum_json_values(enum_type), "description": "\n".join(l for l in lines if l)}
+            self.schemas[name] = {"type": "string", "enum": enum_json_values(enum_type), "description": "\n".join(line for line in lines if line)}
         return {"$ref": f"#/components/schemas/{name}"}
 
     def field_schema(self, field: descriptor.FieldDescriptor) -> dict[str, Any]:

@@ -14,13 +14,14 @@ import asyncio
 import json
 import logging
 import uuid
+from http import HTTPStatus
 from typing import Any
 
 import grpc
 from aiohttp import web
 from google.protobuf import descriptor
 
-from server.gateway import docs, errors, openapi, routes, transcode
+from server.gateway import connections, docs, errors, openapi, routes, transcode
 from server.gateway.errors import HttpError
 from server.gateway.local import LocalCalls, RpcFailure
 
@@ -36,6 +37,16 @@ def _dumps(data: Any) -> bytes:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate echoed in an error (e.g. as a key): \u escapes
         return json.dumps(data, separators=(",", ":")).encode("ascii")
+
+
+def _raw_response(error: HttpError) -> bytes:
+    """A whole HTTP/1.1 answer in bytes, for a connection refused before aiohttp sees it."""
+    body = _dumps(error.envelope())
+    head = (
+        f"HTTP/1.1 {error.status} {HTTPStatus(error.status).phrase}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\nRetry-After: 1\r\n\r\n"
+    )
+    return head.encode("ascii") + body
 
 
 def _printable_ascii(value: str) -> bool:
@@ -54,14 +65,24 @@ class Gateway:
         *,
         max_body_bytes: int = 4 * 1024 * 1024,
         timeout_seconds: float = 60.0,
+        header_timeout_seconds: float = 10.0,
+        body_timeout_seconds: float = 30.0,
+        max_connections: int = 0,
     ):
         self.routes = routes.build(services)
+        self._by_method: dict[str, list[routes.Route]] = {}
+        for route in self.routes:  # in precedence order, as built
+            self._by_method.setdefault(route.http_method, []).append(route)
         self.openapi = openapi.build(self.routes)
         self._openapi_body = _dumps(self.openapi)
         self._docs_body = docs.render(self.openapi).encode("utf-8")
         self._calls = calls
         self._max_body = max_body_bytes
         self._timeout = timeout_seconds
+        self._header_timeout = header_timeout_seconds
+        self._body_timeout = body_timeout_seconds
+        self._max_connections = max_connections or connections.auto_max_connections()
+        self.connections: connections.Listener | None = None
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -73,20 +94,27 @@ class Gateway:
         # Every path reaches the handler, so every answer is in the envelope; [\s\S] because a
         # decoded path may hold a newline, which `.` would not match.
         app.router.add_route("*", r"/{tail:[\s\S]*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+        # aiohttp closes a connection that has not sent a whole request head this long after it
+        # opened or after its last answer (its keep-alive timer runs while a head trickles in),
+        # and gives an unread body (after a 408 or 413) one second to drain before closing.
+        self._runner = web.AppRunner(
+            app, access_log=None, shutdown_timeout=0.5, keepalive_timeout=self._header_timeout, lingering_time=1.0
+        )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
+        assert self._runner.server is not None
+        refusal = HttpError(503, "Too many open connections; retry later.", {"max_connections": self._max_connections}, error_type="ServiceUnavailable")
+        self.connections = connections.Listener(self._runner.server, self._max_connections, _raw_response(refusal))
         try:
-            await site.start()
+            await self.connections.start(host, port)
         except BaseException:
             await self.stop()
             raise
-        self.port = self._runner.addresses[0][1]
+        self.port = self.connections.port
 
     async def stop(self, grace: float = 10.0) -> None:
+        if self.connections is not None:
+            self.connections.close()  # no new connections
         if self._runner is not None:
-            for site in list(self._runner.sites):
-                await site.stop()  # no new connections
             try:
                 await asyncio.wait_for(self._idle.wait(), grace)
             except TimeoutError:
@@ -119,7 +147,10 @@ class Gateway:
 
     def _error(self, error: HttpError, request_id: str) -> web.Response:
         headers = {"x-request-id": request_id, **error.headers}
-        return web.Response(status=error.status, body=_dumps(error.envelope()), content_type="application/json", headers=headers)
+        response = web.Response(status=error.status, body=_dumps(error.envelope()), content_type="application/json", headers=headers)
+        if error.status == 408:
+            response.force_close()  # the rest of the body may still trickle in: not worth reading
+        return response
 
     async def _dispatch(self, request: web.Request, request_id: str) -> web.StreamResponse:
         path = request.rel_url.raw_path
@@ -139,10 +170,12 @@ class Gateway:
             body = transcode.parse_json(await self._read_body(request))
         message = transcode.build_request(route, values, list(request.rel_url.query.items()), body)
 
-        try:
-            response = await self._calls.call(route.grpc_method, message, metadata, self._timeout)
-        except RpcFailure as failure:
-            raise self._rpc_error(failure) from None
+        assert self.connections is not None
+        with self.connections.running(request.transport):
+            try:
+                response = await self._calls.call(route.grpc_method, message, metadata, self._timeout)
+            except RpcFailure as failure:
+                raise self._rpc_error(failure) from None
         return web.Response(
             body=_dumps(transcode.response_json(route, response)),
             content_type="application/json",
@@ -150,14 +183,11 @@ class Gateway:
         )
 
     def _match(self, method: str, path: str) -> tuple[routes.Route, dict[str, str]]:
-        allowed: set[str] = set()
-        for route in self.routes:
+        for route in self._by_method.get(method, ()):
             values = route.template.match(path)
-            if values is None:
-                continue
-            if route.http_method == method:
+            if values is not None:
                 return route, values
-            allowed.add(route.http_method)
+        allowed = {route.http_method for route in self.routes if route.template.match(path) is not None}
         if not allowed:
             raise HttpError(404, f"No route for {path}; see {DOCS_PATH} or {OPENAPI_PATH}.", {"path": path})
         methods = ", ".join(sorted(allowed))
@@ -183,9 +213,16 @@ class Gateway:
         if request.content_length is not None and request.content_length > self._max_body:
             raise too_large
         try:
-            return await request.read()
+            async with asyncio.timeout(self._body_timeout):
+                return await request.read()
         except web.HTTPRequestEntityTooLarge:
             raise too_large from None
+        except TimeoutError:
+            raise HttpError(
+                408,
+                f"The request body did not arrive within {self._body_timeout:g} s (VECPLANE_HTTP_BODY_TIMEOUT).",
+                {"body_timeout_seconds": self._body_timeout},
+            ) from None
 
     def _rpc_error(self, failure: RpcFailure) -> HttpError:
         mapped = errors.from_rpc_failure(failure)

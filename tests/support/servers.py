@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -101,8 +102,9 @@ def wait_serving(target: str, timeout: float = 60) -> None:
 class ServerProcess:
     """`python -m server serve` on a fixed data dir; start() and stop() can be repeated."""
 
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None):
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, open_files: int | None = None):
         self.data_dir = data_dir
+        self.open_files = open_files  # RLIMIT_NOFILE of the server process
         self.grpc_port = free_port()
         self.http_port = free_port()
         self.extra_env = env or {}
@@ -130,8 +132,12 @@ class ServerProcess:
         for name in ("MONGODB_URI", "QDRANT_URL"):
             if name not in self.extra_env:
                 env.pop(name, None)
+        limit = self.open_files
+        preexec = None if limit is None else (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit)))
         with open(self.log_path, "a") as log:  # the child keeps its own copy of the descriptor
-            self.process = subprocess.Popen([sys.executable, "-m", "server", "serve"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "server", "serve"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec
+            )
         try:
             wait_serving(self.target, timeout)
         except TimeoutError:
