@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ _OPTIONS = [
 ]
 
 
-def _convert(name: str, raw: str):
+def _convert(name: str, raw: str) -> int | float | Path | str:
     kind = {f.name: f.type for f in fields(Settings)}[name]
     if "int" in kind:
         return int(raw)
@@ -77,13 +79,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(flag, dest=name, default=None, help=f"{help_text} [env {env}]")
 
 
-def load(args: argparse.Namespace | None = None, environ: dict[str, str] | None = None) -> Settings:
-    environ = os.environ if environ is None else environ
-    values = {}
+def load(args: argparse.Namespace | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    source: Mapping[str, str] = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
     for name, env, _flag, _help in _OPTIONS:
         raw = getattr(args, name, None) if args is not None else None
         if raw is None:
-            raw = environ.get(env) or None
+            raw = source.get(env) or None
         if raw is not None:
             try:
                 values[name] = _convert(name, raw)

@@ -276,7 +276,7 @@ def _fields_by_key(desc: descriptor.Descriptor) -> dict[str, descriptor.FieldDes
     return keys
 
 
-def _fill(msg, data, location, issues, skip_private) -> None:
+def _fill(msg: message.Message, data: Any, location: tuple[str | int, ...], issues: list[DecodeIssue], skip_private: bool) -> None:
     name = msg.DESCRIPTOR.full_name
     if name in (_STRUCT, _VALUE, _LIST_VALUE, _TIMESTAMP, _FIELD_MASK):
         _fill_wkt(msg, data, location, issues)
@@ -321,7 +321,7 @@ def _fill(msg, data, location, issues, skip_private) -> None:
                 setattr(msg, field.name, value)
 
 
-def _append_item(target, field, raw, location, issues, skip_private) -> None:
+def _append_item(target: Any, field: descriptor.FieldDescriptor, raw: Any, location: tuple[str | int, ...], issues: list[DecodeIssue], skip_private: bool) -> None:
     if field.type == _FD.TYPE_MESSAGE:
         _fill(target.add(), raw, location, issues, skip_private)
     else:
@@ -330,7 +330,9 @@ def _append_item(target, field, raw, location, issues, skip_private) -> None:
             target.append(value)
 
 
-def _set_item(target, value_field, key, raw, location, issues, skip_private) -> None:
+def _set_item(
+    target: Any, value_field: descriptor.FieldDescriptor, key: Any, raw: Any, location: tuple[str | int, ...], issues: list[DecodeIssue], skip_private: bool
+) -> None:
     if value_field.type == _FD.TYPE_MESSAGE:
         _fill(target[key], raw, location, issues, skip_private)
     else:
@@ -339,7 +341,7 @@ def _set_item(target, value_field, key, raw, location, issues, skip_private) -> 
             target[key] = value
 
 
-def _scalar(field, raw, location, issues) -> Any:
+def _scalar(field: descriptor.FieldDescriptor, raw: Any, location: tuple[str | int, ...], issues: list[DecodeIssue]) -> Any:
     kind = field.type
     if kind == _FD.TYPE_STRING:
         if isinstance(raw, str):
@@ -389,7 +391,7 @@ def _text(value: str, location: tuple[str | int, ...], issues: list[DecodeIssue]
     return True
 
 
-def _fill_wkt(msg, raw, location, issues) -> None:
+def _fill_wkt(msg: Any, raw: Any, location: tuple[str | int, ...], issues: list[DecodeIssue]) -> None:
     name = msg.DESCRIPTOR.full_name
     if name == _TIMESTAMP:
         if isinstance(raw, str):
@@ -425,7 +427,7 @@ def _fill_wkt(msg, raw, location, issues) -> None:
         _fill_value(msg, raw, location, issues)
 
 
-def _fill_value(value, raw, location, issues) -> None:
+def _fill_value(value: Any, raw: Any, location: tuple[str | int, ...], issues: list[DecodeIssue]) -> None:
     if raw is None:
         value.null_value = 0
     elif isinstance(raw, bool):

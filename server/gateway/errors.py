@@ -11,6 +11,7 @@ same envelope.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import grpc
@@ -88,7 +89,7 @@ def from_rpc_failure(failure: RpcFailure) -> HttpError:
     return HttpError(status, message, details or None, error_type=error_type)
 
 
-def rich_details(trailers) -> dict[str, Any]:
+def rich_details(trailers: Iterable[tuple[str, str | bytes]]) -> dict[str, Any]:
     """ErrorInfo, BadRequest and ResourceInfo from `grpc-status-details-bin`, as plain JSON."""
     raw = next((value for key, value in trailers if key == "grpc-status-details-bin"), None)
     found: dict[str, Any] = {}

@@ -10,6 +10,7 @@ protos' comments (server/gateway/proto_comments.json, written by scripts/generat
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,7 @@ class _Generator:
             self.schemas[name] = self.message_schema(message_type)
         return {"$ref": f"#/components/schemas/{name}"}
 
-    def message_schema(self, message_type: descriptor.Descriptor, *, skip: set[str] = frozenset()) -> dict[str, Any]:
+    def message_schema(self, message_type: descriptor.Descriptor, *, skip: Collection[str] = frozenset()) -> dict[str, Any]:
         properties, required = {}, []
         for field in message_type.fields:
             if field.name in skip:
@@ -223,6 +224,7 @@ class _Generator:
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body_schema}}}
         elif route.body:
             field = route.body_field
+            assert field is not None  # route.body names a field
             operation["requestBody"] = {
                 "required": False,
                 "description": self.comments.get(field.full_name, ""),
