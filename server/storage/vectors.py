@@ -9,8 +9,10 @@ them."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import shutil
 import warnings
 from pathlib import Path
 
@@ -116,7 +118,9 @@ class VectorStore:
         await self.client.create_collection(name, vectors_config=dense, sparse_vectors_config=sparse or None)
 
     async def drop_store(self, alias: str) -> None:
-        """Deletes the alias and every physical collection of the namespace (all versions)."""
+        """Deletes the alias and every physical collection of the namespace (all versions), and in
+        local mode any directory of it that the store's metadata does not know (see
+        `_unlisted_directories`)."""
         if await self.physical_collection(alias):
             await self.client.update_collection_aliases(
                 change_aliases_operations=[models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=alias))]
@@ -125,21 +129,42 @@ class VectorStore:
             match = _VERSIONED.match(collection.name)
             if match and match["alias"] == alias:
                 await self.client.delete_collection(collection.name)
+        for directory in await self._unlisted_directories():
+            match = _VERSIONED.match(directory.name)
+            if match and match["alias"] == alias:
+                await asyncio.to_thread(shutil.rmtree, directory, ignore_errors=True)
 
     async def store_aliases(self) -> set[str]:
-        """The alias of every namespace store that has a physical collection."""
+        """The alias of every namespace store that has a physical collection (or, in local mode, a
+        directory left by a crash)."""
         names = set()
         for collection in (await self.client.get_collections()).collections:
             match = _VERSIONED.match(collection.name)
             if match:
                 names.add(match["alias"])
+        for directory in await self._unlisted_directories():
+            match = _VERSIONED.match(directory.name)
+            if match:
+                names.add(match["alias"])
         return names
+
+    async def _unlisted_directories(self) -> list[Path]:
+        """Local mode: collection directories that its metadata file does not list. Local mode makes
+        a collection's directory (and SQLite file) first and records it in `meta.json` after, so a
+        crash in between leaves a directory that no call ever lists or deletes."""
+        if not self.local:
+            return []
+        root = Path(self.location) / "collection"
+        listed = {c.name for c in (await self.client.get_collections()).collections}
+        found = await asyncio.to_thread(lambda: [d for d in root.iterdir() if d.is_dir()] if root.is_dir() else [])
+        return [d for d in found if d.name not in listed]
 
     async def vector_schema(self, collection: str) -> dict[str, VectorSpec]:
         """The named vectors a collection (or alias) has now."""
         params = (await self.client.get_collection(collection)).config.params
         specs: dict[str, VectorSpec] = {}
-        for name, vector in (params.vectors or {}).items():
+        named = params.vectors if isinstance(params.vectors, dict) else {}  # vecplane always names its vectors
+        for name, vector in named.items():
             specs[name] = VectorSpec(
                 name=name,
                 dimensions=vector.size,
@@ -220,7 +245,7 @@ class VectorStore:
         """Drops a named vector and its values from a live collection; a no-op if it is absent."""
         await self.client.delete_vector_name(collection, name, wait=True)
 
-    async def copy_batch(self, source: str, target: str, offset, limit: int, vectors: list[str]) -> tuple[int, object]:
+    async def copy_batch(self, source: str, target: str, offset: models.ExtendedPointId | None, limit: int, vectors: list[str]) -> tuple[int, object]:
         """Copies up to `limit` points from `offset` on (point-ID order) with their payloads and the
         named `vectors` (others are left behind); returns (points copied, next offset or None).
         Upserts by ID, so copying a batch twice is harmless."""
