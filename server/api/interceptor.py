@@ -19,7 +19,7 @@ from server.api import keys, status, wire
 from server.api.context import CallContext, current_call
 from server.domain.errors import DomainError, FieldViolation, InvalidArgument, Unavailable
 from server.faults import Faults
-from server.storage.errors import is_unavailable
+from server.storage.errors import is_storage_full, is_unavailable
 from server.usecases.auth import Authenticator
 
 log = logging.getLogger("vecplane.calls")
@@ -103,7 +103,15 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             except NotImplementedError:  # a generated base servicer method nobody overrode
                 failure = status.unimplemented_status(method)
             except Exception as error:
-                if is_unavailable(error):
+                if is_storage_full(error):
+                    log.error("a backing store is out of space", exc_info=True, extra={"method": method, "correlation_id": correlation_id})
+                    failure = status.to_status(
+                        Unavailable(
+                            f"A backing store has no space left ({type(error).__name__}); the call was not completed. Retry once space is freed.",
+                            reason="STORAGE_FULL",
+                        )
+                    )
+                elif is_unavailable(error):
                     failure = status.to_status(Unavailable(f"A backing store is unavailable ({type(error).__name__}); retry later."))
                 else:
                     log.exception("unexpected error", extra={"method": method, "correlation_id": correlation_id})

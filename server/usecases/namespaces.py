@@ -100,12 +100,15 @@ class NamespaceUseCases:
         # The vector store first: if the insert then fails (name taken, crash), what is left is an
         # unreachable store, swept at the next start, never a namespace without its store.
         vectors = list(rules.desired_vectors(definitions).values())
-        await self._vectors.create_store(namespace_id, vectors, rules.all_payload_indexes(doc, definitions))
         try:
+            await self._vectors.create_store(namespace_id, vectors, rules.all_payload_indexes(doc, definitions))
             await self._faults.hit("namespaces.create.after_store")
             await self._namespaces.insert(doc)
         except BaseException as exc:
-            await self._vectors.drop_store(namespace_id)
+            try:
+                await self._vectors.drop_store(namespace_id)
+            except Exception:  # e.g. a full disk fails the cleanup too: what is left is swept at start
+                log.warning("could not drop the vector store of a namespace that was not created", exc_info=True, extra={"namespace_id": namespace_id})
             if isinstance(exc, DuplicateKey):
                 raise AlreadyExists("namespace", request["namespace_name"]) from None
             raise
