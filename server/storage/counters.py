@@ -74,9 +74,8 @@ class Counters:
                     totals[scope_id] += 1
                     owners[scope_id] = {f: doc[f] for f in owner_fields if isinstance(doc.get(f), str)}
             for scope_id, n in totals.items():
-                await self.collection.replace_one(
-                    {"_id": counter_id(resource, scope_id)}, {**owners[scope_id], "n": n}, upsert=True
-                )
+                key = counter_id(resource, scope_id)  # in the replacement too: portable.py, 7.
+                await self.collection.replace_one({"_id": key}, {"_id": key, **owners[scope_id], "n": n}, upsert=True)
         with contextlib.suppress(pymongo.errors.DuplicateKeyError):  # another instance counted too
             await self.collection.insert_one({"_id": _COUNTED_MARK})
         return True

@@ -11,7 +11,8 @@ import pymongo.errors
 from pymongo import ReturnDocument
 
 from server.storage.errors import Conflict, DuplicateKey
-from server.storage.repository import Repository, with_sort_keys
+from server.storage.portable import with_sort_keys
+from server.storage.repository import Repository
 
 
 def _at_revision(doc: dict[str, Any]) -> dict[str, Any]:

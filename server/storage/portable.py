@@ -6,7 +6,8 @@ repositories, against nx-27017 always and against a real server when `MONGODB_UR
 1. Times compare to the second. nx-27017 compares BSON dates and date-like strings to the second
    only, so list order and cursors would skip items created within one second. Time stamps are
    stored as RFC 3339 strings for reading and shadowed by integer milliseconds for ordering
-   (`with_sort_keys`); leases are epoch seconds as numbers (see server.storage.operations).
+   (`with_sort_keys`); leases are epoch seconds as numbers (see server.storage.operations); dates in
+   object metadata get millisecond shadows too (server.domain.buckets.time_shadows).
 2. Unique indexes skip missing and null values on nx-27017 (and `sparse` / `partialFilterExpression`
    are silently ignored), while MongoDB indexes one `null` key for every document without the field.
    A unique field is therefore never missing or null; a value that must not clash when "empty" is
@@ -28,6 +29,8 @@ repositories, against nx-27017 always and against a real server when `MONGODB_UR
    of both (server.storage.repository); keyset cursors are a range on the sort key with the ties
    fetched separately (server.storage.paging); totals of a whole scope are maintained counters
    (server.storage.counters) instead of counts.
+7. An upsert by `replace_one` does not take `_id` from the filter on nx-27017 (it inserts a new
+   ObjectId): a replacement that may insert carries its `_id` itself.
 """
 
 from __future__ import annotations

@@ -85,6 +85,10 @@ class Repository:
         await self.counters.add(self.collection_name, scope[self.count_key], -result.deleted_count, self._owner(scope))
         return result.deleted_count == 1
 
+    async def delete_outside(self, namespace_ids: list[str]) -> int:
+        """Deletes what lives in none of these namespaces (their counters are left: unreachable)."""
+        return (await self.collection.delete_many({"_ns": {"$nin": namespace_ids}})).deleted_count
+
     async def delete_scope(self, scope: dict[str, str]) -> int:
         """Deletes everything in a namespace being deleted, and its counters; returns how many."""
         deleted = (await self.collection.delete_many(scope)).deleted_count

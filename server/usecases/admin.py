@@ -7,7 +7,7 @@ from typing import Any
 from server.domain import clock
 from server.domain.errors import NotFound, PermissionDenied, Violations
 from server.domain.ids import new_id, new_secret
-from server.storage.accounts import AccountRepository
+from server.storage.repositories import Accounts
 from server.usecases.auth import Authenticator, Principal, hash_secret
 
 
@@ -24,7 +24,7 @@ def _check_label(problems: Violations, field: str, value: str | None, required: 
 
 
 class AdminUseCases:
-    def __init__(self, accounts: AccountRepository, authenticator: Authenticator):
+    def __init__(self, accounts: Accounts, authenticator: Authenticator):
         self._accounts = accounts
         self._authenticator = authenticator
 

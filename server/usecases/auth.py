@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import logging
 import os
@@ -13,8 +15,8 @@ from cachetools import TTLCache
 from server.domain import clock
 from server.domain.errors import Unauthenticated
 from server.domain.ids import new_secret
-from server.storage.accounts import AccountRepository
 from server.storage.errors import DuplicateKey
+from server.storage.repositories import Accounts
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ def hash_secret(secret: str) -> str:
 
 
 class Authenticator:
-    def __init__(self, accounts: AccountRepository, cache_seconds: float):
+    def __init__(self, accounts: Accounts, cache_seconds: float):
         self._accounts = accounts
         self._cache: TTLCache[str, Principal] | None = TTLCache(maxsize=10_000, ttl=cache_seconds) if cache_seconds > 0 else None
 
@@ -65,7 +67,20 @@ class Authenticator:
                     del self._cache[digest]
 
 
-async def ensure_bootstrap_key(accounts: AccountRepository, configured: str | None, data_dir: Path) -> tuple[str, bool]:
+def _development_key(data_dir: Path) -> tuple[str, bool]:
+    """The development key kept in the data dir, generated on first use; and whether it was now."""
+    path = data_dir / "dev-api-key"
+    if path.exists():
+        return path.read_text().strip(), False
+    secret = new_secret()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret + "\n")
+    return secret, True
+
+
+async def ensure_bootstrap_key(accounts: Accounts, configured: str | None, data_dir: Path) -> tuple[str, bool]:
     """Makes sure the default organization and its admin key exist.
 
     The key is VECPLANE_API_KEY when set; otherwise a development key generated once and kept in
@@ -75,22 +90,10 @@ async def ensure_bootstrap_key(accounts: AccountRepository, configured: str | No
     await accounts.ensure_organization(
         {"_id": DEFAULT_ORGANIZATION, "organization_id": DEFAULT_ORGANIZATION, "organization_name": "default", "created_at": now}
     )
-    generated = False
-    secret = configured
-    if not secret:
-        path = data_dir / "dev-api-key"
-        if path.exists():
-            secret = path.read_text().strip()
-        else:
-            secret = new_secret()
-            data_dir.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secret + "\n")
-            generated = True
+    secret, generated = (configured, False) if configured else await asyncio.to_thread(_development_key, data_dir)
     digest = hash_secret(secret)
     if await accounts.find_key_by_hash(digest) is None:
-        try:
+        with contextlib.suppress(DuplicateKey):  # another instance inserted it first
             await accounts.insert_key(
                 {
                     "_id": "key_" + digest[:10],
@@ -102,6 +105,4 @@ async def ensure_bootstrap_key(accounts: AccountRepository, configured: str | No
                     "created_at": now,
                 }
             )
-        except DuplicateKey:
-            pass  # another instance inserted it first
     return secret, generated

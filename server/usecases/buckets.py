@@ -9,10 +9,8 @@ from server.domain import clock
 from server.domain.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound
 from server.domain.ids import new_id
 from server.domain.schema import Schema
-from server.storage.buckets import BucketRepository
-from server.storage.collections import CollectionRepository
 from server.storage.errors import DuplicateKey
-from server.storage.objects import ObjectRepository
+from server.storage.repositories import Buckets, Collections, Objects
 from server.usecases.auth import Principal
 from server.usecases.listing import ListResult, list_page, list_params, search_query
 from server.usecases.namespaces import NamespaceUseCases
@@ -26,7 +24,7 @@ def _require(field: str, value: str | None) -> str:
 
 
 class BucketUseCases:
-    def __init__(self, buckets: BucketRepository, objects: ObjectRepository, collections: CollectionRepository, namespaces: NamespaceUseCases):
+    def __init__(self, buckets: Buckets, objects: Objects, collections: Collections, namespaces: NamespaceUseCases):
         self._buckets = buckets
         self._objects = objects
         self._collections = collections

@@ -33,9 +33,8 @@ from server.domain.extractors import Catalogue, enabled_ids
 from server.domain.ids import new_id
 from server.domain.namespaces import NamespaceUpdate
 from server.faults import Faults
-from server.storage.buckets import BucketRepository
-from server.storage.collections import CollectionRepository
 from server.storage.errors import Conflict, DuplicateKey
+from server.storage.repositories import Buckets, Collections, Resources
 from server.storage.vectors import VectorStore
 from server.usecases.auth import Principal
 from server.usecases.listing import ListResult, list_page, list_params
@@ -51,8 +50,8 @@ AFTER_INSERT_FAULT = "collections.create.after_insert"
 class CollectionUseCases:
     def __init__(
         self,
-        collections: CollectionRepository,
-        buckets: BucketRepository,
+        collections: Collections,
+        buckets: Buckets,
         namespaces: NamespaceUseCases,
         vectors: VectorStore,
         catalogue: Catalogue,
@@ -67,7 +66,7 @@ class CollectionUseCases:
         # Payload indexes this process ensured beyond the namespace's own, by namespace ID (bounded).
         self._ensured_indexes: LRUCache[str, set[tuple[str, str]]] = LRUCache(maxsize=10_000)
 
-    def _source_repository(self, source_type: str) -> BucketRepository | CollectionRepository:
+    def _source_repository(self, source_type: str) -> Resources:
         return self._buckets if source_type == "bucket" else self._collections
 
     async def create(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:

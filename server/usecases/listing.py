@@ -10,7 +10,7 @@ from typing import Any
 from server.domain import filters
 from server.domain.errors import InvalidArgument, Violations
 from server.domain.paging import PageParams, encode_cursor, page_params, value_at
-from server.storage.repository import Repository
+from server.storage.repositories import Pageable
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ def list_params(request: dict[str, Any], sortable: dict[str, str], fields: filte
         problems.items[:0] = error.violations
         params = None
     problems.raise_if_any()
+    assert params is not None  # page_params raised otherwise
     return params, filters.to_mongo(node)
 
 
@@ -42,7 +43,7 @@ def search_query(search: str, fields: tuple[str, ...], case_sensitive: bool, *, 
 
 
 def pagination(params: PageParams, items: list[dict[str, Any]], has_more: bool, total: int | None) -> dict[str, Any]:
-    page = {"page": params.offset // params.limit + 1, "page_size": params.limit}
+    page: dict[str, Any] = {"page": params.offset // params.limit + 1, "page_size": params.limit}
     if total is not None:
         page["total"] = total
         page["total_pages"] = math.ceil(total / params.limit)
@@ -57,7 +58,7 @@ def pagination(params: PageParams, items: list[dict[str, Any]], has_more: bool, 
 
 
 async def list_page(
-    repository: Repository,
+    repository: Pageable,
     scope: dict[str, str],
     request: dict[str, Any],
     params: PageParams,

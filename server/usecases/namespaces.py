@@ -22,9 +22,8 @@ from server.domain.extractors import Catalogue, ExtractorDefinition
 from server.domain.ids import looks_like_id, new_id
 from server.faults import Faults
 from server.storage.errors import Conflict, DuplicateKey
-from server.storage.namespaces import NamespaceRepository
-from server.storage.operations import CANCELLED, DONE, FAILED, OperationRepository
-from server.storage.repository import Repository
+from server.storage.operations import CANCELLED, DONE, FAILED
+from server.storage.repositories import Namespaces, Operations, ScopedContents
 from server.storage.vectors import VectorStore
 from server.usecases.auth import Principal
 from server.usecases.listing import ListResult, list_page, list_params
@@ -42,12 +41,12 @@ SEARCHABLE = ("namespace_name", "description")
 class NamespaceUseCases:
     def __init__(
         self,
-        namespaces: NamespaceRepository,
+        namespaces: Namespaces,
         vectors: VectorStore,
         catalogue: Catalogue,
         cache_seconds: float,
         faults: Faults,
-        operations: OperationRepository,
+        operations: Operations,
         lease_seconds: float = 30.0,
     ):
         self._namespaces = namespaces
@@ -57,11 +56,11 @@ class NamespaceUseCases:
         self._vectors = vectors
         self._catalogue = catalogue
         self._faults = faults
-        self._contents: list[Repository] = []  # repositories of namespaced resources, emptied on delete
+        self._contents: list[ScopedContents] = []  # repositories of namespaced resources, emptied on delete
         self._update_guards: list[UpdateGuard] = []
         self._ids: TTLCache[tuple[str, str], str] | None = TTLCache(maxsize=10_000, ttl=cache_seconds) if cache_seconds > 0 else None
 
-    def add_contents(self, repository: Repository) -> None:
+    def add_contents(self, repository: ScopedContents) -> None:
         """Registers a repository of namespaced resources, so deleting a namespace empties it."""
         self._contents.append(repository)
 
@@ -278,7 +277,7 @@ class NamespaceUseCases:
         existing = sorted(await self._namespaces.all_ids())
         removed = {}
         for repository in self._contents:
-            count = (await repository.collection.delete_many({"_ns": {"$nin": existing}})).deleted_count
+            count = await repository.delete_outside(existing)
             if count:
                 removed[repository.collection_name] = count
         return removed

@@ -13,8 +13,8 @@ from typing import Any
 
 from server.domain import clock
 from server.domain.errors import Aborted, FailedPrecondition
-from server.storage.collections import CollectionRepository
 from server.storage.errors import Conflict
+from server.storage.repositories import Collections
 
 
 def describe_collections(found: list[dict[str, Any]]) -> str:
@@ -22,7 +22,7 @@ def describe_collections(found: list[dict[str, Any]]) -> str:
 
 
 async def delete_read_source(
-    collections: CollectionRepository,
+    collections: Collections,
     scope: dict[str, str],
     source_type: str,
     source_id: str,

@@ -55,10 +55,9 @@ from server.domain.extractors import Catalogue, ExtractorDefinition, extractor_i
 from server.domain.ids import new_id
 from server.domain.vectors import same_definition
 from server.faults import Faults
-from server.storage.collections import CollectionRepository
 from server.storage.errors import DuplicateKey
-from server.storage.namespaces import NamespaceRepository
-from server.storage.operations import CANCELLED, DONE, RUNNING, OperationRepository
+from server.storage.operations import CANCELLED, DONE, RUNNING
+from server.storage.repositories import Collections, Namespaces, Operations
 from server.storage.vectors import VectorStore
 from server.usecases.auth import Principal
 from server.usecases.namespaces import NamespaceUseCases, busy
@@ -76,9 +75,9 @@ class ReconfigureUseCases:
     def __init__(
         self,
         namespaces: NamespaceUseCases,
-        namespace_repo: NamespaceRepository,
-        collections: CollectionRepository,
-        operations: OperationRepository,
+        namespace_repo: Namespaces,
+        collections: Collections,
+        operations: Operations,
         vectors: VectorStore,
         catalogue: Catalogue,
         *,

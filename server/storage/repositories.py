@@ -1,0 +1,167 @@
+"""The repository interfaces the use cases depend on. The MongoDB adapters (server.storage.*
+Repository classes) implement them; tests/contract runs one contract suite per interface against
+each adapter and server available (nx-27017 always, a real MongoDB when `MONGODB_URI` is set).
+
+Documents are the stored shape: the public (Mixpeek-shaped) fields plus internal `_`-prefixed keys
+(`_id`, `_org`, `_ns`, ...). A scope names where a call may look: `{"_org": ...}` for namespaces,
+`{"_org": ..., "_ns": ...}` for what lives in a namespace (objects add `"_bucket"`). Names are unique
+per scope: a write that would duplicate one raises server.storage.errors.DuplicateKey."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from server.domain.paging import PageParams
+from server.storage.paging import Page
+
+Document = dict[str, Any]
+Scope = dict[str, str]
+
+
+class ScopedContents(Protocol):
+    """Resources that live in a namespace, emptied with it."""
+
+    collection_name: str
+
+    async def delete_scope(self, scope: Scope) -> int:
+        """Deletes everything in a namespace's scope; returns how many."""
+        ...
+
+    async def delete_outside(self, namespace_ids: list[str]) -> int:
+        """Deletes everything whose namespace is not one of these (orphans of an interrupted delete)."""
+        ...
+
+
+class Pageable(Protocol):
+    async def page(self, scope: Scope, query: dict[str, Any], params: PageParams) -> Page:
+        """One page of the scope narrowed by `query`, with the total when `params` asks for it."""
+        ...
+
+
+class Resources(Pageable, Protocol):
+    """Resources named uniquely within a scope, found by ID or name."""
+
+    async def insert(self, doc: Document) -> None: ...
+
+    async def find(self, scope: Scope, ident: str) -> Document | None:
+        """By ID when `ident` has the shape of this resource's IDs (and such an ID exists), else by name."""
+        ...
+
+    async def exists(self, scope: Scope, resource_id: str) -> bool: ...
+
+    async def update(self, scope: Scope, resource_id: str, changes: Document) -> Document | None:
+        """Sets the fields; the document as written, or None if it is gone."""
+        ...
+
+    async def delete(self, scope: Scope, resource_id: str) -> bool: ...
+
+
+class Namespaces(Resources, Protocol):
+    """Namespaces carry a revision `_rev` that changes of their extractors are conditioned on."""
+
+    async def all_ids(self) -> set[str]:
+        """Every namespace ID, across organizations (start-up sweeps)."""
+        ...
+
+    async def update_at_revision(self, scope: Scope, doc: Document, changes: Document) -> Document | None:
+        """Sets the fields and bumps the revision if it is still the one `doc` was read at; the
+        document as written, None if it is gone; server.storage.errors.Conflict if it changed."""
+        ...
+
+    async def bump_revision(self, scope: Scope, namespace_id: str) -> Document | None:
+        """Bumps the revision; the document after it, or None if it is gone."""
+        ...
+
+
+class Buckets(Resources, ScopedContents, Protocol):
+    pass
+
+
+class Objects(Pageable, ScopedContents, Protocol):
+    """Bucket objects: IDs only, scoped by namespace and bucket (`_bucket`)."""
+
+    async def insert(self, doc: Document) -> None: ...
+
+    async def get(self, scope: Scope, object_id: str) -> Document | None: ...
+
+    async def delete(self, scope: Scope, resource_id: str) -> bool: ...
+
+    async def delete_bucket(self, scope: Scope, bucket_id: str) -> int:
+        """Deletes every object of a bucket; returns how many."""
+        ...
+
+
+class Collections(Resources, ScopedContents, Protocol):
+    async def all_in(self, scope: Scope) -> list[Document]:
+        """Every collection of a namespace (lineage walks, reconfigure planning)."""
+        ...
+
+    async def reading(self, scope: Scope, source_type: str, source_id: str) -> list[Document]:
+        """The collections whose source is this bucket or collection (`_id`, `collection_name`)."""
+        ...
+
+    async def using_extractors(self, scope: Scope, extractor_ids: list[str]) -> list[Document]:
+        """The collections that apply any of these extractors (`_id`, `collection_name`, `_extractors`)."""
+        ...
+
+    async def modify(self, scope: Scope, doc: Document, change: Callable[[Document], Document], attempts: int = 5) -> Document | None:
+        """Applies `change` (current document -> fields to set) with compare-and-swap on `_rev`,
+        re-reading and retrying on a conflict; the document as written, or None if it is gone."""
+        ...
+
+    async def mark_failed(self, scope: Scope, ids: list[str], message: str, now: str) -> list[str]:
+        """Disables these collections and marks them FAILED; returns those that still existed."""
+        ...
+
+
+class Accounts(Protocol):
+    """Organizations and their API keys (stored as SHA-256 hashes only)."""
+
+    async def insert_organization(self, doc: Document) -> None: ...
+
+    async def ensure_organization(self, doc: Document) -> None:
+        """Creates the organization unless one with its `_id` exists."""
+        ...
+
+    async def find_organization(self, organization_id: str) -> Document | None: ...
+
+    async def insert_key(self, doc: Document) -> None: ...
+
+    async def find_key_by_hash(self, key_hash: str) -> Document | None: ...
+
+    async def delete_key(self, key_id: str) -> Document | None:
+        """Deletes the key; the deleted key, or None if there was none."""
+        ...
+
+
+class Operations(Protocol):
+    """Long-running operations and the per-namespace lock they hold while running (see
+    server.storage.operations for the lock and lease rules every adapter keeps)."""
+
+    async def start(self, doc: Document) -> None:
+        """Inserts a running operation holding its namespace's lock; DuplicateKey if one runs."""
+        ...
+
+    async def get(self, operation_id: str) -> Document | None: ...
+
+    async def running_in(self, namespace_id: str) -> Document | None: ...
+
+    async def all_running(self) -> list[Document]: ...
+
+    async def of_namespace(self, namespace_id: str) -> list[Document]:
+        """Every operation of a namespace, oldest first."""
+        ...
+
+    async def take_over(self, op: Document, owner: str, now: float, lease_until: float) -> Document | None:
+        """Claims a running operation whose lease expired before `now`; the claimed document, or
+        None if another process renewed or claimed it first."""
+        ...
+
+    async def advance(self, operation_id: str, owner: str, changes: Document) -> bool:
+        """Records progress; False if `owner` no longer owns the running operation."""
+        ...
+
+    async def finish(self, operation_id: str, owner: str | None, state: str, changes: Document) -> bool:
+        """Ends the operation (`owner` None: whoever owns it) and frees its namespace's lock."""
+        ...

@@ -1,0 +1,27 @@
+"""Counters: a database written before counters existed is counted once, per scope, at the first
+start; later starts keep the maintained totals."""
+
+from __future__ import annotations
+
+from server.domain import clock
+from server.domain.ids import new_id
+from server.domain.paging import PageParams
+from tests.contract.conftest import Stores
+
+TOTAL = PageParams(limit=1, offset=0, after=None, include_total=True, sort_field="_created_ms", descending=False)
+
+
+def test_a_database_from_before_counters_is_counted_once(stores: Stores) -> None:
+    # Written straight to MongoDB, as an older version did: no counters.
+    for ns, n in (("ns_a", 3), ("ns_b", 1)):
+        for _ in range(n):
+            doc = {"_id": new_id("col"), "_org": "org_a", "_ns": ns, "collection_name": new_id("c"), "created_at": clock.now()}
+            stores.run(stores.collections.collection.insert_one(doc))
+    sources = [repo.counted() for repo in (stores.namespaces, stores.buckets, stores.objects, stores.collections)]
+    assert stores.run(stores.counters.recount(sources)) is True
+    scope = {"_org": "org_a", "_ns": "ns_a"}
+    assert stores.run(stores.collections.page(scope, {}, TOTAL)).total == 3
+    assert stores.run(stores.collections.page({**scope, "_ns": "ns_b"}, {}, TOTAL)).total == 1
+    stores.run(stores.collections.insert({"_id": new_id("col"), **scope, "collection_name": "new", "created_at": clock.now()}))
+    assert stores.run(stores.counters.recount(sources)) is False  # counted before: totals are kept
+    assert stores.run(stores.collections.page(scope, {}, TOTAL)).total == 4

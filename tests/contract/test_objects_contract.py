@@ -1,0 +1,37 @@
+"""The contract of server.storage.repositories.Objects: objects by ID within their bucket, pages and
+totals per bucket, and a bucket's objects deleted together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.domain.ids import new_id
+from server.domain.paging import PageParams
+from tests.contract.conftest import Stores
+
+SCOPE = {"_org": "org_a", "_ns": "ns_a"}
+
+
+def obj(bucket: str, ms: int) -> dict[str, Any]:
+    return {"_id": new_id("obj"), **SCOPE, "_bucket": bucket, "key_prefix": "/p", "created_at": f"2026-01-01T00:00:00.{ms:03d}Z"}
+
+
+def test_objects_live_in_their_bucket(stores: Stores, recorded: list[tuple[str, dict[str, Any]]]) -> None:
+    repo = stores.objects
+    first, second, other = obj("bkt_1", 1), obj("bkt_1", 2), obj("bkt_2", 3)
+    for doc in (first, second, other):
+        stores.run(repo.insert(doc))
+    in_bucket = {**SCOPE, "_bucket": "bkt_1"}
+    found = stores.run(repo.get(in_bucket, first["_id"]))
+    assert found is not None and found["_id"] == first["_id"]
+    assert stores.run(repo.get(in_bucket, other["_id"])) is None
+    everything = PageParams(limit=10, offset=0, after=None, include_total=True, sort_field="_created_ms", descending=False)
+    page = stores.run(repo.page(in_bucket, {}, everything))
+    assert [d["_id"] for d in page.items] == [first["_id"], second["_id"]] and page.total == 2
+    assert stores.run(repo.delete(in_bucket, other["_id"])) is False  # not in this bucket
+    assert stores.run(repo.delete(in_bucket, first["_id"])) is True
+    assert stores.run(repo.page(in_bucket, {}, everything)).total == 1
+    assert stores.run(repo.delete_bucket(SCOPE, "bkt_1")) == 1
+    assert stores.run(repo.page(in_bucket, {}, everything)).total == 0
+    assert stores.run(repo.page({**SCOPE, "_bucket": "bkt_2"}, {}, everything)).total == 1
+    assert stores.full_scans(recorded) == {}
