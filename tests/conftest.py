@@ -34,11 +34,13 @@ def root(channel) -> Api:
     return Api(channel, ADMIN_KEY)
 
 
-def new_org_api(root: Api, admin: bool = False) -> Api:
+def new_org_api(root: Api, admin: bool = False, role: int = admin_pb2.API_KEY_ROLE_UNSPECIFIED) -> Api:
+    """A client with a key of a new organization: a member, an admin (`admin=True`) or any `role`."""
     org = root.call(root.admin.CreateOrganization, admin_pb2.CreateOrganizationRequest(organization_name=f"org-{next(_names)}"))
+    role = role or (admin_pb2.API_KEY_ROLE_ADMIN if admin else admin_pb2.API_KEY_ROLE_MEMBER)
     key = root.call(
         root.admin.CreateApiKey,
-        admin_pb2.CreateApiKeyRequest(organization_id=org.organization.organization_id, key_name="test", admin=admin),
+        admin_pb2.CreateApiKeyRequest(organization_id=org.organization.organization_id, key_name="test", role=role),
     )
     return Api(root.channel, key.secret)
 

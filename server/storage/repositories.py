@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from server.domain.accounts import ApiKey, Organization, Role
 from server.domain.paging import PageParams
 from server.storage.paging import Page
 
@@ -118,20 +119,26 @@ class Collections(Resources, ScopedContents, Protocol):
 class Accounts(Protocol):
     """Organizations and their API keys (stored as SHA-256 hashes only)."""
 
-    async def insert_organization(self, doc: Document) -> None: ...
+    async def insert_organization(self, organization: Organization) -> None: ...
 
-    async def ensure_organization(self, doc: Document) -> None:
-        """Creates the organization unless one with its `_id` exists."""
+    async def ensure_organization(self, organization: Organization) -> None:
+        """Creates the organization unless one with its ID exists."""
         ...
 
-    async def find_organization(self, organization_id: str) -> Document | None: ...
+    async def find_organization(self, organization_id: str) -> Organization | None: ...
 
-    async def insert_key(self, doc: Document) -> None: ...
+    async def insert_key(self, key: ApiKey, key_hash: str) -> None:
+        """DuplicateKey when a key with that hash exists."""
+        ...
 
-    async def find_key_by_hash(self, key_hash: str) -> Document | None: ...
+    async def find_key_by_hash(self, key_hash: str) -> ApiKey | None: ...
 
-    async def delete_key(self, key_id: str) -> Document | None:
-        """Deletes the key; the deleted key, or None if there was none."""
+    async def find_key(self, key_id: str) -> ApiKey | None: ...
+
+    async def set_role(self, key_id: str, role: Role) -> None: ...
+
+    async def delete_key(self, key_id: str) -> bool:
+        """Deletes the key; whether there was one."""
         ...
 
 

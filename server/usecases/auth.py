@@ -1,4 +1,4 @@
-"""API-key authentication and the bootstrap of the default organization's admin key."""
+"""API-key authentication and the bootstrap of the operator key."""
 
 from __future__ import annotations
 
@@ -7,29 +7,22 @@ import contextlib
 import hashlib
 import logging
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from cachetools import TTLCache
 
 from server.domain import clock
+from server.domain.accounts import ApiKey, Organization, Principal, Role
 from server.domain.errors import Unauthenticated
 from server.domain.ids import new_secret
 from server.storage.errors import DuplicateKey
 from server.storage.repositories import Accounts
 
+__all__ = ["DEFAULT_ORGANIZATION", "Authenticator", "Principal", "ensure_bootstrap_key", "hash_secret"]
+
 log = logging.getLogger(__name__)
 
 DEFAULT_ORGANIZATION = "org_default"
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: the key's organization, and whether the key is an admin key."""
-
-    organization_id: str
-    key_id: str
-    admin: bool
 
 
 def hash_secret(secret: str) -> str:
@@ -51,10 +44,10 @@ class Authenticator:
         digest = hash_secret(secret.strip())
         if self._cache is not None and digest in self._cache:
             return self._cache[digest]
-        record = await self._accounts.find_key_by_hash(digest)
-        if record is None:
+        key = await self._accounts.find_key_by_hash(digest)
+        if key is None:
             raise Unauthenticated("Invalid API key.", reason="API_KEY_INVALID")
-        principal = Principal(record["organization_id"], record["_id"], bool(record.get("admin")))
+        principal = Principal(key.organization_id, key.key_id, key.role)
         if self._cache is not None:
             self._cache[digest] = principal
         return principal
@@ -67,8 +60,8 @@ class Authenticator:
                     del self._cache[digest]
 
 
-def _development_key(data_dir: Path) -> tuple[str, bool]:
-    """The development key kept in the data dir, generated on first use; and whether it was now."""
+def _dev_key(data_dir: Path) -> tuple[str, bool]:
+    """The development key kept in `<data_dir>/dev-api-key` (0600), generated on first use."""
     path = data_dir / "dev-api-key"
     if path.exists():
         return path.read_text().strip(), False
@@ -81,28 +74,20 @@ def _development_key(data_dir: Path) -> tuple[str, bool]:
 
 
 async def ensure_bootstrap_key(accounts: Accounts, configured: str | None, data_dir: Path) -> tuple[str, bool]:
-    """Makes sure the default organization and its admin key exist.
+    """Makes sure the default organization and its operator key exist.
 
     The key is VECPLANE_API_KEY when set; otherwise a development key generated once and kept in
     `<data_dir>/dev-api-key`. Returns the key and whether it was generated here.
     """
     now = clock.now()
-    await accounts.ensure_organization(
-        {"_id": DEFAULT_ORGANIZATION, "organization_id": DEFAULT_ORGANIZATION, "organization_name": "default", "created_at": now}
-    )
-    secret, generated = (configured, False) if configured else await asyncio.to_thread(_development_key, data_dir)
+    await accounts.ensure_organization(Organization(DEFAULT_ORGANIZATION, "default", now))
+    secret, generated = (configured, False) if configured else await asyncio.to_thread(_dev_key, data_dir)
     digest = hash_secret(secret)
-    if await accounts.find_key_by_hash(digest) is None:
+    existing = await accounts.find_key_by_hash(digest)
+    if existing is None:
+        key = ApiKey("key_" + digest[:10], DEFAULT_ORGANIZATION, "bootstrap", Role.OPERATOR, now)
         with contextlib.suppress(DuplicateKey):  # another instance inserted it first
-            await accounts.insert_key(
-                {
-                    "_id": "key_" + digest[:10],
-                    "key_id": "key_" + digest[:10],
-                    "organization_id": DEFAULT_ORGANIZATION,
-                    "key_name": "bootstrap",
-                    "admin": True,
-                    "_key_hash": digest,
-                    "created_at": now,
-                }
-            )
+            await accounts.insert_key(key, digest)
+    elif existing.role is not Role.OPERATOR:  # written as an admin key before roles existed
+        await accounts.set_role(existing.key_id, Role.OPERATOR)
     return secret, generated

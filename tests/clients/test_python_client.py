@@ -150,7 +150,7 @@ def test_missing_or_wrong_keys_are_unauthenticated_and_non_admin_keys_permission
     assert (no_key.value.reason, bad_key.value.reason) == ("API_KEY_MISSING", "API_KEY_INVALID")
     with pytest.raises(PermissionDeniedError) as denied:
         client.admin.CreateOrganization(admin_pb2.CreateOrganizationRequest(organization_name="mine"))
-    assert denied.value.reason == "ADMIN_KEY_REQUIRED"
+    assert denied.value.reason == "OPERATOR_KEY_REQUIRED"
 
 
 def test_iter_results_follows_the_cursor_over_every_page(client):

@@ -9,6 +9,7 @@ import os
 import subprocess
 
 import pytest
+from vecplane.v1 import admin_pb2
 
 from tests.clients.conftest import BIN, tool
 from tests.clients.readme import README_HOST, examples, mismatches, missing_lines, unique_ids
@@ -32,8 +33,9 @@ def test_the_readme_has_the_examples_the_clients_section_promises():
 
 @pytest.fixture(scope="module")
 def session(server, root):
-    """One organization (admin key) for the whole README walk-through, and the values it captures."""
-    return {"VECPLANE_API_KEY": new_org_api(root, admin=True).key}
+    """One organization (an operator key, as the README's VECPLANE_API_KEY is) for the whole README
+    walk-through, and the values it captures."""
+    return {"VECPLANE_API_KEY": new_org_api(root, role=admin_pb2.API_KEY_ROLE_OPERATOR).key}
 
 
 def check(example, output: str, failed: bool) -> None:

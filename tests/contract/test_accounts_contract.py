@@ -1,5 +1,5 @@
 """The contract of server.storage.repositories.Accounts: organizations ensured idempotently, keys
-unique by hash and found by it, keys deleted once."""
+unique by hash and found by it or by ID with their role, roles changed, keys deleted once."""
 
 from __future__ import annotations
 
@@ -7,27 +7,29 @@ from typing import Any
 
 import pytest
 
+from server.domain.accounts import ApiKey, Organization, Role
 from server.storage.errors import DuplicateKey
 from tests.contract.conftest import Stores
+
+STAMP = "2026-12-01T00:00:00.000Z"
 
 
 def test_organizations_and_keys(stores: Stores, recorded: list[tuple[str, dict[str, Any]]]) -> None:
     repo = stores.accounts
-    org = {"_id": "org_a", "organization_id": "org_a", "organization_name": "a"}
-    stores.run(repo.ensure_organization(org))
-    stores.run(repo.ensure_organization({**org, "organization_name": "changed"}))
-    found_org = stores.run(repo.find_organization("org_a"))
-    assert found_org is not None and found_org["organization_name"] == "a"
-    stores.run(repo.insert_organization({"_id": "org_b", "organization_id": "org_b", "organization_name": "b"}))
+    stores.run(repo.ensure_organization(Organization("org_a", "a", STAMP)))
+    stores.run(repo.ensure_organization(Organization("org_a", "changed", STAMP)))
+    assert stores.run(repo.find_organization("org_a")) == Organization("org_a", "a", STAMP)
+    stores.run(repo.insert_organization(Organization("org_b", "b", STAMP)))
     assert stores.run(repo.find_organization("org_missing")) is None
-    key = {"_id": "key_1", "key_id": "key_1", "organization_id": "org_a", "admin": True, "_key_hash": "hash-1"}
-    stores.run(repo.insert_key(key))
+    key = ApiKey("key_1", "org_a", "ci", Role.ADMIN, STAMP)
+    stores.run(repo.insert_key(key, "hash-1"))
     with pytest.raises(DuplicateKey):
-        stores.run(repo.insert_key({**key, "_id": "key_2", "key_id": "key_2"}))
-    found = stores.run(repo.find_key_by_hash("hash-1"))
-    assert found is not None and found["_id"] == "key_1" and found["admin"] is True
-    deleted = stores.run(repo.delete_key("key_1"))
-    assert deleted is not None and deleted["_key_hash"] == "hash-1"
-    assert stores.run(repo.delete_key("key_1")) is None
+        stores.run(repo.insert_key(ApiKey("key_2", "org_a", "", Role.MEMBER, STAMP), "hash-1"))
+    assert stores.run(repo.find_key_by_hash("hash-1")) == key
+    assert stores.run(repo.find_key("key_1")) == key and stores.run(repo.find_key("key_2")) is None
+    stores.run(repo.set_role("key_1", Role.OPERATOR))
+    assert stores.run(repo.find_key_by_hash("hash-1")) == ApiKey("key_1", "org_a", "ci", Role.OPERATOR, STAMP)
+    assert stores.run(repo.delete_key("key_1")) is True
+    assert stores.run(repo.delete_key("key_1")) is False
     assert stores.run(repo.find_key_by_hash("hash-1")) is None
     assert stores.full_scans(recorded) == {}

@@ -29,10 +29,63 @@ def test_health_and_reflection_need_no_key(channel):
     assert reply.status == health_pb2.HealthCheckResponse.SERVING
 
 
-def test_non_admin_keys_cannot_administer(api):
+def test_member_keys_cannot_administer(api):
     error = expect_error(api.call, api.admin.CreateOrganization, admin_pb2.CreateOrganizationRequest(organization_name="sneaky"))
-    assert error.code == grpc.StatusCode.PERMISSION_DENIED
-    assert error.reason == "ADMIN_KEY_REQUIRED"
+    assert (error.code, error.reason) == (grpc.StatusCode.PERMISSION_DENIED, "OPERATOR_KEY_REQUIRED")
+    error = expect_error(api.call, api.admin.CreateApiKey, admin_pb2.CreateApiKeyRequest(organization_id="org_default"))
+    assert (error.code, error.reason) == (grpc.StatusCode.PERMISSION_DENIED, "ADMIN_KEY_REQUIRED")
+
+
+def test_an_organization_admin_cannot_touch_another_organization(root):
+    """Issue 9 item 1: an admin key of organization B created keys (admin included) for A and
+    deleted A's keys. Now A does not exist for B's admin, B's admin cannot create organizations,
+    and A's keys keep working."""
+    org_a = root.call(root.admin.CreateOrganization, admin_pb2.CreateOrganizationRequest(organization_name="victim")).organization.organization_id
+    a_admin = root.call(root.admin.CreateApiKey, admin_pb2.CreateApiKeyRequest(organization_id=org_a, role=admin_pb2.API_KEY_ROLE_ADMIN))
+    b = new_org_api(root, role=admin_pb2.API_KEY_ROLE_ADMIN)
+
+    for role in (admin_pb2.API_KEY_ROLE_MEMBER, admin_pb2.API_KEY_ROLE_ADMIN):
+        error = expect_error(b.call, b.admin.CreateApiKey, admin_pb2.CreateApiKeyRequest(organization_id=org_a, role=role))
+        assert (error.code, error.reason, error.resource.resource_name) == (grpc.StatusCode.NOT_FOUND, "ORGANIZATION_NOT_FOUND", org_a)
+    error = expect_error(b.call, b.admin.CreateApiKey, admin_pb2.CreateApiKeyRequest(organization_id=org_a, admin=True))
+    assert error.code == grpc.StatusCode.NOT_FOUND
+    error = expect_error(b.call, b.admin.DeleteApiKey, admin_pb2.DeleteApiKeyRequest(key_id=a_admin.api_key.key_id))
+    assert (error.code, error.reason) == (grpc.StatusCode.NOT_FOUND, "API_KEY_NOT_FOUND")
+    error = expect_error(b.call, b.admin.CreateOrganization, admin_pb2.CreateOrganizationRequest(organization_name="mine"))
+    assert (error.code, error.reason) == (grpc.StatusCode.PERMISSION_DENIED, "OPERATOR_KEY_REQUIRED")
+    # A's admin key still works, and A can still manage itself.
+    a = Api(root.channel, a_admin.secret)
+    a.call(a.namespaces.ListNamespaces, LIST)
+    a.call(a.admin.CreateApiKey, admin_pb2.CreateApiKeyRequest(organization_id=org_a, key_name="still-mine"))
+
+
+def test_admins_manage_their_own_organization_up_to_their_own_role(root):
+    org = root.call(root.admin.CreateOrganization, admin_pb2.CreateOrganizationRequest(organization_name="self-managed")).organization.organization_id
+    admin = Api(root.channel, root.call(root.admin.CreateApiKey, admin_pb2.CreateApiKeyRequest(organization_id=org, role=admin_pb2.API_KEY_ROLE_ADMIN)).secret)
+    member = admin.call(admin.admin.CreateApiKey, admin_pb2.CreateApiKeyRequest(organization_id=org, key_name="ci"))
+    assert (member.api_key.role, member.api_key.admin, member.api_key.organization_id) == (admin_pb2.API_KEY_ROLE_MEMBER, False, org)
+    second = admin.call(admin.admin.CreateApiKey, admin_pb2.CreateApiKeyRequest(organization_id=org, role=admin_pb2.API_KEY_ROLE_ADMIN))
+    assert (second.api_key.role, second.api_key.admin) == (admin_pb2.API_KEY_ROLE_ADMIN, True)
+    error = expect_error(admin.call, admin.admin.CreateApiKey, admin_pb2.CreateApiKeyRequest(organization_id=org, role=admin_pb2.API_KEY_ROLE_OPERATOR))
+    assert (error.code, error.reason) == (grpc.StatusCode.PERMISSION_DENIED, "ROLE_NOT_GRANTABLE")
+    admin.call(admin.admin.DeleteApiKey, admin_pb2.DeleteApiKeyRequest(key_id=member.api_key.key_id))
+    assert expect_error(Api(root.channel, member.secret).call, admin.namespaces.ListNamespaces, LIST).code == grpc.StatusCode.UNAUTHENTICATED
+    # An operator key in this organization is beyond its admins.
+    operator = root.call(root.admin.CreateApiKey, admin_pb2.CreateApiKeyRequest(organization_id=org, role=admin_pb2.API_KEY_ROLE_OPERATOR))
+    error = expect_error(admin.call, admin.admin.DeleteApiKey, admin_pb2.DeleteApiKeyRequest(key_id=operator.api_key.key_id))
+    assert (error.code, error.reason) == (grpc.StatusCode.PERMISSION_DENIED, "ROLE_NOT_GRANTABLE")
+    error = expect_error(admin.call, admin.admin.CreateApiKey, admin_pb2.CreateApiKeyRequest(organization_id=org, role=admin_pb2.API_KEY_ROLE_MEMBER, admin=True))
+    assert error.code == grpc.StatusCode.INVALID_ARGUMENT and "role" in error.violations
+
+
+def test_the_bootstrap_key_is_an_operator_of_every_organization(root):
+    org = root.call(root.admin.CreateOrganization, admin_pb2.CreateOrganizationRequest(organization_name="operated")).organization.organization_id
+    operator = root.call(root.admin.CreateApiKey, admin_pb2.CreateApiKeyRequest(organization_id=org, role=admin_pb2.API_KEY_ROLE_OPERATOR))
+    assert operator.api_key.role == admin_pb2.API_KEY_ROLE_OPERATOR and operator.api_key.admin
+    delegate = Api(root.channel, operator.secret)
+    other = delegate.call(delegate.admin.CreateOrganization, admin_pb2.CreateOrganizationRequest(organization_name="delegated")).organization.organization_id
+    made = delegate.call(delegate.admin.CreateApiKey, admin_pb2.CreateApiKeyRequest(organization_id=other, role=admin_pb2.API_KEY_ROLE_ADMIN))
+    delegate.call(delegate.admin.DeleteApiKey, admin_pb2.DeleteApiKeyRequest(key_id=made.api_key.key_id))
 
 
 def test_admin_creates_keys_that_work_and_deletion_revokes_them(root):

@@ -25,15 +25,22 @@ _sym_db = _symbol_database.Default()
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from vecplane.v1 import options_pb2 as vecplane_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17vecplane/v1/admin.proto\x12\x0bvecplane.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb1\x01\n\x0cOrganization\x12-\n\x0forganization_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03R\x0eorganizationId\x12\x31\n\x11organization_name\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x10organizationName\x12?\n\ncreated_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tcreatedAt\"\xc6\x01\n\x06\x41piKey\x12\x1b\n\x06key_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03R\x05keyId\x12-\n\x0forganization_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x0eorganizationId\x12\x19\n\x08key_name\x18\x03 \x01(\tR\x07keyName\x12\x14\n\x05\x61\x64min\x18\x04 \x01(\x08R\x05\x61\x64min\x12?\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tcreatedAt\"N\n\x19\x43reateOrganizationRequest\x12\x31\n\x11organization_name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x10organizationName\"[\n\x1a\x43reateOrganizationResponse\x12=\n\x0corganization\x18\x01 \x01(\x0b\x32\x19.vecplane.v1.OrganizationR\x0corganization\"u\n\x13\x43reateApiKeyRequest\x12-\n\x0forganization_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0eorganizationId\x12\x19\n\x08key_name\x18\x02 \x01(\tR\x07keyName\x12\x14\n\x05\x61\x64min\x18\x03 \x01(\x08R\x05\x61\x64min\"\\\n\x14\x43reateApiKeyResponse\x12,\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.ApiKeyR\x06\x61piKey\x12\x16\n\x06secret\x18\x02 \x01(\tR\x06secret\"2\n\x13\x44\x65leteApiKeyRequest\x12\x1b\n\x06key_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x05keyId\"-\n\x14\x44\x65leteApiKeyResponse\x12\x15\n\x06key_id\x18\x01 \x01(\tR\x05keyId2\xb7\x03\n\x0c\x41\x64minService\x12\x97\x01\n\x12\x43reateOrganization\x12&.vecplane.v1.CreateOrganizationRequest\x1a\'.vecplane.v1.CreateOrganizationResponse\"0\x82\xd3\xe4\x93\x02*\"\x17/v1/admin/organizations:\x01*b\x0corganization\x12\x92\x01\n\x0c\x43reateApiKey\x12 .vecplane.v1.CreateApiKeyRequest\x1a!.vecplane.v1.CreateApiKeyResponse\"=\x82\xd3\xe4\x93\x02\x37\"2/v1/admin/organizations/{organization_id}/api-keys:\x01*\x12x\n\x0c\x44\x65leteApiKey\x12 .vecplane.v1.DeleteApiKeyRequest\x1a!.vecplane.v1.DeleteApiKeyResponse\"#\x82\xd3\xe4\x93\x02\x1d*\x1b/v1/admin/api-keys/{key_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17vecplane/v1/admin.proto\x12\x0bvecplane.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19vecplane/v1/options.proto\"\xb1\x01\n\x0cOrganization\x12-\n\x0forganization_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03R\x0eorganizationId\x12\x31\n\x11organization_name\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x10organizationName\x12?\n\ncreated_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tcreatedAt\"\xf9\x01\n\x06\x41piKey\x12\x1b\n\x06key_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03R\x05keyId\x12-\n\x0forganization_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x0eorganizationId\x12\x19\n\x08key_name\x18\x03 \x01(\tR\x07keyName\x12\x1a\n\x05\x61\x64min\x18\x04 \x01(\x08\x42\x04\xe2\x41\x01\x03R\x05\x61\x64min\x12?\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tcreatedAt\x12+\n\x04role\x18\x06 \x01(\x0e\x32\x17.vecplane.v1.ApiKeyRoleR\x04role\"N\n\x19\x43reateOrganizationRequest\x12\x31\n\x11organization_name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x10organizationName\"[\n\x1a\x43reateOrganizationResponse\x12=\n\x0corganization\x18\x01 \x01(\x0b\x32\x19.vecplane.v1.OrganizationR\x0corganization\"\xa6\x01\n\x13\x43reateApiKeyRequest\x12-\n\x0forganization_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0eorganizationId\x12\x19\n\x08key_name\x18\x02 \x01(\tR\x07keyName\x12\x18\n\x05\x61\x64min\x18\x03 \x01(\x08\x42\x02\x18\x01R\x05\x61\x64min\x12+\n\x04role\x18\x04 \x01(\x0e\x32\x17.vecplane.v1.ApiKeyRoleR\x04role\"\\\n\x14\x43reateApiKeyResponse\x12,\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.ApiKeyR\x06\x61piKey\x12\x16\n\x06secret\x18\x02 \x01(\tR\x06secret\"2\n\x13\x44\x65leteApiKeyRequest\x12\x1b\n\x06key_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x05keyId\"-\n\x14\x44\x65leteApiKeyResponse\x12\x15\n\x06key_id\x18\x01 \x01(\tR\x05keyId*\x9b\x01\n\nApiKeyRole\x12\x1c\n\x18\x41PI_KEY_ROLE_UNSPECIFIED\x10\x00\x12#\n\x13\x41PI_KEY_ROLE_MEMBER\x10\x01\x1a\n\xca\xda\x18\x06member\x12!\n\x12\x41PI_KEY_ROLE_ADMIN\x10\x02\x1a\t\xca\xda\x18\x05\x61\x64min\x12\'\n\x15\x41PI_KEY_ROLE_OPERATOR\x10\x03\x1a\x0c\xca\xda\x18\x08operator2\xb7\x03\n\x0c\x41\x64minService\x12\x97\x01\n\x12\x43reateOrganization\x12&.vecplane.v1.CreateOrganizationRequest\x1a\'.vecplane.v1.CreateOrganizationResponse\"0\x82\xd3\xe4\x93\x02*\"\x17/v1/admin/organizations:\x01*b\x0corganization\x12\x92\x01\n\x0c\x43reateApiKey\x12 .vecplane.v1.CreateApiKeyRequest\x1a!.vecplane.v1.CreateApiKeyResponse\"=\x82\xd3\xe4\x93\x02\x37\"2/v1/admin/organizations/{organization_id}/api-keys:\x01*\x12x\n\x0c\x44\x65leteApiKey\x12 .vecplane.v1.DeleteApiKeyRequest\x1a!.vecplane.v1.DeleteApiKeyResponse\"#\x82\xd3\xe4\x93\x02\x1d*\x1b/v1/admin/api-keys/{key_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'vecplane.v1.admin_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_APIKEYROLE'].values_by_name["API_KEY_ROLE_MEMBER"]._loaded_options = None
+  _globals['_APIKEYROLE'].values_by_name["API_KEY_ROLE_MEMBER"]._serialized_options = b'\312\332\030\006member'
+  _globals['_APIKEYROLE'].values_by_name["API_KEY_ROLE_ADMIN"]._loaded_options = None
+  _globals['_APIKEYROLE'].values_by_name["API_KEY_ROLE_ADMIN"]._serialized_options = b'\312\332\030\005admin'
+  _globals['_APIKEYROLE'].values_by_name["API_KEY_ROLE_OPERATOR"]._loaded_options = None
+  _globals['_APIKEYROLE'].values_by_name["API_KEY_ROLE_OPERATOR"]._serialized_options = b'\312\332\030\010operator'
   _globals['_ORGANIZATION'].fields_by_name['organization_id']._loaded_options = None
   _globals['_ORGANIZATION'].fields_by_name['organization_id']._serialized_options = b'\342A\001\003'
   _globals['_ORGANIZATION'].fields_by_name['organization_name']._loaded_options = None
@@ -44,12 +51,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_APIKEY'].fields_by_name['key_id']._serialized_options = b'\342A\001\003'
   _globals['_APIKEY'].fields_by_name['organization_id']._loaded_options = None
   _globals['_APIKEY'].fields_by_name['organization_id']._serialized_options = b'\342A\001\002'
+  _globals['_APIKEY'].fields_by_name['admin']._loaded_options = None
+  _globals['_APIKEY'].fields_by_name['admin']._serialized_options = b'\342A\001\003'
   _globals['_APIKEY'].fields_by_name['created_at']._loaded_options = None
   _globals['_APIKEY'].fields_by_name['created_at']._serialized_options = b'\342A\001\003'
   _globals['_CREATEORGANIZATIONREQUEST'].fields_by_name['organization_name']._loaded_options = None
   _globals['_CREATEORGANIZATIONREQUEST'].fields_by_name['organization_name']._serialized_options = b'\342A\001\002'
   _globals['_CREATEAPIKEYREQUEST'].fields_by_name['organization_id']._loaded_options = None
   _globals['_CREATEAPIKEYREQUEST'].fields_by_name['organization_id']._serialized_options = b'\342A\001\002'
+  _globals['_CREATEAPIKEYREQUEST'].fields_by_name['admin']._loaded_options = None
+  _globals['_CREATEAPIKEYREQUEST'].fields_by_name['admin']._serialized_options = b'\030\001'
   _globals['_DELETEAPIKEYREQUEST'].fields_by_name['key_id']._loaded_options = None
   _globals['_DELETEAPIKEYREQUEST'].fields_by_name['key_id']._serialized_options = b'\342A\001\002'
   _globals['_ADMINSERVICE'].methods_by_name['CreateOrganization']._loaded_options = None
@@ -58,22 +69,24 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ADMINSERVICE'].methods_by_name['CreateApiKey']._serialized_options = b'\202\323\344\223\0027\"2/v1/admin/organizations/{organization_id}/api-keys:\001*'
   _globals['_ADMINSERVICE'].methods_by_name['DeleteApiKey']._loaded_options = None
   _globals['_ADMINSERVICE'].methods_by_name['DeleteApiKey']._serialized_options = b'\202\323\344\223\002\035*\033/v1/admin/api-keys/{key_id}'
-  _globals['_ORGANIZATION']._serialized_start=137
-  _globals['_ORGANIZATION']._serialized_end=314
-  _globals['_APIKEY']._serialized_start=317
-  _globals['_APIKEY']._serialized_end=515
-  _globals['_CREATEORGANIZATIONREQUEST']._serialized_start=517
-  _globals['_CREATEORGANIZATIONREQUEST']._serialized_end=595
-  _globals['_CREATEORGANIZATIONRESPONSE']._serialized_start=597
-  _globals['_CREATEORGANIZATIONRESPONSE']._serialized_end=688
-  _globals['_CREATEAPIKEYREQUEST']._serialized_start=690
-  _globals['_CREATEAPIKEYREQUEST']._serialized_end=807
-  _globals['_CREATEAPIKEYRESPONSE']._serialized_start=809
-  _globals['_CREATEAPIKEYRESPONSE']._serialized_end=901
-  _globals['_DELETEAPIKEYREQUEST']._serialized_start=903
-  _globals['_DELETEAPIKEYREQUEST']._serialized_end=953
-  _globals['_DELETEAPIKEYRESPONSE']._serialized_start=955
-  _globals['_DELETEAPIKEYRESPONSE']._serialized_end=1000
-  _globals['_ADMINSERVICE']._serialized_start=1003
-  _globals['_ADMINSERVICE']._serialized_end=1442
+  _globals['_APIKEYROLE']._serialized_start=1131
+  _globals['_APIKEYROLE']._serialized_end=1286
+  _globals['_ORGANIZATION']._serialized_start=164
+  _globals['_ORGANIZATION']._serialized_end=341
+  _globals['_APIKEY']._serialized_start=344
+  _globals['_APIKEY']._serialized_end=593
+  _globals['_CREATEORGANIZATIONREQUEST']._serialized_start=595
+  _globals['_CREATEORGANIZATIONREQUEST']._serialized_end=673
+  _globals['_CREATEORGANIZATIONRESPONSE']._serialized_start=675
+  _globals['_CREATEORGANIZATIONRESPONSE']._serialized_end=766
+  _globals['_CREATEAPIKEYREQUEST']._serialized_start=769
+  _globals['_CREATEAPIKEYREQUEST']._serialized_end=935
+  _globals['_CREATEAPIKEYRESPONSE']._serialized_start=937
+  _globals['_CREATEAPIKEYRESPONSE']._serialized_end=1029
+  _globals['_DELETEAPIKEYREQUEST']._serialized_start=1031
+  _globals['_DELETEAPIKEYREQUEST']._serialized_end=1081
+  _globals['_DELETEAPIKEYRESPONSE']._serialized_start=1083
+  _globals['_DELETEAPIKEYRESPONSE']._serialized_end=1128
+  _globals['_ADMINSERVICE']._serialized_start=1289
+  _globals['_ADMINSERVICE']._serialized_end=1728
 # @@protoc_insertion_point(module_scope)

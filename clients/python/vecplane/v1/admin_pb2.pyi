@@ -3,12 +3,25 @@ import datetime
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from vecplane.v1 import options_pb2 as _options_pb2
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class ApiKeyRole(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    API_KEY_ROLE_UNSPECIFIED: _ClassVar[ApiKeyRole]
+    API_KEY_ROLE_MEMBER: _ClassVar[ApiKeyRole]
+    API_KEY_ROLE_ADMIN: _ClassVar[ApiKeyRole]
+    API_KEY_ROLE_OPERATOR: _ClassVar[ApiKeyRole]
+API_KEY_ROLE_UNSPECIFIED: ApiKeyRole
+API_KEY_ROLE_MEMBER: ApiKeyRole
+API_KEY_ROLE_ADMIN: ApiKeyRole
+API_KEY_ROLE_OPERATOR: ApiKeyRole
 
 class Organization(_message.Message):
     __slots__ = ("organization_id", "organization_name", "created_at")
@@ -21,18 +34,20 @@ class Organization(_message.Message):
     def __init__(self, organization_id: _Optional[str] = ..., organization_name: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ApiKey(_message.Message):
-    __slots__ = ("key_id", "organization_id", "key_name", "admin", "created_at")
+    __slots__ = ("key_id", "organization_id", "key_name", "admin", "created_at", "role")
     KEY_ID_FIELD_NUMBER: _ClassVar[int]
     ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
     KEY_NAME_FIELD_NUMBER: _ClassVar[int]
     ADMIN_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
     key_id: str
     organization_id: str
     key_name: str
     admin: bool
     created_at: _timestamp_pb2.Timestamp
-    def __init__(self, key_id: _Optional[str] = ..., organization_id: _Optional[str] = ..., key_name: _Optional[str] = ..., admin: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    role: ApiKeyRole
+    def __init__(self, key_id: _Optional[str] = ..., organization_id: _Optional[str] = ..., key_name: _Optional[str] = ..., admin: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., role: _Optional[_Union[ApiKeyRole, str]] = ...) -> None: ...
 
 class CreateOrganizationRequest(_message.Message):
     __slots__ = ("organization_name",)
@@ -47,14 +62,16 @@ class CreateOrganizationResponse(_message.Message):
     def __init__(self, organization: _Optional[_Union[Organization, _Mapping]] = ...) -> None: ...
 
 class CreateApiKeyRequest(_message.Message):
-    __slots__ = ("organization_id", "key_name", "admin")
+    __slots__ = ("organization_id", "key_name", "admin", "role")
     ORGANIZATION_ID_FIELD_NUMBER: _ClassVar[int]
     KEY_NAME_FIELD_NUMBER: _ClassVar[int]
     ADMIN_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
     organization_id: str
     key_name: str
     admin: bool
-    def __init__(self, organization_id: _Optional[str] = ..., key_name: _Optional[str] = ..., admin: _Optional[bool] = ...) -> None: ...
+    role: ApiKeyRole
+    def __init__(self, organization_id: _Optional[str] = ..., key_name: _Optional[str] = ..., admin: _Optional[bool] = ..., role: _Optional[_Union[ApiKeyRole, str]] = ...) -> None: ...
 
 class CreateApiKeyResponse(_message.Message):
     __slots__ = ("api_key", "secret")

@@ -26,8 +26,9 @@ if _version_not_supported:
 
 
 class AdminServiceStub:
-    """Organizations and API keys. Every call needs an admin key (the one configured with
-    VECPLANE_API_KEY is one).
+    """Organizations and API keys. Creating organizations needs an operator key (VECPLANE_API_KEY, or
+    the generated development key); an admin key manages the keys of its own organization only, and
+    another organization's keys and ID are NOT_FOUND to it.
     """
 
     def __init__(self, channel):
@@ -54,12 +55,13 @@ class AdminServiceStub:
 
 
 class AdminServiceServicer:
-    """Organizations and API keys. Every call needs an admin key (the one configured with
-    VECPLANE_API_KEY is one).
+    """Organizations and API keys. Creating organizations needs an operator key (VECPLANE_API_KEY, or
+    the generated development key); an admin key manages the keys of its own organization only, and
+    another organization's keys and ID are NOT_FOUND to it.
     """
 
     def CreateOrganization(self, request, context):
-        """Creates an organization.
+        """Creates an organization (operator keys only).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -106,8 +108,9 @@ def add_AdminServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class AdminService:
-    """Organizations and API keys. Every call needs an admin key (the one configured with
-    VECPLANE_API_KEY is one).
+    """Organizations and API keys. Creating organizations needs an operator key (VECPLANE_API_KEY, or
+    the generated development key); an admin key manages the keys of its own organization only, and
+    another organization's keys and ID are NOT_FOUND to it.
     """
 
     @staticmethod

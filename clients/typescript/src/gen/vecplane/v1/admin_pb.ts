@@ -2,19 +2,20 @@
 // @generated from file vecplane/v1/admin.proto (package vecplane.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../google/api/annotations_pb.js";
 import { file_google_api_field_behavior } from "../../google/api/field_behavior_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import { file_vecplane_v1_options } from "./options_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file vecplane/v1/admin.proto.
  */
 export const file_vecplane_v1_admin: GenFile = /*@__PURE__*/
-  fileDesc("Chd2ZWNwbGFuZS92MS9hZG1pbi5wcm90bxILdmVjcGxhbmUudjEihAEKDE9yZ2FuaXphdGlvbhIdCg9vcmdhbml6YXRpb25faWQYASABKAlCBOJBAQMSHwoRb3JnYW5pemF0aW9uX25hbWUYAiABKAlCBOJBAQISNAoKY3JlYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMilAEKBkFwaUtleRIUCgZrZXlfaWQYASABKAlCBOJBAQMSHQoPb3JnYW5pemF0aW9uX2lkGAIgASgJQgTiQQECEhAKCGtleV9uYW1lGAMgASgJEg0KBWFkbWluGAQgASgIEjQKCmNyZWF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDIjwKGUNyZWF0ZU9yZ2FuaXphdGlvblJlcXVlc3QSHwoRb3JnYW5pemF0aW9uX25hbWUYASABKAlCBOJBAQIiTQoaQ3JlYXRlT3JnYW5pemF0aW9uUmVzcG9uc2USLwoMb3JnYW5pemF0aW9uGAEgASgLMhkudmVjcGxhbmUudjEuT3JnYW5pemF0aW9uIlUKE0NyZWF0ZUFwaUtleVJlcXVlc3QSHQoPb3JnYW5pemF0aW9uX2lkGAEgASgJQgTiQQECEhAKCGtleV9uYW1lGAIgASgJEg0KBWFkbWluGAMgASgIIkwKFENyZWF0ZUFwaUtleVJlc3BvbnNlEiQKB2FwaV9rZXkYASABKAsyEy52ZWNwbGFuZS52MS5BcGlLZXkSDgoGc2VjcmV0GAIgASgJIisKE0RlbGV0ZUFwaUtleVJlcXVlc3QSFAoGa2V5X2lkGAEgASgJQgTiQQECIiYKFERlbGV0ZUFwaUtleVJlc3BvbnNlEg4KBmtleV9pZBgBIAEoCTK3AwoMQWRtaW5TZXJ2aWNlEpcBChJDcmVhdGVPcmdhbml6YXRpb24SJi52ZWNwbGFuZS52MS5DcmVhdGVPcmdhbml6YXRpb25SZXF1ZXN0GicudmVjcGxhbmUudjEuQ3JlYXRlT3JnYW5pemF0aW9uUmVzcG9uc2UiMILT5JMCKjoBKmIMb3JnYW5pemF0aW9uIhcvdjEvYWRtaW4vb3JnYW5pemF0aW9ucxKSAQoMQ3JlYXRlQXBpS2V5EiAudmVjcGxhbmUudjEuQ3JlYXRlQXBpS2V5UmVxdWVzdBohLnZlY3BsYW5lLnYxLkNyZWF0ZUFwaUtleVJlc3BvbnNlIj2C0+STAjc6ASoiMi92MS9hZG1pbi9vcmdhbml6YXRpb25zL3tvcmdhbml6YXRpb25faWR9L2FwaS1rZXlzEngKDERlbGV0ZUFwaUtleRIgLnZlY3BsYW5lLnYxLkRlbGV0ZUFwaUtleVJlcXVlc3QaIS52ZWNwbGFuZS52MS5EZWxldGVBcGlLZXlSZXNwb25zZSIjgtPkkwIdKhsvdjEvYWRtaW4vYXBpLWtleXMve2tleV9pZH1iBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp]);
+  fileDesc("Chd2ZWNwbGFuZS92MS9hZG1pbi5wcm90bxILdmVjcGxhbmUudjEihAEKDE9yZ2FuaXphdGlvbhIdCg9vcmdhbml6YXRpb25faWQYASABKAlCBOJBAQMSHwoRb3JnYW5pemF0aW9uX25hbWUYAiABKAlCBOJBAQISNAoKY3JlYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMiwQEKBkFwaUtleRIUCgZrZXlfaWQYASABKAlCBOJBAQMSHQoPb3JnYW5pemF0aW9uX2lkGAIgASgJQgTiQQECEhAKCGtleV9uYW1lGAMgASgJEhMKBWFkbWluGAQgASgIQgTiQQEDEjQKCmNyZWF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEiUKBHJvbGUYBiABKA4yFy52ZWNwbGFuZS52MS5BcGlLZXlSb2xlIjwKGUNyZWF0ZU9yZ2FuaXphdGlvblJlcXVlc3QSHwoRb3JnYW5pemF0aW9uX25hbWUYASABKAlCBOJBAQIiTQoaQ3JlYXRlT3JnYW5pemF0aW9uUmVzcG9uc2USLwoMb3JnYW5pemF0aW9uGAEgASgLMhkudmVjcGxhbmUudjEuT3JnYW5pemF0aW9uIoABChNDcmVhdGVBcGlLZXlSZXF1ZXN0Eh0KD29yZ2FuaXphdGlvbl9pZBgBIAEoCUIE4kEBAhIQCghrZXlfbmFtZRgCIAEoCRIRCgVhZG1pbhgDIAEoCEICGAESJQoEcm9sZRgEIAEoDjIXLnZlY3BsYW5lLnYxLkFwaUtleVJvbGUiTAoUQ3JlYXRlQXBpS2V5UmVzcG9uc2USJAoHYXBpX2tleRgBIAEoCzITLnZlY3BsYW5lLnYxLkFwaUtleRIOCgZzZWNyZXQYAiABKAkiKwoTRGVsZXRlQXBpS2V5UmVxdWVzdBIUCgZrZXlfaWQYASABKAlCBOJBAQIiJgoURGVsZXRlQXBpS2V5UmVzcG9uc2USDgoGa2V5X2lkGAEgASgJKpsBCgpBcGlLZXlSb2xlEhwKGEFQSV9LRVlfUk9MRV9VTlNQRUNJRklFRBAAEiMKE0FQSV9LRVlfUk9MRV9NRU1CRVIQARoKytoYBm1lbWJlchIhChJBUElfS0VZX1JPTEVfQURNSU4QAhoJytoYBWFkbWluEicKFUFQSV9LRVlfUk9MRV9PUEVSQVRPUhADGgzK2hgIb3BlcmF0b3IytwMKDEFkbWluU2VydmljZRKXAQoSQ3JlYXRlT3JnYW5pemF0aW9uEiYudmVjcGxhbmUudjEuQ3JlYXRlT3JnYW5pemF0aW9uUmVxdWVzdBonLnZlY3BsYW5lLnYxLkNyZWF0ZU9yZ2FuaXphdGlvblJlc3BvbnNlIjCC0+STAio6ASpiDG9yZ2FuaXphdGlvbiIXL3YxL2FkbWluL29yZ2FuaXphdGlvbnMSkgEKDENyZWF0ZUFwaUtleRIgLnZlY3BsYW5lLnYxLkNyZWF0ZUFwaUtleVJlcXVlc3QaIS52ZWNwbGFuZS52MS5DcmVhdGVBcGlLZXlSZXNwb25zZSI9gtPkkwI3OgEqIjIvdjEvYWRtaW4vb3JnYW5pemF0aW9ucy97b3JnYW5pemF0aW9uX2lkfS9hcGkta2V5cxJ4CgxEZWxldGVBcGlLZXkSIC52ZWNwbGFuZS52MS5EZWxldGVBcGlLZXlSZXF1ZXN0GiEudmVjcGxhbmUudjEuRGVsZXRlQXBpS2V5UmVzcG9uc2UiI4LT5JMCHSobL3YxL2FkbWluL2FwaS1rZXlzL3trZXlfaWR9YgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_vecplane_v1_options]);
 
 /**
  * An organization: the owner of namespaces and API keys. A key never sees another
@@ -81,7 +82,7 @@ export type ApiKey = Message<"vecplane.v1.ApiKey"> & {
   keyName: string;
 
   /**
-   * Whether the key may call AdminService.
+   * Whether the key may call AdminService: its role is ADMIN or OPERATOR.
    *
    * @generated from field: bool admin = 4;
    */
@@ -93,6 +94,13 @@ export type ApiKey = Message<"vecplane.v1.ApiKey"> & {
    * @generated from field: google.protobuf.Timestamp created_at = 5;
    */
   createdAt?: Timestamp | undefined;
+
+  /**
+   * What the key may do.
+   *
+   * @generated from field: vecplane.v1.ApiKeyRole role = 6;
+   */
+  role: ApiKeyRole;
 };
 
 /**
@@ -151,7 +159,7 @@ export const CreateOrganizationResponseSchema: GenMessage<CreateOrganizationResp
  */
 export type CreateApiKeyRequest = Message<"vecplane.v1.CreateApiKeyRequest"> & {
   /**
-   * The organization the key belongs to.
+   * The organization the key belongs to: the caller's own, unless the caller is an operator.
    *
    * @generated from field: string organization_id = 1;
    */
@@ -165,11 +173,20 @@ export type CreateApiKeyRequest = Message<"vecplane.v1.CreateApiKeyRequest"> & {
   keyName: string;
 
   /**
-   * Whether the key may call AdminService.
+   * Deprecated: use `role`. true asks for API_KEY_ROLE_ADMIN.
    *
-   * @generated from field: bool admin = 3;
+   * @generated from field: bool admin = 3 [deprecated = true];
+   * @deprecated
    */
   admin: boolean;
+
+  /**
+   * The new key's role (default MEMBER). An admin grants MEMBER or ADMIN in its own organization;
+   * an operator grants any role in any organization.
+   *
+   * @generated from field: vecplane.v1.ApiKeyRole role = 4;
+   */
+  role: ApiKeyRole;
 };
 
 /**
@@ -250,14 +267,57 @@ export const DeleteApiKeyResponseSchema: GenMessage<DeleteApiKeyResponse> = /*@_
   messageDesc(file_vecplane_v1_admin, 7);
 
 /**
- * Organizations and API keys. Every call needs an admin key (the one configured with
- * VECPLANE_API_KEY is one).
+ * What an API key may do. Each role can do everything the roles before it can.
+ *
+ * @generated from enum vecplane.v1.ApiKeyRole
+ */
+export enum ApiKeyRole {
+  /**
+   * Not given: in CreateApiKeyRequest, MEMBER (or ADMIN when the deprecated `admin` is true).
+   *
+   * @generated from enum value: API_KEY_ROLE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Namespaces, buckets, objects and collections of the key's organization.
+   *
+   * @generated from enum value: API_KEY_ROLE_MEMBER = 1;
+   */
+  MEMBER = 1,
+
+  /**
+   * And the API keys of the key's own organization (roles up to ADMIN).
+   *
+   * @generated from enum value: API_KEY_ROLE_ADMIN = 2;
+   */
+  ADMIN = 2,
+
+  /**
+   * And organizations, and the keys of every organization. VECPLANE_API_KEY (or the generated
+   * development key) is one.
+   *
+   * @generated from enum value: API_KEY_ROLE_OPERATOR = 3;
+   */
+  OPERATOR = 3,
+}
+
+/**
+ * Describes the enum vecplane.v1.ApiKeyRole.
+ */
+export const ApiKeyRoleSchema: GenEnum<ApiKeyRole> = /*@__PURE__*/
+  enumDesc(file_vecplane_v1_admin, 0);
+
+/**
+ * Organizations and API keys. Creating organizations needs an operator key (VECPLANE_API_KEY, or
+ * the generated development key); an admin key manages the keys of its own organization only, and
+ * another organization's keys and ID are NOT_FOUND to it.
  *
  * @generated from service vecplane.v1.AdminService
  */
 export const AdminService: GenService<{
   /**
-   * Creates an organization.
+   * Creates an organization (operator keys only).
    *
    * @generated from rpc vecplane.v1.AdminService.CreateOrganization
    */
