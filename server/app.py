@@ -12,6 +12,7 @@ import grpc
 from google.protobuf import descriptor_pool
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection, reflection_pb2
+from pymongo import AsyncMongoClient
 from vecplane.v1 import (
     admin_pb2,
     admin_pb2_grpc,
@@ -31,7 +32,7 @@ from server.api.collections import CollectionServicer
 from server.api.extractors import FeatureExtractorServicer
 from server.api.interceptor import CallInterceptor
 from server.api.namespaces import NamespaceServicer
-from server.config import Settings
+from server.config import Settings, StartupError
 from server.domain.extractors import Catalogue
 from server.extractors.plugins import load_catalogue
 from server.faults import Faults
@@ -41,8 +42,8 @@ from server.storage.accounts import AccountRepository
 from server.storage.buckets import BucketRepository
 from server.storage.collections import CollectionRepository
 from server.storage.counters import Counters
-from server.storage.embedded_mongo import EmbeddedMongo
-from server.storage.mongo import CommandCounter, connect
+from server.storage.embedded_mongo import EmbeddedMongo, make_private
+from server.storage.mongo import CommandCounter, MongoPing, connect
 from server.storage.namespaces import NamespaceRepository
 from server.storage.objects import ObjectRepository
 from server.storage.operations import OperationRepository
@@ -51,6 +52,7 @@ from server.usecases.admin import AdminUseCases
 from server.usecases.auth import Authenticator, ensure_bootstrap_key
 from server.usecases.buckets import BucketUseCases
 from server.usecases.collections import CollectionUseCases
+from server.usecases.health import Backend, BackendMonitor
 from server.usecases.namespaces import NamespaceUseCases
 from server.usecases.reconfigure import ReconfigureUseCases
 
@@ -68,29 +70,76 @@ class Backends:
         self.settings = settings
         self.counter = CommandCounter()
         self.embedded: EmbeddedMongo | None = None
+        self.mongo: AsyncMongoClient | None = None
+        self._vectors: VectorStore | None = None
+
+    @property
+    def vectors(self) -> VectorStore:
+        assert self._vectors is not None, "open() first"
+        return self._vectors
 
     async def open(self) -> None:
+        """Starts or reaches every backend; a remote one that does not answer within the start-up
+        timeout is a StartupError naming its setting and address."""
+        try:
+            await self._open()
+        except BaseException:
+            await self.close()
+            raise
+
+    async def _open(self) -> None:
         settings = self.settings
         uri = settings.mongodb_uri
         if not uri:
+            make_private(settings.data_dir)
             self.embedded = EmbeddedMongo(settings.data_dir)
-            await asyncio.to_thread(self.embedded.start)
+            try:
+                await asyncio.to_thread(self.embedded.start)
+            except (OSError, RuntimeError) as error:
+                raise StartupError(f"embedded MongoDB (nx-27017) did not start: {error}") from None
             uri = self.embedded.uri
         self.mongo = connect(uri, self.counter)
-        await self.mongo.admin.command("ping")
+        if self.embedded:
+            self.mongo_ping = MongoPing(self.mongo, "MongoDB (embedded nx-27017)", self.embedded)
+            self.mongo_description = f"embedded nx-27017 on {self.embedded.socket_path} (data in {self.embedded.data_dir})"
+        else:
+            self.mongo_ping = MongoPing(self.mongo, "MongoDB")
+            self.mongo_description = f"server {_redact(uri)}"
+            await _reach("MONGODB_URI", _redact(uri), self.mongo_ping, settings.startup_timeout_seconds)
         self.db = self.mongo[settings.mongodb_database]
-        self.vectors = VectorStore.open(settings.qdrant_url, settings.qdrant_api_key, settings.data_dir)
-        self.mongo_description = f"embedded nx-27017 at {uri} (data in {self.embedded.data_dir})" if self.embedded else f"server {_redact(uri)}"
+        self._vectors = VectorStore.open(settings.qdrant_url, settings.qdrant_api_key, settings.data_dir)
+        if settings.qdrant_url:
+            await _reach("QDRANT_URL", settings.qdrant_url, self.vectors, settings.startup_timeout_seconds)
         self.qdrant_description = f"local mode at {self.vectors.location}" if self.vectors.local else f"server {self.vectors.location}"
 
+    def probes(self) -> list[Backend]:
+        return [self.mongo_ping, self.vectors]
+
     async def close(self) -> None:
-        for close in (self.vectors.close, self.mongo.close):
+        closers = [c.close for c in (self._vectors, self.mongo) if c is not None]
+        for close in closers:
             try:
                 await close()
             except Exception:
                 log.exception("error while closing a backend")
         if self.embedded:
             await asyncio.to_thread(self.embedded.stop)
+
+
+async def _reach(setting: str, address: str, backend: Backend, wait_seconds: float) -> None:
+    """Pings until the backend answers or `wait_seconds` have passed."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_seconds
+    while True:
+        try:
+            async with asyncio.timeout(max(0.1, deadline - loop.time())):
+                await backend.ping()
+            return
+        except Exception as error:
+            problem = "no answer" if isinstance(error, TimeoutError) else f"{type(error).__name__}: {str(error).splitlines()[0][:160]}"
+        if loop.time() >= deadline:
+            raise StartupError(f"{setting}: {address} did not answer within {wait_seconds:g}s ({problem}); check the address and that the server runs")
+        await asyncio.sleep(0.2)
 
 
 def _redact(uri: str) -> str:
@@ -122,6 +171,7 @@ class Vecplane:
         self.gateway: Gateway | None = None
         self.api_key = ""
         self._server: grpc.aio.Server | None = None
+        self.monitor: BackendMonitor | None = None
 
     async def start(self) -> None:
         settings = self.settings
@@ -182,9 +232,13 @@ class Vecplane:
         # half-done one; a blue/green copy of a large store delays the start by as long.
         await self.usecases.reconfigure.recover()
 
-        interceptors = [CallInterceptor(authenticator, self.faults)]
+        self.monitor = BackendMonitor(backends.probes(), self._set_serving)
+        interceptors = [CallInterceptor(authenticator, self.monitor, self.faults)]
+        # SO_REUSEPORT off: gRPC turns it on by default, which lets a second server bind the same
+        # port and silently take half of the calls.
         server = grpc.aio.server(
-            interceptors=interceptors, options=[("grpc.max_receive_message_length", MAX_RECEIVE_MESSAGE_BYTES)]
+            interceptors=interceptors,
+            options=[("grpc.max_receive_message_length", MAX_RECEIVE_MESSAGE_BYTES), ("grpc.so_reuseport", 0)],
         )
         # The servicers are registered through `calls`, which forwards to the server and keeps the
         # handlers for the REST gateway's in-process calls.
@@ -196,11 +250,16 @@ class Vecplane:
         collection_pb2_grpc.add_CollectionServiceServicer_to_server(CollectionServicer(self.usecases.collections), calls)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
         registered = self._add_reflection(server)
-        self.grpc_port = server.add_insecure_port(f"{settings.host}:{settings.grpc_port}")
+        address = f"[{settings.host}]:{settings.grpc_port}" if ":" in settings.host else f"{settings.host}:{settings.grpc_port}"
+        try:
+            self.grpc_port = server.add_insecure_port(address)
+        except RuntimeError:
+            raise StartupError(f"VECPLANE_GRPC_PORT: cannot listen on {address} (the port is in use, or the address is not this machine's)") from None
         await server.start()
         self._server = server
         await self._start_gateway(registered, calls)
         await self.health.set("", health_pb2.HealthCheckResponse.SERVING)
+        self.monitor.start()
         log.info(
             "vecplane serving",
             extra={
@@ -211,12 +270,14 @@ class Vecplane:
                 "feature_extractors": [d.id for d in catalogue.all()],
             },
         )
-        if not settings.api_key:
-            log.warning(
-                "no VECPLANE_API_KEY set; using the development admin key"
-                + (" generated now" if generated else "")
-                + f" (kept in {settings.data_dir / 'dev-api-key'}): authorization: Bearer {self.api_key}"
-            )
+        if generated:  # shown this once; later starts only say where it is kept
+            log.warning(f"no VECPLANE_API_KEY set; generated a development operator key (kept in {settings.data_dir / 'dev-api-key'}): authorization: Bearer {self.api_key}")
+        elif not settings.api_key:
+            log.warning(f"no VECPLANE_API_KEY set; using the development operator key kept in {settings.data_dir / 'dev-api-key'}")
+
+    async def _set_serving(self, serving: bool) -> None:
+        status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+        await self.health.set("", status)
 
     async def _start_gateway(self, registered: list[str], calls: LocalCalls) -> None:
         """The REST gateway for every vecplane service the gRPC server registered, calling their
@@ -235,10 +296,12 @@ class Vecplane:
         )
         try:
             await gateway.start(settings.host, settings.http_port)
-        except BaseException:
+        except BaseException as error:
             if self._server is not None:
                 await self._server.stop(0)
                 self._server = None
+            if isinstance(error, OSError):
+                raise StartupError(f"VECPLANE_HTTP_PORT: cannot listen on {settings.host}:{settings.http_port} ({error.strerror})") from None
             raise
         self.gateway, self.http_port = gateway, gateway.port
 
@@ -280,6 +343,8 @@ class Vecplane:
         then the backends close."""
         grace = self.settings.shutdown_grace_seconds if grace is None else grace
         await self.health.enter_graceful_shutdown()
+        if self.monitor is not None:
+            await self.monitor.stop()
         if self.gateway is not None:  # first, so its in-flight calls still reach the gRPC server
             await self.gateway.stop(grace)
             self.gateway = None

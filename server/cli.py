@@ -16,8 +16,11 @@ def main(argv: list[str] | None = None) -> None:
     config.add_arguments(serve_parser)
     args = parser.parse_args(argv)
     settings = config.load(args)
-    logs.configure(settings.log_level)
-    asyncio.run(serve(settings))
+    logs.configure(settings.log_level, secrets=settings.secrets())
+    try:
+        asyncio.run(serve(settings))
+    except config.StartupError as error:
+        raise SystemExit(f"vecplane: {error}") from None
 
 
 if __name__ == "__main__":

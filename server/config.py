@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 class Settings:
     grpc_port: int = 50051
     http_port: int = 8000
-    host: str = "0.0.0.0"
+    host: str = "127.0.0.1"  # loopback: a deployment names the address to expose explicitly
     data_dir: Path = Path(".data")
     mongodb_uri: str | None = None
     mongodb_database: str = "vecplane"
@@ -35,13 +36,24 @@ class Settings:
     http_header_timeout_seconds: float = 10.0  # a request head must arrive within this (also idle keep-alive)
     http_body_timeout_seconds: float = 30.0  # a request body must arrive within this; 408 after
     http_max_connections: int = 0  # open REST connections; 0: half the open-file limit, at most 1024
+    startup_timeout_seconds: float = 5.0  # how long start-up waits for MONGODB_URI / QDRANT_URL to answer
+
+    def secrets(self) -> tuple[str, ...]:
+        """Configured secrets, which the log never shows."""
+        password = urllib.parse.urlsplit(self.mongodb_uri).password if self.mongodb_uri else None
+        return tuple(s for s in (self.api_key, self.qdrant_api_key, password) if s)
+
+
+class StartupError(Exception):
+    """The service cannot start as configured. The message is one line for people: the setting, the
+    address, what went wrong."""
 
 
 # (field, environment variable, flag, help)
 _OPTIONS = [
     ("grpc_port", "VECPLANE_GRPC_PORT", "--grpc-port", "gRPC port (0 picks a free one)"),
     ("http_port", "VECPLANE_HTTP_PORT", "--http-port", "REST gateway port (0 picks a free one)"),
-    ("host", "VECPLANE_HOST", "--host", "address to listen on"),
+    ("host", "VECPLANE_HOST", "--host", "address to listen on (default loopback; e.g. 0.0.0.0 to expose it)"),
     ("data_dir", "VECPLANE_DATA_DIR", "--data-dir", "where the embedded MongoDB and Qdrant keep their data"),
     ("mongodb_uri", "MONGODB_URI", "--mongodb-uri", "a MongoDB server; unset: the embedded nx-27017"),
     ("mongodb_database", "MONGODB_DATABASE", "--mongodb-database", "MongoDB database name"),
@@ -59,6 +71,7 @@ _OPTIONS = [
     ("http_header_timeout_seconds", "VECPLANE_HTTP_HEADER_TIMEOUT", "--http-header-timeout", "seconds a client has to send a request head (and idle keep-alive limit)"),
     ("http_body_timeout_seconds", "VECPLANE_HTTP_BODY_TIMEOUT", "--http-body-timeout", "seconds a client has to send a request body (408 after)"),
     ("http_max_connections", "VECPLANE_HTTP_MAX_CONNECTIONS", "--http-max-connections", "open REST connections at most (0: half the open-file limit, at most 1024)"),
+    ("startup_timeout_seconds", "VECPLANE_STARTUP_TIMEOUT", "--startup-timeout", "seconds to wait at start for the MongoDB and Qdrant servers"),
     ("faults", "VECPLANE_FAULTS", "--faults", "test only: arm fault points (point=fail|kill|sleep:<s>,...)"),
 ]
 
@@ -100,4 +113,6 @@ def load(args: argparse.Namespace | None = None, environ: Mapping[str, str] | No
         )
     if settings.http_max_connections < 0:
         raise SystemExit("vecplane: VECPLANE_HTTP_MAX_CONNECTIONS must be 0 (automatic) or positive")
+    if settings.startup_timeout_seconds <= 0:
+        raise SystemExit("vecplane: VECPLANE_STARTUP_TIMEOUT must be positive")
     return settings

@@ -13,6 +13,13 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message
 
 
 class JsonFormatter(logging.Formatter):
+    """`secrets` (configured keys, passwords) are replaced by `***` wherever they would appear, so
+    no code path (an exception message, a driver's error text) can write one to the log."""
+
+    def __init__(self, secrets: tuple[str, ...] = ()):
+        super().__init__()
+        self._secrets = tuple(s for s in secrets if s)
+
     def format(self, record: logging.LogRecord) -> str:
         line = {
             "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
@@ -23,7 +30,10 @@ class JsonFormatter(logging.Formatter):
         line.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str)
+        text = json.dumps(line, default=str)
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
 
 
 class RateLimit(logging.Filter):
@@ -55,9 +65,9 @@ class RateLimit(logging.Filter):
         return True
 
 
-def configure(level: str) -> None:
+def configure(level: str, secrets: tuple[str, ...] = ()) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(JsonFormatter(secrets))
     handler.addFilter(RateLimit())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -19,8 +19,9 @@ from server.api import keys, status, wire
 from server.api.context import CallContext, current_call
 from server.domain.errors import DomainError, FieldViolation, InvalidArgument, Unavailable
 from server.faults import Faults
-from server.storage.errors import is_storage_full, is_unavailable
+from server.storage.errors import is_storage_full, unavailable_backend
 from server.usecases.auth import Authenticator
+from server.usecases.health import BackendMonitor
 
 log = logging.getLogger("vecplane.calls")
 
@@ -63,8 +64,9 @@ def _ended_code(context: grpc.aio.ServicerContext) -> grpc.StatusCode:
 
 
 class CallInterceptor(grpc.aio.ServerInterceptor):
-    def __init__(self, authenticator: Authenticator, faults: Faults | None = None):
+    def __init__(self, authenticator: Authenticator, monitor: BackendMonitor, faults: Faults | None = None):
         self._authenticator = authenticator
+        self._monitor = monitor
         self._faults = faults or Faults()
 
     async def intercept_service(
@@ -87,6 +89,8 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             code = grpc.StatusCode.OK
             token = None
             try:
+                if not public:
+                    self._monitor.require_available()  # fail fast while a backend is known to be down
                 principal = None if public else await self._authenticator.authenticate(metadata.get("authorization"))
                 token = current_call.set(CallContext(correlation_id, principal, metadata))
                 context.set_trailing_metadata((("x-request-id", correlation_id),))
@@ -111,8 +115,8 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                             reason="STORAGE_FULL",
                         )
                     )
-                elif is_unavailable(error):
-                    failure = status.to_status(Unavailable(f"A backing store is unavailable ({type(error).__name__}); retry later."))
+                elif backend := unavailable_backend(error):
+                    failure = status.to_status(Unavailable(f"{backend} is unavailable ({type(error).__name__}); retry later.", metadata={"backend": backend}))
                 else:
                     log.exception("unexpected error", extra={"method": method, "correlation_id": correlation_id})
                     failure = status.internal_status(correlation_id)

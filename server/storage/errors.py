@@ -36,9 +36,11 @@ def is_storage_full(error: BaseException) -> bool:
     return False
 
 
-def is_unavailable(error: BaseException) -> bool:
-    """Whether the error means a backing store could not be reached (safe to retry)."""
-    return isinstance(
-        error,
-        (pymongo.errors.ConnectionFailure, pymongo.errors.ServerSelectionTimeoutError, ResponseHandlingException, httpx.TransportError),
-    )
+def unavailable_backend(error: BaseException) -> str | None:
+    """Which backing store could not be reached ('MongoDB' or 'Qdrant'; safe to retry), if the
+    error says that one could not."""
+    if isinstance(error, (pymongo.errors.ConnectionFailure, pymongo.errors.ServerSelectionTimeoutError)):
+        return "MongoDB"
+    if isinstance(error, (ResponseHandlingException, httpx.TransportError)):
+        return "Qdrant"
+    return None

@@ -6,7 +6,10 @@ import threading
 from collections import Counter
 from typing import Any
 
+import pymongo
 from pymongo import AsyncMongoClient, monitoring
+
+from server.storage.embedded_mongo import EmbeddedMongo
 
 
 class CommandCounter(monitoring.CommandListener):
@@ -44,3 +47,20 @@ def connect(uri: str, counter: CommandCounter) -> AsyncMongoClient:
         serverSelectionTimeoutMS=5000,
         appname="vecplane",
     )
+
+
+class MongoPing:
+    """The MongoDB backend's health probe: a `ping` command, bounded by pymongo's own timeout, and
+    for the embedded server first a look at whether its process is running at all."""
+
+    def __init__(self, client: AsyncMongoClient, backend_name: str, embedded: EmbeddedMongo | None = None, timeout: float = 2.0):
+        self._client = client
+        self.backend_name = backend_name
+        self._embedded = embedded
+        self._timeout = timeout
+
+    async def ping(self) -> None:
+        if self._embedded is not None and not self._embedded.running:
+            raise ConnectionError("the nx-27017 process is not running")
+        with pymongo.timeout(self._timeout):
+            await self._client.admin.command("ping")

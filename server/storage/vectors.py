@@ -92,6 +92,14 @@ class VectorStore:
     async def close(self) -> None:
         await self.client.close()
 
+    @property
+    def backend_name(self) -> str:
+        return "Qdrant (local mode)" if self.local else "Qdrant"
+
+    async def ping(self) -> None:
+        """The health probe: one cheap round trip (the server's version)."""
+        await self.client.info()
+
     async def server_version(self) -> str:
         return (await self.client.info()).version
 

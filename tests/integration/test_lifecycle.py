@@ -106,7 +106,7 @@ def test_startup_log_names_the_backends_in_use(process):
     process.start()
     lines = [json.loads(line) for line in process.log_path.read_text().splitlines() if line.startswith("{")]
     serving = next(line for line in lines if line["msg"] == "vecplane serving")
-    assert serving["mongodb"].startswith("embedded nx-27017 at mongodb://127.0.0.1:")
+    assert serving["mongodb"].startswith("embedded nx-27017 on /") and serving["mongodb"].endswith(f"(data in {process.data_dir / 'mongo'})")
     assert serving["qdrant"] == f"local mode at {process.data_dir / 'qdrant'}"
     assert "fashionsiglip_v1" in serving["feature_extractors"]
 
@@ -157,7 +157,7 @@ def test_mongodb_uri_selects_an_external_server(tmp_path):
             api.call(api.namespaces.CreateNamespace, namespace_pb2.CreateNamespaceRequest(namespace_name="remote", feature_extractors=[TEXT]))
         with pymongo.MongoClient(external.uri) as client:
             assert client["elsewhere"]["namespaces"].count_documents({"namespace_name": "remote"}) == 1
-        assert "mongodb://127.0.0.1:" in process.log_path.read_text() and '"mongodb": "server mongodb://' in process.log_path.read_text()
+        assert f'"mongodb": "server {external.uri}"' in process.log_path.read_text()
     finally:
         process.kill()
         external.stop()

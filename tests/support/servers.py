@@ -99,10 +99,32 @@ def wait_serving(target: str, timeout: float = 60) -> None:
             time.sleep(0.1)
 
 
+def server_env(data_dir: Path, grpc_port: int, http_port: int, extra: dict[str, str | None]) -> dict[str, str]:
+    """The environment of a `python -m server serve` for the tests; a None in `extra` unsets."""
+    env: dict[str, str | None] = {
+        **os.environ,
+        "VECPLANE_GRPC_PORT": str(grpc_port),
+        "VECPLANE_HTTP_PORT": str(http_port),
+        "VECPLANE_HOST": "127.0.0.1",
+        "VECPLANE_DATA_DIR": str(data_dir),
+        "VECPLANE_API_KEY": ADMIN_KEY,
+        "VECPLANE_PLUGIN_DIR": str(PLUGINS),
+        "VECPLANE_SHUTDOWN_GRACE": "2",
+        "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "clients" / "python")]),
+        "MONGODB_URI": None,
+        "QDRANT_URL": None,
+        **extra,
+    }
+    return {name: value for name, value in env.items() if value is not None}
+
+
+SERVE = [sys.executable, "-m", "server", "serve"]
+
+
 class ServerProcess:
     """`python -m server serve` on a fixed data dir; start() and stop() can be repeated."""
 
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, open_files: int | None = None):
+    def __init__(self, data_dir: Path, env: dict[str, str | None] | None = None, open_files: int | None = None):
         self.data_dir = data_dir
         self.open_files = open_files  # RLIMIT_NOFILE of the server process
         self.grpc_port = free_port()
@@ -117,27 +139,11 @@ class ServerProcess:
 
     def start(self, timeout: float = 60) -> ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        env = {
-            **os.environ,
-            "VECPLANE_GRPC_PORT": str(self.grpc_port),
-            "VECPLANE_HTTP_PORT": str(self.http_port),
-            "VECPLANE_HOST": "127.0.0.1",
-            "VECPLANE_DATA_DIR": str(self.data_dir),
-            "VECPLANE_API_KEY": ADMIN_KEY,
-            "VECPLANE_PLUGIN_DIR": str(PLUGINS),
-            "VECPLANE_SHUTDOWN_GRACE": "2",
-            "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "clients" / "python")]),
-            **self.extra_env,
-        }
-        for name in ("MONGODB_URI", "QDRANT_URL"):
-            if name not in self.extra_env:
-                env.pop(name, None)
+        env = server_env(self.data_dir, self.grpc_port, self.http_port, self.extra_env)
         limit = self.open_files
         preexec = None if limit is None else (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit)))
         with open(self.log_path, "a") as log:  # the child keeps its own copy of the descriptor
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "server", "serve"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec
-            )
+            self.process = subprocess.Popen(SERVE, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec)
         try:
             wait_serving(self.target, timeout)
         except TimeoutError:
