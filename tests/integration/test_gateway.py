@@ -232,16 +232,16 @@ def test_admin_creates_an_organization_and_a_key_that_works_over_rest(root_rest,
     assert org.status_code == 200, org.text
     organization = org.json()
     assert organization["organization_id"].startswith("org_") and organization["organization_name"] == "rest-org"
-    made = root_rest.post(f"/v1/admin/organizations/{organization['organization_id']}/api-keys", json={"key_name": "ci", "admin": False})
+    made = root_rest.post(f"/v1/admin/organizations/{organization['organization_id']}/api-keys", json={"key_name": "ci", "role": "member"})
     assert made.status_code == 200, made.text
     key = made.json()
     assert key["secret"].startswith("sk_") and key["api_key"]["organization_id"] == organization["organization_id"]
-    assert key["api_key"]["admin"] is False
+    assert key["api_key"]["admin"] is False and key["api_key"]["role"] == "member"
 
     user = Rest(base_url, key["secret"])
     assert user.post("/v1/namespaces", json={"namespace_name": "mine", "feature_extractors": [TEXT]}).status_code == 200
     error = envelope(user.post("/v1/admin/organizations", json={"organization_name": "nope"}), 403, "ForbiddenError")
-    assert error["details"]["reason"] == "ADMIN_KEY_REQUIRED"
+    assert error["details"]["reason"] == "OPERATOR_KEY_REQUIRED"
 
     deleted = root_rest.delete(f"/v1/admin/api-keys/{key['api_key']['key_id']}")
     assert deleted.status_code == 200 and deleted.json() == {"key_id": key["api_key"]["key_id"]}

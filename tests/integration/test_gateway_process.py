@@ -10,6 +10,7 @@ import time
 import httpx
 import pytest
 
+from server.config import StartupError
 from tests.support.servers import ADMIN_KEY, InProcessServer, ServerProcess
 from tests.support.servers import test_settings as settings_for
 
@@ -43,7 +44,7 @@ def test_http_port_in_use_fails_the_start_and_releases_everything(tmp_path):
         server = InProcessServer(settings_for(tmp_path, http_port=port))
         server.thread.start()
         try:
-            with pytest.raises(OSError):
+            with pytest.raises(StartupError, match=f"^VECPLANE_HTTP_PORT: cannot listen on 127.0.0.1:{port} "):
                 server.run(server.app.start())
             assert server.app._server is None and server.app.gateway is None
         finally:
