@@ -5,7 +5,9 @@ import re
 
 from server.domain.errors import Violations
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{2,99}$")
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{2,99}$"
+NAME_FIELDS = frozenset({"namespace_name", "bucket_name", "collection_name"})  # what check_name guards
+_NAME = re.compile(NAME_PATTERN)
 
 
 def check_name(problems: Violations, field: str, value: str | None) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from google.api import field_behavior_pb2
 from google.protobuf import descriptor
 
+from server.domain import names, paging
 from server.gateway import errors
 from server.gateway.routes import FieldRef, Route, is_map
 from server.gateway.transcode import is_resource
@@ -57,6 +58,36 @@ def _behaviors(field: descriptor.FieldDescriptor) -> set[int]:
     return set(field.GetOptions().Extensions[field_behavior_pb2.field_behavior])
 
 
+# Header values the gateway forwards: printable ASCII (anything else is a 400).
+PRINTABLE_ASCII = "^[ -~]*$"
+# Map and Struct keys cannot hold a NUL character (server.api.keys).
+NO_NUL_KEYS = {"pattern": "^[^\u0000]*$"}
+
+
+def _request_constraints(field: descriptor.FieldDescriptor) -> dict[str, Any]:
+    """What the service checks about a request's own field beyond its type, so that a request valid
+    for the document is not refused: names follow the name rule, list limits and offsets stay in
+    range (server.domain holds the rules); then what _constraints says."""
+    if field.type == _FD.TYPE_STRING and not field.is_repeated and field.name in names.NAME_FIELDS:
+        return {"minLength": 3, "maxLength": 100, "pattern": names.NAME_PATTERN}
+    if field.type == _FD.TYPE_INT32 and field.containing_type.name.startswith("List"):
+        if field.name == "limit":
+            return {"minimum": 0, "maximum": paging.MAX_LIMIT}  # 0: the default
+        if field.name == "offset":
+            return {"minimum": 0, "maximum": paging.MAX_OFFSET}
+    return _constraints(field)
+
+
+def _constraints(field: descriptor.FieldDescriptor) -> dict[str, Any]:
+    """Required strings and lists are not empty (requests and answers alike)."""
+    if field_behavior_pb2.REQUIRED in _behaviors(field):
+        if field.is_repeated and not is_map(field):
+            return {"minItems": 1}
+        if field.type == _FD.TYPE_STRING:
+            return {"minLength": 1}
+    return {}
+
+
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in schema:
         return {"anyOf": [schema, {"type": "null"}]}
@@ -87,13 +118,18 @@ class _Generator:
             self.schemas[name] = self.message_schema(message_type)
         return {"$ref": f"#/components/schemas/{name}"}
 
-    def message_schema(self, message_type: descriptor.Descriptor, *, skip: Collection[str] = frozenset()) -> dict[str, Any]:
+    def message_schema(
+        self, message_type: descriptor.Descriptor, *, skip: Collection[str] = frozenset(), request: bool = False
+    ) -> dict[str, Any]:
+        """`request`: the body of a request, whose own fields get _request_constraints."""
         properties, required = {}, []
         for field in message_type.fields:
             if field.name in skip:
                 continue
             key = field_json_name(field)
             properties[key] = self.field_schema(field)
+            if request and "$ref" not in properties[key] and "anyOf" not in properties[key]:
+                properties[key].update(_request_constraints(field))
             if field_behavior_pb2.REQUIRED in _behaviors(field):
                 required.append(key)
         schema: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
@@ -110,11 +146,11 @@ class _Generator:
         if full_name == "google.protobuf.FieldMask":
             return {"type": "string", "description": "Comma-separated field names."}
         if full_name == "google.protobuf.Struct":
-            return {"type": "object", "additionalProperties": True}
+            return {"type": "object", "additionalProperties": True, "propertyNames": NO_NUL_KEYS}
         if full_name == "google.protobuf.ListValue":
             return {"type": "array", "items": {}}
         if full_name == "google.protobuf.Value":
-            return {}
+            return {"propertyNames": NO_NUL_KEYS}  # any JSON value; keys apply to objects only
         return None
 
     def value_schema(self, field: descriptor.FieldDescriptor) -> dict[str, Any]:
@@ -155,7 +191,7 @@ class _Generator:
     def field_schema(self, field: descriptor.FieldDescriptor) -> dict[str, Any]:
         if is_map(field):
             value_field = field.message_type.fields_by_name["value"]
-            schema: dict[str, Any] = {"type": "object", "additionalProperties": self.item_schema(value_field)}
+            schema: dict[str, Any] = {"type": "object", "additionalProperties": self.item_schema(value_field), "propertyNames": NO_NUL_KEYS}
         elif field.is_repeated:
             schema = {"type": "array", "items": self.item_schema(field)}
         else:
@@ -173,6 +209,9 @@ class _Generator:
 
     def describe(self, schema: dict[str, Any], field: descriptor.FieldDescriptor) -> dict[str, Any]:
         out = dict(schema)
+        constraints = _constraints(field)
+        if constraints and "$ref" not in out and "anyOf" not in out:
+            out.update(constraints)
         description = self.comments.get(field.full_name)
         if description:  # next to a $ref too: OpenAPI 3.1 allows it
             out["description"] = description
@@ -188,8 +227,7 @@ class _Generator:
     def parameter(self, ref: FieldRef, where: str, required: bool) -> dict[str, Any]:
         leaf = ref.leaf
         schema = self.value_schema(leaf) if leaf.type != _FD.TYPE_MESSAGE else self.well_known(leaf.message_type.full_name)
-        if leaf.is_repeated:
-            schema = {"type": "array", "items": schema}
+        schema = {"type": "array", "items": schema} if leaf.is_repeated else {**schema, **_request_constraints(leaf)}
         parameter: dict[str, Any] = {"name": ref.json_path, "in": where, "required": required, "schema": schema}
         if leaf.is_repeated:
             parameter["style"], parameter["explode"] = "form", True
@@ -216,7 +254,7 @@ class _Generator:
 
         if route.body == "*":
             in_path = {ref.fields[0].name for ref in route.path_fields.values()}
-            body_schema = self.message_schema(route.method.input_type, skip=in_path)
+            body_schema = self.message_schema(route.method.input_type, skip=in_path, request=True)
             if route.update_mask is not None:
                 body_schema["properties"][field_json_name(route.update_mask)]["description"] = (
                     "The fields to change, comma-separated. Default: the fields present in this body."
@@ -349,14 +387,14 @@ def build(routes: list[Route], comments: dict[str, str] | None = None, *, title:
                     "in": "header",
                     "required": True,
                     "description": "The namespace the call acts in: its ID (`ns_...`) or name.",
-                    "schema": {"type": "string", "minLength": 1},
+                    "schema": {"type": "string", "minLength": 1, "pattern": PRINTABLE_ASCII},
                 },
                 "XRequestId": {
                     "name": "X-Request-Id",
                     "in": "header",
                     "required": False,
                     "description": "A correlation id for the logs; generated when absent, and returned in the response's X-Request-Id header.",
-                    "schema": {"type": "string"},
+                    "schema": {"type": "string", "pattern": PRINTABLE_ASCII},
                 },
             },
             "securitySchemes": {

@@ -187,7 +187,15 @@ class Gateway:
             values = route.template.match(path)
             if values is not None:
                 return route, values
-        allowed = {route.http_method for route in self.routes if route.template.match(path) is not None}
+        # Allowed: the methods of the most specific template that matches (the path the OpenAPI
+        # document lists), not of every template: /v1/buckets/x/objects/list also fits
+        # /v1/buckets/{bucket_id}/objects/{object_id}.
+        matching = next((route.template for route in self.routes if route.template.match(path) is not None), None)
+        allowed = {
+            route.http_method
+            for route in self.routes
+            if matching is not None and route.template.openapi_path() == matching.openapi_path()
+        }
         if not allowed:
             raise HttpError(404, f"No route for {path}; see {DOCS_PATH} or {OPENAPI_PATH}.", {"path": path})
         methods = ", ".join(sorted(allowed))
