@@ -50,7 +50,7 @@ def _raw_response(error: HttpError) -> bytes:
 
 
 def _printable_ascii(value: str) -> bool:
-    return all(" " <= char <= "~" for char in value)
+    return value.isascii() and value.isprintable()  # " " to "~"
 
 
 class Gateway:
