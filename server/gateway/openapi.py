@@ -226,8 +226,9 @@ class _Generator:
 
     def parameter(self, ref: FieldRef, where: str, required: bool) -> dict[str, Any]:
         leaf = ref.leaf
-        schema = self.value_schema(leaf) if leaf.type != _FD.TYPE_MESSAGE else self.well_known(leaf.message_type.full_name)
-        schema = {"type": "array", "items": schema} if leaf.is_repeated else {**schema, **_request_constraints(leaf)}
+        value = self.value_schema(leaf) if leaf.type != _FD.TYPE_MESSAGE else self.well_known(leaf.message_type.full_name)
+        assert value is not None  # query and path fields are scalars, enums or string-like messages
+        schema = {"type": "array", "items": value} if leaf.is_repeated else {**value, **_request_constraints(leaf)}
         parameter: dict[str, Any] = {"name": ref.json_path, "in": where, "required": required, "schema": schema}
         if leaf.is_repeated:
             parameter["style"], parameter["explode"] = "form", True
