@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import grpc
 from google.protobuf import any_pb2
+from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
+from vecplane.v1.error_reason_pb2 import ErrorReason
 
 from server.domain import errors
 
@@ -31,13 +33,13 @@ def code_for(error: errors.DomainError) -> grpc.StatusCode:
     return grpc.StatusCode.INTERNAL
 
 
-def _pack(detail) -> any_pb2.Any:
+def _pack(detail: Message) -> any_pb2.Any:
     packed = any_pb2.Any()
     packed.Pack(detail)
     return packed
 
 
-def _status(code: grpc.StatusCode, message: str, details: list) -> grpc.Status:
+def _status(code: grpc.StatusCode, message: str, details: list[Message]) -> grpc.Status:
     proto = status_pb2.Status(
         code=getattr(code_pb2, code.name), message=message, details=[_pack(d) for d in details]
     )
@@ -71,7 +73,7 @@ def to_status(error: errors.DomainError) -> grpc.Status:
 
 def unimplemented_status(method: str) -> grpc.Status:
     """The status for a declared method this server does not implement (yet)."""
-    info = error_details_pb2.ErrorInfo(reason="UNIMPLEMENTED", domain=ERROR_DOMAIN, metadata={"method": method})
+    info = error_details_pb2.ErrorInfo(reason=ErrorReason.Name(ErrorReason.UNIMPLEMENTED), domain=ERROR_DOMAIN, metadata={"method": method})
     return _status(grpc.StatusCode.UNIMPLEMENTED, f"{method} is not implemented by this server.", [info])
 
 
@@ -79,6 +81,6 @@ def internal_status(correlation_id: str) -> grpc.Status:
     """The status for an unexpected failure: no internals, only the id to find it in the logs."""
     message = f"Internal error; reference {correlation_id} when reporting it."
     info = error_details_pb2.ErrorInfo(
-        reason="INTERNAL", domain=ERROR_DOMAIN, metadata={"correlation_id": correlation_id}
+        reason=ErrorReason.Name(ErrorReason.INTERNAL), domain=ERROR_DOMAIN, metadata={"correlation_id": correlation_id}
     )
     return _status(grpc.StatusCode.INTERNAL, message, [info])

@@ -1,10 +1,21 @@
 """Typed domain errors. Each kind maps to one gRPC status code in `server.api.status`; each error
-carries a machine-readable reason (google.rpc.ErrorInfo.reason) and, where it applies, the field
-violations or the resource it is about."""
+carries a machine-readable reason (google.rpc.ErrorInfo.reason), the name of a value of the proto
+enum `vecplane.v1.ErrorReason` that clients can list, and, where it applies, the field violations or
+the resource it is about."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from vecplane.v1.error_reason_pb2 import ErrorReason
+
+
+def checked_reason(name: str) -> str:
+    """`name` if it names a `vecplane.v1.ErrorReason` value; ValueError otherwise, so a reason
+    missing from the enum fails where it is raised (and in tests/unit/test_error_reasons.py)."""
+    if ErrorReason.Value(name) == ErrorReason.ERROR_REASON_UNSPECIFIED:
+        raise ValueError("ERROR_REASON_UNSPECIFIED is never a reason")
+    return name
 
 
 @dataclass(frozen=True)
@@ -18,12 +29,12 @@ class FieldViolation:
 class DomainError(Exception):
     """Base of every error the use cases raise on purpose."""
 
-    default_reason = "ERROR"
+    default_reason = "INTERNAL"
 
     def __init__(self, message: str, *, reason: str | None = None, metadata: dict[str, str] | None = None):
         super().__init__(message)
         self.message = message
-        self.reason = reason or self.default_reason
+        self.reason = checked_reason(reason or self.default_reason)
         self.metadata = metadata or {}
 
 

@@ -22,6 +22,7 @@ import { NamespaceService } from "./gen/vecplane/v1/namespace_pb.js";
 export * from "./gen/vecplane/v1/admin_pb.js";
 export * from "./gen/vecplane/v1/bucket_pb.js";
 export * from "./gen/vecplane/v1/collection_pb.js";
+export * from "./gen/vecplane/v1/error_reason_pb.js";
 export * from "./gen/vecplane/v1/feature_extractor_pb.js";
 export * from "./gen/vecplane/v1/filter_pb.js";
 export * from "./gen/vecplane/v1/indexes_pb.js";

@@ -1,0 +1,92 @@
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from typing import ClassVar as _ClassVar
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ERROR_REASON_UNSPECIFIED: _ClassVar[ErrorReason]
+    INVALID_ARGUMENT: _ClassVar[ErrorReason]
+    NOT_FOUND: _ClassVar[ErrorReason]
+    ALREADY_EXISTS: _ClassVar[ErrorReason]
+    FAILED_PRECONDITION: _ClassVar[ErrorReason]
+    ABORTED: _ClassVar[ErrorReason]
+    UNAUTHENTICATED: _ClassVar[ErrorReason]
+    PERMISSION_DENIED: _ClassVar[ErrorReason]
+    BACKEND_UNAVAILABLE: _ClassVar[ErrorReason]
+    INTERNAL: _ClassVar[ErrorReason]
+    UNIMPLEMENTED: _ClassVar[ErrorReason]
+    API_KEY_MISSING: _ClassVar[ErrorReason]
+    API_KEY_MALFORMED: _ClassVar[ErrorReason]
+    API_KEY_INVALID: _ClassVar[ErrorReason]
+    ADMIN_KEY_REQUIRED: _ClassVar[ErrorReason]
+    NAMESPACE_NOT_FOUND: _ClassVar[ErrorReason]
+    BUCKET_NOT_FOUND: _ClassVar[ErrorReason]
+    OBJECT_NOT_FOUND: _ClassVar[ErrorReason]
+    COLLECTION_NOT_FOUND: _ClassVar[ErrorReason]
+    FEATURE_EXTRACTOR_NOT_FOUND: _ClassVar[ErrorReason]
+    ORGANIZATION_NOT_FOUND: _ClassVar[ErrorReason]
+    API_KEY_NOT_FOUND: _ClassVar[ErrorReason]
+    NAMESPACE_ALREADY_EXISTS: _ClassVar[ErrorReason]
+    BUCKET_ALREADY_EXISTS: _ClassVar[ErrorReason]
+    COLLECTION_ALREADY_EXISTS: _ClassVar[ErrorReason]
+    NAMESPACE_HEADER_MISSING: _ClassVar[ErrorReason]
+    VECTOR_CONFLICT: _ClassVar[ErrorReason]
+    EXTRACTOR_NOT_IN_CATALOGUE: _ClassVar[ErrorReason]
+    EXTRACTOR_IN_USE: _ClassVar[ErrorReason]
+    EXTRACTOR_DISABLED: _ClassVar[ErrorReason]
+    RECONFIGURE_REQUIRED: _ClassVar[ErrorReason]
+    SOURCE_FAILED: _ClassVar[ErrorReason]
+    COLLECTION_FAILED: _ClassVar[ErrorReason]
+    BUCKET_IN_USE: _ClassVar[ErrorReason]
+    COLLECTION_IN_USE: _ClassVar[ErrorReason]
+    CONCURRENT_MODIFICATION: _ClassVar[ErrorReason]
+    RECONFIGURE_IN_PROGRESS: _ClassVar[ErrorReason]
+    RECONFIGURE_INTERRUPTED: _ClassVar[ErrorReason]
+    RECONFIGURE_TAKEN_OVER: _ClassVar[ErrorReason]
+    NAMESPACE_DELETE_IN_PROGRESS: _ClassVar[ErrorReason]
+    NAMESPACE_DELETED: _ClassVar[ErrorReason]
+    STORAGE_FULL: _ClassVar[ErrorReason]
+ERROR_REASON_UNSPECIFIED: ErrorReason
+INVALID_ARGUMENT: ErrorReason
+NOT_FOUND: ErrorReason
+ALREADY_EXISTS: ErrorReason
+FAILED_PRECONDITION: ErrorReason
+ABORTED: ErrorReason
+UNAUTHENTICATED: ErrorReason
+PERMISSION_DENIED: ErrorReason
+BACKEND_UNAVAILABLE: ErrorReason
+INTERNAL: ErrorReason
+UNIMPLEMENTED: ErrorReason
+API_KEY_MISSING: ErrorReason
+API_KEY_MALFORMED: ErrorReason
+API_KEY_INVALID: ErrorReason
+ADMIN_KEY_REQUIRED: ErrorReason
+NAMESPACE_NOT_FOUND: ErrorReason
+BUCKET_NOT_FOUND: ErrorReason
+OBJECT_NOT_FOUND: ErrorReason
+COLLECTION_NOT_FOUND: ErrorReason
+FEATURE_EXTRACTOR_NOT_FOUND: ErrorReason
+ORGANIZATION_NOT_FOUND: ErrorReason
+API_KEY_NOT_FOUND: ErrorReason
+NAMESPACE_ALREADY_EXISTS: ErrorReason
+BUCKET_ALREADY_EXISTS: ErrorReason
+COLLECTION_ALREADY_EXISTS: ErrorReason
+NAMESPACE_HEADER_MISSING: ErrorReason
+VECTOR_CONFLICT: ErrorReason
+EXTRACTOR_NOT_IN_CATALOGUE: ErrorReason
+EXTRACTOR_IN_USE: ErrorReason
+EXTRACTOR_DISABLED: ErrorReason
+RECONFIGURE_REQUIRED: ErrorReason
+SOURCE_FAILED: ErrorReason
+COLLECTION_FAILED: ErrorReason
+BUCKET_IN_USE: ErrorReason
+COLLECTION_IN_USE: ErrorReason
+CONCURRENT_MODIFICATION: ErrorReason
+RECONFIGURE_IN_PROGRESS: ErrorReason
+RECONFIGURE_INTERRUPTED: ErrorReason
+RECONFIGURE_TAKEN_OVER: ErrorReason
+NAMESPACE_DELETE_IN_PROGRESS: ErrorReason
+NAMESPACE_DELETED: ErrorReason
+STORAGE_FULL: ErrorReason
