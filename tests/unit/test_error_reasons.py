@@ -1,10 +1,11 @@
 """Every reason the server can put in ErrorInfo is a value of the proto enum vecplane.v1.ErrorReason:
-the reasons written in the code (`reason="..."`, the error kinds' defaults, and the ones NotFound,
+the reasons written in the code (`reason="..."`, `reason = "..."`, the error kinds' defaults, and the ones NotFound,
 AlreadyExists and the in-use refusals build from a resource type) are read from the source itself."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from server.domain import errors
 SERVER = Path(__file__).resolve().parents[2] / "server"
 # Resource types the code passes as a variable (a collection's source type).
 SOURCE_TYPES = ("bucket", "collection")
+REASON_SHAPE = re.compile(r"^[A-Z][A-Z0-9_]+$")
 
 
 def constants(node: ast.expr) -> list[str]:
@@ -46,9 +48,10 @@ def reasons_in_code() -> dict[str, str]:
                     suffix = "_NOT_FOUND" if name == "NotFound" else "_ALREADY_EXISTS"
                     for kind in constants(node.args[0]) or list(SOURCE_TYPES):
                         found[kind.upper() + suffix] = where
-            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "default_reason" for t in node.targets):
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") in ("default_reason", "reason") for t in node.targets):
                 for value in constants(node.value):
-                    found[value] = where
+                    if REASON_SHAPE.match(value):  # a local `reason` may also be prose for a message
+                        found[value] = where
     return found
 
 

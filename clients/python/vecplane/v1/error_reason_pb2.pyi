@@ -21,6 +21,8 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     API_KEY_MALFORMED: _ClassVar[ErrorReason]
     API_KEY_INVALID: _ClassVar[ErrorReason]
     ADMIN_KEY_REQUIRED: _ClassVar[ErrorReason]
+    OPERATOR_KEY_REQUIRED: _ClassVar[ErrorReason]
+    ROLE_NOT_GRANTABLE: _ClassVar[ErrorReason]
     NAMESPACE_NOT_FOUND: _ClassVar[ErrorReason]
     BUCKET_NOT_FOUND: _ClassVar[ErrorReason]
     OBJECT_NOT_FOUND: _ClassVar[ErrorReason]
@@ -63,6 +65,8 @@ API_KEY_MISSING: ErrorReason
 API_KEY_MALFORMED: ErrorReason
 API_KEY_INVALID: ErrorReason
 ADMIN_KEY_REQUIRED: ErrorReason
+OPERATOR_KEY_REQUIRED: ErrorReason
+ROLE_NOT_GRANTABLE: ErrorReason
 NAMESPACE_NOT_FOUND: ErrorReason
 BUCKET_NOT_FOUND: ErrorReason
 OBJECT_NOT_FOUND: ErrorReason
