@@ -185,3 +185,21 @@ def test_delete_namespace_during_a_slow_recreate_creates_nothing_for_the_deleted
     assert error.code == grpc.StatusCode.NOT_FOUND
     assert server.run(vectors.physical_collections(ns.namespace_id)) == []
 
+
+
+def test_concurrent_namespace_updates_succeed_or_abort_and_a_namespace_without_revision_is_updated(racing):
+    """UpdateNamespace writes at the revision it read: 10 at once each succeed or are ABORTED with a
+    reason. A namespace stored before revisions existed (no `_rev`) is updated like any other."""
+    server, api = racing
+    ns = r.namespace(api)
+    requests = [pb.UpdateNamespaceRequest(namespace_id=ns.namespace_id, description=f"writer {n}", update_mask={"paths": ["description"]}) for n in range(10)]
+    results = together(*[(api.call, api.namespaces.UpdateNamespace, request) for request in requests])
+    errors = [o for o in results if isinstance(o, RichError)]
+    assert all(e.code == grpc.StatusCode.ABORTED and e.reason == "CONCURRENT_MODIFICATION" for e in errors), errors
+    stored = server.run(server.app.backends.db["namespaces"].find_one({"_id": ns.namespace_id}))
+    assert stored["_rev"] == len(results) - len(errors)
+
+    server.run(server.app.backends.db["namespaces"].update_one({"_id": ns.namespace_id}, {"$unset": {"_rev": ""}}))
+    updated = api.call(api.namespaces.UpdateNamespace, pb.UpdateNamespaceRequest(namespace_id=ns.namespace_id, description="legacy"))
+    assert updated.namespace.description == "legacy"
+    assert server.run(server.app.backends.db["namespaces"].find_one({"_id": ns.namespace_id}))["_rev"] == 1
