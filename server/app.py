@@ -34,6 +34,7 @@ from server.api.interceptor import CallInterceptor
 from server.api.namespaces import NamespaceServicer
 from server.config import Settings, StartupError
 from server.domain.extractors import Catalogue
+from server.domain.paging import Cursors
 from server.extractors.plugins import load_catalogue
 from server.faults import Faults
 from server.gateway import Gateway
@@ -47,6 +48,7 @@ from server.storage.mongo import CommandCounter, MongoPing, connect
 from server.storage.namespaces import NamespaceRepository
 from server.storage.objects import ObjectRepository
 from server.storage.operations import OperationRepository
+from server.storage.secrets import CURSOR_SECRET, ensure_secret
 from server.storage.vectors import VectorStore
 from server.usecases.admin import AdminUseCases
 from server.usecases.auth import Authenticator, ensure_bootstrap_key
@@ -198,17 +200,18 @@ class Vecplane:
             log.info("counted the resources of every scope once (a database from before counters)")
         self.api_key, generated = await ensure_bootstrap_key(accounts, settings.api_key, settings.data_dir)
         authenticator = Authenticator(accounts, settings.auth_cache_seconds)
+        cursors = Cursors(await ensure_secret(backends.db, CURSOR_SECRET))
         namespaces = NamespaceUseCases(
-            namespaces_repo, backends.vectors, catalogue, settings.auth_cache_seconds, self.faults, operations, settings.reconfigure_lease_seconds
+            namespaces_repo, backends.vectors, catalogue, settings.auth_cache_seconds, self.faults, operations, settings.reconfigure_lease_seconds, cursors=cursors
         )
         for repository in (buckets_repo, objects_repo, collections_repo):
             namespaces.add_contents(repository)
-        collections = CollectionUseCases(collections_repo, buckets_repo, namespaces, backends.vectors, catalogue, self.faults)
+        collections = CollectionUseCases(collections_repo, buckets_repo, namespaces, backends.vectors, catalogue, self.faults, cursors=cursors)
         namespaces.add_update_guard(collections.refuse_disabling_used_extractors)
         self.usecases = UseCases(
             namespaces=namespaces,
             admin=AdminUseCases(accounts, authenticator),
-            buckets=BucketUseCases(buckets_repo, objects_repo, collections_repo, namespaces),
+            buckets=BucketUseCases(buckets_repo, objects_repo, collections_repo, namespaces, cursors=cursors),
             collections=collections,
             reconfigure=ReconfigureUseCases(
                 namespaces,

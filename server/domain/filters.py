@@ -1,7 +1,10 @@
-"""Mixpeek's LogicalOperator filters: checked once into a small AST, then compiled from that one AST
-into a MongoDB query (objects and the list calls) and a Qdrant filter (documents, which vecplane
-keeps only as Qdrant points). `evaluate` states the semantics in plain Python; the tests run one
-table of cases through all three and require them to agree.
+"""Mixpeek's LogicalOperator filters: checked once into a small AST, evaluated by a reference
+evaluator, and lowered to each backend's query language by the storage adapters
+(server/storage/mongo_filters.py, server/storage/qdrant_filters.py). `OPERATORS` is the one table of
+operators: each entry holds what its value must be, which field kinds it applies to, and what it
+means (its reference evaluation); every backend registers one lowering per entry (see `Lowering`),
+so an operator without a lowering fails at import. The tests run one table of cases through the
+evaluator and the real backends and require them to agree.
 
 Semantics (what every backend must do):
 - A node is either a condition (field, operator, value) or a group (AND, OR, NOT), never both. AND
@@ -20,51 +23,49 @@ Semantics (what every backend must do):
   case-insensitive ordering without collations), date fields chronologically.
 - contains: with a string value, a string candidate contains it as a substring; with another value,
   the same as eq (an array field contains the value). starts_with/ends_with: string candidates.
-  regex: a regular expression search (Python syntax; MongoDB's PCRE agrees on the common syntax).
-  text: every word of the value occurs as a whole word in some string candidate.
+  regex: a regular-expression search with RE2 syntax and semantics (linear time: no
+  backreferences, no lookaround); it is always evaluated by vecplane with RE2, never sent to a
+  backend whose engine backtracks. text: every word of the value occurs as a whole word in some
+  string candidate.
 - exists true / is_null false: the field holds a non-null value (a missing field, null and an empty
   list all count as no value, because Qdrant's is_empty cannot tell them apart); exists false /
   is_null true: the opposite.
 
-MongoDB: every leaf carries a `$type` guard and, unless the schema says the field is a scalar,
-an `$elemMatch` branch for lists. Both make the query exact on real MongoDB and on the embedded
-nx-27017, which otherwise treats true as 1, compares strings with numbers, does not apply `$regex`
-or `$gt` to list elements, mishandles null inside `$or`/`$nor`, and has no `$not` (we use `$nor`).
+Caps (INVALID_ARGUMENT beyond them, naming the field): `MAX_CONDITIONS` conditions per filter,
+`MAX_DEPTH` levels of nested groups, `MAX_LIST_VALUES` values in an in/nin list and
+`MAX_VALUE_CHARS` characters in a string value (a regex included).
 
-Qdrant has no case-insensitive match, substring, prefix, suffix, regex or string ordering. Those
-conditions compile to the closest *superset* Qdrant can express exactly (often "no restriction" for
-that branch) and the result is marked inexact: the caller then applies `DocumentFilter.matches`
-(this module's reference evaluator) to what Qdrant returns. Exact filters need no second pass.
+A backend that cannot decide a condition exactly lowers it to the closest superset it can express
+(often "no restriction") and marks the result inexact: the caller then keeps only what
+`evaluate` accepts. Exact lowerings need no second pass.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
-from qdrant_client import models
+import re2
 
 from server.domain.errors import Violations
 
-OPERATORS = (
-    "eq", "ne", "gt", "lt", "gte", "lte", "in", "nin", "contains", "starts_with", "ends_with", "regex",
-    "exists", "is_null", "text",
-)
-ORDERING = ("gt", "gte", "lt", "lte")
-STRING_ONLY = ("starts_with", "ends_with", "regex", "text")
-CASE_AWARE = ("eq", "ne", "in", "nin", "contains", "starts_with", "ends_with", "regex", "text")
 NUMBER_TYPES = frozenset({"number", "integer", "float"})
 STRING_TYPES = frozenset({"string", "text", "date", "datetime", "image", "audio", "video", "pdf", "excel"})
 DATE_TYPES = frozenset({"date", "datetime"})
 FIELD_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
-# The end of the string; `$` would also match before a final newline, in PCRE and in Python.
-END = r"(?![\s\S])"
 _WORD = re.compile(r"\w+")
+
+MAX_CONDITIONS = 100
+MAX_DEPTH = 8
+MAX_LIST_VALUES = 256
+MAX_VALUE_CHARS = 1024
 
 
 # ------------------------------------------------------------------------------------------------
@@ -176,14 +177,40 @@ Node = Condition | Group
 _LISTS = (("AND", "all_of"), ("OR", "any_of"), ("NOT", "none_of"))
 
 
-def _list_of(raw: dict[str, Any], json_name: str, proto_name: str) -> list[Any]:
+def all_of(*nodes: Node | None) -> Node | None:
+    """The conjunction of the nodes that are set (None when none is)."""
+    kept = tuple(n for n in nodes if n is not None)
+    if len(kept) <= 1:
+        return kept[0] if kept else None
+    return Group(all_of=kept)
+
+
+def search(text: str, names: tuple[str, ...], case_sensitive: bool) -> Node:
+    """A list call's `search`: some of the (scalar string) fields contains the text."""
+    return Group(any_of=tuple(Condition(simple_field(n, "string"), "contains", text, case_sensitive) for n in names))
+
+
+def prefix(name: str, value: str) -> Condition:
+    """The (scalar string) field starts with the value, case-sensitively."""
+    return Condition(simple_field(name, "string"), "starts_with", value, True)
+
+
+def _list_of(raw: dict[str, Any], json_name: str, proto_name: str) -> Any:
     found = raw.get(json_name)
     if found is None:
         found = raw.get(proto_name)
     return found or []
 
 
-def parse(raw: dict[str, Any] | None, fields: Fields, path: str, problems: Violations) -> Node | None:
+@dataclass
+class _Budget:
+    """How many more conditions the filter being parsed may have; reported once when exceeded."""
+
+    conditions: int = MAX_CONDITIONS
+    reported: bool = False
+
+
+def parse(raw: Any, fields: Fields, path: str, problems: Violations) -> Node | None:
     """Checks a LogicalOperator (as its Mixpeek JSON dict) and returns its AST, or None when it
     sets nothing (no filter). Every problem is added to `problems` at its path, e.g.
     `source.filters.AND[0].field`."""
@@ -194,7 +221,7 @@ def parse(raw: dict[str, Any] | None, fields: Fields, path: str, problems: Viola
         return None
     if not _is_group(raw) and not _is_condition(raw):
         return None  # e.g. only case_sensitive: filters nothing
-    return _parse_node(raw, fields, path, problems, bool(raw.get("case_sensitive", False)))
+    return _parse_node(raw, fields, path, problems, bool(raw.get("case_sensitive", False)), 0, _Budget())
 
 
 def _is_group(raw: dict[str, Any]) -> bool:
@@ -205,7 +232,7 @@ def _is_condition(raw: dict[str, Any]) -> bool:
     return bool(raw.get("field")) or "operator" in raw or "value" in raw
 
 
-def _parse_node(raw: Any, fields: Fields, path: str, problems: Violations, inherited: bool) -> Node | None:
+def _parse_node(raw: Any, fields: Fields, path: str, problems: Violations, inherited: bool, depth: int, budget: _Budget) -> Node | None:
     if not isinstance(raw, dict):
         problems.add(path, "must be an object: a condition or a group")
         return None
@@ -218,14 +245,28 @@ def _parse_node(raw: Any, fields: Fields, path: str, problems: Violations, inher
         problems.add(path, "is empty: set field/operator/value for a condition, or AND/OR/NOT for a group")
         return None
     if condition:
+        budget.conditions -= 1
+        if budget.conditions < 0:
+            if not budget.reported:
+                problems.add(path, f"is beyond the limit of {MAX_CONDITIONS} conditions in one filter")
+                budget.reported = True
+            return None
         return _parse_condition(raw, fields, path, problems, case_sensitive)
+    if depth >= MAX_DEPTH:
+        problems.add(path, f"nests groups deeper than the limit of {MAX_DEPTH} levels")
+        return None
     parts: dict[str, tuple[Node, ...]] = {}
     for json_name, proto_name in _LISTS:
         items = _list_of(raw, json_name, proto_name)
         if not isinstance(items, list):
             problems.add(f"{path}.{json_name}", "must be a list")
             continue
-        parsed = [_parse_node(item, fields, f"{path}.{json_name}[{i}]", problems, case_sensitive) for i, item in enumerate(items)]
+        if len(items) > MAX_CONDITIONS:
+            problems.add(f"{path}.{json_name}", f"has {len(items)} items; a filter has at most {MAX_CONDITIONS} conditions")
+            budget.reported = True
+            budget.conditions = -1
+            return None
+        parsed = [_parse_node(item, fields, f"{path}.{json_name}[{i}]", problems, case_sensitive, depth + 1, budget) for i, item in enumerate(items)]
         parts[proto_name] = tuple(p for p in parsed if p is not None)
     return Group(**parts)
 
@@ -238,7 +279,8 @@ def _is_scalar(value: Any) -> bool:
     return isinstance(value, (str, bool)) or _is_number(value)
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """A value's kind for comparisons: boolean, string, number or other."""
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, str):
@@ -276,80 +318,127 @@ def to_millis(value: Any) -> int | None:
     return int(moment.timestamp() * 1000)
 
 
+@functools.lru_cache(maxsize=512)
+def regex(pattern: str, case_sensitive: bool) -> re2._Regexp:
+    """A compiled RE2 regular expression (raises re2.error when RE2 cannot compile it)."""
+    options = re2.Options()
+    options.case_sensitive = case_sensitive
+    options.log_errors = False
+    return re2.compile(pattern, options)
+
+
 def _parse_condition(raw: dict[str, Any], fields: Fields, path: str, problems: Violations, case_sensitive: bool) -> Condition | None:
     before = len(problems.items)
     name = raw.get("field")
     spec = None
     if not name:
         problems.add(f"{path}.field", "is required for a condition")
-    elif not isinstance(name, str) or not FIELD_PATH.match(name):
+    elif not isinstance(name, str) or not FIELD_PATH.match(name) or len(name) > MAX_VALUE_CHARS:
         problems.add(f"{path}.field", "must be a field path in dot notation, e.g. 'metadata.title'")
     else:
         spec = fields.resolve(name)
         if spec is None:
             problems.add(f"{path}.field", f"'{name}' is not a field of {fields.describe()}")
-    operator = raw.get("operator", "eq")
-    if operator not in OPERATORS:
-        problems.add(f"{path}.operator", f"unknown operator {operator!r}; use one of: {', '.join(OPERATORS)}")
+    operator = OPERATORS.get(raw.get("operator", "eq"))
+    if operator is None:
+        problems.add(f"{path}.operator", f"unknown operator {raw.get('operator')!r:.100}; use one of: {', '.join(OPERATORS)}")
         return None
     value = raw.get("value")
-    _check_value(problems, f"{path}.value", operator, value)
+    problem = operator.check(operator.name, value)
+    if problem:
+        problems.add(f"{path}.value", problem)
     if spec is not None and len(problems.items) == before:
         _check_against_field(problems, path, spec, operator, value)
-    if len(problems.items) != before:
+    if len(problems.items) != before or spec is None:
         return None
-    return Condition(spec, operator, value, case_sensitive)
+    return Condition(spec, operator.name, value, case_sensitive)
 
 
-def _check_value(problems: Violations, where: str, operator: str, value: Any) -> None:
-    if operator in ("exists", "is_null"):
-        if not isinstance(value, bool):
-            problems.add(where, f"'{operator}' needs true or false")
-    elif operator in ("in", "nin"):
-        if not isinstance(value, list) or not value:
-            problems.add(where, f"'{operator}' needs a non-empty list of values")
-        elif not all(_is_scalar(v) for v in value):
-            problems.add(where, f"'{operator}' needs a list of strings, numbers or booleans")
-    elif value is None:
-        problems.add(where, f"is required for '{operator}'" + (" (use is_null to test for null)" if operator in ("eq", "ne") else ""))
-    elif isinstance(value, list):
-        problems.add(where, "must be a single value" + ("; use in/nin for a list" if operator in ("eq", "ne") else ""))
-    elif not _is_scalar(value):
-        problems.add(where, "must be a string, number or boolean")
-    elif operator in ORDERING and isinstance(value, bool):
-        problems.add(where, f"'{operator}' needs a number or a string")
-    elif operator in STRING_ONLY:
-        if not isinstance(value, str) or not value:
-            problems.add(where, f"'{operator}' needs a non-empty string")
-        elif operator == "regex":
-            try:
-                re.compile(value)
-            except re.error as exc:
-                problems.add(where, f"is not a valid regular expression: {exc}")
-        elif operator == "text" and not _WORD.search(value):
-            problems.add(where, "'text' needs at least one word")
+# ------------------------------------------------------------------------------------------------
+# Values
 
 
-def _check_against_field(problems: Violations, path: str, spec: FieldSpec, operator: str, value: Any) -> None:
+def _scalar(operator: str, value: Any) -> str | None:
+    """What is wrong with a single comparison value, or None."""
+    if value is None:
+        return f"is required for '{operator}'" + (" (use is_null to test for null)" if operator in ("eq", "ne") else "")
+    if isinstance(value, list):
+        return "must be a single value" + ("; use in/nin for a list" if operator in ("eq", "ne") else "")
+    if not _is_scalar(value):
+        return "must be a string, number or boolean"
+    if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
+        return f"is longer than the limit of {MAX_VALUE_CHARS} characters"
+    return None
+
+
+def _flag(operator: str, value: Any) -> str | None:
+    return None if isinstance(value, bool) else f"'{operator}' needs true or false"
+
+
+def _values(operator: str, value: Any) -> str | None:
+    if not isinstance(value, list) or not value:
+        return f"'{operator}' needs a non-empty list of values"
+    if len(value) > MAX_LIST_VALUES:
+        return f"has {len(value)} values; '{operator}' takes at most {MAX_LIST_VALUES}"
+    if not all(_is_scalar(v) for v in value):
+        return f"'{operator}' needs a list of strings, numbers or booleans"
+    if any(isinstance(v, str) and len(v) > MAX_VALUE_CHARS for v in value):
+        return f"has a value longer than the limit of {MAX_VALUE_CHARS} characters"
+    return None
+
+
+def _ordered_value(operator: str, value: Any) -> str | None:
+    problem = _scalar(operator, value)
+    if problem is None and isinstance(value, bool):
+        return f"'{operator}' needs a number or a string"
+    return problem
+
+
+def _string(operator: str, value: Any) -> str | None:
+    problem = _scalar(operator, value)
+    if problem is None and (not isinstance(value, str) or not value):
+        return f"'{operator}' needs a non-empty string"
+    return problem
+
+
+def _pattern(operator: str, value: Any) -> str | None:
+    problem = _string(operator, value)
+    if problem is None:
+        try:
+            regex(value, True)
+        except re2.error as exc:
+            reason = exc.args[0].decode(errors="replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+            return f"is not a valid RE2 regular expression ({reason}); RE2 has no backreferences or lookaround"
+    return problem
+
+
+def _words(operator: str, value: Any) -> str | None:
+    problem = _string(operator, value)
+    if problem is None and not _WORD.search(value):
+        return "'text' needs at least one word"
+    return problem
+
+
+def _check_against_field(problems: Violations, path: str, spec: FieldSpec, operator: Operator, value: Any) -> None:
     kind = _field_kind(spec.type)
-    if kind is None or operator in ("exists", "is_null"):
+    if kind is None or operator.kinds is None:
         return
     described = f"'{spec.name}' is {'a list of ' if spec.shape == 'list' else ''}{spec.type}"
-    if kind == "object":
-        problems.add(f"{path}.operator", f"{described}: only exists and is_null apply to it")
-        return
-    if operator in STRING_ONLY and kind != "string":
-        problems.add(f"{path}.operator", f"'{operator}' applies to string fields; {described}")
-        return
-    if operator in ORDERING and kind == "boolean":
-        problems.add(f"{path}.operator", f"'{operator}' does not apply to booleans; {described}")
+    if kind not in operator.kinds:
+        if kind == "object":
+            anywhere = [o.name for o in OPERATORS.values() if o.kinds is None]
+            problems.add(f"{path}.operator", f"{described}: only {' and '.join(anywhere)} apply to it")
+        elif operator.kinds == {"string"}:
+            problems.add(f"{path}.operator", f"'{operator.name}' applies to string fields; {described}")
+        else:
+            problems.add(f"{path}.operator", f"'{operator.name}' does not apply to {kind}s; {described}")
         return
     values = value if isinstance(value, list) else [value]
     for index, item in enumerate(values):
         where = f"{path}.value" + (f"[{index}]" if isinstance(value, list) else "")
-        if _kind(item) != kind:
+        if kind_of(item) != kind:
             problems.add(where, f"must be a {kind} to compare with {described}")
-        elif spec.chronological and operator not in ("contains", "starts_with", "ends_with", "regex", "text") and to_millis(item) is None:
+        elif spec.chronological and operator.chronological and to_millis(item) is None:
             problems.add(where, f"must be an ISO 8601 {spec.type} to compare with {described}")
 
 
@@ -382,27 +471,125 @@ def _same(candidate: Any, value: Any, case_sensitive: bool, chronological: bool)
     if chronological and isinstance(candidate, str) and isinstance(value, str):
         a, b = to_millis(candidate), to_millis(value)
         return a is not None and a == b
-    if _kind(candidate) != _kind(value) or _kind(value) == "other":
+    if kind_of(candidate) != kind_of(value) or kind_of(value) == "other":
         return False
     if isinstance(value, str) and not case_sensitive:
-        return candidate.lower() == value.lower()
-    return candidate == value
+        return bool(candidate.lower() == value.lower())
+    return bool(candidate == value)
 
 
 def _ordered(candidate: Any, operator: str, value: Any, chronological: bool) -> bool:
+    a: Any
+    b: Any
     if chronological:
         a, b = to_millis(candidate), to_millis(value)
         if a is None or b is None:
             return False
-    elif _kind(candidate) == _kind(value) and _kind(value) in ("number", "string"):
+    elif kind_of(candidate) == kind_of(value) and kind_of(value) in ("number", "string"):
         a, b = candidate, value
     else:
         return False
-    return {"gt": a > b, "gte": a >= b, "lt": a < b, "lte": a <= b}[operator]
+    return bool({"gt": a > b, "gte": a >= b, "lt": a < b, "lte": a <= b}[operator])
 
 
-def _has_word(text: str, word: str, case_sensitive: bool) -> bool:
-    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, 0 if case_sensitive else re.IGNORECASE) is not None
+def _strings(found: list[Any], c: Condition) -> tuple[list[str], str]:
+    """The string candidates and the value, both lowered unless the condition is case-sensitive."""
+    strings = [s for s in found if isinstance(s, str)]
+    if c.case_sensitive:
+        return strings, c.value
+    return [s.lower() for s in strings], c.value.lower()
+
+
+def _has_value(found: list[Any]) -> bool:
+    return any(v is not None for v in found)
+
+
+def _equal(found: list[Any], c: Condition) -> bool:
+    values = c.value if isinstance(c.value, list) else [c.value]
+    return any(_same(f, v, c.case_sensitive, c.field.chronological) for f in found for v in values)
+
+
+def _contains(found: list[Any], c: Condition) -> bool:
+    if not isinstance(c.value, str):
+        return any(_same(f, c.value, c.case_sensitive, False) for f in found)
+    strings, value = _strings(found, c)
+    return any(value in s for s in strings)
+
+
+def _starts(found: list[Any], c: Condition) -> bool:
+    strings, value = _strings(found, c)
+    return any(s.startswith(value) for s in strings)
+
+
+def _ends(found: list[Any], c: Condition) -> bool:
+    strings, value = _strings(found, c)
+    return any(s.endswith(value) for s in strings)
+
+
+def _matches(found: list[Any], c: Condition) -> bool:
+    compiled = regex(c.value, c.case_sensitive)
+    return any(compiled.search(f) is not None for f in found if isinstance(f, str))
+
+
+def words(text: str) -> list[str]:
+    """The words of a `text` value (maximal runs of word characters)."""
+    return _WORD.findall(text)
+
+
+def _all_words(found: list[Any], c: Condition) -> bool:
+    # A word occurs as a whole word exactly when it is one of the candidate's maximal word runs.
+    fold = (lambda s: s) if c.case_sensitive else str.lower
+    present = {fold(w) for f in found if isinstance(f, str) for w in words(f)}
+    return all(fold(w) in present for w in words(c.value))
+
+
+# ------------------------------------------------------------------------------------------------
+# The operator table
+
+
+@dataclass(frozen=True)
+class Operator:
+    """One filter operator. `check(name, value)` says what is wrong with a value (None: nothing);
+    `kinds` are the field kinds it applies to (None: every field, objects included); on date
+    fields a `chronological` operator needs an ISO 8601 value and compares in time; `holds(found,
+    condition)` is its meaning over the field's candidates."""
+
+    name: str
+    check: Callable[[str, Any], str | None]
+    kinds: frozenset[str] | None
+    chronological: bool
+    holds: Callable[[list[Any], Condition], bool]
+
+
+_SCALARS = frozenset({"string", "number", "boolean"})
+_ORDERED = frozenset({"string", "number"})
+_TEXTS = frozenset({"string"})
+
+
+def _ordering(name: str) -> Operator:
+    return Operator(name, _ordered_value, _ORDERED, True, lambda found, c: any(_ordered(f, c.operator, c.value, c.field.chronological) for f in found))
+
+
+OPERATORS: dict[str, Operator] = {
+    o.name: o
+    for o in (
+        Operator("eq", _scalar, _SCALARS, True, _equal),
+        Operator("ne", _scalar, _SCALARS, True, lambda found, c: not _equal(found, c)),
+        _ordering("gt"),
+        _ordering("lt"),
+        _ordering("gte"),
+        _ordering("lte"),
+        Operator("in", _values, _SCALARS, True, _equal),
+        Operator("nin", _values, _SCALARS, True, lambda found, c: not _equal(found, c)),
+        Operator("contains", _scalar, _SCALARS, False, _contains),
+        Operator("starts_with", _string, _TEXTS, False, _starts),
+        Operator("ends_with", _string, _TEXTS, False, _ends),
+        Operator("regex", _pattern, _TEXTS, False, _matches),
+        Operator("exists", _flag, None, False, lambda found, c: _has_value(found) == c.value),
+        Operator("is_null", _flag, None, False, lambda found, c: _has_value(found) != c.value),
+        Operator("text", _words, _TEXTS, False, _all_words),
+    )
+}
 
 
 def evaluate(node: Node, doc: dict[str, Any], path_of: Callable[[FieldSpec], str] = lambda f: f.name) -> bool:
@@ -413,337 +600,78 @@ def evaluate(node: Node, doc: dict[str, Any], path_of: Callable[[FieldSpec], str
             and (not node.any_of or any(evaluate(n, doc, path_of) for n in node.any_of))
             and not any(evaluate(n, doc, path_of) for n in node.none_of)
         )
-    spec, op, value, cs = node.field, node.operator, node.value, node.case_sensitive
-    found = candidates(doc, path_of(spec))
-    chrono = spec.chronological
-    if op in ("exists", "is_null"):
-        has_value = any(c is not None for c in found)
-        return has_value == value if op == "exists" else has_value != value
-    if op in ("eq", "ne"):
-        hit = any(_same(c, value, cs, chrono) for c in found)
-        return hit if op == "eq" else not hit
-    if op in ("in", "nin"):
-        hit = any(_same(c, v, cs, chrono) for c in found for v in value)
-        return hit if op == "in" else not hit
-    if op in ORDERING:
-        return any(_ordered(c, op, value, chrono) for c in found)
-    if op == "contains" and not isinstance(value, str):
-        return any(_same(c, value, cs, False) for c in found)
-    strings = [c for c in found if isinstance(c, str)]
-    if not cs:
-        strings, lowered = [s.lower() for s in strings], value.lower()
-    else:
-        lowered = value
-    if op == "contains":
-        return any(lowered in s for s in strings)
-    if op == "starts_with":
-        return any(s.startswith(lowered) for s in strings)
-    if op == "ends_with":
-        return any(s.endswith(lowered) for s in strings)
-    if op == "regex":
-        flags = 0 if cs else re.IGNORECASE
-        return any(re.search(value, c, flags) for c in found if isinstance(c, str))
-    if op == "text":
-        originals = [c for c in found if isinstance(c, str)]
-        return all(any(_has_word(c, w, cs) for c in originals) for w in _WORD.findall(value))
-    raise ValueError(f"unknown operator {op}")
+    return OPERATORS[node.operator].holds(candidates(doc, path_of(node.field)), node)
 
 
 # ------------------------------------------------------------------------------------------------
-# Lowering: the one place operators become primitives every backend translates 1:1.
+# Lowering to a backend
+
+
+Q = TypeVar("Q")
 
 
 @dataclass(frozen=True)
-class Equals:
-    """Some candidate equals one of `values` (strings case-insensitively when `ci`)."""
+class Lowered(Generic[Q]):
+    """A backend query for a node. `query` None means no restriction; when `exact` is false the
+    query selects a superset and `evaluate` decides on what it returns."""
 
-    field: FieldSpec
-    values: tuple[Any, ...]
-    ci: bool
-
-
-@dataclass(frozen=True)
-class Compare:
-    field: FieldSpec
-    operator: str
-    value: Any
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """Some string candidate matches the regular expression."""
-
-    field: FieldSpec
-    regex: str
-    ci: bool
-
-
-@dataclass(frozen=True)
-class Empty:
-    """The field holds no non-null value."""
-
-    field: FieldSpec
-
-
-@dataclass(frozen=True)
-class All:
-    parts: tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class AnyOf:
-    parts: tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class NoneOf:
-    parts: tuple[Any, ...]
-
-
-def lower(node: Node):
-    if isinstance(node, Group):
-        parts = [lower(n) for n in node.all_of]
-        if node.any_of:
-            parts.append(AnyOf(tuple(lower(n) for n in node.any_of)))
-        if node.none_of:
-            parts.append(NoneOf(tuple(lower(n) for n in node.none_of)))
-        return parts[0] if len(parts) == 1 else All(tuple(parts))
-    spec, op, value = node.field, node.operator, node.value
-    ci = not node.case_sensitive and not spec.chronological
-    if op in ("eq", "in", "ne", "nin"):
-        values = tuple(value) if isinstance(value, list) else (value,)
-        equals = Equals(spec, values, ci and any(isinstance(v, str) for v in values))
-        return equals if op in ("eq", "in") else NoneOf((equals,))
-    if op in ORDERING:
-        return Compare(spec, op, value)
-    if op in ("exists", "is_null"):
-        wants_value = value if op == "exists" else not value
-        return NoneOf((Empty(spec),)) if wants_value else Empty(spec)
-    if op == "contains":
-        return Pattern(spec, re.escape(value), ci) if isinstance(value, str) else Equals(spec, (value,), False)
-    if op == "starts_with":
-        return Pattern(spec, "^" + re.escape(value), ci)
-    if op == "ends_with":
-        return Pattern(spec, re.escape(value) + END, ci)
-    if op == "regex":
-        return Pattern(spec, value, ci)
-    if op == "text":
-        words = [Pattern(spec, rf"(?<!\w){re.escape(w)}(?!\w)", ci) for w in _WORD.findall(value)]
-        return words[0] if len(words) == 1 else All(tuple(words))
-    raise ValueError(f"unknown operator {op}")
-
-
-class Target(Protocol):
-    def all_of(self, parts: list[Any]) -> Any: ...
-    def any_of(self, parts: list[Any]) -> Any: ...
-    def none_of(self, parts: list[Any]) -> Any: ...
-    def leaf(self, primitive: Equals | Compare | Pattern | Empty) -> Any: ...
-
-
-def compile_node(node: Node, target: Target) -> Any:
-    """THE compiler: lowers the AST once and hands every piece to the backend `target`."""
-
-    def emit(primitive) -> Any:
-        if isinstance(primitive, All):
-            return target.all_of([emit(p) for p in primitive.parts])
-        if isinstance(primitive, AnyOf):
-            return target.any_of([emit(p) for p in primitive.parts])
-        if isinstance(primitive, NoneOf):
-            return target.none_of([emit(p) for p in primitive.parts])
-        return target.leaf(primitive)
-
-    return emit(lower(node))
-
-
-# ------------------------------------------------------------------------------------------------
-# MongoDB
-
-
-def _by_kind(values: tuple[Any, ...]) -> dict[str, list[Any]]:
-    groups: dict[str, list[Any]] = {}
-    for value in values:
-        groups.setdefault(_kind(value), []).append(value)
-    return groups
-
-
-class MongoTarget:
-    def all_of(self, parts: list[dict]) -> dict:
-        return parts[0] if len(parts) == 1 else {"$and": parts}
-
-    def any_of(self, parts: list[dict]) -> dict:
-        return parts[0] if len(parts) == 1 else {"$or": parts}
-
-    def none_of(self, parts: list[dict]) -> dict:
-        return {"$nor": parts}
-
-    @staticmethod
-    def _branches(spec: FieldSpec, path: str, tests: list[dict[str, Any]]) -> list[dict]:
-        """`tests` applied to the value at `path`, directly or through each possible list."""
-        out = []
-        for outer in spec.mongo_lists:
-            if outer is None:
-                out += [{path: test} for test in tests]
-            elif path.startswith(outer + "."):
-                out += [{outer: {"$elemMatch": {path[len(outer) + 1:]: test}}} for test in tests]
-        return out
-
-    def _guarded(self, spec: FieldSpec, condition: dict[str, Any], bson_type: str, path: str | None = None) -> dict:
-        condition = {**condition, "$type": bson_type}
-        tests = []
-        if spec.shape != "list":
-            tests.append(condition)
-        if spec.shape != "scalar":
-            tests.append({"$elemMatch": condition})
-        return self.any_of(self._branches(spec, path or spec.mongo, tests))
-
-    @staticmethod
-    def _one_or_in(values: list[Any]) -> dict[str, Any]:
-        return {"$eq": values[0]} if len(values) == 1 else {"$in": values}
-
-    def leaf(self, p) -> dict:
-        spec = p.field
-        if isinstance(p, Equals):
-            if spec.chronological:
-                millis = [to_millis(v) for v in p.values]
-                return self._guarded(spec, self._one_or_in(millis), "number", self._time_path(spec))
-            branches = []
-            for kind, values in _by_kind(p.values).items():
-                if kind == "string" and p.ci:
-                    pattern = "^(?:" + "|".join(re.escape(v) for v in values) + ")" + END
-                    branches.append(self._guarded(spec, {"$regex": pattern, "$options": "i"}, "string"))
-                else:
-                    branches.append(self._guarded(spec, self._one_or_in(values), {"string": "string", "number": "number", "boolean": "bool"}[kind]))
-            return self.any_of(branches)
-        if isinstance(p, Compare):
-            operator = "$" + p.operator
-            if spec.chronological:
-                return self._guarded(spec, {operator: to_millis(p.value)}, "number", self._time_path(spec))
-            return self._guarded(spec, {operator: p.value}, "number" if _is_number(p.value) else "string")
-        if isinstance(p, Pattern):
-            condition = {"$regex": p.regex, **({"$options": "i"} if p.ci else {})}
-            return self._guarded(spec, condition, "string")
-        if isinstance(p, Empty):
-            # "Has a value" spelled with $type and $elemMatch only: nx-27017 gets null wrong
-            # inside $or and $nor, and $size fails on some documents.
-            tests = []
-            if spec.shape != "list":
-                tests += [{"$type": t} for t in ("string", "number", "bool", "object")]
-            if spec.shape != "scalar":
-                tests.append({"$elemMatch": {"$exists": True}})
-            return {"$nor": self._branches(spec, spec.mongo, tests)}
-        raise TypeError(p)
-
-    @staticmethod
-    def _time_path(spec: FieldSpec) -> str:
-        if not spec.mongo_time:
-            raise ValueError(f"date field {spec.name} has no millisecond shadow in MongoDB")
-        return spec.mongo_time
-
-
-def to_mongo(node: Node | None) -> dict[str, Any]:
-    """The MongoDB query for a filter ({} for no filter)."""
-    return {} if node is None else compile_node(node, MongoTarget())
-
-
-# ------------------------------------------------------------------------------------------------
-# Qdrant
-
-
-@dataclass(frozen=True)
-class _Q:
-    condition: Any  # a Qdrant condition or Filter; None: no restriction (a superset)
+    query: Q | None
     exact: bool
 
 
-class QdrantTarget:
-    def all_of(self, parts: list[_Q]) -> _Q:
-        kept = [p.condition for p in parts if p.condition is not None]
+class Lowering(ABC, Generic[Q]):
+    """A backend's translation of the AST: one entry per operator of `OPERATORS` (checked when
+    the lowering is built, so an operator without one fails at import) and the three group
+    combinators. Supersets and exactness are combined here, the same for every backend."""
+
+    backend = "a backend"
+
+    def __init__(self, leaves: Mapping[str, Callable[[Condition], Lowered[Q]]]):
+        missing, unknown = set(OPERATORS) - set(leaves), set(leaves) - set(OPERATORS)
+        if missing or unknown:
+            raise TypeError(f"{self.backend} lowering: no entry for {sorted(missing)}, entries for unknown operators {sorted(unknown)}")
+        self._leaves = dict(leaves)
+
+    @abstractmethod
+    def all_of(self, parts: list[Q]) -> Q: ...
+
+    @abstractmethod
+    def any_of(self, parts: list[Q]) -> Q: ...
+
+    @abstractmethod
+    def none_of(self, parts: list[Q]) -> Q: ...
+
+    def lower(self, node: Node) -> Lowered[Q]:
+        if isinstance(node, Condition):
+            return self._leaves[node.operator](node)
+        parts = [self.lower(n) for n in node.all_of]
+        if node.any_of:
+            parts.append(self.either([self.lower(n) for n in node.any_of]))
+        if node.none_of:
+            parts.append(self.neither([self.lower(n) for n in node.none_of]))
+        return self.both(parts)
+
+    def both(self, parts: list[Lowered[Q]]) -> Lowered[Q]:
+        kept = [p.query for p in parts if p.query is not None]
         exact = all(p.exact for p in parts)
         if not kept:
-            return _Q(None, exact)
-        return _Q(kept[0] if len(kept) == 1 else models.Filter(must=kept), exact)
+            return Lowered(None, exact)
+        return Lowered(kept[0] if len(kept) == 1 else self.all_of(kept), exact)
 
-    def any_of(self, parts: list[_Q]) -> _Q:
-        if any(p.condition is None for p in parts):
+    def either(self, parts: list[Lowered[Q]]) -> Lowered[Q]:
+        unrestricted = [p for p in parts if p.query is None]
+        if unrestricted:
             # A branch without restriction: the union has none either (exactly so only if that
             # branch really matches everything).
-            return _Q(None, all(p.exact for p in parts if p.condition is None))
-        if len(parts) == 1:
+            return Lowered(None, all(p.exact for p in unrestricted))
+        queries = [p.query for p in parts if p.query is not None]
+        if len(queries) == 1:
             return parts[0]
-        return _Q(models.Filter(should=[p.condition for p in parts]), all(p.exact for p in parts))
+        return Lowered(self.any_of(queries), all(p.exact for p in parts))
 
-    def none_of(self, parts: list[_Q]) -> _Q:
+    def neither(self, parts: list[Lowered[Q]]) -> Lowered[Q]:
         # The complement of a superset is a subset, not a superset: an inexact part gives up.
-        if not all(p.exact and p.condition is not None for p in parts):
-            return _Q(None, False)
-        return _Q(models.Filter(must_not=[p.condition for p in parts]), True)
-
-    def leaf(self, p) -> _Q:
-        spec = p.field
-        if len(spec.keys) > 1:
-            # Unknown lists: the same condition under each spelling of the key.
-            parts = [self.leaf(replace(p, field=replace(spec, qdrant=key, qdrant_keys=()))) for key in spec.keys]
-            if isinstance(p, Empty):
-                return self.all_of(parts)
-            return self.any_of(parts)
-        key = spec.keys[0]
-        if isinstance(p, Equals):
-            if spec.chronological:
-                moments = [_datetime(v) for v in p.values]
-                conditions = [models.FieldCondition(key=key, range=models.DatetimeRange(gte=m, lte=m)) for m in moments]
-                return _Q(self._should(conditions), True)
-            conditions = []
-            for kind, values in _by_kind(p.values).items():
-                if kind == "string":
-                    if p.ci and any(v.lower() != v.upper() for v in values):
-                        return _Q(None, False)  # no case-insensitive match in Qdrant
-                    match = models.MatchValue(value=values[0]) if len(values) == 1 else models.MatchAny(any=values)
-                    conditions.append(models.FieldCondition(key=key, match=match))
-                elif kind == "number":
-                    # Range, not MatchValue: MatchValue(30) does not match a stored 30.0.
-                    conditions += [models.FieldCondition(key=key, range=models.Range(gte=v, lte=v)) for v in values]
-                else:
-                    conditions += [models.FieldCondition(key=key, match=models.MatchValue(value=v)) for v in values]
-            return _Q(self._should(conditions), True)
-        if isinstance(p, Compare):
-            if spec.chronological:
-                return _Q(models.FieldCondition(key=key, range=models.DatetimeRange(**{p.operator: _datetime(p.value)})), True)
-            if _is_number(p.value):
-                return _Q(models.FieldCondition(key=key, range=models.Range(**{p.operator: p.value})), True)
-            return _Q(None, False)  # Qdrant has no string ordering
-        if isinstance(p, Pattern):
-            return _Q(None, False)  # nor regular expressions, substrings, prefixes or suffixes
-        if isinstance(p, Empty):
-            return _Q(models.IsEmptyCondition(is_empty=models.PayloadField(key=key)), True)
-        raise TypeError(p)
-
-    @staticmethod
-    def _should(conditions: list[Any]) -> Any:
-        return conditions[0] if len(conditions) == 1 else models.Filter(should=conditions)
-
-
-def _datetime(value: str) -> dt.datetime:
-    return dt.datetime.fromtimestamp(to_millis(value) / 1000, dt.UTC)
-
-
-@dataclass(frozen=True)
-class DocumentFilter:
-    """A filter compiled for Qdrant. `filter` selects a superset of the matching points (None: no
-    restriction); when `exact` is false, keep only the points for which `matches(payload)` holds."""
-
-    filter: models.Filter | None
-    exact: bool
-    node: Node | None
-
-    def matches(self, payload: dict[str, Any]) -> bool:
-        return self.node is None or evaluate(self.node, payload, lambda f: f.payload_path)
-
-
-def to_qdrant(node: Node | None) -> DocumentFilter:
-    if node is None:
-        return DocumentFilter(None, True, None)
-    compiled: _Q = compile_node(node, QdrantTarget())
-    condition = compiled.condition
-    if condition is not None and not isinstance(condition, models.Filter):
-        condition = models.Filter(must=[condition])
-    return DocumentFilter(condition, compiled.exact, node)
+        queries = [p.query for p in parts if p.exact and p.query is not None]
+        if len(queries) != len(parts):
+            return Lowered(None, False)
+        return Lowered(self.none_of(queries), True)

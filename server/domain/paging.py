@@ -1,10 +1,19 @@
 """List parameters (Mixpeek's limit, offset, cursor, include_total, sort) checked once for every list
-call, and the opaque keyset cursor: the last item's sort value and id, bound to the sort it came
-from."""
+call, and the keyset cursor: where the next page starts (a sort value and an id, plus how many
+matches are still to skip), bound to the sort it came from and signed by the server.
+
+Cursors are HMAC-SHA256 signed with a per-deployment secret (kept in MongoDB, so every server of
+a deployment accepts every other's cursors), and the signature is checked before anything in the
+token is parsed: a forged, edited or malformed token is INVALID_ARGUMENT naming `cursor`, and
+never reaches a query. The decoded position is typed strictly as well (a string or a 64-bit
+integer sort value, a string id)."""
 
 from __future__ import annotations
 
 import base64
+import binascii
+import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -14,14 +23,22 @@ from server.domain.errors import Violations
 MAX_LIMIT = 1000
 MAX_OFFSET = 10000
 DEFAULT_LIMIT = 10
+# The most bytes of stored documents one page carries; a page stops early (with a next cursor)
+# rather than go beyond it, and always carries at least one item.
+MAX_PAGE_BYTES = 4 * 1024 * 1024
+MAX_CURSOR_CHARS = 1024
+_SIGNATURE_BYTES = 16
+_INT64 = 2**63
 
 
 @dataclass(frozen=True)
 class Position:
-    """Where a cursor points: after the item with this sort value and id."""
+    """Where a cursor points: after the item with this sort value and id, then `skip` more matches
+    to pass over (what is left of an offset when a page stopped early)."""
 
-    value: Any
+    value: str | int | None
     id: str
+    skip: int = 0
 
 
 @dataclass(frozen=True)
@@ -34,23 +51,57 @@ class PageParams:
     descending: bool
 
 
-def encode_cursor(params: PageParams, sort_value: Any, item_id: str) -> str:
-    payload = {"f": params.sort_field, "d": params.descending, "v": sort_value, "i": item_id}
-    raw = json.dumps(payload, separators=(",", ":")).encode()
+def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str, sort_field: str, descending: bool) -> Position | None:
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if payload["f"] == sort_field and payload["d"] == descending and isinstance(payload["i"], str):
-            return Position(payload["v"], payload["i"])
-    except (ValueError, KeyError, TypeError):
-        pass
-    return None
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def page_params(request: dict[str, Any], sortable: dict[str, str], default_sort: str = "created_at") -> PageParams:
+class Cursors:
+    """Signs and checks cursors with the deployment's secret."""
+
+    def __init__(self, secret: bytes):
+        if len(secret) < 16:
+            raise ValueError("the cursor secret must have at least 16 bytes")
+        self._secret = secret
+
+    def _sign(self, payload: bytes) -> bytes:
+        return hmac.new(self._secret, payload, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
+
+    def encode(self, params: PageParams, position: Position) -> str:
+        fields: dict[str, Any] = {"f": params.sort_field, "d": params.descending, "v": position.value, "i": position.id}
+        if position.skip:
+            fields["s"] = position.skip
+        payload = json.dumps(fields, separators=(",", ":")).encode()
+        return f"{_b64(payload)}.{_b64(self._sign(payload))}"
+
+    def decode(self, cursor: str, sort_field: str, descending: bool) -> Position | None:
+        """The position a cursor of this server and this sort points at, or None."""
+        if len(cursor) > MAX_CURSOR_CHARS or cursor.count(".") != 1:
+            return None
+        body, signature = cursor.split(".")
+        try:
+            payload, claimed = _unb64(body), _unb64(signature)
+        except (ValueError, binascii.Error):
+            return None
+        if not hmac.compare_digest(self._sign(payload), claimed):
+            return None
+        try:
+            fields = json.loads(payload)
+        except ValueError:
+            return None
+        if not isinstance(fields, dict) or fields.get("f") != sort_field or fields.get("d") is not descending:
+            return None
+        value, ident, skip = fields.get("v"), fields.get("i"), fields.get("s", 0)
+        typed_value = value is None or isinstance(value, str) or (type(value) is int and -_INT64 <= value < _INT64)
+        if not typed_value or not isinstance(ident, str) or type(skip) is not int or not 0 <= skip <= MAX_OFFSET:
+            return None
+        return Position(value, ident, skip)
+
+
+def page_params(request: dict[str, Any], sortable: dict[str, str], cursors: Cursors, default_sort: str = "created_at") -> PageParams:
     """Checks a list request (as its Mixpeek-style dict). `sortable` maps the sort names callers
     may use to the stored field paths."""
     problems = Violations()
@@ -63,17 +114,17 @@ def page_params(request: dict[str, Any], sortable: dict[str, str], default_sort:
     sort = (request.get("query") or {}).get("sort") or {}
     sort_name = sort.get("field") or default_sort
     if sort_name not in sortable:
-        problems.add("query.sort.field", f"cannot sort on '{sort_name}'; use one of: {', '.join(sorted(sortable))}")
+        problems.add("query.sort.field", f"cannot sort on '{sort_name:.100}'; use one of: {', '.join(sorted(sortable))}")
     descending = sort.get("direction") == "desc"
     after = None
     if request.get("cursor"):
-        after = _decode_cursor(request["cursor"], sortable.get(sort_name, ""), descending)
+        after = cursors.decode(request["cursor"], sortable.get(sort_name, ""), descending)
         if after is None:
             problems.add("cursor", "is not a cursor returned by this list with the same sort")
     problems.raise_if_any()
     return PageParams(
         limit=limit,
-        offset=0 if after else offset,
+        offset=after.skip if after else offset,
         after=after,
         include_total=bool(request.get("include_total")),
         sort_field=sortable[sort_name],
@@ -83,8 +134,9 @@ def page_params(request: dict[str, Any], sortable: dict[str, str], default_sort:
 
 def value_at(doc: dict[str, Any], path: str) -> Any:
     """The value at a dot path in a document, or None."""
+    found: Any = doc
     for part in path.split("."):
-        if not isinstance(doc, dict):
+        if not isinstance(found, dict):
             return None
-        doc = doc.get(part)
-    return doc
+        found = found.get(part)
+    return found

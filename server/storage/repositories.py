@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from server.domain.accounts import ApiKey, Organization, Role
+from server.domain.filters import Node
 from server.domain.paging import PageParams
 from server.storage.paging import Page
 
@@ -35,8 +36,9 @@ class ScopedContents(Protocol):
 
 
 class Pageable(Protocol):
-    async def page(self, scope: Scope, query: dict[str, Any], params: PageParams) -> Page:
-        """One page of the scope narrowed by `query`, with the total when `params` asks for it."""
+    async def page(self, scope: Scope, node: Node | None, params: PageParams) -> Page:
+        """One page of the scope narrowed by the filter `node`, bounded in items and bytes (see
+        server.storage.paging), with the total when `params` asks for it."""
         ...
 
 

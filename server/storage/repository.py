@@ -11,10 +11,12 @@ import pymongo
 import pymongo.errors
 from pymongo.asynchronous.database import AsyncDatabase
 
+from server.domain.filters import Node
 from server.domain.ids import looks_like_id
 from server.domain.paging import PageParams
 from server.storage.counters import CountedSource, Counters
 from server.storage.errors import DuplicateKey
+from server.storage.mongo_filters import to_mongo
 from server.storage.paging import Page, fetch_page
 from server.storage.portable import hint_equality_fields, update_then_read, with_sort_keys
 
@@ -70,11 +72,12 @@ class Repository:
     async def exists(self, scope: dict[str, str], resource_id: str) -> bool:
         return await self.collection.find_one({**scope, "_id": resource_id}, {"_id": 1}) is not None
 
-    async def page(self, scope: dict[str, str], query: dict[str, Any], params: PageParams) -> Page:
-        """A page of the scope narrowed by `query`; the total of a whole scope is its counter."""
-        if query:
-            return await fetch_page(self.collection, {"$and": [scope, query]}, params)
-        return await fetch_page(self.collection, dict(scope), params, lambda: self.counters.total(self.collection_name, scope[self.count_key]))
+    async def page(self, scope: dict[str, str], node: Node | None, params: PageParams) -> Page:
+        """One page of the resources in `scope` that match the filter `node`; the total of a whole
+        scope is its counter."""
+        if node is not None:
+            return await fetch_page(self.collection, scope, to_mongo(node), params)
+        return await fetch_page(self.collection, scope, to_mongo(None), params, lambda: self.counters.total(self.collection_name, scope[self.count_key]))
 
     async def update(self, scope: dict[str, str], resource_id: str, changes: dict[str, Any]) -> dict[str, Any] | None:
         """Sets the fields and returns the document after the change, or None if it is gone."""

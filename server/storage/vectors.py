@@ -18,8 +18,8 @@ from pathlib import Path
 
 from qdrant_client import AsyncQdrantClient, models
 
-from server.domain.filters import DocumentFilter
 from server.domain.vectors import VectorSpec
+from server.storage.qdrant_filters import DocumentFilter
 
 log = logging.getLogger(__name__)
 
@@ -278,7 +278,7 @@ class VectorStore:
 
     async def find_documents(self, collection: str, collection_id: str, document_filter: DocumentFilter, batch: int = 256) -> list[models.Record]:
         """The points of one vecplane collection that match a filter: Qdrant narrows them with the
-        compiled filter, and when that filter is only a superset (see server.domain.filters) the
+        compiled filter, and when that filter is only a superset (see server.storage.qdrant_filters) the
         reference evaluator decides on each payload."""
         scope = models.FieldCondition(key="collection_id", match=models.MatchValue(value=collection_id))
         selector = models.Filter(must=[scope, *([document_filter.filter] if document_filter.filter else [])])

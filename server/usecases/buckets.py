@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from server.domain import buckets as rules
-from server.domain import clock
+from server.domain import clock, filters
 from server.domain.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound
 from server.domain.ids import new_id
+from server.domain.paging import Cursors
 from server.domain.schema import Schema
 from server.storage.errors import DuplicateKey
 from server.storage.repositories import Buckets, Collections, Objects
 from server.usecases.auth import Principal
-from server.usecases.listing import ListResult, list_page, list_params, search_query
+from server.usecases.listing import ListResult, list_page, list_params
 from server.usecases.namespaces import NamespaceUseCases
 from server.usecases.readers import delete_read_source
 
@@ -24,7 +25,8 @@ def _require(field: str, value: str | None) -> str:
 
 
 class BucketUseCases:
-    def __init__(self, buckets: Buckets, objects: Objects, collections: Collections, namespaces: NamespaceUseCases):
+    def __init__(self, buckets: Buckets, objects: Objects, collections: Collections, namespaces: NamespaceUseCases, *, cursors: Cursors):
+        self._cursors = cursors
         self._buckets = buckets
         self._objects = objects
         self._collections = collections
@@ -70,9 +72,9 @@ class BucketUseCases:
         return (await self._bucket(principal, header, ident))[0]
 
     async def list(self, principal: Principal, header: str | None, request: dict[str, Any]) -> ListResult:
-        params, filter_query = list_params(request, rules.BUCKET_SORTABLE, rules.BUCKET_FIELDS)
+        params, node = list_params(request, rules.BUCKET_SORTABLE, rules.BUCKET_FIELDS, self._cursors)
         scope = await self._scope(principal, header)
-        return await list_page(self._buckets, scope, request, params, rules.BUCKET_SEARCHABLE, filter_query)
+        return await list_page(self._buckets, scope, request, params, self._cursors, rules.BUCKET_SEARCHABLE, node)
 
     async def delete(self, principal: Principal, header: str | None, ident: str, force: bool) -> dict[str, Any]:
         """Refused while collections read the bucket, unless forced (server.usecases.readers); the
@@ -123,12 +125,10 @@ class BucketUseCases:
 
     async def list_objects(self, principal: Principal, header: str | None, request: dict[str, Any]) -> ListResult:
         bucket, scope = await self._bucket(principal, header, request.get("bucket_id", ""))
-        params, filter_query = list_params(request, rules.OBJECT_SORTABLE, rules.ObjectFields(bucket.get("bucket_schema")))
-        clauses = [filter_query] if filter_query else []
+        params, node = list_params(request, rules.OBJECT_SORTABLE, rules.ObjectFields(bucket.get("bucket_schema")), self._cursors)
         if request.get("key_prefix"):
-            clauses.append(search_query(request["key_prefix"], ("key_prefix",), True, prefix=True))
-        query = {"$and": clauses} if len(clauses) > 1 else (clauses[0] if clauses else None)
-        return await list_page(self._objects, {**scope, "_bucket": bucket["_id"]}, request, params, rules.OBJECT_SEARCHABLE, query)
+            node = filters.all_of(node, filters.prefix("key_prefix", request["key_prefix"]))
+        return await list_page(self._objects, {**scope, "_bucket": bucket["_id"]}, request, params, self._cursors, rules.OBJECT_SEARCHABLE, node)
 
     async def delete_object(self, principal: Principal, header: str | None, bucket_ident: str, object_id: str) -> dict[str, Any]:
         bucket, scope = await self._bucket(principal, header, bucket_ident)

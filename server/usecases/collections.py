@@ -32,6 +32,7 @@ from server.domain.errors import (
 from server.domain.extractors import Catalogue, enabled_ids
 from server.domain.ids import new_id
 from server.domain.namespaces import NamespaceUpdate
+from server.domain.paging import Cursors
 from server.faults import Faults
 from server.storage.errors import Conflict, DuplicateKey
 from server.storage.repositories import Buckets, Collections, Resources
@@ -56,7 +57,10 @@ class CollectionUseCases:
         vectors: VectorStore,
         catalogue: Catalogue,
         faults: Faults | None = None,
+        *,
+        cursors: Cursors,
     ):
+        self._cursors = cursors
         self._collections = collections
         self._buckets = buckets
         self._namespaces = namespaces
@@ -195,9 +199,9 @@ class CollectionUseCases:
         return (await self._find(principal, header, ident))[0]
 
     async def list(self, principal: Principal, header: str | None, request: dict[str, Any]) -> ListResult:
-        params, filter_query = list_params(request, rules.COLLECTION_SORTABLE, rules.COLLECTION_FIELDS)
+        params, node = list_params(request, rules.COLLECTION_SORTABLE, rules.COLLECTION_FIELDS, self._cursors)
         scope = {"_org": principal.organization_id, "_ns": await self._namespaces.resolve_id(principal, header)}
-        return await list_page(self._collections, scope, request, params, rules.COLLECTION_SEARCHABLE, filter_query)
+        return await list_page(self._collections, scope, request, params, self._cursors, rules.COLLECTION_SEARCHABLE, node)
 
     async def update(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
         collection, scope = await self._find(principal, header, request.get("collection_id", ""))

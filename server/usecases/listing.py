@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from server.domain import filters
 from server.domain.errors import InvalidArgument, Violations
-from server.domain.paging import PageParams, encode_cursor, page_params, value_at
+from server.domain.paging import Cursors, PageParams, page_params
+from server.storage.paging import Page
 from server.storage.repositories import Pageable
 
 
@@ -20,41 +20,34 @@ class ListResult:
     total: int | None
 
 
-def list_params(request: dict[str, Any], sortable: dict[str, str], fields: filters.Fields) -> tuple[PageParams, dict[str, Any]]:
-    """A list request's page parameters and its filters compiled to a MongoDB query (over `fields`),
-    with every problem of both reported at once."""
+def list_params(request: dict[str, Any], sortable: dict[str, str], fields: filters.Fields, cursors: Cursors) -> tuple[PageParams, filters.Node | None]:
+    """A list request's page parameters and its filter (over `fields`), with every problem of
+    both reported at once."""
     problems = Violations()
     node = filters.parse((request.get("query") or {}).get("filters"), fields, "query.filters", problems)
+    params = None
     try:
-        params = page_params(request, sortable)
+        params = page_params(request, sortable, cursors)
     except InvalidArgument as error:
         problems.items[:0] = error.violations
-        params = None
     problems.raise_if_any()
-    assert params is not None  # page_params raised otherwise
-    return params, filters.to_mongo(node)
+    assert params is not None
+    return params, node
 
 
-def search_query(search: str, fields: tuple[str, ...], case_sensitive: bool, *, prefix: bool = False) -> dict[str, Any]:
-    pattern = {"$regex": ("^" if prefix else "") + re.escape(search)}
-    if not case_sensitive:
-        pattern["$options"] = "i"
-    return {"$or": [{field: dict(pattern)} for field in fields]}
-
-
-def pagination(params: PageParams, items: list[dict[str, Any]], has_more: bool, total: int | None) -> dict[str, Any]:
-    page: dict[str, Any] = {"page": params.offset // params.limit + 1, "page_size": params.limit}
-    if total is not None:
-        page["total"] = total
-        page["total_pages"] = math.ceil(total / params.limit)
-    if has_more and items:
-        last = items[-1]
-        page["next_cursor"] = encode_cursor(params, value_at(last, params.sort_field), last["_id"])
-        if params.after is None:
-            page["next_page"] = f"?limit={params.limit}&offset={params.offset + params.limit}"
+def pagination(params: PageParams, page: Page, cursors: Cursors) -> dict[str, Any]:
+    """Mixpeek's pagination: the next page by cursor (always) and by offset (for offset pages)."""
+    found: dict[str, Any] = {"page": params.offset // params.limit + 1, "page_size": params.limit}
+    if page.total is not None:
+        found["total"] = page.total
+        found["total_pages"] = math.ceil(page.total / params.limit)
+    if page.next is not None:
+        found["next_cursor"] = cursors.encode(params, page.next)
+        if params.after is None and page.next.skip == 0:
+            found["next_page"] = f"?limit={params.limit}&offset={params.offset + len(page.items)}"
     if params.after is None and params.offset > 0:
-        page["previous_page"] = f"?limit={params.limit}&offset={max(params.offset - params.limit, 0)}"
-    return page
+        found["previous_page"] = f"?limit={params.limit}&offset={max(params.offset - params.limit, 0)}"
+    return found
 
 
 async def list_page(
@@ -62,14 +55,13 @@ async def list_page(
     scope: dict[str, str],
     request: dict[str, Any],
     params: PageParams,
+    cursors: Cursors,
     searchable: tuple[str, ...],
-    filter_query: dict[str, Any] | None = None,
+    node: filters.Node | None = None,
 ) -> ListResult:
-    """One page of `repository` in `scope`, narrowed by the request's search and a compiled filter."""
-    query = (request.get("query") or {})
-    clauses = [filter_query] if filter_query else []
+    """One page of `repository` in `scope`, narrowed by the request's search and a filter."""
+    query = request.get("query") or {}
     if query.get("search"):
-        clauses.append(search_query(query["search"], searchable, bool(query.get("case_sensitive"))))
-    mongo_query = {"$and": clauses} if len(clauses) > 1 else (clauses[0] if clauses else {})
-    page = await repository.page(scope, mongo_query, params)
-    return ListResult(page.items, pagination(params, page.items, page.has_more, page.total), page.total)
+        node = filters.all_of(node, filters.search(query["search"], searchable, bool(query.get("case_sensitive"))))
+    page = await repository.page(scope, node, params)
+    return ListResult(page.items, pagination(params, page, cursors), page.total)

@@ -20,6 +20,7 @@ from server.domain import namespaces as rules
 from server.domain.errors import Aborted, AlreadyExists, FieldViolation, InvalidArgument, NotFound
 from server.domain.extractors import Catalogue, ExtractorDefinition
 from server.domain.ids import looks_like_id, new_id
+from server.domain.paging import Cursors
 from server.faults import Faults
 from server.storage.errors import Conflict, DuplicateKey
 from server.storage.operations import CANCELLED, DONE, FAILED
@@ -48,8 +49,11 @@ class NamespaceUseCases:
         faults: Faults,
         operations: Operations,
         lease_seconds: float = 30.0,
+        *,
+        cursors: Cursors,
     ):
         self._namespaces = namespaces
+        self._cursors = cursors
         self._operations = operations
         self._lease = lease_seconds
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
@@ -125,8 +129,8 @@ class NamespaceUseCases:
         return self.present(await self.find(principal, ident))
 
     async def list(self, principal: Principal, request: dict[str, Any]) -> ListResult:
-        params, filter_query = list_params(request, SORTABLE, rules.NAMESPACE_FIELDS)
-        result = await list_page(self._namespaces, {"_org": principal.organization_id}, request, params, SEARCHABLE, filter_query)
+        params, node = list_params(request, SORTABLE, rules.NAMESPACE_FIELDS, self._cursors)
+        result = await list_page(self._namespaces, {"_org": principal.organization_id}, request, params, self._cursors, SEARCHABLE, node)
         return ListResult([self.present(item) for item in result.items], result.pagination, result.total)
 
     async def update(self, principal: Principal, request: dict[str, Any]) -> dict[str, Any]:

@@ -20,8 +20,8 @@ def test_a_database_from_before_counters_is_counted_once(stores: Stores) -> None
     sources = [repo.counted() for repo in (stores.namespaces, stores.buckets, stores.objects, stores.collections)]
     assert stores.run(stores.counters.recount(sources)) is True
     scope = {"_org": "org_a", "_ns": "ns_a"}
-    assert stores.run(stores.collections.page(scope, {}, TOTAL)).total == 3
-    assert stores.run(stores.collections.page({**scope, "_ns": "ns_b"}, {}, TOTAL)).total == 1
+    assert stores.run(stores.collections.page(scope, None, TOTAL)).total == 3
+    assert stores.run(stores.collections.page({**scope, "_ns": "ns_b"}, None, TOTAL)).total == 1
     stores.run(stores.collections.insert({"_id": new_id("col"), **scope, "collection_name": "new", "created_at": clock.now()}))
     assert stores.run(stores.counters.recount(sources)) is False  # counted before: totals are kept
-    assert stores.run(stores.collections.page(scope, {}, TOTAL)).total == 4
+    assert stores.run(stores.collections.page(scope, None, TOTAL)).total == 4

@@ -26,12 +26,12 @@ def test_objects_live_in_their_bucket(stores: Stores, recorded: list[tuple[str, 
     assert found is not None and found["_id"] == first["_id"]
     assert stores.run(repo.get(in_bucket, other["_id"])) is None
     everything = PageParams(limit=10, offset=0, after=None, include_total=True, sort_field="_created_ms", descending=False)
-    page = stores.run(repo.page(in_bucket, {}, everything))
+    page = stores.run(repo.page(in_bucket, None, everything))
     assert [d["_id"] for d in page.items] == [first["_id"], second["_id"]] and page.total == 2
     assert stores.run(repo.delete(in_bucket, other["_id"])) is False  # not in this bucket
     assert stores.run(repo.delete(in_bucket, first["_id"])) is True
-    assert stores.run(repo.page(in_bucket, {}, everything)).total == 1
+    assert stores.run(repo.page(in_bucket, None, everything)).total == 1
     assert stores.run(repo.delete_bucket(SCOPE, "bkt_1")) == 1
-    assert stores.run(repo.page(in_bucket, {}, everything)).total == 0
-    assert stores.run(repo.page({**SCOPE, "_bucket": "bkt_2"}, {}, everything)).total == 1
+    assert stores.run(repo.page(in_bucket, None, everything)).total == 0
+    assert stores.run(repo.page({**SCOPE, "_bucket": "bkt_2"}, None, everything)).total == 1
     assert stores.full_scans(recorded) == {}

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from server.domain import clock
+from server.domain import clock, filters
 from server.domain.ids import new_id
 from server.domain.paging import PageParams, Position
 from server.storage.errors import Conflict, DuplicateKey
@@ -118,25 +118,26 @@ def test_pages_are_in_millisecond_order_with_cursors_through_ties_and_counted_to
     stores.run(store.insert(document(kind, scope_of(kind, org="org_b", ns="ns_b"), "elsewhere")))
     for descending in (False, True):
         expected = [d["_id"] for d in sorted(docs, key=lambda d: (clock.to_millis(d["created_at"]), d["_id"]), reverse=descending)]
-        first = stores.run(store.page(scope, {}, params(len(docs), descending=descending)))
-        assert [d["_id"] for d in first.items] == expected and not first.has_more
+        first = stores.run(store.page(scope, None, params(len(docs), descending=descending)))
+        assert [d["_id"] for d in first.items] == expected and first.next is None
         for limit in (1, 2, 4):
             seen: list[str] = []
             after = None
             while True:
-                page = stores.run(store.page(scope, {}, params(limit, after=after, descending=descending)))
+                page = stores.run(store.page(scope, None, params(limit, after=after, descending=descending)))
                 seen += [d["_id"] for d in page.items]
-                if not page.has_more:
+                if page.next is None:
                     break
                 last = page.items[-1]
                 after = Position(last["_created_ms"], last["_id"])
+                assert page.next == after
             assert seen == expected
-    assert stores.run(store.page(scope, {}, params(2, total=True))).total == len(docs)
+    assert stores.run(store.page(scope, None, params(2, total=True))).total == len(docs)
     ascending = sorted(docs, key=lambda d: (clock.to_millis(d["created_at"]), d["_id"]))
-    assert stores.run(store.page(scope, {}, params(2, offset=8))).items[0]["_id"] == ascending[8]["_id"]
+    assert stores.run(store.page(scope, None, params(2, offset=8))).items[0]["_id"] == ascending[8]["_id"]
     assert stores.run(store.delete(scope, docs[0]["_id"])) and not stores.run(store.delete(scope, docs[0]["_id"]))
-    assert stores.run(store.page(scope, {}, params(2, total=True))).total == len(docs) - 1
-    assert stores.run(store.page(scope, {kind.name_field: "item-3"}, params(2, total=True))).total == 1
+    assert stores.run(store.page(scope, None, params(2, total=True))).total == len(docs) - 1
+    assert stores.run(store.page(scope, filters.Condition(filters.simple_field(kind.name_field, "string"), "eq", "item-3", True), params(2, total=True))).total == 1
 
 
 def test_every_query_is_served_by_an_index(stores: Stores, kind: Kind, recorded: list[tuple[str, dict[str, Any]]]) -> None:
@@ -151,9 +152,9 @@ def test_every_query_is_served_by_an_index(stores: Stores, kind: Kind, recorded:
     stores.run(store.exists(scope, docs[0]["_id"]))
     for sort in ("_created_ms", "_updated_ms", kind.name_field):
         for descending in (False, True):
-            page = stores.run(store.page(scope, {}, params(2, total=True, sort=sort, descending=descending)))
+            page = stores.run(store.page(scope, None, params(2, total=True, sort=sort, descending=descending)))
             last = page.items[-1]
-            stores.run(store.page(scope, {}, params(2, after=Position(last[sort], last["_id"]), sort=sort, descending=descending)))
+            stores.run(store.page(scope, None, params(2, after=Position(last[sort], last["_id"]), sort=sort, descending=descending)))
     stores.run(store.update(scope, docs[1]["_id"], {"description": "x"}))
     stores.run(store.delete(scope, docs[2]["_id"]))
     assert stores.full_scans(recorded) == {}

@@ -9,6 +9,8 @@ from qdrant_client import models
 
 from server.domain import filters
 from server.domain.errors import Violations
+from server.storage.mongo_filters import to_mongo
+from server.storage.qdrant_filters import to_qdrant
 from tests.support.filter_table import CASES, DOCS, mongo_doc
 
 COLLECTION_ID = "col_filtertable"
@@ -50,18 +52,18 @@ def compiled(case):
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_mongodb_selects_what_the_reference_selects(backends, case):
     server, db, _, _ = backends
-    query = filters.to_mongo(compiled(case))
+    compiled_filter = to_mongo(compiled(case))
 
     async def run():
-        return {doc["_id"] async for doc in db.find(query, {"_id": 1})}
+        return {doc["_id"] async for doc in db.find(compiled_filter.query) if compiled_filter.exact or compiled_filter.matches(doc)}
 
-    assert server.run(run()) == case.expected, query
+    assert server.run(run()) == case.expected, compiled_filter.query
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_qdrant_selects_what_the_reference_selects(backends, case):
     server, _, store, name = backends
-    document_filter = filters.to_qdrant(compiled(case))
+    document_filter = to_qdrant(compiled(case))
 
     async def superset():
         scope = models.FieldCondition(key="collection_id", match=models.MatchValue(value=COLLECTION_ID))

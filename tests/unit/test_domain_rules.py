@@ -7,7 +7,7 @@ from server.domain.collections import missing_vectors
 from server.domain.errors import InvalidArgument, Violations
 from server.domain.extractors import check_extractor_list
 from server.domain.names import check_name
-from server.domain.paging import encode_cursor, page_params
+from server.domain.paging import Cursors, Position, page_params
 from server.domain.reconfigure import diff_vectors
 from server.domain.schema import SchemaField, check_value
 from server.domain.vectors import VectorConflict, VectorSpec, merge_vectors, same_definition
@@ -124,17 +124,25 @@ def test_payload_indexes_merge_system_extractor_and_namespace_ones_once_each():
     assert merged["start_time"] == "float"  # the extractor's requirement wins over a namespace redefinition
 
 
+CURSORS = Cursors(b"0123456789abcdef")
+
+
 def test_page_params_defaults_bounds_and_cursors():
-    params = page_params({}, SORTABLE)
+    params = page_params({}, SORTABLE, CURSORS)
     assert (params.limit, params.offset, params.sort_field, params.descending) == (10, 0, "_created_ms", False)
-    cursor = encode_cursor(params, 1700000000000, "ns_a")
-    resumed = page_params({"cursor": cursor, "offset": 50}, SORTABLE)
-    assert resumed.after.value == 1700000000000 and resumed.after.id == "ns_a" and resumed.offset == 0
+    cursor = CURSORS.encode(params, Position(1700000000000, "ns_a"))
+    resumed = page_params({"cursor": cursor, "offset": 50}, SORTABLE, CURSORS)
+    assert resumed.after == Position(1700000000000, "ns_a") and resumed.offset == 0
+    skipping = page_params({"cursor": CURSORS.encode(params, Position(1, "ns_b", 7)), "offset": 50}, SORTABLE, CURSORS)
+    assert skipping.after == Position(1, "ns_b", 7) and skipping.offset == 7  # what is left of an offset
+    other_sort = {"cursor": cursor, "query": {"sort": {"field": "namespace_name"}}}
+    other_server = {"cursor": Cursors(b"another-secret-16").encode(params, Position(1, "ns_a"))}
+    for request in (other_sort, other_server, {"cursor": cursor[:-1]}, {"cursor": cursor.split(".")[0]}):
+        with pytest.raises(InvalidArgument) as caught:
+            page_params(request, SORTABLE, CURSORS)
+        assert [v.field for v in caught.value.violations] == ["cursor"]
     with pytest.raises(InvalidArgument) as caught:
-        page_params({"cursor": cursor, "query": {"sort": {"field": "namespace_name"}}}, SORTABLE)
-    assert [v.field for v in caught.value.violations] == ["cursor"]
-    with pytest.raises(InvalidArgument) as caught:
-        page_params({"limit": 0, "offset": 10001, "query": {"sort": {"field": "secret"}}}, SORTABLE)
+        page_params({"limit": 0, "offset": 10001, "query": {"sort": {"field": "secret"}}}, SORTABLE, CURSORS)
     assert {v.field for v in caught.value.violations} == {"offset", "query.sort.field"}
 
 

@@ -10,6 +10,8 @@ import pytest
 from server.domain import filters
 from server.domain.errors import Violations
 from server.domain.filters import StaticFields, simple_field
+from server.storage.mongo_filters import END, to_mongo
+from server.storage.qdrant_filters import to_qdrant
 from tests.support.filter_table import CASES, DOCS, LOOSE, TYPED
 
 
@@ -29,21 +31,21 @@ def test_reference_semantics(case):
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_qdrant_exactness_is_as_documented(case):
     node, _ = parse(case.filter, case.fields)
-    assert filters.to_qdrant(node).exact is case.qdrant_exact
+    assert to_qdrant(node).exact is case.qdrant_exact
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_mongo_queries_never_use_not(case):
     node, _ = parse(case.filter, case.fields)
-    assert "$not" not in json.dumps(filters.to_mongo(node))
+    assert "$not" not in json.dumps(to_mongo(node).query)
 
 
 def test_no_filter_and_only_case_sensitive_select_everything():
     for raw in (None, {}, {"case_sensitive": True}):
         node, problems = parse(raw)
         assert node is None and problems == {}
-        assert filters.to_mongo(node) == {}
-        assert filters.to_qdrant(node).filter is None and filters.to_qdrant(node).exact
+        assert to_mongo(node).query == {}
+        assert to_qdrant(node).filter is None and to_qdrant(node).exact
 
 
 @pytest.mark.parametrize(
@@ -57,7 +59,7 @@ def test_no_filter_and_only_case_sensitive_select_everything():
         ({"field": "age", "operator": "in", "value": 30}, "f.value", "non-empty list"),
         ({"field": "age", "operator": "nin", "value": []}, "f.value", "non-empty list"),
         ({"field": "age", "operator": "in", "value": [1, {"a": 1}]}, "f.value", "list of strings, numbers or booleans"),
-        ({"field": "name", "operator": "regex", "value": "(unclosed"}, "f.value", "not a valid regular expression"),
+        ({"field": "name", "operator": "regex", "value": "(unclosed"}, "f.value", "not a valid RE2 regular expression"),
         ({"field": "name", "operator": "eq"}, "f.value", "use is_null"),
         ({"field": "name", "operator": "eq", "value": ["a"]}, "f.value", "use in/nin"),
         ({"field": "name", "operator": "exists", "value": "yes"}, "f.value", "true or false"),
@@ -98,8 +100,8 @@ def test_static_fields_allow_open_prefixes_and_list_their_fields():
     fields = StaticFields("a thing", {"name": simple_field("name", "string")}, {"metadata": "meta"})
     node, problems = parse({"field": "metadata.colour.shade", "value": "red"}, fields)
     assert problems == {}
-    red = {"$regex": "^(?:red)" + filters.END, "$options": "i", "$type": "string"}
-    assert filters.to_mongo(node) == {"$or": [
+    red = {"$regex": "^(?:red)" + END, "$options": "i", "$type": "string"}
+    assert to_mongo(node).query == {"$or": [
         {"meta.colour.shade": red},
         {"meta.colour.shade": {"$elemMatch": red}},
         {"meta.colour": {"$elemMatch": {"shade": red}}},
@@ -111,21 +113,21 @@ def test_static_fields_allow_open_prefixes_and_list_their_fields():
 
 def test_typed_scalar_fields_compile_without_list_branches():
     node, _ = parse({"field": "age", "operator": "gte", "value": 30})
-    assert filters.to_mongo(node) == {"age": {"$gte": 30, "$type": "number"}}
+    assert to_mongo(node).query == {"age": {"$gte": 30, "$type": "number"}}
     node, _ = parse({"field": "tags", "operator": "eq", "value": "red", "case_sensitive": True})
-    assert filters.to_mongo(node) == {"tags": {"$elemMatch": {"$eq": "red", "$type": "string"}}}
+    assert to_mongo(node).query == {"tags": {"$elemMatch": {"$eq": "red", "$type": "string"}}}
 
 
 def test_dates_compile_to_the_millisecond_shadow_in_mongo_and_datetime_ranges_in_qdrant():
     node, _ = parse({"field": "published", "operator": "gt", "value": "2026-01-01T00:00:00.500Z"})
-    assert filters.to_mongo(node) == {"_ms.published": {"$gt": filters.to_millis("2026-01-01T00:00:00.500Z"), "$type": "number"}}
-    compiled = filters.to_qdrant(node)
+    assert to_mongo(node).query == {"_ms.published": {"$gt": filters.to_millis("2026-01-01T00:00:00.500Z"), "$type": "number"}}
+    compiled = to_qdrant(node)
     assert compiled.exact and compiled.filter.must[0].range.gt.isoformat() == "2026-01-01T00:00:00.500000+00:00"
 
 
 def test_inexact_qdrant_filters_are_supersets_refined_by_the_reference():
     node, _ = parse({"AND": [{"field": "age", "operator": "gte", "value": 30}, {"field": "name", "operator": "starts_with", "value": "j"}]})
-    compiled = filters.to_qdrant(node)
+    compiled = to_qdrant(node)
     assert not compiled.exact
     assert compiled.filter.must[0].key == "age"  # the exact half still narrows the scan
     assert [i for i, d in DOCS.items() if compiled.matches(d)] == [1, 2]
@@ -133,7 +135,7 @@ def test_inexact_qdrant_filters_are_supersets_refined_by_the_reference():
 
 def test_list_of_objects_use_qdrant_array_syntax():
     node, _ = parse({"field": "authors.name", "value": "Bob", "case_sensitive": True})
-    assert filters.to_qdrant(node).filter.must[0].key == "authors[].name"
+    assert to_qdrant(node).filter.must[0].key == "authors[].name"
     node, _ = parse({"field": "authors.name", "value": "Bob", "case_sensitive": True}, LOOSE)
-    compiled = filters.to_qdrant(node)  # no schema: either spelling, as either may hold
+    compiled = to_qdrant(node)  # no schema: either spelling, as either may hold
     assert compiled.exact and [c.key for c in compiled.filter.should] == ["authors.name", "authors[].name"]
