@@ -13,6 +13,10 @@ from vecplane.v1.error_reason_pb2 import ErrorReason
 from server.domain import errors
 
 ERROR_DOMAIN = "vecplane"
+# Bounds on what an error's details may take in the trailers (see `to_status`).
+MAX_VIOLATION_BYTES = 4096
+MAX_TEXT_CHARS = 512
+MAX_MESSAGE_CHARS = 1024
 
 _CODES: dict[type[errors.DomainError], grpc.StatusCode] = {
     errors.InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
@@ -40,32 +44,47 @@ def _pack(detail: Message) -> any_pb2.Any:
 
 
 def _status(code: grpc.StatusCode, message: str, details: list[Message]) -> grpc.Status:
+    if len(message) > MAX_MESSAGE_CHARS:
+        message = message[: MAX_MESSAGE_CHARS - 3] + "..."
     proto = status_pb2.Status(
         code=getattr(code_pb2, code.name), message=message, details=[_pack(d) for d in details]
     )
     return rpc_status.to_status(proto)
 
 
-def to_status(error: errors.DomainError) -> grpc.Status:
-    """The gRPC status (code, message, rich details in the trailers) for a domain error."""
-    details: list = [
-        error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN, metadata=error.metadata)
-    ]
-    if isinstance(error, errors.InvalidArgument):
-        details.append(
-            error_details_pb2.BadRequest(
-                field_violations=[
-                    error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
-                    for v in error.violations
-                ]
-            )
+def _shown_violations(violations: list[errors.FieldViolation]) -> list[error_details_pb2.BadRequest.FieldViolation]:
+    """The violations that fit in `MAX_VIOLATION_BYTES`, in order, each cut to `MAX_TEXT_CHARS`."""
+    shown, size = [], 0
+    for violation in violations:
+        item = error_details_pb2.BadRequest.FieldViolation(
+            field=violation.field[:MAX_TEXT_CHARS], description=violation.description[:MAX_TEXT_CHARS]
         )
+        size += item.ByteSize() + 4  # with its tag and length
+        if size > MAX_VIOLATION_BYTES:
+            break
+        shown.append(item)
+    return shown
+
+
+def to_status(error: errors.DomainError) -> grpc.Status:
+    """The gRPC status (code, message, rich details in the trailers) for a domain error. The
+    details travel in a trailer that gRPC limits (8-16 KB for all metadata): field violations
+    beyond `MAX_VIOLATION_BYTES` are left out, and ErrorInfo's metadata says how many there were
+    (`field_violations`) and how many are shown (`field_violations_shown`)."""
+    metadata = dict(error.metadata)
+    extra: list[Message] = []
+    if isinstance(error, errors.InvalidArgument):
+        shown = _shown_violations(error.violations)
+        if len(shown) < len(error.violations):
+            metadata |= {"field_violations": str(len(error.violations)), "field_violations_shown": str(len(shown))}
+        extra.append(error_details_pb2.BadRequest(field_violations=shown))
+    details: list[Message] = [error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN, metadata=metadata), *extra]
     if isinstance(error, (errors.NotFound, errors.AlreadyExists)):
         details.append(
             error_details_pb2.ResourceInfo(
                 resource_type=error.resource_type,
-                resource_name=error.resource_name,
-                description=error.message,
+                resource_name=error.resource_name[:MAX_TEXT_CHARS],
+                description=error.message[:MAX_TEXT_CHARS],
             )
         )
     return _status(code_for(error), error.message, details)

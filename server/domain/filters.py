@@ -632,6 +632,10 @@ class Lowering(ABC, Generic[Q]):
             raise TypeError(f"{self.backend} lowering: no entry for {sorted(missing)}, entries for unknown operators {sorted(unknown)}")
         self._leaves = dict(leaves)
 
+    @property
+    def leaves(self) -> Mapping[str, Callable[[Condition], Lowered[Q]]]:
+        return dict(self._leaves)
+
     @abstractmethod
     def all_of(self, parts: list[Q]) -> Q: ...
 

@@ -139,3 +139,23 @@ def test_list_of_objects_use_qdrant_array_syntax():
     node, _ = parse({"field": "authors.name", "value": "Bob", "case_sensitive": True}, LOOSE)
     compiled = to_qdrant(node)  # no schema: either spelling, as either may hold
     assert compiled.exact and [c.key for c in compiled.filter.should] == ["authors.name", "authors[].name"]
+
+
+def test_every_backend_lowers_every_operator_and_a_missing_lowering_fails_loudly():
+    from server.storage import mongo_filters, qdrant_filters
+
+    for lowering in (mongo_filters.LOWERING, qdrant_filters.LOWERING):
+        assert set(lowering.leaves) == set(filters.OPERATORS)
+    partial = {name: leaf for name, leaf in mongo_filters.LOWERING.leaves.items() if name != "regex"}
+    with pytest.raises(TypeError, match=r"MongoDB lowering: no entry for \['regex'\]"):
+        mongo_filters.MongoLowering(partial)
+
+
+def test_user_regexes_never_reach_mongodb_and_are_decided_by_re2():
+    node, problems = parse({"field": "name", "operator": "regex", "value": "^(a+)+$"})
+    assert problems == {}
+    compiled = to_mongo(node)
+    assert compiled.query == {} and not compiled.exact
+    assert compiled.matches({"name": "aaaa"}) and not compiled.matches({"name": "a" * 28 + "!"})
+    _, problems = parse({"field": "name", "operator": "regex", "value": r"(a)\1"})
+    assert "no backreferences or lookaround" in problems["f.value"]
