@@ -43,6 +43,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     COLLECTION_FAILED: _ClassVar[ErrorReason]
     BUCKET_IN_USE: _ClassVar[ErrorReason]
     COLLECTION_IN_USE: _ClassVar[ErrorReason]
+    QUERY_TOO_COSTLY: _ClassVar[ErrorReason]
     CONCURRENT_MODIFICATION: _ClassVar[ErrorReason]
     RECONFIGURE_IN_PROGRESS: _ClassVar[ErrorReason]
     RECONFIGURE_INTERRUPTED: _ClassVar[ErrorReason]
@@ -87,6 +88,7 @@ SOURCE_FAILED: ErrorReason
 COLLECTION_FAILED: ErrorReason
 BUCKET_IN_USE: ErrorReason
 COLLECTION_IN_USE: ErrorReason
+QUERY_TOO_COSTLY: ErrorReason
 CONCURRENT_MODIFICATION: ErrorReason
 RECONFIGURE_IN_PROGRESS: ErrorReason
 RECONFIGURE_INTERRUPTED: ErrorReason
