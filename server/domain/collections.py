@@ -30,6 +30,7 @@ from typing import Any
 
 from server.domain import filters
 from server.domain.buckets import ObjectFields, check_key_prefix
+from server.domain.documents import SYSTEM_FIELDS
 from server.domain.errors import FailedPrecondition, FieldViolation, Violations
 from server.domain.extractors import Catalogue, ExtractorDefinition, check_extractor_list, enabled_ids
 from server.domain.filters import FieldSpec, StaticFields, loose_field, simple_field
@@ -81,7 +82,7 @@ COLLECTION_FIELDS = StaticFields(
 )
 _DOCUMENT_SYSTEM = {
     name: simple_field(name, "string")
-    for name in ("collection_id", "namespace_id", "document_id", "source_object_id", "source_document_id")
+    for name in SYSTEM_FIELDS
 }
 
 

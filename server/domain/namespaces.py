@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from server.domain.documents import SYSTEM_FIELDS
 from server.domain.errors import FieldViolation, InvalidArgument, Violations
 from server.domain.extractors import (
     Catalogue,
@@ -23,7 +24,7 @@ from server.domain.vectors import VectorConflict, VectorSpec, merge_vectors
 # Indexed in every namespace's vector store: what documents are filtered by most.
 SYSTEM_PAYLOAD_INDEXES = [
     {"field_name": name, "type": "keyword"}
-    for name in ("namespace_id", "collection_id", "document_id", "source_object_id", "source_document_id")
+    for name in SYSTEM_FIELDS
 ]
 # What ListNamespaces filters may name.
 NAMESPACE_FIELDS = StaticFields(
