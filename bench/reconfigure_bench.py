@@ -46,7 +46,7 @@ T = TypeVar("T")
 def prepare(server: InProcessServer, api: Api, name: str, points_count: int) -> tuple[str, list[models.PointStruct]]:
     ns = api.call(api.namespaces.CreateNamespace, pb.CreateNamespaceRequest(namespace_name=name, feature_extractors=[TEXT])).namespace.namespace_id
     points = make_points(ns, points_count, {E5: 1024}, ["col_bench"])
-    server.run(upsert(server.app.backends.vectors.client, ns, points), timeout=3600)
+    server.run(upsert(server.app.backends.vectors, ns, points), timeout=3600)
     api.call(api.namespaces.UpdateNamespace, pb.UpdateNamespaceRequest(namespace_id=ns, feature_extractors=[TEXT, FASHION]))
     return ns, points
 
@@ -81,7 +81,7 @@ def main() -> None:
                     request = pb.ReconfigureRequest(namespace_id=recreate_ns, confirm=True, mode=pb.RECONFIGURE_MODE_RECREATE)
                     t_recreate, done = timed(live_api.call, live_api.namespaces.Reconfigure, request, timeout=3600)
                     assert done.points_deleted == size
-                    t_reinsert, _ = timed(live.run, upsert(live.app.backends.vectors.client, recreate_ns, recreate_points), timeout=3600)
+                    t_reinsert, _ = timed(live.run, upsert(live.app.backends.vectors, recreate_ns, recreate_points), timeout=3600)
 
                     request = pb.ReconfigureRequest(namespace_id=bg_ns, confirm=True)
                     t_bg, done = timed(bg_api.call, bg_api.namespaces.Reconfigure, request, timeout=3600)

@@ -43,11 +43,13 @@ from server.storage.accounts import AccountRepository
 from server.storage.buckets import BucketRepository
 from server.storage.collections import CollectionRepository
 from server.storage.counters import Counters
+from server.storage.edge import EdgeStore, refuse_local_mode_data
 from server.storage.embedded_mongo import EmbeddedMongo, make_private
 from server.storage.mongo import CommandCounter, MongoPing, connect
 from server.storage.namespaces import NamespaceRepository
 from server.storage.objects import ObjectRepository
 from server.storage.operations import OperationRepository
+from server.storage.qdrant_server import QdrantServerStore
 from server.storage.secrets import CURSOR_SECRET, ensure_secret
 from server.storage.vectors import VectorStore
 from server.usecases.admin import AdminUseCases
@@ -66,7 +68,8 @@ MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024
 
 
 class Backends:
-    """MongoDB (a server, or the embedded nx-27017) and Qdrant (a server, or local mode)."""
+    """MongoDB (a server, or the embedded nx-27017) and the vector store (a Qdrant server, or Qdrant
+    Edge in-process)."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -109,10 +112,13 @@ class Backends:
             self.mongo_description = f"server {_redact(uri)}"
             await _reach("MONGODB_URI", _redact(uri), self.mongo_ping, settings.startup_timeout_seconds)
         self.db = self.mongo[settings.mongodb_database]
-        self._vectors = VectorStore.open(settings.qdrant_url, settings.qdrant_api_key, settings.data_dir)
         if settings.qdrant_url:
+            self._vectors = QdrantServerStore.connect(settings.qdrant_url, settings.qdrant_api_key)
             await _reach("QDRANT_URL", settings.qdrant_url, self.vectors, settings.startup_timeout_seconds)
-        self.qdrant_description = f"local mode at {self.vectors.location}" if self.vectors.local else f"server {self.vectors.location}"
+        else:
+            refuse_local_mode_data(settings.data_dir)
+            self._vectors = await asyncio.to_thread(EdgeStore.open, settings.data_dir / "edge")
+        self.qdrant_description = self.vectors.description
 
     def probes(self) -> list[Backend]:
         return [self.mongo_ping, self.vectors]

@@ -19,8 +19,8 @@ Decisions where the issue is silent, and why:
   collection still applied it, in data from before UpdateNamespace refused that): it is kept and
   listed as undeclared.
 - Strategy: RECREATE mode -> RECREATE; in place -> LIVE when the vector store can add and delete named
-  vectors on a live collection (Qdrant >= 1.18) and the operator did not force blue/green, else
-  BLUE_GREEN. An unparseable server version falls back to BLUE_GREEN, which works everywhere.
+  vectors on a live collection (Qdrant Edge; a Qdrant server >= 1.18, see the store's
+  `live_vector_changes`) and the operator did not force blue/green, else BLUE_GREEN.
 - `collections_to_reprocess`: the collections one of whose extractors produces an added or changed
   vector, plus everything downstream of them by lineage (a collection whose source is another
   collection reads its documents, so it must be re-run after it). In RECREATE mode every collection
@@ -30,7 +30,6 @@ Decisions where the issue is silent, and why:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,9 +42,6 @@ IN_PLACE, RECREATE_MODE = "in_place", "recreate"
 LIVE, BLUE_GREEN, RECREATE = "live", "blue_green", "recreate"
 RECONFIGURED, NO_CHANGES = "reconfigured", "no_changes_needed"
 
-# qdrant >= 1.18 has create_vector_name / delete_vector_name (qdrant-client local mode reports the
-# client version, 1.20, and has them too).
-LIVE_MIN_VERSION = (1, 18)
 CONFIRM_MESSAGE = (
     "confirm=true not set: Reconfigure changes the namespace's vector store; set confirm to true to "
     "proceed, or dry_run to preview the outcome"
@@ -104,20 +100,14 @@ def diff_vectors(desired: dict[str, VectorSpec], actual: dict[str, VectorSpec]) 
     return VectorDiff(tuple(added), tuple(changed), tuple(undeclared), tuple(unchanged))
 
 
-def parse_version(version: str) -> tuple[int, ...] | None:
-    """`1.18.0`, `v1.18.2-dev` -> (1, 18, ...); None when there are no leading numbers."""
-    match = re.match(r"^v?(\d+)\.(\d+)", version.strip())
-    return (int(match[1]), int(match[2])) if match else None
-
-
-def choose_strategy(mode: str, server_version: str, forced: str = "auto") -> str:
-    """RECREATE for recreate mode; else LIVE on Qdrant >= 1.18 unless blue/green is forced."""
+def choose_strategy(mode: str, live_vector_changes: bool, forced: str = "auto") -> str:
+    """RECREATE for recreate mode; else LIVE when the store changes named vectors on a live
+    collection, unless blue/green is forced."""
     if mode == RECREATE_MODE:
         return RECREATE
     if forced == BLUE_GREEN:
         return BLUE_GREEN
-    parsed = parse_version(server_version)
-    return LIVE if parsed is not None and parsed >= LIVE_MIN_VERSION else BLUE_GREEN
+    return LIVE if live_vector_changes else BLUE_GREEN
 
 
 def produced_vectors(collection: dict[str, Any], catalogue: Catalogue) -> set[str]:

@@ -1,45 +1,122 @@
-"""The Qdrant vector store. Each namespace owns one Qdrant collection, reached through an alias named
-after the namespace ID; the physical collection behind it is versioned (`<alias>__v<n>`) so it can be
-replaced atomically. Points carry `namespace_id`, `collection_id`, `document_id` and source IDs as
-payload.
+"""The vector store interface the use cases depend on, its typed records, and what every adapter
+shares.
 
-The same code serves a Qdrant server (`QDRANT_URL`) and qdrant-client's local mode (a path under the
-data dir). Local mode ignores payload indexes (it scans); they are still declared so a server gets
-them."""
+Each namespace owns one store, reached through an alias named after the namespace ID; the physical
+collection behind it is versioned (`<alias>__v<n>`) so it can be replaced atomically (blue/green,
+recreate). Points carry `namespace_id`, `collection_id`, `document_id` and source IDs as payload.
+Every method that takes a `collection` accepts an alias too.
+
+Adapters (see server.app for the choice):
+- server.storage.qdrant_server: a Qdrant server through qdrant-client (`QDRANT_URL`); qdrant-client's
+  local mode runs the same code in tests.
+- server.storage.edge: Qdrant Edge, the engine in-process; the embedded default.
+
+The concrete methods here are written once over a few engine primitives (`raw_*`, which take a
+filter already lowered to qdrant-client's `models.Filter`); adapters implement the abstract ones."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
+import abc
 import re
-import shutil
-import warnings
-from pathlib import Path
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from qdrant_client import AsyncQdrantClient, models
+from qdrant_client import models
 
+from server.domain.filters import Node
 from server.domain.vectors import VectorSpec
-from server.storage.qdrant_filters import DocumentFilter
+from server.storage.qdrant_filters import DocumentFilter, to_qdrant
 
-log = logging.getLogger(__name__)
+PointId = int | str  # an unsigned integer or a UUID string
 
-_DISTANCES = {
-    "cosine": models.Distance.COSINE,
-    "dot": models.Distance.DOT,
-    "euclid": models.Distance.EUCLID,
-    "manhattan": models.Distance.MANHATTAN,
-}
-_DISTANCE_NAMES = {v: k for k, v in _DISTANCES.items()}
-_PAYLOAD_TYPES = {
-    "keyword": models.PayloadSchemaType.KEYWORD,
-    "integer": models.PayloadSchemaType.INTEGER,
-    "float": models.PayloadSchemaType.FLOAT,
-    "bool": models.PayloadSchemaType.BOOL,
-    "geo": models.PayloadSchemaType.GEO,
-    "datetime": models.PayloadSchemaType.DATETIME,
-    "text": models.PayloadSchemaType.TEXT,
-    "uuid": models.PayloadSchemaType.UUID,
-}
+
+def point_id(value: int | str | uuid.UUID) -> PointId:
+    """An engine's point ID as vecplane spells it (UUIDs as strings)."""
+    return str(value) if isinstance(value, uuid.UUID) else value
+
+
+@dataclass(frozen=True)
+class SparseVector:
+    indices: list[int]
+    values: list[float]
+
+
+# A dense vector, a multivector (list of dense vectors) or a sparse vector.
+Vector = list[float] | list[list[float]] | SparseVector
+
+
+@dataclass(frozen=True)
+class Point:
+    """A point to write: its ID, its named vectors (absent names have no value) and its payload."""
+
+    id: PointId
+    vectors: Mapping[str, Vector] = field(default_factory=dict)
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Record:
+    """A stored point as read back; `vectors` holds only the names asked for."""
+
+    id: PointId
+    payload: dict[str, Any]
+    vectors: dict[str, Vector]
+
+
+@dataclass(frozen=True)
+class ScoredPoint:
+    id: PointId
+    score: float
+    payload: dict[str, Any]
+    vectors: dict[str, Vector]
+
+
+@dataclass(frozen=True)
+class Where:
+    """Which points: payload keys equal to values (exact keyword matches, such as `collection_id`),
+    and a domain filter (server.domain.filters), both of which must hold."""
+
+    equals: Mapping[str, str | int] = field(default_factory=dict)
+    filter: Node | None = None
+
+
+@dataclass(frozen=True)
+class Lowered:
+    """A `Where` lowered for Qdrant: `selector` picks a superset of the matching points (None: all);
+    when `refine` is set, only the points whose payload it matches are kept."""
+
+    selector: models.Filter | None
+    refine: DocumentFilter | None = None
+
+    @property
+    def exact(self) -> bool:
+        return self.refine is None
+
+    def keeps(self, payload: dict[str, Any]) -> bool:
+        return self.refine is None or self.refine.matches(payload)
+
+
+def lower(where: Where | None) -> Lowered:
+    """The one lowering of a `Where` (the domain filter through server.domain.filters.to_qdrant)."""
+    if where is None:
+        return Lowered(None)
+    must: list[Any] = [models.FieldCondition(key=k, match=models.MatchValue(value=v)) for k, v in where.equals.items()]
+    compiled = to_qdrant(where.filter)
+    if compiled.filter is not None:
+        must.append(compiled.filter)
+    return Lowered(models.Filter(must=must) if must else None, None if compiled.exact else compiled)
+
+
+def equals(key: str, value: str) -> Where:
+    return Where(equals={key: value})
+
+
+class CollectionNotFound(ValueError):
+    """A collection or alias that does not exist."""
+
+
 _VERSIONED = re.compile(r"^(?P<alias>.+)__v(?P<version>\d+)$")
 
 
@@ -47,245 +124,274 @@ def physical_name(alias: str, version: int) -> str:
     return f"{alias}__v{version}"
 
 
-def dense_params(spec: VectorSpec) -> models.VectorParams:
-    return models.VectorParams(
-        size=spec.dimensions,
-        distance=_DISTANCES[spec.distance],
-        multivector_config=(
-            models.MultiVectorConfig(comparator=models.MultiVectorComparator.MAX_SIM) if spec.multi else None
-        ),
-    )
+def version_of(name: str) -> int | None:
+    match = _VERSIONED.match(name)
+    return int(match["version"]) if match else None
 
 
-def vector_name_config(spec: VectorSpec) -> models.DenseVectorNameConfig | models.SparseVectorNameConfig:
-    """The config create_vector_name takes for a spec."""
-    if spec.kind == "sparse":
-        return models.SparseVectorNameConfig(sparse=models.SparseVectorConfig())
-    params = dense_params(spec)
-    return models.DenseVectorNameConfig(
-        dense=models.DenseVectorConfig(size=params.size, distance=params.distance, multivector_config=params.multivector_config)
-    )
+def alias_of(name: str) -> str | None:
+    match = _VERSIONED.match(name)
+    return match["alias"] if match else None
 
 
-def split_specs(specs: list[VectorSpec]) -> tuple[dict[str, models.VectorParams], dict[str, models.SparseVectorParams]]:
-    dense = {s.name: dense_params(s) for s in specs if s.kind == "dense"}
-    sparse = {s.name: models.SparseVectorParams() for s in specs if s.kind == "sparse"}
-    return dense, sparse
+class VectorStore(abc.ABC):
+    """What the use cases may ask of a vector store. Every method is idempotent where that makes
+    sense (creating what exists or dropping what does not is a no-op), so a resumed operation can
+    repeat the step it was interrupted in."""
 
+    #: where the data lives (a URL or a directory), for the start-up log
+    location: str
+    #: a short human description, e.g. "Qdrant Edge at .data/edge"
+    description: str
 
-class VectorStore:
-    def __init__(self, client: AsyncQdrantClient, *, local: bool, location: str):
-        self.client = client
-        self.local = local
-        self.location = location
+    # --- engine primitives (each adapter)
 
-    @classmethod
-    def open(cls, url: str | None, api_key: str | None, data_dir: Path) -> VectorStore:
-        if url:
-            return cls(AsyncQdrantClient(url=url, api_key=api_key), local=False, location=url)
-        path = data_dir / "qdrant"
-        path.mkdir(parents=True, exist_ok=True)
-        # Local mode has no payload indexes and says so on every call; the module docstring says it once.
-        warnings.filterwarnings("ignore", message="Payload indexes have no effect in the local Qdrant")
-        return cls(AsyncQdrantClient(path=str(path)), local=True, location=str(path))
+    @abc.abstractmethod
+    async def close(self) -> None: ...
 
-    async def close(self) -> None:
-        await self.client.close()
-
-    @property
-    def backend_name(self) -> str:
-        return "Qdrant (local mode)" if self.local else "Qdrant"
-
+    @abc.abstractmethod
     async def ping(self) -> None:
-        """The health probe: one cheap round trip (the server's version)."""
-        await self.client.info()
+        """Raises if the store cannot serve; cheap enough for a health check."""
 
-    async def server_version(self) -> str:
-        return (await self.client.info()).version
+    @abc.abstractmethod
+    async def live_vector_changes(self) -> bool:
+        """Whether named vectors can be added to and dropped from a live collection."""
 
-    async def physical_collection(self, alias: str) -> str | None:
-        for item in (await self.client.get_aliases()).aliases:
-            if item.alias_name == alias:
-                return item.collection_name
-        return None
+    @abc.abstractmethod
+    async def collection_names(self) -> list[str]:
+        """Every physical collection."""
 
-    async def create_store(self, alias: str, specs: list[VectorSpec], payload_indexes: list[tuple[str, str]]) -> str:
-        """Creates the namespace's first physical collection, its payload indexes and its alias."""
-        name = physical_name(alias, 1)
-        await self.create_collection(name, specs)
-        await self.ensure_payload_indexes(name, payload_indexes)
-        await self.client.update_collection_aliases(
-            change_aliases_operations=[
-                models.CreateAliasOperation(create_alias=models.CreateAlias(collection_name=name, alias_name=alias))
-            ]
-        )
-        return name
+    @abc.abstractmethod
+    async def aliases(self) -> dict[str, str]:
+        """alias -> physical collection."""
 
-    async def create_collection(self, name: str, specs: list[VectorSpec]) -> None:
-        dense, sparse = split_specs(specs)
-        await self.client.create_collection(name, vectors_config=dense, sparse_vectors_config=sparse or None)
+    @abc.abstractmethod
+    async def switch_alias(self, alias: str, collection: str) -> None:
+        """Points the alias at `collection` in one atomic step, so a reader always finds it on a
+        whole collection."""
 
-    async def drop_store(self, alias: str) -> None:
-        """Deletes the alias and every physical collection of the namespace (all versions), and in
-        local mode any directory of it that the store's metadata does not know (see
-        `_unlisted_directories`)."""
-        if await self.physical_collection(alias):
-            await self.client.update_collection_aliases(
-                change_aliases_operations=[models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=alias))]
-            )
-        for collection in (await self.client.get_collections()).collections:
-            match = _VERSIONED.match(collection.name)
-            if match and match["alias"] == alias:
-                await self.client.delete_collection(collection.name)
-        for directory in await self._unlisted_directories():
-            match = _VERSIONED.match(directory.name)
-            if match and match["alias"] == alias:
-                await asyncio.to_thread(shutil.rmtree, directory, ignore_errors=True)
+    @abc.abstractmethod
+    async def delete_alias(self, alias: str) -> None:
+        """A no-op if the alias does not exist."""
 
-    async def store_aliases(self) -> set[str]:
-        """The alias of every namespace store that has a physical collection (or, in local mode, a
-        directory left by a crash)."""
-        names = set()
-        for collection in (await self.client.get_collections()).collections:
-            match = _VERSIONED.match(collection.name)
-            if match:
-                names.add(match["alias"])
-        for directory in await self._unlisted_directories():
-            match = _VERSIONED.match(directory.name)
-            if match:
-                names.add(match["alias"])
-        return names
+    @abc.abstractmethod
+    async def collection_exists(self, name: str) -> bool: ...
 
-    async def _unlisted_directories(self) -> list[Path]:
-        """Local mode: collection directories that its metadata file does not list. Local mode makes
-        a collection's directory (and SQLite file) first and records it in `meta.json` after, so a
-        crash in between leaves a directory that no call ever lists or deletes."""
-        if not self.local:
-            return []
-        root = Path(self.location) / "collection"
-        listed = {c.name for c in (await self.client.get_collections()).collections}
-        found = await asyncio.to_thread(lambda: [d for d in root.iterdir() if d.is_dir()] if root.is_dir() else [])
-        return [d for d in found if d.name not in listed]
+    @abc.abstractmethod
+    async def create_collection(self, name: str, specs: Sequence[VectorSpec]) -> None: ...
 
+    @abc.abstractmethod
+    async def drop_collection(self, name: str) -> None:
+        """A no-op if the collection does not exist."""
+
+    @abc.abstractmethod
     async def vector_schema(self, collection: str) -> dict[str, VectorSpec]:
         """The named vectors a collection (or alias) has now."""
-        params = (await self.client.get_collection(collection)).config.params
-        specs: dict[str, VectorSpec] = {}
-        named = params.vectors if isinstance(params.vectors, dict) else {}  # vecplane always names its vectors
-        for name, vector in named.items():
-            specs[name] = VectorSpec(
-                name=name,
-                dimensions=vector.size,
-                distance=_DISTANCE_NAMES[vector.distance],
-                multi=vector.multivector_config is not None,
-            )
-        for name in params.sparse_vectors or {}:
-            specs[name] = VectorSpec(name=name, dimensions=0, distance="dot", kind="sparse")
-        return specs
 
-    async def count(self, collection: str) -> int:
-        return (await self.client.count(collection, exact=True)).count
+    @abc.abstractmethod
+    async def create_vector(self, collection: str, spec: VectorSpec) -> None:
+        """Adds a named vector to a live collection; existing points keep everything and have no
+        value for it. A no-op if it exists with the same definition."""
 
-    async def ensure_payload_indexes(self, collection: str, indexes: list[tuple[str, str]]) -> None:
-        """Creates payload indexes (field, type); creating an existing one is a no-op in Qdrant."""
-        for field, kind in indexes:
-            await self.client.create_payload_index(collection, field, _PAYLOAD_TYPES[kind], wait=True)
+    @abc.abstractmethod
+    async def delete_vector(self, collection: str, name: str) -> None:
+        """Drops a named vector and its values from a live collection; a no-op if it is absent."""
 
-    async def delete_where(self, collection: str, key: str, value: str) -> int:
-        """Deletes the points whose payload `key` equals `value`; returns how many there were."""
-        selector = models.Filter(must=[models.FieldCondition(key=key, match=models.MatchValue(value=value))])
-        count = (await self.client.count(collection, count_filter=selector, exact=True)).count
-        if count:
-            await self.client.delete(collection, points_selector=models.FilterSelector(filter=selector), wait=True)
-        return count
+    @abc.abstractmethod
+    async def ensure_payload_indexes(self, collection: str, indexes: Sequence[tuple[str, str]]) -> None:
+        """Creates the payload indexes (field, type) the collection lacks."""
 
-    # --- reconfigure (server.usecases.reconfigure). Every method is idempotent, so a resumed
-    # operation can repeat the step it was interrupted in.
+    @abc.abstractmethod
+    async def payload_indexes(self, collection: str) -> dict[str, str]:
+        """field -> type of the payload indexes the collection has (qdrant-client's local mode keeps
+        none)."""
 
-    @staticmethod
-    def version_of(name: str) -> int | None:
-        match = _VERSIONED.match(name)
-        return int(match["version"]) if match else None
+    @abc.abstractmethod
+    async def upsert(self, collection: str, points: Sequence[Point]) -> None:
+        """Writes points (insert or replace by ID); durable when it returns."""
 
-    async def next_physical_name(self, alias: str) -> str:
-        """`<alias>__v<n+1>`, n the highest version of the namespace's physical collections."""
-        versions = [0]
-        for collection in (await self.client.get_collections()).collections:
-            match = _VERSIONED.match(collection.name)
-            if match and match["alias"] == alias:
-                versions.append(int(match["version"]))
-        return physical_name(alias, max(versions) + 1)
+    @abc.abstractmethod
+    async def retrieve(
+        self, collection: str, ids: Sequence[PointId], *, with_payload: bool = True, with_vectors: bool | Sequence[str] = False
+    ) -> list[Record]:
+        """The points with these IDs that exist (in no particular order)."""
+
+    @abc.abstractmethod
+    async def raw_count(self, collection: str, selector: models.Filter | None) -> int: ...
+
+    @abc.abstractmethod
+    async def raw_delete(self, collection: str, selector: models.Filter) -> None: ...
+
+    @abc.abstractmethod
+    async def raw_scroll(
+        self,
+        collection: str,
+        selector: models.Filter | None,
+        offset: PointId | None,
+        limit: int,
+        with_payload: bool,
+        with_vectors: bool | Sequence[str],
+    ) -> tuple[list[Record], PointId | None]:
+        """Up to `limit` points in point-ID order from `offset` on, and the next offset (None: done)."""
+
+    @abc.abstractmethod
+    async def raw_query(
+        self,
+        collection: str,
+        vector_name: str,
+        vector: Vector,
+        selector: models.Filter | None,
+        limit: int,
+        offset: int,
+        score_threshold: float | None,
+        with_payload: bool,
+        with_vectors: bool | Sequence[str],
+    ) -> list[ScoredPoint]: ...
+
+    def decides(self, selector: models.Filter) -> bool:
+        """Whether the engine selects exactly what a lowered filter says (else a superset)."""
+        return True
+
+    # --- built on the primitives (one home for every adapter)
+
+    def lower(self, where: Where | None) -> Lowered:
+        """`lower(where)` for this engine: refined by the reference evaluator wherever the engine
+        selects only a superset."""
+        lowered = lower(where)
+        if lowered.exact and lowered.selector is not None and where is not None and where.filter is not None:
+            if not self.decides(lowered.selector):
+                return Lowered(lowered.selector, to_qdrant(where.filter))
+        return lowered
+
+    async def physical_collection(self, alias: str) -> str | None:
+        return (await self.aliases()).get(alias)
 
     async def physical_collections(self, alias: str) -> list[str]:
         """Every physical collection of a namespace store (normally one)."""
-        return sorted(
-            c.name for c in (await self.client.get_collections()).collections if (m := _VERSIONED.match(c.name)) and m["alias"] == alias
-        )
+        return sorted(name for name in await self.collection_names() if alias_of(name) == alias)
 
-    async def collection_exists(self, name: str) -> bool:
-        return await self.client.collection_exists(name)
+    async def next_physical_name(self, alias: str) -> str:
+        """`<alias>__v<n+1>`, n the highest version of the namespace's physical collections."""
+        versions = [version_of(name) or 0 for name in await self.physical_collections(alias)]
+        return physical_name(alias, max(versions, default=0) + 1)
 
-    async def ensure_collection(self, name: str, specs: list[VectorSpec], payload_indexes: list[tuple[str, str]]) -> None:
+    async def store_aliases(self) -> set[str]:
+        """The alias of every namespace store that has a physical collection."""
+        return {alias for name in await self.collection_names() if (alias := alias_of(name))}
+
+    async def create_store(self, alias: str, specs: Sequence[VectorSpec], payload_indexes: Sequence[tuple[str, str]]) -> str:
+        """Creates the namespace's first physical collection, its payload indexes and its alias."""
+        name = physical_name(alias, 1)
+        await self.ensure_collection(name, specs, payload_indexes)
+        await self.switch_alias(alias, name)
+        return name
+
+    async def drop_store(self, alias: str) -> None:
+        """Deletes the alias and every physical collection of the namespace (all versions)."""
+        await self.delete_alias(alias)
+        for name in await self.physical_collections(alias):
+            await self.drop_collection(name)
+
+    async def ensure_collection(self, name: str, specs: Sequence[VectorSpec], payload_indexes: Sequence[tuple[str, str]]) -> None:
         """Creates the collection with exactly these vectors unless it exists, then its payload indexes."""
-        if not await self.client.collection_exists(name):
+        if not await self.collection_exists(name):
             await self.create_collection(name, specs)
         await self.ensure_payload_indexes(name, payload_indexes)
 
-    async def drop_collection(self, name: str) -> None:
-        if await self.client.collection_exists(name):
-            await self.client.delete_collection(name)
+    async def count(self, collection: str, where: Where | None = None) -> int:
+        lowered = self.lower(where)
+        if lowered.exact:
+            return await self.raw_count(collection, lowered.selector)
+        return len(await self.find(collection, where))
 
-    async def switch_alias(self, alias: str, collection: str) -> None:
-        """Points the alias at `collection` in one atomic aliases update (delete + create), so a reader
-        always finds it on a whole collection."""
-        operations: list = []
-        if await self.physical_collection(alias) is not None:
-            operations.append(models.DeleteAliasOperation(delete_alias=models.DeleteAlias(alias_name=alias)))
-        operations.append(models.CreateAliasOperation(create_alias=models.CreateAlias(collection_name=collection, alias_name=alias)))
-        await self.client.update_collection_aliases(change_aliases_operations=operations)
+    async def count_where(self, collection: str, key: str, value: str) -> int:
+        return await self.count(collection, equals(key, value))
 
-    async def create_vector(self, collection: str, spec: VectorSpec) -> None:
-        """Adds a named vector to a live collection (Qdrant >= 1.18); existing points keep everything
-        and have no value for it. A no-op if it exists with the same definition."""
-        await self.client.create_vector_name(collection, spec.name, vector_name_config(spec), wait=True)
+    async def delete_where(self, collection: str, key: str, value: str) -> int:
+        """Deletes the points whose payload `key` equals `value`; returns how many there were."""
+        lowered = self.lower(equals(key, value))
+        assert lowered.selector is not None and lowered.exact
+        count = await self.raw_count(collection, lowered.selector)
+        if count:
+            await self.raw_delete(collection, lowered.selector)
+        return count
 
-    async def delete_vector(self, collection: str, name: str) -> None:
-        """Drops a named vector and its values from a live collection; a no-op if it is absent."""
-        await self.client.delete_vector_name(collection, name, wait=True)
+    async def scroll(
+        self,
+        collection: str,
+        where: Where | None = None,
+        *,
+        offset: PointId | None = None,
+        limit: int = 256,
+        with_payload: bool = True,
+        with_vectors: bool | Sequence[str] = False,
+    ) -> tuple[list[Record], PointId | None]:
+        """Up to `limit` matching points in point-ID order from `offset` on, and the offset of the
+        next page (None: no more). A filter Qdrant decides only as a superset is refined here, so
+        a page is filled from as many engine pages as it takes."""
+        lowered = self.lower(where)
+        found: list[Record] = []
+        while True:
+            records, offset = await self.raw_scroll(collection, lowered.selector, offset, limit, with_payload or not lowered.exact, with_vectors)
+            found += [r for r in records if lowered.keeps(r.payload)]
+            if len(found) > limit:  # the page ends before the first point left over (offsets are inclusive)
+                found, offset = found[:limit], found[limit].id
+            if offset is None or len(found) == limit:
+                if not with_payload:
+                    found = [Record(r.id, {}, r.vectors) for r in found]
+                return found, offset
 
-    async def copy_batch(self, source: str, target: str, offset: models.ExtendedPointId | None, limit: int, vectors: list[str]) -> tuple[int, object]:
+    async def find(self, collection: str, where: Where | None = None, *, batch: int = 256) -> list[Record]:
+        """Every matching point, with its payload and without vectors."""
+        found: list[Record] = []
+        offset: PointId | None = None
+        while True:
+            page, offset = await self.scroll(collection, where, offset=offset, limit=batch)
+            found += page
+            if offset is None:
+                return found
+
+    async def find_documents(self, collection: str, collection_id: str, document_filter: Node | None) -> list[Record]:
+        """The points of one vecplane collection that match a domain filter."""
+        return await self.find(collection, Where(equals={"collection_id": collection_id}, filter=document_filter))
+
+    async def search(
+        self,
+        collection: str,
+        vector_name: str,
+        vector: Vector,
+        *,
+        where: Where | None = None,
+        limit: int = 10,
+        score_threshold: float | None = None,
+        with_payload: bool = True,
+        with_vectors: bool | Sequence[str] = False,
+    ) -> list[ScoredPoint]:
+        """The `limit` nearest points by the named vector among the matching ones, best first. Where
+        Qdrant decides the filter only as a superset, the search reads on until `limit` points pass."""
+        lowered = self.lower(where)
+        found: list[ScoredPoint] = []
+        offset = 0
+        page = limit if lowered.exact else max(limit * 4, 64)
+        while True:
+            scored = await self.raw_query(
+                collection, vector_name, vector, lowered.selector, page, offset, score_threshold, with_payload or not lowered.exact, with_vectors
+            )
+            found += [s for s in scored if lowered.keeps(s.payload)]
+            offset += len(scored)
+            if lowered.exact or len(scored) < page or len(found) >= limit:
+                found = found[:limit]
+                if not with_payload:
+                    found = [ScoredPoint(s.id, s.score, {}, s.vectors) for s in found]
+                return found
+
+    async def copy_batch(
+        self, source: str, target: str, offset: PointId | None, limit: int, vectors: Sequence[str]
+    ) -> tuple[int, PointId | None]:
         """Copies up to `limit` points from `offset` on (point-ID order) with their payloads and the
         named `vectors` (others are left behind); returns (points copied, next offset or None).
         Upserts by ID, so copying a batch twice is harmless."""
-        records, next_offset = await self.client.scroll(
-            source, limit=limit, offset=offset, with_payload=True, with_vectors=vectors or False
-        )
+        records, next_offset = await self.raw_scroll(source, None, offset, limit, True, list(vectors) if vectors else False)
         if records:
-            points = [
-                models.PointStruct(
-                    id=r.id,
-                    payload=r.payload or {},
-                    vector={k: v for k, v in (r.vector or {}).items() if k in vectors} if isinstance(r.vector, dict) else {},
-                )
-                for r in records
-            ]
-            await self.client.upsert(target, points=points, wait=True)
+            await self.upsert(target, [Point(r.id, {k: v for k, v in r.vectors.items() if k in vectors}, r.payload) for r in records])
         return len(records), next_offset
-
-    async def count_where(self, collection: str, key: str, value: str) -> int:
-        selector = models.Filter(must=[models.FieldCondition(key=key, match=models.MatchValue(value=value))])
-        return (await self.client.count(collection, count_filter=selector, exact=True)).count
-
-    async def find_documents(self, collection: str, collection_id: str, document_filter: DocumentFilter, batch: int = 256) -> list[models.Record]:
-        """The points of one vecplane collection that match a filter: Qdrant narrows them with the
-        compiled filter, and when that filter is only a superset (see server.storage.qdrant_filters) the
-        reference evaluator decides on each payload."""
-        scope = models.FieldCondition(key="collection_id", match=models.MatchValue(value=collection_id))
-        selector = models.Filter(must=[scope, *([document_filter.filter] if document_filter.filter else [])])
-        found: list[models.Record] = []
-        offset = None
-        while True:
-            points, offset = await self.client.scroll(collection, scroll_filter=selector, limit=batch, offset=offset, with_payload=True, with_vectors=False)
-            found += [p for p in points if document_filter.exact or document_filter.matches(p.payload or {})]
-            if offset is None:
-                return found

@@ -241,7 +241,7 @@ class ReconfigureUseCases:
             raise NotFound("namespace", ns_id, f"The vector store of namespace '{ns_id}' does not exist.")
         actual = await self._vectors.vector_schema(physical)
         previous = await self._vectors.count(physical)
-        strategy = rules.choose_strategy(options.mode, await self._vectors.server_version(), self._forced_strategy)
+        strategy = rules.choose_strategy(options.mode, await self._vectors.live_vector_changes(), self._forced_strategy)
         scope = {"_org": namespace["_org"], "_ns": ns_id}
         collections = await self._collections.all_in(scope)
         collections.sort(key=lambda c: (c.get("_created_ms", 0), c["_id"]))  # creation order, ties by ID

@@ -9,10 +9,10 @@ import copy
 import grpc
 import pytest
 from google.protobuf import field_mask_pb2
-from qdrant_client import models
 from vecplane.v1 import bucket_pb2, collection_pb2, namespace_pb2
 
 from server.protojson import dict_to_message, message_to_dict
+from server.storage.vectors import Point
 from tests.conftest import new_org_api
 from tests.support import resources as r
 from tests.support.api import expect_error
@@ -110,26 +110,27 @@ def test_extractor_payload_indexes_follow_output_mapping(space):
 
 def test_payload_indexes_are_ensured_once_per_namespace_store(api, server, monkeypatch):
     """The namespace's store gets its payload indexes when it is created; CreateCollection ensures
-    only those the store may lack (an extractor field renamed by output_mapping), once. Local mode
-    keeps no payload indexes (it scans), so the calls to the real client are recorded."""
-    client = server.app.backends.vectors.client
+    only those the store may lack (an extractor field renamed by output_mapping), once. The indexes
+    are the store's real ones (Qdrant Edge keeps them); the calls that ensure them are recorded."""
+    store = server.app.backends.vectors
     calls = []
-    original = client.create_payload_index
+    original = store.ensure_payload_indexes
 
-    async def recording(collection_name, field_name, field_schema=None, **kwargs):
-        calls.append((collection_name, field_name))
-        return await original(collection_name, field_name, field_schema, **kwargs)
+    async def recording(collection, indexes):
+        calls.extend((collection, field) for field, _kind in indexes)
+        return await original(collection, indexes)
 
-    monkeypatch.setattr(client, "create_payload_index", recording)
+    monkeypatch.setattr(store, "ensure_payload_indexes", recording)
     ns = r.namespace(api, (r.TEXT, r.MULTIMODAL))
-    at_creation = {field for _collection, field in calls}  # on the store's physical collection
+    at_creation = server.run(store.payload_indexes(ns.namespace_id))
+    assert at_creation["collection_id"] == "keyword"
     scoped = api.in_namespace(ns.namespace_id)
     r.bucket(scoped, name="products")
     r.bucket(scoped, schema={"properties": {"clip": {"type": "video"}}}, name="videos")
     calls.clear()
     for name in ("texts-1", "texts-2"):
         created = create(scoped, r.text_collection_body(bucket_source(), name=name))
-        assert {p.field_name for p in created.payload_indexes} <= at_creation
+        assert {p.field_name for p in created.payload_indexes} <= set(at_creation)
     assert calls == []
 
     def scenes(name: str) -> dict:
@@ -140,6 +141,7 @@ def test_payload_indexes_are_ensured_once_per_namespace_store(api, server, monke
     assert calls == [(ns.namespace_id, "segment_start")]
     create(scoped, scenes("scenes-2"))
     assert calls == [(ns.namespace_id, "segment_start")]
+    assert "segment_start" in server.run(store.payload_indexes(ns.namespace_id))
 
 
 def test_lineage_of_a_three_tier_chain(space):
@@ -601,22 +603,15 @@ def test_update_rejects_other_fields_bad_values_and_name_clashes(space):
 
 
 def add_points(server, namespace_id, collection_id, count, start=0):
-    async def upsert():
-        points = [
-            models.PointStruct(id=start + i, vector={}, payload={"collection_id": collection_id, "namespace_id": namespace_id, "document_id": f"doc_{start + i}"})
-            for i in range(count)
-        ]
-        await server.app.backends.vectors.client.upsert(namespace_id, points=points)
-
-    server.run(upsert())
+    points = [
+        Point(id=start + i, payload={"collection_id": collection_id, "namespace_id": namespace_id, "document_id": f"doc_{start + i}"})
+        for i in range(count)
+    ]
+    server.run(server.app.backends.vectors.upsert(namespace_id, points))
 
 
 def count_points(server, namespace_id, collection_id):
-    async def count():
-        selector = models.Filter(must=[models.FieldCondition(key="collection_id", match=models.MatchValue(value=collection_id))])
-        return (await server.app.backends.vectors.client.count(namespace_id, count_filter=selector, exact=True)).count
-
-    return server.run(count())
+    return server.run(server.app.backends.vectors.count_where(namespace_id, "collection_id", collection_id))
 
 
 def test_delete_collection_deletes_its_points_only(space, server):

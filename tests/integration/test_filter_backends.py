@@ -1,16 +1,16 @@
 """The filter table through the real backends: every case compiled for MongoDB runs on the embedded
-nx-27017, every case compiled for Qdrant runs on Qdrant local mode, and both must select exactly
-the documents the reference semantics select."""
+nx-27017, every case compiled for Qdrant runs on the server's vector store (Qdrant Edge by default;
+tests/contract runs the table on every adapter), and both must select exactly the documents the
+reference semantics select."""
 
 from __future__ import annotations
 
 import pytest
-from qdrant_client import models
 
 from server.domain import filters
 from server.domain.errors import Violations
 from server.storage.mongo_filters import to_mongo
-from server.storage.qdrant_filters import to_qdrant
+from server.storage.vectors import Point, Where
 from tests.support.filter_table import CASES, DOCS, mongo_doc
 
 COLLECTION_ID = "col_filtertable"
@@ -25,17 +25,16 @@ def backends(server):
     async def load():
         await db.drop()
         await db.insert_many([mongo_doc(i, d) for i, d in DOCS.items()])
-        if await store.client.collection_exists(qdrant_name):
-            await store.client.delete_collection(qdrant_name)
-        await store.client.create_collection(qdrant_name, vectors_config={})
-        points = [models.PointStruct(id=i, vector={}, payload={**d, "collection_id": COLLECTION_ID}) for i, d in DOCS.items()]
+        await store.drop_collection(qdrant_name)
+        await store.create_collection(qdrant_name, [])
+        points = [Point(id=i, payload={**d, "collection_id": COLLECTION_ID}) for i, d in DOCS.items()]
         # A point of another collection that matches everything must never leak in.
-        points.append(models.PointStruct(id=99, vector={}, payload={**DOCS[1], "collection_id": "col_other"}))
-        await store.client.upsert(qdrant_name, points=points)
+        points.append(Point(id=99, payload={**DOCS[1], "collection_id": "col_other"}))
+        await store.upsert(qdrant_name, points)
 
     async def unload():
         await db.drop()
-        await store.client.delete_collection(qdrant_name)
+        await store.drop_collection(qdrant_name)
 
     server.run(load())
     yield server, db, store, qdrant_name
@@ -63,17 +62,12 @@ def test_mongodb_selects_what_the_reference_selects(backends, case):
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_qdrant_selects_what_the_reference_selects(backends, case):
     server, _, store, name = backends
-    document_filter = to_qdrant(compiled(case))
-
-    async def superset():
-        scope = models.FieldCondition(key="collection_id", match=models.MatchValue(value=COLLECTION_ID))
-        selector = models.Filter(must=[scope, *([document_filter.filter] if document_filter.filter else [])])
-        points, _ = await store.client.scroll(name, scroll_filter=selector, limit=100)
-        return {p.id for p in points}
-
-    narrowed = server.run(superset())
+    where = Where(equals={"collection_id": COLLECTION_ID}, filter=compiled(case))
+    lowered = store.lower(where)
+    points, _ = server.run(store.raw_scroll(name, lowered.selector, None, 100, False, False))
+    narrowed = {p.id for p in points}
     assert narrowed >= case.expected  # Qdrant's part never loses a match
-    if document_filter.exact:
+    if lowered.exact:
         assert narrowed == case.expected
-    found = server.run(store.find_documents(name, COLLECTION_ID, document_filter))
+    found = server.run(store.find_documents(name, COLLECTION_ID, where.filter))
     assert {p.id for p in found} == case.expected

@@ -107,7 +107,7 @@ def test_startup_log_names_the_backends_in_use(process):
     lines = [json.loads(line) for line in process.log_path.read_text().splitlines() if line.startswith("{")]
     serving = next(line for line in lines if line["msg"] == "vecplane serving")
     assert serving["mongodb"].startswith("embedded nx-27017 on /") and serving["mongodb"].endswith(f"(data in {process.data_dir / 'mongo'})")
-    assert serving["qdrant"] == f"local mode at {process.data_dir / 'qdrant'}"
+    assert serving["qdrant"] == f"Qdrant Edge at {process.data_dir / 'edge'}"
     assert "fashionsiglip_v1" in serving["feature_extractors"]
 
 

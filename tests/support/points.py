@@ -1,17 +1,18 @@
 """Points for tests that need a populated namespace.
 
-Nothing in the API ingests documents yet, so points are written straight into the namespace's Qdrant
-collection through the server's own client, with the payload ingestion will write (`namespace_id`,
-`collection_id`, `document_id`, ...). Vectors are random unit vectors (float32), so what Qdrant
+Nothing in the API ingests documents yet, so points are written straight into the namespace's vector
+store through the server's own store (server.storage.vectors), with the payload ingestion will write
+(`namespace_id`, `collection_id`, `document_id`, ...). Vectors are random unit vectors (float32), so what Qdrant
 returns for a cosine vector equals what was written (up to float rounding)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
-from qdrant_client import AsyncQdrantClient, models
+
+from server.storage.vectors import Point, PointId, Record, VectorStore
 
 if TYPE_CHECKING:
     from tests.support.servers import InProcessServer
@@ -24,7 +25,7 @@ DIMENSIONS = {E5: 1024, FASHION: 768, FACE: 512}
 
 def make_points(
     namespace_id: str, count: int, vectors: dict[str, int], collection_ids: list[str], *, seed: int = 0
-) -> list[models.PointStruct]:
+) -> list[Point]:
     """`count` points with unit vectors of the given sizes, spread round-robin over the collections."""
     rng = np.random.default_rng(seed)
     values = {}
@@ -32,9 +33,9 @@ def make_points(
         raw = rng.standard_normal((count, size), dtype=np.float32)
         values[name] = raw / np.linalg.norm(raw, axis=1, keepdims=True)
     return [
-        models.PointStruct(
+        Point(
             id=i + 1,
-            vector={name: values[name][i].tolist() for name in vectors},
+            vectors={name: values[name][i].tolist() for name in vectors},
             payload={
                 "namespace_id": namespace_id,
                 "collection_id": collection_ids[i % len(collection_ids)],
@@ -47,42 +48,42 @@ def make_points(
     ]
 
 
-async def upsert(client: AsyncQdrantClient, collection: str, points: list[models.PointStruct], batch: int = 256) -> None:
+async def upsert(store: VectorStore, collection: str, points: list[Point], batch: int = 256) -> None:
     for start in range(0, len(points), batch):
-        await client.upsert(collection, points=points[start : start + batch], wait=True)
+        await store.upsert(collection, points[start : start + batch])
 
 
-async def read_all(client: AsyncQdrantClient, collection: str) -> dict[Any, models.Record]:
+async def read_all(store: VectorStore, collection: str) -> dict[PointId, Record]:
     """Every point of a collection (or alias), with payload and vectors, by ID."""
-    found, offset = {}, None
+    found: dict[PointId, Record] = {}
+    offset: PointId | None = None
     while True:
-        records, offset = await client.scroll(collection, limit=512, offset=offset, with_payload=True, with_vectors=True)
+        records, offset = await store.scroll(collection, offset=offset, limit=512, with_vectors=True)
         found.update({r.id: r for r in records})
         if offset is None:
             return found
 
 
-def seed(server: InProcessServer, namespace_id: str, points: list[models.PointStruct]) -> None:
+def seed(server: InProcessServer, namespace_id: str, points: list[Point]) -> None:
     """Writes points into a running in-process server's namespace store."""
-    server.run(upsert(server.app.backends.vectors.client, namespace_id, points), timeout=300)
+    server.run(upsert(server.app.backends.vectors, namespace_id, points), timeout=300)
 
 
-def stored_points(server: InProcessServer, namespace_id: str) -> dict[Any, models.Record]:
-    return server.run(read_all(server.app.backends.vectors.client, namespace_id), timeout=300)
+def stored_points(server: InProcessServer, namespace_id: str) -> dict[PointId, Record]:
+    return server.run(read_all(server.app.backends.vectors, namespace_id), timeout=300)
 
 
-def assert_points_kept(found: dict[Any, models.Record], expected: list[models.PointStruct], kept: Sequence[str], gone: Sequence[str] = ()) -> None:
+def assert_points_kept(found: dict[PointId, Record], expected: list[Point], kept: Sequence[str], gone: Sequence[str] = ()) -> None:
     """Every expected point is there with its payload and the values of the `kept` vectors, and
     without values for the `gone` ones; no other point is there."""
     assert set(found) == {p.id for p in expected}, f"{len(found)} points found, {len(expected)} expected"
     for point in expected:
         record = found[point.id]
         assert record.payload == point.payload, f"payload of point {point.id} changed"
-        vectors, written = record.vector or {}, point.vector
-        assert isinstance(vectors, dict) and isinstance(written, dict), "points carry named vectors"
+        vectors = record.vectors
         for name in kept:
             assert name in vectors, f"point {point.id} lost vector {name}"
-            got, want = vectors[name], written[name]
+            got, want = vectors[name], point.vectors[name]
             assert isinstance(got, list) and isinstance(want, list), f"vector {name} is not dense"
             assert np.allclose(got, want, atol=1e-6), f"vector {name} of point {point.id} changed"
         for name in gone:

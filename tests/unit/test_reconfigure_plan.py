@@ -10,6 +10,7 @@ from server.domain.errors import InvalidArgument
 from server.domain.extractors import Catalogue, ExtractorDefinition
 from server.domain.namespaces import desired_vectors
 from server.domain.vectors import VectorSpec
+from server.storage.qdrant_server import live_from_version
 
 E5 = VectorSpec("e5", 1024)
 FASHION = VectorSpec("fashion", 768)
@@ -86,22 +87,25 @@ def test_sparse_vectors_compare_by_kind_only():
 
 
 @pytest.mark.parametrize(
-    ("version", "forced", "mode", "expected"),
+    ("live", "forced", "mode", "expected"),
     [
-        ("1.18.0", "auto", "in_place", "live"),
-        ("1.20.0", "auto", "in_place", "live"),
-        ("v1.19.1-dev", "auto", "in_place", "live"),
-        ("2.0.0", "auto", "in_place", "live"),
-        ("1.17.9", "auto", "in_place", "blue_green"),
-        ("0.99", "auto", "in_place", "blue_green"),
-        ("unknown", "auto", "in_place", "blue_green"),
-        ("1.20.0", "blue_green", "in_place", "blue_green"),
-        ("1.20.0", "auto", "recreate", "recreate"),
-        ("1.10.0", "blue_green", "recreate", "recreate"),
+        (True, "auto", "in_place", "live"),
+        (False, "auto", "in_place", "blue_green"),
+        (True, "blue_green", "in_place", "blue_green"),
+        (True, "auto", "recreate", "recreate"),
+        (False, "blue_green", "recreate", "recreate"),
     ],
 )
-def test_strategy(version, forced, mode, expected):
-    assert rules.choose_strategy(mode, version, forced) == expected
+def test_strategy(live, forced, mode, expected):
+    assert rules.choose_strategy(mode, live, forced) == expected
+
+
+@pytest.mark.parametrize(
+    ("version", "live"),
+    [("1.18.0", True), ("1.20.0", True), ("v1.19.1-dev", True), ("2.0.0", True), ("1.17.9", False), ("0.99", False), ("unknown", False)],
+)
+def test_a_qdrant_server_changes_named_vectors_live_from_1_18(version, live):
+    assert live_from_version(version) is live
 
 
 def test_reprocess_follows_lineage_downstream_in_collection_order():
