@@ -31,9 +31,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "clients" / "python")]
 
 import grpc  # noqa: E402
-from qdrant_client import models  # noqa: E402
 from vecplane.v1 import namespace_pb2 as pb  # noqa: E402
 
+from server.storage.vectors import Point  # noqa: E402
 from tests.support.api import Api  # noqa: E402
 from tests.support.points import E5, make_points, upsert  # noqa: E402
 from tests.support.servers import ADMIN_KEY, InProcessServer, test_settings  # noqa: E402
@@ -43,7 +43,7 @@ FASHION = pb.NamespaceFeatureExtractor(feature_extractor_name="fashionsiglip", v
 T = TypeVar("T")
 
 
-def prepare(server: InProcessServer, api: Api, name: str, points_count: int) -> tuple[str, list[models.PointStruct]]:
+def prepare(server: InProcessServer, api: Api, name: str, points_count: int) -> tuple[str, list[Point]]:
     ns = api.call(api.namespaces.CreateNamespace, pb.CreateNamespaceRequest(namespace_name=name, feature_extractors=[TEXT])).namespace.namespace_id
     points = make_points(ns, points_count, {E5: 1024}, ["col_bench"])
     server.run(upsert(server.app.backends.vectors, ns, points), timeout=3600)

@@ -258,9 +258,9 @@ class VectorStore(abc.ABC):
         """`lower(where)` for this engine: refined by the reference evaluator wherever the engine
         selects only a superset."""
         lowered = lower(where)
-        if lowered.exact and lowered.selector is not None and where is not None and where.filter is not None:
-            if not self.decides(lowered.selector):
-                return Lowered(lowered.selector, to_qdrant(where.filter))
+        narrowed = lowered.exact and lowered.selector is not None and where is not None and where.filter is not None
+        if narrowed and where is not None and lowered.selector is not None and not self.decides(lowered.selector):
+            return Lowered(lowered.selector, to_qdrant(where.filter))
         return lowered
 
     async def physical_collection(self, alias: str) -> str | None:

@@ -5,6 +5,7 @@ server when QDRANT_URL is set (skipped with the reason otherwise)."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import uuid
 from collections.abc import Coroutine
@@ -221,7 +222,7 @@ def test_search_by_a_named_vector_with_filter_limit_and_threshold(vs):
     query = unit(np.random.default_rng(7), 8)
     hits = vs.run(vs.store.search(alias, "text", query, limit=5))
     assert [h.id for h in hits] == nearest(written, "text", query)[:5]
-    assert all(a.score >= b.score for a, b in zip(hits, hits[1:], strict=False))
+    assert all(a.score >= b.score for a, b in itertools.pairwise(hits))
     scoped = vs.run(vs.store.search(alias, "text", query, where=equals("collection_id", "col_b"), limit=5))
     assert [h.id for h in scoped] == nearest(written, "text", query, lambda p: p.payload["collection_id"] == "col_b")[:5]
     threshold = hits[2].score - 1e-4

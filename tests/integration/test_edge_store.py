@@ -57,24 +57,21 @@ def test_aliases_collections_and_points_survive_a_reopen(tmp_path):
 
 
 def test_one_process_owns_the_store(tmp_path):
-    async def hold():
-        store = EdgeStore.open(tmp_path / "edge")
-        try:
-            with pytest.raises(RuntimeError, match="in use by another process"):
-                EdgeStore.open(tmp_path / "edge")
-            other = subprocess.run(
-                [sys.executable, "-c", "import sys; from pathlib import Path; from server.storage.edge import EdgeStore; EdgeStore.open(Path(sys.argv[1]))", str(tmp_path / "edge")],
-                cwd=REPO,
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
-            assert other.returncode != 0 and "in use by another process" in other.stderr
-        finally:
-            await store.close()
-        EdgeStore.open(tmp_path / "edge")  # free again once closed
-
-    asyncio.run(hold())
+    store = EdgeStore.open(tmp_path / "edge")
+    try:
+        with pytest.raises(RuntimeError, match="in use by another process"):
+            EdgeStore.open(tmp_path / "edge")
+        other = subprocess.run(
+            [sys.executable, "-c", "import sys; from pathlib import Path; from server.storage.edge import EdgeStore; EdgeStore.open(Path(sys.argv[1]))", str(tmp_path / "edge")],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert other.returncode != 0 and "in use by another process" in other.stderr
+    finally:
+        asyncio.run(store.close())
+    asyncio.run(EdgeStore.open(tmp_path / "edge").close())  # free again once closed
 
 
 def test_half_made_collections_of_a_crash_are_cleared_at_open(tmp_path):
