@@ -94,6 +94,8 @@ class Backends:
 
     async def _open(self) -> None:
         settings = self.settings
+        if not settings.qdrant_url:
+            refuse_local_mode_data(settings.data_dir)  # before anything starts
         uri = settings.mongodb_uri
         if not uri:
             make_private(settings.data_dir)
@@ -116,7 +118,6 @@ class Backends:
             self._vectors = QdrantServerStore.connect(settings.qdrant_url, settings.qdrant_api_key)
             await _reach("QDRANT_URL", settings.qdrant_url, self.vectors, settings.startup_timeout_seconds)
         else:
-            refuse_local_mode_data(settings.data_dir)
             self._vectors = await asyncio.to_thread(EdgeStore.open, settings.data_dir / "edge")
         self.qdrant_description = self.vectors.description
 

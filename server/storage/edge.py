@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 import qdrant_edge as edge
 from qdrant_client import models
 
+from server.config import StartupError
 from server.domain.vectors import VectorSpec
 from server.storage.vectors import (
     CollectionNotFound,
@@ -76,7 +77,7 @@ _UPSERT_BATCH = 512  # points per Edge call, so the event loop gets the GIL back
 LOCAL_MODE_MARKER = "meta.json"  # what qdrant-client's local mode writes at the top of its directory
 
 
-class LocalModeDataFound(RuntimeError):
+class LocalModeDataFound(StartupError):
     """The data dir holds a store written by qdrant-client's local mode (the embedded store before Edge)."""
 
 
@@ -267,7 +268,7 @@ class EdgeStore(VectorStore):
             fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(lock_fd)
-            raise RuntimeError(f"the Qdrant Edge store at {root} is in use by another process") from None
+            raise StartupError(f"the Qdrant Edge store at {root} is in use by another process") from None
         store = cls(root, lock_fd, workers)
         store._collections_dir.mkdir(exist_ok=True)
         for leftover in store._collections_dir.iterdir():

@@ -1,10 +1,12 @@
 """What the Qdrant Edge adapter adds on top of Edge: its layout survives a reopen, one process owns
 it, calls run off the event loop, writes survive SIGKILL through Edge's WAL (a real server process
-killed mid-reconfigure and restarted), and a data dir of the old local-mode store is refused."""
+killed mid-reconfigure and restarted), and a data dir of the old local-mode store is refused with
+what to do, or migrated by `vecplane migrate-vectors`."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import subprocess
 import sys
@@ -12,6 +14,7 @@ import time
 from pathlib import Path
 
 import grpc
+import numpy as np
 import pytest
 from vecplane.v1 import namespace_pb2 as pb
 
@@ -144,16 +147,62 @@ def test_a_local_mode_store_is_detected(tmp_path):
     assert "QDRANT_URL" in message
 
 
+def vecplane(*args: str, data: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "VECPLANE_DATA_DIR": str(data), "VECPLANE_GRPC_PORT": "0", "VECPLANE_HTTP_PORT": "0", "VECPLANE_HOST": "127.0.0.1"}
+    env.pop("QDRANT_URL", None)
+    return subprocess.run([sys.executable, "-m", "server", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+
+
 @pytest.mark.slow
 def test_a_server_on_a_local_mode_data_dir_refuses_to_start_and_says_what_to_do(tmp_path):
     local_mode_data(tmp_path)
-    process = ServerProcess(tmp_path)
-    with pytest.raises(TimeoutError, match="did not start"):
-        process.start(timeout=20)
-    log = process.log_path.read_text()
-    assert "holds vectors written by qdrant-client's local mode" in log
-    assert f"vecplane migrate-vectors --data-dir {tmp_path}" in log
-    assert not (tmp_path / "edge").exists()  # nothing was written next to it
+    started = vecplane("serve", data=tmp_path)
+    assert started.returncode == 1
+    assert started.stderr.startswith(f"vecplane: {tmp_path / 'qdrant'} holds vectors written by qdrant-client's local mode")
+    assert f"vecplane migrate-vectors --data-dir {tmp_path}" in started.stderr
+    assert "Traceback" not in started.stderr
+    assert not (tmp_path / "edge").exists() and not (tmp_path / "mongo").exists()  # nothing was started or written
+
+
+@pytest.mark.slow
+def test_migrate_vectors_copies_a_local_mode_store_into_edge(tmp_path):
+    async def write():
+        store = QdrantServerStore.local(tmp_path / "qdrant")
+        await store.create_store("ns_old", [TEXT, VectorSpec("sparse", 0, "dot", kind="sparse")], [])
+        await store.upsert("ns_old", [Point(i, {"text": [1.0, float(i), 0, 0]}, {"collection_id": "c", "n": i}) for i in range(1, 301)])
+        await store.ensure_collection("ns_old__v2", [TEXT], [])  # a blue/green copy the alias does not point at yet
+        await store.close()
+
+    asyncio.run(write())
+    migrated = vecplane("migrate-vectors", "--data-dir", str(tmp_path), data=tmp_path)
+    assert migrated.returncode == 0, migrated.stderr
+    assert "copied 2 collections, 300 points and 1 aliases into Qdrant Edge" in migrated.stdout
+    assert not (tmp_path / "qdrant").exists()
+    refuse_local_mode_data(tmp_path)  # the server starts now
+
+    async def read():
+        store = EdgeStore.open(tmp_path / "edge")
+        try:
+            return (
+                await store.physical_collection("ns_old"),
+                await store.collection_names(),
+                await store.vector_schema("ns_old"),
+                await store.count_where("ns_old", "collection_id", "c"),
+                await store.retrieve("ns_old", [7], with_vectors=True),
+                await store.payload_indexes("ns_old"),
+            )
+        finally:
+            await store.close()
+
+    alias, names, schema, count, (seventh,), indexes = asyncio.run(read())
+    assert (alias, names) == ("ns_old__v1", ["ns_old__v1", "ns_old__v2"])
+    assert schema == {"text": TEXT, "sparse": VectorSpec("sparse", 0, "dot", kind="sparse")}
+    assert count == 300
+    assert seventh.payload == {"collection_id": "c", "n": 7}
+    assert seventh.vectors["text"] == pytest.approx((np.array([1.0, 7.0, 0, 0]) / np.sqrt(50)).tolist(), abs=1e-6)
+    assert indexes["collection_id"] == "keyword"
+    again = vecplane("migrate-vectors", "--data-dir", str(tmp_path), data=tmp_path)
+    assert again.returncode == 1 and "nothing to migrate" in again.stderr
 
 
 # --- WAL recovery after SIGKILL
