@@ -4,7 +4,7 @@
 
 For each size, namespaces with `text_extractor` (1024-d) and that many points are given the
 `fashionsiglip` plugin (768-d), then brought up to date three ways, each timed end to end through a
-real gRPC call on the embedded backends (nx-27017 + Qdrant local mode):
+real gRPC call on the embedded backends (nx-27017 + Qdrant Edge):
 
 - in place (LIVE): Reconfigure {confirm: true}; every point kept.
 - RECREATE + re-insert: Reconfigure {confirm: true, mode: RECREATE}, then upserting every point again
@@ -12,9 +12,9 @@ real gRPC call on the embedded backends (nx-27017 + Qdrant local mode):
   dominates in real life, is not even counted).
 - blue/green: Reconfigure {confirm: true} on a server forced to the copying strategy.
 
-The in-place time is the baseline of the ratios, measured in the same run. Local mode keeps
-everything in one process and persists each point to SQLite, so absolute numbers are far from a
-Qdrant server's; the shape (flat vs linear in the points) is the point.
+The in-place time is the baseline of the ratios, measured in the same run. Edge runs the engine
+in-process without an HNSW index, so absolute numbers differ from a Qdrant server's; the shape
+(flat vs linear in the points) is the point.
 """
 
 from __future__ import annotations
