@@ -11,7 +11,9 @@ vecplane needs on top:
 - One process owns the root (an exclusive `flock` on `LOCK`), as Edge requires of each shard.
 - Edge calls hold the GIL and block, so they run on a small dedicated thread pool, never on the event
   loop, serialised per shard. Updates are written to Edge's WAL before they return, so they survive
-  SIGKILL. `optimize()` (HNSW build) is never called: it blocks every Python thread for minutes on
+  SIGKILL. Edge maps its files into memory, so writing to a full disk would kill the process with
+  SIGBUS: writes are refused with ENOSPC (STORAGE_FULL) while less than RESERVE_BYTES plus the
+  write's size are free. `optimize()` (HNSW build) is never called: it blocks every Python thread for minutes on
   large shards; searches use Edge's plain index, which is exact.
 - Filters are lowered once to qdrant-client's `models.Filter` (server.storage.vectors.lower) and
   converted here to Edge's classes (`EdgeFilter`)."""
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import errno
 import fcntl
 import functools
 import json
@@ -73,7 +76,8 @@ _PAYLOAD_TYPES = {
 _PAYLOAD_TYPE_NAMES = {v: k for k, v in _PAYLOAD_TYPES.items()}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$")
 _PLACEHOLDER = "_vecplane_placeholder"  # Edge creates no shard without a vector; it is dropped at once
-_UPSERT_BATCH = 512  # points per Edge call, so the event loop gets the GIL back between batches
+_UPSERT_BATCH = 512
+RESERVE_BYTES = 16 << 20  # free space every Edge write leaves untouched (see EdgeStore._room)  # points per Edge call, so the event loop gets the GIL back between batches
 LOCAL_MODE_MARKER = "meta.json"  # what qdrant-client's local mode writes at the top of its directory
 
 
@@ -283,11 +287,14 @@ class EdgeStore(VectorStore):
     async def _run(self, func: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, functools.partial(func, *args))
 
-    async def _on(self, collection: str, func: Callable[[edge.EdgeShard], T]) -> T:
-        """Runs `func(shard)` on the pool, alone on its shard."""
+    async def _on(self, collection: str, func: Callable[[edge.EdgeShard], T], *, writes: int | None = None) -> T:
+        """Runs `func(shard)` on the pool, alone on its shard; `writes` (about how many bytes it adds)
+        marks a write, refused when the disk lacks room for it (see `_room`)."""
         handle = await self._open(collection)
 
         def call() -> T:
+            if writes is not None:
+                self._room(writes)
             with handle.lock:
                 return func(handle.shard)
 
@@ -312,9 +319,24 @@ class EdgeStore(VectorStore):
         async with self._layout:
             handle = self._shards.get(name)
             if handle is None:
-                handle = _Shard(await self._run(edge.EdgeShard.load, str(path)), path)
+                handle = _Shard(await self._run(self._load, path), path)
                 self._shards[name] = handle
         return handle
+
+    def _room(self, writes: int = 0) -> None:
+        """Edge maps its files (WAL, segments) into memory, so a write that finds the disk full kills
+        the process with SIGBUS instead of failing. Every write (and every shard load, which writes
+        to the WAL) is refused with ENOSPC unless RESERVE_BYTES plus three times its size are free."""
+        stats = os.statvfs(self.root)
+        free, needed = stats.f_bavail * stats.f_frsize, RESERVE_BYTES + 3 * writes
+        if free < needed:
+            raise OSError(
+                errno.ENOSPC, f"No space left on device: {free >> 20} MiB free under {self.root}, Qdrant Edge needs {needed >> 20} MiB to write"
+            )
+
+    def _load(self, path: Path) -> edge.EdgeShard:
+        self._room()
+        return edge.EdgeShard.load(str(path))
 
     # --- primitives
 
@@ -375,6 +397,7 @@ class EdgeStore(VectorStore):
             sparse = {_PLACEHOLDER: edge.EdgeSparseVectorParams()}
 
         def build() -> None:
+            self._room()
             staging = self._collections_dir / f"tmp-{uuid.uuid4().hex}"
             shard = edge.EdgeShard.create(str(staging), edge.EdgeConfig(vectors=dense, sparse_vectors=sparse))
             if _PLACEHOLDER in sparse:
@@ -432,11 +455,11 @@ class EdgeStore(VectorStore):
             operation = edge.UpdateOperation.create_sparse_vector(spec.name)
         else:
             operation = edge.UpdateOperation.create_dense_vector(spec.name, spec.dimensions, _DISTANCES[spec.distance], multivector_config=_multi(spec))
-        await self._on(collection, lambda shard: shard.update(operation))
+        await self._on(collection, lambda shard: shard.update(operation), writes=0)
 
     async def delete_vector(self, collection: str, name: str) -> None:
         if name in await self.vector_schema(collection):
-            await self._on(collection, lambda shard: shard.update(edge.UpdateOperation.delete_vector_name(name)))
+            await self._on(collection, lambda shard: shard.update(edge.UpdateOperation.delete_vector_name(name)), writes=0)
 
     async def ensure_payload_indexes(self, collection: str, indexes: Sequence[tuple[str, str]]) -> None:
         def ensure(shard: edge.EdgeShard) -> None:
@@ -445,7 +468,7 @@ class EdgeStore(VectorStore):
                 if field_name not in existing:
                     shard.update(edge.UpdateOperation.create_field_index(field_name, _PAYLOAD_TYPES[kind]))
 
-        await self._on(collection, ensure)
+        await self._on(collection, ensure, writes=0)
 
     async def payload_indexes(self, collection: str) -> dict[str, str]:
         schema = await self._on(collection, lambda shard: shard.info().payload_schema)
@@ -457,7 +480,8 @@ class EdgeStore(VectorStore):
                 edge.Point(p.id, {k: _edge_vector(v) for k, v in p.vectors.items()}, dict(p.payload))
                 for p in points[start : start + _UPSERT_BATCH]
             ]
-            await self._on(collection, functools.partial(_apply, edge.UpdateOperation.upsert_points(batch)))
+            size = sum(_size(p) for p in points[start : start + _UPSERT_BATCH])
+            await self._on(collection, functools.partial(_apply, edge.UpdateOperation.upsert_points(batch)), writes=size)
 
     async def retrieve(
         self, collection: str, ids: Sequence[PointId], *, with_payload: bool = True, with_vectors: bool | Sequence[str] = False
@@ -471,7 +495,7 @@ class EdgeStore(VectorStore):
 
     async def raw_delete(self, collection: str, selector: models.Filter) -> None:
         operation = edge.UpdateOperation.delete_points_by_filter(EdgeFilter(selector).filter)
-        await self._on(collection, lambda shard: shard.update(operation))
+        await self._on(collection, lambda shard: shard.update(operation), writes=0)
 
     async def raw_scroll(
         self,
@@ -512,6 +536,19 @@ class EdgeStore(VectorStore):
         )
         scored = await self._on(collection, lambda shard: shard.query(request))
         return [ScoredPoint(point_id(p.id), p.score, p.payload or {}, _from_edge(p.vector)) for p in scored]
+
+
+def _size(point: Point) -> int:
+    """About how many bytes a point adds: 4 per float, 8 per sparse entry, 1 KiB of payload."""
+    total = 1024
+    for vector in point.vectors.values():
+        if isinstance(vector, SparseVector):
+            total += 8 * len(vector.indices)
+        elif vector and isinstance(vector[0], list):
+            total += 4 * sum(len(row) for row in vector)
+        else:
+            total += 4 * len(vector)
+    return total
 
 
 def _apply(operation: edge.UpdateOperation, shard: edge.EdgeShard) -> None:
