@@ -255,6 +255,7 @@ class EdgeStore(VectorStore):
         self.root = root
         self.location = str(root)
         self.description = f"Qdrant Edge at {root}"
+        self.backend_name = "Qdrant Edge (embedded)"
         self._lock_fd = lock_fd
         self._collections_dir = root / "collections"
         self._manifest = root / "aliases.json"

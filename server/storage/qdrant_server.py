@@ -84,6 +84,7 @@ class QdrantServerStore(VectorStore):
         self.location = location
         self.description = description
         self.local_mode = local
+        self.backend_name = "Qdrant (local mode)" if local else "Qdrant"
 
     @classmethod
     def connect(cls, url: str, api_key: str | None) -> QdrantServerStore:

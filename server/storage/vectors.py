@@ -143,6 +143,8 @@ class VectorStore(abc.ABC):
     location: str
     #: a short human description, e.g. "Qdrant Edge at .data/edge"
     description: str
+    #: how people know it in health and error messages, e.g. "Qdrant Edge (embedded)"
+    backend_name: str
 
     # --- engine primitives (each adapter)
 

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from vecplane.v1 import namespace_pb2 as pb
 
+from server.config import StartupError
 from server.domain.vectors import VectorSpec
 from server.storage.edge import EdgeStore, LocalModeDataFound, refuse_local_mode_data
 from server.storage.qdrant_server import QdrantServerStore
@@ -62,7 +63,7 @@ def test_aliases_collections_and_points_survive_a_reopen(tmp_path):
 def test_one_process_owns_the_store(tmp_path):
     store = EdgeStore.open(tmp_path / "edge")
     try:
-        with pytest.raises(RuntimeError, match="in use by another process"):
+        with pytest.raises(StartupError, match="in use by another process"):
             EdgeStore.open(tmp_path / "edge")
         other = subprocess.run(
             [sys.executable, "-c", "import sys; from pathlib import Path; from server.storage.edge import EdgeStore; EdgeStore.open(Path(sys.argv[1]))", str(tmp_path / "edge")],
