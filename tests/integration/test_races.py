@@ -1,4 +1,4 @@
-"""Concurrent calls through gRPC against a real server (embedded MongoDB, Qdrant local mode): every
+"""Concurrent calls through gRPC against a real server (embedded MongoDB, Qdrant Edge): every
 race ends with one consistent outcome and a status that says what happened, never INTERNAL.
 
 A server of its own: some tests widen a race window by arming a `sleep` fault point at run time."""
