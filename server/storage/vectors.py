@@ -83,7 +83,7 @@ class Where:
 
 
 @dataclass(frozen=True)
-class Lowered:
+class Selection:
     """A `Where` lowered for Qdrant: `selector` picks a superset of the matching points (None: all);
     when `refine` is set, only the points whose payload it matches are kept."""
 
@@ -98,15 +98,15 @@ class Lowered:
         return self.refine is None or self.refine.matches(payload)
 
 
-def lower(where: Where | None) -> Lowered:
+def lower(where: Where | None) -> Selection:
     """The one lowering of a `Where` (the domain filter through server.domain.filters.to_qdrant)."""
     if where is None:
-        return Lowered(None)
+        return Selection(None)
     must: list[Any] = [models.FieldCondition(key=k, match=models.MatchValue(value=v)) for k, v in where.equals.items()]
     compiled = to_qdrant(where.filter)
     if compiled.filter is not None:
         must.append(compiled.filter)
-    return Lowered(models.Filter(must=must) if must else None, None if compiled.exact else compiled)
+    return Selection(models.Filter(must=must) if must else None, None if compiled.exact else compiled)
 
 
 def equals(key: str, value: str) -> Where:
@@ -256,13 +256,13 @@ class VectorStore(abc.ABC):
 
     # --- built on the primitives (one home for every adapter)
 
-    def lower(self, where: Where | None) -> Lowered:
+    def lower(self, where: Where | None) -> Selection:
         """`lower(where)` for this engine: refined by the reference evaluator wherever the engine
         selects only a superset."""
         lowered = lower(where)
         narrowed = lowered.exact and lowered.selector is not None and where is not None and where.filter is not None
         if narrowed and where is not None and lowered.selector is not None and not self.decides(lowered.selector):
-            return Lowered(lowered.selector, to_qdrant(where.filter))
+            return Selection(lowered.selector, to_qdrant(where.filter))
         return lowered
 
     async def physical_collection(self, alias: str) -> str | None:
