@@ -1,0 +1,115 @@
+"""Documents kept as points of a namespace's vector store (any server.storage.vectors.VectorStore):
+the point ID is the document's UUID (server.domain.documents), the payload its DocumentResponse.
+Every read is scoped to one vecplane collection, so a document ID of another collection is simply
+not found."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+
+from qdrant_client import models
+
+from server.domain.documents import (
+    SYSTEM_FIELDS,
+    Document,
+    Source,
+    SourceType,
+    document_id_of_point,
+    point_id_of,
+)
+from server.domain.filters import Condition, Group, Node, simple_field
+from server.storage.vectors import Point, PointId, Record, VectorStore, Where
+
+#: points written per vector-store call
+UPSERT_BATCH = 256
+SYSTEM_INDEXES = tuple((name, "keyword") for name in SYSTEM_FIELDS)
+
+
+def _keyword_in(name: str, values: Sequence[str]) -> Condition:
+    return Condition(simple_field(name, "string"), "in", list(values), True)
+
+
+def _document(record: Record) -> Document:
+    return Document.from_payload(record.payload, record.vectors)
+
+
+class DocumentStore:
+    """Reads and writes the documents of the namespaces' vector stores; `store` is the namespace
+    ID (the alias of its vector store)."""
+
+    def __init__(self, vectors: VectorStore, *, batch: int = UPSERT_BATCH):
+        self._vectors = vectors
+        self._batch = batch
+        self._indexed: set[str] = set()
+
+    async def upsert(self, store: str, documents: Sequence[Document]) -> None:
+        """Writes the documents (a document with the same ID is replaced whole), in batches. The
+        first write to a store in this process makes sure it has the system payload indexes
+        (stores made before a system field existed lack its index)."""
+        if documents and store not in self._indexed:
+            await self._vectors.ensure_payload_indexes(store, SYSTEM_INDEXES)
+            self._indexed.add(store)
+        for start in range(0, len(documents), self._batch):
+            chunk = documents[start : start + self._batch]
+            await self._vectors.upsert(store, [Point(doc.point_id, doc.vectors, doc.payload()) for doc in chunk])
+
+    async def get(self, store: str, collection_id: str, document_ids: Iterable[str], *, vectors: bool | Sequence[str] = False) -> dict[str, Document]:
+        """The documents of the collection with these IDs that exist, by ID."""
+        points: list[PointId] = [p for p in (point_id_of(i) for i in dict.fromkeys(document_ids)) if p is not None]
+        found: dict[str, Document] = {}
+        for start in range(0, len(points), self._batch):
+            for record in await self._vectors.retrieve(store, points[start : start + self._batch], with_vectors=vectors):
+                if record.payload.get("collection_id") == collection_id:
+                    doc = _document(record)
+                    found[doc.document_id] = doc
+        return found
+
+    async def scroll(
+        self,
+        store: str,
+        collection_id: str,
+        where: Node | None = None,
+        *,
+        after: str | None = None,
+        limit: int = 100,
+        vectors: bool | Sequence[str] = False,
+    ) -> tuple[list[Document], str | None]:
+        """Up to `limit` documents of the collection matching `where`, in document-ID order from
+        document `after` on (inclusive), and the ID the next page starts at (None: no more)."""
+        offset = point_id_of(after) if after else None
+        records, next_offset = await self._vectors.scroll(
+            store, Where(equals={"collection_id": collection_id}, filter=where), offset=offset, limit=limit, with_vectors=vectors
+        )
+        return [_document(r) for r in records], document_id_of_point(str(next_offset)) if next_offset is not None else None
+
+    async def count(self, store: str, collection_id: str, where: Node | None = None) -> int:
+        return await self._vectors.count(store, Where(equals={"collection_id": collection_id}, filter=where))
+
+    async def ids_of_sources(self, store: str, collection_id: str, sources: Sequence[Source]) -> list[str]:
+        """The IDs of the collection's documents made from these sources."""
+        objects = [s.id for s in sources if s.type is SourceType.BUCKET]
+        parents = [s.id for s in sources if s.type is SourceType.COLLECTION]
+        either: list[Node] = []
+        if objects:
+            either.append(_keyword_in("source_object_id", objects))
+        if parents:
+            either.append(_keyword_in("source_document_id", parents))
+        if not either:
+            return []
+        where = Where(equals={"collection_id": collection_id}, filter=either[0] if len(either) == 1 else Group(any_of=tuple(either)))
+        return [str(r.payload["document_id"]) for r in await self._vectors.find(store, where)]
+
+    async def delete(self, store: str, document_ids: Sequence[str]) -> None:
+        """Deletes documents by ID (IDs that do not exist are ignored)."""
+        points: list[int | str | uuid.UUID] = [p for p in (point_id_of(i) for i in document_ids) if p is not None]
+        for start in range(0, len(points), self._batch):
+            selector = models.Filter(must=[models.HasIdCondition(has_id=points[start : start + self._batch])])
+            await self._vectors.raw_delete(store, selector)
+
+    async def delete_where(self, store: str, key: str, value: str) -> int:
+        """Deletes every document whose system field `key` (collection_id, root_object_id,
+        root_bucket_id, source_object_id, source_document_id) is `value`; returns how many."""
+        assert key in SYSTEM_FIELDS, key
+        return await self._vectors.delete_where(store, key, value)
+
