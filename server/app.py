@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from dataclasses import dataclass
 
@@ -33,9 +34,13 @@ from server.api.extractors import FeatureExtractorServicer
 from server.api.interceptor import CallInterceptor
 from server.api.namespaces import NamespaceServicer
 from server.config import Settings, StartupError
+from server.domain.extraction import Limits
 from server.domain.extractors import Catalogue
 from server.domain.paging import Cursors
+from server.extractors.fetch import FileFetcher
 from server.extractors.plugins import load_catalogue
+from server.extractors.providers import load_providers
+from server.extractors.registry import ExtractorRegistry, build_registry
 from server.faults import Faults
 from server.gateway import Gateway
 from server.gateway.local import LocalCalls
@@ -56,6 +61,7 @@ from server.usecases.admin import AdminUseCases
 from server.usecases.auth import Authenticator, ensure_bootstrap_key
 from server.usecases.buckets import BucketUseCases
 from server.usecases.collections import CollectionUseCases
+from server.usecases.extraction import ExtractionUseCases
 from server.usecases.health import Backend, BackendMonitor
 from server.usecases.namespaces import NamespaceUseCases
 from server.usecases.reconfigure import ReconfigureUseCases
@@ -165,6 +171,7 @@ class UseCases:
     reconfigure: ReconfigureUseCases
     buckets: BucketUseCases
     collections: CollectionUseCases
+    extraction: ExtractionUseCases
 
 
 class Vecplane:
@@ -181,18 +188,22 @@ class Vecplane:
         self.api_key = ""
         self._server: grpc.aio.Server | None = None
         self.monitor: BackendMonitor | None = None
+        self.extractors: ExtractorRegistry | None = None
 
     async def start(self) -> None:
         settings = self.settings
         catalogue = load_catalogue(settings.plugin_dir)
+        providers = load_providers(settings.providers, os.environ)
+        self.extractors = await build_registry(catalogue, providers=providers, model_dir=settings.model_dir, plugin_dir=settings.plugin_dir)
         await self.backends.open()
         try:
-            await self._wire(catalogue)
+            await self._wire(catalogue, self.extractors)
         except BaseException:
             await self.backends.close()
+            await self.extractors.close()
             raise
 
-    async def _wire(self, catalogue: Catalogue) -> None:
+    async def _wire(self, catalogue: Catalogue, extractors: ExtractorRegistry) -> None:
         settings, backends = self.settings, self.backends
         accounts = AccountRepository(backends.db)
         namespaces_repo = NamespaceRepository(backends.db)
@@ -213,13 +224,14 @@ class Vecplane:
         )
         for repository in (buckets_repo, objects_repo, collections_repo):
             namespaces.add_contents(repository)
-        collections = CollectionUseCases(collections_repo, buckets_repo, namespaces, backends.vectors, catalogue, self.faults, cursors=cursors)
+        collections = CollectionUseCases(collections_repo, buckets_repo, namespaces, backends.vectors, catalogue, self.faults, cursors=cursors, extractors=extractors.availability)
         namespaces.add_update_guard(collections.refuse_disabling_used_extractors)
         self.usecases = UseCases(
             namespaces=namespaces,
             admin=AdminUseCases(accounts, authenticator),
             buckets=BucketUseCases(buckets_repo, objects_repo, collections_repo, namespaces, cursors=cursors),
             collections=collections,
+            extraction=ExtractionUseCases(catalogue, extractors, FileFetcher(Limits().max_file_bytes, settings.fetch_timeout_seconds), Limits()),
             reconfigure=ReconfigureUseCases(
                 namespaces,
                 namespaces_repo,
@@ -254,7 +266,7 @@ class Vecplane:
         # handlers for the REST gateway's in-process calls.
         calls = LocalCalls(server, interceptors=interceptors, max_receive_message_length=MAX_RECEIVE_MESSAGE_BYTES)
         namespace_pb2_grpc.add_NamespaceServiceServicer_to_server(NamespaceServicer(self.usecases.namespaces, self.usecases.reconfigure), calls)
-        feature_extractor_pb2_grpc.add_FeatureExtractorServiceServicer_to_server(FeatureExtractorServicer(catalogue), calls)
+        feature_extractor_pb2_grpc.add_FeatureExtractorServiceServicer_to_server(FeatureExtractorServicer(catalogue, extractors.availability, self.usecases.extraction), calls)
         admin_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(self.usecases.admin), calls)
         bucket_pb2_grpc.add_BucketServiceServicer_to_server(BucketServicer(self.usecases.buckets), calls)
         collection_pb2_grpc.add_CollectionServiceServicer_to_server(CollectionServicer(self.usecases.collections), calls)
@@ -363,6 +375,9 @@ class Vecplane:
             self._server = None
         if hasattr(self, "usecases"):
             await self.usecases.reconfigure.close()
+            await self.usecases.extraction.close()
+        if self.extractors is not None:
+            await self.extractors.close()
         await self.backends.close()
         log.info("vecplane stopped")
 

@@ -37,6 +37,9 @@ class Settings:
     http_body_timeout_seconds: float = 30.0  # a request body must arrive within this; 408 after
     http_max_connections: int = 0  # open REST connections; 0: half the open-file limit, at most 1024
     startup_timeout_seconds: float = 5.0  # how long start-up waits for MONGODB_URI / QDRANT_URL to answer
+    providers: str | None = None  # inference providers: a JSON file, or the JSON itself
+    model_dir: Path | None = None  # ONNX image encoders, one folder per model
+    fetch_timeout_seconds: float = 10.0  # fetching a file input named by URL
 
     def secrets(self) -> tuple[str, ...]:
         """Configured secrets, which the log never shows."""
@@ -72,6 +75,9 @@ _OPTIONS = [
     ("http_body_timeout_seconds", "VECPLANE_HTTP_BODY_TIMEOUT", "--http-body-timeout", "seconds a client has to send a request body (408 after)"),
     ("http_max_connections", "VECPLANE_HTTP_MAX_CONNECTIONS", "--http-max-connections", "open REST connections at most (0: half the open-file limit, at most 1024)"),
     ("startup_timeout_seconds", "VECPLANE_STARTUP_TIMEOUT", "--startup-timeout", "seconds to wait at start for the MongoDB and Qdrant servers"),
+    ("providers", "VECPLANE_PROVIDERS", "--providers", "inference providers: a JSON file, or the JSON itself (see README)"),
+    ("model_dir", "VECPLANE_MODEL_DIR", "--model-dir", "folder of ONNX image encoders, one sub-folder per model"),
+    ("fetch_timeout_seconds", "VECPLANE_FETCH_TIMEOUT", "--fetch-timeout", "seconds to fetch a file input given by URL"),
     ("faults", "VECPLANE_FAULTS", "--faults", "test only: arm fault points (point=fail|kill|sleep:<s>,...)"),
 ]
 

@@ -1,20 +1,40 @@
-"""FeatureExtractorService: the catalogue, read-only."""
+"""FeatureExtractorService: the catalogue (with what each entry needs to run here) and direct runs."""
 
 from __future__ import annotations
 
 from vecplane.v1 import feature_extractor_pb2 as pb
 from vecplane.v1 import feature_extractor_pb2_grpc
 
-from server.api.convert import to_message
+from server.api.convert import to_dict, to_message
 from server.domain.errors import NotFound
+from server.domain.extraction import RawInput
 from server.domain.extractors import Catalogue
+from server.extractors.registry import Availability
+from server.protojson import enum_value_json
+from server.usecases.extraction import ExtractionUseCases
+
+
+def _availability(found: Availability) -> pb.ExtractorAvailability:
+    return pb.ExtractorAvailability(
+        runnable=found.runnable,
+        needs=found.needs,
+        models=[
+            pb.ExtractorModel(vector_name=m.vector, model_id=m.model_id, dimensions=m.dimensions, runs_with=m.runs_with, needs=m.needs)
+            for m in found.models
+        ],
+    )
 
 
 class FeatureExtractorServicer(feature_extractor_pb2_grpc.FeatureExtractorServiceServicer):
-    def __init__(self, catalogue: Catalogue):
+    def __init__(self, catalogue: Catalogue, availability: dict[str, Availability], extraction: ExtractionUseCases):
         # The catalogue is fixed for the life of the process, so the messages are built once.
-        self._all = [to_message(d.as_api(), pb.FeatureExtractorDefinition) for d in catalogue.all()]
+        self._all = []
+        for definition in catalogue.all():
+            message = to_message(definition.as_api(), pb.FeatureExtractorDefinition)
+            message.availability.CopyFrom(_availability(availability[definition.id]))
+            self._all.append(message)
         self._by_id = {m.feature_extractor_id: m for m in self._all}
+        self._extraction = extraction
 
     async def ListFeatureExtractors(self, request, context):
         return pb.ListFeatureExtractorsResponse(results=self._all)
@@ -24,3 +44,23 @@ class FeatureExtractorServicer(feature_extractor_pb2_grpc.FeatureExtractorServic
         if found is None:
             raise NotFound("feature_extractor", request.feature_extractor_id)
         return pb.GetFeatureExtractorResponse(feature_extractor=found)
+
+    async def RunFeatureExtractor(self, request, context):
+        inputs = [
+            RawInput(name=i.name, **{i.WhichOneof("value"): getattr(i, i.WhichOneof("value"))} if i.WhichOneof("value") else {})
+            for i in request.inputs
+        ]
+        output_type = request.document_output_type
+        documents = await self._extraction.run(
+            request.feature_extractor_id,
+            inputs,
+            to_dict(request).get("parameters") or {},
+            enum_value_json(pb.DocumentOutputType.DESCRIPTOR.values_by_number[output_type]) if output_type else None,
+        )
+        response = pb.RunFeatureExtractorResponse(feature_extractor_id=request.feature_extractor_id)
+        for item in documents:
+            message = response.documents.add(input_index=item.input_index)
+            for name, vector in item.document.vectors.items():
+                message.vectors[name].values.extend(vector.tolist())
+            message.fields.update(item.document.fields)
+        return response

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from cachetools import LRUCache
@@ -33,11 +34,13 @@ from server.domain.extractors import Catalogue, enabled_ids
 from server.domain.ids import new_id
 from server.domain.namespaces import NamespaceUpdate
 from server.domain.paging import Cursors
+from server.extractors.registry import Availability
 from server.faults import Faults
 from server.storage.errors import Conflict, DuplicateKey
 from server.storage.repositories import Buckets, Collections, Resources
 from server.storage.vectors import VectorStore
 from server.usecases.auth import Principal
+from server.usecases.extraction import refuse_unrunnable
 from server.usecases.listing import ListResult, list_page, list_params
 from server.usecases.namespaces import NamespaceUseCases
 from server.usecases.readers import delete_read_source
@@ -59,9 +62,11 @@ class CollectionUseCases:
         faults: Faults | None = None,
         *,
         cursors: Cursors,
+        extractors: Mapping[str, Availability] | None = None,
     ):
         self._cursors = cursors
         self._collections = collections
+        self._extractors = extractors
         self._buckets = buckets
         self._namespaces = namespaces
         self._vectors = vectors
@@ -104,6 +109,9 @@ class CollectionUseCases:
                 f"Source collection '{source['collection_name']}' has FAILED ({source.get('status_message', '')}); a collection cannot read from it.",
                 reason="SOURCE_FAILED",
             )
+        availability = self._extractors or {}
+        for extractor_id in rules.extractor_ids(doc):
+            refuse_unrunnable(extractor_id, availability.get(extractor_id))
         try:
             await self._prepare_vector_store(namespace, doc)
         except DomainError:

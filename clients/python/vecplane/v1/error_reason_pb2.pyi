@@ -44,6 +44,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     BUCKET_IN_USE: _ClassVar[ErrorReason]
     COLLECTION_IN_USE: _ClassVar[ErrorReason]
     QUERY_TOO_COSTLY: _ClassVar[ErrorReason]
+    EXTRACTOR_NOT_RUNNABLE: _ClassVar[ErrorReason]
     CONCURRENT_MODIFICATION: _ClassVar[ErrorReason]
     RECONFIGURE_IN_PROGRESS: _ClassVar[ErrorReason]
     RECONFIGURE_INTERRUPTED: _ClassVar[ErrorReason]
@@ -51,6 +52,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     NAMESPACE_DELETE_IN_PROGRESS: _ClassVar[ErrorReason]
     NAMESPACE_DELETED: _ClassVar[ErrorReason]
     STORAGE_FULL: _ClassVar[ErrorReason]
+    MODEL_FAILED: _ClassVar[ErrorReason]
 ERROR_REASON_UNSPECIFIED: ErrorReason
 INVALID_ARGUMENT: ErrorReason
 NOT_FOUND: ErrorReason
@@ -89,6 +91,7 @@ COLLECTION_FAILED: ErrorReason
 BUCKET_IN_USE: ErrorReason
 COLLECTION_IN_USE: ErrorReason
 QUERY_TOO_COSTLY: ErrorReason
+EXTRACTOR_NOT_RUNNABLE: ErrorReason
 CONCURRENT_MODIFICATION: ErrorReason
 RECONFIGURE_IN_PROGRESS: ErrorReason
 RECONFIGURE_INTERRUPTED: ErrorReason
@@ -96,3 +99,4 @@ RECONFIGURE_TAKEN_OVER: ErrorReason
 NAMESPACE_DELETE_IN_PROGRESS: ErrorReason
 NAMESPACE_DELETED: ErrorReason
 STORAGE_FULL: ErrorReason
+MODEL_FAILED: ErrorReason

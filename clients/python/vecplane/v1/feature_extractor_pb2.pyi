@@ -86,7 +86,7 @@ class FeatureExtractor(_message.Message):
     def __init__(self, feature_extractor_name: _Optional[str] = ..., version: _Optional[str] = ..., parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., input_mapping: _Optional[_Mapping[str, str]] = ..., output_mapping: _Optional[_Mapping[str, str]] = ..., document_output_type: _Optional[_Union[DocumentOutputType, str]] = ..., document_input_handling: _Optional[_Union[DocumentInputHandling, str]] = ..., document_output_handling: _Optional[_Union[DocumentOutputHandling, str]] = ...) -> None: ...
 
 class FeatureExtractorDefinition(_message.Message):
-    __slots__ = ("feature_extractor_id", "feature_extractor_name", "version", "description", "input_schema", "output_schema", "parameter_schema", "supported_input_types", "default_parameters", "document_output_type", "document_input_handling", "document_output_handling", "required_vector_indexes", "required_payload_indexes", "source")
+    __slots__ = ("feature_extractor_id", "feature_extractor_name", "version", "description", "input_schema", "output_schema", "parameter_schema", "supported_input_types", "default_parameters", "document_output_type", "document_input_handling", "document_output_handling", "required_vector_indexes", "required_payload_indexes", "source", "plugin_module", "availability")
     FEATURE_EXTRACTOR_ID_FIELD_NUMBER: _ClassVar[int]
     FEATURE_EXTRACTOR_NAME_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -102,6 +102,8 @@ class FeatureExtractorDefinition(_message.Message):
     REQUIRED_VECTOR_INDEXES_FIELD_NUMBER: _ClassVar[int]
     REQUIRED_PAYLOAD_INDEXES_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
+    PLUGIN_MODULE_FIELD_NUMBER: _ClassVar[int]
+    AVAILABILITY_FIELD_NUMBER: _ClassVar[int]
     feature_extractor_id: str
     feature_extractor_name: str
     version: str
@@ -117,7 +119,88 @@ class FeatureExtractorDefinition(_message.Message):
     required_vector_indexes: _containers.RepeatedCompositeFieldContainer[_indexes_pb2.VectorIndexDefinition]
     required_payload_indexes: _containers.RepeatedCompositeFieldContainer[_indexes_pb2.PayloadIndex]
     source: ExtractorSource
-    def __init__(self, feature_extractor_id: _Optional[str] = ..., feature_extractor_name: _Optional[str] = ..., version: _Optional[str] = ..., description: _Optional[str] = ..., input_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., output_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., parameter_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., supported_input_types: _Optional[_Iterable[_Union[_schema_pb2.FieldType, str]]] = ..., default_parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., document_output_type: _Optional[_Union[DocumentOutputType, str]] = ..., document_input_handling: _Optional[_Union[DocumentInputHandling, str]] = ..., document_output_handling: _Optional[_Union[DocumentOutputHandling, str]] = ..., required_vector_indexes: _Optional[_Iterable[_Union[_indexes_pb2.VectorIndexDefinition, _Mapping]]] = ..., required_payload_indexes: _Optional[_Iterable[_Union[_indexes_pb2.PayloadIndex, _Mapping]]] = ..., source: _Optional[_Union[ExtractorSource, str]] = ...) -> None: ...
+    plugin_module: str
+    availability: ExtractorAvailability
+    def __init__(self, feature_extractor_id: _Optional[str] = ..., feature_extractor_name: _Optional[str] = ..., version: _Optional[str] = ..., description: _Optional[str] = ..., input_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., output_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., parameter_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., supported_input_types: _Optional[_Iterable[_Union[_schema_pb2.FieldType, str]]] = ..., default_parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., document_output_type: _Optional[_Union[DocumentOutputType, str]] = ..., document_input_handling: _Optional[_Union[DocumentInputHandling, str]] = ..., document_output_handling: _Optional[_Union[DocumentOutputHandling, str]] = ..., required_vector_indexes: _Optional[_Iterable[_Union[_indexes_pb2.VectorIndexDefinition, _Mapping]]] = ..., required_payload_indexes: _Optional[_Iterable[_Union[_indexes_pb2.PayloadIndex, _Mapping]]] = ..., source: _Optional[_Union[ExtractorSource, str]] = ..., plugin_module: _Optional[str] = ..., availability: _Optional[_Union[ExtractorAvailability, _Mapping]] = ...) -> None: ...
+
+class ExtractorModel(_message.Message):
+    __slots__ = ("vector_name", "model_id", "dimensions", "runs_with", "needs")
+    VECTOR_NAME_FIELD_NUMBER: _ClassVar[int]
+    MODEL_ID_FIELD_NUMBER: _ClassVar[int]
+    DIMENSIONS_FIELD_NUMBER: _ClassVar[int]
+    RUNS_WITH_FIELD_NUMBER: _ClassVar[int]
+    NEEDS_FIELD_NUMBER: _ClassVar[int]
+    vector_name: str
+    model_id: str
+    dimensions: int
+    runs_with: str
+    needs: str
+    def __init__(self, vector_name: _Optional[str] = ..., model_id: _Optional[str] = ..., dimensions: _Optional[int] = ..., runs_with: _Optional[str] = ..., needs: _Optional[str] = ...) -> None: ...
+
+class ExtractorAvailability(_message.Message):
+    __slots__ = ("runnable", "models", "needs")
+    RUNNABLE_FIELD_NUMBER: _ClassVar[int]
+    MODELS_FIELD_NUMBER: _ClassVar[int]
+    NEEDS_FIELD_NUMBER: _ClassVar[int]
+    runnable: bool
+    models: _containers.RepeatedCompositeFieldContainer[ExtractorModel]
+    needs: str
+    def __init__(self, runnable: _Optional[bool] = ..., models: _Optional[_Iterable[_Union[ExtractorModel, _Mapping]]] = ..., needs: _Optional[str] = ...) -> None: ...
+
+class ExtractorInput(_message.Message):
+    __slots__ = ("name", "text", "base64", "url")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    BASE64_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    text: str
+    base64: str
+    url: str
+    def __init__(self, name: _Optional[str] = ..., text: _Optional[str] = ..., base64: _Optional[str] = ..., url: _Optional[str] = ...) -> None: ...
+
+class Embedding(_message.Message):
+    __slots__ = ("values",)
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    values: _containers.RepeatedScalarFieldContainer[float]
+    def __init__(self, values: _Optional[_Iterable[float]] = ...) -> None: ...
+
+class ExtractedDocument(_message.Message):
+    __slots__ = ("input_index", "vectors", "fields")
+    class VectorsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: Embedding
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[Embedding, _Mapping]] = ...) -> None: ...
+    INPUT_INDEX_FIELD_NUMBER: _ClassVar[int]
+    VECTORS_FIELD_NUMBER: _ClassVar[int]
+    FIELDS_FIELD_NUMBER: _ClassVar[int]
+    input_index: int
+    vectors: _containers.MessageMap[str, Embedding]
+    fields: _struct_pb2.Struct
+    def __init__(self, input_index: _Optional[int] = ..., vectors: _Optional[_Mapping[str, Embedding]] = ..., fields: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class RunFeatureExtractorRequest(_message.Message):
+    __slots__ = ("feature_extractor_id", "inputs", "parameters", "document_output_type")
+    FEATURE_EXTRACTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    INPUTS_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_OUTPUT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    feature_extractor_id: str
+    inputs: _containers.RepeatedCompositeFieldContainer[ExtractorInput]
+    parameters: _struct_pb2.Struct
+    document_output_type: DocumentOutputType
+    def __init__(self, feature_extractor_id: _Optional[str] = ..., inputs: _Optional[_Iterable[_Union[ExtractorInput, _Mapping]]] = ..., parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., document_output_type: _Optional[_Union[DocumentOutputType, str]] = ...) -> None: ...
+
+class RunFeatureExtractorResponse(_message.Message):
+    __slots__ = ("feature_extractor_id", "documents")
+    FEATURE_EXTRACTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENTS_FIELD_NUMBER: _ClassVar[int]
+    feature_extractor_id: str
+    documents: _containers.RepeatedCompositeFieldContainer[ExtractedDocument]
+    def __init__(self, feature_extractor_id: _Optional[str] = ..., documents: _Optional[_Iterable[_Union[ExtractedDocument, _Mapping]]] = ...) -> None: ...
 
 class ListFeatureExtractorsRequest(_message.Message):
     __slots__ = ()

@@ -40,6 +40,11 @@ class FeatureExtractorServiceStub:
                 request_serializer=vecplane_dot_v1_dot_feature__extractor__pb2.ListFeatureExtractorsRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_feature__extractor__pb2.ListFeatureExtractorsResponse.FromString,
                 _registered_method=True)
+        self.RunFeatureExtractor = channel.unary_unary(
+                '/vecplane.v1.FeatureExtractorService/RunFeatureExtractor',
+                request_serializer=vecplane_dot_v1_dot_feature__extractor__pb2.RunFeatureExtractorRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_feature__extractor__pb2.RunFeatureExtractorResponse.FromString,
+                _registered_method=True)
         self.GetFeatureExtractor = channel.unary_unary(
                 '/vecplane.v1.FeatureExtractorService/GetFeatureExtractor',
                 request_serializer=vecplane_dot_v1_dot_feature__extractor__pb2.GetFeatureExtractorRequest.SerializeToString,
@@ -53,6 +58,14 @@ class FeatureExtractorServiceServicer:
 
     def ListFeatureExtractors(self, request, context):
         """Lists every feature extractor in the catalogue. REST returns the list itself, as Mixpeek does.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RunFeatureExtractor(self, request, context):
+        """Runs a catalogue extractor on the given inputs and returns the documents it makes (vectors and
+        output fields), without a collection: embeddings on demand, and query embedding.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -72,6 +85,11 @@ def add_FeatureExtractorServiceServicer_to_server(servicer, server):
                     servicer.ListFeatureExtractors,
                     request_deserializer=vecplane_dot_v1_dot_feature__extractor__pb2.ListFeatureExtractorsRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_feature__extractor__pb2.ListFeatureExtractorsResponse.SerializeToString,
+            ),
+            'RunFeatureExtractor': grpc.unary_unary_rpc_method_handler(
+                    servicer.RunFeatureExtractor,
+                    request_deserializer=vecplane_dot_v1_dot_feature__extractor__pb2.RunFeatureExtractorRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_feature__extractor__pb2.RunFeatureExtractorResponse.SerializeToString,
             ),
             'GetFeatureExtractor': grpc.unary_unary_rpc_method_handler(
                     servicer.GetFeatureExtractor,
@@ -107,6 +125,33 @@ class FeatureExtractorService:
             '/vecplane.v1.FeatureExtractorService/ListFeatureExtractors',
             vecplane_dot_v1_dot_feature__extractor__pb2.ListFeatureExtractorsRequest.SerializeToString,
             vecplane_dot_v1_dot_feature__extractor__pb2.ListFeatureExtractorsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RunFeatureExtractor(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.FeatureExtractorService/RunFeatureExtractor',
+            vecplane_dot_v1_dot_feature__extractor__pb2.RunFeatureExtractorRequest.SerializeToString,
+            vecplane_dot_v1_dot_feature__extractor__pb2.RunFeatureExtractorResponse.FromString,
             options,
             channel_credentials,
             insecure,

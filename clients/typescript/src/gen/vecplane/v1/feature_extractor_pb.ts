@@ -18,7 +18,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file vecplane/v1/feature_extractor.proto.
  */
 export const file_vecplane_v1_feature_extractor: GenFile = /*@__PURE__*/
-  fileDesc("CiN2ZWNwbGFuZS92MS9mZWF0dXJlX2V4dHJhY3Rvci5wcm90bxILdmVjcGxhbmUudjEixAQKEEZlYXR1cmVFeHRyYWN0b3ISJAoWZmVhdHVyZV9leHRyYWN0b3JfbmFtZRgBIAEoCUIE4kEBAhIVCgd2ZXJzaW9uGAIgASgJQgTiQQECEisKCnBhcmFtZXRlcnMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EkYKDWlucHV0X21hcHBpbmcYBCADKAsyLy52ZWNwbGFuZS52MS5GZWF0dXJlRXh0cmFjdG9yLklucHV0TWFwcGluZ0VudHJ5EkgKDm91dHB1dF9tYXBwaW5nGAUgAygLMjAudmVjcGxhbmUudjEuRmVhdHVyZUV4dHJhY3Rvci5PdXRwdXRNYXBwaW5nRW50cnkSPQoUZG9jdW1lbnRfb3V0cHV0X3R5cGUYBiABKA4yHy52ZWNwbGFuZS52MS5Eb2N1bWVudE91dHB1dFR5cGUSQwoXZG9jdW1lbnRfaW5wdXRfaGFuZGxpbmcYByABKA4yIi52ZWNwbGFuZS52MS5Eb2N1bWVudElucHV0SGFuZGxpbmcSRQoYZG9jdW1lbnRfb3V0cHV0X2hhbmRsaW5nGAggASgOMiMudmVjcGxhbmUudjEuRG9jdW1lbnRPdXRwdXRIYW5kbGluZxozChFJbnB1dE1hcHBpbmdFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGjQKEk91dHB1dE1hcHBpbmdFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIoUGChpGZWF0dXJlRXh0cmFjdG9yRGVmaW5pdGlvbhIiChRmZWF0dXJlX2V4dHJhY3Rvcl9pZBgBIAEoCUIE4kEBAxIeChZmZWF0dXJlX2V4dHJhY3Rvcl9uYW1lGAIgASgJEg8KB3ZlcnNpb24YAyABKAkSEwoLZGVzY3JpcHRpb24YBCABKAkSLwoMaW5wdXRfc2NoZW1hGAUgASgLMhkudmVjcGxhbmUudjEuQnVja2V0U2NoZW1hEjAKDW91dHB1dF9zY2hlbWEYBiABKAsyGS52ZWNwbGFuZS52MS5CdWNrZXRTY2hlbWESMwoQcGFyYW1ldGVyX3NjaGVtYRgHIAEoCzIZLnZlY3BsYW5lLnYxLkJ1Y2tldFNjaGVtYRI1ChVzdXBwb3J0ZWRfaW5wdXRfdHlwZXMYCCADKA4yFi52ZWNwbGFuZS52MS5GaWVsZFR5cGUSMwoSZGVmYXVsdF9wYXJhbWV0ZXJzGAkgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBI9ChRkb2N1bWVudF9vdXRwdXRfdHlwZRgKIAEoDjIfLnZlY3BsYW5lLnYxLkRvY3VtZW50T3V0cHV0VHlwZRJDChdkb2N1bWVudF9pbnB1dF9oYW5kbGluZxgLIAEoDjIiLnZlY3BsYW5lLnYxLkRvY3VtZW50SW5wdXRIYW5kbGluZxJFChhkb2N1bWVudF9vdXRwdXRfaGFuZGxpbmcYDCABKA4yIy52ZWNwbGFuZS52MS5Eb2N1bWVudE91dHB1dEhhbmRsaW5nEkMKF3JlcXVpcmVkX3ZlY3Rvcl9pbmRleGVzGA0gAygLMiIudmVjcGxhbmUudjEuVmVjdG9ySW5kZXhEZWZpbml0aW9uEjsKGHJlcXVpcmVkX3BheWxvYWRfaW5kZXhlcxgOIAMoCzIZLnZlY3BsYW5lLnYxLlBheWxvYWRJbmRleBIsCgZzb3VyY2UYDyABKA4yHC52ZWNwbGFuZS52MS5FeHRyYWN0b3JTb3VyY2UiHgocTGlzdEZlYXR1cmVFeHRyYWN0b3JzUmVxdWVzdCJZCh1MaXN0RmVhdHVyZUV4dHJhY3RvcnNSZXNwb25zZRI4CgdyZXN1bHRzGAEgAygLMicudmVjcGxhbmUudjEuRmVhdHVyZUV4dHJhY3RvckRlZmluaXRpb24iQAoaR2V0RmVhdHVyZUV4dHJhY3RvclJlcXVlc3QSIgoUZmVhdHVyZV9leHRyYWN0b3JfaWQYASABKAlCBOJBAQIiYQobR2V0RmVhdHVyZUV4dHJhY3RvclJlc3BvbnNlEkIKEWZlYXR1cmVfZXh0cmFjdG9yGAEgASgLMicudmVjcGxhbmUudjEuRmVhdHVyZUV4dHJhY3RvckRlZmluaXRpb24qmAEKEkRvY3VtZW50T3V0cHV0VHlwZRIkCiBET0NVTUVOVF9PVVRQVVRfVFlQRV9VTlNQRUNJRklFRBAAEisKG0RPQ1VNRU5UX09VVFBVVF9UWVBFX1NJTkdMRRABGgrK2hgGc2luZ2xlEi8KHURPQ1VNRU5UX09VVFBVVF9UWVBFX01VTFRJUExFEAIaDMraGAhtdWx0aXBsZSqqAQoVRG9jdW1lbnRJbnB1dEhhbmRsaW5nEicKI0RPQ1VNRU5UX0lOUFVUX0hBTkRMSU5HX1VOU1BFQ0lGSUVEEAASNgoiRE9DVU1FTlRfSU5QVVRfSEFORExJTkdfSU5ESVZJRFVBTBABGg7K2hgKaW5kaXZpZHVhbBIwCh9ET0NVTUVOVF9JTlBVVF9IQU5ETElOR19HUk9VUEVEEAIaC8raGAdncm91cGVkKt8BChZEb2N1bWVudE91dHB1dEhhbmRsaW5nEigKJERPQ1VNRU5UX09VVFBVVF9IQU5ETElOR19VTlNQRUNJRklFRBAAEjcKI0RPQ1VNRU5UX09VVFBVVF9IQU5ETElOR19DUkVBVEVfTkVXEAEaDsraGApjcmVhdGVfbmV3Ei8KH0RPQ1VNRU5UX09VVFBVVF9IQU5ETElOR19FTlJJQ0gQAhoKytoYBmVucmljaBIxCiBET0NVTUVOVF9PVVRQVVRfSEFORExJTkdfUkVQTEFDRRADGgvK2hgHcmVwbGFjZSqHAQoPRXh0cmFjdG9yU291cmNlEiAKHEVYVFJBQ1RPUl9TT1VSQ0VfVU5TUEVDSUZJRUQQABIpChhFWFRSQUNUT1JfU09VUkNFX0JVSUxUSU4QARoLytoYB2J1aWx0aW4SJwoXRVhUUkFDVE9SX1NPVVJDRV9QTFVHSU4QAhoKytoYBnBsdWdpbjLtAwoXRmVhdHVyZUV4dHJhY3RvclNlcnZpY2USyAEKFUxpc3RGZWF0dXJlRXh0cmFjdG9ycxIpLnZlY3BsYW5lLnYxLkxpc3RGZWF0dXJlRXh0cmFjdG9yc1JlcXVlc3QaKi52ZWNwbGFuZS52MS5MaXN0RmVhdHVyZUV4dHJhY3RvcnNSZXNwb25zZSJYgtPkkwJSWiJiB3Jlc3VsdHMSFy92MS9mZWF0dXJlcy9leHRyYWN0b3JzYgdyZXN1bHRzEiMvdjEvY29sbGVjdGlvbnMvZmVhdHVyZXMvZXh0cmFjdG9ycxKGAgoTR2V0RmVhdHVyZUV4dHJhY3RvchInLnZlY3BsYW5lLnYxLkdldEZlYXR1cmVFeHRyYWN0b3JSZXF1ZXN0GigudmVjcGxhbmUudjEuR2V0RmVhdHVyZUV4dHJhY3RvclJlc3BvbnNlIpsBgtPkkwKUAVpDYhFmZWF0dXJlX2V4dHJhY3RvchIuL3YxL2ZlYXR1cmVzL2V4dHJhY3RvcnMve2ZlYXR1cmVfZXh0cmFjdG9yX2lkfWIRZmVhdHVyZV9leHRyYWN0b3ISOi92MS9jb2xsZWN0aW9ucy9mZWF0dXJlcy9leHRyYWN0b3JzL3tmZWF0dXJlX2V4dHJhY3Rvcl9pZH1iBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_indexes, file_vecplane_v1_options, file_vecplane_v1_schema]);
+  fileDesc("CiN2ZWNwbGFuZS92MS9mZWF0dXJlX2V4dHJhY3Rvci5wcm90bxILdmVjcGxhbmUudjEixAQKEEZlYXR1cmVFeHRyYWN0b3ISJAoWZmVhdHVyZV9leHRyYWN0b3JfbmFtZRgBIAEoCUIE4kEBAhIVCgd2ZXJzaW9uGAIgASgJQgTiQQECEisKCnBhcmFtZXRlcnMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EkYKDWlucHV0X21hcHBpbmcYBCADKAsyLy52ZWNwbGFuZS52MS5GZWF0dXJlRXh0cmFjdG9yLklucHV0TWFwcGluZ0VudHJ5EkgKDm91dHB1dF9tYXBwaW5nGAUgAygLMjAudmVjcGxhbmUudjEuRmVhdHVyZUV4dHJhY3Rvci5PdXRwdXRNYXBwaW5nRW50cnkSPQoUZG9jdW1lbnRfb3V0cHV0X3R5cGUYBiABKA4yHy52ZWNwbGFuZS52MS5Eb2N1bWVudE91dHB1dFR5cGUSQwoXZG9jdW1lbnRfaW5wdXRfaGFuZGxpbmcYByABKA4yIi52ZWNwbGFuZS52MS5Eb2N1bWVudElucHV0SGFuZGxpbmcSRQoYZG9jdW1lbnRfb3V0cHV0X2hhbmRsaW5nGAggASgOMiMudmVjcGxhbmUudjEuRG9jdW1lbnRPdXRwdXRIYW5kbGluZxozChFJbnB1dE1hcHBpbmdFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGjQKEk91dHB1dE1hcHBpbmdFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBItwGChpGZWF0dXJlRXh0cmFjdG9yRGVmaW5pdGlvbhIiChRmZWF0dXJlX2V4dHJhY3Rvcl9pZBgBIAEoCUIE4kEBAxIeChZmZWF0dXJlX2V4dHJhY3Rvcl9uYW1lGAIgASgJEg8KB3ZlcnNpb24YAyABKAkSEwoLZGVzY3JpcHRpb24YBCABKAkSLwoMaW5wdXRfc2NoZW1hGAUgASgLMhkudmVjcGxhbmUudjEuQnVja2V0U2NoZW1hEjAKDW91dHB1dF9zY2hlbWEYBiABKAsyGS52ZWNwbGFuZS52MS5CdWNrZXRTY2hlbWESMwoQcGFyYW1ldGVyX3NjaGVtYRgHIAEoCzIZLnZlY3BsYW5lLnYxLkJ1Y2tldFNjaGVtYRI1ChVzdXBwb3J0ZWRfaW5wdXRfdHlwZXMYCCADKA4yFi52ZWNwbGFuZS52MS5GaWVsZFR5cGUSMwoSZGVmYXVsdF9wYXJhbWV0ZXJzGAkgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBI9ChRkb2N1bWVudF9vdXRwdXRfdHlwZRgKIAEoDjIfLnZlY3BsYW5lLnYxLkRvY3VtZW50T3V0cHV0VHlwZRJDChdkb2N1bWVudF9pbnB1dF9oYW5kbGluZxgLIAEoDjIiLnZlY3BsYW5lLnYxLkRvY3VtZW50SW5wdXRIYW5kbGluZxJFChhkb2N1bWVudF9vdXRwdXRfaGFuZGxpbmcYDCABKA4yIy52ZWNwbGFuZS52MS5Eb2N1bWVudE91dHB1dEhhbmRsaW5nEkMKF3JlcXVpcmVkX3ZlY3Rvcl9pbmRleGVzGA0gAygLMiIudmVjcGxhbmUudjEuVmVjdG9ySW5kZXhEZWZpbml0aW9uEjsKGHJlcXVpcmVkX3BheWxvYWRfaW5kZXhlcxgOIAMoCzIZLnZlY3BsYW5lLnYxLlBheWxvYWRJbmRleBIsCgZzb3VyY2UYDyABKA4yHC52ZWNwbGFuZS52MS5FeHRyYWN0b3JTb3VyY2USFQoNcGx1Z2luX21vZHVsZRgQIAEoCRI+CgxhdmFpbGFiaWxpdHkYESABKAsyIi52ZWNwbGFuZS52MS5FeHRyYWN0b3JBdmFpbGFiaWxpdHlCBOJBAQMibQoORXh0cmFjdG9yTW9kZWwSEwoLdmVjdG9yX25hbWUYASABKAkSEAoIbW9kZWxfaWQYAiABKAkSEgoKZGltZW5zaW9ucxgDIAEoBRIRCglydW5zX3dpdGgYBCABKAkSDQoFbmVlZHMYBSABKAkiZQoVRXh0cmFjdG9yQXZhaWxhYmlsaXR5EhAKCHJ1bm5hYmxlGAEgASgIEisKBm1vZGVscxgCIAMoCzIbLnZlY3BsYW5lLnYxLkV4dHJhY3Rvck1vZGVsEg0KBW5lZWRzGAMgASgJIlgKDkV4dHJhY3RvcklucHV0EgwKBG5hbWUYASABKAkSDgoEdGV4dBgCIAEoCUgAEhAKBmJhc2U2NBgDIAEoCUgAEg0KA3VybBgEIAEoCUgAQgcKBXZhbHVlIhsKCUVtYmVkZGluZxIOCgZ2YWx1ZXMYASADKAIi1wEKEUV4dHJhY3RlZERvY3VtZW50EhMKC2lucHV0X2luZGV4GAEgASgFEjwKB3ZlY3RvcnMYAiADKAsyKy52ZWNwbGFuZS52MS5FeHRyYWN0ZWREb2N1bWVudC5WZWN0b3JzRW50cnkSJwoGZmllbGRzGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBpGCgxWZWN0b3JzRW50cnkSCwoDa2V5GAEgASgJEiUKBXZhbHVlGAIgASgLMhYudmVjcGxhbmUudjEuRW1iZWRkaW5nOgI4ASLfAQoaUnVuRmVhdHVyZUV4dHJhY3RvclJlcXVlc3QSIgoUZmVhdHVyZV9leHRyYWN0b3JfaWQYASABKAlCBOJBAQISMQoGaW5wdXRzGAIgAygLMhsudmVjcGxhbmUudjEuRXh0cmFjdG9ySW5wdXRCBOJBAQISKwoKcGFyYW1ldGVycxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSPQoUZG9jdW1lbnRfb3V0cHV0X3R5cGUYBCABKA4yHy52ZWNwbGFuZS52MS5Eb2N1bWVudE91dHB1dFR5cGUibgobUnVuRmVhdHVyZUV4dHJhY3RvclJlc3BvbnNlEhwKFGZlYXR1cmVfZXh0cmFjdG9yX2lkGAEgASgJEjEKCWRvY3VtZW50cxgCIAMoCzIeLnZlY3BsYW5lLnYxLkV4dHJhY3RlZERvY3VtZW50Ih4KHExpc3RGZWF0dXJlRXh0cmFjdG9yc1JlcXVlc3QiWQodTGlzdEZlYXR1cmVFeHRyYWN0b3JzUmVzcG9uc2USOAoHcmVzdWx0cxgBIAMoCzInLnZlY3BsYW5lLnYxLkZlYXR1cmVFeHRyYWN0b3JEZWZpbml0aW9uIkAKGkdldEZlYXR1cmVFeHRyYWN0b3JSZXF1ZXN0EiIKFGZlYXR1cmVfZXh0cmFjdG9yX2lkGAEgASgJQgTiQQECImEKG0dldEZlYXR1cmVFeHRyYWN0b3JSZXNwb25zZRJCChFmZWF0dXJlX2V4dHJhY3RvchgBIAEoCzInLnZlY3BsYW5lLnYxLkZlYXR1cmVFeHRyYWN0b3JEZWZpbml0aW9uKpgBChJEb2N1bWVudE91dHB1dFR5cGUSJAogRE9DVU1FTlRfT1VUUFVUX1RZUEVfVU5TUEVDSUZJRUQQABIrChtET0NVTUVOVF9PVVRQVVRfVFlQRV9TSU5HTEUQARoKytoYBnNpbmdsZRIvCh1ET0NVTUVOVF9PVVRQVVRfVFlQRV9NVUxUSVBMRRACGgzK2hgIbXVsdGlwbGUqqgEKFURvY3VtZW50SW5wdXRIYW5kbGluZxInCiNET0NVTUVOVF9JTlBVVF9IQU5ETElOR19VTlNQRUNJRklFRBAAEjYKIkRPQ1VNRU5UX0lOUFVUX0hBTkRMSU5HX0lORElWSURVQUwQARoOytoYCmluZGl2aWR1YWwSMAofRE9DVU1FTlRfSU5QVVRfSEFORExJTkdfR1JPVVBFRBACGgvK2hgHZ3JvdXBlZCrfAQoWRG9jdW1lbnRPdXRwdXRIYW5kbGluZxIoCiRET0NVTUVOVF9PVVRQVVRfSEFORExJTkdfVU5TUEVDSUZJRUQQABI3CiNET0NVTUVOVF9PVVRQVVRfSEFORExJTkdfQ1JFQVRFX05FVxABGg7K2hgKY3JlYXRlX25ldxIvCh9ET0NVTUVOVF9PVVRQVVRfSEFORExJTkdfRU5SSUNIEAIaCsraGAZlbnJpY2gSMQogRE9DVU1FTlRfT1VUUFVUX0hBTkRMSU5HX1JFUExBQ0UQAxoLytoYB3JlcGxhY2UqhwEKD0V4dHJhY3RvclNvdXJjZRIgChxFWFRSQUNUT1JfU09VUkNFX1VOU1BFQ0lGSUVEEAASKQoYRVhUUkFDVE9SX1NPVVJDRV9CVUlMVElOEAEaC8raGAdidWlsdGluEicKF0VYVFJBQ1RPUl9TT1VSQ0VfUExVR0lOEAIaCsraGAZwbHVnaW4y3QUKF0ZlYXR1cmVFeHRyYWN0b3JTZXJ2aWNlEsgBChVMaXN0RmVhdHVyZUV4dHJhY3RvcnMSKS52ZWNwbGFuZS52MS5MaXN0RmVhdHVyZUV4dHJhY3RvcnNSZXF1ZXN0GioudmVjcGxhbmUudjEuTGlzdEZlYXR1cmVFeHRyYWN0b3JzUmVzcG9uc2UiWILT5JMCUloiYgdyZXN1bHRzEhcvdjEvZmVhdHVyZXMvZXh0cmFjdG9yc2IHcmVzdWx0cxIjL3YxL2NvbGxlY3Rpb25zL2ZlYXR1cmVzL2V4dHJhY3RvcnMS7QEKE1J1bkZlYXR1cmVFeHRyYWN0b3ISJy52ZWNwbGFuZS52MS5SdW5GZWF0dXJlRXh0cmFjdG9yUmVxdWVzdBooLnZlY3BsYW5lLnYxLlJ1bkZlYXR1cmVFeHRyYWN0b3JSZXNwb25zZSKCAYLT5JMCfDoBKlpDOgEqIj4vdjEvY29sbGVjdGlvbnMvZmVhdHVyZXMvZXh0cmFjdG9ycy97ZmVhdHVyZV9leHRyYWN0b3JfaWR9L3J1biIyL3YxL2ZlYXR1cmVzL2V4dHJhY3RvcnMve2ZlYXR1cmVfZXh0cmFjdG9yX2lkfS9ydW4ShgIKE0dldEZlYXR1cmVFeHRyYWN0b3ISJy52ZWNwbGFuZS52MS5HZXRGZWF0dXJlRXh0cmFjdG9yUmVxdWVzdBooLnZlY3BsYW5lLnYxLkdldEZlYXR1cmVFeHRyYWN0b3JSZXNwb25zZSKbAYLT5JMClAFaQ2IRZmVhdHVyZV9leHRyYWN0b3ISLi92MS9mZWF0dXJlcy9leHRyYWN0b3JzL3tmZWF0dXJlX2V4dHJhY3Rvcl9pZH1iEWZlYXR1cmVfZXh0cmFjdG9yEjovdjEvY29sbGVjdGlvbnMvZmVhdHVyZXMvZXh0cmFjdG9ycy97ZmVhdHVyZV9leHRyYWN0b3JfaWR9YgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_indexes, file_vecplane_v1_options, file_vecplane_v1_schema]);
 
 /**
  * A feature extractor applied by a collection: which catalogue entry, its parameters, and how the
@@ -203,6 +203,22 @@ export type FeatureExtractorDefinition = Message<"vecplane.v1.FeatureExtractorDe
    * @generated from field: vecplane.v1.ExtractorSource source = 15;
    */
   source: ExtractorSource;
+
+  /**
+   * Plugins only: the Python module whose `create_extractor(definition, context)` runs this
+   * extractor. Without it, the plugin's models run through an inference provider or the ONNX model
+   * directory.
+   *
+   * @generated from field: string plugin_module = 16;
+   */
+  pluginModule: string;
+
+  /**
+   * Whether this server can run the extractor and, if not, what it needs.
+   *
+   * @generated from field: vecplane.v1.ExtractorAvailability availability = 17;
+   */
+  availability?: ExtractorAvailability | undefined;
 };
 
 /**
@@ -211,6 +227,271 @@ export type FeatureExtractorDefinition = Message<"vecplane.v1.FeatureExtractorDe
  */
 export const FeatureExtractorDefinitionSchema: GenMessage<FeatureExtractorDefinition> = /*@__PURE__*/
   messageDesc(file_vecplane_v1_feature_extractor, 1);
+
+/**
+ * The model behind one vector an extractor declares, as this server runs it.
+ *
+ * @generated from message vecplane.v1.ExtractorModel
+ */
+export type ExtractorModel = Message<"vecplane.v1.ExtractorModel"> & {
+  /**
+   * The vector the model produces.
+   *
+   * @generated from field: string vector_name = 1;
+   */
+  vectorName: string;
+
+  /**
+   * The model, e.g. `intfloat/multilingual-e5-large-instruct`.
+   *
+   * @generated from field: string model_id = 2;
+   */
+  modelId: string;
+
+  /**
+   * The size of its vectors; where the model runs here, checked against what it returns.
+   *
+   * @generated from field: int32 dimensions = 3;
+   */
+  dimensions: number;
+
+  /**
+   * What runs it here (the packaged runtime, an ONNX file, plugin code or an inference provider);
+   * empty when it cannot run.
+   *
+   * @generated from field: string runs_with = 4;
+   */
+  runsWith: string;
+
+  /**
+   * What it needs to run, naming the setting; empty when it runs.
+   *
+   * @generated from field: string needs = 5;
+   */
+  needs: string;
+};
+
+/**
+ * Describes the message vecplane.v1.ExtractorModel.
+ * Use `create(ExtractorModelSchema)` to create a new message.
+ */
+export const ExtractorModelSchema: GenMessage<ExtractorModel> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_feature_extractor, 2);
+
+/**
+ * Whether this server can run an extractor.
+ *
+ * @generated from message vecplane.v1.ExtractorAvailability
+ */
+export type ExtractorAvailability = Message<"vecplane.v1.ExtractorAvailability"> & {
+  /**
+   * True when the extractor runs here: direct calls, and collections that use it.
+   *
+   * @generated from field: bool runnable = 1;
+   */
+  runnable: boolean;
+
+  /**
+   * One entry per declared vector.
+   *
+   * @generated from field: repeated vecplane.v1.ExtractorModel models = 2;
+   */
+  models: ExtractorModel[];
+
+  /**
+   * What is missing when it cannot run, naming the settings.
+   *
+   * @generated from field: string needs = 3;
+   */
+  needs: string;
+};
+
+/**
+ * Describes the message vecplane.v1.ExtractorAvailability.
+ * Use `create(ExtractorAvailabilitySchema)` to create a new message.
+ */
+export const ExtractorAvailabilitySchema: GenMessage<ExtractorAvailability> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_feature_extractor, 3);
+
+/**
+ * One input of a direct extractor run: text, a file's bytes, or a URL of a file.
+ *
+ * @generated from message vecplane.v1.ExtractorInput
+ */
+export type ExtractorInput = Message<"vecplane.v1.ExtractorInput"> & {
+  /**
+   * The extractor input it feeds (a name from its input_schema); empty: its only input.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The value.
+   *
+   * @generated from oneof vecplane.v1.ExtractorInput.value
+   */
+  value: {
+    /**
+     * Text, for text inputs.
+     *
+     * @generated from field: string text = 2;
+     */
+    value: string;
+    case: "text";
+  } | {
+    /**
+     * A file's bytes, base64-encoded (standard alphabet), for file inputs such as images.
+     *
+     * @generated from field: string base64 = 3;
+     */
+    value: string;
+    case: "base64";
+  } | {
+    /**
+     * An http:// or https:// URL of a file, fetched by the server with size and time limits
+     * (local files are refused).
+     *
+     * @generated from field: string url = 4;
+     */
+    value: string;
+    case: "url";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message vecplane.v1.ExtractorInput.
+ * Use `create(ExtractorInputSchema)` to create a new message.
+ */
+export const ExtractorInputSchema: GenMessage<ExtractorInput> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_feature_extractor, 4);
+
+/**
+ * A dense vector.
+ *
+ * @generated from message vecplane.v1.Embedding
+ */
+export type Embedding = Message<"vecplane.v1.Embedding"> & {
+  /**
+   * The vector's values.
+   *
+   * @generated from field: repeated float values = 1;
+   */
+  values: number[];
+};
+
+/**
+ * Describes the message vecplane.v1.Embedding.
+ * Use `create(EmbeddingSchema)` to create a new message.
+ */
+export const EmbeddingSchema: GenMessage<Embedding> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_feature_extractor, 5);
+
+/**
+ * A document an extractor made from one input.
+ *
+ * @generated from message vecplane.v1.ExtractedDocument
+ */
+export type ExtractedDocument = Message<"vecplane.v1.ExtractedDocument"> & {
+  /**
+   * The position in the request's `inputs` of the input it was made from.
+   *
+   * @generated from field: int32 input_index = 1;
+   */
+  inputIndex: number;
+
+  /**
+   * Vectors by name (the extractor's required_vector_indexes).
+   *
+   * @generated from field: map<string, vecplane.v1.Embedding> vectors = 2;
+   */
+  vectors: { [key: string]: Embedding };
+
+  /**
+   * Output fields by name (the extractor's output_schema), e.g. a chunk's text and offsets.
+   *
+   * @generated from field: google.protobuf.Struct fields = 3;
+   */
+  fields?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.ExtractedDocument.
+ * Use `create(ExtractedDocumentSchema)` to create a new message.
+ */
+export const ExtractedDocumentSchema: GenMessage<ExtractedDocument> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_feature_extractor, 6);
+
+/**
+ * Request for FeatureExtractorService.RunFeatureExtractor.
+ *
+ * @generated from message vecplane.v1.RunFeatureExtractorRequest
+ */
+export type RunFeatureExtractorRequest = Message<"vecplane.v1.RunFeatureExtractorRequest"> & {
+  /**
+   * `name_version`, e.g. `minilm_text_extractor_v1`.
+   *
+   * @generated from field: string feature_extractor_id = 1;
+   */
+  featureExtractorId: string;
+
+  /**
+   * The inputs, each made into one document, or several when chunked.
+   *
+   * @generated from field: repeated vecplane.v1.ExtractorInput inputs = 2;
+   */
+  inputs: ExtractorInput[];
+
+  /**
+   * Parameters, checked against the extractor's parameter schema; omitted ones take its defaults.
+   *
+   * @generated from field: google.protobuf.Struct parameters = 3;
+   */
+  parameters?: JsonObject | undefined;
+
+  /**
+   * One document per input, or several (chunks). Default: `multiple` when the parameters chunk
+   * the text, else the extractor's.
+   *
+   * @generated from field: vecplane.v1.DocumentOutputType document_output_type = 4;
+   */
+  documentOutputType: DocumentOutputType;
+};
+
+/**
+ * Describes the message vecplane.v1.RunFeatureExtractorRequest.
+ * Use `create(RunFeatureExtractorRequestSchema)` to create a new message.
+ */
+export const RunFeatureExtractorRequestSchema: GenMessage<RunFeatureExtractorRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_feature_extractor, 7);
+
+/**
+ * Response of FeatureExtractorService.RunFeatureExtractor.
+ *
+ * @generated from message vecplane.v1.RunFeatureExtractorResponse
+ */
+export type RunFeatureExtractorResponse = Message<"vecplane.v1.RunFeatureExtractorResponse"> & {
+  /**
+   * The extractor that ran.
+   *
+   * @generated from field: string feature_extractor_id = 1;
+   */
+  featureExtractorId: string;
+
+  /**
+   * The documents, in input order.
+   *
+   * @generated from field: repeated vecplane.v1.ExtractedDocument documents = 2;
+   */
+  documents: ExtractedDocument[];
+};
+
+/**
+ * Describes the message vecplane.v1.RunFeatureExtractorResponse.
+ * Use `create(RunFeatureExtractorResponseSchema)` to create a new message.
+ */
+export const RunFeatureExtractorResponseSchema: GenMessage<RunFeatureExtractorResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_feature_extractor, 8);
 
 /**
  * Request for FeatureExtractorService.ListFeatureExtractors.
@@ -225,7 +506,7 @@ export type ListFeatureExtractorsRequest = Message<"vecplane.v1.ListFeatureExtra
  * Use `create(ListFeatureExtractorsRequestSchema)` to create a new message.
  */
 export const ListFeatureExtractorsRequestSchema: GenMessage<ListFeatureExtractorsRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_feature_extractor, 2);
+  messageDesc(file_vecplane_v1_feature_extractor, 9);
 
 /**
  * Response of FeatureExtractorService.ListFeatureExtractors.
@@ -246,7 +527,7 @@ export type ListFeatureExtractorsResponse = Message<"vecplane.v1.ListFeatureExtr
  * Use `create(ListFeatureExtractorsResponseSchema)` to create a new message.
  */
 export const ListFeatureExtractorsResponseSchema: GenMessage<ListFeatureExtractorsResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_feature_extractor, 3);
+  messageDesc(file_vecplane_v1_feature_extractor, 10);
 
 /**
  * Request for FeatureExtractorService.GetFeatureExtractor.
@@ -267,7 +548,7 @@ export type GetFeatureExtractorRequest = Message<"vecplane.v1.GetFeatureExtracto
  * Use `create(GetFeatureExtractorRequestSchema)` to create a new message.
  */
 export const GetFeatureExtractorRequestSchema: GenMessage<GetFeatureExtractorRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_feature_extractor, 4);
+  messageDesc(file_vecplane_v1_feature_extractor, 11);
 
 /**
  * Response of FeatureExtractorService.GetFeatureExtractor.
@@ -288,7 +569,7 @@ export type GetFeatureExtractorResponse = Message<"vecplane.v1.GetFeatureExtract
  * Use `create(GetFeatureExtractorResponseSchema)` to create a new message.
  */
 export const GetFeatureExtractorResponseSchema: GenMessage<GetFeatureExtractorResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_feature_extractor, 5);
+  messageDesc(file_vecplane_v1_feature_extractor, 12);
 
 /**
  * How many documents an extractor emits per input.
@@ -448,6 +729,17 @@ export const FeatureExtractorService: GenService<{
     methodKind: "unary";
     input: typeof ListFeatureExtractorsRequestSchema;
     output: typeof ListFeatureExtractorsResponseSchema;
+  },
+  /**
+   * Runs a catalogue extractor on the given inputs and returns the documents it makes (vectors and
+   * output fields), without a collection: embeddings on demand, and query embedding.
+   *
+   * @generated from rpc vecplane.v1.FeatureExtractorService.RunFeatureExtractor
+   */
+  runFeatureExtractor: {
+    methodKind: "unary";
+    input: typeof RunFeatureExtractorRequestSchema;
+    output: typeof RunFeatureExtractorResponseSchema;
   },
   /**
    * Gets one catalogue entry by `name_version`.

