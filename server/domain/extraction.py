@@ -81,11 +81,14 @@ def check_parameters(problems: Violations, path: str, definition: ExtractorDefin
 
 def chunking_of(problems: Violations, path: str, parameters: dict[str, Any]) -> Chunking:
     """The chunking a text extractor's parameters ask for (split_by, chunk_size, chunk_overlap)."""
-    chunking = Chunking(
-        split_by=str(parameters.get("split_by", "none")),
-        size=int(parameters.get("chunk_size", 1000)),
-        overlap=int(parameters.get("chunk_overlap", 0)),
-    )
+    try:
+        chunking = Chunking(
+            split_by=str(parameters.get("split_by", "none")),
+            size=int(parameters.get("chunk_size", 1000)),
+            overlap=int(parameters.get("chunk_overlap", 0)),
+        )
+    except (TypeError, ValueError):
+        return Chunking()  # the parameter check names the field
     if chunking.size < 1:
         problems.add(f"{path}.chunk_size", "must be at least 1")
     if not 0 <= chunking.overlap < max(chunking.size, 1):

@@ -55,7 +55,8 @@ BUILTIN_EXTRACTORS = [
         "version": "v1",
         "description": "Embeds text with multilingual E5 large (instruct), optionally split into chunks.",
         "input_schema": {"properties": {"text": {"type": "text", "description": "The text to embed", "required": True}}},
-        "output_schema": TEXT_OUTPUTS,
+        # Mixpeek's outputs: the chunk text (offsets are minilm_text_extractor's addition).
+        "output_schema": {"properties": {"text": TEXT_OUTPUTS["properties"]["text"]}},
         "parameter_schema": TEXT_PARAMETERS,
         "supported_input_types": ["text", "string"],
         "default_parameters": TEXT_DEFAULTS,

@@ -28,17 +28,19 @@ def _only_input(definition: ExtractorDefinition) -> str:
 class TextEmbeddingExtractor:
     """Embeds each input text, or each of its chunks when the document output type is `multiple`
     (split_by, chunk_size, chunk_overlap); fields: `text` and, for chunks, `chunk_index`,
-    `start_offset`, `end_offset` (characters of the input)."""
+    `start_offset`, `end_offset` (characters of the input), each only if the definition declares it."""
 
     def __init__(self, definition: ExtractorDefinition, embedders: Mapping[str, TextEmbedder]):
         self.definition = definition
         self.embedders = dict(embedders)
         self.max_batch = min(e.max_batch for e in self.embedders.values())
         self._input = _only_input(definition)
+        self._outputs = set(definition.outputs)
 
     async def extract(self, batch: Sequence[Mapping[str, InputValue]], parameters: Mapping[str, Any], output_type: str) -> list[list[ExtractedDocument]]:
         chunking = chunking_of(Violations(), "parameters", dict(parameters))  # already checked by the caller
         owners: list[int] = []
+        texts: list[str] = []
         documents: list[ExtractedDocument] = []
         for index, item in enumerate(batch):
             text = str(item[self._input])
@@ -48,8 +50,8 @@ class TextEmbeddingExtractor:
                 if multiple:
                     fields.update(chunk_index=number, start_offset=chunk.start, end_offset=chunk.end)
                 owners.append(index)
-                documents.append(ExtractedDocument(vectors={}, fields=fields))
-        texts = [d.fields["text"] for d in documents]
+                texts.append(chunk.text)
+                documents.append(ExtractedDocument(vectors={}, fields={k: v for k, v in fields.items() if k in self._outputs}))
         for name, embedder in self.embedders.items():
             # Chunks can outnumber inputs: embed in slices of the model's batch size.
             step = embedder.max_batch

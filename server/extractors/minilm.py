@@ -28,14 +28,18 @@ TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f41157
 
 
 class ModelFilesError(Exception):
-    """A packaged model file is missing or is not the pinned one."""
+    """A packaged model file is not the pinned one."""
+
+
+class ModelFilesMissing(ModelFilesError):
+    """A package carrying a model file is not installed."""
 
 
 def _package_dir(package: str) -> Path:
     # find_spec locates the package without importing it (all_minilm_l6_v2 prints on import).
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise ModelFilesError(f"package {package!r} is not installed (see the README's dependency notes)")
+        raise ModelFilesMissing(f"the package {package!r} (scripts/setup installs it)")
     return Path(next(iter(spec.submodule_search_locations)))
 
 

@@ -32,7 +32,8 @@ from server.extractors.embedding import (
     input_is_text,
 )
 from server.extractors.images import FINGERPRINT_MODEL_ID
-from server.extractors.minilm import MiniLMEmbedder
+from server.extractors.minilm import MODEL_ID as MINILM_MODEL_ID
+from server.extractors.minilm import MiniLMEmbedder, ModelFilesMissing
 from server.extractors.onnx_image import OnnxImageEmbedder, model_files
 from server.extractors.plugins import PluginError
 from server.extractors.providers import ProviderConfig, ProviderEmbedder, ProviderPool
@@ -193,10 +194,16 @@ async def build_registry(
         extractor: Extractor | None
         vector = definition.vectors[0] if definition.vectors else None
         if definition.data.get("source") == "builtin" and vector and vector.name == builtin.MINILM_VECTOR:
-            minilm = minilm or MiniLMEmbedder()
-            extractor = TextEmbeddingExtractor(definition, {vector.name: minilm})
-            status = ModelStatus(vector.name, minilm.model_id, minilm.dimensions, runs_with="onnxruntime (packaged, offline)")
-            availability = Availability(runnable=True, models=(status,))
+            try:
+                minilm = minilm or MiniLMEmbedder()
+            except ModelFilesMissing as exc:
+                extractor = None
+                status = ModelStatus(vector.name, MINILM_MODEL_ID, vector.dimensions, needs=str(exc))
+                availability = Availability(runnable=False, models=(status,), needs=str(exc))
+            else:
+                extractor = TextEmbeddingExtractor(definition, {vector.name: minilm})
+                status = ModelStatus(vector.name, minilm.model_id, minilm.dimensions, runs_with="onnxruntime (packaged, offline)")
+                availability = Availability(runnable=True, models=(status,))
         elif definition.data.get("source") == "builtin" and vector and vector.name == builtin.FINGERPRINT_VECTOR:
             extractor = FingerprintExtractor(definition)
             status = ModelStatus(vector.name, FINGERPRINT_MODEL_ID, vector.dimensions, runs_with="built-in (offline)")

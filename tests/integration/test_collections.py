@@ -80,7 +80,7 @@ def test_create_from_a_bucket_computes_schemas_indexes_lineage_and_defaults(spac
     }
     assert {p["field_name"] for p in doc["payload_indexes"]} >= {"collection_id", "namespace_id", "document_id", "source_object_id"}
     text = doc["feature_extractors"][0]
-    assert text["parameters"] == {"split_by": "sentences", "chunk_size": 1000}  # defaults filled in
+    assert text["parameters"] == {"split_by": "sentences", "chunk_size": 1000, "chunk_overlap": 0}  # defaults filled in
     assert (text["document_output_type"], text["document_input_handling"], text["document_output_handling"]) == ("single", "individual", "create_new")
     assert doc["document_handling"] == {"output_type": "single"}
     assert doc["cache_config"] == {

@@ -7,6 +7,7 @@ child process, for what needs a real process: restarts, signals, SIGKILL."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import resource
 import signal
@@ -25,6 +26,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from server.app import Vecplane
 from server.config import Settings
+from tests.support.onnx_models import build_image_encoder
 
 T = TypeVar("T")
 
@@ -39,8 +41,44 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The built-in models that run through inference providers are configured against an address where
+# nothing listens: collection tests need them configured (a collection is only made with extractors
+# that can run), and never extract. tests/integration/test_providers.py uses a real server.
+UNREACHABLE_PROVIDERS = json.dumps(
+    {
+        "providers": [
+            {
+                "name": "tests-unreachable",
+                "base_url": "http://127.0.0.1:9/v1",
+                "max_retries": 0,
+                "timeout_seconds": 2,
+                "models": {
+                    "multilingual_e5_large_instruct_v1": "e5",
+                    "google_siglip_base_v1": "siglip",
+                    "vertex_multimodal_embedding": "vertex",
+                    "face_identity_v1_embedding": "arcface",
+                },
+            }
+        ]
+    }
+)
+
+
+def test_models(data_dir: Path) -> Path:
+    """The model directory of the test servers: the fashionsiglip plugin's (tiny) image encoder."""
+    model_dir = data_dir / "models"
+    if not (model_dir / "fashionsiglip_v1_embedding" / "model.onnx").exists():
+        build_image_encoder(model_dir, "fashionsiglip_v1_embedding", 768)
+    return model_dir
+
+
+test_models.__test__ = False  # a helper, not a test
+
+
 def test_settings(data_dir: Path, **overrides: Any) -> Settings:
     base = Settings(
+        providers=UNREACHABLE_PROVIDERS,
+        model_dir=test_models(data_dir),
         grpc_port=0,
         http_port=0,
         host="127.0.0.1",
@@ -110,6 +148,8 @@ def server_env(data_dir: Path, grpc_port: int, http_port: int, extra: dict[str, 
         "VECPLANE_API_KEY": ADMIN_KEY,
         "VECPLANE_PLUGIN_DIR": str(PLUGINS),
         "VECPLANE_SHUTDOWN_GRACE": "2",
+        "VECPLANE_PROVIDERS": UNREACHABLE_PROVIDERS,
+        "VECPLANE_MODEL_DIR": str(test_models(data_dir)),
         "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "clients" / "python")]),
         "MONGODB_URI": None,
         "QDRANT_URL": None,
