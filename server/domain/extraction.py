@@ -25,6 +25,7 @@ class Limits:
     max_inputs: int = 256
     max_text_chars: int = 100_000
     max_file_bytes: int = 8 * 1024 * 1024
+    max_chunks: int = 4096  # documents one call may make by chunking
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,10 @@ def plan_run(
             if output_type == "single":
                 problems.add("document_output_type", f"split_by {chunking.split_by!r} makes several documents per input; use multiple")
             output = "multiple"
+            if not problems:
+                chunks = sum(len(split_text(item.text, chunking)) for item in checked if item.text is not None)
+                if chunks > limits.max_chunks:
+                    problems.add("parameters.chunk_size", f"the inputs make {chunks} chunks; at most {limits.max_chunks} per call")
     problems.raise_if_any()
     return RunPlan(definition=definition, inputs=checked, parameters=resolved, output_type=output)
 

@@ -73,7 +73,7 @@ class MiniLMEmbedder:
 
     model_id = MODEL_ID
     dimensions = DIMENSIONS
-    max_batch = 64
+    max_batch = 128
 
     def __init__(self, files: MiniLMFiles | None = None, threads: int | None = None):
         files = files or MiniLMFiles.load()

@@ -90,3 +90,8 @@ def test_file_inputs_take_base64_or_an_http_url_only():
 def test_too_many_inputs_and_none():
     assert "at most 2 per call" in violations(TEXT, [RawInput(text="a")] * 3, limits=Limits(max_inputs=2))["inputs"]
     assert violations(TEXT, [])["inputs"] == "at least one input is required"
+
+
+def test_chunks_per_call_are_bounded():
+    problems = violations(TEXT, [RawInput(text="abcdefghij")], {"split_by": "characters", "chunk_size": 2}, limits=Limits(max_chunks=4))
+    assert problems["parameters.chunk_size"] == "the inputs make 5 chunks; at most 4 per call"
