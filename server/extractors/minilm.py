@@ -9,6 +9,7 @@ import asyncio
 import hashlib
 import importlib.util
 import os
+import threading
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -69,28 +70,42 @@ class MiniLMFiles:
 
 
 class MiniLMEmbedder:
-    """Mean-pooled, L2-normalized sentence embeddings, as sentence-transformers computes them."""
+    """Mean-pooled, L2-normalized sentence embeddings, as sentence-transformers computes them. The
+    files are read and checked at construction (so a bad install stops the start); the onnxruntime
+    session is built on first use (about a second), so servers that never embed text start fast."""
 
     model_id = MODEL_ID
     dimensions = DIMENSIONS
     max_batch = 128
 
     def __init__(self, files: MiniLMFiles | None = None, threads: int | None = None):
-        files = files or MiniLMFiles.load()
-        self._tokenizer = Tokenizer.from_str(files.tokenizer_json)
+        self._files: MiniLMFiles | None = files or MiniLMFiles.load()
+        self._threads = threads or os.cpu_count() or 1
+        self._tokenizer = Tokenizer.from_str(self._files.tokenizer_json)
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.enable_padding()
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or os.cpu_count() or 1
-        self._session = onnxruntime.InferenceSession(files.model, options, providers=["CPUExecutionProvider"])
+        self._session: onnxruntime.InferenceSession | None = None
+        self._building = threading.Lock()
         # One inference at a time: each already uses every core.
         self._lock = asyncio.Lock()
+
+    def session(self) -> onnxruntime.InferenceSession:
+        with self._building:
+            if self._session is None:
+                assert self._files is not None
+                options = onnxruntime.SessionOptions()
+                options.intra_op_num_threads = self._threads
+                # Idle threads sleep instead of spinning: the CPU is shared with gRPC, MongoDB and Qdrant.
+                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+                self._session = onnxruntime.InferenceSession(self._files.model, options, providers=["CPUExecutionProvider"])
+                self._files = None
+            return self._session
 
     def embed_sync(self, texts: Sequence[str]) -> np.ndarray:
         encoded = self._tokenizer.encode_batch(list(texts))
         ids = np.array([e.ids for e in encoded], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        hidden = self.session().run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
         summed = (hidden * mask[..., None]).sum(axis=1)
         return normalize(summed / np.maximum(mask.sum(axis=1, keepdims=True), 1))
 

@@ -81,6 +81,7 @@ class OnnxImageEmbedder:
             raise OnnxModelError(f"{folder / 'model.onnx'}: SHA-256 {actual} is not the {self.config.sha256} of model.json")
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
         self._input = self._session.get_inputs()[0].name
         self._lock = asyncio.Lock()
