@@ -38,8 +38,10 @@ from server.domain.extraction import Limits
 from server.domain.extractors import Catalogue
 from server.domain.paging import Cursors
 from server.extractors.fetch import FileFetcher
-from server.extractors.plugins import load_catalogue
-from server.extractors.providers import load_providers
+from server.extractors.minilm import ModelFilesError
+from server.extractors.onnx_image import OnnxModelError
+from server.extractors.plugins import PluginError, load_catalogue
+from server.extractors.providers import ProviderConfigError, load_providers
 from server.extractors.registry import ExtractorRegistry, build_registry
 from server.faults import Faults
 from server.gateway import Gateway
@@ -192,9 +194,12 @@ class Vecplane:
 
     async def start(self) -> None:
         settings = self.settings
-        catalogue = load_catalogue(settings.plugin_dir)
-        providers = load_providers(settings.providers, os.environ)
-        self.extractors = await build_registry(catalogue, providers=providers, model_dir=settings.model_dir, plugin_dir=settings.plugin_dir)
+        try:
+            catalogue = load_catalogue(settings.plugin_dir)
+            providers = load_providers(settings.providers, os.environ)
+            self.extractors = await build_registry(catalogue, providers=providers, model_dir=settings.model_dir, plugin_dir=settings.plugin_dir)
+        except (PluginError, ProviderConfigError, OnnxModelError, ModelFilesError) as error:
+            raise StartupError(str(error)) from None
         await self.backends.open()
         try:
             await self._wire(catalogue, self.extractors)

@@ -5,9 +5,7 @@ than it declares stops the start."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 import grpc
 import pytest
@@ -18,7 +16,15 @@ from tests.conftest import new_org_api
 from tests.support import resources as r
 from tests.support.api import Api, expect_error
 from tests.support.onnx_models import build_image_encoder
-from tests.support.servers import ADMIN_KEY, PLUGINS, REPO, InProcessServer, free_port, test_settings
+from tests.support.servers import (
+    ADMIN_KEY,
+    REPO,
+    SERVE,
+    InProcessServer,
+    free_port,
+    server_env,
+    test_settings,
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,18 +72,9 @@ def test_a_direct_run_of_an_extractor_that_cannot_run_is_refused(bare):
 
 def test_a_plugin_whose_model_returns_another_size_stops_the_start(tmp_path):
     build_image_encoder(tmp_path / "models", "fashionsiglip_v1_embedding", 512)  # the manifest declares 768
-    env = {
-        **os.environ,
-        "VECPLANE_GRPC_PORT": str(free_port()),
-        "VECPLANE_HTTP_PORT": str(free_port()),
-        "VECPLANE_HOST": "127.0.0.1",
-        "VECPLANE_DATA_DIR": str(tmp_path / "data"),
-        "VECPLANE_PLUGIN_DIR": str(PLUGINS),
-        "VECPLANE_MODEL_DIR": str(tmp_path / "models"),
-        "HF_HUB_OFFLINE": "1",
-        "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "clients" / "python")]),
-    }
-    done = subprocess.run([sys.executable, "-m", "server", "serve"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    env = server_env(tmp_path / "data", free_port(), free_port(), {"VECPLANE_MODEL_DIR": str(tmp_path / "models"), "HF_HUB_OFFLINE": "1"})
+    done = subprocess.run(SERVE, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert "plugin fashionsiglip_v1: vector 'fashionsiglip_v1_embedding' is declared with 768 dimensions but the model returns 512" in done.stderr
-    assert not (tmp_path / "data").exists()  # stopped before any backend started
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "data" / "mongo").exists()  # stopped before any backend started

@@ -183,7 +183,7 @@ def test_a_vector_whose_size_changed_is_recreated_and_only_its_values_are_lost(t
     write_plugin(plugins, "shifty", "shifty_v1_embedding", 32)
     resizer_extractor = pb.NamespaceFeatureExtractor(feature_extractor_name="resizer", version="v1")
     shifty_extractor = pb.NamespaceFeatureExtractor(feature_extractor_name="shifty", version="v1")
-    build_image_encoder(servers.test_models(data), resizer, 64)  # so the collection below can be made
+    build_image_encoder(servers.built_models(data), resizer, 64)  # so the collection below can be made
     with Running(data, plugin_dir=plugins) as (server, api):
         ns = create(api, "resized", (TEXT_EXTRACTOR, resizer_extractor)).namespace_id
         # Collections through the API: one applies the resizer, one reads from it, one does neither.
@@ -201,7 +201,7 @@ def test_a_vector_whose_size_changed_is_recreated_and_only_its_values_are_lost(t
     # New plugin versions: resizer's vector grows; shifty now declares text_extractor's vector, differently.
     write_plugin(plugins, "resizer", resizer, 128)
     write_plugin(plugins, "shifty", E5, 512)
-    build_image_encoder(servers.test_models(data), resizer, 128)
+    build_image_encoder(servers.built_models(data), resizer, 128)
     process = ServerProcess(data, env={"VECPLANE_PLUGIN_DIR": str(plugins), "VECPLANE_RECONFIGURE_STRATEGY": setting}).start()
     try:
         with grpc.insecure_channel(process.target) as channel:

@@ -64,7 +64,7 @@ UNREACHABLE_PROVIDERS = json.dumps(
 )
 
 
-def test_models(data_dir: Path) -> Path:
+def built_models(data_dir: Path) -> Path:
     """The model directory of the test servers: the fashionsiglip plugin's (tiny) image encoder."""
     model_dir = data_dir / "models"
     if not (model_dir / "fashionsiglip_v1_embedding" / "model.onnx").exists():
@@ -72,13 +72,11 @@ def test_models(data_dir: Path) -> Path:
     return model_dir
 
 
-test_models.__test__ = False  # a helper, not a test
-
 
 def test_settings(data_dir: Path, **overrides: Any) -> Settings:
     base = Settings(
         providers=UNREACHABLE_PROVIDERS,
-        model_dir=test_models(data_dir),
+        model_dir=built_models(data_dir),
         grpc_port=0,
         http_port=0,
         host="127.0.0.1",
@@ -149,7 +147,7 @@ def server_env(data_dir: Path, grpc_port: int, http_port: int, extra: dict[str, 
         "VECPLANE_PLUGIN_DIR": str(PLUGINS),
         "VECPLANE_SHUTDOWN_GRACE": "2",
         "VECPLANE_PROVIDERS": UNREACHABLE_PROVIDERS,
-        "VECPLANE_MODEL_DIR": str(test_models(data_dir)),
+        "VECPLANE_MODEL_DIR": str(built_models(data_dir)),
         "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "clients" / "python")]),
         "MONGODB_URI": None,
         "QDRANT_URL": None,
