@@ -117,7 +117,7 @@ def test_unknown_extractor_is_named_and_nothing_is_created(api, server):
 
 def test_every_problem_of_a_request_is_reported_at_once(api):
     bad_params = namespace_pb2.NamespaceFeatureExtractor(feature_extractor_name="text_extractor", version="v1")
-    bad_params.params.update({"split_by": "words", "unknown": 1})
+    bad_params.params.update({"split_by": "lines", "unknown": 1})
     error = expect_error(
         create,
         api,

@@ -72,7 +72,6 @@ def built_models(data_dir: Path) -> Path:
     return model_dir
 
 
-
 def test_settings(data_dir: Path, **overrides: Any) -> Settings:
     base = Settings(
         providers=UNREACHABLE_PROVIDERS,
