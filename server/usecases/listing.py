@@ -24,7 +24,10 @@ def list_params(request: dict[str, Any], sortable: dict[str, str], fields: filte
     """A list request's page parameters and its filter (over `fields`), with every problem of
     both reported at once."""
     problems = Violations()
-    node = filters.parse((request.get("query") or {}).get("filters"), fields, "query.filters", problems)
+    query = request.get("query") or {}
+    node = filters.parse(query.get("filters"), fields, "query.filters", problems)
+    if len(query.get("search") or "") > filters.MAX_VALUE_CHARS:
+        problems.add("query.search", f"is longer than the limit of {filters.MAX_VALUE_CHARS} characters")
     params = None
     try:
         params = page_params(request, sortable, cursors)

@@ -194,6 +194,13 @@ def test_filters_beyond_the_caps_are_invalid_argument_naming_the_field(api, filt
     assert text in error.violations[path], error.violations
 
 
+def test_a_search_beyond_the_value_cap_is_invalid_argument(api):
+    request = dict_to_message({"query": {"search": "x" * (MAX_VALUE_CHARS + 1)}}, namespace_pb2.ListNamespacesRequest)
+    error = expect_error(api.call, api.namespaces.ListNamespaces, request)
+    assert error.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert f"limit of {MAX_VALUE_CHARS} characters" in error.violations["query.search"]
+
+
 def test_filters_at_the_caps_are_served(api):
     r.namespace(api, name="name-7")
     filters = {"OR": [_condition(i) for i in range(MAX_CONDITIONS)]}
