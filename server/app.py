@@ -147,13 +147,15 @@ async def _reach(setting: str, address: str, backend: Backend, wait_seconds: flo
     """Pings until the backend answers or `wait_seconds` have passed."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait_seconds
+    problem = "no answer"
     while True:
         try:
             async with asyncio.timeout(max(0.1, deadline - loop.time())):
                 await backend.ping()
             return
         except Exception as error:
-            problem = "no answer" if isinstance(error, TimeoutError) else f"{type(error).__name__}: {str(error).splitlines()[0][:160]}"
+            if not isinstance(error, TimeoutError):  # the cut-off last attempt keeps an earlier, clearer reason
+                problem = f"{type(error).__name__}: {str(error).splitlines()[0][:160]}"
         if loop.time() >= deadline:
             raise StartupError(f"{setting}: {address} did not answer within {wait_seconds:g}s ({problem}); check the address and that the server runs")
         await asyncio.sleep(0.2)
