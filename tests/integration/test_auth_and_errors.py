@@ -143,3 +143,36 @@ def test_unexpected_failures_are_internal_with_a_correlation_id_and_change_nothi
             assert server.run(server.app.backends.vectors.store_aliases()) == set()
     finally:
         server.stop()
+
+
+def test_keys_stored_before_roles_keep_their_powers_and_the_bootstrap_key_becomes_an_operator(tmp_path):
+    """Keys written by an older vecplane carry only `admin`: an admin key stays an admin of its
+    organization, and the bootstrap key (stored as an admin key then) is an operator after a start."""
+    from server.usecases.auth import hash_secret
+
+    legacy_secret = "sk_legacy_admin_key_0123456789abcdefghijklmn"
+    server = InProcessServer(test_settings(tmp_path)).start()
+    try:
+        keys = server.app.backends.db["api_keys"]
+        org = "org_legacy"
+        server.run(server.app.backends.db["organizations"].insert_one({"_id": org, "organization_id": org, "organization_name": "legacy", "created_at": "2025-01-01T00:00:00.000Z"}))
+        legacy = {"_id": "key_legacy", "key_id": "key_legacy", "organization_id": org, "key_name": "old", "admin": True,
+                  "_key_hash": hash_secret(legacy_secret), "created_at": "2025-01-01T00:00:00.000Z"}
+        server.run(keys.insert_one(legacy))
+        server.run(keys.update_one({"key_name": "bootstrap"}, {"$set": {"admin": True}, "$unset": {"role": ""}}))
+    finally:
+        server.stop()
+    server = InProcessServer(test_settings(tmp_path)).start()
+    try:
+        with grpc.insecure_channel(server.target) as channel:
+            old = Api(channel, legacy_secret)
+            made = old.call(old.admin.CreateApiKey, admin_pb2.CreateApiKeyRequest(organization_id="org_legacy", role=admin_pb2.API_KEY_ROLE_ADMIN))
+            assert made.api_key.role == admin_pb2.API_KEY_ROLE_ADMIN
+            error = expect_error(old.call, old.admin.CreateOrganization, admin_pb2.CreateOrganizationRequest(organization_name="no"))
+            assert error.reason == "OPERATOR_KEY_REQUIRED"
+            root = Api(channel, server.settings.api_key)
+            root.call(root.admin.CreateOrganization, admin_pb2.CreateOrganizationRequest(organization_name="yes"))
+        stored = server.run(server.app.backends.db["api_keys"].find_one({"key_name": "bootstrap"}))
+        assert stored["role"] == "operator" and "admin" not in stored
+    finally:
+        server.stop()
