@@ -1,7 +1,8 @@
 """Whether the service can work: every backend it needs answers a cheap ping.
 
 A monitor pings each backend (MongoDB, the vector store; embedded or remote) every `interval`
-seconds. While one does not answer, calls fail at once with UNAVAILABLE naming it (instead of each
+seconds. A backend that fails `down_after` pings in a row (so one slow answer from a busy server is
+not an outage) counts as down; while one is down, calls fail at once with UNAVAILABLE naming it (instead of each
 waiting out the driver's timeouts) and health reports NOT_SERVING; both recover by themselves on the
 first ping that succeeds again."""
 
@@ -39,11 +40,14 @@ class BackendMonitor:
         *,
         interval: float = 0.5,
         timeout: float = 2.0,
+        down_after: int = 2,
     ):
         self._backends = backends
         self._on_change = on_change
         self._interval = interval
         self._timeout = timeout
+        self._down_after = down_after
+        self._failures: dict[str, int] = {}  # backend name -> failed pings in a row
         self._down: dict[str, str] = {}  # backend name -> why, in the order they went down
         self._task: asyncio.Task[None] | None = None
 
@@ -54,15 +58,18 @@ class BackendMonitor:
             raise Unavailable(f"{name} is unavailable ({why}); retry later.", metadata={"backend": name})
 
     async def check(self) -> bool:
-        """Pings every backend once, concurrently; returns whether all answered."""
+        """Pings every backend once, concurrently; returns whether none counts as down."""
         results = await asyncio.gather(*(self._ping(backend) for backend in self._backends))
         was_serving = not self._down
         for backend, problem in zip(self._backends, results, strict=True):
             name = backend.backend_name
-            if problem is None and name in self._down:
-                del self._down[name]
-                log.warning("backend reachable again", extra={"backend": name})
-            elif problem is not None and name not in self._down:
+            if problem is None:
+                self._failures.pop(name, None)
+                if self._down.pop(name, None) is not None:
+                    log.warning("backend reachable again", extra={"backend": name})
+                continue
+            self._failures[name] = self._failures.get(name, 0) + 1
+            if self._failures[name] >= self._down_after and name not in self._down:
                 self._down[name] = problem
                 log.error("backend unreachable", extra={"backend": name, "error": problem})
         serving = not self._down
