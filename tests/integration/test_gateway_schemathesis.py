@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 from tests.conftest import new_org_api
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance, response_schema_conformance]
-EXAMPLES = {GenerationMode.POSITIVE: 20, GenerationMode.NEGATIVE: 8}
+EXAMPLES = {GenerationMode.POSITIVE: 5, GenerationMode.NEGATIVE: 2}
 MANY_EXAMPLES = {GenerationMode.POSITIVE: 60, GenerationMode.NEGATIVE: 30}
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
