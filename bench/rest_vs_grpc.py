@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -106,6 +107,24 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time used so far by the server process and its children (the embedded MongoDB): unlike
+    throughput, the CPU a call costs hardly depends on what else runs on the machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # fields[1] is the parent id; fields[11], fields[12] user and system ticks
+        if entry.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 async def run(args: argparse.Namespace, process: ServerProcess, request: dict[str, Any], namespace: str | None) -> None:
     route = route_for(PRESETS[args.rpc][0])
     metadata = [("authorization", f"Bearer {ADMIN_KEY}")] + ([("x-namespace", namespace)] if namespace else [])
@@ -136,25 +155,31 @@ async def run(args: argparse.Namespace, process: ServerProcess, request: dict[st
             for call in (over_grpc, over_rest):
                 await measure(call, args.warmup, args.concurrency)
 
-            results: dict[str, list] = {"gRPC": [0.0, []], "REST": [0.0, []]}
+            assert process.process is not None
+            pid = process.process.pid
+            results: dict[str, list] = {"gRPC": [0.0, [], 0.0], "REST": [0.0, [], 0.0]}
             for _ in range(args.rounds):  # alternate, so drift hits both alike
                 for name, call in (("gRPC", over_grpc), ("REST", over_rest)):
+                    cpu_before = server_cpu_seconds(pid)
                     seconds, latencies = await measure(call, args.requests, args.concurrency)
                     results[name][0] += seconds
                     results[name][1] += latencies
+                    results[name][2] += server_cpu_seconds(pid) - cpu_before
         finally:
             for session in sessions:
                 await session.close()
 
     rows = {}
     print(f"\n{args.requests} requests x {args.rounds} rounds per transport, concurrency {args.concurrency}")
-    print(f"{'transport':<10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'mean ms':>10}")
-    for name, (seconds, latencies) in results.items():
-        rows[name] = (len(latencies) / seconds, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000, statistics.fmean(latencies) * 1000)
-        print(f"{name:<10}{rows[name][0]:>10.0f}{rows[name][1]:>10.2f}{rows[name][2]:>10.2f}{rows[name][3]:>10.2f}")
+    print(f"{'transport':<10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'mean ms':>10}{'server CPU ms/call':>20}")
+    for name, (seconds, latencies, cpu) in results.items():
+        count = len(latencies)
+        rows[name] = (count / seconds, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000, statistics.fmean(latencies) * 1000, cpu / count * 1000)
+        print(f"{name:<10}{rows[name][0]:>10.0f}{rows[name][1]:>10.2f}{rows[name][2]:>10.2f}{rows[name][3]:>10.2f}{rows[name][4]:>20.3f}")
     grpc_row, rest_row = rows["gRPC"], rows["REST"]
     print(
         f"\nREST/gRPC: throughput x{rest_row[0] / grpc_row[0]:.2f}, p50 x{rest_row[1] / grpc_row[1]:.2f}, p99 x{rest_row[2] / grpc_row[2]:.2f}"
+        f"; calls per server CPU second x{grpc_row[4] / rest_row[4]:.2f}"
     )
 
 
