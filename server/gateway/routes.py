@@ -15,6 +15,7 @@ Which request fields come from where follows the rule, as in google/api/http.pro
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from google.api import annotations_pb2, http_pb2
@@ -116,7 +117,9 @@ def build(services: list[descriptor.ServiceDescriptor]) -> list[Route]:
     return routes
 
 
-def _route(service, method, rule: http_pb2.HttpRule, index: int) -> Route:
+def _route(
+    service: descriptor.ServiceDescriptor, method: descriptor.MethodDescriptor, rule: http_pb2.HttpRule, index: int
+) -> Route:
     where = f"{service.full_name}.{method.name}" + (f" (additional binding {index})" if index else "")
     kind = rule.WhichOneof("pattern")
     if kind is None:
@@ -188,7 +191,9 @@ def is_map(field_descriptor: descriptor.FieldDescriptor) -> bool:
     return field_descriptor.type == _FD.TYPE_MESSAGE and field_descriptor.message_type.GetOptions().map_entry
 
 
-def _query_params(message_type, prefix: tuple, bound: set[str], seen: set[str]):
+def _query_params(
+    message_type: descriptor.Descriptor, prefix: tuple[descriptor.FieldDescriptor, ...], bound: set[str], seen: set[str]
+) -> Iterator[FieldRef]:
     for candidate in message_type.fields:
         chain = (*prefix, candidate)
         proto_path = ".".join(f.name for f in chain)
