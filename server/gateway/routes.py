@@ -153,7 +153,10 @@ def _route(
     bound = set(path_fields)
     if body not in ("", "*"):
         bound.add(body)
-    query = () if body == "*" else tuple(_query_params(request_type, (), bound, {request_type.full_name}))
+    if body == "*":  # only the fields marked (vecplane.v1.query_param) are also read from the query string
+        query = tuple(FieldRef((f,)) for f in request_type.fields if f.GetOptions().Extensions[options_pb2.query_param] and f.name not in bound)
+    else:
+        query = tuple(_query_params(request_type, (), bound, {request_type.full_name}))
 
     mask = request_type.fields_by_name.get("update_mask")
     update_mask = (

@@ -71,6 +71,9 @@ def build_request(route: Route, path_values: dict[str, str], query: list[tuple[s
     request = route.request_class()
 
     if route.body == "*":
+        # Query values first: a value set in the body wins (a flag set in either is set).
+        if route.query_params:
+            request.MergeFrom(_decode_texts(route, _query_values(route, query, issues), "query", issues))
         request.MergeFrom(_decode(body if body is not None else {}, route, ("body",), issues))
         if route.update_mask is not None and isinstance(body, dict):
             _fill_update_mask(route, route.update_mask, request, body)
@@ -81,7 +84,7 @@ def build_request(route: Route, path_values: dict[str, str], query: list[tuple[s
             decoded = _decode({key: body}, route, ("body",), issues, strip=key)
             request.MergeFrom(decoded)
 
-    if route.query_params:
+    if route.query_params and route.body != "*":
         request.MergeFrom(_decode_texts(route, _query_values(route, query, issues), "query", issues))
     if route.path_fields:
         given = {route.path_fields[name].json_path: [value] for name, value in path_values.items()}

@@ -1,15 +1,28 @@
-"""Writing the documents processing makes (server.domain.documents has the rules, the store keeps
-them). The task engine hands over what a collection made of a batch of sources; the writer applies
-the extractor's `document_output_handling` with as few vector-store calls as the batch allows."""
+"""Documents: writing what processing makes (DocumentWriter: the task engine hands over what a
+collection made of a batch of sources, and the writer applies the extractor's
+`document_output_handling` with as few vector-store calls as the batch allows), and the Documents
+API (DocumentUseCases). server.domain.documents has the rules, server.storage.documents keeps them."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from server.domain import clock, filters
 from server.domain import documents as rules
+from server.domain.collections import DocumentFields
 from server.domain.documents import Document, OutputHandling, Source
+from server.domain.errors import FieldViolation, InvalidArgument, NotFound, Violations
+from server.domain.filters import Node
+from server.domain.paging import MAX_PAGE_BYTES, Cursors, PageParams, Position, page_params, value_at
 from server.storage.documents import DocumentStore
+from server.storage.paging import Page
+from server.storage.vectors import SparseVector
+from server.usecases.auth import Principal
+from server.usecases.collections import CollectionUseCases
+from server.usecases.listing import ListResult, pagination
 
 
 @dataclass(frozen=True)
@@ -44,3 +57,167 @@ class DocumentWriter:
         await self._store.upsert(namespace_id, plan.upserts)
         await self._store.delete(namespace_id, plan.deletes)
         return Written(len(plan.upserts), len(plan.deletes))
+
+
+MAX_SORTED = 10_000
+_SCAN = 1000  # documents per vector-store read when listing
+
+
+def _vector_json(value: Any) -> Any:
+    if isinstance(value, SparseVector):
+        return {"indices": value.indices, "values": value.values}
+    return value
+
+
+def _response(doc: Document, with_vectors: bool) -> dict[str, Any]:
+    """A document as the API answers it (Mixpeek's DocumentResponse)."""
+    out = doc.payload()
+    if with_vectors:
+        out["_vectors"] = {name: _vector_json(v) for name, v in doc.vectors.items()}
+    return out
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    """Orders values of mixed types: numbers, then strings, then booleans, then the rest; missing last."""
+    if value is None:
+        return (4, 0)
+    if isinstance(value, bool):
+        return (2, value)
+    if isinstance(value, (int, float)):
+        return (0, value)
+    if isinstance(value, str):
+        return (1, value)
+    return (3, json.dumps(value, sort_keys=True))
+
+
+class DocumentUseCases:
+    """The Documents API: a collection's documents, found through the caller's organization and
+    namespace (another organization's collection, and so its documents, is NOT_FOUND)."""
+
+    def __init__(self, store: DocumentStore, collections: CollectionUseCases, cursors: Cursors):
+        self._store = store
+        self._collections = collections
+        self._cursors = cursors
+
+    async def _collection(self, principal: Principal, header: str | None, ident: str) -> tuple[str, str, DocumentFields]:
+        if not ident:
+            raise InvalidArgument([FieldViolation("collection_id", "is required")])
+        collection = await self._collections.get(principal, header, ident)
+        return collection["namespace_id"], collection["_id"], DocumentFields(collection.get("output_schema"))
+
+    @staticmethod
+    def _filter(raw: Any, fields: DocumentFields, path: str) -> Node | None:
+        problems = Violations()
+        node = filters.parse(raw, fields, path, problems)
+        problems.raise_if_any()
+        return node
+
+    async def _document(self, namespace_id: str, collection_id: str, document_id: str, with_vectors: bool) -> Document:
+        if not document_id:
+            raise InvalidArgument([FieldViolation("document_id", "is required")])
+        found = (await self._store.get(namespace_id, collection_id, [document_id], vectors=with_vectors)).get(document_id)
+        if found is None:
+            raise NotFound("document", document_id, f"Document '{document_id:.100}' not found in collection '{collection_id}'.")
+        return found
+
+    async def get(self, principal: Principal, header: str | None, collection: str, document_id: str, with_vectors: bool) -> dict[str, Any]:
+        namespace_id, collection_id, _ = await self._collection(principal, header, collection)
+        return _response(await self._document(namespace_id, collection_id, document_id, with_vectors), with_vectors)
+
+    async def update(self, principal: Principal, header: str | None, collection: str, document_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        problems = Violations()
+        if not changes:
+            problems.add("update_data", "is empty: send the fields to change")
+        rules.check_field_names(problems, "update_data", changes)
+        problems.raise_if_any()
+        namespace_id, collection_id, _ = await self._collection(principal, header, collection)
+        current = await self._document(namespace_id, collection_id, document_id, True)
+        changed = rules.updated(current, changes, clock.now())
+        await self._store.upsert(namespace_id, [changed])
+        return _response(changed, False)
+
+    async def delete(self, principal: Principal, header: str | None, collection: str, document_id: str) -> dict[str, Any]:
+        namespace_id, collection_id, _ = await self._collection(principal, header, collection)
+        await self._document(namespace_id, collection_id, document_id, False)
+        await self._store.delete(namespace_id, [document_id])
+        return {"message": f"Document {document_id} deleted.", "success": True}
+
+    async def count(self, principal: Principal, header: str | None, collection: str, raw_filters: Any) -> dict[str, Any]:
+        namespace_id, collection_id, fields = await self._collection(principal, header, collection)
+        where = self._filter(raw_filters, fields, "filters")
+        return {"collection_id": collection_id, "count": await self._store.count(namespace_id, collection_id, where)}
+
+    async def list_documents(self, principal: Principal, header: str | None, request: dict[str, Any]) -> ListResult:
+        """One page in document-ID order (cursor: the next document's ID), or, with a sort on a
+        field, of the matching documents sorted in memory (at most MAX_SORTED; cursor: the
+        position). Pages stop before MAX_PAGE_BYTES of answer, with a cursor to the rest."""
+        namespace_id, collection_id, fields = await self._collection(principal, header, request.get("collection_id", ""))
+        problems = Violations()
+        where = filters.parse(request.get("filters"), fields, "filters", problems)
+        sort = request.get("sort") or {}
+        sortable = {"document_id": "document_id", "created_at": "_internal.created_at", "updated_at": "_internal.updated_at"}
+        if sort.get("field") and sort["field"] not in sortable and fields.resolve(sort["field"]) is not None:
+            sortable[sort["field"]] = sort["field"]
+        params = None
+        try:
+            params = page_params({**request, "query": {"sort": sort}}, sortable, self._cursors, default_sort="document_id")
+        except InvalidArgument as error:
+            problems.items.extend(FieldViolation(v.field.removeprefix("query."), v.description) for v in error.violations)
+        problems.raise_if_any()
+        assert params is not None
+        with_vectors = bool(request.get("return_vectors"))
+        total = await self._store.count(namespace_id, collection_id, where) if params.include_total else None
+        if params.sort_field == "document_id" and not params.descending:
+            items, nxt = await self._page_by_id(namespace_id, collection_id, where, params, with_vectors)
+        else:
+            items, nxt = await self._page_sorted(namespace_id, collection_id, where, params, with_vectors)
+        return ListResult(items, pagination(params, Page(items, nxt, total), self._cursors), total)
+
+    async def _page_by_id(self, namespace_id: str, collection_id: str, where: Node | None, params: PageParams, with_vectors: bool) -> tuple[list[dict[str, Any]], Position | None]:
+        start = params.after.id if params.after else None
+        to_skip = 0 if params.after else params.offset
+        while to_skip:
+            skipped, start = await self._store.scroll(namespace_id, collection_id, where, after=start, limit=min(to_skip, _SCAN))
+            to_skip -= len(skipped)
+            if start is None:
+                return [], None
+        docs, after = await self._store.scroll(namespace_id, collection_id, where, after=start, limit=params.limit, vectors=with_vectors)
+        items: list[dict[str, Any]] = []
+        size = 0
+        for index, doc in enumerate(docs):
+            item = _response(doc, with_vectors)
+            size += len(json.dumps(item))
+            if items and size > MAX_PAGE_BYTES:
+                return items, Position(None, docs[index].document_id)
+            items.append(item)
+        return items, Position(None, after) if after else None
+
+    async def _page_sorted(self, namespace_id: str, collection_id: str, where: Node | None, params: PageParams, with_vectors: bool) -> tuple[list[dict[str, Any]], Position | None]:
+        matching = await self._store.count(namespace_id, collection_id, where)
+        if matching > MAX_SORTED:
+            raise InvalidArgument(
+                [FieldViolation("sort", f"sorts the matching documents in memory: {matching} match, at most {MAX_SORTED} can be sorted; narrow the filters, or list without sort (document-ID order) and page with the cursor")],
+                reason="QUERY_TOO_COSTLY",
+            )
+        docs: list[Document] = []
+        start: str | None = None
+        while True:
+            page, start = await self._store.scroll(namespace_id, collection_id, where, after=start, limit=_SCAN)
+            docs += page
+            if start is None:
+                break
+        docs.sort(key=lambda doc: (_sort_key(value_at(doc.payload(), params.sort_field)), doc.document_id), reverse=params.descending)
+        chosen = docs[params.offset : params.offset + params.limit]
+        if with_vectors and chosen:
+            full = await self._store.get(namespace_id, collection_id, [doc.document_id for doc in chosen], vectors=True)
+            chosen = [full.get(doc.document_id, doc) for doc in chosen]
+        items: list[dict[str, Any]] = []
+        size = 0
+        for doc in chosen:
+            item = _response(doc, with_vectors)
+            size += len(json.dumps(item))
+            if items and size > MAX_PAGE_BYTES:
+                break
+            items.append(item)
+        end = params.offset + len(items)
+        return items, Position(None, "", end) if end < len(docs) else None

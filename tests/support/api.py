@@ -15,6 +15,7 @@ from vecplane.v1 import (
     admin_pb2_grpc,
     bucket_pb2_grpc,
     collection_pb2_grpc,
+    document_pb2_grpc,
     feature_extractor_pb2_grpc,
     namespace_pb2_grpc,
 )
@@ -30,6 +31,7 @@ class Api:
         self.namespaces = namespace_pb2_grpc.NamespaceServiceStub(channel)
         self.buckets = bucket_pb2_grpc.BucketServiceStub(channel)
         self.collections = collection_pb2_grpc.CollectionServiceStub(channel)
+        self.documents = document_pb2_grpc.DocumentServiceStub(channel)
         self.extractors = feature_extractor_pb2_grpc.FeatureExtractorServiceStub(channel)
         self.admin = admin_pb2_grpc.AdminServiceStub(channel)
 

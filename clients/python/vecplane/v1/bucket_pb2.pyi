@@ -36,14 +36,28 @@ class Bucket(_message.Message):
     def __init__(self, bucket_id: _Optional[str] = ..., bucket_name: _Optional[str] = ..., description: _Optional[str] = ..., bucket_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., namespace_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Blob(_message.Message):
-    __slots__ = ("property", "type", "data")
+    __slots__ = ("property", "type", "data", "details")
     PROPERTY_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     DATA_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_FIELD_NUMBER: _ClassVar[int]
     property: str
     type: _schema_pb2.FieldType
     data: _struct_pb2.Value
-    def __init__(self, property: _Optional[str] = ..., type: _Optional[_Union[_schema_pb2.FieldType, str]] = ..., data: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    details: BlobDetails
+    def __init__(self, property: _Optional[str] = ..., type: _Optional[_Union[_schema_pb2.FieldType, str]] = ..., data: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., details: _Optional[_Union[BlobDetails, _Mapping]] = ...) -> None: ...
+
+class BlobDetails(_message.Message):
+    __slots__ = ("source", "size_bytes", "mime_type", "hash")
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    MIME_TYPE_FIELD_NUMBER: _ClassVar[int]
+    HASH_FIELD_NUMBER: _ClassVar[int]
+    source: str
+    size_bytes: int
+    mime_type: str
+    hash: str
+    def __init__(self, source: _Optional[str] = ..., size_bytes: _Optional[int] = ..., mime_type: _Optional[str] = ..., hash: _Optional[str] = ...) -> None: ...
 
 class Object(_message.Message):
     __slots__ = ("object_id", "bucket_id", "key_prefix", "metadata", "blobs", "created_at", "updated_at")
@@ -138,22 +152,86 @@ class DeleteBucketResponse(_message.Message):
     def __init__(self, bucket_id: _Optional[str] = ..., objects_deleted: _Optional[int] = ..., collections_disabled: _Optional[_Iterable[str]] = ..., message: _Optional[str] = ...) -> None: ...
 
 class CreateObjectRequest(_message.Message):
-    __slots__ = ("bucket_id", "key_prefix", "metadata", "blobs")
+    __slots__ = ("bucket_id", "key_prefix", "metadata", "blobs", "skip_duplicates", "idempotency_key", "auto_process")
     BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
     KEY_PREFIX_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
     BLOBS_FIELD_NUMBER: _ClassVar[int]
+    SKIP_DUPLICATES_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    AUTO_PROCESS_FIELD_NUMBER: _ClassVar[int]
     bucket_id: str
     key_prefix: str
     metadata: _struct_pb2.Struct
     blobs: _containers.RepeatedCompositeFieldContainer[Blob]
-    def __init__(self, bucket_id: _Optional[str] = ..., key_prefix: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., blobs: _Optional[_Iterable[_Union[Blob, _Mapping]]] = ...) -> None: ...
+    skip_duplicates: bool
+    idempotency_key: str
+    auto_process: bool
+    def __init__(self, bucket_id: _Optional[str] = ..., key_prefix: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., blobs: _Optional[_Iterable[_Union[Blob, _Mapping]]] = ..., skip_duplicates: _Optional[bool] = ..., idempotency_key: _Optional[str] = ..., auto_process: _Optional[bool] = ...) -> None: ...
 
 class CreateObjectResponse(_message.Message):
-    __slots__ = ("object",)
+    __slots__ = ("object", "replayed")
     OBJECT_FIELD_NUMBER: _ClassVar[int]
+    REPLAYED_FIELD_NUMBER: _ClassVar[int]
     object: Object
-    def __init__(self, object: _Optional[_Union[Object, _Mapping]] = ...) -> None: ...
+    replayed: bool
+    def __init__(self, object: _Optional[_Union[Object, _Mapping]] = ..., replayed: _Optional[bool] = ...) -> None: ...
+
+class CreateObjectsRequest(_message.Message):
+    __slots__ = ("bucket_id", "objects", "auto_process")
+    BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
+    OBJECTS_FIELD_NUMBER: _ClassVar[int]
+    AUTO_PROCESS_FIELD_NUMBER: _ClassVar[int]
+    bucket_id: str
+    objects: _containers.RepeatedCompositeFieldContainer[CreateObjectRequest]
+    auto_process: bool
+    def __init__(self, bucket_id: _Optional[str] = ..., objects: _Optional[_Iterable[_Union[CreateObjectRequest, _Mapping]]] = ..., auto_process: _Optional[bool] = ...) -> None: ...
+
+class CreatedObject(_message.Message):
+    __slots__ = ("object_index", "replayed", "object_id", "bucket_id", "key_prefix", "metadata", "blobs", "created_at", "updated_at")
+    OBJECT_INDEX_FIELD_NUMBER: _ClassVar[int]
+    REPLAYED_FIELD_NUMBER: _ClassVar[int]
+    OBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
+    KEY_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    BLOBS_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    object_index: int
+    replayed: bool
+    object_id: str
+    bucket_id: str
+    key_prefix: str
+    metadata: _struct_pb2.Struct
+    blobs: _containers.RepeatedCompositeFieldContainer[Blob]
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    def __init__(self, object_index: _Optional[int] = ..., replayed: _Optional[bool] = ..., object_id: _Optional[str] = ..., bucket_id: _Optional[str] = ..., key_prefix: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., blobs: _Optional[_Iterable[_Union[Blob, _Mapping]]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class FailedObject(_message.Message):
+    __slots__ = ("object_index", "error", "error_type")
+    OBJECT_INDEX_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    ERROR_TYPE_FIELD_NUMBER: _ClassVar[int]
+    object_index: int
+    error: str
+    error_type: str
+    def __init__(self, object_index: _Optional[int] = ..., error: _Optional[str] = ..., error_type: _Optional[str] = ...) -> None: ...
+
+class CreateObjectsResponse(_message.Message):
+    __slots__ = ("succeeded", "failed", "total_requested", "succeeded_count", "failed_count")
+    SUCCEEDED_FIELD_NUMBER: _ClassVar[int]
+    FAILED_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_REQUESTED_FIELD_NUMBER: _ClassVar[int]
+    SUCCEEDED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    FAILED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    succeeded: _containers.RepeatedCompositeFieldContainer[CreatedObject]
+    failed: _containers.RepeatedCompositeFieldContainer[FailedObject]
+    total_requested: int
+    succeeded_count: int
+    failed_count: int
+    def __init__(self, succeeded: _Optional[_Iterable[_Union[CreatedObject, _Mapping]]] = ..., failed: _Optional[_Iterable[_Union[FailedObject, _Mapping]]] = ..., total_requested: _Optional[int] = ..., succeeded_count: _Optional[int] = ..., failed_count: _Optional[int] = ...) -> None: ...
 
 class GetObjectRequest(_message.Message):
     __slots__ = ("bucket_id", "object_id")

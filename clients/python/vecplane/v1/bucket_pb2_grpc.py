@@ -60,6 +60,11 @@ class BucketServiceStub:
                 request_serializer=vecplane_dot_v1_dot_bucket__pb2.CreateObjectRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_bucket__pb2.CreateObjectResponse.FromString,
                 _registered_method=True)
+        self.CreateObjects = channel.unary_unary(
+                '/vecplane.v1.BucketService/CreateObjects',
+                request_serializer=vecplane_dot_v1_dot_bucket__pb2.CreateObjectsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_bucket__pb2.CreateObjectsResponse.FromString,
+                _registered_method=True)
         self.GetObject = channel.unary_unary(
                 '/vecplane.v1.BucketService/GetObject',
                 request_serializer=vecplane_dot_v1_dot_bucket__pb2.GetObjectRequest.SerializeToString,
@@ -116,6 +121,14 @@ class BucketServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateObjects(self, request, context):
+        """Creates up to 100 objects in one call; each is checked and created on its own, and the answer
+        lists which were created and why the others were not.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetObject(self, request, context):
         """Gets an object.
         """
@@ -164,6 +177,11 @@ def add_BucketServiceServicer_to_server(servicer, server):
                     servicer.CreateObject,
                     request_deserializer=vecplane_dot_v1_dot_bucket__pb2.CreateObjectRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_bucket__pb2.CreateObjectResponse.SerializeToString,
+            ),
+            'CreateObjects': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateObjects,
+                    request_deserializer=vecplane_dot_v1_dot_bucket__pb2.CreateObjectsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_bucket__pb2.CreateObjectsResponse.SerializeToString,
             ),
             'GetObject': grpc.unary_unary_rpc_method_handler(
                     servicer.GetObject,
@@ -317,6 +335,33 @@ class BucketService:
             '/vecplane.v1.BucketService/CreateObject',
             vecplane_dot_v1_dot_bucket__pb2.CreateObjectRequest.SerializeToString,
             vecplane_dot_v1_dot_bucket__pb2.CreateObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateObjects(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.BucketService/CreateObjects',
+            vecplane_dot_v1_dot_bucket__pb2.CreateObjectsRequest.SerializeToString,
+            vecplane_dot_v1_dot_bucket__pb2.CreateObjectsResponse.FromString,
             options,
             channel_credentials,
             insecure,

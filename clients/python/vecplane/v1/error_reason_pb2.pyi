@@ -30,6 +30,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     FEATURE_EXTRACTOR_NOT_FOUND: _ClassVar[ErrorReason]
     ORGANIZATION_NOT_FOUND: _ClassVar[ErrorReason]
     API_KEY_NOT_FOUND: _ClassVar[ErrorReason]
+    DOCUMENT_NOT_FOUND: _ClassVar[ErrorReason]
     NAMESPACE_ALREADY_EXISTS: _ClassVar[ErrorReason]
     BUCKET_ALREADY_EXISTS: _ClassVar[ErrorReason]
     COLLECTION_ALREADY_EXISTS: _ClassVar[ErrorReason]
@@ -77,6 +78,7 @@ COLLECTION_NOT_FOUND: ErrorReason
 FEATURE_EXTRACTOR_NOT_FOUND: ErrorReason
 ORGANIZATION_NOT_FOUND: ErrorReason
 API_KEY_NOT_FOUND: ErrorReason
+DOCUMENT_NOT_FOUND: ErrorReason
 NAMESPACE_ALREADY_EXISTS: ErrorReason
 BUCKET_ALREADY_EXISTS: ErrorReason
 COLLECTION_ALREADY_EXISTS: ErrorReason

@@ -9,3 +9,5 @@ NAMESPACED_FIELD_NUMBER: _ClassVar[int]
 namespaced: _descriptor.FieldDescriptor
 SPARSE_JSON_FIELD_NUMBER: _ClassVar[int]
 sparse_json: _descriptor.FieldDescriptor
+QUERY_PARAM_FIELD_NUMBER: _ClassVar[int]
+query_param: _descriptor.FieldDescriptor

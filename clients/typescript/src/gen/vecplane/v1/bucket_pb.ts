@@ -19,7 +19,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file vecplane/v1/bucket.proto.
  */
 export const file_vecplane_v1_bucket: GenFile = /*@__PURE__*/
-  fileDesc("Chh2ZWNwbGFuZS92MS9idWNrZXQucHJvdG8SC3ZlY3BsYW5lLnYxIrwCCgZCdWNrZXQSFwoJYnVja2V0X2lkGAEgASgJQgTiQQEDEhkKC2J1Y2tldF9uYW1lGAIgASgJQgTiQQECEhMKC2Rlc2NyaXB0aW9uGAMgASgJEjYKDWJ1Y2tldF9zY2hlbWEYBCABKAsyGS52ZWNwbGFuZS52MS5CdWNrZXRTY2hlbWFCBOJBAQUSKQoIbWV0YWRhdGEYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhoKDG5hbWVzcGFjZV9pZBgGIAEoCUIE4kEBAxI0CgpjcmVhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI0Cgp1cGRhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAyJ2CgRCbG9iEhYKCHByb3BlcnR5GAEgASgJQgTiQQECEioKBHR5cGUYAiABKA4yFi52ZWNwbGFuZS52MS5GaWVsZFR5cGVCBOJBAQISKgoEZGF0YRgDIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZUIE4kEBAiKHAgoGT2JqZWN0EhcKCW9iamVjdF9pZBgBIAEoCUIE4kEBAxIXCglidWNrZXRfaWQYAiABKAlCBOJBAQMSEgoKa2V5X3ByZWZpeBgDIAEoCRIpCghtZXRhZGF0YRgEIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSIAoFYmxvYnMYBSADKAsyES52ZWNwbGFuZS52MS5CbG9iEjQKCmNyZWF0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEjQKCnVwZGF0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDIqIBChNDcmVhdGVCdWNrZXRSZXF1ZXN0EhkKC2J1Y2tldF9uYW1lGAEgASgJQgTiQQECEhMKC2Rlc2NyaXB0aW9uGAIgASgJEjAKDWJ1Y2tldF9zY2hlbWEYAyABKAsyGS52ZWNwbGFuZS52MS5CdWNrZXRTY2hlbWESKQoIbWV0YWRhdGEYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IjsKFENyZWF0ZUJ1Y2tldFJlc3BvbnNlEiMKBmJ1Y2tldBgBIAEoCzITLnZlY3BsYW5lLnYxLkJ1Y2tldCIrChBHZXRCdWNrZXRSZXF1ZXN0EhcKCWJ1Y2tldF9pZBgBIAEoCUIE4kEBAiI4ChFHZXRCdWNrZXRSZXNwb25zZRIjCgZidWNrZXQYASABKAsyEy52ZWNwbGFuZS52MS5CdWNrZXQigQEKEkxpc3RCdWNrZXRzUmVxdWVzdBINCgVsaW1pdBgBIAEoBRIOCgZvZmZzZXQYAiABKAUSDgoGY3Vyc29yGAMgASgJEhUKDWluY2x1ZGVfdG90YWwYBCABKAgSJQoFcXVlcnkYBSABKAsyFi52ZWNwbGFuZS52MS5MaXN0UXVlcnkikgEKE0xpc3RCdWNrZXRzUmVzcG9uc2USJAoHcmVzdWx0cxgBIAMoCzITLnZlY3BsYW5lLnYxLkJ1Y2tldBIrCgpwYWdpbmF0aW9uGAIgASgLMhcudmVjcGxhbmUudjEuUGFnaW5hdGlvbhIYCgt0b3RhbF9jb3VudBgDIAEoA0gAiAEBQg4KDF90b3RhbF9jb3VudCI9ChNEZWxldGVCdWNrZXRSZXF1ZXN0EhcKCWJ1Y2tldF9pZBgBIAEoCUIE4kEBAhINCgVmb3JjZRgCIAEoCCJxChREZWxldGVCdWNrZXRSZXNwb25zZRIRCglidWNrZXRfaWQYASABKAkSFwoPb2JqZWN0c19kZWxldGVkGAIgASgDEhwKFGNvbGxlY3Rpb25zX2Rpc2FibGVkGAMgAygJEg8KB21lc3NhZ2UYBCABKAkijwEKE0NyZWF0ZU9iamVjdFJlcXVlc3QSFwoJYnVja2V0X2lkGAEgASgJQgTiQQECEhIKCmtleV9wcmVmaXgYAiABKAkSKQoIbWV0YWRhdGEYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EiAKBWJsb2JzGAQgAygLMhEudmVjcGxhbmUudjEuQmxvYiI7ChRDcmVhdGVPYmplY3RSZXNwb25zZRIjCgZvYmplY3QYASABKAsyEy52ZWNwbGFuZS52MS5PYmplY3QiRAoQR2V0T2JqZWN0UmVxdWVzdBIXCglidWNrZXRfaWQYASABKAlCBOJBAQISFwoJb2JqZWN0X2lkGAIgASgJQgTiQQECIjgKEUdldE9iamVjdFJlc3BvbnNlEiMKBm9iamVjdBgBIAEoCzITLnZlY3BsYW5lLnYxLk9iamVjdCKuAQoSTGlzdE9iamVjdHNSZXF1ZXN0EhcKCWJ1Y2tldF9pZBgBIAEoCUIE4kEBAhISCgprZXlfcHJlZml4GAIgASgJEg0KBWxpbWl0GAMgASgFEg4KBm9mZnNldBgEIAEoBRIOCgZjdXJzb3IYBSABKAkSFQoNaW5jbHVkZV90b3RhbBgGIAEoCBIlCgVxdWVyeRgHIAEoCzIWLnZlY3BsYW5lLnYxLkxpc3RRdWVyeSKSAQoTTGlzdE9iamVjdHNSZXNwb25zZRIkCgdyZXN1bHRzGAEgAygLMhMudmVjcGxhbmUudjEuT2JqZWN0EisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhgKC3RvdGFsX2NvdW50GAMgASgDSACIAQFCDgoMX3RvdGFsX2NvdW50IkcKE0RlbGV0ZU9iamVjdFJlcXVlc3QSFwoJYnVja2V0X2lkGAEgASgJQgTiQQECEhcKCW9iamVjdF9pZBgCIAEoCUIE4kEBAiIpChREZWxldGVPYmplY3RSZXNwb25zZRIRCglvYmplY3RfaWQYASABKAkymQkKDUJ1Y2tldFNlcnZpY2USlAEKDENyZWF0ZUJ1Y2tldBIgLnZlY3BsYW5lLnYxLkNyZWF0ZUJ1Y2tldFJlcXVlc3QaIS52ZWNwbGFuZS52MS5DcmVhdGVCdWNrZXRSZXNwb25zZSI/gtPkkwI5OgEqWhg6ASpiBmJ1Y2tldCILL3YxL2J1Y2tldHNiBmJ1Y2tldCISL3YxL2J1Y2tldHMvY3JlYXRlEnMKCUdldEJ1Y2tldBIdLnZlY3BsYW5lLnYxLkdldEJ1Y2tldFJlcXVlc3QaHi52ZWNwbGFuZS52MS5HZXRCdWNrZXRSZXNwb25zZSIngtPkkwIhYgZidWNrZXQSFy92MS9idWNrZXRzL3tidWNrZXRfaWR9EoABCgtMaXN0QnVja2V0cxIfLnZlY3BsYW5lLnYxLkxpc3RCdWNrZXRzUmVxdWVzdBogLnZlY3BsYW5lLnYxLkxpc3RCdWNrZXRzUmVzcG9uc2UiLoLT5JMCKDoFcXVlcnlaDRILL3YxL2J1Y2tldHMiEC92MS9idWNrZXRzL2xpc3QSdAoMRGVsZXRlQnVja2V0EiAudmVjcGxhbmUudjEuRGVsZXRlQnVja2V0UmVxdWVzdBohLnZlY3BsYW5lLnYxLkRlbGV0ZUJ1Y2tldFJlc3BvbnNlIh+C0+STAhkqFy92MS9idWNrZXRzL3tidWNrZXRfaWR9ErwBCgxDcmVhdGVPYmplY3QSIC52ZWNwbGFuZS52MS5DcmVhdGVPYmplY3RSZXF1ZXN0GiEudmVjcGxhbmUudjEuQ3JlYXRlT2JqZWN0UmVzcG9uc2UiZ4LT5JMCYToBKlosOgEqYgZvYmplY3QiHy92MS9idWNrZXRzL3tidWNrZXRfaWR9L29iamVjdHNiBm9iamVjdCImL3YxL2J1Y2tldHMve2J1Y2tldF9pZH0vb2JqZWN0cy9jcmVhdGUShwEKCUdldE9iamVjdBIdLnZlY3BsYW5lLnYxLkdldE9iamVjdFJlcXVlc3QaHi52ZWNwbGFuZS52MS5HZXRPYmplY3RSZXNwb25zZSI7gtPkkwI1YgZvYmplY3QSKy92MS9idWNrZXRzL3tidWNrZXRfaWR9L29iamVjdHMve29iamVjdF9pZH0SqAEKC0xpc3RPYmplY3RzEh8udmVjcGxhbmUudjEuTGlzdE9iamVjdHNSZXF1ZXN0GiAudmVjcGxhbmUudjEuTGlzdE9iamVjdHNSZXNwb25zZSJWgtPkkwJQOgVxdWVyeVohEh8vdjEvYnVja2V0cy97YnVja2V0X2lkfS9vYmplY3RzIiQvdjEvYnVja2V0cy97YnVja2V0X2lkfS9vYmplY3RzL2xpc3QSiAEKDERlbGV0ZU9iamVjdBIgLnZlY3BsYW5lLnYxLkRlbGV0ZU9iamVjdFJlcXVlc3QaIS52ZWNwbGFuZS52MS5EZWxldGVPYmplY3RSZXNwb25zZSIzgtPkkwItKisvdjEvYnVja2V0cy97YnVja2V0X2lkfS9vYmplY3RzL3tvYmplY3RfaWR9GgTQ2hgBYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_google_protobuf_timestamp, file_vecplane_v1_list, file_vecplane_v1_options, file_vecplane_v1_schema]);
+  fileDesc("Chh2ZWNwbGFuZS92MS9idWNrZXQucHJvdG8SC3ZlY3BsYW5lLnYxIrwCCgZCdWNrZXQSFwoJYnVja2V0X2lkGAEgASgJQgTiQQEDEhkKC2J1Y2tldF9uYW1lGAIgASgJQgTiQQECEhMKC2Rlc2NyaXB0aW9uGAMgASgJEjYKDWJ1Y2tldF9zY2hlbWEYBCABKAsyGS52ZWNwbGFuZS52MS5CdWNrZXRTY2hlbWFCBOJBAQUSKQoIbWV0YWRhdGEYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhoKDG5hbWVzcGFjZV9pZBgGIAEoCUIE4kEBAxI0CgpjcmVhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI0Cgp1cGRhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAyKnAQoEQmxvYhIWCghwcm9wZXJ0eRgBIAEoCUIE4kEBAhIqCgR0eXBlGAIgASgOMhYudmVjcGxhbmUudjEuRmllbGRUeXBlQgTiQQECEioKBGRhdGEYAyABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWVCBOJBAQISLwoHZGV0YWlscxgEIAEoCzIYLnZlY3BsYW5lLnYxLkJsb2JEZXRhaWxzQgTiQQEDIlIKC0Jsb2JEZXRhaWxzEg4KBnNvdXJjZRgBIAEoCRISCgpzaXplX2J5dGVzGAIgASgDEhEKCW1pbWVfdHlwZRgDIAEoCRIMCgRoYXNoGAQgASgJIocCCgZPYmplY3QSFwoJb2JqZWN0X2lkGAEgASgJQgTiQQEDEhcKCWJ1Y2tldF9pZBgCIAEoCUIE4kEBAxISCgprZXlfcHJlZml4GAMgASgJEikKCG1ldGFkYXRhGAQgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIgCgVibG9icxgFIAMoCzIRLnZlY3BsYW5lLnYxLkJsb2ISNAoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSNAoKdXBkYXRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMiogEKE0NyZWF0ZUJ1Y2tldFJlcXVlc3QSGQoLYnVja2V0X25hbWUYASABKAlCBOJBAQISEwoLZGVzY3JpcHRpb24YAiABKAkSMAoNYnVja2V0X3NjaGVtYRgDIAEoCzIZLnZlY3BsYW5lLnYxLkJ1Y2tldFNjaGVtYRIpCghtZXRhZGF0YRgEIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiOwoUQ3JlYXRlQnVja2V0UmVzcG9uc2USIwoGYnVja2V0GAEgASgLMhMudmVjcGxhbmUudjEuQnVja2V0IisKEEdldEJ1Y2tldFJlcXVlc3QSFwoJYnVja2V0X2lkGAEgASgJQgTiQQECIjgKEUdldEJ1Y2tldFJlc3BvbnNlEiMKBmJ1Y2tldBgBIAEoCzITLnZlY3BsYW5lLnYxLkJ1Y2tldCKBAQoSTGlzdEJ1Y2tldHNSZXF1ZXN0Eg0KBWxpbWl0GAEgASgFEg4KBm9mZnNldBgCIAEoBRIOCgZjdXJzb3IYAyABKAkSFQoNaW5jbHVkZV90b3RhbBgEIAEoCBIlCgVxdWVyeRgFIAEoCzIWLnZlY3BsYW5lLnYxLkxpc3RRdWVyeSKSAQoTTGlzdEJ1Y2tldHNSZXNwb25zZRIkCgdyZXN1bHRzGAEgAygLMhMudmVjcGxhbmUudjEuQnVja2V0EisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhgKC3RvdGFsX2NvdW50GAMgASgDSACIAQFCDgoMX3RvdGFsX2NvdW50Ij0KE0RlbGV0ZUJ1Y2tldFJlcXVlc3QSFwoJYnVja2V0X2lkGAEgASgJQgTiQQECEg0KBWZvcmNlGAIgASgIInEKFERlbGV0ZUJ1Y2tldFJlc3BvbnNlEhEKCWJ1Y2tldF9pZBgBIAEoCRIXCg9vYmplY3RzX2RlbGV0ZWQYAiABKAMSHAoUY29sbGVjdGlvbnNfZGlzYWJsZWQYAyADKAkSDwoHbWVzc2FnZRgEIAEoCSLdAQoTQ3JlYXRlT2JqZWN0UmVxdWVzdBIXCglidWNrZXRfaWQYASABKAlCBOJBAQISEgoKa2V5X3ByZWZpeBgCIAEoCRIpCghtZXRhZGF0YRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSIAoFYmxvYnMYBCADKAsyES52ZWNwbGFuZS52MS5CbG9iEhcKD3NraXBfZHVwbGljYXRlcxgFIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBiABKAkSGgoMYXV0b19wcm9jZXNzGAcgASgIQgTg2hgBIk0KFENyZWF0ZU9iamVjdFJlc3BvbnNlEiMKBm9iamVjdBgBIAEoCzITLnZlY3BsYW5lLnYxLk9iamVjdBIQCghyZXBsYXllZBgCIAEoCCKEAQoUQ3JlYXRlT2JqZWN0c1JlcXVlc3QSFwoJYnVja2V0X2lkGAEgASgJQgTiQQECEjcKB29iamVjdHMYAiADKAsyIC52ZWNwbGFuZS52MS5DcmVhdGVPYmplY3RSZXF1ZXN0QgTiQQECEhoKDGF1dG9fcHJvY2VzcxgDIAEoCEIE4NoYASKeAgoNQ3JlYXRlZE9iamVjdBIUCgxvYmplY3RfaW5kZXgYASABKAUSEAoIcmVwbGF5ZWQYAiABKAgSEQoJb2JqZWN0X2lkGAMgASgJEhEKCWJ1Y2tldF9pZBgEIAEoCRISCgprZXlfcHJlZml4GAUgASgJEikKCG1ldGFkYXRhGAYgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIgCgVibG9icxgHIAMoCzIRLnZlY3BsYW5lLnYxLkJsb2ISLgoKY3JlYXRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKdXBkYXRlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiRwoMRmFpbGVkT2JqZWN0EhQKDG9iamVjdF9pbmRleBgBIAEoBRINCgVlcnJvchgCIAEoCRISCgplcnJvcl90eXBlGAMgASgJIrkBChVDcmVhdGVPYmplY3RzUmVzcG9uc2USLQoJc3VjY2VlZGVkGAEgAygLMhoudmVjcGxhbmUudjEuQ3JlYXRlZE9iamVjdBIpCgZmYWlsZWQYAiADKAsyGS52ZWNwbGFuZS52MS5GYWlsZWRPYmplY3QSFwoPdG90YWxfcmVxdWVzdGVkGAMgASgFEhcKD3N1Y2NlZWRlZF9jb3VudBgEIAEoBRIUCgxmYWlsZWRfY291bnQYBSABKAUiRAoQR2V0T2JqZWN0UmVxdWVzdBIXCglidWNrZXRfaWQYASABKAlCBOJBAQISFwoJb2JqZWN0X2lkGAIgASgJQgTiQQECIjgKEUdldE9iamVjdFJlc3BvbnNlEiMKBm9iamVjdBgBIAEoCzITLnZlY3BsYW5lLnYxLk9iamVjdCKuAQoSTGlzdE9iamVjdHNSZXF1ZXN0EhcKCWJ1Y2tldF9pZBgBIAEoCUIE4kEBAhISCgprZXlfcHJlZml4GAIgASgJEg0KBWxpbWl0GAMgASgFEg4KBm9mZnNldBgEIAEoBRIOCgZjdXJzb3IYBSABKAkSFQoNaW5jbHVkZV90b3RhbBgGIAEoCBIlCgVxdWVyeRgHIAEoCzIWLnZlY3BsYW5lLnYxLkxpc3RRdWVyeSKSAQoTTGlzdE9iamVjdHNSZXNwb25zZRIkCgdyZXN1bHRzGAEgAygLMhMudmVjcGxhbmUudjEuT2JqZWN0EisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhgKC3RvdGFsX2NvdW50GAMgASgDSACIAQFCDgoMX3RvdGFsX2NvdW50IkcKE0RlbGV0ZU9iamVjdFJlcXVlc3QSFwoJYnVja2V0X2lkGAEgASgJQgTiQQECEhcKCW9iamVjdF9pZBgCIAEoCUIE4kEBAiIpChREZWxldGVPYmplY3RSZXNwb25zZRIRCglvYmplY3RfaWQYASABKAkypAoKDUJ1Y2tldFNlcnZpY2USlAEKDENyZWF0ZUJ1Y2tldBIgLnZlY3BsYW5lLnYxLkNyZWF0ZUJ1Y2tldFJlcXVlc3QaIS52ZWNwbGFuZS52MS5DcmVhdGVCdWNrZXRSZXNwb25zZSI/gtPkkwI5OgEqWhg6ASpiBmJ1Y2tldCILL3YxL2J1Y2tldHNiBmJ1Y2tldCISL3YxL2J1Y2tldHMvY3JlYXRlEnMKCUdldEJ1Y2tldBIdLnZlY3BsYW5lLnYxLkdldEJ1Y2tldFJlcXVlc3QaHi52ZWNwbGFuZS52MS5HZXRCdWNrZXRSZXNwb25zZSIngtPkkwIhYgZidWNrZXQSFy92MS9idWNrZXRzL3tidWNrZXRfaWR9EoABCgtMaXN0QnVja2V0cxIfLnZlY3BsYW5lLnYxLkxpc3RCdWNrZXRzUmVxdWVzdBogLnZlY3BsYW5lLnYxLkxpc3RCdWNrZXRzUmVzcG9uc2UiLoLT5JMCKDoFcXVlcnlaDRILL3YxL2J1Y2tldHMiEC92MS9idWNrZXRzL2xpc3QSdAoMRGVsZXRlQnVja2V0EiAudmVjcGxhbmUudjEuRGVsZXRlQnVja2V0UmVxdWVzdBohLnZlY3BsYW5lLnYxLkRlbGV0ZUJ1Y2tldFJlc3BvbnNlIh+C0+STAhkqFy92MS9idWNrZXRzL3tidWNrZXRfaWR9ErwBCgxDcmVhdGVPYmplY3QSIC52ZWNwbGFuZS52MS5DcmVhdGVPYmplY3RSZXF1ZXN0GiEudmVjcGxhbmUudjEuQ3JlYXRlT2JqZWN0UmVzcG9uc2UiZ4LT5JMCYToBKlosOgEqYgZvYmplY3QiHy92MS9idWNrZXRzL3tidWNrZXRfaWR9L29iamVjdHNiBm9iamVjdCImL3YxL2J1Y2tldHMve2J1Y2tldF9pZH0vb2JqZWN0cy9jcmVhdGUSiAEKDUNyZWF0ZU9iamVjdHMSIS52ZWNwbGFuZS52MS5DcmVhdGVPYmplY3RzUmVxdWVzdBoiLnZlY3BsYW5lLnYxLkNyZWF0ZU9iamVjdHNSZXNwb25zZSIwgtPkkwIqOgEqIiUvdjEvYnVja2V0cy97YnVja2V0X2lkfS9vYmplY3RzL2JhdGNoEocBCglHZXRPYmplY3QSHS52ZWNwbGFuZS52MS5HZXRPYmplY3RSZXF1ZXN0Gh4udmVjcGxhbmUudjEuR2V0T2JqZWN0UmVzcG9uc2UiO4LT5JMCNWIGb2JqZWN0EisvdjEvYnVja2V0cy97YnVja2V0X2lkfS9vYmplY3RzL3tvYmplY3RfaWR9EqgBCgtMaXN0T2JqZWN0cxIfLnZlY3BsYW5lLnYxLkxpc3RPYmplY3RzUmVxdWVzdBogLnZlY3BsYW5lLnYxLkxpc3RPYmplY3RzUmVzcG9uc2UiVoLT5JMCUDoFcXVlcnlaIRIfL3YxL2J1Y2tldHMve2J1Y2tldF9pZH0vb2JqZWN0cyIkL3YxL2J1Y2tldHMve2J1Y2tldF9pZH0vb2JqZWN0cy9saXN0EogBCgxEZWxldGVPYmplY3QSIC52ZWNwbGFuZS52MS5EZWxldGVPYmplY3RSZXF1ZXN0GiEudmVjcGxhbmUudjEuRGVsZXRlT2JqZWN0UmVzcG9uc2UiM4LT5JMCLSorL3YxL2J1Y2tldHMve2J1Y2tldF9pZH0vb2JqZWN0cy97b2JqZWN0X2lkfRoE0NoYAWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_google_protobuf_timestamp, file_vecplane_v1_list, file_vecplane_v1_options, file_vecplane_v1_schema]);
 
 /**
  * A bucket: a store of raw objects in a namespace, optionally with a schema the objects must fit.
@@ -114,11 +114,19 @@ export type Blob = Message<"vecplane.v1.Blob"> & {
   type: FieldType;
 
   /**
-   * A URL (http, https or s3) to the content, or the content inline (e.g. the text itself).
+   * An http or https URL to the content (fetched when the blob is read), the content as base64 (bare
+   * or as a `data:<mime type>;base64,` URI), or, for a text blob, the text itself.
    *
    * @generated from field: google.protobuf.Value data = 3;
    */
   data?: Value | undefined;
+
+  /**
+   * What `data` was found to be when the object was created.
+   *
+   * @generated from field: vecplane.v1.BlobDetails details = 4;
+   */
+  details?: BlobDetails | undefined;
 };
 
 /**
@@ -127,6 +135,48 @@ export type Blob = Message<"vecplane.v1.Blob"> & {
  */
 export const BlobSchema: GenMessage<Blob> = /*@__PURE__*/
   messageDesc(file_vecplane_v1_bucket, 1);
+
+/**
+ * What a blob's data is, decided when its object is created.
+ *
+ * @generated from message vecplane.v1.BlobDetails
+ */
+export type BlobDetails = Message<"vecplane.v1.BlobDetails"> & {
+  /**
+   * `url` (fetched when read), `base64` or `text` (held inline).
+   *
+   * @generated from field: string source = 1;
+   */
+  source: string;
+
+  /**
+   * Bytes of inline content (0 for a URL: unknown until fetched).
+   *
+   * @generated from field: int64 size_bytes = 2;
+   */
+  sizeBytes: bigint;
+
+  /**
+   * The content's MIME type, when known (from a data: URI, or text/plain for text).
+   *
+   * @generated from field: string mime_type = 3;
+   */
+  mimeType: string;
+
+  /**
+   * `sha256:` and the hex digest of inline content.
+   *
+   * @generated from field: string hash = 4;
+   */
+  hash: string;
+};
+
+/**
+ * Describes the message vecplane.v1.BlobDetails.
+ * Use `create(BlobDetailsSchema)` to create a new message.
+ */
+export const BlobDetailsSchema: GenMessage<BlobDetails> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_bucket, 2);
 
 /**
  * An object in a bucket. Its fields, as the bucket schema sees them, are its blobs (a top-level
@@ -193,7 +243,7 @@ export type Object$ = Message<"vecplane.v1.Object"> & {
  * Use `create(ObjectSchema)` to create a new message.
  */
 export const ObjectSchema: GenMessage<Object$> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 2);
+  messageDesc(file_vecplane_v1_bucket, 3);
 
 /**
  * Request for BucketService.CreateBucket.
@@ -235,7 +285,7 @@ export type CreateBucketRequest = Message<"vecplane.v1.CreateBucketRequest"> & {
  * Use `create(CreateBucketRequestSchema)` to create a new message.
  */
 export const CreateBucketRequestSchema: GenMessage<CreateBucketRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 3);
+  messageDesc(file_vecplane_v1_bucket, 4);
 
 /**
  * Response of BucketService.CreateBucket.
@@ -256,7 +306,7 @@ export type CreateBucketResponse = Message<"vecplane.v1.CreateBucketResponse"> &
  * Use `create(CreateBucketResponseSchema)` to create a new message.
  */
 export const CreateBucketResponseSchema: GenMessage<CreateBucketResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 4);
+  messageDesc(file_vecplane_v1_bucket, 5);
 
 /**
  * Request for BucketService.GetBucket.
@@ -277,7 +327,7 @@ export type GetBucketRequest = Message<"vecplane.v1.GetBucketRequest"> & {
  * Use `create(GetBucketRequestSchema)` to create a new message.
  */
 export const GetBucketRequestSchema: GenMessage<GetBucketRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 5);
+  messageDesc(file_vecplane_v1_bucket, 6);
 
 /**
  * Response of BucketService.GetBucket.
@@ -298,7 +348,7 @@ export type GetBucketResponse = Message<"vecplane.v1.GetBucketResponse"> & {
  * Use `create(GetBucketResponseSchema)` to create a new message.
  */
 export const GetBucketResponseSchema: GenMessage<GetBucketResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 6);
+  messageDesc(file_vecplane_v1_bucket, 7);
 
 /**
  * Request for BucketService.ListBuckets.
@@ -347,7 +397,7 @@ export type ListBucketsRequest = Message<"vecplane.v1.ListBucketsRequest"> & {
  * Use `create(ListBucketsRequestSchema)` to create a new message.
  */
 export const ListBucketsRequestSchema: GenMessage<ListBucketsRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 7);
+  messageDesc(file_vecplane_v1_bucket, 8);
 
 /**
  * Response of BucketService.ListBuckets.
@@ -382,7 +432,7 @@ export type ListBucketsResponse = Message<"vecplane.v1.ListBucketsResponse"> & {
  * Use `create(ListBucketsResponseSchema)` to create a new message.
  */
 export const ListBucketsResponseSchema: GenMessage<ListBucketsResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 8);
+  messageDesc(file_vecplane_v1_bucket, 9);
 
 /**
  * Request for BucketService.DeleteBucket.
@@ -411,7 +461,7 @@ export type DeleteBucketRequest = Message<"vecplane.v1.DeleteBucketRequest"> & {
  * Use `create(DeleteBucketRequestSchema)` to create a new message.
  */
 export const DeleteBucketRequestSchema: GenMessage<DeleteBucketRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 9);
+  messageDesc(file_vecplane_v1_bucket, 10);
 
 /**
  * Response of BucketService.DeleteBucket.
@@ -453,7 +503,7 @@ export type DeleteBucketResponse = Message<"vecplane.v1.DeleteBucketResponse"> &
  * Use `create(DeleteBucketResponseSchema)` to create a new message.
  */
 export const DeleteBucketResponseSchema: GenMessage<DeleteBucketResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 10);
+  messageDesc(file_vecplane_v1_bucket, 11);
 
 /**
  * Request for BucketService.CreateObject.
@@ -488,6 +538,30 @@ export type CreateObjectRequest = Message<"vecplane.v1.CreateObjectRequest"> & {
    * @generated from field: repeated vecplane.v1.Blob blobs = 4;
    */
   blobs: Blob[];
+
+  /**
+   * When the bucket already has an object with the same blobs (same properties and content, or
+   * same URLs), return that object instead of creating another.
+   *
+   * @generated from field: bool skip_duplicates = 5;
+   */
+  skipDuplicates: boolean;
+
+  /**
+   * At most 255 characters: a create repeated with the same key in the bucket returns the object
+   * the first one made instead of creating another.
+   *
+   * @generated from field: string idempotency_key = 6;
+   */
+  idempotencyKey: string;
+
+  /**
+   * Process the new object at once: a batch of it is submitted to every collection whose source
+   * is the bucket. REST: the query flag `?auto_process=true`.
+   *
+   * @generated from field: bool auto_process = 7;
+   */
+  autoProcess: boolean;
 };
 
 /**
@@ -495,7 +569,7 @@ export type CreateObjectRequest = Message<"vecplane.v1.CreateObjectRequest"> & {
  * Use `create(CreateObjectRequestSchema)` to create a new message.
  */
 export const CreateObjectRequestSchema: GenMessage<CreateObjectRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 11);
+  messageDesc(file_vecplane_v1_bucket, 12);
 
 /**
  * Response of BucketService.CreateObject.
@@ -504,11 +578,19 @@ export const CreateObjectRequestSchema: GenMessage<CreateObjectRequest> = /*@__P
  */
 export type CreateObjectResponse = Message<"vecplane.v1.CreateObjectResponse"> & {
   /**
-   * The new object.
+   * The new object (or the existing one, see `replayed`).
    *
    * @generated from field: vecplane.v1.Object object = 1;
    */
   object?: Object$ | undefined;
+
+  /**
+   * Whether `object` existed already (same `idempotency_key`, or a duplicate with
+   * `skip_duplicates`) and nothing was created.
+   *
+   * @generated from field: bool replayed = 2;
+   */
+  replayed: boolean;
 };
 
 /**
@@ -516,7 +598,206 @@ export type CreateObjectResponse = Message<"vecplane.v1.CreateObjectResponse"> &
  * Use `create(CreateObjectResponseSchema)` to create a new message.
  */
 export const CreateObjectResponseSchema: GenMessage<CreateObjectResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 12);
+  messageDesc(file_vecplane_v1_bucket, 13);
+
+/**
+ * Request for BucketService.CreateObjects.
+ *
+ * @generated from message vecplane.v1.CreateObjectsRequest
+ */
+export type CreateObjectsRequest = Message<"vecplane.v1.CreateObjectsRequest"> & {
+  /**
+   * The bucket's ID or name.
+   *
+   * @generated from field: string bucket_id = 1;
+   */
+  bucketId: string;
+
+  /**
+   * 1-100 objects, each as CreateObject takes it (an item's `bucket_id`, if set, must name the
+   * same bucket; its `auto_process` is the call's).
+   *
+   * @generated from field: repeated vecplane.v1.CreateObjectRequest objects = 2;
+   */
+  objects: CreateObjectRequest[];
+
+  /**
+   * Process the new objects at once (one batch). REST: the query flag `?auto_process=true`.
+   *
+   * @generated from field: bool auto_process = 3;
+   */
+  autoProcess: boolean;
+};
+
+/**
+ * Describes the message vecplane.v1.CreateObjectsRequest.
+ * Use `create(CreateObjectsRequestSchema)` to create a new message.
+ */
+export const CreateObjectsRequestSchema: GenMessage<CreateObjectsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_bucket, 14);
+
+/**
+ * An object CreateObjects created (or found, see `replayed`): the object's fields and its place in
+ * the request.
+ *
+ * @generated from message vecplane.v1.CreatedObject
+ */
+export type CreatedObject = Message<"vecplane.v1.CreatedObject"> & {
+  /**
+   * The object's index in the request's `objects`.
+   *
+   * @generated from field: int32 object_index = 1;
+   */
+  objectIndex: number;
+
+  /**
+   * Whether the object existed already and nothing was created.
+   *
+   * @generated from field: bool replayed = 2;
+   */
+  replayed: boolean;
+
+  /**
+   * `obj_` followed by random letters and digits.
+   *
+   * @generated from field: string object_id = 3;
+   */
+  objectId: string;
+
+  /**
+   * The bucket it belongs to.
+   *
+   * @generated from field: string bucket_id = 4;
+   */
+  bucketId: string;
+
+  /**
+   * Its key prefix.
+   *
+   * @generated from field: string key_prefix = 5;
+   */
+  keyPrefix: string;
+
+  /**
+   * Its non-file fields.
+   *
+   * @generated from field: google.protobuf.Struct metadata = 6;
+   */
+  metadata?: JsonObject | undefined;
+
+  /**
+   * Its file fields.
+   *
+   * @generated from field: repeated vecplane.v1.Blob blobs = 7;
+   */
+  blobs: Blob[];
+
+  /**
+   * When it was created.
+   *
+   * @generated from field: google.protobuf.Timestamp created_at = 8;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * When it last changed.
+   *
+   * @generated from field: google.protobuf.Timestamp updated_at = 9;
+   */
+  updatedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.CreatedObject.
+ * Use `create(CreatedObjectSchema)` to create a new message.
+ */
+export const CreatedObjectSchema: GenMessage<CreatedObject> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_bucket, 15);
+
+/**
+ * An object CreateObjects did not create, and why.
+ *
+ * @generated from message vecplane.v1.FailedObject
+ */
+export type FailedObject = Message<"vecplane.v1.FailedObject"> & {
+  /**
+   * The object's index in the request's `objects`.
+   *
+   * @generated from field: int32 object_index = 1;
+   */
+  objectIndex: number;
+
+  /**
+   * What was wrong, naming the fields (`objects[2].blobs[0].data: ...`).
+   *
+   * @generated from field: string error = 2;
+   */
+  error: string;
+
+  /**
+   * `validation_error`.
+   *
+   * @generated from field: string error_type = 3;
+   */
+  errorType: string;
+};
+
+/**
+ * Describes the message vecplane.v1.FailedObject.
+ * Use `create(FailedObjectSchema)` to create a new message.
+ */
+export const FailedObjectSchema: GenMessage<FailedObject> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_bucket, 16);
+
+/**
+ * Response of BucketService.CreateObjects. When no object could be created, the call fails
+ * instead (INVALID_ARGUMENT listing every problem).
+ *
+ * @generated from message vecplane.v1.CreateObjectsResponse
+ */
+export type CreateObjectsResponse = Message<"vecplane.v1.CreateObjectsResponse"> & {
+  /**
+   * The objects created or found, in request order.
+   *
+   * @generated from field: repeated vecplane.v1.CreatedObject succeeded = 1;
+   */
+  succeeded: CreatedObject[];
+
+  /**
+   * The objects that were not created.
+   *
+   * @generated from field: repeated vecplane.v1.FailedObject failed = 2;
+   */
+  failed: FailedObject[];
+
+  /**
+   * How many objects the request held.
+   *
+   * @generated from field: int32 total_requested = 3;
+   */
+  totalRequested: number;
+
+  /**
+   * len(succeeded).
+   *
+   * @generated from field: int32 succeeded_count = 4;
+   */
+  succeededCount: number;
+
+  /**
+   * len(failed).
+   *
+   * @generated from field: int32 failed_count = 5;
+   */
+  failedCount: number;
+};
+
+/**
+ * Describes the message vecplane.v1.CreateObjectsResponse.
+ * Use `create(CreateObjectsResponseSchema)` to create a new message.
+ */
+export const CreateObjectsResponseSchema: GenMessage<CreateObjectsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_bucket, 17);
 
 /**
  * Request for BucketService.GetObject.
@@ -544,7 +825,7 @@ export type GetObjectRequest = Message<"vecplane.v1.GetObjectRequest"> & {
  * Use `create(GetObjectRequestSchema)` to create a new message.
  */
 export const GetObjectRequestSchema: GenMessage<GetObjectRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 13);
+  messageDesc(file_vecplane_v1_bucket, 18);
 
 /**
  * Response of BucketService.GetObject.
@@ -565,7 +846,7 @@ export type GetObjectResponse = Message<"vecplane.v1.GetObjectResponse"> & {
  * Use `create(GetObjectResponseSchema)` to create a new message.
  */
 export const GetObjectResponseSchema: GenMessage<GetObjectResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 14);
+  messageDesc(file_vecplane_v1_bucket, 19);
 
 /**
  * Request for BucketService.ListObjects.
@@ -629,7 +910,7 @@ export type ListObjectsRequest = Message<"vecplane.v1.ListObjectsRequest"> & {
  * Use `create(ListObjectsRequestSchema)` to create a new message.
  */
 export const ListObjectsRequestSchema: GenMessage<ListObjectsRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 15);
+  messageDesc(file_vecplane_v1_bucket, 20);
 
 /**
  * Response of BucketService.ListObjects.
@@ -664,7 +945,7 @@ export type ListObjectsResponse = Message<"vecplane.v1.ListObjectsResponse"> & {
  * Use `create(ListObjectsResponseSchema)` to create a new message.
  */
 export const ListObjectsResponseSchema: GenMessage<ListObjectsResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 16);
+  messageDesc(file_vecplane_v1_bucket, 21);
 
 /**
  * Request for BucketService.DeleteObject.
@@ -692,7 +973,7 @@ export type DeleteObjectRequest = Message<"vecplane.v1.DeleteObjectRequest"> & {
  * Use `create(DeleteObjectRequestSchema)` to create a new message.
  */
 export const DeleteObjectRequestSchema: GenMessage<DeleteObjectRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 17);
+  messageDesc(file_vecplane_v1_bucket, 22);
 
 /**
  * Response of BucketService.DeleteObject.
@@ -713,7 +994,7 @@ export type DeleteObjectResponse = Message<"vecplane.v1.DeleteObjectResponse"> &
  * Use `create(DeleteObjectResponseSchema)` to create a new message.
  */
 export const DeleteObjectResponseSchema: GenMessage<DeleteObjectResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 18);
+  messageDesc(file_vecplane_v1_bucket, 23);
 
 /**
  * Buckets and their objects, in the namespace named by the `x-namespace` header.
@@ -770,6 +1051,17 @@ export const BucketService: GenService<{
     methodKind: "unary";
     input: typeof CreateObjectRequestSchema;
     output: typeof CreateObjectResponseSchema;
+  },
+  /**
+   * Creates up to 100 objects in one call; each is checked and created on its own, and the answer
+   * lists which were created and why the others were not.
+   *
+   * @generated from rpc vecplane.v1.BucketService.CreateObjects
+   */
+  createObjects: {
+    methodKind: "unary";
+    input: typeof CreateObjectsRequestSchema;
+    output: typeof CreateObjectsResponseSchema;
   },
   /**
    * Gets an object.

@@ -4,14 +4,14 @@
 
 import type { GenExtension, GenFile } from "@bufbuild/protobuf/codegenv2";
 import { extDesc, fileDesc } from "@bufbuild/protobuf/codegenv2";
-import type { EnumValueOptions, MessageOptions, ServiceOptions } from "@bufbuild/protobuf/wkt";
+import type { EnumValueOptions, FieldOptions, MessageOptions, ServiceOptions } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_descriptor } from "@bufbuild/protobuf/wkt";
 
 /**
  * Describes the file vecplane/v1/options.proto.
  */
 export const file_vecplane_v1_options: GenFile = /*@__PURE__*/
-  fileDesc("Chl2ZWNwbGFuZS92MS9vcHRpb25zLnByb3RvEgt2ZWNwbGFuZS52MTpCCgpqc29uX3ZhbHVlEiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYqYsDIAEoCVIJanNvblZhbHVlOkEKCm5hbWVzcGFjZWQSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMYqosDIAEoCFIKbmFtZXNwYWNlZDpCCgtzcGFyc2VfanNvbhIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxiriwMgASgIUgpzcGFyc2VKc29uYgZwcm90bzM", [file_google_protobuf_descriptor]);
+  fileDesc("Chl2ZWNwbGFuZS92MS9vcHRpb25zLnByb3RvEgt2ZWNwbGFuZS52MTpCCgpqc29uX3ZhbHVlEiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYqYsDIAEoCVIJanNvblZhbHVlOkEKCm5hbWVzcGFjZWQSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMYqosDIAEoCFIKbmFtZXNwYWNlZDpCCgtzcGFyc2VfanNvbhIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxiriwMgASgIUgpzcGFyc2VKc29uOkAKC3F1ZXJ5X3BhcmFtEh0uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucxisiwMgASgIUgpxdWVyeVBhcmFtYgZwcm90bzM", [file_google_protobuf_descriptor]);
 
 /**
  * The string a REST (Mixpeek-compatible) client sends and receives for this enum value, e.g.
@@ -41,4 +41,13 @@ export const namespaced: GenExtension<ServiceOptions, boolean> = /*@__PURE__*/
  */
 export const sparse_json: GenExtension<MessageOptions, boolean> = /*@__PURE__*/
   extDesc(file_vecplane_v1_options, 2);
+
+/**
+ * REST: a field of a request whose body is `*` that is (also) read from the query string, as
+ * Mixpeek's flags are (e.g. `?auto_process=true`); a value in the query wins over the body's.
+ *
+ * @generated from extension: bool query_param = 50604;
+ */
+export const query_param: GenExtension<FieldOptions, boolean> = /*@__PURE__*/
+  extDesc(file_vecplane_v1_options, 3);
 

@@ -1,0 +1,107 @@
+from google.api import annotations_pb2 as _annotations_pb2
+from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.protobuf import struct_pb2 as _struct_pb2
+from vecplane.v1 import filter_pb2 as _filter_pb2
+from vecplane.v1 import list_pb2 as _list_pb2
+from vecplane.v1 import options_pb2 as _options_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ListDocumentsRequest(_message.Message):
+    __slots__ = ("collection_id", "limit", "offset", "cursor", "include_total", "filters", "sort", "return_vectors")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    SORT_FIELD_NUMBER: _ClassVar[int]
+    RETURN_VECTORS_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    limit: int
+    offset: int
+    cursor: str
+    include_total: bool
+    filters: _filter_pb2.LogicalOperator
+    sort: _list_pb2.SortOption
+    return_vectors: bool
+    def __init__(self, collection_id: _Optional[str] = ..., limit: _Optional[int] = ..., offset: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., sort: _Optional[_Union[_list_pb2.SortOption, _Mapping]] = ..., return_vectors: _Optional[bool] = ...) -> None: ...
+
+class ListDocumentsResponse(_message.Message):
+    __slots__ = ("results", "pagination", "total_count")
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    PAGINATION_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_COUNT_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
+    pagination: _list_pb2.Pagination
+    total_count: int
+    def __init__(self, results: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ..., pagination: _Optional[_Union[_list_pb2.Pagination, _Mapping]] = ..., total_count: _Optional[int] = ...) -> None: ...
+
+class GetDocumentRequest(_message.Message):
+    __slots__ = ("collection_id", "document_id", "return_vectors")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    RETURN_VECTORS_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    document_id: str
+    return_vectors: bool
+    def __init__(self, collection_id: _Optional[str] = ..., document_id: _Optional[str] = ..., return_vectors: _Optional[bool] = ...) -> None: ...
+
+class GetDocumentResponse(_message.Message):
+    __slots__ = ("document",)
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    document: _struct_pb2.Struct
+    def __init__(self, document: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class UpdateDocumentResponse(_message.Message):
+    __slots__ = ("document",)
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    document: _struct_pb2.Struct
+    def __init__(self, document: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class UpdateDocumentRequest(_message.Message):
+    __slots__ = ("collection_id", "document_id", "update_data")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_DATA_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    document_id: str
+    update_data: _struct_pb2.Struct
+    def __init__(self, collection_id: _Optional[str] = ..., document_id: _Optional[str] = ..., update_data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class DeleteDocumentRequest(_message.Message):
+    __slots__ = ("collection_id", "document_id")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    document_id: str
+    def __init__(self, collection_id: _Optional[str] = ..., document_id: _Optional[str] = ...) -> None: ...
+
+class DeleteDocumentResponse(_message.Message):
+    __slots__ = ("message", "success")
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    SUCCESS_FIELD_NUMBER: _ClassVar[int]
+    message: str
+    success: bool
+    def __init__(self, message: _Optional[str] = ..., success: _Optional[bool] = ...) -> None: ...
+
+class CountDocumentsRequest(_message.Message):
+    __slots__ = ("collection_id", "filters")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    filters: _filter_pb2.LogicalOperator
+    def __init__(self, collection_id: _Optional[str] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ...) -> None: ...
+
+class CountDocumentsResponse(_message.Message):
+    __slots__ = ("collection_id", "count")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    count: int
+    def __init__(self, collection_id: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...

@@ -1,0 +1,49 @@
+"""DocumentService: converts and delegates to the document use cases. Documents travel as
+google.protobuf.Struct (their fields are the user's), built here from the use case's JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+from google.protobuf import json_format, struct_pb2
+from vecplane.v1 import document_pb2 as pb
+from vecplane.v1 import document_pb2_grpc
+
+from server.api.context import namespace_header, principal
+from server.api.convert import to_dict, to_message
+from server.usecases.documents import DocumentUseCases
+
+
+def _struct(document: dict[str, Any]) -> struct_pb2.Struct:
+    found = struct_pb2.Struct()
+    found.update(document)
+    return found
+
+
+class DocumentServicer(document_pb2_grpc.DocumentServiceServicer):
+    def __init__(self, documents: DocumentUseCases):
+        self._documents = documents
+
+    async def ListDocuments(self, request: pb.ListDocumentsRequest, context: grpc.aio.ServicerContext) -> pb.ListDocumentsResponse:
+        result = await self._documents.list_documents(principal(), namespace_header(), to_dict(request))
+        answer = to_message({"pagination": result.pagination, "total_count": result.total}, pb.ListDocumentsResponse)
+        answer.results.extend(_struct(item) for item in result.items)
+        return answer
+
+    async def CountDocuments(self, request: pb.CountDocumentsRequest, context: grpc.aio.ServicerContext) -> pb.CountDocumentsResponse:
+        counted = await self._documents.count(principal(), namespace_header(), request.collection_id, to_dict(request).get("filters"))
+        return to_message(counted, pb.CountDocumentsResponse)
+
+    async def GetDocument(self, request: pb.GetDocumentRequest, context: grpc.aio.ServicerContext) -> pb.GetDocumentResponse:
+        found = await self._documents.get(principal(), namespace_header(), request.collection_id, request.document_id, request.return_vectors)
+        return pb.GetDocumentResponse(document=_struct(found))
+
+    async def UpdateDocument(self, request: pb.UpdateDocumentRequest, context: grpc.aio.ServicerContext) -> pb.UpdateDocumentResponse:
+        changes = json_format.MessageToDict(request.update_data)
+        updated = await self._documents.update(principal(), namespace_header(), request.collection_id, request.document_id, changes)
+        return pb.UpdateDocumentResponse(document=_struct(updated))
+
+    async def DeleteDocument(self, request: pb.DeleteDocumentRequest, context: grpc.aio.ServicerContext) -> pb.DeleteDocumentResponse:
+        outcome = await self._documents.delete(principal(), namespace_header(), request.collection_id, request.document_id)
+        return to_message(outcome, pb.DeleteDocumentResponse)
