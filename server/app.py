@@ -21,6 +21,8 @@ from vecplane.v1 import (
     bucket_pb2_grpc,
     collection_pb2,
     collection_pb2_grpc,
+    document_pb2,
+    document_pb2_grpc,
     feature_extractor_pb2,
     feature_extractor_pb2_grpc,
     namespace_pb2,
@@ -30,10 +32,12 @@ from vecplane.v1 import (
 from server.api.admin import AdminServicer
 from server.api.buckets import BucketServicer
 from server.api.collections import CollectionServicer
+from server.api.documents import DocumentServicer
 from server.api.extractors import FeatureExtractorServicer
 from server.api.interceptor import CallInterceptor
 from server.api.namespaces import NamespaceServicer
 from server.config import Settings, StartupError
+from server.domain.blobs import BlobLimits
 from server.domain.extraction import Limits
 from server.domain.extractors import Catalogue
 from server.domain.paging import Cursors
@@ -50,6 +54,7 @@ from server.storage.accounts import AccountRepository
 from server.storage.buckets import BucketRepository
 from server.storage.collections import CollectionRepository
 from server.storage.counters import Counters
+from server.storage.documents import DocumentStore
 from server.storage.edge import EdgeStore, refuse_local_mode_data
 from server.storage.embedded_mongo import EmbeddedMongo, make_private
 from server.storage.mongo import CommandCounter, MongoPing, connect
@@ -63,6 +68,7 @@ from server.usecases.admin import AdminUseCases
 from server.usecases.auth import Authenticator, ensure_bootstrap_key
 from server.usecases.buckets import BucketUseCases
 from server.usecases.collections import CollectionUseCases
+from server.usecases.documents import DocumentUseCases
 from server.usecases.extraction import ExtractionUseCases
 from server.usecases.health import Backend, BackendMonitor
 from server.usecases.namespaces import NamespaceUseCases
@@ -176,6 +182,7 @@ class UseCases:
     buckets: BucketUseCases
     collections: CollectionUseCases
     extraction: ExtractionUseCases
+    documents: DocumentUseCases
 
 
 class Vecplane:
@@ -236,9 +243,17 @@ class Vecplane:
         self.usecases = UseCases(
             namespaces=namespaces,
             admin=AdminUseCases(accounts, authenticator),
-            buckets=BucketUseCases(buckets_repo, objects_repo, collections_repo, namespaces, cursors=cursors),
+            buckets=BucketUseCases(
+                buckets_repo,
+                objects_repo,
+                collections_repo,
+                namespaces,
+                cursors=cursors,
+                blob_limits=BlobLimits(settings.blob_max_bytes, settings.blob_networks()),
+            ),
             collections=collections,
             extraction=ExtractionUseCases(catalogue, extractors, FileFetcher(Limits().max_file_bytes, settings.fetch_timeout_seconds), Limits()),
+            documents=DocumentUseCases(DocumentStore(backends.vectors), collections, cursors),
             reconfigure=ReconfigureUseCases(
                 namespaces,
                 namespaces_repo,
@@ -277,6 +292,7 @@ class Vecplane:
         admin_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(self.usecases.admin), calls)
         bucket_pb2_grpc.add_BucketServiceServicer_to_server(BucketServicer(self.usecases.buckets), calls)
         collection_pb2_grpc.add_CollectionServiceServicer_to_server(CollectionServicer(self.usecases.collections), calls)
+        document_pb2_grpc.add_DocumentServiceServicer_to_server(DocumentServicer(self.usecases.documents), calls)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
         registered = self._add_reflection(server)
         address = f"[{settings.host}]:{settings.grpc_port}" if ":" in settings.host else f"{settings.host}:{settings.grpc_port}"
@@ -342,6 +358,7 @@ class Vecplane:
             admin_pb2.DESCRIPTOR.services_by_name["AdminService"].full_name,
             bucket_pb2.DESCRIPTOR.services_by_name["BucketService"].full_name,
             collection_pb2.DESCRIPTOR.services_by_name["CollectionService"].full_name,
+            document_pb2.DESCRIPTOR.services_by_name["DocumentService"].full_name,
             health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
             reflection.SERVICE_NAME,
             REFLECTION_V1,

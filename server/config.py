@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import urllib.parse
 from collections.abc import Mapping
@@ -40,6 +41,13 @@ class Settings:
     providers: str | None = None  # inference providers: a JSON file, or the JSON itself
     model_dir: Path | None = None  # ONNX image encoders, one folder per model
     fetch_timeout_seconds: float = 10.0  # fetching a file input named by URL
+    blob_max_bytes: int = 64 * 1024 * 1024  # the most a blob may hold (inline, or fetched from its URL)
+    blob_fetch_timeout_seconds: float = 30.0  # a blob URL must be read within this (redirects included)
+    blob_private_networks: str = ""  # CIDRs blob URLs may point into although private, e.g. 10.0.0.0/8
+
+    def blob_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """`blob_private_networks` parsed (ValueError naming a bad one)."""
+        return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in self.blob_private_networks.split(",") if part.strip())
 
     def secrets(self) -> tuple[str, ...]:
         """Configured secrets, which the log never shows."""
@@ -78,6 +86,9 @@ _OPTIONS = [
     ("providers", "VECPLANE_PROVIDERS", "--providers", "inference providers: a JSON file, or the JSON itself (see README)"),
     ("model_dir", "VECPLANE_MODEL_DIR", "--model-dir", "folder of ONNX image encoders, one sub-folder per model"),
     ("fetch_timeout_seconds", "VECPLANE_FETCH_TIMEOUT", "--fetch-timeout", "seconds to fetch a file input given by URL"),
+    ("blob_max_bytes", "VECPLANE_BLOB_MAX_BYTES", "--blob-max-bytes", "the most bytes a blob may hold, inline or fetched from its URL"),
+    ("blob_fetch_timeout_seconds", "VECPLANE_BLOB_FETCH_TIMEOUT", "--blob-fetch-timeout", "seconds a blob URL has to be read in full"),
+    ("blob_private_networks", "VECPLANE_BLOB_PRIVATE_NETWORKS", "--blob-private-networks", "private networks (CIDRs, comma-separated) blob URLs may point into"),
     ("faults", "VECPLANE_FAULTS", "--faults", "test only: arm fault points (point=fail|kill|sleep:<s>,...)"),
 ]
 
@@ -121,4 +132,10 @@ def load(args: argparse.Namespace | None = None, environ: Mapping[str, str] | No
         raise SystemExit("vecplane: VECPLANE_HTTP_MAX_CONNECTIONS must be 0 (automatic) or positive")
     if settings.startup_timeout_seconds <= 0:
         raise SystemExit("vecplane: VECPLANE_STARTUP_TIMEOUT must be positive")
+    if settings.blob_max_bytes <= 0 or settings.blob_fetch_timeout_seconds <= 0:
+        raise SystemExit("vecplane: VECPLANE_BLOB_MAX_BYTES and VECPLANE_BLOB_FETCH_TIMEOUT must be positive")
+    try:
+        settings.blob_networks()
+    except ValueError as error:
+        raise SystemExit(f"vecplane: VECPLANE_BLOB_PRIVATE_NETWORKS: {error}") from None
     return settings

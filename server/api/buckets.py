@@ -33,7 +33,11 @@ class BucketServicer(bucket_pb2_grpc.BucketServiceServicer):
 
     async def CreateObject(self, request: pb.CreateObjectRequest, context: grpc.aio.ServicerContext) -> pb.CreateObjectResponse:
         created = await self._buckets.create_object(principal(), namespace_header(), to_dict(request))
-        return pb.CreateObjectResponse(object=to_message(created, pb.Object))
+        return pb.CreateObjectResponse(object=to_message(created["object"], pb.Object), replayed=created["replayed"])
+
+    async def CreateObjects(self, request: pb.CreateObjectsRequest, context: grpc.aio.ServicerContext) -> pb.CreateObjectsResponse:
+        outcome = await self._buckets.create_objects(principal(), namespace_header(), to_dict(request))
+        return to_message(outcome, pb.CreateObjectsResponse)
 
     async def GetObject(self, request: pb.GetObjectRequest, context: grpc.aio.ServicerContext) -> pb.GetObjectResponse:
         found = await self._buckets.get_object(principal(), namespace_header(), request.bucket_id, request.object_id)

@@ -16,12 +16,15 @@ paths, because nx-27017 compares date-like strings only to the second)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from server.domain.errors import Violations
+from server.domain.blobs import BlobData, BlobLimits, classify
+from server.domain.errors import FieldViolation, Violations
 from server.domain.filters import FieldSpec, StaticFields, loose_field, simple_field, to_millis
 from server.domain.names import check_name
 from server.domain.schema import (
@@ -60,6 +63,7 @@ _OBJECT_SYSTEM = {
 }
 
 
+_ID_ALPHABET = string.ascii_letters + string.digits
 KEY_PREFIX = re.compile(r"^[A-Za-z0-9/_.\-]{0,1024}$")
 
 
@@ -104,11 +108,28 @@ class NewObject:
         return cls(str(request.get("key_prefix") or ""), dict(request.get("metadata") or {}), blobs)
 
 
-def check_new_object(schema: Schema, new: NewObject) -> JsonObject:
-    """Checks an object against its bucket's schema (every problem at its path) and returns its
-    metadata with the schema's defaults filled in. Without a schema, only the blobs' own shape is
+def idempotent_object_id(bucket_id: str, key: str) -> str:
+    """The object ID an idempotency key stands for in a bucket (the shape of `new_id("obj")`), so a
+    repeated create finds the first one's object, and two at once collide on insert."""
+    digest = hashlib.sha256(f"{bucket_id}\x1f{key}".encode()).digest()
+    return "obj_" + "".join(_ID_ALPHABET[byte % len(_ID_ALPHABET)] for byte in digest[:10])
+
+
+@dataclass(frozen=True)
+class CheckedObject:
+    """A new object as checked: its metadata with the schema's defaults, and its blobs' data as
+    classified (server.domain.blobs), in request order."""
+
+    metadata: JsonObject
+    blobs: tuple[BlobData, ...]
+
+
+def check_new_object(schema: Schema, new: NewObject, limits: BlobLimits, path: str = "") -> CheckedObject:
+    """Checks an object against its bucket's schema (every problem at its path, under `path` for an
+    item of a batch) and classifies its blobs' data. Without a schema, only the blobs' own shape is
     checked."""
     problems = Violations()
+    classified: list[BlobData] = []
     metadata = new.metadata
     props = schema.properties
     check_key_prefix(problems, "key_prefix", new.key_prefix)
@@ -126,8 +147,9 @@ def check_new_object(schema: Schema, new: NewObject) -> JsonObject:
             problems.add(f"{where}.type", "is required")
         elif kind not in FILE_TYPES:
             problems.add(f"{where}.type", f"must be a file type ({', '.join(sorted(FILE_TYPES))}), not {kind}")
-        if not isinstance(blob.data, str) or not blob.data:
-            problems.add(f"{where}.data", "must be a URL (http, https or s3) or the content inline, as a non-empty string")
+        data = classify(problems, f"{where}.data", kind, blob.data, limits)
+        if data is not None:
+            classified.append(data)
         if prop and seen.get(prop) != index:
             continue  # a duplicate: reported above
         if props and prop:
@@ -151,12 +173,14 @@ def check_new_object(schema: Schema, new: NewObject) -> JsonObject:
             check_value(problems, f"metadata.{name}", metadata[name], spec)
         elif spec.required and spec.default is None:
             problems.add(f"metadata.{name}", "is required")
+    if path:
+        problems.items[:] = [FieldViolation(f"{path}.{v.field}", v.description) for v in problems.items]
     problems.raise_if_any()
     filled = apply_defaults(metadata, _metadata_keys(schema))
     described = props.get(METADATA_FIELD)
     if described is not None and described.properties:
         filled = apply_defaults(filled, described.properties)
-    return filled
+    return CheckedObject(filled, tuple(classified))
 
 
 def _metadata_keys(schema: Schema) -> dict[str, SchemaField]:

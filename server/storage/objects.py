@@ -26,10 +26,17 @@ class ObjectRepository(Repository):
             [("_ns", pymongo.ASCENDING), ("_bucket", pymongo.ASCENDING), ("key_prefix", pymongo.ASCENDING)],
             name="objects_by_bucket_prefix",
         )
+        await self.collection.create_index(
+            [("_ns", pymongo.ASCENDING), ("_bucket", pymongo.ASCENDING), ("_content", pymongo.ASCENDING)],
+            name="objects_by_bucket_content",
+        )
         await hint_equality_fields(self.collection, ("_ns", "_bucket"))
 
     async def get(self, scope: dict[str, str], object_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({**scope, "_id": object_id})
+
+    async def find_by_content(self, scope: dict[str, str], content: str) -> dict[str, Any] | None:
+        return await self.collection.find_one({**scope, "_content": content})
 
     async def delete_bucket(self, scope: dict[str, str], bucket_id: str) -> int:
         deleted = (await self.collection.delete_many({**scope, "_bucket": bucket_id})).deleted_count

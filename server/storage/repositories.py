@@ -94,6 +94,10 @@ class Objects(Pageable, ScopedContents, Protocol):
         """Deletes every object of a bucket; returns how many."""
         ...
 
+    async def find_by_content(self, scope: Scope, content: str) -> Document | None:
+        """An object of the bucket whose `_content` (the hash of its blobs) is this one."""
+        ...
+
 
 class Collections(Resources, ScopedContents, Protocol):
     async def all_in(self, scope: Scope) -> list[Document]:

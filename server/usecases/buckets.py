@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from server.domain import buckets as rules
 from server.domain import clock, filters
-from server.domain.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound
+from server.domain.blobs import BlobLimits, content_hash
+from server.domain.errors import AlreadyExists, FailedPrecondition, FieldViolation, InvalidArgument, NotFound
 from server.domain.ids import new_id
 from server.domain.paging import Cursors
 from server.domain.schema import Schema
@@ -24,9 +25,31 @@ def _require(field: str, value: str | None) -> str:
     return value
 
 
+MAX_BATCH_OBJECTS = 100
+MAX_IDEMPOTENCY_KEY = 255
+
+
+class ObjectProcessing(Protocol):
+    """What `auto_process` hands new objects to (the processing engine)."""
+
+    async def process_objects(self, principal: Principal, namespace_id: str, bucket_id: str, object_ids: list[str]) -> None: ...
+
+
 class BucketUseCases:
-    def __init__(self, buckets: Buckets, objects: Objects, collections: Collections, namespaces: NamespaceUseCases, *, cursors: Cursors):
+    def __init__(
+        self,
+        buckets: Buckets,
+        objects: Objects,
+        collections: Collections,
+        namespaces: NamespaceUseCases,
+        *,
+        cursors: Cursors,
+        blob_limits: BlobLimits,
+        processing: ObjectProcessing | None = None,
+    ):
         self._cursors = cursors
+        self._blob_limits = blob_limits
+        self._processing = processing
         self._buckets = buckets
         self._objects = objects
         self._collections = collections
@@ -93,28 +116,116 @@ class BucketUseCases:
     # Objects -------------------------------------------------------------------------------------
 
     async def create_object(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        """One object; `replayed` says whether it existed already (idempotency key, or a duplicate
+        with `skip_duplicates`). With `auto_process`, the object is handed to processing."""
         bucket, scope = await self._bucket(principal, header, request.get("bucket_id", ""))
-        schema = Schema.from_json(bucket.get("bucket_schema"))
-        metadata = rules.check_new_object(schema, rules.NewObject.from_request(request))
-        object_id = new_id("obj")
-        now = clock.now()
+        self._check_processing(request.get("auto_process"), "auto_process")
+        checked = self._check(bucket, request, "")
+        created, replayed = await self._insert_object({**scope, "_bucket": bucket["_id"]}, bucket, request, checked)
+        if request.get("auto_process") and not replayed:
+            assert self._processing is not None
+            await self._processing.process_objects(principal, scope["_ns"], bucket["_id"], [created["_id"]])
+        return {"object": created, "replayed": replayed}
+
+    async def create_objects(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        """Up to MAX_BATCH_OBJECTS objects, each checked and created on its own: the answer lists
+        which were created (or found) and why the others were not; INVALID_ARGUMENT with every
+        problem when none could be."""
+        items = request.get("objects") or []
+        if not 1 <= len(items) <= MAX_BATCH_OBJECTS:
+            raise InvalidArgument([FieldViolation("objects", f"has {len(items)} objects; send 1 to {MAX_BATCH_OBJECTS}")])
+        bucket, scope = await self._bucket(principal, header, request.get("bucket_id", ""))
+        self._check_processing(request.get("auto_process"), "auto_process")
+        in_bucket = {**scope, "_bucket": bucket["_id"]}
+        succeeded: list[dict[str, Any]] = []
+        failed: list[dict[str, Any]] = []
+        problems: list[FieldViolation] = []
+        for index, item in enumerate(items):
+            path = f"objects[{index}]"
+            try:
+                if item.get("bucket_id") and item["bucket_id"] not in (bucket["_id"], bucket["bucket_name"]):
+                    raise InvalidArgument([FieldViolation(f"{path}.bucket_id", f"names another bucket than the call's ({bucket['_id']}); leave it out")])
+                checked = self._check(bucket, item, path)
+                created, replayed = await self._insert_object(in_bucket, bucket, item, checked)
+            except InvalidArgument as error:
+                problems += error.violations
+                text = "; ".join(f"{v.field}: {v.description}" for v in error.violations)
+                failed.append({"object_index": index, "error": text, "error_type": "validation_error"})
+                continue
+            succeeded.append({**created, "object_index": index, "replayed": replayed})
+        if not succeeded:
+            raise InvalidArgument(problems)
+        new_ids = [o["_id"] for o in succeeded if not o["replayed"]]
+        if request.get("auto_process") and new_ids:
+            assert self._processing is not None
+            await self._processing.process_objects(principal, scope["_ns"], bucket["_id"], new_ids)
+        return {
+            "succeeded": succeeded,
+            "failed": failed,
+            "total_requested": len(items),
+            "succeeded_count": len(succeeded),
+            "failed_count": len(failed),
+        }
+
+    def _check_processing(self, requested: Any, field: str) -> None:
+        if requested and self._processing is None:
+            raise FailedPrecondition(f"{field}: this server runs no processing engine, so objects cannot be processed on create; create them without {field}.")
+
+    def _check(self, bucket: dict[str, Any], request: dict[str, Any], path: str) -> rules.CheckedObject:
+        problems = []
+        key = request.get("idempotency_key") or ""
+        if len(key) > MAX_IDEMPOTENCY_KEY:
+            problems.append(FieldViolation(f"{path}.idempotency_key".lstrip("."), f"has {len(key)} characters; at most {MAX_IDEMPOTENCY_KEY}"))
+        try:
+            checked = rules.check_new_object(Schema.from_json(bucket.get("bucket_schema")), rules.NewObject.from_request(request), self._blob_limits, path)
+        except InvalidArgument as error:
+            raise InvalidArgument([*problems, *error.violations]) from None
+        if problems:
+            raise InvalidArgument(problems)
+        return checked
+
+    async def _insert_object(self, in_bucket: dict[str, str], bucket: dict[str, Any], request: dict[str, Any], checked: rules.CheckedObject) -> tuple[dict[str, Any], bool]:
+        """Inserts the object, or finds the one it repeats: the same idempotency key gives the same
+        object ID (so a concurrent repeat collides on insert), and with `skip_duplicates` an object
+        with the same blobs is looked up first."""
         blobs = request.get("blobs") or []
+        content = content_hash([(b["property"], data) for b, data in zip(blobs, checked.blobs, strict=True)])
+        if request.get("skip_duplicates"):
+            duplicate = await self._objects.find_by_content(in_bucket, content)
+            if duplicate is not None:
+                return duplicate, True
+        key = request.get("idempotency_key")
+        object_id = rules.idempotent_object_id(bucket["_id"], key) if key else new_id("obj")
+        if key:
+            existing = await self._objects.get(in_bucket, object_id)
+            if existing is not None:
+                return existing, True
+        schema = Schema.from_json(bucket.get("bucket_schema"))
+        now = clock.now()
+        stored_blobs = [{**b, "details": data.details()} for b, data in zip(blobs, checked.blobs, strict=True)]
         doc = {
             "_id": object_id,
-            **scope,
+            **{k: v for k, v in in_bucket.items() if k != "_bucket"},
             "_bucket": bucket["_id"],
             "_blobs": {b["property"]: b["data"] for b in blobs},
-            "_ms": rules.time_shadows(schema, metadata),
+            "_ms": rules.time_shadows(schema, checked.metadata),
+            "_content": content,
             "object_id": object_id,
             "bucket_id": bucket["_id"],
             "key_prefix": request.get("key_prefix", ""),
-            "metadata": metadata,
-            "blobs": blobs,
+            "metadata": checked.metadata,
+            "blobs": stored_blobs,
             "created_at": now,
             "updated_at": now,
         }
-        await self._objects.insert(doc)
-        return doc
+        try:
+            await self._objects.insert(doc)
+        except DuplicateKey:
+            existing = await self._objects.get(in_bucket, object_id)
+            if existing is None:
+                raise
+            return existing, True
+        return doc, False
 
     async def get_object(self, principal: Principal, header: str | None, bucket_ident: str, object_id: str) -> dict[str, Any]:
         bucket, scope = await self._bucket(principal, header, bucket_ident)

@@ -35,3 +35,14 @@ def test_objects_live_in_their_bucket(stores: Stores, recorded: list[tuple[str, 
     assert stores.run(repo.page(in_bucket, None, everything)).total == 0
     assert stores.run(repo.page({**SCOPE, "_bucket": "bkt_2"}, None, everything)).total == 1
     assert stores.full_scans(recorded) == {}
+
+
+def test_objects_found_by_content_within_their_bucket(stores: Stores, recorded: list[tuple[str, dict[str, Any]]]) -> None:
+    repo = stores.objects
+    first, twin_elsewhere = {**obj("bkt_c", 1), "_content": "h1"}, {**obj("bkt_d", 2), "_content": "h1"}
+    for doc in (first, twin_elsewhere, obj("bkt_c", 3)):
+        stores.run(repo.insert(doc))
+    found = stores.run(repo.find_by_content({**SCOPE, "_bucket": "bkt_c"}, "h1"))
+    assert found is not None and found["_id"] == first["_id"]
+    assert stores.run(repo.find_by_content({**SCOPE, "_bucket": "bkt_c"}, "h2")) is None
+    assert stores.full_scans(recorded) == {}

@@ -173,7 +173,7 @@ def test_list_filters_on_timestamps_are_to_the_millisecond(ns_api):
 def test_objects_round_trip_with_defaults_filled(ns_api):
     schema = {"properties": {"image": {"type": "image"}, "category": {"type": "string", "default": "misc"}, "metadata": {"type": "object", "properties": {"title": {"type": "string"}, "stock": {"type": "integer", "default": 0}}}}}
     bucket = r.bucket(ns_api, schema=schema, name="with-defaults")
-    created = create_object(ns_api, {"bucket_id": "with-defaults", "key_prefix": "/a", "metadata": {"title": "x"}, "blobs": [{"property": "image", "type": "image", "data": "s3://b/x.png"}]})
+    created = create_object(ns_api, {"bucket_id": "with-defaults", "key_prefix": "/a", "metadata": {"title": "x"}, "blobs": [{"property": "image", "type": "image", "data": "https://b.example/x.png"}]})
     assert created.object_id.startswith("obj_") and created.bucket_id == bucket.bucket_id
     assert r.as_json(created.metadata) == {"title": "x", "stock": 0, "category": "misc"}
     found = ns_api.call(ns_api.buckets.GetObject, bucket_pb2.GetObjectRequest(bucket_id=bucket.bucket_id, object_id=created.object_id)).object

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.domain import buckets, filters
+from server.domain.blobs import BlobLimits
 from server.domain.errors import InvalidArgument, Violations
 from server.domain.schema import Schema, SchemaField, apply_defaults, check_schema, field_at, list_prefix
 
@@ -117,7 +118,7 @@ SCHEMA = {"properties": {
 
 
 def check_new_object(schema, request):
-    return buckets.check_new_object(Schema.from_json(schema), buckets.NewObject.from_request(request))
+    return buckets.check_new_object(Schema.from_json(schema), buckets.NewObject.from_request(request), BlobLimits()).metadata
 
 
 def object_problems(schema, request):
@@ -132,7 +133,7 @@ def test_object_checks_against_flat_schemas():
     ok = {"metadata": {"title": "t", "released": "2026-01-02"}, "blobs": [{"property": "image", "type": "image", "data": "https://x"}]}
     assert check_new_object(SCHEMA, ok) == {"title": "t", "released": "2026-01-02", "rank": 0}
     assert object_problems(SCHEMA, {"metadata": {"rank": 1.5}, "blobs": [{"property": "image", "type": "image", "data": 7}]}) == {
-        "blobs[0].data": "must be a URL (http, https or s3) or the content inline, as a non-empty string",
+        "blobs[0].data": "must be a non-empty string: an http(s) URL, the content as base64, or (text blobs) the text",
         "metadata.title": "is required",
         "metadata.rank": "must be an integer, got a number",
     }
