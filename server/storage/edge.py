@@ -73,6 +73,7 @@ _PAYLOAD_TYPES = {
     "text": edge.PayloadSchemaType.Text,
     "uuid": edge.PayloadSchemaType.Uuid,
 }
+_WORKING = ("tmp-", "trash-")  # collections being built or dropped
 _PAYLOAD_TYPE_NAMES = {v: k for k, v in _PAYLOAD_TYPES.items()}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$")
 _PLACEHOLDER = "_vecplane_placeholder"  # Edge creates no shard without a vector; it is dropped at once
@@ -278,7 +279,7 @@ class EdgeStore(VectorStore):
         store = cls(root, lock_fd, workers)
         store._collections_dir.mkdir(exist_ok=True)
         for leftover in store._collections_dir.iterdir():
-            if leftover.name.startswith(("tmp-", "trash-")):
+            if leftover.name.startswith(_WORKING):
                 shutil.rmtree(leftover, ignore_errors=True)
         if store._manifest.exists():
             store._aliases = dict(json.loads(store._manifest.read_text())["aliases"])
@@ -371,7 +372,9 @@ class EdgeStore(VectorStore):
         return EdgeFilter(selector).exact
 
     async def collection_names(self) -> list[str]:
-        return sorted(p.name for p in self._collections_dir.iterdir() if p.is_dir() and _NAME.match(p.name))
+        return sorted(
+            p.name for p in self._collections_dir.iterdir() if p.is_dir() and _NAME.match(p.name) and not p.name.startswith(_WORKING)
+        )
 
     async def aliases(self) -> dict[str, str]:
         return dict(self._aliases)
@@ -405,12 +408,16 @@ class EdgeStore(VectorStore):
         def build() -> None:
             self._room()
             staging = self._collections_dir / f"tmp-{uuid.uuid4().hex}"
-            shard = edge.EdgeShard.create(str(staging), edge.EdgeConfig(vectors=dense, sparse_vectors=sparse))
-            if _PLACEHOLDER in sparse:
-                shard.update(edge.UpdateOperation.delete_vector_name(_PLACEHOLDER))
-            shard.flush()
-            shard.close()
-            os.rename(staging, path)  # fails if the name exists: creating twice is an error, as on a server
+            try:
+                shard = edge.EdgeShard.create(str(staging), edge.EdgeConfig(vectors=dense, sparse_vectors=sparse))
+                if _PLACEHOLDER in sparse:
+                    shard.update(edge.UpdateOperation.delete_vector_name(_PLACEHOLDER))
+                shard.flush()
+                shard.close()
+                os.rename(staging, path)  # fails if the name exists: creating twice is an error, as on a server
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
             _fsync_dir(self._collections_dir)
 
         async with self._layout:

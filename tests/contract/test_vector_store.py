@@ -146,6 +146,15 @@ def test_a_store_is_a_versioned_collection_behind_its_alias(vs):
     vs.run(store.drop_store(alias))  # dropping again is a no-op
 
 
+def test_creating_a_collection_that_exists_fails_and_changes_nothing(vs):
+    alias, _ = store_with(vs, 5)
+    before = vs.run(vs.store.collection_names())
+    with pytest.raises(Exception):  # noqa: B017  (each engine has its own error for it)
+        vs.run(vs.store.create_collection(f"{alias}__v1", [TEXT]))
+    assert vs.run(vs.store.collection_names()) == before
+    assert vs.run(vs.store.count(alias)) == 5 and vs.run(vs.store.vector_schema(alias)) == {s.name: s for s in SPECS}
+
+
 def test_a_store_without_vectors_holds_payload_only_points(vs):
     alias = vs.alias()
     vs.run(vs.store.create_store(alias, [], INDEXES))
