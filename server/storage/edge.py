@@ -307,7 +307,7 @@ class EdgeStore(VectorStore):
         return self._aliases.get(collection, collection)
 
     def _path(self, name: str) -> Path:
-        if not _NAME.match(name):
+        if not _NAME.match(name) or name.startswith(_WORKING):
             raise ValueError(f"invalid collection name {name!r}")
         return self._collections_dir / name
 
