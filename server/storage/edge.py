@@ -12,8 +12,8 @@ vecplane needs on top:
 - Edge calls hold the GIL and block, so they run on a small dedicated thread pool, never on the event
   loop, serialised per shard. Updates are written to Edge's WAL before they return, so they survive
   SIGKILL. Edge maps its files into memory, so writing to a full disk would kill the process with
-  SIGBUS: writes are refused with ENOSPC (STORAGE_FULL) while less than RESERVE_BYTES plus the
-  write's size are free. `optimize()` (HNSW build) is never called: it blocks every Python thread for minutes on
+  SIGBUS: writes are refused with ENOSPC (STORAGE_FULL) unless RESERVE_BYTES plus what the write
+  takes are free. `optimize()` (HNSW build) is never called: it blocks every Python thread for minutes on
   large shards; searches use Edge's plain index, which is exact.
 - Filters are lowered once to qdrant-client's `models.Filter` (server.storage.vectors.lower) and
   converted here to Edge's classes (`EdgeFilter`)."""
@@ -77,8 +77,12 @@ _WORKING = ("tmp-", "trash-")  # collections being built or dropped
 _PAYLOAD_TYPE_NAMES = {v: k for k, v in _PAYLOAD_TYPES.items()}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$")
 _PLACEHOLDER = "_vecplane_placeholder"  # Edge creates no shard without a vector; it is dropped at once
-_UPSERT_BATCH = 512
-RESERVE_BYTES = 16 << 20  # free space every Edge write leaves untouched (see EdgeStore._room)  # points per Edge call, so the event loop gets the GIL back between batches
+_UPSERT_BATCH = 512  # points per Edge call, so the event loop gets the GIL back between batches
+# Disk room (see EdgeStore._room): left untouched by every write; taken by a new shard (its WAL and
+# segment files); taken by each payload index (Edge preallocates about 2 MiB per index and segment).
+RESERVE_BYTES = 8 << 20
+SHARD_BYTES = 4 << 20
+INDEX_BYTES = 3 << 20
 LOCAL_MODE_MARKER = "meta.json"  # what qdrant-client's local mode writes at the top of its directory
 
 
@@ -329,9 +333,9 @@ class EdgeStore(VectorStore):
     def _room(self, writes: int = 0) -> None:
         """Edge maps its files (WAL, segments) into memory, so a write that finds the disk full kills
         the process with SIGBUS instead of failing. Every write (and every shard load, which writes
-        to the WAL) is refused with ENOSPC unless RESERVE_BYTES plus three times its size are free."""
+        to the WAL) is refused with ENOSPC unless RESERVE_BYTES plus what it takes are free."""
         stats = os.statvfs(self.root)
-        free, needed = stats.f_bavail * stats.f_frsize, RESERVE_BYTES + 3 * writes
+        free, needed = stats.f_bavail * stats.f_frsize, RESERVE_BYTES + writes
         if free < needed:
             raise OSError(
                 errno.ENOSPC, f"No space left on device: {free >> 20} MiB free under {self.root}, Qdrant Edge needs {needed >> 20} MiB to write"
@@ -406,7 +410,7 @@ class EdgeStore(VectorStore):
             sparse = {_PLACEHOLDER: edge.EdgeSparseVectorParams()}
 
         def build() -> None:
-            self._room()
+            self._room(SHARD_BYTES)
             staging = self._collections_dir / f"tmp-{uuid.uuid4().hex}"
             try:
                 shard = edge.EdgeShard.create(str(staging), edge.EdgeConfig(vectors=dense, sparse_vectors=sparse))
@@ -477,11 +481,13 @@ class EdgeStore(VectorStore):
     async def ensure_payload_indexes(self, collection: str, indexes: Sequence[tuple[str, str]]) -> None:
         def ensure(shard: edge.EdgeShard) -> None:
             existing = shard.info().payload_schema
-            for field_name, kind in indexes:
-                if field_name not in existing:
-                    shard.update(edge.UpdateOperation.create_field_index(field_name, _PAYLOAD_TYPES[kind]))
+            missing = [(field_name, kind) for field_name, kind in indexes if field_name not in existing]
+            if missing:
+                self._room(INDEX_BYTES * len(missing))
+            for field_name, kind in missing:
+                shard.update(edge.UpdateOperation.create_field_index(field_name, _PAYLOAD_TYPES[kind]))
 
-        await self._on(collection, ensure, writes=0)
+        await self._on(collection, ensure)
 
     async def payload_indexes(self, collection: str) -> dict[str, str]:
         schema = await self._on(collection, lambda shard: shard.info().payload_schema)
@@ -493,7 +499,7 @@ class EdgeStore(VectorStore):
                 edge.Point(p.id, {k: _edge_vector(v) for k, v in p.vectors.items()}, dict(p.payload))
                 for p in points[start : start + _UPSERT_BATCH]
             ]
-            size = sum(_size(p) for p in points[start : start + _UPSERT_BATCH])
+            size = 3 * sum(_size(p) for p in points[start : start + _UPSERT_BATCH])  # WAL, segment, slack
             await self._on(collection, functools.partial(_apply, edge.UpdateOperation.upsert_points(batch)), writes=size)
 
     async def retrieve(

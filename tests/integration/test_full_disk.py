@@ -3,7 +3,8 @@ STORAGE_FULL (503 over REST), never INTERNAL; nothing half-made is left, and onc
 same calls succeed.
 
 The data dir lives on a small tmpfs the test mounts (root is needed; skipped with the reason
-otherwise), filled to the last byte with a file that is deleted afterwards."""
+otherwise), filled to the last byte with a file that is deleted afterwards. 96 MiB: an empty
+namespace store of Qdrant Edge takes about 16 MiB, mostly the payload indexes it preallocates."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from tests.support.servers import test_settings as settings_in
 def small_disk(tmp_path):
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", str(mount)], capture_output=True, text=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", str(mount)], capture_output=True, text=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.strip()}")
     try:
