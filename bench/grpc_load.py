@@ -1,5 +1,7 @@
 """Load GetCollection and CreateCollection on a real `python -m server serve` process with h2load
-(gRPC unary over h2c), and, in the same run, a bare grpc.aio echo server as the ceiling.
+(gRPC unary over h2c), and, in the same run, the floors they are compared with: a bare grpc.aio echo
+server (the ceiling of a Python gRPC server here), a minimal servicer that answers GetCollection with
+one `find_one` by `_id`, and CreateCollection's own MongoDB commands sent straight to the server.
 
 Run by hand (not part of the test suite; the machine is shared, so numbers vary):
 
@@ -10,10 +12,18 @@ What is measured:
 - CreateCollection with h2load: h2load sends one fixed body, so after the first call every request
   takes the duplicate-name path: full validation and planning, namespace and source reads, the
   vector-store check and payload indexes, then the insert refused by the unique index.
-- CreateCollection with unique names (the success path, 4 MongoDB commands each): a grpc.aio client
-  in this process, because h2load cannot vary the body. Its numbers include Python client overhead.
+- CreateCollection with unique names (the success path): a grpc.aio client in this process, 8 in
+  flight, because h2load cannot vary the body. Its numbers include Python client overhead.
 - Echo: a grpc.aio server (no interceptor, no storage) answering the GetCollection request bytes with
   themselves, loaded with the same h2load settings: the ceiling for a Python gRPC server here.
+- Minimal GetCollection: a grpc.aio servicer (its own process, no interceptor) that parses the
+  request, does one `find_one({"_id": ...})` on the same MongoDB and answers the collection ID.
+- CreateCollection's MongoDB work: the commands one CreateCollection sends, recorded from an
+  in-process server on the same MongoDB, replayed with fresh IDs and names (8 in flight, pymongo
+  async in this process).
+
+Both servers use one nx-27017 started here (vecplane through MONGODB_URI), so every floor runs on the
+same MongoDB server.
 
 p50/p99 come from h2load's per-request log. h2load only sees HTTP status 200; the gRPC status is in
 the trailers, so one call of each kind is checked with a real client before loading.
@@ -23,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import os
 import shutil
 import signal
@@ -41,11 +52,13 @@ sys.path[:0] = [str(REPO), str(REPO / "clients" / "python")]
 
 import grpc  # noqa: E402
 from google.protobuf.message import Message  # noqa: E402
+from pymongo import AsyncMongoClient  # noqa: E402
 from vecplane.v1 import bucket_pb2, collection_pb2, collection_pb2_grpc, namespace_pb2  # noqa: E402
 
 from server.protojson import dict_to_message  # noqa: E402
+from server.storage.embedded_mongo import EmbeddedMongo  # noqa: E402
 from tests.support.api import Api  # noqa: E402
-from tests.support.servers import ADMIN_KEY, ServerProcess  # noqa: E402
+from tests.support.servers import ADMIN_KEY, InProcessServer, ServerProcess, test_settings  # noqa: E402
 
 H2LOAD = shutil.which("h2load") or "/usr/bin/h2load"
 ECHO_METHOD = "/bench.Echo/Echo"
@@ -128,6 +141,78 @@ def percentiles(latencies_ms: list[float]) -> dict[str, float]:
 # The vecplane side
 
 
+# ------------------------------------------------------------------------------------------------
+# The minimal GetCollection servicer (runs in its own process: `grpc_load.py --minimal <port> ...`)
+
+
+async def run_minimal(port: int, uri: str, database: str) -> None:
+    mongo: AsyncMongoClient = AsyncMongoClient(uri)
+    collections = mongo[database]["collections"]
+    server = grpc.aio.server()
+
+    async def get(request: collection_pb2.GetCollectionRequest, context: grpc.aio.ServicerContext) -> collection_pb2.GetCollectionResponse:
+        found = await collections.find_one({"_id": request.collection_id})
+        return collection_pb2.GetCollectionResponse(collection=collection_pb2.Collection(collection_id=found["_id"] if found else ""))
+
+    method = grpc.unary_unary_rpc_method_handler(
+        get, request_deserializer=collection_pb2.GetCollectionRequest.FromString, response_serializer=collection_pb2.GetCollectionResponse.SerializeToString
+    )
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("vecplane.v1.CollectionService", {"GetCollection": method}),))
+    server.add_insecure_port(f"127.0.0.1:{port}")
+    await server.start()
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    await stop.wait()
+
+
+# ------------------------------------------------------------------------------------------------
+# CreateCollection's own MongoDB work
+
+_SESSION_FIELDS = {"lsid", "txnNumber", "$db", "$clusterTime", "$readPreference"}
+_NOT_THE_CALL = {"hello", "isMaster", "ismaster", "ping", "endSessions", "saslStart", "saslContinue"}
+
+
+def record_create(uri: str, database: str, data_dir: Path) -> list[dict[str, Any]]:
+    """The MongoDB commands of one successful CreateCollection, from an in-process server on `uri`."""
+    server = InProcessServer(test_settings(data_dir, mongodb_uri=uri, mongodb_database=database)).start()
+    try:
+        namespace_id, _collection_id, template = setup(server.target)
+        counter = server.app.backends.counter
+        counter.recording = []
+        with grpc.insecure_channel(server.target) as channel:
+            api = Api(channel, ADMIN_KEY).in_namespace(namespace_id)
+            template.collection_name = "recorded"
+            api.call(api.collections.CreateCollection, template)
+        recorded, counter.recording = counter.recording, None
+    finally:
+        server.stop()
+    return [{k: v for k, v in command.items() if k not in _SESSION_FIELDS} for name, command in recorded if name == database and next(iter(command)) not in _NOT_THE_CALL]
+
+
+async def replay_create(uri: str, database: str, commands: list[dict[str, Any]], requests: int, concurrency: int) -> dict[str, Any]:
+    """Sends `commands` once per request (new collection IDs and names in inserts), `concurrency` in flight."""
+    mongo: AsyncMongoClient = AsyncMongoClient(uri)
+    db = mongo[database]
+    latencies: list[float] = []
+    counter = iter(range(requests))
+
+    async def worker() -> None:
+        for index in counter:
+            started = time.perf_counter()
+            for command in commands:
+                command = copy.deepcopy(command)
+                for doc in command.get("documents", []) if "insert" in command else []:
+                    doc["_id"], doc["collection_name"] = f"col_r{index:09d}", f"replayed-{index:06d}"
+                await db.command(command)
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    await mongo.close()
+    return {"rps": requests / elapsed, **percentiles(latencies), "done": len(latencies)}
+
+
 def setup(target: str) -> tuple[str, str, collection_pb2.CreateCollectionRequest]:
     """A namespace, a bucket with a schema and one collection; returns the namespace ID, that
     collection's ID and a CreateCollection request for more collections."""
@@ -173,14 +258,16 @@ async def create_unique(target: str, namespace_id: str, template: collection_pb2
     return {"rps": requests / elapsed, **percentiles(latencies), "done": len(latencies)}
 
 
-def show(name: str, result: dict[str, Any], ceiling: float | None) -> None:
-    ratio = f"{result['rps'] / ceiling:6.1%}" if ceiling else "   n/a"
-    print(f"{name:58s} {result['rps']:9.0f} req/s  p50 {result['p50']:7.2f} ms  p99 {result['p99']:7.2f} ms  ratio to echo {ratio}")
+def show(name: str, result: dict[str, Any], baseline: tuple[str, float] | None) -> None:
+    ratio = f"  {result['rps'] / baseline[1]:5.2f}x {baseline[0]}" if baseline else ""
+    print(f"{name:64s} {result['rps']:8.0f} req/s  p50 {result['p50']:7.2f} ms  p99 {result['p99']:7.2f} ms{ratio}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--echo", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--minimal", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--mongo-uri", help=argparse.SUPPRESS)
     parser.add_argument("--requests", type=int, default=3000, help="requests per h2load run")
     parser.add_argument("--create-requests", type=int, default=300, help="CreateCollection calls with unique names")
     parser.add_argument("--clients", type=int, default=8, help="h2load connections")
@@ -189,39 +276,58 @@ def main() -> None:
     if args.echo:
         asyncio.run(run_echo(args.echo))
         return
+    if args.minimal:
+        asyncio.run(run_minimal(args.minimal, args.mongo_uri, "bench"))
+        return
 
     workdir = Path(tempfile.mkdtemp(prefix="vecplane-bench-"))
-    server = ServerProcess(workdir / "data", env={"VECPLANE_LOG_LEVEL": "WARNING"})
-    echo_port = free_port()
+    mongo = EmbeddedMongo(workdir / "mongo")
+    mongo.start()
+    server = ServerProcess(workdir / "data", env={"VECPLANE_LOG_LEVEL": "WARNING", "MONGODB_URI": mongo.uri, "MONGODB_DATABASE": "bench"})
+    echo_port, minimal_port = free_port(), free_port()
     echo = subprocess.Popen([sys.executable, __file__, "--echo", str(echo_port)])
+    minimal = subprocess.Popen([sys.executable, __file__, "--minimal", str(minimal_port), "--mongo-uri", mongo.uri])
     try:
         server.start()
         wait_port(echo_port)
+        wait_port(minimal_port)
         namespace_id, collection_id, create_template = setup(server.target)
+        create_commands = record_create(mongo.uri, "bench_record", workdir / "record")
         headers = {"authorization": f"Bearer {ADMIN_KEY}", "x-namespace": namespace_id}
         get_body = grpc_frame(collection_pb2.GetCollectionRequest(collection_id=collection_id))
         create_body = grpc_frame(create_template)
         load: dict[str, Any] = {"requests": args.requests, "clients": args.clients, "streams": args.streams, "workdir": workdir}
         print(f"h2load {args.requests} requests, {args.clients} connections x {args.streams} streams; server log level WARNING; {os.cpu_count()} CPUs (shared)")
-        h2load(echo_port, ECHO_METHOD, get_body, {}, **{**load, "requests": min(500, args.requests)})  # warm-up
-        h2load(server.grpc_port, "/vecplane.v1.CollectionService/GetCollection", get_body, headers, **{**load, "requests": min(500, args.requests)})
+        get_method = "/vecplane.v1.CollectionService/GetCollection"
+        warm = {**load, "requests": min(500, args.requests)}
+        for port, warm_headers in ((echo_port, {}), (minimal_port, {}), (server.grpc_port, headers)):
+            h2load(port, ECHO_METHOD if port == echo_port else get_method, get_body, warm_headers, **warm)
         ceiling = h2load(echo_port, ECHO_METHOD, get_body, {}, **load)
-        results = {
-            "echo (bare grpc.aio, same request bytes)": ceiling,
-            "GetCollection (h2load)": h2load(server.grpc_port, "/vecplane.v1.CollectionService/GetCollection", get_body, headers, **load),
-            "CreateCollection, duplicate-name path (h2load)": h2load(server.grpc_port, "/vecplane.v1.CollectionService/CreateCollection", create_body, headers, **load),
-            "CreateCollection, unique names (grpc.aio client, 8 in flight)": asyncio.run(
-                create_unique(server.target, namespace_id, create_template, args.create_requests, 8)),
-        }
-        for name, result in results.items():
-            show(name, result, ceiling["rps"])
+        floor = h2load(minimal_port, get_method, get_body, {}, **load)
+        print(f"CreateCollection sends {len(create_commands)} MongoDB commands: {', '.join(next(iter(c)) for c in create_commands)}")
+        if not create_commands:
+            raise SystemExit("no MongoDB command was recorded (a server without CommandCounter.recording)")
+        direct = asyncio.run(replay_create(mongo.uri, "bench_record", create_commands, args.create_requests, 8))
+        results: list[tuple[str, dict[str, Any], tuple[str, float] | None]] = [
+            ("echo (bare grpc.aio, same request bytes)", ceiling, None),
+            ("minimal GetCollection servicer (one find_one by _id)", floor, ("of echo", ceiling["rps"])),
+            ("GetCollection (h2load)", h2load(server.grpc_port, get_method, get_body, headers, **load), ("of the minimal servicer", floor["rps"])),
+            ("CreateCollection, duplicate-name path (h2load)", h2load(server.grpc_port, "/vecplane.v1.CollectionService/CreateCollection", create_body, headers, **load), None),
+            ("CreateCollection's MongoDB commands sent straight (8 in flight)", direct, None),
+            ("CreateCollection, unique names (grpc.aio client, 8 in flight)",
+             asyncio.run(create_unique(server.target, namespace_id, create_template, args.create_requests, 8)), ("of its MongoDB work", direct["rps"])),
+        ]
+        for name, result, baseline in results:
+            show(name, result, baseline)
             if "http" in result and set(result["http"]) != {"200"}:
                 print(f"  warning: HTTP statuses {result['http']}")
     finally:
-        echo.send_signal(signal.SIGTERM)
-        echo.wait(10)
+        for child in (echo, minimal):
+            child.send_signal(signal.SIGTERM)
+            child.wait(10)
         if server.process is not None:
             server.stop()
+        mongo.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
