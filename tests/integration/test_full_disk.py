@@ -77,7 +77,7 @@ def test_a_full_disk_gives_storage_full_and_leaves_a_consistent_state(small_disk
                 if isinstance(outcome, RichError):
                     assert outcome.code == grpc.StatusCode.UNAVAILABLE and outcome.reason == "STORAGE_FULL", (name, outcome)
                     assert "no space left" in outcome.message
-            # A namespace needs a new vector store and a document; neither fits.
+            # A namespace needs a new vector store and a document; neither fits. (128 MB: every new Edge store keeps a 16 MiB reserve free, so after the disk is freed two stores must still fit.)
             assert isinstance(outcomes["CreateNamespace"], RichError) and isinstance(outcomes["CreateBucket"], RichError)
             error = envelope(rest.post("/v1/namespaces", json={"namespace_name": "during-rest", "feature_extractors": [r.TEXT]}), 503, "ServiceUnavailable")
             assert error["details"]["reason"] == "STORAGE_FULL"
