@@ -29,6 +29,7 @@ from vecplane.v1 import (
     namespace_pb2_grpc,
 )
 
+from server import metrics
 from server.api.admin import AdminServicer
 from server.api.buckets import BucketServicer
 from server.api.collections import CollectionServicer
@@ -199,6 +200,8 @@ class Vecplane:
         self.api_key = ""
         self._server: grpc.aio.Server | None = None
         self.monitor: BackendMonitor | None = None
+        self._stopping = False
+        self.serving = False  # what grpc.health.v1 and /readyz say: start-up done, every backend up, not stopping
         self.extractors: ExtractorRegistry | None = None
 
     async def start(self) -> None:
@@ -303,7 +306,7 @@ class Vecplane:
         await server.start()
         self._server = server
         await self._start_gateway(registered, calls)
-        await self.health.set("", health_pb2.HealthCheckResponse.SERVING)
+        await self._set_serving(True)
         self.monitor.start()
         log.info(
             "vecplane serving",
@@ -321,8 +324,21 @@ class Vecplane:
             log.warning(f"no VECPLANE_API_KEY set; using the development operator key kept in {settings.data_dir / 'dev-api-key'}")
 
     async def _set_serving(self, serving: bool) -> None:
+        """The one place readiness changes, so grpc.health.v1, /readyz and the metric agree."""
+        serving = serving and not self._stopping  # a backend coming back does not undo a stop
+        self.serving = serving
+        metrics.SERVING.set(int(serving))
         status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
         await self.health.set("", status)
+
+    def not_ready(self) -> list[str]:
+        """Why /readyz answers 503 (empty when ready)."""
+        if self.serving:
+            return []
+        down = self.monitor.down() if self.monitor is not None else {}
+        if down:
+            return [f"{name} is unavailable ({why})" for name, why in down.items()]
+        return ["stopping" if self._stopping else "starting"]
 
     async def _start_gateway(self, registered: list[str], calls: LocalCalls) -> None:
         """The REST gateway for every vecplane service the gRPC server registered, calling their
@@ -338,6 +354,7 @@ class Vecplane:
             header_timeout_seconds=settings.http_header_timeout_seconds,
             body_timeout_seconds=settings.http_body_timeout_seconds,
             max_connections=settings.http_max_connections,
+            not_ready=self.not_ready,
         )
         try:
             await gateway.start(settings.host, settings.http_port)
@@ -388,6 +405,9 @@ class Vecplane:
         `grace` seconds (they still reach gRPC); then gRPC's in-flight calls get `grace` seconds;
         then the backends close."""
         grace = self.settings.shutdown_grace_seconds if grace is None else grace
+        self._stopping = True
+        self.serving = False
+        metrics.SERVING.set(0)
         await self.health.enter_graceful_shutdown()
         if self.monitor is not None:
             await self.monitor.stop()

@@ -15,6 +15,7 @@ from typing import Any
 import grpc
 from google.protobuf.message import DecodeError
 
+from server import metrics
 from server.api import keys, status, wire
 from server.api.context import CallContext, current_call
 from server.domain.errors import DomainError, FieldViolation, InvalidArgument, Unavailable
@@ -128,12 +129,14 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                     current_call.reset(token)
                 if failure is not None:
                     code = failure.code
+                elapsed = time.perf_counter() - started
+                metrics.RPC_SECONDS.labels(getattr(context, "transport", "grpc"), method, code.name).observe(elapsed)
                 log.info(
                     "call",
                     extra={
                         "method": method,
                         "code": code.name,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                        "duration_ms": round(elapsed * 1000, 2),
                         "correlation_id": correlation_id,
                     },
                 )

@@ -47,6 +47,8 @@ class _CallDetails:
 class _Context:
     """The part of grpc.aio.ServicerContext that handlers and interceptors use."""
 
+    transport = "rest"  # the call came through the REST gateway (metrics label; grpc contexts lack it)
+
     def __init__(self, metadata: Metadata, deadline: float):
         self._metadata = metadata
         self._deadline = deadline

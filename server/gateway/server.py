@@ -5,7 +5,8 @@ message, and handed to the gRPC method handler in this process (server.gateway.l
 `authorization`, `x-namespace` and `x-request-id` as metadata, through the same server interceptor as
 a gRPC call: authentication, validation and error mapping happen once, for both transports. The
 answer (or the failure, with its google.rpc details) is written back as Mixpeek JSON.
-`/openapi.json` and `/docs` describe the same routes.
+`/openapi.json` and `/docs` describe the same routes. `/metrics` (Prometheus), `/healthz` (alive)
+and `/readyz` (ready: the same answer as grpc.health.v1) need no key, like gRPC's health service.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -21,6 +25,7 @@ import grpc
 from aiohttp import web
 from google.protobuf import descriptor
 
+from server import metrics
 from server.gateway import connections, docs, errors, openapi, routes, transcode
 from server.gateway.errors import HttpError
 from server.gateway.local import LocalCalls, RpcFailure
@@ -30,6 +35,10 @@ log = logging.getLogger("vecplane.gateway")
 FORWARDED_HEADERS = ("authorization", "x-namespace", "x-request-id")
 OPENAPI_PATH = "/openapi.json"
 DOCS_PATH = "/docs"
+METRICS_PATH = "/metrics"
+HEALTHZ_PATH = "/healthz"
+READYZ_PATH = "/readyz"
+OPS_PATHS = (OPENAPI_PATH, DOCS_PATH, METRICS_PATH, HEALTHZ_PATH, READYZ_PATH)
 
 
 def _dumps(data: Any) -> bytes:
@@ -53,6 +62,13 @@ def _printable_ascii(value: str) -> bool:
     return value.isascii() and value.isprintable()  # " " to "~"
 
 
+@dataclass
+class _Observed:
+    """What a request's metrics are labelled with, learnt while dispatching it."""
+
+    route: str = "unmatched"
+
+
 class Gateway:
     """REST -> gRPC for the given services. `start()` binds the HTTP port (0: a free one, then
     `port` tells which); `stop(grace)` stops accepting, lets in-flight requests finish for up to
@@ -68,7 +84,10 @@ class Gateway:
         header_timeout_seconds: float = 10.0,
         body_timeout_seconds: float = 30.0,
         max_connections: int = 0,
+        not_ready: Callable[[], list[str]] = list,
     ):
+        """`not_ready` says why the service is not ready (empty: ready); /readyz answers with it."""
+        self._not_ready = not_ready
         self.routes = routes.build(services)
         self._by_method: dict[str, list[routes.Route]] = {}
         for route in self.routes:  # in precedence order, as built
@@ -128,15 +147,17 @@ class Gateway:
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
         self._in_flight += 1
         self._idle.clear()
+        started = time.perf_counter()
+        observed = _Observed()
         try:
-            return await self._dispatch(request, request_id)
+            response = await self._dispatch(request, request_id, observed)
         except HttpError as error:
             if error.status >= 500:
                 log.warning("http error", extra={"path": request.path, "status": error.status, "correlation_id": request_id})
-            return self._error(error, request_id)
+            response = self._error(error, request_id)
         except Exception:
             log.exception("gateway failure", extra={"path": request.path, "correlation_id": request_id})
-            return self._error(
+            response = self._error(
                 HttpError(500, f"Internal error; reference {request_id} when reporting it.", error_type="InternalServerError"),
                 request_id,
             )
@@ -144,6 +165,9 @@ class Gateway:
             self._in_flight -= 1
             if not self._in_flight:
                 self._idle.set()
+        # The route's template, never the path itself (IDs would make a series per resource).
+        metrics.HTTP_SECONDS.labels(request.method, observed.route, str(response.status)).observe(time.perf_counter() - started)
+        return response
 
     def _error(self, error: HttpError, request_id: str) -> web.Response:
         headers = {"x-request-id": request_id, **error.headers}
@@ -152,18 +176,18 @@ class Gateway:
             response.force_close()  # the rest of the body may still trickle in: not worth reading
         return response
 
-    async def _dispatch(self, request: web.Request, request_id: str) -> web.StreamResponse:
+    async def _dispatch(self, request: web.Request, request_id: str, observed: _Observed) -> web.StreamResponse:
         path = request.rel_url.raw_path
         if len(path) > 1 and path.endswith("/"):
             path = path[:-1]
-        if path in (OPENAPI_PATH, DOCS_PATH):
+        if path in OPS_PATHS:
+            observed.route = path
             if request.method != "GET":
                 raise HttpError(405, f"{request.method} is not allowed on {path}; allowed: GET.", headers={"Allow": "GET"})
-            if path == OPENAPI_PATH:
-                return web.Response(body=self._openapi_body, content_type="application/json")
-            return web.Response(body=self._docs_body, content_type="text/html", charset="utf-8")
+            return self._ops(path)
 
         route, values = self._match(request.method, path)
+        observed.route = route.template.openapi_path()
         metadata = self._metadata(request, request_id)
         body = None
         if route.body:
@@ -181,6 +205,21 @@ class Gateway:
             content_type="application/json",
             headers={"x-request-id": request_id},
         )
+
+    def _ops(self, path: str) -> web.Response:
+        if path == OPENAPI_PATH:
+            return web.Response(body=self._openapi_body, content_type="application/json")
+        if path == DOCS_PATH:
+            return web.Response(body=self._docs_body, content_type="text/html", charset="utf-8")
+        if path == METRICS_PATH:
+            body, content_type = metrics.render()
+            return web.Response(body=body, headers={"Content-Type": content_type})
+        if path == HEALTHZ_PATH:  # the process answers: alive (a restart would not help otherwise)
+            return web.Response(body=_dumps({"status": "alive"}), content_type="application/json")
+        reasons = self._not_ready()
+        if reasons:
+            return web.Response(status=503, body=_dumps({"status": "not_ready", "reasons": reasons}), content_type="application/json")
+        return web.Response(body=_dumps({"status": "ready"}), content_type="application/json")
 
     def _match(self, method: str, path: str) -> tuple[routes.Route, dict[str, str]]:
         for route in self._by_method.get(method, ()):

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from server import metrics
 from server.domain.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, Unavailable
 from server.domain.extraction import CheckedInput, Limits, RawInput, plan_run
 from server.domain.extractors import Catalogue, ExtractorDefinition
@@ -85,7 +86,8 @@ class ExtractionUseCases:
         for start in range(0, len(values), extractor.max_batch):
             batch = values[start : start + extractor.max_batch]
             try:
-                result = await extractor.extract(batch, parameters, output_type)
+                with metrics.timed(metrics.EXTRACTOR_SECONDS, definition.id):
+                    result = await extractor.extract(batch, parameters, output_type)
             except BadInput as exc:
                 where = paths[start + exc.index] if paths else f"inputs[{start + exc.index}]"
                 raise InvalidArgument([FieldViolation(where, exc.message)]) from None

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from server import metrics
 from server.domain.errors import Unavailable
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,10 @@ class BackendMonitor:
             name, why = next(iter(self._down.items()))
             raise Unavailable(f"{name} is unavailable ({why}); retry later.", metadata={"backend": name})
 
+    def down(self) -> dict[str, str]:
+        """The backends that count as down, each with why."""
+        return dict(self._down)
+
     async def check(self) -> bool:
         """Pings every backend once, concurrently; returns whether none counts as down."""
         results = await asyncio.gather(*(self._ping(backend) for backend in self._backends))
@@ -72,6 +77,8 @@ class BackendMonitor:
             if self._failures[name] >= self._down_after and name not in self._down:
                 self._down[name] = problem
                 log.error("backend unreachable", extra={"backend": name, "error": problem})
+        for backend in self._backends:
+            metrics.BACKEND_UP.labels(backend.backend_name).set(0 if backend.backend_name in self._down else 1)
         serving = not self._down
         if serving != was_serving:
             await self._on_change(serving)
