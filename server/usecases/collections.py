@@ -111,7 +111,11 @@ class CollectionUseCases:
             )
         availability = self._extractors or {}
         for extractor_id in rules.extractor_ids(doc):
-            refuse_unrunnable(extractor_id, availability.get(extractor_id))
+            definition = self._catalogue.by_id(extractor_id)
+            # Built-ins must run here. A plugin may be declared ahead of its code or model (the
+            # catalogue says what it needs), so its collections are allowed.
+            if definition is not None and definition.data.get("source") == "builtin":
+                refuse_unrunnable(extractor_id, availability.get(extractor_id))
         try:
             await self._prepare_vector_store(namespace, doc)
         except DomainError:

@@ -35,7 +35,7 @@ SPARSE_MANIFEST = {
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     plugins = tmp_path_factory.mktemp("plugins")
-    for manifest in PLUGINS.glob("*.json"):
+    for manifest in [*PLUGINS.glob("*.json"), *PLUGINS.glob("*.py")]:  # manifests and the code they name
         shutil.copy(manifest, plugins)
     (plugins / "splade.json").write_text(json.dumps(SPARSE_MANIFEST))
     server = InProcessServer(settings_in(tmp_path_factory.mktemp("rules"), plugin_dir=plugins)).start()
