@@ -241,6 +241,7 @@ class Vecplane:
         )
         for repository in (buckets_repo, objects_repo, collections_repo):
             namespaces.add_contents(repository)
+        documents = DocumentStore(backends.vectors)
         collections = CollectionUseCases(collections_repo, buckets_repo, namespaces, backends.vectors, catalogue, self.faults, cursors=cursors, extractors=extractors.availability)
         namespaces.add_update_guard(collections.refuse_disabling_used_extractors)
         self.usecases = UseCases(
@@ -253,10 +254,11 @@ class Vecplane:
                 namespaces,
                 cursors=cursors,
                 blob_limits=BlobLimits(settings.blob_max_bytes, settings.blob_networks()),
+                documents=documents,
             ),
             collections=collections,
             extraction=ExtractionUseCases(catalogue, extractors, FileFetcher(Limits().max_file_bytes, settings.fetch_timeout_seconds), Limits()),
-            documents=DocumentUseCases(DocumentStore(backends.vectors), collections, cursors),
+            documents=DocumentUseCases(documents, collections, cursors),
             reconfigure=ReconfigureUseCases(
                 namespaces,
                 namespaces_repo,

@@ -494,6 +494,24 @@ def plan(
     }
 
 
+def derived_collections(collection_id: str, collections: list[dict[str, Any]]) -> list[str]:
+    """The collections whose documents all derive from `collection_id`'s: those that read it, those
+    that read them, and so on (in breadth-first order, each once)."""
+    readers: dict[str, list[str]] = {}
+    for item in collections:
+        source = item.get("source") or {}
+        if source.get("type") == "collection" and source.get("collection_id"):
+            readers.setdefault(source["collection_id"], []).append(item["_id"])
+    found: list[str] = []
+    queue = [collection_id]
+    while queue:
+        for reader in readers.get(queue.pop(0), []):
+            if reader not in found and reader != collection_id:
+                found.append(reader)
+                queue.append(reader)
+    return found
+
+
 def required_vectors(collection_plan: dict[str, Any]) -> list[VectorSpec]:
     return [VectorSpec.from_index(v) for v in collection_plan["vector_indexes"]]
 

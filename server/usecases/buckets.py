@@ -11,6 +11,7 @@ from server.domain.errors import AlreadyExists, FailedPrecondition, FieldViolati
 from server.domain.ids import new_id
 from server.domain.paging import Cursors
 from server.domain.schema import Schema
+from server.storage.documents import DocumentStore
 from server.storage.errors import DuplicateKey
 from server.storage.repositories import Buckets, Collections, Objects
 from server.usecases.auth import Principal
@@ -45,8 +46,10 @@ class BucketUseCases:
         *,
         cursors: Cursors,
         blob_limits: BlobLimits,
+        documents: DocumentStore,
         processing: ObjectProcessing | None = None,
     ):
+        self._documents = documents
         self._cursors = cursors
         self._blob_limits = blob_limits
         self._processing = processing
@@ -100,11 +103,13 @@ class BucketUseCases:
         return await list_page(self._buckets, scope, request, params, self._cursors, rules.BUCKET_SEARCHABLE, node)
 
     async def delete(self, principal: Principal, header: str | None, ident: str, force: bool) -> dict[str, Any]:
-        """Refused while collections read the bucket, unless forced (server.usecases.readers); the
-        bucket goes before its objects, which are unreachable once it is gone."""
+        """Refused while collections read the bucket, unless forced (server.usecases.readers). The
+        documents made from its objects (in every collection, down the lineage) go first, then the
+        bucket, then its objects, which are unreachable once it is gone."""
         bucket, scope = await self._bucket(principal, header, ident)
 
         async def remove() -> int:
+            await self._documents.delete_where(scope["_ns"], "root_bucket_id", bucket["_id"])
             await self._buckets.delete(scope, bucket["_id"])
             return await self._objects.delete_bucket(scope, bucket["_id"])
 
@@ -242,7 +247,13 @@ class BucketUseCases:
         return await list_page(self._objects, {**scope, "_bucket": bucket["_id"]}, request, params, self._cursors, rules.OBJECT_SEARCHABLE, node)
 
     async def delete_object(self, principal: Principal, header: str | None, bucket_ident: str, object_id: str) -> dict[str, Any]:
+        """The documents made from the object (in every collection, down the lineage) go first, so
+        a failure part-way leaves the object to delete again, never documents of a gone object."""
         bucket, scope = await self._bucket(principal, header, bucket_ident)
-        if not await self._objects.delete({**scope, "_bucket": bucket["_id"]}, _require("object_id", object_id)):
+        in_bucket = {**scope, "_bucket": bucket["_id"]}
+        if await self._objects.get(in_bucket, _require("object_id", object_id)) is None:
+            raise NotFound("object", object_id)
+        await self._documents.delete_where(scope["_ns"], "root_object_id", object_id)
+        if not await self._objects.delete(in_bucket, object_id):
             raise NotFound("object", object_id)
         return {"object_id": object_id}

@@ -243,11 +243,14 @@ class CollectionUseCases:
         """Refused while other collections read this one, unless forced (server.usecases.readers).
         The collection's points go before its definition: a failure part-way leaves the collection
         in place (maybe with fewer documents), so the delete can simply be retried; never documents
-        without their collection."""
+        without their collection. Forced, the documents of the collections derived from it (its
+        readers, theirs, ...) go too: every one of them was made from its documents."""
         collection, scope = await self._find(principal, header, ident)
 
         async def remove() -> int:
             documents = await self._vectors.delete_where(scope["_ns"], "collection_id", collection["_id"])
+            for derived in rules.derived_collections(collection["_id"], await self._collections.all_in(scope)):
+                documents += await self._vectors.delete_where(scope["_ns"], "collection_id", derived)
             await self._collections.delete(scope, collection["_id"])
             return documents
 

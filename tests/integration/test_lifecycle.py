@@ -124,6 +124,7 @@ def test_grpcurl_lists_describes_and_calls_through_reflection(server):
         "vecplane.v1.NamespaceService",
         "vecplane.v1.BucketService",
         "vecplane.v1.CollectionService",
+        "vecplane.v1.DocumentService",
         "vecplane.v1.FeatureExtractorService",
         "grpc.health.v1.Health",
         "grpc.reflection.v1alpha.ServerReflection",
