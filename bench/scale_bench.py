@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import statistics
 import sys
 import tempfile
@@ -115,6 +116,7 @@ def main() -> None:
     finally:
         if server.process is not None:
             server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
     base = sizes[0]
     print(f"\np50 of {args.samples} sequential calls (ms); ratio to {base} collections")
     print(f"{'':38s}" + "".join(f"{size:>10d}" for size in sizes) + f"{'ratio':>9s}")
