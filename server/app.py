@@ -10,6 +10,7 @@ import signal
 from dataclasses import dataclass
 
 import grpc
+from google.longrunning import operations_pb2, operations_pb2_grpc
 from google.protobuf import descriptor_pool
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection, reflection_pb2
@@ -27,6 +28,8 @@ from vecplane.v1 import (
     feature_extractor_pb2_grpc,
     namespace_pb2,
     namespace_pb2_grpc,
+    task_pb2,
+    task_pb2_grpc,
 )
 
 from server import metrics
@@ -37,6 +40,7 @@ from server.api.documents import DocumentServicer
 from server.api.extractors import FeatureExtractorServicer
 from server.api.interceptor import CallInterceptor
 from server.api.namespaces import NamespaceServicer
+from server.api.tasks import OperationsServicer, TaskServicer
 from server.config import Settings, StartupError
 from server.domain.blobs import BlobLimits
 from server.domain.extraction import Limits
@@ -51,6 +55,8 @@ from server.extractors.registry import ExtractorRegistry, build_registry
 from server.faults import Faults
 from server.gateway import Gateway
 from server.gateway.local import LocalCalls
+from server.processing.engine import Engine
+from server.processing.pipeline import Pipeline
 from server.storage.accounts import AccountRepository
 from server.storage.buckets import BucketRepository
 from server.storage.collections import CollectionRepository
@@ -64,15 +70,17 @@ from server.storage.objects import ObjectRepository
 from server.storage.operations import OperationRepository
 from server.storage.qdrant_server import QdrantServerStore
 from server.storage.secrets import CURSOR_SECRET, ensure_secret
+from server.storage.tasks import TaskRepository
 from server.storage.vectors import VectorStore
 from server.usecases.admin import AdminUseCases
 from server.usecases.auth import Authenticator, ensure_bootstrap_key
 from server.usecases.buckets import BucketUseCases
 from server.usecases.collections import CollectionUseCases
-from server.usecases.documents import DocumentUseCases
+from server.usecases.documents import DocumentUseCases, DocumentWriter
 from server.usecases.extraction import ExtractionUseCases
 from server.usecases.health import Backend, BackendMonitor
 from server.usecases.namespaces import NamespaceUseCases
+from server.usecases.processing import ProcessingUseCases
 from server.usecases.reconfigure import ReconfigureUseCases
 
 log = logging.getLogger("vecplane")
@@ -184,6 +192,7 @@ class UseCases:
     collections: CollectionUseCases
     extraction: ExtractionUseCases
     documents: DocumentUseCases
+    processing: ProcessingUseCases
 
 
 class Vecplane:
@@ -203,6 +212,7 @@ class Vecplane:
         self._stopping = False
         self.serving = False  # what grpc.health.v1 and /readyz say: start-up done, every backend up, not stopping
         self.extractors: ExtractorRegistry | None = None
+        self.engine: Engine | None = None
 
     async def start(self) -> None:
         settings = self.settings
@@ -229,7 +239,8 @@ class Vecplane:
         objects_repo = ObjectRepository(backends.db)
         collections_repo = CollectionRepository(backends.db)
         counters = Counters(backends.db)
-        for repository in (accounts, namespaces_repo, operations, buckets_repo, objects_repo, collections_repo, counters):
+        tasks_repo = TaskRepository(backends.db)
+        for repository in (accounts, namespaces_repo, operations, buckets_repo, objects_repo, collections_repo, counters, tasks_repo):
             await repository.ensure_indexes()
         if await counters.recount([repo.counted() for repo in (namespaces_repo, buckets_repo, objects_repo, collections_repo)]):
             log.info("counted the resources of every scope once (a database from before counters)")
@@ -244,6 +255,19 @@ class Vecplane:
         documents = DocumentStore(backends.vectors)
         collections = CollectionUseCases(collections_repo, buckets_repo, namespaces, backends.vectors, catalogue, self.faults, cursors=cursors, extractors=extractors.availability)
         namespaces.add_update_guard(collections.refuse_disabling_used_extractors)
+        extraction = ExtractionUseCases(catalogue, extractors, FileFetcher(Limits().max_file_bytes, settings.fetch_timeout_seconds), Limits())
+        pipeline = Pipeline(objects_repo, documents, DocumentWriter(documents), extraction)
+        self.engine = Engine(
+            tasks_repo,
+            collections_repo,
+            pipeline,
+            extraction,
+            self.faults,
+            workers=settings.processing_workers,
+            lease_seconds=settings.processing_lease_seconds,
+            chunk=settings.processing_chunk,
+        )
+        processing = ProcessingUseCases(tasks_repo, collections_repo, objects_repo, collections, extraction, self.engine)
         self.usecases = UseCases(
             namespaces=namespaces,
             admin=AdminUseCases(accounts, authenticator),
@@ -255,10 +279,12 @@ class Vecplane:
                 cursors=cursors,
                 blob_limits=BlobLimits(settings.blob_max_bytes, settings.blob_networks()),
                 documents=documents,
+                processing=processing,
             ),
             collections=collections,
-            extraction=ExtractionUseCases(catalogue, extractors, FileFetcher(Limits().max_file_bytes, settings.fetch_timeout_seconds), Limits()),
+            extraction=extraction,
             documents=DocumentUseCases(documents, collections, cursors),
+            processing=processing,
             reconfigure=ReconfigureUseCases(
                 namespaces,
                 namespaces_repo,
@@ -298,6 +324,8 @@ class Vecplane:
         bucket_pb2_grpc.add_BucketServiceServicer_to_server(BucketServicer(self.usecases.buckets), calls)
         collection_pb2_grpc.add_CollectionServiceServicer_to_server(CollectionServicer(self.usecases.collections), calls)
         document_pb2_grpc.add_DocumentServiceServicer_to_server(DocumentServicer(self.usecases.documents), calls)
+        task_pb2_grpc.add_TaskServiceServicer_to_server(TaskServicer(self.usecases.processing), calls)
+        operations_pb2_grpc.add_OperationsServicer_to_server(OperationsServicer(self.usecases.processing), server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
         registered = self._add_reflection(server)
         address = f"[{settings.host}]:{settings.grpc_port}" if ":" in settings.host else f"{settings.host}:{settings.grpc_port}"
@@ -310,6 +338,7 @@ class Vecplane:
         await self._start_gateway(registered, calls)
         await self._set_serving(True)
         self.monitor.start()
+        self.engine.start()
         log.info(
             "vecplane serving",
             extra={
@@ -378,6 +407,8 @@ class Vecplane:
             bucket_pb2.DESCRIPTOR.services_by_name["BucketService"].full_name,
             collection_pb2.DESCRIPTOR.services_by_name["CollectionService"].full_name,
             document_pb2.DESCRIPTOR.services_by_name["DocumentService"].full_name,
+            task_pb2.DESCRIPTOR.services_by_name["TaskService"].full_name,
+            operations_pb2.DESCRIPTOR.services_by_name["Operations"].full_name,
             health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
             reflection.SERVICE_NAME,
             REFLECTION_V1,
@@ -413,6 +444,8 @@ class Vecplane:
         await self.health.enter_graceful_shutdown()
         if self.monitor is not None:
             await self.monitor.stop()
+        if self.engine is not None:  # a task stopped mid-chunk resumes from its checkpoint at the next start
+            await self.engine.close()
         if self.gateway is not None:  # first, so its in-flight calls still reach the gRPC server
             await self.gateway.stop(grace)
             self.gateway = None

@@ -32,6 +32,9 @@ class Settings:
     reconfigure_strategy: str = "auto"
     reconfigure_lease_seconds: float = 30.0
     faults: str = ""  # test-only fault points, see server.faults
+    processing_workers: int = 2  # tasks run at once by this process
+    processing_chunk: int = 256  # sources read, extracted and written per checkpoint
+    processing_lease_seconds: float = 30.0  # a task whose holder stops renewing is taken over after this
     http_max_body_bytes: int = 4 * 1024 * 1024  # REST request bodies; larger ones get 413
     http_timeout_seconds: float = 60.0  # deadline of each REST call; slower ones get 504
     http_header_timeout_seconds: float = 10.0  # a request head must arrive within this (also idle keep-alive)
@@ -89,6 +92,9 @@ _OPTIONS = [
     ("blob_max_bytes", "VECPLANE_BLOB_MAX_BYTES", "--blob-max-bytes", "the most bytes a blob may hold, inline or fetched from its URL"),
     ("blob_fetch_timeout_seconds", "VECPLANE_BLOB_FETCH_TIMEOUT", "--blob-fetch-timeout", "seconds a blob URL has to be read in full"),
     ("blob_private_networks", "VECPLANE_BLOB_PRIVATE_NETWORKS", "--blob-private-networks", "private networks (CIDRs, comma-separated) blob URLs may point into"),
+    ("processing_workers", "VECPLANE_PROCESSING_WORKERS", "--processing-workers", "tasks this process runs at once (0: none, tasks wait for another process)"),
+    ("processing_chunk", "VECPLANE_PROCESSING_CHUNK", "--processing-chunk", "sources per chunk (read, extracted, written, checkpointed)"),
+    ("processing_lease_seconds", "VECPLANE_PROCESSING_LEASE", "--processing-lease", "seconds before a task whose process stopped is taken over"),
     ("faults", "VECPLANE_FAULTS", "--faults", "test only: arm fault points (point=fail|kill|sleep:<s>,...)"),
 ]
 
@@ -134,6 +140,8 @@ def load(args: argparse.Namespace | None = None, environ: Mapping[str, str] | No
         raise SystemExit("vecplane: VECPLANE_STARTUP_TIMEOUT must be positive")
     if settings.blob_max_bytes <= 0 or settings.blob_fetch_timeout_seconds <= 0:
         raise SystemExit("vecplane: VECPLANE_BLOB_MAX_BYTES and VECPLANE_BLOB_FETCH_TIMEOUT must be positive")
+    if settings.processing_workers < 0 or settings.processing_chunk <= 0 or settings.processing_lease_seconds <= 0:
+        raise SystemExit("vecplane: VECPLANE_PROCESSING_WORKERS must be 0 or more, VECPLANE_PROCESSING_CHUNK and VECPLANE_PROCESSING_LEASE positive")
     try:
         settings.blob_networks()
     except ValueError as error:

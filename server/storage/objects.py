@@ -42,3 +42,21 @@ class ObjectRepository(Repository):
         deleted = (await self.collection.delete_many({**scope, "_bucket": bucket_id})).deleted_count
         await self.counters.drop(self.collection_name, bucket_id)
         return deleted
+
+    async def in_order(self, scope: dict[str, str], bucket_id: str, *, prefix: str, object_ids: list[str], after: str, limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` objects of the bucket in ID order after `after` (processing reads them a
+        chunk at a time): those under `prefix` (a `key_prefix` starting with it), and of
+        `object_ids` when given."""
+        query: dict[str, Any] = {**scope, "_bucket": bucket_id, "_id": {"$gt": after}}
+        if object_ids:
+            query["_id"]["$in"] = object_ids
+        if prefix:
+            query["key_prefix"] = {"$gte": prefix, "$lt": prefix + "\U0010ffff"}
+        return await self.collection.find(query).sort("_id", pymongo.ASCENDING).limit(limit).to_list()
+
+    async def existing_ids(self, scope: dict[str, str], object_ids: list[str], bucket_id: str | None = None) -> set[str]:
+        """Which of these object IDs exist in the scope (and the bucket, when given)."""
+        query: dict[str, Any] = {**scope, "_id": {"$in": object_ids}}
+        if bucket_id:
+            query["_bucket"] = bucket_id
+        return {doc["_id"] async for doc in self.collection.find(query, {"_id": 1})}

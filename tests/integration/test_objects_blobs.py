@@ -144,18 +144,6 @@ def test_batch_create_reports_each_object(ns_api: Api, bucket_id: str, base_url:
     assert _count(ns_api, bucket_id) == 3
 
 
-def test_auto_process_without_a_processing_engine_is_refused_before_writing(ns_api: Api, bucket_id: str, base_url: str) -> None:
-    body = {"bucket_id": bucket_id, "blobs": [{"property": "content", "type": "text", "data": "x"}], "auto_process": True}
-    error = expect_error(_create, ns_api, body)
-    assert error.code == grpc.StatusCode.FAILED_PRECONDITION and "auto_process" in error.message
-    rest = Rest(base_url, ns_api.key, ns_api.namespace)
-    refused = rest.post(f"/v1/buckets/{bucket_id}/objects?auto_process=true", json={"blobs": body["blobs"]})
-    assert refused.status_code == 400 and "auto_process" in refused.json()["error"]["message"]
-    assert _count(ns_api, bucket_id) == 0
-    created = rest.post(f"/v1/buckets/{bucket_id}/objects", json={"blobs": body["blobs"]})
-    assert created.status_code == 200 and created.json()["blobs"][0]["details"]["source"] == "text"
-
-
 @pytest.fixture(scope="session")
 def base_url(server: Any) -> str:
     return f"http://127.0.0.1:{server.app.http_port}"

@@ -31,6 +31,8 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ORGANIZATION_NOT_FOUND: _ClassVar[ErrorReason]
     API_KEY_NOT_FOUND: _ClassVar[ErrorReason]
     DOCUMENT_NOT_FOUND: _ClassVar[ErrorReason]
+    TASK_NOT_FOUND: _ClassVar[ErrorReason]
+    BATCH_NOT_FOUND: _ClassVar[ErrorReason]
     NAMESPACE_ALREADY_EXISTS: _ClassVar[ErrorReason]
     BUCKET_ALREADY_EXISTS: _ClassVar[ErrorReason]
     COLLECTION_ALREADY_EXISTS: _ClassVar[ErrorReason]
@@ -79,6 +81,8 @@ FEATURE_EXTRACTOR_NOT_FOUND: ErrorReason
 ORGANIZATION_NOT_FOUND: ErrorReason
 API_KEY_NOT_FOUND: ErrorReason
 DOCUMENT_NOT_FOUND: ErrorReason
+TASK_NOT_FOUND: ErrorReason
+BATCH_NOT_FOUND: ErrorReason
 NAMESPACE_ALREADY_EXISTS: ErrorReason
 BUCKET_ALREADY_EXISTS: ErrorReason
 COLLECTION_ALREADY_EXISTS: ErrorReason

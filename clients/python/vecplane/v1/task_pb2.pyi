@@ -1,0 +1,144 @@
+from google.api import annotations_pb2 as _annotations_pb2
+from google.api import field_behavior_pb2 as _field_behavior_pb2
+from vecplane.v1 import options_pb2 as _options_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ProcessingStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PROCESSING_STATUS_UNSPECIFIED: _ClassVar[ProcessingStatus]
+    PROCESSING_STATUS_DRAFT: _ClassVar[ProcessingStatus]
+    PROCESSING_STATUS_PENDING: _ClassVar[ProcessingStatus]
+    PROCESSING_STATUS_IN_PROGRESS: _ClassVar[ProcessingStatus]
+    PROCESSING_STATUS_COMPLETED: _ClassVar[ProcessingStatus]
+    PROCESSING_STATUS_COMPLETED_WITH_ERRORS: _ClassVar[ProcessingStatus]
+    PROCESSING_STATUS_FAILED: _ClassVar[ProcessingStatus]
+    PROCESSING_STATUS_CANCELED: _ClassVar[ProcessingStatus]
+PROCESSING_STATUS_UNSPECIFIED: ProcessingStatus
+PROCESSING_STATUS_DRAFT: ProcessingStatus
+PROCESSING_STATUS_PENDING: ProcessingStatus
+PROCESSING_STATUS_IN_PROGRESS: ProcessingStatus
+PROCESSING_STATUS_COMPLETED: ProcessingStatus
+PROCESSING_STATUS_COMPLETED_WITH_ERRORS: ProcessingStatus
+PROCESSING_STATUS_FAILED: ProcessingStatus
+PROCESSING_STATUS_CANCELED: ProcessingStatus
+
+class TierProgress(_message.Message):
+    __slots__ = ("tier_num", "collection_ids", "status", "processed", "failed", "documents_written")
+    TIER_NUM_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_IDS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    PROCESSED_FIELD_NUMBER: _ClassVar[int]
+    FAILED_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENTS_WRITTEN_FIELD_NUMBER: _ClassVar[int]
+    tier_num: int
+    collection_ids: _containers.RepeatedScalarFieldContainer[str]
+    status: ProcessingStatus
+    processed: int
+    failed: int
+    documents_written: int
+    def __init__(self, tier_num: _Optional[int] = ..., collection_ids: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[ProcessingStatus, str]] = ..., processed: _Optional[int] = ..., failed: _Optional[int] = ..., documents_written: _Optional[int] = ...) -> None: ...
+
+class TaskData(_message.Message):
+    __slots__ = ("namespace_id", "batch_id", "collection_ids", "object_ids", "current_tier", "total_tiers", "tiers", "created_at", "updated_at")
+    NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_IDS_FIELD_NUMBER: _ClassVar[int]
+    OBJECT_IDS_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_TIER_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_TIERS_FIELD_NUMBER: _ClassVar[int]
+    TIERS_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    namespace_id: str
+    batch_id: str
+    collection_ids: _containers.RepeatedScalarFieldContainer[str]
+    object_ids: _containers.RepeatedScalarFieldContainer[str]
+    current_tier: int
+    total_tiers: int
+    tiers: _containers.RepeatedCompositeFieldContainer[TierProgress]
+    created_at: str
+    updated_at: str
+    def __init__(self, namespace_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., collection_ids: _Optional[_Iterable[str]] = ..., object_ids: _Optional[_Iterable[str]] = ..., current_tier: _Optional[int] = ..., total_tiers: _Optional[int] = ..., tiers: _Optional[_Iterable[_Union[TierProgress, _Mapping]]] = ..., created_at: _Optional[str] = ..., updated_at: _Optional[str] = ...) -> None: ...
+
+class Task(_message.Message):
+    __slots__ = ("task_id", "task_type", "status", "additional_data", "error")
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    TASK_TYPE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    ADDITIONAL_DATA_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    task_id: str
+    task_type: str
+    status: ProcessingStatus
+    additional_data: TaskData
+    error: str
+    def __init__(self, task_id: _Optional[str] = ..., task_type: _Optional[str] = ..., status: _Optional[_Union[ProcessingStatus, str]] = ..., additional_data: _Optional[_Union[TaskData, _Mapping]] = ..., error: _Optional[str] = ...) -> None: ...
+
+class TriggerCollectionRequest(_message.Message):
+    __slots__ = ("collection_id", "object_ids")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    OBJECT_IDS_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    object_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, collection_id: _Optional[str] = ..., object_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class TriggerCollectionResponse(_message.Message):
+    __slots__ = ("task_id", "collection_id", "total_tiers", "message", "object_count")
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_TIERS_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    OBJECT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    task_id: str
+    collection_id: str
+    total_tiers: int
+    message: str
+    object_count: int
+    def __init__(self, task_id: _Optional[str] = ..., collection_id: _Optional[str] = ..., total_tiers: _Optional[int] = ..., message: _Optional[str] = ..., object_count: _Optional[int] = ...) -> None: ...
+
+class GetTaskRequest(_message.Message):
+    __slots__ = ("task_id",)
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    task_id: str
+    def __init__(self, task_id: _Optional[str] = ...) -> None: ...
+
+class GetTaskResponse(_message.Message):
+    __slots__ = ("task",)
+    TASK_FIELD_NUMBER: _ClassVar[int]
+    task: Task
+    def __init__(self, task: _Optional[_Union[Task, _Mapping]] = ...) -> None: ...
+
+class ListTasksRequest(_message.Message):
+    __slots__ = ("status", "offset", "limit")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    status: ProcessingStatus
+    offset: int
+    limit: int
+    def __init__(self, status: _Optional[_Union[ProcessingStatus, str]] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ListTasksResponse(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[Task]
+    def __init__(self, results: _Optional[_Iterable[_Union[Task, _Mapping]]] = ...) -> None: ...
+
+class CancelTaskRequest(_message.Message):
+    __slots__ = ("task_id",)
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    task_id: str
+    def __init__(self, task_id: _Optional[str] = ...) -> None: ...
+
+class CancelTaskResponse(_message.Message):
+    __slots__ = ("task",)
+    TASK_FIELD_NUMBER: _ClassVar[int]
+    task: Task
+    def __init__(self, task: _Optional[_Union[Task, _Mapping]] = ...) -> None: ...

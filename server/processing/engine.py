@@ -1,0 +1,163 @@
+"""The task engine: in-process workers that claim tasks from MongoDB and run them tier by tier.
+
+Each worker claims one runnable task at a time (server.storage.tasks: leases and fencing), renews
+its lease while it works, and checkpoints after every chunk of sources, so a crash at any point
+resumes, at the next start (or on another process once the lease expires), from the last
+checkpoint: the chunk after it is made and written again, which leaves the same documents because
+their IDs are deterministic. A cancel request is seen at the next checkpoint: the chunk in hand is
+written whole first, so nothing is half-written. Memory is bounded by the chunk size."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from server.domain import clock
+from server.domain.errors import DomainError
+from server.domain.tasks import Task, TaskStatus
+from server.faults import Faults
+from server.processing.pipeline import CollectionRun, Pipeline, plan_collection
+from server.storage.collections import CollectionRepository
+from server.storage.tasks import LeaseLost, TaskRepository
+from server.usecases.extraction import ExtractionUseCases
+
+log = logging.getLogger("vecplane.processing")
+
+
+class _Canceled(Exception):
+    pass
+
+
+class Engine:
+    def __init__(
+        self,
+        tasks: TaskRepository,
+        collections: CollectionRepository,
+        pipeline: Pipeline,
+        extraction: ExtractionUseCases,
+        faults: Faults,
+        *,
+        workers: int,
+        lease_seconds: float,
+        chunk: int,
+        poll_seconds: float = 1.0,
+    ):
+        self._tasks = tasks
+        self._collections = collections
+        self._pipeline = pipeline
+        self._extraction = extraction
+        self._faults = faults
+        self._workers = workers
+        self._lease = lease_seconds
+        self._chunk = chunk
+        self._poll = poll_seconds
+        self._owner = uuid.uuid4().hex
+        self._wake = asyncio.Event()
+        self._loops: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        self._loops = [asyncio.create_task(self._worker(), name=f"vecplane-worker-{n}") for n in range(self._workers)]
+
+    def wake(self) -> None:
+        """A task was queued: idle workers look now rather than at their next poll."""
+        self._wake.set()
+
+    async def close(self) -> None:
+        for loop in self._loops:
+            loop.cancel()
+        await asyncio.gather(*self._loops, return_exceptions=True)
+        self._loops = []
+
+    async def _worker(self) -> None:
+        while True:
+            try:
+                task = await self._tasks.claim(self._owner, time.time(), self._lease)
+            except Exception:
+                log.exception("claiming a task failed")
+                task = None
+            if task is None:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._poll)
+                continue
+            await self._run(task)
+
+    async def _run(self, task: Task) -> None:
+        await self._faults.hit("processing.after_claim")
+        beat = asyncio.create_task(self._heartbeat(task))
+        try:
+            status, error = await self._tiers(task)
+            await self._faults.hit("processing.before_finish")
+            await self._tasks.finish(task, status, error, clock.now())
+        except LeaseLost:
+            log.warning("lost the lease of a task; its new holder carries on", extra={"task_id": task.task_id})
+        except Exception as exc:
+            log.exception("task failed", extra={"task_id": task.task_id})
+            with contextlib.suppress(LeaseLost):
+                await self._tasks.finish(task, TaskStatus.FAILED, f"{type(exc).__name__}: {exc}"[:500], clock.now())
+        finally:
+            beat.cancel()
+
+    async def _heartbeat(self, task: Task) -> None:
+        while True:
+            await asyncio.sleep(self._lease / 3)
+            try:
+                await self._tasks.heartbeat(task.task_id, task.fence, time.time() + self._lease)
+            except LeaseLost:
+                return
+            except Exception:
+                log.exception("renewing a task's lease failed", extra={"task_id": task.task_id})
+
+    async def _tiers(self, task: Task) -> tuple[TaskStatus, str]:
+        """Runs the tiers from the checkpoint on; returns the task's final status and error."""
+
+        async def save() -> None:
+            fresh = await self._tasks.checkpoint(task, clock.now())
+            if fresh.cancel_requested:
+                raise _Canceled
+
+        try:
+            while task.current_tier < len(task.tiers):
+                tier = task.tiers[task.current_tier]
+                tier.status = TaskStatus.IN_PROGRESS
+                while tier.position < len(tier.collection_ids):
+                    collection = await self._collections.collection.find_one({"_id": tier.collection_ids[tier.position], "_ns": task.namespace_id})
+                    if collection is None:
+                        return TaskStatus.FAILED, f"collection {tier.collection_ids[tier.position]} was deleted while the task ran"
+                    try:
+                        run = plan_collection(collection, self._extraction)
+                    except DomainError as error:
+                        return TaskStatus.FAILED, str(error)
+                    await self._collection(task, run, save)
+                    tier.position += 1
+                    tier.after = ""
+                tier.status = TaskStatus.COMPLETED_WITH_ERRORS if tier.failed else TaskStatus.COMPLETED
+                task.current_tier += 1
+                await save()
+        except _Canceled:
+            for tier in task.tiers[task.current_tier :]:
+                tier.status = TaskStatus.CANCELED
+            return TaskStatus.CANCELED, "canceled on request"
+        return task.outcome(), ""
+
+    async def _collection(self, task: Task, run: CollectionRun, save: Callable[[], Awaitable[Any]]) -> None:
+        tier = task.tiers[task.current_tier]
+        while True:
+            items = await self._pipeline.read(run, task.organization_id, task.object_ids, tier.after, self._chunk)
+            if not items:
+                return
+            result = await self._pipeline.process(run, items)
+            if result.failures:
+                await self._tasks.record_failures(task.task_id, tier.tier_num, [(s, run.collection_id, reason) for s, reason in result.failures])
+            await self._faults.hit("processing.after_write")
+            tier.after = items[-1].source_id
+            tier.processed += len(items)
+            tier.failed += len(result.failures)
+            tier.documents_written += result.written
+            await save()
+            await self._faults.hit("processing.after_checkpoint")

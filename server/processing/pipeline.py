@@ -1,0 +1,261 @@
+"""The pipeline function: what one collection makes of a chunk of its sources.
+
+A collection's sources are the objects of its bucket (tier 1) or the documents of its source
+collection (tier N), read in ID order a chunk at a time. For each source, every feature extractor
+gets its inputs through `input_mapping` (an input without a mapping reads the source field of its
+own name); the extractor runs batched through the extraction use case; each output becomes a
+document (outputs renamed by `output_mapping`, the source's input-schema fields passed through),
+written through the document writer with the extractor's `document_output_handling`. A source
+missing a mapped input, or one the model refuses, is a failure of that source with the reason; the
+others of the chunk are written."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from server.domain import clock
+from server.domain import documents as d
+from server.domain.errors import FailedPrecondition, InvalidArgument
+from server.domain.extractors import ExtractorDefinition
+from server.domain.filters import Condition, Node, simple_field
+from server.extractors.runtime import ExtractedDocument, Extractor, InputValue
+from server.storage.documents import DocumentStore
+from server.storage.objects import ObjectRepository
+from server.usecases.documents import DocumentWriter, Made
+from server.usecases.extraction import ExtractionUseCases
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One feature extractor of a collection, ready to run."""
+
+    definition: ExtractorDefinition
+    extractor: Extractor
+    input_mapping: Mapping[str, str]
+    output_mapping: Mapping[str, str]
+    parameters: Mapping[str, Any]
+    output_type: str
+    handling: d.OutputHandling
+
+
+@dataclass(frozen=True)
+class CollectionRun:
+    """A collection as the pipeline runs it."""
+
+    collection_id: str
+    namespace_id: str
+    source_type: str  # bucket | collection
+    source_id: str  # bucket ID or source collection ID
+    prefix: str
+    passthrough: tuple[str, ...]
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class SourceItem:
+    source_id: str
+    base: d.Lineage
+    record: Mapping[str, Any]  # what input paths are read from: an object as stored, or a document's fields
+    is_object: bool
+
+
+@dataclass
+class ChunkResult:
+    written: int
+    failures: list[tuple[str, str]]  # (source ID, reason)
+
+
+def plan_collection(collection: Mapping[str, Any], extraction: ExtractionUseCases) -> CollectionRun:
+    """The collection's run, or FAILED_PRECONDITION if one of its extractors cannot run here."""
+    steps = []
+    for item in collection.get("feature_extractors") or []:
+        definition = extraction.definition(f"{item['feature_extractor_name']}_{item['version']}")
+        extractor = extraction.extractor(definition)  # FAILED_PRECONDITION naming what it needs
+        steps.append(
+            Step(
+                definition,
+                extractor,
+                dict(item.get("input_mapping") or {}),
+                dict(item.get("output_mapping") or {}),
+                dict(item.get("parameters") or {}),
+                str(item.get("document_output_type") or "single"),
+                d.OutputHandling(item.get("document_output_handling") or "create_new"),
+            )
+        )
+    if not steps:
+        raise FailedPrecondition(f"Collection {collection['_id']} has no feature extractor, so processing would make no documents.")
+    source = collection.get("source") or {}
+    source_type = str(source.get("type") or "bucket")
+    properties = (collection.get("input_schema") or {}).get("properties") or {}
+    return CollectionRun(
+        collection_id=collection["_id"],
+        namespace_id=collection["namespace_id"],
+        source_type=source_type,
+        source_id=str(source.get("bucket_id") if source_type == "bucket" else source.get("collection_id")),
+        prefix=str(source.get("prefix_key") or ""),
+        passthrough=tuple(properties),
+        steps=tuple(steps),
+    )
+
+
+def object_field(obj: Mapping[str, Any], path: str) -> Any:
+    """An object's field as a collection names it: a blob by its property, `metadata.x`, or a
+    metadata key by its name (server.domain.buckets maps schemas the same way)."""
+    head = path.split(".", 1)[0]
+    blobs = obj.get("_blobs") or {}
+    if "." not in path and head in blobs:
+        return _blob_value(obj, head)
+    if head == "metadata":
+        return _at(obj, path)
+    return _at(obj.get("metadata") or {}, path)
+
+
+def _blob_value(obj: Mapping[str, Any], prop: str) -> Any:
+    for blob in obj.get("blobs") or []:
+        if blob.get("property") == prop:
+            kind = (blob.get("details") or {}).get("source", "text")
+            data = blob.get("data")
+            if kind == "base64" and isinstance(data, str):
+                raw = data.split("base64,", 1)[1] if data.startswith("data:") else data
+                try:
+                    return base64.b64decode(raw)
+                except (binascii.Error, ValueError):
+                    return _MISSING
+            if kind == "url":
+                return _Url(str(data))
+            return data
+    return (obj.get("_blobs") or {}).get(prop, _MISSING)
+
+
+@dataclass(frozen=True)
+class _Url:
+    url: str
+
+
+def _at(record: Mapping[str, Any], path: str) -> Any:
+    value: Any = record
+    for part in path.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return _MISSING
+        value = value[part]
+    return value
+
+
+def _field(item: SourceItem, path: str) -> Any:
+    return object_field(item.record, path) if item.is_object else _at(item.record, path)
+
+
+def _inputs(step: Step, item: SourceItem) -> dict[str, InputValue] | str:
+    """The extractor's inputs for one source, or the reason it has none."""
+    values: dict[str, InputValue] = {}
+    for name, spec in step.definition.inputs.items():
+        path = step.input_mapping.get(name) or name
+        value = _field(item, path)
+        if value is _MISSING or value is None:
+            if spec.get("required"):
+                return f"input '{name}' of {step.definition.id} reads field '{path}', which this source does not have"
+            continue
+        if isinstance(value, _Url):
+            return f"input '{name}' of {step.definition.id}: field '{path}' is a URL blob ({value.url[:100]}); processing reads text and base64 blobs"
+        if spec.get("type", "text") in ("text", "string"):
+            if isinstance(value, bytes):
+                try:
+                    value = value.decode("utf-8")
+                except UnicodeDecodeError:
+                    return f"input '{name}' of {step.definition.id}: field '{path}' is not UTF-8 text"
+            if not isinstance(value, str):
+                return f"input '{name}' of {step.definition.id}: field '{path}' is {type(value).__name__}, not text"
+        elif not isinstance(value, (str, bytes)):
+            return f"input '{name}' of {step.definition.id}: field '{path}' is {type(value).__name__}, not a file"
+        values[name] = value
+    return values
+
+
+class Pipeline:
+    def __init__(self, objects: ObjectRepository, store: DocumentStore, writer: DocumentWriter, extraction: ExtractionUseCases):
+        self._objects = objects
+        self._store = store
+        self._writer = writer
+        self._extraction = extraction
+
+    async def read(self, run: CollectionRun, organization_id: str, object_ids: Sequence[str], after: str, limit: int) -> list[SourceItem]:
+        """The next chunk of the collection's sources after source ID `after` (in ID order)."""
+        if run.source_type == "bucket":
+            scope = {"_org": organization_id, "_ns": run.namespace_id}
+            objects = await self._objects.in_order(scope, run.source_id, prefix=run.prefix, object_ids=list(object_ids), after=after, limit=limit)
+            return [SourceItem(o["_id"], d.Lineage.of_object(run.source_id, o["_id"]), o, True) for o in objects]
+        where: Node | None = Condition(simple_field("root_object_id", "string"), "in", list(object_ids), True) if object_ids else None
+        start = _next_id(after) if after else None
+        docs, _ = await self._store.scroll(run.namespace_id, run.source_id, where, after=start, limit=limit)
+        return [SourceItem(doc.document_id, d.Lineage.of_object("", "").of_child(doc), {**doc.fields}, False) for doc in docs]
+
+    async def process(self, run: CollectionRun, items: Sequence[SourceItem]) -> ChunkResult:
+        """Makes and writes the documents of a chunk of sources; failed sources are listed."""
+        failed: dict[str, str] = {}
+        written = 0
+        now = clock.now()
+        for step in run.steps:
+            ready: list[tuple[SourceItem, dict[str, InputValue]]] = []
+            for item in items:
+                if item.source_id in failed:
+                    continue
+                inputs = _inputs(step, item)
+                if isinstance(inputs, str):
+                    failed[item.source_id] = inputs
+                else:
+                    ready.append((item, inputs))
+            outputs = await self._extract(step, ready, failed)
+            made = []
+            for item, extracted in outputs:
+                passed = {name: value for name in run.passthrough if (value := _field(item, name)) is not _MISSING and not isinstance(value, (bytes, _Url))}
+                docs = d.make_documents(
+                    namespace_id=run.namespace_id,
+                    collection_id=run.collection_id,
+                    feature_extractor_id=step.definition.id,
+                    base=item.base,
+                    outputs=[d.Output(index, {**passed, **_renamed(doc.fields, step.output_mapping)}, {k: v.tolist() for k, v in doc.vectors.items()}) for index, doc in enumerate(extracted)],
+                    now=now,
+                )
+                made.append(Made(item.base.source, docs))
+            if made:
+                written += (await self._writer.write(run.namespace_id, run.collection_id, step.handling, made)).upserted
+        return ChunkResult(written, sorted(failed.items()))
+
+    async def _extract(self, step: Step, ready: list[tuple[SourceItem, dict[str, InputValue]]], failed: dict[str, str]) -> list[tuple[SourceItem, list[ExtractedDocument]]]:
+        """Runs the extractor over the ready sources in its batches; a batch with an input the model
+        refuses is run again source by source, so only that source fails."""
+        out: list[tuple[SourceItem, list[ExtractedDocument]]] = []
+        values = [inputs for _, inputs in ready]
+        try:
+            position = 0
+            async for batch in self._extraction.run_batches(step.extractor, values, step.parameters, step.output_type):
+                for documents in batch:
+                    out.append((ready[position][0], documents))
+                    position += 1
+            return out
+        except InvalidArgument:
+            pass
+        out = []
+        for item, inputs in ready:
+            try:
+                async for batch in self._extraction.run_batches(step.extractor, [inputs], step.parameters, step.output_type):
+                    out.append((item, batch[0]))
+            except InvalidArgument as error:
+                failed[item.source_id] = f"{step.definition.id}: " + "; ".join(v.description for v in error.violations)
+        return out
+
+
+def _renamed(fields: Mapping[str, Any], mapping: Mapping[str, str]) -> dict[str, Any]:
+    return {mapping.get(name) or name: value for name, value in fields.items()}
+
+
+def _next_id(document_id: str) -> str:
+    """The smallest document ID after `document_id` (scrolls start inclusive)."""
+    point = int(document_id.removeprefix("doc_"), 16) + 1
+    return f"doc_{point:032x}"

@@ -1,0 +1,179 @@
+"""Processing requests: collection triggers, `auto_process`, and reading and canceling tasks. The
+engine (server.processing) runs what these queue.
+
+Before a task is queued every collection it will run is planned, so an extractor that cannot run
+on this server is FAILED_PRECONDITION before any work starts, and unknown object IDs are NOT_FOUND
+listing them. Two triggers of the whole collection at once: while one is queued or running, a second
+answers with the first task's ID (a trigger of given object IDs always queues a task of its own;
+documents are written by deterministic ID, so overlapping tasks leave the same documents)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.domain import clock
+from server.domain.errors import FieldViolation, InvalidArgument, NotFound
+from server.domain.ids import new_id
+from server.domain.tasks import Task, TaskType, TierProgress, tiers_of
+from server.processing.engine import Engine
+from server.processing.pipeline import plan_collection
+from server.storage.collections import CollectionRepository
+from server.storage.errors import DuplicateKey
+from server.storage.objects import ObjectRepository
+from server.storage.tasks import TaskRepository
+from server.usecases.auth import Principal
+from server.usecases.collections import CollectionUseCases
+from server.usecases.extraction import ExtractionUseCases
+
+MAX_OBJECT_IDS = 50_000
+MAX_LIST = 1000
+
+
+def task_json(task: Task) -> dict[str, Any]:
+    """A task as the API answers it (Mixpeek's TaskResponse; progress in `additional_data`)."""
+    return {
+        "task_id": task.task_id,
+        "task_type": str(task.task_type),
+        "status": str(task.status),
+        "error": task.error,
+        "additional_data": {
+            "namespace_id": task.namespace_id,
+            "batch_id": task.batch_id,
+            "collection_ids": task.collection_ids(),
+            "object_ids": task.object_ids[:1000],
+            "current_tier": task.current_tier + 1,
+            "total_tiers": len(task.tiers),
+            "tiers": [{k: v for k, v in t.to_json().items() if k not in ("position", "after")} for t in task.tiers],
+            "created_at": task.created_at,
+            "updated_at": task.updated_at,
+        },
+    }
+
+
+class ProcessingUseCases:
+    def __init__(
+        self,
+        tasks: TaskRepository,
+        collections_repo: CollectionRepository,
+        objects: ObjectRepository,
+        collections: CollectionUseCases,
+        extraction: ExtractionUseCases,
+        engine: Engine,
+    ):
+        self._tasks = tasks
+        self._collections_repo = collections_repo
+        self._objects = objects
+        self._collections = collections
+        self._extraction = extraction
+        self._engine = engine
+
+    async def _tiers(self, scope: dict[str, str], roots: list[str]) -> list[list[str]]:
+        """The tiers that run `roots` (collections of one tier) and every collection downstream,
+        after checking that each can run here."""
+        everything = await self._collections_repo.all_in(scope)
+        reads: dict[str, list[str]] = {}
+        by_id = {c["_id"]: c for c in everything}
+        for c in everything:
+            source = c.get("source") or {}
+            if source.get("type") == "collection":
+                reads.setdefault(str(source.get("collection_id")), []).append(c["_id"])
+        start = "\x00start"
+        reads[start] = roots
+        tiers = tiers_of(start, reads)[1:]
+        for tier in tiers:
+            for collection_id in tier:
+                plan_collection(by_id[collection_id], self._extraction)
+        return tiers
+
+    async def _check_objects(self, scope: dict[str, str], object_ids: list[str], bucket_id: str | None) -> None:
+        problems = []
+        if len(object_ids) > MAX_OBJECT_IDS:
+            problems.append(FieldViolation("object_ids", f"has {len(object_ids)} IDs; at most {MAX_OBJECT_IDS}"))
+        if any(not isinstance(i, str) or not i for i in object_ids):
+            problems.append(FieldViolation("object_ids", "must be non-empty object IDs"))
+        if problems:
+            raise InvalidArgument(problems)
+        found = await self._objects.existing_ids(scope, object_ids, bucket_id)
+        missing = [i for i in dict.fromkeys(object_ids) if i not in found]
+        if missing:
+            listed = ", ".join(missing[:20]) + (f" and {len(missing) - 20} more" if len(missing) > 20 else "")
+            raise NotFound("object", missing[0], f"Objects not found in the collection's source: {listed}.")
+
+    async def _queue(self, task: Task, lock: str = "") -> tuple[Task, bool]:
+        """Stores the task and wakes the workers; with a lock already held, the holder and False."""
+        try:
+            await self._tasks.insert(task, lock)
+        except DuplicateKey:
+            running = await self._tasks.holding(lock)
+            if running is not None:
+                return running, False
+            await self._tasks.insert(task, lock)
+        self._engine.wake()
+        return task, True
+
+    def _new_task(self, principal: Principal, namespace_id: str, task_type: TaskType, tiers: list[list[str]], object_ids: list[str]) -> Task:
+        now = clock.now()
+        return Task(
+            task_id=new_id("task"),
+            task_type=task_type,
+            organization_id=principal.organization_id,
+            namespace_id=namespace_id,
+            tiers=[TierProgress(n + 1, ids) for n, ids in enumerate(tiers)],
+            object_ids=object_ids,
+            created_at=now,
+            updated_at=now,
+        )
+
+    async def trigger(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        collection = await self._collections.get(principal, header, request.get("collection_id", ""))
+        scope = {"_org": principal.organization_id, "_ns": collection["namespace_id"]}
+        object_ids = list(dict.fromkeys(request.get("object_ids") or []))
+        tiers = await self._tiers(scope, [collection["_id"]])
+        if object_ids:
+            source = collection.get("source") or {}
+            await self._check_objects(scope, object_ids, source.get("bucket_id") if source.get("type") == "bucket" else None)
+        task = self._new_task(principal, collection["namespace_id"], TaskType.TRIGGER, tiers, object_ids)
+        queued, new = await self._queue(task, "" if object_ids else f"trigger:{collection['_id']}")
+        message = (
+            f"Processing {len(object_ids) or 'every'} source object(s) through {len(tiers)} tier(s)."
+            if new
+            else f"A trigger of collection {collection['_id']} is already queued or running as task {queued.task_id}; it covers this one."
+        )
+        return {"task_id": queued.task_id, "collection_id": collection["_id"], "total_tiers": len(queued.tiers), "message": message, "object_count": len(object_ids)}
+
+    async def process_objects(self, principal: Principal, namespace_id: str, bucket_id: str, object_ids: list[str]) -> None:
+        """`auto_process`: new objects through every collection fed by their bucket, then downstream."""
+        scope = {"_org": principal.organization_id, "_ns": namespace_id}
+        roots = [c["_id"] for c in await self._collections_repo.reading(scope, "bucket", bucket_id)]
+        if not roots:
+            return
+        tiers = await self._tiers(scope, roots)
+        await self._queue(self._new_task(principal, namespace_id, TaskType.OBJECTS, tiers, object_ids))
+
+    async def get(self, principal: Principal, task_id: str) -> dict[str, Any]:
+        return task_json(await self._task(principal, task_id))
+
+    async def _task(self, principal: Principal, task_id: str) -> Task:
+        if not task_id:
+            raise InvalidArgument([FieldViolation("task_id", "is required")])
+        found = await self._tasks.get({"_org": principal.organization_id}, task_id)
+        if found is None:
+            raise NotFound("task", task_id)
+        return found
+
+    async def list(self, principal: Principal, status: str | None, offset: int, limit: int) -> list[dict[str, Any]]:
+        problems = []
+        if not 0 <= offset <= 10_000:
+            problems.append(FieldViolation("offset", "must be 0-10000"))
+        if not 0 <= limit <= MAX_LIST:
+            problems.append(FieldViolation("limit", f"must be 1-{MAX_LIST}"))
+        if problems:
+            raise InvalidArgument(problems)
+        tasks = await self._tasks.page({"_org": principal.organization_id}, status, offset, limit or 100)
+        return [task_json(t) for t in tasks]
+
+    async def cancel(self, principal: Principal, task_id: str) -> dict[str, Any]:
+        await self._task(principal, task_id)
+        found = await self._tasks.request_cancel({"_org": principal.organization_id}, task_id, clock.now())
+        assert found is not None
+        return task_json(found)

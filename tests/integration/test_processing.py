@@ -1,0 +1,152 @@
+"""Processing end to end on the embedded defaults with the packaged MiniLM model: objects in a bucket,
+a collection, a trigger, the task to its end (REST /v1/tasks and gRPC google.longrunning.Operations),
+and exactly the expected documents."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import grpc
+import pytest
+from google.longrunning import operations_pb2, operations_pb2_grpc
+from google.protobuf import duration_pb2
+from vecplane.v1 import task_pb2, task_pb2_grpc
+
+from server.domain import documents as d
+from tests.support import resources as r
+from tests.support.api import Api
+from tests.support.rest import Rest, envelope
+
+MINILM = {"feature_extractor_name": "minilm_text_extractor", "version": "v1"}
+SCHEMA = {"properties": {"content": {"type": "text"}, "title": {"type": "string"}}}
+
+
+@pytest.fixture(scope="session")
+def base_url(server: Any) -> str:
+    return f"http://127.0.0.1:{server.app.http_port}"
+
+
+def wait_task(rest: Rest, task_id: str, timeout: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        task = rest.get(f"/v1/tasks/{task_id}").json()
+        if task["status"] in ("COMPLETED", "COMPLETED_WITH_ERRORS", "FAILED", "CANCELED") or time.monotonic() > deadline:
+            return task
+        time.sleep(0.1)
+
+
+def document_ids(rest: Rest, collection_id: str) -> list[str]:
+    ids: list[str] = []
+    cursor = None
+    while True:
+        page = rest.post(f"/v1/collections/{collection_id}/documents/list", json={"limit": 1000, **({"cursor": cursor} if cursor else {})}).json()
+        ids += [doc["document_id"] for doc in page["results"]]
+        cursor = page["pagination"].get("next_cursor")
+        if not cursor:
+            return sorted(ids)
+
+
+def expected_ids(collection_id: str, bucket_id: str, object_ids: list[str]) -> list[str]:
+    return sorted(d.document_id(collection_id, d.Source.object(bucket_id, o), 0) for o in object_ids)
+
+
+def setup_bucket(rest: Rest, texts: list[str | None]) -> tuple[str, list[str]]:
+    bucket = rest.post("/v1/buckets", json={"bucket_name": r.unique("bkt"), "bucket_schema": SCHEMA}).json()
+    object_ids = []
+    for index, text in enumerate(texts):
+        blobs = [{"property": "content", "type": "text", "data": text}] if text is not None else []
+        created = rest.post(f"/v1/buckets/{bucket['bucket_id']}/objects", json={"blobs": blobs, "metadata": {"title": f"t{index}"}})
+        assert created.status_code == 200, created.text
+        object_ids.append(created.json()["object_id"])
+    return bucket["bucket_id"], object_ids
+
+
+@pytest.fixture
+def rest(api: Api, base_url: str) -> Rest:
+    ns = Rest(base_url, api.key).post("/v1/namespaces", json={"namespace_name": r.unique("ns"), "feature_extractors": [MINILM]})
+    assert ns.status_code == 200, ns.text
+    return Rest(base_url, api.key, ns.json()["namespace_id"])
+
+
+def text_collection(rest: Rest, source: dict[str, Any], input_path: str = "content") -> str:
+    created = rest.post("/v1/collections", json={"collection_name": r.unique("col"), "source": source, "feature_extractors": [{**MINILM, "input_mapping": {"text": input_path}}]})
+    assert created.status_code == 200, created.text
+    return str(created.json()["collection_id"])
+
+
+def test_quick_start_over_rest_objects_to_documents(rest: Rest) -> None:
+    texts = [f"A short note number {i} about vectors." for i in range(7)]
+    bucket_id, object_ids = setup_bucket(rest, texts)
+    collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    triggered = rest.post(f"/v1/collections/{collection_id}/trigger", json={})
+    assert triggered.status_code == 200, triggered.text
+    task = wait_task(rest, triggered.json()["task_id"])
+    assert task["status"] == "COMPLETED", task
+    assert task["task_type"] == "api_collections_trigger"
+    (tier,) = task["additional_data"]["tiers"]
+    assert (tier["processed"], tier["failed"], tier["documents_written"]) == (7, 0, 7)
+    assert document_ids(rest, collection_id) == expected_ids(collection_id, bucket_id, object_ids)
+    doc = rest.get(f"/v1/collections/{collection_id}/documents/{expected_ids(collection_id, bucket_id, object_ids[:1])[0]}", params={"return_vectors": "true"}).json()
+    assert doc["content"] == texts[0] and doc["_internal"]["lineage"]["source_object_id"] == object_ids[0]
+    assert len(doc["_vectors"]["all_minilm_l6_v2"]) == 384
+    # A second run overwrites: still exactly one document per object.
+    again = wait_task(rest, rest.post(f"/v1/collections/{collection_id}/trigger", json={}).json()["task_id"])
+    assert again["status"] == "COMPLETED"
+    assert document_ids(rest, collection_id) == expected_ids(collection_id, bucket_id, object_ids)
+
+
+def test_missing_input_is_a_per_object_failure(rest: Rest) -> None:
+    bucket_id, object_ids = setup_bucket(rest, ["has text", None, "more text"])
+    collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    task = wait_task(rest, rest.post(f"/v1/collections/{collection_id}/trigger", json={}).json()["task_id"])
+    assert task["status"] == "COMPLETED_WITH_ERRORS", task
+    (tier,) = task["additional_data"]["tiers"]
+    assert (tier["processed"], tier["failed"]) == (3, 1)
+    assert document_ids(rest, collection_id) == expected_ids(collection_id, bucket_id, [object_ids[0], object_ids[2]])
+
+
+def test_trigger_given_objects_and_bad_input(rest: Rest) -> None:
+    bucket_id, object_ids = setup_bucket(rest, ["one", "two", "three"])
+    collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    missing = envelope(rest.post(f"/v1/collections/{collection_id}/trigger", json={"object_ids": [object_ids[0], "obj_nope1", "obj_nope2"]}), 404, "NotFoundError")
+    assert "obj_nope1" in missing["message"] and "obj_nope2" in missing["message"]
+    envelope(rest.post("/v1/collections/col_doesnotexist/trigger", json={}), 404, "NotFoundError")
+    task = wait_task(rest, rest.post(f"/v1/collections/{collection_id}/trigger", json={"object_ids": [object_ids[1]]}).json()["task_id"])
+    assert task["status"] == "COMPLETED" and task["additional_data"]["object_ids"] == [object_ids[1]]
+    assert document_ids(rest, collection_id) == expected_ids(collection_id, bucket_id, [object_ids[1]])
+    envelope(rest.get("/v1/tasks/task_doesnotexist"), 404, "NotFoundError")
+
+
+def test_operations_over_grpc_see_the_same_task(rest: Rest, api: Api) -> None:
+    bucket_id, object_ids = setup_bucket(rest, ["alpha", "beta"])
+    collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    metadata = (("authorization", f"Bearer {api.key}"), ("x-namespace", rest.client.headers["x-namespace"]))
+    tasks = task_pb2_grpc.TaskServiceStub(api.channel)
+    triggered = tasks.TriggerCollection(task_pb2.TriggerCollectionRequest(collection_id=collection_id), metadata=metadata)
+    operations = operations_pb2_grpc.OperationsStub(api.channel)
+    op = operations.WaitOperation(operations_pb2.WaitOperationRequest(name=triggered.task_id, timeout=duration_pb2.Duration(seconds=30)), metadata=metadata)
+    assert op.done and op.name == triggered.task_id and op.HasField("response")
+    task = task_pb2.Task()
+    assert op.metadata.Unpack(task) and task.status == task_pb2.PROCESSING_STATUS_COMPLETED
+    assert rest.get(f"/v1/tasks/{triggered.task_id}").json()["status"] == "COMPLETED"
+    listed = operations.ListOperations(operations_pb2.ListOperationsRequest(page_size=50), metadata=metadata)
+    assert triggered.task_id in [o.name for o in listed.operations]
+    with pytest.raises(grpc.RpcError) as error:
+        operations.GetOperation(operations_pb2.GetOperationRequest(name="task_unknown"), metadata=metadata)
+    assert error.value.code() == grpc.StatusCode.NOT_FOUND
+    assert document_ids(rest, collection_id) == expected_ids(collection_id, bucket_id, object_ids)
+
+
+def test_auto_process_queues_the_new_objects(rest: Rest) -> None:
+    bucket_id, _ = setup_bucket(rest, [])
+    collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    created = rest.post(f"/v1/buckets/{bucket_id}/objects?auto_process=true", json={"blobs": [{"property": "content", "type": "text", "data": "processed on create"}]})
+    assert created.status_code == 200, created.text
+    object_id = created.json()["object_id"]
+    deadline = time.monotonic() + 30
+    while document_ids(rest, collection_id) != expected_ids(collection_id, bucket_id, [object_id]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert document_ids(rest, collection_id) == expected_ids(collection_id, bucket_id, [object_id])
+    (task,) = [t for t in rest.post("/v1/tasks/list", json={}).json()["results"] if t["task_type"] == "api_buckets_objects_create"]
+    assert task["additional_data"]["object_ids"] == [object_id] and task["additional_data"]["collection_ids"] == [collection_id]
