@@ -126,7 +126,6 @@ def test_grpcurl_lists_describes_and_calls_through_reflection(server):
         "vecplane.v1.CollectionService",
         "vecplane.v1.DocumentService",
         "vecplane.v1.FeatureExtractorService",
-        "vecplane.v1.DocumentService",
         "vecplane.v1.TaskService",
         "google.longrunning.Operations",
         "grpc.health.v1.Health",
