@@ -32,7 +32,7 @@ from vecplane.v1 import (
     task_pb2_grpc,
 )
 
-from server import metrics
+from server import metrics, tls
 from server.api.admin import AdminServicer
 from server.api.buckets import BucketServicer
 from server.api.collections import CollectionServicer
@@ -213,9 +213,11 @@ class Vecplane:
         self.serving = False  # what grpc.health.v1 and /readyz say: start-up done, every backend up, not stopping
         self.extractors: ExtractorRegistry | None = None
         self.engine: Engine | None = None
+        self.tls: tls.ServerTls | None = None
 
     async def start(self) -> None:
         settings = self.settings
+        self.tls = tls.load(settings)  # before anything starts: a bad file is a one-line error
         try:
             catalogue = load_catalogue(settings.plugin_dir)
             providers = load_providers(settings.providers, os.environ)
@@ -330,7 +332,10 @@ class Vecplane:
         registered = self._add_reflection(server)
         address = f"[{settings.host}]:{settings.grpc_port}" if ":" in settings.host else f"{settings.host}:{settings.grpc_port}"
         try:
-            self.grpc_port = server.add_insecure_port(address)
+            if self.tls:
+                self.grpc_port = server.add_secure_port(address, self.tls.grpc_credentials())
+            else:
+                self.grpc_port = server.add_insecure_port(address)
         except RuntimeError:
             raise StartupError(f"VECPLANE_GRPC_PORT: cannot listen on {address} (the port is in use, or the address is not this machine's)") from None
         await server.start()
@@ -343,6 +348,7 @@ class Vecplane:
             "vecplane serving",
             extra={
                 "grpc": f"{settings.host}:{self.grpc_port}",
+                "tls": "mutual" if self.tls and self.tls.client_ca_file else bool(self.tls),
                 "http": f"{settings.host}:{self.http_port}",
                 "mongodb": backends.mongo_description,
                 "qdrant": backends.qdrant_description,
@@ -386,6 +392,7 @@ class Vecplane:
             body_timeout_seconds=settings.http_body_timeout_seconds,
             max_connections=settings.http_max_connections,
             not_ready=self.not_ready,
+            tls=self.tls.ssl_context() if self.tls else None,
         )
         try:
             await gateway.start(settings.host, settings.http_port)

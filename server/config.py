@@ -47,6 +47,9 @@ class Settings:
     blob_max_bytes: int = 64 * 1024 * 1024  # the most a blob may hold (inline, or fetched from its URL)
     blob_fetch_timeout_seconds: float = 30.0  # a blob URL must be read within this (redirects included)
     blob_private_networks: str = ""  # CIDRs blob URLs may point into although private, e.g. 10.0.0.0/8
+    tls_cert_file: Path | None = None  # PEM certificate chain: both ports serve TLS only
+    tls_key_file: Path | None = None
+    tls_client_ca_file: Path | None = None  # PEM CA: clients must present a certificate it signed
 
     def blob_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
         """`blob_private_networks` parsed (ValueError naming a bad one)."""
@@ -95,6 +98,9 @@ _OPTIONS = [
     ("processing_workers", "VECPLANE_PROCESSING_WORKERS", "--processing-workers", "tasks this process runs at once (0: none, tasks wait for another process)"),
     ("processing_chunk", "VECPLANE_PROCESSING_CHUNK", "--processing-chunk", "sources per chunk (read, extracted, written, checkpointed)"),
     ("processing_lease_seconds", "VECPLANE_PROCESSING_LEASE", "--processing-lease", "seconds before a task whose process stopped is taken over"),
+    ("tls_cert_file", "VECPLANE_TLS_CERT", "--tls-cert", "PEM certificate chain; with --tls-key, gRPC and REST serve TLS only"),
+    ("tls_key_file", "VECPLANE_TLS_KEY", "--tls-key", "PEM private key of --tls-cert"),
+    ("tls_client_ca_file", "VECPLANE_TLS_CLIENT_CA", "--tls-client-ca", "PEM CA; clients must present a certificate it signed (mutual TLS)"),
     ("faults", "VECPLANE_FAULTS", "--faults", "test only: arm fault points (point=fail|kill|sleep:<s>,...)"),
 ]
 

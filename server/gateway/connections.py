@@ -9,7 +9,8 @@ its request loses nothing it was owed. When every connection is running a call, 
 answered 503 at once and closed. The evicted connection is closed before the next accept, so the
 port never holds more than the cap (asyncio's own accept loop takes up to 100 at once, with no say).
 The header and body timeouts (server.gateway.server) bound how long a slow client holds a
-connection otherwise.
+connection otherwise. With TLS, each handshake runs in its own task (a slow one must not stall the
+accept loop), within the header timeout, and counts toward the cap while it runs.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import errno
 import logging
 import resource
 import socket
+import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,10 +51,21 @@ class _Connection:
 class Listener:
     """Serves `factory`'s protocol (aiohttp's) on host:port with at most `max_connections` open."""
 
-    def __init__(self, factory: Callable[[], asyncio.Protocol], max_connections: int, refusal: bytes):
+    def __init__(
+        self,
+        factory: Callable[[], asyncio.Protocol],
+        max_connections: int,
+        refusal: bytes,
+        *,
+        tls: ssl.SSLContext | None = None,
+        handshake_timeout: float = 10.0,
+    ):
         self._factory = factory
         self.max_connections = max_connections
-        self._refusal = refusal
+        self._refusal = b"" if tls else refusal  # a TLS client cannot read a plaintext answer: just closed
+        self._tls = tls
+        self._handshake_timeout = handshake_timeout
+        self._handshaking: set[asyncio.Task[None]] = set()
         self._open: dict[asyncio.Transport, _Connection] = {}  # oldest first
         self._socket: socket.socket | None = None
         self._task: asyncio.Task[None] | None = None
@@ -76,6 +89,8 @@ class Listener:
         if self._socket is not None:
             self._socket.close()
             self._socket = None
+        for task in self._handshaking:
+            task.cancel()
 
     @property
     def open(self) -> int:
@@ -92,14 +107,26 @@ class Listener:
                     log.warning("REST port: cannot accept a connection, out of resources", extra={"error": str(error)})
                     await asyncio.sleep(0.5)
                 continue
-            try:
-                await self._admit(loop, accepted)
-            except OSError:
-                accepted.close()  # the client left already
+            if self._tls is None:
+                try:
+                    await self._admit(loop, accepted)
+                except OSError:
+                    accepted.close()  # the client left already
+            else:
+                task = loop.create_task(self._admit_tls(loop, accepted))
+                self._handshaking.add(task)
+                task.add_done_callback(self._handshaking.discard)
+
+    async def _admit_tls(self, loop: asyncio.AbstractEventLoop, accepted: socket.socket) -> None:
+        try:
+            await self._admit(loop, accepted)
+        except (OSError, TimeoutError):  # the client left, or failed or did not finish its handshake
+            accepted.close()
 
     async def _admit(self, loop: asyncio.AbstractEventLoop, accepted: socket.socket) -> None:
         self._forget_closed()
-        if len(self._open) >= self.max_connections:
+        handshakes = len(self._handshaking) - 1 if self._tls else 0  # others than this one
+        if len(self._open) + handshakes >= self.max_connections:
             victim = self._victim()
             if victim is None:
                 self.refused += 1
@@ -112,7 +139,12 @@ class Listener:
             del self._open[victim.transport]
             victim.transport.abort()
             await asyncio.sleep(0)  # its socket is closed before the next one is opened
-        transport, _protocol = await loop.connect_accepted_socket(self._factory, accepted)
+        if self._tls is None:
+            transport, _protocol = await loop.connect_accepted_socket(self._factory, accepted)
+        else:
+            transport, _protocol = await loop.connect_accepted_socket(
+                self._factory, accepted, ssl=self._tls, ssl_handshake_timeout=self._handshake_timeout
+            )
         assert isinstance(transport, asyncio.Transport)
         self._open[transport] = _Connection(transport)
 

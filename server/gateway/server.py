@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import ssl
 import time
 import uuid
 from collections.abc import Callable
@@ -85,9 +86,11 @@ class Gateway:
         body_timeout_seconds: float = 30.0,
         max_connections: int = 0,
         not_ready: Callable[[], list[str]] = list,
+        tls: ssl.SSLContext | None = None,
     ):
         """`not_ready` says why the service is not ready (empty: ready); /readyz answers with it."""
         self._not_ready = not_ready
+        self._tls = tls
         self.routes = routes.build(services)
         self._by_method: dict[str, list[routes.Route]] = {}
         for route in self.routes:  # in precedence order, as built
@@ -122,7 +125,9 @@ class Gateway:
         await self._runner.setup()
         assert self._runner.server is not None
         refusal = HttpError(503, "Too many open connections; retry later.", {"max_connections": self._max_connections}, error_type="ServiceUnavailable")
-        self.connections = connections.Listener(self._runner.server, self._max_connections, _raw_response(refusal))
+        self.connections = connections.Listener(
+            self._runner.server, self._max_connections, _raw_response(refusal), tls=self._tls, handshake_timeout=self._header_timeout
+        )
         try:
             await self.connections.start(host, port)
         except BaseException:

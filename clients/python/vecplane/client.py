@@ -500,8 +500,10 @@ class VecplaneClient:
         target: `host:port` of the gRPC server.
         api_key: sent as `authorization: Bearer <api_key>` on every call.
         namespace: sent as `x-namespace` (ID or name), needed by bucket, object and collection calls.
-        tls: connect over TLS (implied by `root_certificates`).
+        tls: connect over TLS (implied by `root_certificates` and `certificate_chain`).
         root_certificates: PEM bytes of the CAs to trust; default: the system's.
+        private_key, certificate_chain: PEM bytes of this client's key and certificate, for a
+            server that requires client certificates (mutual TLS).
         timeout: the deadline of each call in seconds, retries included (None: no deadline); a
             call's own `timeout=` wins.
         retry: the retry policy; `RetryPolicy(max_attempts=1)` (or `vecplane.client.NO_RETRY`)
@@ -527,6 +529,8 @@ class VecplaneClient:
         *,
         tls: bool = False,
         root_certificates: bytes | None = None,
+        private_key: bytes | None = None,
+        certificate_chain: bytes | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),
         options: Sequence[tuple[str, Any]] = (),
@@ -543,8 +547,8 @@ class VecplaneClient:
             # calls fail at once meanwhile; 5 s keeps reconnection in step with the retry backoff.
             settings = dict(_CHANNEL_DEFAULTS)
             settings.update(options)
-            if tls or root_certificates is not None:
-                credentials = grpc.ssl_channel_credentials(root_certificates=root_certificates)
+            if tls or root_certificates is not None or certificate_chain is not None:
+                credentials = grpc.ssl_channel_credentials(root_certificates, private_key, certificate_chain)
                 channel = grpc.secure_channel(target, credentials, options=list(settings.items()))
             else:
                 channel = grpc.insecure_channel(target, options=list(settings.items()))

@@ -1,0 +1,229 @@
+"""TLS on both ports from certificate files (issue 15), with a CA this test makes: server-only TLS,
+mutual TLS, and the README's TLS examples run as written against it."""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import os
+import ssl
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+import httpx
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from vecplane.client import NO_RETRY, VecplaneClient
+from vecplane.v1 import namespace_pb2
+
+from server import tls
+from server.config import StartupError
+from tests.clients.conftest import tool
+from tests.clients.readme import README_HOST, section
+from tests.support.servers import ADMIN_KEY, InProcessServer, test_settings
+
+REPO = Path(__file__).resolve().parents[2]
+LIST = namespace_pb2.ListNamespacesRequest()
+
+
+@dataclass(frozen=True)
+class Pki:
+    ca: Path
+    server_cert: Path
+    server_key: Path
+    client_cert: Path
+    client_key: Path
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+
+
+def _issue(ca_key: ec.EllipticCurvePrivateKey, ca_name: x509.Name, subject: str, usage: x509.ObjectIdentifier, path: Path, key_path: Path) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(subject))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+    )
+    path.write_bytes(builder.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM))
+    _write_key(key_path, key)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory) -> Pki:
+    """A CA, a server certificate for localhost and 127.0.0.1, and a client certificate."""
+    folder = tmp_path_factory.mktemp("pki")
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = _name("vecplane test CA")
+    now = datetime.datetime.now(datetime.UTC)
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    pki = Pki(folder / "ca.pem", folder / "server.pem", folder / "server.key", folder / "client.pem", folder / "client.key")
+    pki.ca.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    _issue(ca_key, ca_name, "localhost", ExtendedKeyUsageOID.SERVER_AUTH, pki.server_cert, pki.server_key)
+    _issue(ca_key, ca_name, "a client", ExtendedKeyUsageOID.CLIENT_AUTH, pki.client_cert, pki.client_key)
+    return pki
+
+
+def _server(tmp_path: Path, pki: Pki, mutual: bool) -> InProcessServer:
+    settings = test_settings(
+        tmp_path / "data",
+        tls_cert_file=pki.server_cert,
+        tls_key_file=pki.server_key,
+        tls_client_ca_file=pki.ca if mutual else None,
+    )
+    return InProcessServer(settings).start()
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory, pki):
+    running = _server(tmp_path_factory.mktemp("tls"), pki, mutual=False)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def mtls_server(tmp_path_factory, pki):
+    running = _server(tmp_path_factory.mktemp("mtls"), pki, mutual=True)
+    yield running
+    running.stop()
+
+
+def _https(pki: Pki, client_cert: bool) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=pki.ca)
+    if client_cert:
+        context.load_cert_chain(pki.client_cert, pki.client_key)
+    return context
+
+
+def test_both_ports_serve_tls_only(tls_server, pki):
+    port, http_port = tls_server.app.grpc_port, tls_server.app.http_port
+    with VecplaneClient(f"localhost:{port}", api_key=ADMIN_KEY, root_certificates=pki.ca.read_bytes()) as client:
+        client.namespaces.ListNamespaces(LIST)
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as plain:  # plaintext gRPC gets no answer
+        with pytest.raises(grpc.RpcError) as refused:
+            plain.unary_unary("/vecplane.v1.NamespaceService/ListNamespaces")(LIST.SerializeToString(), timeout=5)
+        assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
+
+    with httpx.Client(verify=_https(pki, client_cert=False)) as https:
+        assert https.get(f"https://localhost:{http_port}/readyz").json() == {"status": "ready"}
+        listed = https.get(f"https://localhost:{http_port}/v1/namespaces", headers={"authorization": f"Bearer {ADMIN_KEY}"})
+        assert listed.status_code == 200, listed.text
+    with pytest.raises(httpx.TransportError):  # plaintext HTTP gets no answer
+        httpx.get(f"http://127.0.0.1:{http_port}/healthz", timeout=5)
+    with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):  # a client that does not trust the CA
+        httpx.get(f"https://localhost:{http_port}/healthz", timeout=5)
+
+
+def test_mutual_tls_requires_a_client_certificate_the_ca_signed(mtls_server, pki):
+    port, http_port = mtls_server.app.grpc_port, mtls_server.app.http_port
+    with VecplaneClient(f"localhost:{port}", api_key=ADMIN_KEY, root_certificates=pki.ca.read_bytes(), timeout=5, retry=NO_RETRY) as anonymous:
+        with pytest.raises(grpc.RpcError) as refused:
+            anonymous.namespaces.ListNamespaces(LIST)
+        assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
+    with VecplaneClient(
+        f"localhost:{port}",
+        api_key=ADMIN_KEY,
+        root_certificates=pki.ca.read_bytes(),
+        private_key=pki.client_key.read_bytes(),
+        certificate_chain=pki.client_cert.read_bytes(),
+    ) as client:
+        client.namespaces.ListNamespaces(LIST)
+
+    with pytest.raises(httpx.TransportError), httpx.Client(verify=_https(pki, client_cert=False)) as https:
+        https.get(f"https://localhost:{http_port}/healthz", timeout=5)
+    with httpx.Client(verify=_https(pki, client_cert=True)) as https:
+        assert https.get(f"https://localhost:{http_port}/healthz").status_code == 200
+
+
+def test_readme_tls_examples_run_as_written(mtls_server, pki, tmp_path):
+    """README `### TLS`: the Python client and curl examples, in a folder holding the files they name."""
+    for source in (pki.ca, pki.client_cert, pki.client_key):
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    blocks = section("TLS")
+    env = {**os.environ, "VECPLANE_API_KEY": ADMIN_KEY, "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "clients" / "python")])}
+    (python,) = [b.text for b in blocks if b.language == "python"]
+    ran = subprocess.run(
+        [sys.executable, "-c", python.replace(README_HOST, f"localhost:{mtls_server.app.grpc_port}")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip().isdigit()
+    (curl,) = [b.text for b in blocks if b.language == "sh" and "curl" in b.text]
+    ran = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", curl.replace("localhost:8000", f"localhost:{mtls_server.app.http_port}")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert '"status":"ready"' in ran.stdout
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"tls_cert_file": "server_cert"}, "VECPLANE_TLS_CERT and VECPLANE_TLS_KEY: set both"),
+        ({"tls_client_ca_file": "ca"}, "VECPLANE_TLS_CLIENT_CA: client certificates need TLS"),
+        ({"tls_cert_file": "server_cert", "tls_key_file": "missing"}, "VECPLANE_TLS_KEY: "),
+        ({"tls_cert_file": "server_cert", "tls_key_file": "client_key"}, "not a usable certificate, key or CA"),
+    ],
+)
+def test_bad_tls_settings_are_one_line_startup_errors_naming_the_setting(pki, tmp_path, fields, message):
+    paths = {name: (getattr(pki, value) if value != "missing" else tmp_path / "missing.pem") for name, value in fields.items()}
+    with pytest.raises(StartupError, match=message):
+        tls.load(test_settings(tmp_path, **paths))
+
+
+@pytest.mark.slow
+def test_typescript_client_over_mutual_tls(mtls_server, pki):
+    """The README's TypeScript TLS recipe (https URL, nodeOptions ca/cert/key) with the built package."""
+    package = REPO / "clients" / "typescript"
+    if not (package / "node_modules" / ".bin" / "tsc").exists():
+        subprocess.run([tool("npm"), "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=package, check=True, timeout=300)
+    subprocess.run([str(package / "node_modules" / ".bin" / "tsc"), "-p", "tsconfig.json"], cwd=package, check=True, timeout=300)
+    script = """
+        import { readFileSync } from "node:fs";
+        import { createVecplaneClient } from "@vecplane/client";
+        const env = process.env;
+        const client = createVecplaneClient({
+          baseUrl: env.VECPLANE_URL, apiKey: env.VECPLANE_API_KEY,
+          nodeOptions: { ca: readFileSync(env.CA), cert: readFileSync(env.CERT), key: readFileSync(env.KEY) },
+        });
+        const listed = await client.namespaces.listNamespaces({});
+        console.log(Array.isArray(listed.results));
+        client.close();
+    """
+    env = {
+        **os.environ, "VECPLANE_URL": f"https://localhost:{mtls_server.app.grpc_port}", "VECPLANE_API_KEY": ADMIN_KEY,
+        "CA": str(pki.ca), "CERT": str(pki.client_cert), "KEY": str(pki.client_key),
+    }
+    ran = subprocess.run([tool("node"), "--input-type=module", "-e", script], cwd=package, env=env, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0 and ran.stdout.strip() == "true", ran.stderr[-3000:]
