@@ -18,6 +18,8 @@ from pymongo import AsyncMongoClient
 from vecplane.v1 import (
     admin_pb2,
     admin_pb2_grpc,
+    batch_pb2,
+    batch_pb2_grpc,
     bucket_pb2,
     bucket_pb2_grpc,
     collection_pb2,
@@ -34,6 +36,7 @@ from vecplane.v1 import (
 
 from server import metrics, tls
 from server.api.admin import AdminServicer
+from server.api.batches import BatchServicer
 from server.api.buckets import BucketServicer
 from server.api.collections import CollectionServicer
 from server.api.documents import DocumentServicer
@@ -58,6 +61,7 @@ from server.gateway.local import LocalCalls
 from server.processing.engine import Engine
 from server.processing.pipeline import Pipeline
 from server.storage.accounts import AccountRepository
+from server.storage.batches import BatchRepository
 from server.storage.buckets import BucketRepository
 from server.storage.collections import CollectionRepository
 from server.storage.counters import Counters
@@ -74,6 +78,7 @@ from server.storage.tasks import TaskRepository
 from server.storage.vectors import VectorStore
 from server.usecases.admin import AdminUseCases
 from server.usecases.auth import Authenticator, ensure_bootstrap_key
+from server.usecases.batches import BatchUseCases
 from server.usecases.buckets import BucketUseCases
 from server.usecases.collections import CollectionUseCases
 from server.usecases.documents import DocumentUseCases, DocumentWriter
@@ -193,6 +198,7 @@ class UseCases:
     extraction: ExtractionUseCases
     documents: DocumentUseCases
     processing: ProcessingUseCases
+    batches: BatchUseCases
 
 
 class Vecplane:
@@ -242,7 +248,8 @@ class Vecplane:
         collections_repo = CollectionRepository(backends.db)
         counters = Counters(backends.db)
         tasks_repo = TaskRepository(backends.db)
-        for repository in (accounts, namespaces_repo, operations, buckets_repo, objects_repo, collections_repo, counters, tasks_repo):
+        batches_repo = BatchRepository(backends.db)
+        for repository in (accounts, namespaces_repo, operations, buckets_repo, objects_repo, collections_repo, counters, tasks_repo, batches_repo):
             await repository.ensure_indexes()
         if await counters.recount([repo.counted() for repo in (namespaces_repo, buckets_repo, objects_repo, collections_repo)]):
             log.info("counted the resources of every scope once (a database from before counters)")
@@ -287,6 +294,7 @@ class Vecplane:
             extraction=extraction,
             documents=DocumentUseCases(documents, collections, cursors),
             processing=processing,
+            batches=BatchUseCases(batches_repo, buckets_repo, collections_repo, tasks_repo, namespaces, processing),
             reconfigure=ReconfigureUseCases(
                 namespaces,
                 namespaces_repo,
@@ -327,6 +335,7 @@ class Vecplane:
         collection_pb2_grpc.add_CollectionServiceServicer_to_server(CollectionServicer(self.usecases.collections), calls)
         document_pb2_grpc.add_DocumentServiceServicer_to_server(DocumentServicer(self.usecases.documents), calls)
         task_pb2_grpc.add_TaskServiceServicer_to_server(TaskServicer(self.usecases.processing), calls)
+        batch_pb2_grpc.add_BatchServiceServicer_to_server(BatchServicer(self.usecases.batches), calls)
         operations_pb2_grpc.add_OperationsServicer_to_server(OperationsServicer(self.usecases.processing), server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
         registered = self._add_reflection(server)
@@ -415,6 +424,7 @@ class Vecplane:
             collection_pb2.DESCRIPTOR.services_by_name["CollectionService"].full_name,
             document_pb2.DESCRIPTOR.services_by_name["DocumentService"].full_name,
             task_pb2.DESCRIPTOR.services_by_name["TaskService"].full_name,
+            batch_pb2.DESCRIPTOR.services_by_name["BatchService"].full_name,
             operations_pb2.DESCRIPTOR.services_by_name["Operations"].full_name,
             health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
             reflection.SERVICE_NAME,

@@ -153,7 +153,7 @@ class Engine:
                 return
             result = await self._pipeline.process(run, items)
             if result.failures:
-                await self._tasks.record_failures(task.task_id, tier.tier_num, [(s, run.collection_id, reason) for s, reason in result.failures])
+                await self._tasks.record_failures(task.task_id, tier.tier_num, [(s.source_id, s.base.root_object_id, run.collection_id, reason) for s, reason in result.failures])
             await self._faults.hit("processing.after_write")
             tier.after = items[-1].source_id
             tier.processed += len(items)

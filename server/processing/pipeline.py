@@ -68,7 +68,7 @@ class SourceItem:
 @dataclass
 class ChunkResult:
     written: int
-    failures: list[tuple[str, str]]  # (source ID, reason)
+    failures: list[tuple[SourceItem, str]]  # (source, reason)
 
 
 def plan_collection(collection: Mapping[str, Any], extraction: ExtractionUseCases) -> CollectionRun:
@@ -225,7 +225,8 @@ class Pipeline:
                 made.append(Made(item.base.source, docs))
             if made:
                 written += (await self._writer.write(run.namespace_id, run.collection_id, step.handling, made)).upserted
-        return ChunkResult(written, sorted(failed.items()))
+        by_id = {item.source_id: item for item in items}
+        return ChunkResult(written, [(by_id[source_id], reason) for source_id, reason in sorted(failed.items())])
 
     async def _extract(self, step: Step, ready: list[tuple[SourceItem, dict[str, InputValue]]], failed: dict[str, str]) -> list[tuple[SourceItem, list[ExtractedDocument]]]:
         """Runs the extractor over the ready sources in its batches; a batch with an input the model

@@ -171,14 +171,22 @@ class TaskRepository:
         await self.collection.update_one({**scope, "_id": task_id, "status": str(TaskStatus.IN_PROGRESS)}, {"$set": {"cancel_requested": "yes"}})
         return await self.get(scope, task_id)
 
-    async def record_failures(self, task_id: str, tier_num: int, failures: list[tuple[str, str, str]]) -> None:
-        """Per-source failures (source ID, collection ID, reason); rewriting one is harmless."""
-        for source_id, collection_id, reason in failures:
+    async def record_failures(self, task_id: str, tier_num: int, failures: list[tuple[str, str, str, str]]) -> None:
+        """Per-source failures (source ID, its root object ID, collection ID, reason); rewriting one
+        is harmless."""
+        for source_id, root_object_id, collection_id, reason in failures:
             await self.failures.replace_one(
                 {"_id": f"{task_id}/{tier_num}/{collection_id}/{source_id}"},
-                {"task_id": task_id, "tier_num": tier_num, "collection_id": collection_id, "source_id": source_id, "error": reason},
+                {"task_id": task_id, "tier_num": tier_num, "collection_id": collection_id, "source_id": source_id, "root_object_id": root_object_id, "error": reason},
                 upsert=True,
             )
+
+    async def failed_roots(self, task_id: str) -> list[str]:
+        """The root objects of the task's failed sources (what a retry runs again)."""
+        return sorted({doc["root_object_id"] async for doc in self.failures.find({"task_id": task_id}, {"root_object_id": 1})})
+
+    async def count_failures(self, task_id: str) -> int:
+        return await self.failures.count_documents({"task_id": task_id})
 
     async def failures_of(self, task_id: str, limit: int, offset: int = 0) -> list[dict[str, Any]]:
         cursor = self.failures.find({"task_id": task_id}).sort("_id", pymongo.ASCENDING).skip(offset).limit(limit)

@@ -67,7 +67,7 @@ class ProcessingUseCases:
         self._extraction = extraction
         self._engine = engine
 
-    async def _tiers(self, scope: dict[str, str], roots: list[str]) -> list[list[str]]:
+    async def tiers(self, scope: dict[str, str], roots: list[str]) -> list[list[str]]:
         """The tiers that run `roots` (collections of one tier) and every collection downstream,
         after checking that each can run here."""
         everything = await self._collections_repo.all_in(scope)
@@ -85,7 +85,7 @@ class ProcessingUseCases:
                 plan_collection(by_id[collection_id], self._extraction)
         return tiers
 
-    async def _check_objects(self, scope: dict[str, str], object_ids: list[str], bucket_id: str | None) -> None:
+    async def check_objects(self, scope: dict[str, str], object_ids: list[str], bucket_id: str | None) -> None:
         problems = []
         if len(object_ids) > MAX_OBJECT_IDS:
             problems.append(FieldViolation("object_ids", f"has {len(object_ids)} IDs; at most {MAX_OBJECT_IDS}"))
@@ -99,7 +99,7 @@ class ProcessingUseCases:
             listed = ", ".join(missing[:20]) + (f" and {len(missing) - 20} more" if len(missing) > 20 else "")
             raise NotFound("object", missing[0], f"Objects not found in the collection's source: {listed}.")
 
-    async def _queue(self, task: Task, lock: str = "") -> tuple[Task, bool]:
+    async def queue(self, task: Task, lock: str = "") -> tuple[Task, bool]:
         """Stores the task and wakes the workers; with a lock already held, the holder and False."""
         try:
             await self._tasks.insert(task, lock)
@@ -111,7 +111,7 @@ class ProcessingUseCases:
         self._engine.wake()
         return task, True
 
-    def _new_task(self, principal: Principal, namespace_id: str, task_type: TaskType, tiers: list[list[str]], object_ids: list[str]) -> Task:
+    def new_task(self, principal: Principal, namespace_id: str, task_type: TaskType, tiers: list[list[str]], object_ids: list[str], batch_id: str = "") -> Task:
         now = clock.now()
         return Task(
             task_id=new_id("task"),
@@ -120,6 +120,7 @@ class ProcessingUseCases:
             namespace_id=namespace_id,
             tiers=[TierProgress(n + 1, ids) for n, ids in enumerate(tiers)],
             object_ids=object_ids,
+            batch_id=batch_id,
             created_at=now,
             updated_at=now,
         )
@@ -128,12 +129,12 @@ class ProcessingUseCases:
         collection = await self._collections.get(principal, header, request.get("collection_id", ""))
         scope = {"_org": principal.organization_id, "_ns": collection["namespace_id"]}
         object_ids = list(dict.fromkeys(request.get("object_ids") or []))
-        tiers = await self._tiers(scope, [collection["_id"]])
+        tiers = await self.tiers(scope, [collection["_id"]])
         if object_ids:
             source = collection.get("source") or {}
-            await self._check_objects(scope, object_ids, source.get("bucket_id") if source.get("type") == "bucket" else None)
-        task = self._new_task(principal, collection["namespace_id"], TaskType.TRIGGER, tiers, object_ids)
-        queued, new = await self._queue(task, "" if object_ids else f"trigger:{collection['_id']}")
+            await self.check_objects(scope, object_ids, source.get("bucket_id") if source.get("type") == "bucket" else None)
+        task = self.new_task(principal, collection["namespace_id"], TaskType.TRIGGER, tiers, object_ids)
+        queued, new = await self.queue(task, "" if object_ids else f"trigger:{collection['_id']}")
         message = (
             f"Processing {len(object_ids) or 'every'} source object(s) through {len(tiers)} tier(s)."
             if new
@@ -147,13 +148,13 @@ class ProcessingUseCases:
         roots = [c["_id"] for c in await self._collections_repo.reading(scope, "bucket", bucket_id)]
         if not roots:
             return
-        tiers = await self._tiers(scope, roots)
-        await self._queue(self._new_task(principal, namespace_id, TaskType.OBJECTS, tiers, object_ids))
+        tiers = await self.tiers(scope, roots)
+        await self.queue(self.new_task(principal, namespace_id, TaskType.OBJECTS, tiers, object_ids))
 
     async def get(self, principal: Principal, task_id: str) -> dict[str, Any]:
-        return task_json(await self._task(principal, task_id))
+        return task_json(await self.task(principal, task_id))
 
-    async def _task(self, principal: Principal, task_id: str) -> Task:
+    async def task(self, principal: Principal, task_id: str) -> Task:
         if not task_id:
             raise InvalidArgument([FieldViolation("task_id", "is required")])
         found = await self._tasks.get({"_org": principal.organization_id}, task_id)
@@ -173,7 +174,7 @@ class ProcessingUseCases:
         return [task_json(t) for t in tasks]
 
     async def cancel(self, principal: Principal, task_id: str) -> dict[str, Any]:
-        await self._task(principal, task_id)
+        await self.task(principal, task_id)
         found = await self._tasks.request_cancel({"_org": principal.organization_id}, task_id, clock.now())
         assert found is not None
         return task_json(found)

@@ -127,6 +127,7 @@ def test_grpcurl_lists_describes_and_calls_through_reflection(server):
         "vecplane.v1.DocumentService",
         "vecplane.v1.FeatureExtractorService",
         "vecplane.v1.TaskService",
+        "vecplane.v1.BatchService",
         "google.longrunning.Operations",
         "grpc.health.v1.Health",
         "grpc.reflection.v1alpha.ServerReflection",

@@ -13,13 +13,16 @@ from google.longrunning import operations_pb2, operations_pb2_grpc
 from google.protobuf import duration_pb2
 from vecplane.v1 import task_pb2, task_pb2_grpc
 
-from server.domain import documents as d
-from tests.support import resources as r
 from tests.support.api import Api
+from tests.support.processing import (
+    document_ids,
+    expected_ids,
+    namespace_rest,
+    setup_bucket,
+    text_collection,
+    wait_task,
+)
 from tests.support.rest import Rest, envelope
-
-MINILM = {"feature_extractor_name": "minilm_text_extractor", "version": "v1"}
-SCHEMA = {"properties": {"content": {"type": "text"}, "title": {"type": "string"}}}
 
 
 @pytest.fixture(scope="session")
@@ -27,52 +30,9 @@ def base_url(server: Any) -> str:
     return f"http://127.0.0.1:{server.app.http_port}"
 
 
-def wait_task(rest: Rest, task_id: str, timeout: float = 60) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        task = rest.get(f"/v1/tasks/{task_id}").json()
-        if task["status"] in ("COMPLETED", "COMPLETED_WITH_ERRORS", "FAILED", "CANCELED") or time.monotonic() > deadline:
-            return task
-        time.sleep(0.1)
-
-
-def document_ids(rest: Rest, collection_id: str) -> list[str]:
-    ids: list[str] = []
-    cursor = None
-    while True:
-        page = rest.post(f"/v1/collections/{collection_id}/documents/list", json={"limit": 1000, **({"cursor": cursor} if cursor else {})}).json()
-        ids += [doc["document_id"] for doc in page["results"]]
-        cursor = page["pagination"].get("next_cursor")
-        if not cursor:
-            return sorted(ids)
-
-
-def expected_ids(collection_id: str, bucket_id: str, object_ids: list[str]) -> list[str]:
-    return sorted(d.document_id(collection_id, d.Source.object(bucket_id, o), 0) for o in object_ids)
-
-
-def setup_bucket(rest: Rest, texts: list[str | None]) -> tuple[str, list[str]]:
-    bucket = rest.post("/v1/buckets", json={"bucket_name": r.unique("bkt"), "bucket_schema": SCHEMA}).json()
-    object_ids = []
-    for index, text in enumerate(texts):
-        blobs = [{"property": "content", "type": "text", "data": text}] if text is not None else []
-        created = rest.post(f"/v1/buckets/{bucket['bucket_id']}/objects", json={"blobs": blobs, "metadata": {"title": f"t{index}"}})
-        assert created.status_code == 200, created.text
-        object_ids.append(created.json()["object_id"])
-    return bucket["bucket_id"], object_ids
-
-
 @pytest.fixture
 def rest(api: Api, base_url: str) -> Rest:
-    ns = Rest(base_url, api.key).post("/v1/namespaces", json={"namespace_name": r.unique("ns"), "feature_extractors": [MINILM]})
-    assert ns.status_code == 200, ns.text
-    return Rest(base_url, api.key, ns.json()["namespace_id"])
-
-
-def text_collection(rest: Rest, source: dict[str, Any], input_path: str = "content") -> str:
-    created = rest.post("/v1/collections", json={"collection_name": r.unique("col"), "source": source, "feature_extractors": [{**MINILM, "input_mapping": {"text": input_path}}]})
-    assert created.status_code == 200, created.text
-    return str(created.json()["collection_id"])
+    return namespace_rest(base_url, api.key)
 
 
 def test_quick_start_over_rest_objects_to_documents(rest: Rest) -> None:

@@ -1,0 +1,65 @@
+"""Batches in the MongoDB collection `batches`. A batch stores its own state only while it is a DRAFT
+(or was canceled as one); once submitted, its `task_id` names the task whose state it shows, so the
+two never disagree. Changes of state are conditional updates on the state read, so two submits of
+one batch cannot both win."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pymongo
+from pymongo.asynchronous.database import AsyncDatabase
+
+from server.storage.portable import hint_equality_fields, with_sort_keys
+
+DRAFT, SUBMITTED, CANCELED = "DRAFT", "SUBMITTED", "CANCELED"
+
+
+class BatchRepository:
+    collection_name = "batches"
+
+    def __init__(self, db: AsyncDatabase):
+        self.collection = db[self.collection_name]
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index([("_ns", pymongo.ASCENDING), ("bucket_id", pymongo.ASCENDING), ("_created_ms", pymongo.ASCENDING)], name="batches_by_bucket")
+        await hint_equality_fields(self.collection, ("_ns", "bucket_id"))
+
+    async def insert(self, doc: dict[str, Any]) -> None:
+        await self.collection.insert_one(with_sort_keys(doc))
+
+    async def get(self, scope: dict[str, str], batch_id: str) -> dict[str, Any] | None:
+        return await self.collection.find_one({**scope, "_id": batch_id})
+
+    async def page(self, scope: dict[str, str], bucket_id: str, offset: int, limit: int) -> list[dict[str, Any]]:
+        cursor = self.collection.find({**scope, "bucket_id": bucket_id}).sort("_created_ms", pymongo.DESCENDING).skip(offset).limit(limit)
+        return await cursor.to_list()
+
+    async def count(self, scope: dict[str, str], bucket_id: str) -> int:
+        return await self.collection.count_documents({**scope, "bucket_id": bucket_id})
+
+    async def add_objects(self, scope: dict[str, str], batch_id: str, object_ids: list[str], now: str) -> bool:
+        """Adds to a DRAFT; False if the batch is not one."""
+        done = await self.collection.update_one(
+            {**scope, "_id": batch_id, "state": DRAFT}, {"$addToSet": {"object_ids": {"$each": object_ids}}, "$set": {"updated_at": now}}
+        )
+        return bool(done.matched_count)
+
+    async def submit(self, scope: dict[str, str], batch_id: str, task_id: str, now: str) -> bool:
+        """DRAFT -> SUBMITTED with its task; False if it was not a DRAFT (submitted twice)."""
+        done = await self.collection.update_one({**scope, "_id": batch_id, "state": DRAFT}, {"$set": {"state": SUBMITTED, "task_id": task_id, "updated_at": now}})
+        return bool(done.matched_count)
+
+    async def retry(self, scope: dict[str, str], batch_id: str, old_task_id: str, task_id: str, now: str) -> bool:
+        """Points the batch at its retry's task; False if another retry did first."""
+        done = await self.collection.update_one(
+            {**scope, "_id": batch_id, "task_id": old_task_id}, {"$set": {"task_id": task_id, "updated_at": now}, "$inc": {"retry_count": 1}}
+        )
+        return bool(done.matched_count)
+
+    async def cancel_draft(self, scope: dict[str, str], batch_id: str, now: str) -> bool:
+        done = await self.collection.update_one({**scope, "_id": batch_id, "state": DRAFT}, {"$set": {"state": CANCELED, "updated_at": now}})
+        return bool(done.matched_count)
+
+    async def delete(self, scope: dict[str, str], batch_id: str) -> None:
+        await self.collection.delete_one({**scope, "_id": batch_id})

@@ -1,0 +1,227 @@
+"""Batches: a fixed set of a bucket's objects, processed as one task (server.usecases.processing
+plans and queues it) through the collections that read the bucket, then downstream.
+
+DRAFT -> (submit) the task's PENDING -> IN_PROGRESS -> COMPLETED | COMPLETED_WITH_ERRORS | FAILED |
+CANCELED. Retry queues a new task over the root objects of the failed sources only. Bad input:
+no objects INVALID_ARGUMENT; unknown or another bucket's objects NOT_FOUND listing them; submitting
+twice, adding to a submitted batch, retrying one with nothing failed or not finished,
+deleting a running one: FAILED_PRECONDITION."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.domain import clock
+from server.domain.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
+from server.domain.ids import new_id
+from server.domain.tasks import Task, TaskStatus, TaskType
+from server.storage.batches import DRAFT, BatchRepository
+from server.storage.buckets import BucketRepository
+from server.storage.collections import CollectionRepository
+from server.storage.tasks import TaskRepository
+from server.usecases.auth import Principal
+from server.usecases.namespaces import NamespaceUseCases
+from server.usecases.processing import MAX_LIST, MAX_OBJECT_IDS, ProcessingUseCases, task_json
+
+MAX_NAME = 256
+
+
+class BatchUseCases:
+    def __init__(
+        self,
+        batches: BatchRepository,
+        buckets: BucketRepository,
+        collections: CollectionRepository,
+        tasks: TaskRepository,
+        namespaces: NamespaceUseCases,
+        processing: ProcessingUseCases,
+    ):
+        self._batches = batches
+        self._buckets = buckets
+        self._collections = collections
+        self._tasks = tasks
+        self._namespaces = namespaces
+        self._processing = processing
+
+    async def _bucket(self, principal: Principal, header: str | None, ident: str) -> tuple[dict[str, Any], dict[str, str]]:
+        if not ident:
+            raise InvalidArgument([FieldViolation("bucket_id", "is required")])
+        bucket, scope = await self._namespaces.scoped_read(principal, header, lambda s: self._buckets.find(s, ident))
+        if bucket is None:
+            raise NotFound("bucket", ident)
+        return bucket, scope
+
+    async def _batch(self, principal: Principal, header: str | None, bucket_ident: str, batch_id: str) -> tuple[dict[str, Any], dict[str, str]]:
+        if not batch_id:
+            raise InvalidArgument([FieldViolation("batch_id", "is required")])
+        if bucket_ident:
+            bucket, scope = await self._bucket(principal, header, bucket_ident)
+            found = await self._batches.get(scope, batch_id)
+            if found is not None and found["bucket_id"] != bucket["_id"]:
+                found = None
+        else:  # the organization-level paths
+            scope = {"_org": principal.organization_id}
+            found = await self._batches.get(scope, batch_id)
+            if found is not None:
+                scope = {"_org": principal.organization_id, "_ns": found["_ns"]}
+        if found is None:
+            raise NotFound("batch", batch_id)
+        return found, scope
+
+    async def _present(self, batch: dict[str, Any], task: Task | None = None) -> dict[str, Any]:
+        if task is None and batch.get("task_id"):
+            task = await self._tasks.get({"_org": batch["_org"]}, batch["task_id"])
+        out = {k: v for k, v in batch.items() if not k.startswith("_") and k != "state"}
+        out["status"] = str(task.status) if task else batch["state"]
+        tiers = task.tiers if task else []
+        out["tier_tasks"] = [{k: v for k, v in t.to_json().items() if k not in ("position", "after")} for t in tiers]
+        out["total_tiers"] = len(tiers)
+        out["progress"] = {
+            "processed": sum(t.processed for t in tiers),
+            "errors": sum(t.failed for t in tiers),
+            "documents_written": sum(t.documents_written for t in tiers),
+            "total": len(batch["object_ids"]),
+        }
+        out["failed_object_count"] = out["progress"]["errors"]
+        out["error"] = task.error if task else ""
+        return out
+
+    async def _tier_roots(self, scope: dict[str, str], bucket_id: str, requested: list[str]) -> list[str]:
+        reading = [c["_id"] for c in await self._collections.reading(scope, "bucket", bucket_id)]
+        if not requested:
+            if not reading:
+                raise FailedPrecondition(f"No collection reads bucket {bucket_id}, so a batch of it would make no documents; create a collection first.")
+            return reading
+        resolved = []
+        for ident in requested:
+            found = await self._collections.find(scope, ident)
+            if found is None:
+                raise NotFound("collection", ident)
+            if found["_id"] not in reading:
+                raise InvalidArgument([FieldViolation("collection_ids", f"collection '{ident}' does not read bucket {bucket_id}")])
+            resolved.append(found["_id"])
+        return list(dict.fromkeys(resolved))
+
+    def _check_ids(self, object_ids: list[str]) -> list[str]:
+        if not object_ids:
+            raise InvalidArgument([FieldViolation("object_ids", "is empty: a batch needs at least one object")])
+        if len(object_ids) > MAX_OBJECT_IDS:
+            raise InvalidArgument([FieldViolation("object_ids", f"has {len(object_ids)} IDs; at most {MAX_OBJECT_IDS}")])
+        return list(dict.fromkeys(object_ids))
+
+    async def create(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        object_ids = self._check_ids(list(request.get("object_ids") or []))
+        if len(request.get("batch_name") or "") > MAX_NAME:
+            raise InvalidArgument([FieldViolation("batch_name", f"is longer than {MAX_NAME} characters")])
+        bucket, scope = await self._bucket(principal, header, request.get("bucket_id", ""))
+        roots = await self._tier_roots(scope, bucket["_id"], list(request.get("collection_ids") or []))
+        await self._processing.check_objects(scope, object_ids, bucket["_id"])
+        now = clock.now()
+        batch_id = new_id("btch", 12)
+        batch = {
+            "_id": batch_id,
+            **scope,
+            "batch_id": batch_id,
+            "bucket_id": bucket["_id"],
+            "namespace_id": scope["_ns"],
+            "batch_name": request.get("batch_name") or "",
+            "state": DRAFT,
+            "object_ids": object_ids,
+            "collection_ids": roots,
+            "task_id": "",
+            "retry_count": 0,
+            "metadata": request.get("metadata") or {},
+            "created_at": now,
+            "updated_at": now,
+        }
+        await self._batches.insert(batch)
+        if request.get("auto_submit"):
+            await self.submit(principal, header, {"bucket_id": bucket["_id"], "batch_id": batch_id})
+            found = await self._batches.get(scope, batch_id)
+            assert found is not None
+            batch = found
+        return await self._present(batch)
+
+    async def get(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        batch, _ = await self._batch(principal, header, request.get("bucket_id", ""), request.get("batch_id", ""))
+        return await self._present(batch)
+
+    async def list(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        offset, limit = int(request.get("offset") or 0), int(request.get("limit") or 100)
+        if not 0 <= offset <= 10_000 or not 1 <= limit <= MAX_LIST:
+            raise InvalidArgument([FieldViolation("offset" if not 0 <= offset <= 10_000 else "limit", "offset must be 0-10000 and limit 1-1000")])
+        bucket, scope = await self._bucket(principal, header, request.get("bucket_id", ""))
+        found = await self._batches.page(scope, bucket["_id"], offset, limit)
+        return {"results": [await self._present(b) for b in found], "total_count": await self._batches.count(scope, bucket["_id"])}
+
+    async def add_objects(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        object_ids = self._check_ids(list(request.get("object_ids") or []))
+        batch, scope = await self._batch(principal, header, request.get("bucket_id", ""), request.get("batch_id", ""))
+        await self._processing.check_objects(scope, object_ids, batch["bucket_id"])
+        if len(set(batch["object_ids"]) | set(object_ids)) > MAX_OBJECT_IDS:
+            raise InvalidArgument([FieldViolation("object_ids", f"would make the batch larger than {MAX_OBJECT_IDS} objects")])
+        if not await self._batches.add_objects(scope, batch["_id"], object_ids, clock.now()):
+            raise FailedPrecondition(f"Batch {batch['_id']} is not a DRAFT any more; objects can only be added before it is submitted.")
+        found = await self._batches.get(scope, batch["_id"])
+        assert found is not None
+        return await self._present(found)
+
+    async def submit(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        batch, scope = await self._batch(principal, header, request.get("bucket_id", ""), request.get("batch_id", ""))
+        if batch["state"] != DRAFT:
+            raise FailedPrecondition(f"Batch {batch['_id']} was already submitted (task {batch.get('task_id') or 'none'}); submit a batch once, or retry what failed.")
+        tiers = await self._processing.tiers(scope, batch["collection_ids"])
+        task = self._processing.new_task(principal, scope["_ns"], TaskType.BATCH, tiers, batch["object_ids"], batch["_id"])
+        if not await self._batches.submit(scope, batch["_id"], task.task_id, clock.now()):
+            raise FailedPrecondition(f"Batch {batch['_id']} was already submitted; submit a batch once, or retry what failed.")
+        await self._processing.queue(task)
+        return task_json(task)
+
+    async def cancel(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        batch, scope = await self._batch(principal, header, request.get("bucket_id", ""), request.get("batch_id", ""))
+        if batch["state"] == DRAFT and await self._batches.cancel_draft(scope, batch["_id"], clock.now()):
+            return {"task_id": "", "task_type": str(TaskType.BATCH), "status": str(TaskStatus.CANCELED), "additional_data": {"batch_id": batch["_id"]}}
+        if not batch.get("task_id"):
+            raise FailedPrecondition(f"Batch {batch['_id']} was canceled before it was submitted.")
+        return await self._processing.cancel(principal, batch["task_id"])
+
+    async def retry(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        batch, scope = await self._batch(principal, header, request.get("bucket_id", ""), request.get("batch_id", ""))
+        previous = await self._tasks.get({"_org": principal.organization_id}, batch.get("task_id") or "")
+        if previous is None or not previous.terminal:
+            raise FailedPrecondition(f"Batch {batch['_id']} has not finished; retry it once it has.")
+        if previous.status is TaskStatus.FAILED or previous.status is TaskStatus.CANCELED:
+            object_ids = batch["object_ids"]  # the task stopped: run it all again (written documents are overwritten)
+        else:
+            object_ids = await self._tasks.failed_roots(previous.task_id)
+        if not object_ids:
+            raise FailedPrecondition(f"Nothing of batch {batch['_id']} failed; there is nothing to retry.")
+        tiers = await self._processing.tiers(scope, batch["collection_ids"])
+        task = self._processing.new_task(principal, scope["_ns"], TaskType.BATCH, tiers, object_ids, batch["_id"])
+        if not await self._batches.retry(scope, batch["_id"], previous.task_id, task.task_id, clock.now()):
+            raise FailedPrecondition(f"Batch {batch['_id']} is being retried already.")
+        await self._processing.queue(task)
+        return task_json(task)
+
+    async def delete(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        batch, scope = await self._batch(principal, header, request.get("bucket_id", ""), request.get("batch_id", ""))
+        if batch.get("task_id"):
+            task = await self._tasks.get({"_org": principal.organization_id}, batch["task_id"])
+            if task is not None and not task.terminal:
+                raise FailedPrecondition(f"Batch {batch['_id']} is {task.status}; cancel it first, then delete it.")
+        await self._batches.delete(scope, batch["_id"])
+        return {"message": "Successfully deleted", "success": True}
+
+    async def failed_documents(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        batch, _ = await self._batch(principal, header, request.get("bucket_id", ""), request.get("batch_id", ""))
+        limit, offset = int(request.get("limit") or 100), int(request.get("offset") or 0)
+        if not 1 <= limit <= MAX_LIST or offset < 0:
+            raise InvalidArgument([FieldViolation("limit", "must be 1-1000 (and offset >= 0)")])
+        task_id = batch.get("task_id") or ""
+        found = await self._tasks.failures_of(task_id, limit, offset) if task_id else []
+        results = [
+            {"source_id": f["source_id"], "object_id": f.get("root_object_id", ""), "collection_id": f["collection_id"], "tier_num": f["tier_num"], "error": f["error"]}
+            for f in found
+        ]
+        return {"results": results, "total_count": await self._tasks.count_failures(task_id) if task_id else 0}
+
