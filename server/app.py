@@ -34,7 +34,7 @@ from vecplane.v1 import (
     task_pb2_grpc,
 )
 
-from server import metrics, tls
+from server import metrics, tls, tracing
 from server.api.admin import AdminServicer
 from server.api.batches import BatchServicer
 from server.api.buckets import BucketServicer
@@ -224,6 +224,7 @@ class Vecplane:
     async def start(self) -> None:
         settings = self.settings
         self.tls = tls.load(settings)  # before anything starts: a bad file is a one-line error
+        tracing.configure(settings.tracing)
         try:
             catalogue = load_catalogue(settings.plugin_dir)
             providers = load_providers(settings.providers, os.environ)
@@ -475,6 +476,8 @@ class Vecplane:
         if self.extractors is not None:
             await self.extractors.close()
         await self.backends.close()
+        if self.settings.tracing:
+            tracing.shutdown()  # flushes the spans not yet exported
         log.info("vecplane stopped")
 
 

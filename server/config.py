@@ -47,6 +47,7 @@ class Settings:
     blob_max_bytes: int = 64 * 1024 * 1024  # the most a blob may hold (inline, or fetched from its URL)
     blob_fetch_timeout_seconds: float = 30.0  # a blob URL must be read within this (redirects included)
     blob_private_networks: str = ""  # CIDRs blob URLs may point into although private, e.g. 10.0.0.0/8
+    tracing: str = ""  # OpenTelemetry: "" (off), otlp or console (server.tracing)
     tls_cert_file: Path | None = None  # PEM certificate chain: both ports serve TLS only
     tls_key_file: Path | None = None
     tls_client_ca_file: Path | None = None  # PEM CA: clients must present a certificate it signed
@@ -98,6 +99,7 @@ _OPTIONS = [
     ("processing_workers", "VECPLANE_PROCESSING_WORKERS", "--processing-workers", "tasks this process runs at once (0: none, tasks wait for another process)"),
     ("processing_chunk", "VECPLANE_PROCESSING_CHUNK", "--processing-chunk", "sources per chunk (read, extracted, written, checkpointed)"),
     ("processing_lease_seconds", "VECPLANE_PROCESSING_LEASE", "--processing-lease", "seconds before a task whose process stopped is taken over"),
+    ("tracing", "VECPLANE_TRACING", "--tracing", "OpenTelemetry spans: otlp (OTEL_EXPORTER_OTLP_* settings) or console; unset: off"),
     ("tls_cert_file", "VECPLANE_TLS_CERT", "--tls-cert", "PEM certificate chain; with --tls-key, gRPC and REST serve TLS only"),
     ("tls_key_file", "VECPLANE_TLS_KEY", "--tls-key", "PEM private key of --tls-cert"),
     ("tls_client_ca_file", "VECPLANE_TLS_CLIENT_CA", "--tls-client-ca", "PEM CA; clients must present a certificate it signed (mutual TLS)"),
@@ -134,6 +136,8 @@ def load(args: argparse.Namespace | None = None, environ: Mapping[str, str] | No
             except ValueError:
                 raise SystemExit(f"vecplane: {env} / {_flag}: not a valid value: {raw!r}") from None
     settings = Settings(**values)
+    if settings.tracing not in ("", "otlp", "console"):
+        raise SystemExit("vecplane: VECPLANE_TRACING must be otlp or console (or unset: off)")
     if settings.reconfigure_strategy not in ("auto", "blue_green"):
         raise SystemExit("vecplane: VECPLANE_RECONFIGURE_STRATEGY must be auto or blue_green")
     if min(settings.http_max_body_bytes, settings.http_timeout_seconds, settings.http_header_timeout_seconds, settings.http_body_timeout_seconds) <= 0:

@@ -21,6 +21,8 @@ from prometheus_client import (
 )
 from prometheus_client.process_collector import ProcessCollector
 
+from server import tracing
+
 REGISTRY = CollectorRegistry()
 ProcessCollector(registry=REGISTRY)
 
@@ -66,12 +68,14 @@ DOCUMENTS_WRITTEN = Counter("vecplane_documents_written_total", "Documents upser
 
 
 @contextmanager
-def timed(histogram: Histogram, *labels: str) -> Iterator[None]:
-    """Observes the block's duration under `labels` plus an outcome label: ok, or error when it raised."""
+def timed(histogram: Histogram, *labels: str, span: str) -> Iterator[None]:
+    """Observes the block's duration under `labels` plus an outcome label (ok, or error when it
+    raised), in a tracing span named `span`."""
     started = time.perf_counter()
     outcome = "error"
     try:
-        yield
+        with tracing.span(span):
+            yield
         outcome = "ok"
     finally:
         histogram.labels(*labels, outcome).observe(time.perf_counter() - started)

@@ -15,7 +15,7 @@ from typing import Any
 import grpc
 from google.protobuf.message import DecodeError
 
-from server import metrics
+from server import metrics, tracing
 from server.api import keys, status, wire
 from server.api.context import CallContext, current_call
 from server.domain.errors import DomainError, FieldViolation, InvalidArgument, Unavailable
@@ -58,6 +58,10 @@ def _lenient(deserialize: Callable[[bytes], Any] | None) -> Callable[[bytes], An
     return parse
 
 
+def _text_metadata(context: grpc.aio.ServicerContext) -> list[tuple[str, str]]:
+    return [(key, value) for key, value in (context.invocation_metadata() or ()) if isinstance(value, str)]
+
+
 def _ended_code(context: grpc.aio.ServicerContext) -> grpc.StatusCode:
     """The code of a call whose handler was cancelled: the deadline passed, or the caller left."""
     remaining = context.time_remaining()
@@ -82,8 +86,15 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         inner = handler.unary_unary
         method = details.method
 
-        async def behavior(request: Any, context: grpc.aio.ServicerContext) -> Any:  # noqa: RET503 - abort raises
-            metadata = {key: value for key, value in (context.invocation_metadata() or ()) if isinstance(value, str)}
+        async def traced(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            transport = getattr(context, "transport", "grpc")
+            # A gRPC call continues its caller's trace; a REST one is a child of the gateway's span.
+            parent = dict(_text_metadata(context)) if transport == "grpc" and tracing.enabled() else None
+            with tracing.span(method.lstrip("/"), kind="server" if transport == "grpc" else "internal", parent=parent, outcome_set=True, attributes={"rpc.system": "grpc", "rpc.method": method}) as span:
+                return await behavior(request, context, transport, span)
+
+        async def behavior(request: Any, context: grpc.aio.ServicerContext, transport: str, span: tracing.Span) -> Any:  # noqa: RET503 - abort raises
+            metadata = dict(_text_metadata(context))
             correlation_id = metadata.get("x-request-id") or uuid.uuid4().hex[:16]
             started = time.perf_counter()
             failure: grpc.Status | None = None
@@ -130,7 +141,10 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 if failure is not None:
                     code = failure.code
                 elapsed = time.perf_counter() - started
-                metrics.RPC_SECONDS.labels(getattr(context, "transport", "grpc"), method, code.name).observe(elapsed)
+                metrics.RPC_SECONDS.labels(transport, method, code.name).observe(elapsed)
+                span.set({"rpc.grpc.status_code": code.value[0]})
+                if code != grpc.StatusCode.OK:
+                    span.fail(code.name)
                 log.info(
                     "call",
                     extra={
@@ -147,7 +161,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             )
 
         return grpc.unary_unary_rpc_method_handler(
-            behavior,
+            traced,
             request_deserializer=_lenient(handler.request_deserializer),
             response_serializer=handler.response_serializer,
         )

@@ -26,7 +26,7 @@ import grpc
 from aiohttp import web
 from google.protobuf import descriptor
 
-from server import metrics
+from server import metrics, tracing
 from server.gateway import connections, docs, errors, openapi, routes, transcode
 from server.gateway.errors import HttpError
 from server.gateway.local import LocalCalls, RpcFailure
@@ -154,22 +154,28 @@ class Gateway:
         self._idle.clear()
         started = time.perf_counter()
         observed = _Observed()
-        try:
-            response = await self._dispatch(request, request_id, observed)
-        except HttpError as error:
-            if error.status >= 500:
-                log.warning("http error", extra={"path": request.path, "status": error.status, "correlation_id": request_id})
-            response = self._error(error, request_id)
-        except Exception:
-            log.exception("gateway failure", extra={"path": request.path, "correlation_id": request_id})
-            response = self._error(
-                HttpError(500, f"Internal error; reference {request_id} when reporting it.", error_type="InternalServerError"),
-                request_id,
-            )
-        finally:
-            self._in_flight -= 1
-            if not self._in_flight:
-                self._idle.set()
+        parent = request.headers if tracing.enabled() else None
+        with tracing.span(f"HTTP {request.method}", kind="server", parent=parent, attributes={"http.request.method": request.method}) as span:
+            try:
+                response = await self._dispatch(request, request_id, observed)
+            except HttpError as error:
+                if error.status >= 500:
+                    log.warning("http error", extra={"path": request.path, "status": error.status, "correlation_id": request_id})
+                response = self._error(error, request_id)
+            except Exception:
+                log.exception("gateway failure", extra={"path": request.path, "correlation_id": request_id})
+                response = self._error(
+                    HttpError(500, f"Internal error; reference {request_id} when reporting it.", error_type="InternalServerError"),
+                    request_id,
+                )
+            finally:
+                self._in_flight -= 1
+                if not self._in_flight:
+                    self._idle.set()
+            span.rename(f"HTTP {request.method} {observed.route}")
+            span.set({"http.route": observed.route, "http.response.status_code": response.status})
+            if response.status >= 500:
+                span.fail(str(response.status))
         # The route's template, never the path itself (IDs would make a series per resource).
         metrics.HTTP_SECONDS.labels(request.method, observed.route, str(response.status)).observe(time.perf_counter() - started)
         return response

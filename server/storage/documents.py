@@ -53,7 +53,7 @@ class DocumentStore:
             self._indexed.add(store)
         for start in range(0, len(documents), self._batch):
             chunk = documents[start : start + self._batch]
-            with metrics.timed(metrics.VECTOR_STORE_SECONDS, "upsert"):
+            with metrics.timed(metrics.VECTOR_STORE_SECONDS, "upsert", span="vector_store upsert"):
                 await self._vectors.upsert(store, [Point(doc.point_id, doc.vectors, doc.payload()) for doc in chunk])
             metrics.DOCUMENTS_WRITTEN.inc(len(chunk))
 
@@ -62,7 +62,7 @@ class DocumentStore:
         points: list[PointId] = [p for p in (point_id_of(i) for i in dict.fromkeys(document_ids)) if p is not None]
         found: dict[str, Document] = {}
         for start in range(0, len(points), self._batch):
-            with metrics.timed(metrics.VECTOR_STORE_SECONDS, "retrieve"):
+            with metrics.timed(metrics.VECTOR_STORE_SECONDS, "retrieve", span="vector_store retrieve"):
                 records = await self._vectors.retrieve(store, points[start : start + self._batch], with_vectors=vectors)
             for record in records:
                 if record.payload.get("collection_id") == collection_id:
@@ -83,14 +83,14 @@ class DocumentStore:
         """Up to `limit` documents of the collection matching `where`, in document-ID order from
         document `after` on (inclusive), and the ID the next page starts at (None: no more)."""
         offset = point_id_of(after) if after else None
-        with metrics.timed(metrics.VECTOR_STORE_SECONDS, "scroll"):
+        with metrics.timed(metrics.VECTOR_STORE_SECONDS, "scroll", span="vector_store scroll"):
             records, next_offset = await self._vectors.scroll(
                 store, Where(equals={"collection_id": collection_id}, filter=where), offset=offset, limit=limit, with_vectors=vectors
             )
         return [_document(r) for r in records], document_id_of_point(str(next_offset)) if next_offset is not None else None
 
     async def count(self, store: str, collection_id: str, where: Node | None = None) -> int:
-        with metrics.timed(metrics.VECTOR_STORE_SECONDS, "count"):
+        with metrics.timed(metrics.VECTOR_STORE_SECONDS, "count", span="vector_store count"):
             return await self._vectors.count(store, Where(equals={"collection_id": collection_id}, filter=where))
 
     async def ids_of_sources(self, store: str, collection_id: str, sources: Sequence[Source]) -> list[str]:
@@ -105,7 +105,7 @@ class DocumentStore:
         if not either:
             return []
         where = Where(equals={"collection_id": collection_id}, filter=either[0] if len(either) == 1 else Group(any_of=tuple(either)))
-        with metrics.timed(metrics.VECTOR_STORE_SECONDS, "find"):
+        with metrics.timed(metrics.VECTOR_STORE_SECONDS, "find", span="vector_store find"):
             found = await self._vectors.find(store, where)
         return [str(r.payload["document_id"]) for r in found]
 
@@ -114,13 +114,13 @@ class DocumentStore:
         points: list[int | str | uuid.UUID] = [p for p in (point_id_of(i) for i in document_ids) if p is not None]
         for start in range(0, len(points), self._batch):
             selector = models.Filter(must=[models.HasIdCondition(has_id=points[start : start + self._batch])])
-            with metrics.timed(metrics.VECTOR_STORE_SECONDS, "delete"):
+            with metrics.timed(metrics.VECTOR_STORE_SECONDS, "delete", span="vector_store delete"):
                 await self._vectors.raw_delete(store, selector)
 
     async def delete_where(self, store: str, key: str, value: str) -> int:
         """Deletes every document whose system field `key` (collection_id, root_object_id,
         root_bucket_id, source_object_id, source_document_id) is `value`; returns how many."""
         assert key in SYSTEM_FIELDS, key
-        with metrics.timed(metrics.VECTOR_STORE_SECONDS, "delete_where"):
+        with metrics.timed(metrics.VECTOR_STORE_SECONDS, "delete_where", span="vector_store delete_where"):
             return await self._vectors.delete_where(store, key, value)
 

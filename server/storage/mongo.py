@@ -9,6 +9,7 @@ from typing import Any
 import pymongo
 from pymongo import AsyncMongoClient, monitoring
 
+from server import tracing
 from server.storage.embedded_mongo import EmbeddedMongo
 
 
@@ -39,11 +40,34 @@ class CommandCounter(monitoring.CommandListener):
             return sum(n for name, n in self.counts.items() if name not in exclude)
 
 
+class CommandSpans(monitoring.CommandListener):
+    """A client span per MongoDB command, from pymongo's command events (named by the command;
+    its contents, which may hold user data, are not recorded)."""
+
+    def __init__(self) -> None:
+        self._open: dict[tuple[int, object], Any] = {}
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        span = tracing.start(
+            f"mongodb {event.command_name}",
+            attributes={"db.system.name": "mongodb", "db.operation.name": event.command_name, "db.namespace": event.database_name},
+        )
+        if span is not None:
+            self._open[(event.request_id, event.connection_id)] = span
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        tracing.end(self._open.pop((event.request_id, event.connection_id), None))
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        tracing.end(self._open.pop((event.request_id, event.connection_id), None), failure=f"{event.command_name} failed")
+
+
 def connect(uri: str, counter: CommandCounter) -> AsyncMongoClient:
+    listeners: list[monitoring.CommandListener] = [counter, CommandSpans()] if tracing.enabled() else [counter]
     return AsyncMongoClient(
         uri,
         tz_aware=True,
-        event_listeners=[counter],
+        event_listeners=listeners,
         serverSelectionTimeoutMS=5000,
         appname="vecplane",
     )

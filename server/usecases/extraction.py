@@ -86,7 +86,7 @@ class ExtractionUseCases:
         for start in range(0, len(values), extractor.max_batch):
             batch = values[start : start + extractor.max_batch]
             try:
-                with metrics.timed(metrics.EXTRACTOR_SECONDS, definition.id):
+                with metrics.timed(metrics.EXTRACTOR_SECONDS, definition.id, span=f"extract {definition.id}"):
                     result = await extractor.extract(batch, parameters, output_type)
             except BadInput as exc:
                 where = paths[start + exc.index] if paths else f"inputs[{start + exc.index}]"
