@@ -13,6 +13,7 @@ from google.longrunning import operations_pb2, operations_pb2_grpc
 from google.protobuf import duration_pb2
 from vecplane.v1 import task_pb2, task_pb2_grpc
 
+from server.domain import documents as d
 from tests.support.api import Api
 from tests.support.processing import (
     document_ids,
@@ -110,3 +111,64 @@ def test_auto_process_queues_the_new_objects(rest: Rest) -> None:
     assert document_ids(rest, collection_id) == expected_ids(collection_id, bucket_id, [object_id])
     (task,) = [t for t in rest.post("/v1/tasks/list", json={}).json()["results"] if t["task_type"] == "api_buckets_objects_create"]
     assert task["additional_data"]["object_ids"] == [object_id] and task["additional_data"]["collection_ids"] == [collection_id]
+
+
+def test_two_tier_lineage(rest: Rest) -> None:
+    bucket_id, object_ids = setup_bucket(rest, [f"root text {i}" for i in range(10)])
+    first = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    second = text_collection(rest, {"type": "collection", "collection_id": first})
+    task = wait_task(rest, rest.post(f"/v1/collections/{first}/trigger", json={}).json()["task_id"])
+    assert task["status"] == "COMPLETED", task
+    assert [t["collection_ids"] for t in task["additional_data"]["tiers"]] == [[first], [second]]
+    assert [t["documents_written"] for t in task["additional_data"]["tiers"]] == [10, 10]
+    parents = expected_ids(first, bucket_id, object_ids)
+    assert document_ids(rest, first) == parents
+    children = sorted(d.document_id(second, d.Source.document(first, parent), 0) for parent in parents)
+    assert document_ids(rest, second) == children
+    child = rest.get(f"/v1/collections/{second}/documents/{children[0]}").json()
+    lineage = child["_internal"]["lineage"]
+    assert lineage["source_document_id"] in parents and lineage["root_object_id"] in object_ids and lineage["root_bucket_id"] == bucket_id
+    assert lineage["path"] == f"{bucket_id}/{first}/{second}" and [c["collection_id"] for c in lineage["chain"]] == [first, second]
+    # Triggering the second collection alone reads the first one's documents: one tier.
+    only = wait_task(rest, rest.post(f"/v1/collections/{second}/trigger", json={"object_ids": object_ids[:2]}).json()["task_id"])
+    assert only["status"] == "COMPLETED" and [t["processed"] for t in only["additional_data"]["tiers"]] == [2]
+    assert document_ids(rest, second) == children
+
+
+def test_cancel_stops_at_a_chunk_boundary(rest: Rest, server: Any) -> None:
+    bucket_id, object_ids = setup_bucket(rest, [f"text {i}" for i in range(40)])
+    collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    server.app.faults.arm("processing.after_checkpoint", "sleep:0.3")
+    try:
+        task_id = rest.post(f"/v1/collections/{collection_id}/trigger", json={}).json()["task_id"]
+        deadline = time.monotonic() + 30
+        while rest.get(f"/v1/tasks/{task_id}").json()["additional_data"]["tiers"][0]["processed"] < 8 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        canceled = rest.delete(f"/v1/tasks/{task_id}")
+        assert canceled.status_code == 200 and canceled.json()["task_id"] == task_id
+        task = wait_task(rest, task_id)
+    finally:
+        server.app.faults.disarm("processing.after_checkpoint")
+    assert task["status"] == "CANCELED", task
+    processed = task["additional_data"]["tiers"][0]["processed"]
+    assert 8 <= processed < 40 and processed % 8 == 0
+    # Whole chunks only: the documents are exactly those of the first `processed` objects.
+    assert document_ids(rest, collection_id) == expected_ids(collection_id, bucket_id, sorted(object_ids)[:processed])
+    assert rest.delete(f"/v1/tasks/{task_id}").json()["status"] == "CANCELED"  # idempotent
+
+
+def test_two_triggers_at_once_share_one_task(rest: Rest, server: Any) -> None:
+    bucket_id, object_ids = setup_bucket(rest, [f"text {i}" for i in range(16)])
+    collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    server.app.faults.arm("processing.after_checkpoint", "sleep:0.2")
+    try:
+        first = rest.post(f"/v1/collections/{collection_id}/trigger", json={}).json()
+        second = rest.post(f"/v1/collections/{collection_id}/trigger", json={}).json()
+        assert second["task_id"] == first["task_id"] and "already" in second["message"]
+        assert wait_task(rest, first["task_id"])["status"] == "COMPLETED"
+    finally:
+        server.app.faults.disarm("processing.after_checkpoint")
+    third = rest.post(f"/v1/collections/{collection_id}/trigger", json={}).json()
+    assert third["task_id"] != first["task_id"]
+    assert wait_task(rest, third["task_id"])["status"] == "COMPLETED"
+    assert document_ids(rest, collection_id) == expected_ids(collection_id, bucket_id, object_ids)

@@ -39,13 +39,17 @@ def expected_ids(collection_id: str, bucket_id: str, object_ids: list[str]) -> l
 
 
 def setup_bucket(rest: Rest, texts: list[str | None]) -> tuple[str, list[str]]:
+    """A bucket with one object per text (None: an object without the `content` blob), in order."""
     bucket = rest.post("/v1/buckets", json={"bucket_name": r.unique("bkt"), "bucket_schema": SCHEMA}).json()
-    object_ids = []
-    for index, text in enumerate(texts):
-        blobs = [{"property": "content", "type": "text", "data": text}] if text is not None else []
-        created = rest.post(f"/v1/buckets/{bucket['bucket_id']}/objects", json={"blobs": blobs, "metadata": {"title": f"t{index}"}})
-        assert created.status_code == 200, created.text
-        object_ids.append(created.json()["object_id"])
+    object_ids: list[str] = []
+    for start in range(0, len(texts), 100):
+        objects = [
+            {"blobs": [{"property": "content", "type": "text", "data": text}] if text is not None else [], "metadata": {"title": f"t{start + i}"}}
+            for i, text in enumerate(texts[start : start + 100])
+        ]
+        created = rest.post(f"/v1/buckets/{bucket['bucket_id']}/objects/batch", json={"objects": objects})
+        assert created.status_code == 200 and not created.json().get("failed"), created.text
+        object_ids += [s["object_id"] for s in sorted(created.json()["succeeded"], key=lambda s: s["object_index"])]
     return bucket["bucket_id"], object_ids
 
 

@@ -84,6 +84,8 @@ def test_settings(data_dir: Path, **overrides: Any) -> Settings:
         plugin_dir=PLUGINS,
         shutdown_grace_seconds=2.0,
         reconfigure_lease_seconds=2.0,
+        processing_chunk=8,  # so that tests' tasks cross chunk boundaries (checkpoints, cancel)
+        processing_lease_seconds=2.0,
     )
     return replace(base, **overrides)
 
