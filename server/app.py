@@ -30,6 +30,8 @@ from vecplane.v1 import (
     feature_extractor_pb2_grpc,
     namespace_pb2,
     namespace_pb2_grpc,
+    retriever_pb2,
+    retriever_pb2_grpc,
     task_pb2,
     task_pb2_grpc,
 )
@@ -43,6 +45,7 @@ from server.api.documents import DocumentServicer
 from server.api.extractors import FeatureExtractorServicer
 from server.api.interceptor import CallInterceptor
 from server.api.namespaces import NamespaceServicer
+from server.api.retrievers import RetrieverServicer
 from server.api.tasks import OperationsServicer, TaskServicer
 from server.config import Settings, StartupError
 from server.domain.blobs import BlobLimits
@@ -73,6 +76,7 @@ from server.storage.namespaces import NamespaceRepository
 from server.storage.objects import ObjectRepository
 from server.storage.operations import OperationRepository
 from server.storage.qdrant_server import QdrantServerStore
+from server.storage.retrievers import RetrieverRepository
 from server.storage.secrets import CURSOR_SECRET, ensure_secret
 from server.storage.tasks import TaskRepository
 from server.storage.vectors import VectorStore
@@ -87,6 +91,8 @@ from server.usecases.health import Backend, BackendMonitor
 from server.usecases.namespaces import NamespaceUseCases
 from server.usecases.processing import ProcessingUseCases
 from server.usecases.reconfigure import ReconfigureUseCases
+from server.usecases.retrieval import RetrieverUseCases
+from server.usecases.retrieval_cache import RetrievalCache
 
 log = logging.getLogger("vecplane")
 
@@ -199,6 +205,7 @@ class UseCases:
     documents: DocumentUseCases
     processing: ProcessingUseCases
     batches: BatchUseCases
+    retrievers: RetrieverUseCases
 
 
 class Vecplane:
@@ -247,12 +254,13 @@ class Vecplane:
         buckets_repo = BucketRepository(backends.db)
         objects_repo = ObjectRepository(backends.db)
         collections_repo = CollectionRepository(backends.db)
+        retrievers_repo = RetrieverRepository(backends.db)
         counters = Counters(backends.db)
         tasks_repo = TaskRepository(backends.db)
         batches_repo = BatchRepository(backends.db)
-        for repository in (accounts, namespaces_repo, operations, buckets_repo, objects_repo, collections_repo, counters, tasks_repo, batches_repo):
+        for repository in (accounts, namespaces_repo, operations, buckets_repo, objects_repo, collections_repo, retrievers_repo, counters, tasks_repo, batches_repo):
             await repository.ensure_indexes()
-        if await counters.recount([repo.counted() for repo in (namespaces_repo, buckets_repo, objects_repo, collections_repo)]):
+        if await counters.recount([repo.counted() for repo in (namespaces_repo, buckets_repo, objects_repo, collections_repo, retrievers_repo)]):
             log.info("counted the resources of every scope once (a database from before counters)")
         self.api_key, generated = await ensure_bootstrap_key(accounts, settings.api_key, settings.data_dir)
         authenticator = Authenticator(accounts, settings.auth_cache_seconds)
@@ -260,9 +268,14 @@ class Vecplane:
         namespaces = NamespaceUseCases(
             namespaces_repo, backends.vectors, catalogue, settings.auth_cache_seconds, self.faults, operations, settings.reconfigure_lease_seconds, cursors=cursors
         )
-        for repository in (buckets_repo, objects_repo, collections_repo):
+        for repository in (buckets_repo, objects_repo, collections_repo, retrievers_repo):
             namespaces.add_contents(repository)
         documents = DocumentStore(backends.vectors)
+        # Every document write (processing, the Documents API, deletes down the lineage) goes
+        # through this store, so its writes invalidate the retrieval cache.
+        retrieval_cache = RetrievalCache(settings.retrieval_cache_bytes)
+        documents.on_write(retrieval_cache.written)
+        self.document_store = documents
         collections = CollectionUseCases(collections_repo, buckets_repo, namespaces, backends.vectors, catalogue, self.faults, cursors=cursors, extractors=extractors.availability)
         namespaces.add_update_guard(collections.refuse_disabling_used_extractors)
         extraction = ExtractionUseCases(catalogue, extractors, FileFetcher(Limits().max_file_bytes, settings.fetch_timeout_seconds), Limits())
@@ -294,6 +307,9 @@ class Vecplane:
             collections=collections,
             extraction=extraction,
             documents=DocumentUseCases(documents, collections, cursors),
+            retrievers=RetrieverUseCases(
+                retrievers_repo, namespaces, collections, documents, backends.vectors, extraction, catalogue, retrieval_cache, cursors=cursors
+            ),
             processing=processing,
             batches=BatchUseCases(batches_repo, buckets_repo, collections_repo, tasks_repo, namespaces, processing),
             reconfigure=ReconfigureUseCases(
@@ -335,6 +351,7 @@ class Vecplane:
         bucket_pb2_grpc.add_BucketServiceServicer_to_server(BucketServicer(self.usecases.buckets), calls)
         collection_pb2_grpc.add_CollectionServiceServicer_to_server(CollectionServicer(self.usecases.collections), calls)
         document_pb2_grpc.add_DocumentServiceServicer_to_server(DocumentServicer(self.usecases.documents), calls)
+        retriever_pb2_grpc.add_RetrieverServiceServicer_to_server(RetrieverServicer(self.usecases.retrievers), calls)
         task_pb2_grpc.add_TaskServiceServicer_to_server(TaskServicer(self.usecases.processing), calls)
         batch_pb2_grpc.add_BatchServiceServicer_to_server(BatchServicer(self.usecases.batches), calls)
         operations_pb2_grpc.add_OperationsServicer_to_server(OperationsServicer(self.usecases.processing), server)
@@ -424,6 +441,7 @@ class Vecplane:
             bucket_pb2.DESCRIPTOR.services_by_name["BucketService"].full_name,
             collection_pb2.DESCRIPTOR.services_by_name["CollectionService"].full_name,
             document_pb2.DESCRIPTOR.services_by_name["DocumentService"].full_name,
+            retriever_pb2.DESCRIPTOR.services_by_name["RetrieverService"].full_name,
             task_pb2.DESCRIPTOR.services_by_name["TaskService"].full_name,
             batch_pb2.DESCRIPTOR.services_by_name["BatchService"].full_name,
             operations_pb2.DESCRIPTOR.services_by_name["Operations"].full_name,

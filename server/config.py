@@ -48,6 +48,7 @@ class Settings:
     blob_fetch_timeout_seconds: float = 30.0  # a blob URL must be read within this (redirects included)
     blob_private_networks: str = ""  # CIDRs blob URLs may point into although private, e.g. 10.0.0.0/8
     tracing: str = ""  # OpenTelemetry: "" (off), otlp or console (server.tracing)
+    retrieval_cache_bytes: int = 64 * 1024 * 1024  # memory the retriever execute cache may hold
     tls_cert_file: Path | None = None  # PEM certificate chain: both ports serve TLS only
     tls_key_file: Path | None = None
     tls_client_ca_file: Path | None = None  # PEM CA: clients must present a certificate it signed
@@ -103,6 +104,7 @@ _OPTIONS = [
     ("tls_cert_file", "VECPLANE_TLS_CERT", "--tls-cert", "PEM certificate chain; with --tls-key, gRPC and REST serve TLS only"),
     ("tls_key_file", "VECPLANE_TLS_KEY", "--tls-key", "PEM private key of --tls-cert"),
     ("tls_client_ca_file", "VECPLANE_TLS_CLIENT_CA", "--tls-client-ca", "PEM CA; clients must present a certificate it signed (mutual TLS)"),
+    ("retrieval_cache_bytes", "VECPLANE_RETRIEVAL_CACHE_BYTES", "--retrieval-cache-bytes", "memory the retriever execute cache may hold (0: no cache)"),
     ("faults", "VECPLANE_FAULTS", "--faults", "test only: arm fault points (point=fail|kill|sleep:<s>,...)"),
 ]
 
@@ -148,6 +150,8 @@ def load(args: argparse.Namespace | None = None, environ: Mapping[str, str] | No
         raise SystemExit("vecplane: VECPLANE_HTTP_MAX_CONNECTIONS must be 0 (automatic) or positive")
     if settings.startup_timeout_seconds <= 0:
         raise SystemExit("vecplane: VECPLANE_STARTUP_TIMEOUT must be positive")
+    if settings.retrieval_cache_bytes < 0:
+        raise SystemExit("vecplane: VECPLANE_RETRIEVAL_CACHE_BYTES must be 0 (no cache) or positive")
     if settings.blob_max_bytes <= 0 or settings.blob_fetch_timeout_seconds <= 0:
         raise SystemExit("vecplane: VECPLANE_BLOB_MAX_BYTES and VECPLANE_BLOB_FETCH_TIMEOUT must be positive")
     if settings.processing_workers < 0 or settings.processing_chunk <= 0 or settings.processing_lease_seconds <= 0:

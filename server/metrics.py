@@ -65,6 +65,12 @@ VECTOR_STORE_SECONDS = Histogram(
     registry=REGISTRY,
 )
 DOCUMENTS_WRITTEN = Counter("vecplane_documents_written_total", "Documents upserted into collections.", registry=REGISTRY)
+RETRIEVAL_CACHE = Counter(
+    "vecplane_retrieval_cache_total",
+    "Retriever execute cache events: hit, miss, stored, invalidated (an entry dropped by a document write).",
+    ["event"],
+    registry=REGISTRY,
+)
 
 
 @contextmanager

@@ -6,7 +6,7 @@ not found."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from qdrant_client import models
 
@@ -31,6 +31,11 @@ def _keyword_in(name: str, values: Sequence[str]) -> Condition:
     return Condition(simple_field(name, "string"), "in", list(values), True)
 
 
+# Told of every write: (namespace ID, the collections written or None when unknown, the actions:
+# create/update for upserts, delete for deletes). The retrieval cache listens (invalidation).
+WriteListener = Callable[[str, set[str] | None, tuple[str, ...]], None]
+
+
 def _document(record: Record) -> Document:
     return Document.from_payload(record.payload, record.vectors)
 
@@ -43,6 +48,14 @@ class DocumentStore:
         self._vectors = vectors
         self._batch = batch
         self._indexed: set[str] = set()
+        self._listeners: list[WriteListener] = []
+
+    def on_write(self, listener: WriteListener) -> None:
+        self._listeners.append(listener)
+
+    def _written(self, store: str, collection_ids: set[str] | None, actions: tuple[str, ...]) -> None:
+        for listener in self._listeners:
+            listener(store, collection_ids, actions)
 
     async def upsert(self, store: str, documents: Sequence[Document]) -> None:
         """Writes the documents (a document with the same ID is replaced whole), in batches. The
@@ -56,6 +69,8 @@ class DocumentStore:
             with metrics.timed(metrics.VECTOR_STORE_SECONDS, "upsert", span="vector_store upsert"):
                 await self._vectors.upsert(store, [Point(doc.point_id, doc.vectors, doc.payload()) for doc in chunk])
             metrics.DOCUMENTS_WRITTEN.inc(len(chunk))
+        if documents:
+            self._written(store, {doc.collection_id for doc in documents}, ("create", "update"))
 
     async def get(self, store: str, collection_id: str, document_ids: Iterable[str], *, vectors: bool | Sequence[str] = False) -> dict[str, Document]:
         """The documents of the collection with these IDs that exist, by ID."""
@@ -116,11 +131,16 @@ class DocumentStore:
             selector = models.Filter(must=[models.HasIdCondition(has_id=points[start : start + self._batch])])
             with metrics.timed(metrics.VECTOR_STORE_SECONDS, "delete", span="vector_store delete"):
                 await self._vectors.raw_delete(store, selector)
+        if points:
+            self._written(store, None, ("delete",))
 
     async def delete_where(self, store: str, key: str, value: str) -> int:
         """Deletes every document whose system field `key` (collection_id, root_object_id,
         root_bucket_id, source_object_id, source_document_id) is `value`; returns how many."""
         assert key in SYSTEM_FIELDS, key
         with metrics.timed(metrics.VECTOR_STORE_SECONDS, "delete_where", span="vector_store delete_where"):
-            return await self._vectors.delete_where(store, key, value)
+            deleted = await self._vectors.delete_where(store, key, value)
+        if deleted:
+            self._written(store, {value} if key == "collection_id" else None, ("delete",))
+        return deleted
 

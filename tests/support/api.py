@@ -18,6 +18,7 @@ from vecplane.v1 import (
     document_pb2_grpc,
     feature_extractor_pb2_grpc,
     namespace_pb2_grpc,
+    retriever_pb2_grpc,
 )
 
 
@@ -34,6 +35,7 @@ class Api:
         self.documents = document_pb2_grpc.DocumentServiceStub(channel)
         self.extractors = feature_extractor_pb2_grpc.FeatureExtractorServiceStub(channel)
         self.admin = admin_pb2_grpc.AdminServiceStub(channel)
+        self.retrievers = retriever_pb2_grpc.RetrieverServiceStub(channel)
 
     def metadata(self) -> list[tuple[str, str]]:
         found = []

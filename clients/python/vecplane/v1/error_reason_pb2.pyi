@@ -31,11 +31,13 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ORGANIZATION_NOT_FOUND: _ClassVar[ErrorReason]
     API_KEY_NOT_FOUND: _ClassVar[ErrorReason]
     DOCUMENT_NOT_FOUND: _ClassVar[ErrorReason]
+    RETRIEVER_NOT_FOUND: _ClassVar[ErrorReason]
     TASK_NOT_FOUND: _ClassVar[ErrorReason]
     BATCH_NOT_FOUND: _ClassVar[ErrorReason]
     NAMESPACE_ALREADY_EXISTS: _ClassVar[ErrorReason]
     BUCKET_ALREADY_EXISTS: _ClassVar[ErrorReason]
     COLLECTION_ALREADY_EXISTS: _ClassVar[ErrorReason]
+    RETRIEVER_ALREADY_EXISTS: _ClassVar[ErrorReason]
     NAMESPACE_HEADER_MISSING: _ClassVar[ErrorReason]
     VECTOR_CONFLICT: _ClassVar[ErrorReason]
     EXTRACTOR_NOT_IN_CATALOGUE: _ClassVar[ErrorReason]
@@ -81,11 +83,13 @@ FEATURE_EXTRACTOR_NOT_FOUND: ErrorReason
 ORGANIZATION_NOT_FOUND: ErrorReason
 API_KEY_NOT_FOUND: ErrorReason
 DOCUMENT_NOT_FOUND: ErrorReason
+RETRIEVER_NOT_FOUND: ErrorReason
 TASK_NOT_FOUND: ErrorReason
 BATCH_NOT_FOUND: ErrorReason
 NAMESPACE_ALREADY_EXISTS: ErrorReason
 BUCKET_ALREADY_EXISTS: ErrorReason
 COLLECTION_ALREADY_EXISTS: ErrorReason
+RETRIEVER_ALREADY_EXISTS: ErrorReason
 NAMESPACE_HEADER_MISSING: ErrorReason
 VECTOR_CONFLICT: ErrorReason
 EXTRACTOR_NOT_IN_CATALOGUE: ErrorReason

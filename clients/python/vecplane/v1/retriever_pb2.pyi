@@ -1,0 +1,372 @@
+from google.api import annotations_pb2 as _annotations_pb2
+from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.protobuf import struct_pb2 as _struct_pb2
+from vecplane.v1 import filter_pb2 as _filter_pb2
+from vecplane.v1 import list_pb2 as _list_pb2
+from vecplane.v1 import options_pb2 as _options_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class StageBody(_message.Message):
+    __slots__ = ("stage_id", "parameters", "pre_filters")
+    STAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
+    PRE_FILTERS_FIELD_NUMBER: _ClassVar[int]
+    stage_id: str
+    parameters: _struct_pb2.Struct
+    pre_filters: _struct_pb2.Struct
+    def __init__(self, stage_id: _Optional[str] = ..., parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., pre_filters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class StageConfig(_message.Message):
+    __slots__ = ("stage_name", "stage_type", "config", "description", "parameters")
+    STAGE_NAME_FIELD_NUMBER: _ClassVar[int]
+    STAGE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
+    stage_name: str
+    stage_type: str
+    config: StageBody
+    description: str
+    parameters: _struct_pb2.Struct
+    def __init__(self, stage_name: _Optional[str] = ..., stage_type: _Optional[str] = ..., config: _Optional[_Union[StageBody, _Mapping]] = ..., description: _Optional[str] = ..., parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class Retriever(_message.Message):
+    __slots__ = ("retriever_id", "retriever_name", "description", "collection_ids", "collection_identifiers", "stages", "input_schema", "tags", "metadata", "version", "namespace_id", "created_at", "updated_at", "is_published")
+    RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    RETRIEVER_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_IDS_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_IDENTIFIERS_FIELD_NUMBER: _ClassVar[int]
+    STAGES_FIELD_NUMBER: _ClassVar[int]
+    INPUT_SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    IS_PUBLISHED_FIELD_NUMBER: _ClassVar[int]
+    retriever_id: str
+    retriever_name: str
+    description: str
+    collection_ids: _containers.RepeatedScalarFieldContainer[str]
+    collection_identifiers: _containers.RepeatedScalarFieldContainer[str]
+    stages: _containers.RepeatedCompositeFieldContainer[StageConfig]
+    input_schema: _struct_pb2.Struct
+    tags: _containers.RepeatedScalarFieldContainer[str]
+    metadata: _struct_pb2.Struct
+    version: int
+    namespace_id: str
+    created_at: str
+    updated_at: str
+    is_published: bool
+    def __init__(self, retriever_id: _Optional[str] = ..., retriever_name: _Optional[str] = ..., description: _Optional[str] = ..., collection_ids: _Optional[_Iterable[str]] = ..., collection_identifiers: _Optional[_Iterable[str]] = ..., stages: _Optional[_Iterable[_Union[StageConfig, _Mapping]]] = ..., input_schema: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., tags: _Optional[_Iterable[str]] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., version: _Optional[int] = ..., namespace_id: _Optional[str] = ..., created_at: _Optional[str] = ..., updated_at: _Optional[str] = ..., is_published: _Optional[bool] = ...) -> None: ...
+
+class CreateRetrieverRequest(_message.Message):
+    __slots__ = ("retriever_name", "description", "collection_identifiers", "collection_ids", "stages", "input_schema", "tags", "metadata")
+    RETRIEVER_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_IDENTIFIERS_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_IDS_FIELD_NUMBER: _ClassVar[int]
+    STAGES_FIELD_NUMBER: _ClassVar[int]
+    INPUT_SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    retriever_name: str
+    description: str
+    collection_identifiers: _containers.RepeatedScalarFieldContainer[str]
+    collection_ids: _containers.RepeatedScalarFieldContainer[str]
+    stages: _containers.RepeatedCompositeFieldContainer[StageConfig]
+    input_schema: _struct_pb2.Struct
+    tags: _containers.RepeatedScalarFieldContainer[str]
+    metadata: _struct_pb2.Struct
+    def __init__(self, retriever_name: _Optional[str] = ..., description: _Optional[str] = ..., collection_identifiers: _Optional[_Iterable[str]] = ..., collection_ids: _Optional[_Iterable[str]] = ..., stages: _Optional[_Iterable[_Union[StageConfig, _Mapping]]] = ..., input_schema: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., tags: _Optional[_Iterable[str]] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class GetRetrieverRequest(_message.Message):
+    __slots__ = ("retriever_id",)
+    RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    retriever_id: str
+    def __init__(self, retriever_id: _Optional[str] = ...) -> None: ...
+
+class ListRetrieversRequest(_message.Message):
+    __slots__ = ("limit", "offset", "cursor", "include_total", "query")
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    limit: int
+    offset: int
+    cursor: str
+    include_total: bool
+    query: _list_pb2.ListQuery
+    def __init__(self, limit: _Optional[int] = ..., offset: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., query: _Optional[_Union[_list_pb2.ListQuery, _Mapping]] = ...) -> None: ...
+
+class ListRetrieversResponse(_message.Message):
+    __slots__ = ("results", "pagination", "total")
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    PAGINATION_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[Retriever]
+    pagination: _list_pb2.Pagination
+    total: int
+    def __init__(self, results: _Optional[_Iterable[_Union[Retriever, _Mapping]]] = ..., pagination: _Optional[_Union[_list_pb2.Pagination, _Mapping]] = ..., total: _Optional[int] = ...) -> None: ...
+
+class UpdateRetrieverRequest(_message.Message):
+    __slots__ = ("retriever_id", "retriever_name", "description", "collection_identifiers", "stages", "input_schema", "tags", "metadata")
+    RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    RETRIEVER_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_IDENTIFIERS_FIELD_NUMBER: _ClassVar[int]
+    STAGES_FIELD_NUMBER: _ClassVar[int]
+    INPUT_SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    retriever_id: str
+    retriever_name: str
+    description: str
+    collection_identifiers: _containers.RepeatedScalarFieldContainer[str]
+    stages: _containers.RepeatedCompositeFieldContainer[StageConfig]
+    input_schema: _struct_pb2.Struct
+    tags: _containers.RepeatedScalarFieldContainer[str]
+    metadata: _struct_pb2.Struct
+    def __init__(self, retriever_id: _Optional[str] = ..., retriever_name: _Optional[str] = ..., description: _Optional[str] = ..., collection_identifiers: _Optional[_Iterable[str]] = ..., stages: _Optional[_Iterable[_Union[StageConfig, _Mapping]]] = ..., input_schema: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., tags: _Optional[_Iterable[str]] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class UpdateRetrieverResponse(_message.Message):
+    __slots__ = ("retriever",)
+    RETRIEVER_FIELD_NUMBER: _ClassVar[int]
+    retriever: Retriever
+    def __init__(self, retriever: _Optional[_Union[Retriever, _Mapping]] = ...) -> None: ...
+
+class DeleteRetrieverRequest(_message.Message):
+    __slots__ = ("retriever_id",)
+    RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    retriever_id: str
+    def __init__(self, retriever_id: _Optional[str] = ...) -> None: ...
+
+class DeleteRetrieverResponse(_message.Message):
+    __slots__ = ("message", "success")
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    SUCCESS_FIELD_NUMBER: _ClassVar[int]
+    message: str
+    success: bool
+    def __init__(self, message: _Optional[str] = ..., success: _Optional[bool] = ...) -> None: ...
+
+class ExecutePagination(_message.Message):
+    __slots__ = ("method", "page_size", "page_number", "limit", "cursor")
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    method: str
+    page_size: int
+    page_number: int
+    limit: int
+    cursor: str
+    def __init__(self, method: _Optional[str] = ..., page_size: _Optional[int] = ..., page_number: _Optional[int] = ..., limit: _Optional[int] = ..., cursor: _Optional[str] = ...) -> None: ...
+
+class ExecuteRetrieverRequest(_message.Message):
+    __slots__ = ("retriever_id", "inputs", "filters", "pagination", "limit", "skip_cache", "return_vectors")
+    RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    INPUTS_FIELD_NUMBER: _ClassVar[int]
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    PAGINATION_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    SKIP_CACHE_FIELD_NUMBER: _ClassVar[int]
+    RETURN_VECTORS_FIELD_NUMBER: _ClassVar[int]
+    retriever_id: str
+    inputs: _struct_pb2.Struct
+    filters: _filter_pb2.LogicalOperator
+    pagination: ExecutePagination
+    limit: int
+    skip_cache: bool
+    return_vectors: bool
+    def __init__(self, retriever_id: _Optional[str] = ..., inputs: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., pagination: _Optional[_Union[ExecutePagination, _Mapping]] = ..., limit: _Optional[int] = ..., skip_cache: _Optional[bool] = ..., return_vectors: _Optional[bool] = ...) -> None: ...
+
+class ExecuteAdhocRetrieverRequest(_message.Message):
+    __slots__ = ("collection_identifiers", "collection_ids", "stages", "input_schema", "inputs", "filters", "pagination", "limit", "skip_cache", "return_vectors", "retriever_name")
+    COLLECTION_IDENTIFIERS_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_IDS_FIELD_NUMBER: _ClassVar[int]
+    STAGES_FIELD_NUMBER: _ClassVar[int]
+    INPUT_SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    INPUTS_FIELD_NUMBER: _ClassVar[int]
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    PAGINATION_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    SKIP_CACHE_FIELD_NUMBER: _ClassVar[int]
+    RETURN_VECTORS_FIELD_NUMBER: _ClassVar[int]
+    RETRIEVER_NAME_FIELD_NUMBER: _ClassVar[int]
+    collection_identifiers: _containers.RepeatedScalarFieldContainer[str]
+    collection_ids: _containers.RepeatedScalarFieldContainer[str]
+    stages: _containers.RepeatedCompositeFieldContainer[StageConfig]
+    input_schema: _struct_pb2.Struct
+    inputs: _struct_pb2.Struct
+    filters: _filter_pb2.LogicalOperator
+    pagination: ExecutePagination
+    limit: int
+    skip_cache: bool
+    return_vectors: bool
+    retriever_name: str
+    def __init__(self, collection_identifiers: _Optional[_Iterable[str]] = ..., collection_ids: _Optional[_Iterable[str]] = ..., stages: _Optional[_Iterable[_Union[StageConfig, _Mapping]]] = ..., input_schema: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., inputs: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., pagination: _Optional[_Union[ExecutePagination, _Mapping]] = ..., limit: _Optional[int] = ..., skip_cache: _Optional[bool] = ..., return_vectors: _Optional[bool] = ..., retriever_name: _Optional[str] = ...) -> None: ...
+
+class StageStatistic(_message.Message):
+    __slots__ = ("input_count", "output_count", "duration_ms", "efficiency")
+    INPUT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MS_FIELD_NUMBER: _ClassVar[int]
+    EFFICIENCY_FIELD_NUMBER: _ClassVar[int]
+    input_count: int
+    output_count: int
+    duration_ms: float
+    efficiency: float
+    def __init__(self, input_count: _Optional[int] = ..., output_count: _Optional[int] = ..., duration_ms: _Optional[float] = ..., efficiency: _Optional[float] = ...) -> None: ...
+
+class StageStatistics(_message.Message):
+    __slots__ = ("stages", "total_time_ms")
+    class StagesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: StageStatistic
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[StageStatistic, _Mapping]] = ...) -> None: ...
+    STAGES_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_TIME_MS_FIELD_NUMBER: _ClassVar[int]
+    stages: _containers.MessageMap[str, StageStatistic]
+    total_time_ms: float
+    def __init__(self, stages: _Optional[_Mapping[str, StageStatistic]] = ..., total_time_ms: _Optional[float] = ...) -> None: ...
+
+class ExecutePage(_message.Message):
+    __slots__ = ("method", "returned", "total", "has_next", "cursor", "page_number", "page_size")
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    RETURNED_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    HAS_NEXT_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    PAGE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    method: str
+    returned: int
+    total: int
+    has_next: bool
+    cursor: str
+    page_number: int
+    page_size: int
+    def __init__(self, method: _Optional[str] = ..., returned: _Optional[int] = ..., total: _Optional[int] = ..., has_next: _Optional[bool] = ..., cursor: _Optional[str] = ..., page_number: _Optional[int] = ..., page_size: _Optional[int] = ...) -> None: ...
+
+class Execution(_message.Message):
+    __slots__ = ("execution_id", "status", "retriever_id", "documents", "pagination", "stage_statistics", "cache_hit", "cached_at", "warnings")
+    EXECUTION_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENTS_FIELD_NUMBER: _ClassVar[int]
+    PAGINATION_FIELD_NUMBER: _ClassVar[int]
+    STAGE_STATISTICS_FIELD_NUMBER: _ClassVar[int]
+    CACHE_HIT_FIELD_NUMBER: _ClassVar[int]
+    CACHED_AT_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    execution_id: str
+    status: str
+    retriever_id: str
+    documents: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
+    pagination: ExecutePage
+    stage_statistics: StageStatistics
+    cache_hit: bool
+    cached_at: str
+    warnings: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, execution_id: _Optional[str] = ..., status: _Optional[str] = ..., retriever_id: _Optional[str] = ..., documents: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ..., pagination: _Optional[_Union[ExecutePage, _Mapping]] = ..., stage_statistics: _Optional[_Union[StageStatistics, _Mapping]] = ..., cache_hit: _Optional[bool] = ..., cached_at: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ExecuteRetrieverResponse(_message.Message):
+    __slots__ = ("execution",)
+    EXECUTION_FIELD_NUMBER: _ClassVar[int]
+    execution: Execution
+    def __init__(self, execution: _Optional[_Union[Execution, _Mapping]] = ...) -> None: ...
+
+class ExecuteAdhocRetrieverResponse(_message.Message):
+    __slots__ = ("execution",)
+    EXECUTION_FIELD_NUMBER: _ClassVar[int]
+    execution: Execution
+    def __init__(self, execution: _Optional[_Union[Execution, _Mapping]] = ...) -> None: ...
+
+class CreateRetrieverResponse(_message.Message):
+    __slots__ = ("retriever",)
+    RETRIEVER_FIELD_NUMBER: _ClassVar[int]
+    retriever: Retriever
+    def __init__(self, retriever: _Optional[_Union[Retriever, _Mapping]] = ...) -> None: ...
+
+class GetRetrieverResponse(_message.Message):
+    __slots__ = ("retriever",)
+    RETRIEVER_FIELD_NUMBER: _ClassVar[int]
+    retriever: Retriever
+    def __init__(self, retriever: _Optional[_Union[Retriever, _Mapping]] = ...) -> None: ...
+
+class ListRetrieverStagesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class StageDefinition(_message.Message):
+    __slots__ = ("stage_id", "description", "category", "icon", "parameter_schema")
+    STAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    ICON_FIELD_NUMBER: _ClassVar[int]
+    PARAMETER_SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    stage_id: str
+    description: str
+    category: str
+    icon: str
+    parameter_schema: _struct_pb2.Struct
+    def __init__(self, stage_id: _Optional[str] = ..., description: _Optional[str] = ..., category: _Optional[str] = ..., icon: _Optional[str] = ..., parameter_schema: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class ListRetrieverStagesResponse(_message.Message):
+    __slots__ = ("stages",)
+    STAGES_FIELD_NUMBER: _ClassVar[int]
+    stages: _containers.RepeatedCompositeFieldContainer[StageDefinition]
+    def __init__(self, stages: _Optional[_Iterable[_Union[StageDefinition, _Mapping]]] = ...) -> None: ...
+
+class ExplainRetrieverRequest(_message.Message):
+    __slots__ = ("retriever_id", "inputs")
+    RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    INPUTS_FIELD_NUMBER: _ClassVar[int]
+    retriever_id: str
+    inputs: _struct_pb2.Struct
+    def __init__(self, retriever_id: _Optional[str] = ..., inputs: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class PlannedStage(_message.Message):
+    __slots__ = ("stage_name", "stage_id", "stage_type", "description", "max_output", "parameters")
+    STAGE_NAME_FIELD_NUMBER: _ClassVar[int]
+    STAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    STAGE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    MAX_OUTPUT_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
+    stage_name: str
+    stage_id: str
+    stage_type: str
+    description: str
+    max_output: int
+    parameters: _struct_pb2.Struct
+    def __init__(self, stage_name: _Optional[str] = ..., stage_id: _Optional[str] = ..., stage_type: _Optional[str] = ..., description: _Optional[str] = ..., max_output: _Optional[int] = ..., parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class ExplainRetrieverResponse(_message.Message):
+    __slots__ = ("retriever_id", "retriever_name", "execution_plan", "total_estimated_stages", "would_hit_cache", "optimization_level")
+    RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    RETRIEVER_NAME_FIELD_NUMBER: _ClassVar[int]
+    EXECUTION_PLAN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_ESTIMATED_STAGES_FIELD_NUMBER: _ClassVar[int]
+    WOULD_HIT_CACHE_FIELD_NUMBER: _ClassVar[int]
+    OPTIMIZATION_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    retriever_id: str
+    retriever_name: str
+    execution_plan: _containers.RepeatedCompositeFieldContainer[PlannedStage]
+    total_estimated_stages: int
+    would_hit_cache: bool
+    optimization_level: str
+    def __init__(self, retriever_id: _Optional[str] = ..., retriever_name: _Optional[str] = ..., execution_plan: _Optional[_Iterable[_Union[PlannedStage, _Mapping]]] = ..., total_estimated_stages: _Optional[int] = ..., would_hit_cache: _Optional[bool] = ..., optimization_level: _Optional[str] = ...) -> None: ...

@@ -1,0 +1,60 @@
+"""RetrieverService: converts and delegates to the retriever use cases. Documents in an answer
+travel as google.protobuf.Struct (their fields are the user's)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import grpc
+from vecplane.v1 import retriever_pb2 as pb
+from vecplane.v1 import retriever_pb2_grpc
+
+from server.api.context import namespace_header, principal
+from server.api.convert import to_dict, to_message
+from server.usecases.retrieval import Execution, RetrieverUseCases
+
+
+def _execution(result: Execution) -> pb.Execution:
+    return to_message(asdict(result), pb.Execution)
+
+
+class RetrieverServicer(retriever_pb2_grpc.RetrieverServiceServicer):
+    def __init__(self, retrievers: RetrieverUseCases):
+        self._retrievers = retrievers
+
+    async def CreateRetriever(self, request: pb.CreateRetrieverRequest, context: grpc.aio.ServicerContext) -> pb.CreateRetrieverResponse:
+        created = await self._retrievers.create(principal(), namespace_header(), to_dict(request))
+        return pb.CreateRetrieverResponse(retriever=to_message(created, pb.Retriever))
+
+    async def GetRetriever(self, request: pb.GetRetrieverRequest, context: grpc.aio.ServicerContext) -> pb.GetRetrieverResponse:
+        found = await self._retrievers.get(principal(), namespace_header(), request.retriever_id)
+        return pb.GetRetrieverResponse(retriever=to_message(found, pb.Retriever))
+
+    async def ListRetrievers(self, request: pb.ListRetrieversRequest, context: grpc.aio.ServicerContext) -> pb.ListRetrieversResponse:
+        result = await self._retrievers.list_retrievers(principal(), namespace_header(), to_dict(request))
+        response = to_message({"pagination": result.pagination, "total": result.total}, pb.ListRetrieversResponse)
+        response.results.extend(to_message(item, pb.Retriever) for item in result.items)
+        return response
+
+    async def UpdateRetriever(self, request: pb.UpdateRetrieverRequest, context: grpc.aio.ServicerContext) -> pb.UpdateRetrieverResponse:
+        updated = await self._retrievers.update(principal(), namespace_header(), to_dict(request))
+        return pb.UpdateRetrieverResponse(retriever=to_message(updated, pb.Retriever))
+
+    async def DeleteRetriever(self, request: pb.DeleteRetrieverRequest, context: grpc.aio.ServicerContext) -> pb.DeleteRetrieverResponse:
+        outcome = await self._retrievers.delete(principal(), namespace_header(), request.retriever_id)
+        return to_message(outcome, pb.DeleteRetrieverResponse)
+
+    async def ExecuteRetriever(self, request: pb.ExecuteRetrieverRequest, context: grpc.aio.ServicerContext) -> pb.ExecuteRetrieverResponse:
+        result = await self._retrievers.execute(principal(), namespace_header(), to_dict(request))
+        return pb.ExecuteRetrieverResponse(execution=_execution(result))
+
+    async def ExecuteAdhocRetriever(self, request: pb.ExecuteAdhocRetrieverRequest, context: grpc.aio.ServicerContext) -> pb.ExecuteAdhocRetrieverResponse:
+        result = await self._retrievers.execute_adhoc(principal(), namespace_header(), to_dict(request))
+        return pb.ExecuteAdhocRetrieverResponse(execution=_execution(result))
+
+    async def ExplainRetriever(self, request: pb.ExplainRetrieverRequest, context: grpc.aio.ServicerContext) -> pb.ExplainRetrieverResponse:
+        explained = await self._retrievers.explain(principal(), namespace_header(), request.retriever_id, to_dict(request).get("inputs") or {})
+        return to_message(explained, pb.ExplainRetrieverResponse)
+
+    async def ListRetrieverStages(self, request: pb.ListRetrieverStagesRequest, context: grpc.aio.ServicerContext) -> pb.ListRetrieverStagesResponse:
+        return to_message({"stages": self._retrievers.stages()}, pb.ListRetrieverStagesResponse)

@@ -1,0 +1,600 @@
+"""Retrievers, in the namespace named by the `x-namespace` header: their definitions (MongoDB) and
+their execution over the namespace's documents (the vector store).
+
+An execution runs the stages in order on a list of hits. `feature_search` embeds each text query
+with the extractor the feature URI names (through the extraction use case, the path processing
+uses), searches that named vector among the documents of the retriever's collections that apply
+the extractor (one engine query per search, pre-filters lowered by storage), and fuses the
+searches (server.domain.fusion). The later stages work on the hits (server.domain.retrieval). The
+whole ranked result is computed once per query and paged from (by offset or cursor), and kept in
+the cache that the collections' `cache_config` governs (server.usecases.retrieval_cache).
+
+Another organization's retriever, collection or document is NOT_FOUND: every lookup goes through
+the caller's organization and namespace."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.domain import clock, filters
+from server.domain import collections as collection_rules
+from server.domain import retrieval as rules
+from server.domain.collections import DocumentFields
+from server.domain.documents import point_id_of
+from server.domain.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound, Violations
+from server.domain.extraction import RawInput
+from server.domain.extractors import Catalogue
+from server.domain.fusion import Ranked, fuse
+from server.domain.ids import new_id
+from server.domain.paging import Cursors
+from server.domain.retrieval import Hit, Stage
+from server.storage.documents import DocumentStore
+from server.storage.errors import DuplicateKey
+from server.storage.repositories import Resources
+from server.storage.vectors import VectorStore, Where
+from server.usecases.auth import Principal
+from server.usecases.collections import CollectionUseCases
+from server.usecases.extraction import ExtractionUseCases
+from server.usecases.listing import ListResult, list_page, list_params
+from server.usecases.namespaces import NamespaceUseCases
+from server.usecases.retrieval_cache import WRITE_ACTIONS, Entry, Policy, RetrievalCache, policy
+
+DEFAULT_PAGE = 10
+MAX_FILTER_ONLY = rules.MAX_TOP_K  # documents a pipeline without a search starts from
+
+RETRIEVER_FIELDS = filters.StaticFields(
+    "a retriever",
+    {
+        "retriever_id": filters.simple_field("retriever_id", "string", mongo="_id"),
+        "retriever_name": filters.simple_field("retriever_name", "string"),
+        "description": filters.simple_field("description", "string"),
+        "tags": filters.simple_field("tags", "string", shape="list"),
+        "created_at": filters.simple_field("created_at", "datetime", time="_created_ms"),
+        "updated_at": filters.simple_field("updated_at", "datetime", time="_updated_ms"),
+    },
+)
+RETRIEVER_SORTABLE = {"created_at": "_created_ms", "updated_at": "_updated_ms", "retriever_name": "retriever_name"}
+RETRIEVER_SEARCHABLE = ("retriever_name", "description")
+
+
+@dataclass(frozen=True)
+class Definition:
+    """What runs: a saved retriever, or an ad hoc one (`retriever_id` empty)."""
+
+    retriever_id: str
+    retriever_name: str
+    version: int
+    namespace_id: str
+    collections: list[dict[str, Any]]
+    stages: list[Stage]
+    input_schema: dict[str, Any]
+    fields: DocumentFields
+
+
+@dataclass(frozen=True)
+class Page:
+    method: str
+    offset: int
+    size: int
+
+
+@dataclass
+class Execution:
+    """The answer of an execution (Mixpeek's ExecuteRetrieverResponse)."""
+
+    execution_id: str
+    retriever_id: str
+    documents: list[dict[str, Any]]
+    pagination: dict[str, Any]
+    stage_statistics: dict[str, Any]
+    cache_hit: bool = False
+    cached_at: str = ""
+    warnings: list[str] = field(default_factory=list)
+    status: str = "completed"
+
+
+def _fields(collections: Sequence[Mapping[str, Any]]) -> DocumentFields:
+    """Filters may name the fields of every collection searched (any path if one has no schema)."""
+    properties: dict[str, Any] = {}
+    for collection in collections:
+        found = (collection.get("output_schema") or {}).get("properties") or {}
+        if not found:
+            return DocumentFields(None)
+        properties.update(found)
+    return DocumentFields({"properties": properties} if properties else None)
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(_canonical(value).encode()).hexdigest()[:32]
+
+
+class RetrieverUseCases:
+    def __init__(
+        self,
+        retrievers: Resources,
+        namespaces: NamespaceUseCases,
+        collections: CollectionUseCases,
+        documents: DocumentStore,
+        vectors: VectorStore,
+        extraction: ExtractionUseCases,
+        catalogue: Catalogue,
+        cache: RetrievalCache,
+        *,
+        cursors: Cursors,
+    ):
+        self._retrievers = retrievers
+        self._namespaces = namespaces
+        self._collections = collections
+        self._documents = documents
+        self._vectors = vectors
+        self._extraction = extraction
+        self._catalogue = catalogue
+        self.cache = cache
+        self._cursors = cursors
+
+    # --- definitions ------------------------------------------------------------------------
+
+    async def _resolve_collections(self, principal: Principal, header: str | None, identifiers: Sequence[str], path: str) -> list[dict[str, Any]]:
+        if not identifiers:
+            raise InvalidArgument([FieldViolation(path, "at least one collection (ID or name) is required")])
+        found: dict[str, dict[str, Any]] = {}
+        for ident in identifiers:
+            collection = await self._collections.get(principal, header, ident)
+            found.setdefault(collection["_id"], collection)
+        return list(found.values())
+
+    def _check_features(self, problems: Violations, stages: Sequence[Stage], collections: Sequence[dict[str, Any]], path: str) -> None:
+        """Every search's feature URI names a vector of an extractor some collection applies."""
+        applied = {extractor for c in collections for extractor in collection_rules.extractor_ids(c)}
+        for index, stage in enumerate(stages):
+            for s, search in enumerate(stage.parameters.get("searches") or [] if stage.stage_id == "feature_search" else []):
+                uri = rules.parse_feature_uri(search.get("feature_uri") or "")
+                where = f"{path}[{index}].config.parameters.searches[{s}].feature_uri"
+                if uri is None:
+                    continue  # reported by check_stages
+                definition = self._catalogue.by_id(uri.extractor_id)
+                if uri.extractor_id not in applied or definition is None:
+                    problems.add(where, f"'{uri}': no collection of this retriever applies {uri.extractor_id} (they apply: {', '.join(sorted(applied)) or 'none'})")
+                elif uri.vector not in {v.name for v in definition.vectors}:
+                    problems.add(where, f"'{uri}': {uri.extractor_id} has no vector {uri.vector!r} (it has: {', '.join(v.name for v in definition.vectors)})")
+
+    async def _checked(self, principal: Principal, header: str | None, request: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[Stage], dict[str, Any]]:
+        identifiers = list(request.get("collection_identifiers") or request.get("collection_ids") or [])
+        collections = await self._resolve_collections(principal, header, identifiers, "collection_identifiers")
+        problems = Violations()
+        fields = _fields(collections)
+        stages = rules.check_stages(problems, request.get("stages") or [], fields)
+        input_schema = dict(request.get("input_schema") or {})
+        rules.check_input_schema(problems, "input_schema", input_schema)
+        self._check_features(problems, stages, collections, "stages")
+        problems.raise_if_any()
+        return collections, stages, input_schema
+
+    async def _scope(self, principal: Principal, header: str | None) -> dict[str, str]:
+        return {"_org": principal.organization_id, "_ns": await self._namespaces.resolve_id(principal, header)}
+
+    async def create(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        problems = Violations()
+        name = request.get("retriever_name") or ""
+        if not name:
+            problems.add("retriever_name", "is required")
+        elif len(name) > 255:
+            problems.add("retriever_name", "is longer than 255 characters")
+        problems.raise_if_any()
+        collections, stages, input_schema = await self._checked(principal, header, request)
+        scope = await self._scope(principal, header)
+        now = clock.now()
+        retriever_id = new_id("ret")
+        doc = {
+            "_id": retriever_id,
+            **scope,
+            "retriever_id": retriever_id,
+            "retriever_name": name,
+            "description": request.get("description", ""),
+            "collection_ids": [c["_id"] for c in collections],
+            "collection_identifiers": list(request.get("collection_identifiers") or request.get("collection_ids") or []),
+            "stages": [s.as_api() for s in stages],
+            "input_schema": input_schema,
+            "tags": list(request.get("tags") or []),
+            "metadata": request.get("metadata") or {},
+            "version": 1,
+            "namespace_id": scope["_ns"],
+            "is_published": False,
+            "created_at": now,
+            "updated_at": now,
+        }
+        try:
+            await self._retrievers.insert(doc)
+        except DuplicateKey:
+            raise AlreadyExists("retriever", name) from None
+        return doc
+
+    async def _find(self, principal: Principal, header: str | None, ident: str) -> tuple[dict[str, Any], dict[str, str]]:
+        if not ident:
+            raise InvalidArgument([FieldViolation("retriever_id", "is required")])
+        found, scope = await self._namespaces.scoped_read(principal, header, lambda s: self._retrievers.find(s, ident))
+        if found is None:
+            raise NotFound("retriever", ident)
+        return found, scope
+
+    async def get(self, principal: Principal, header: str | None, ident: str) -> dict[str, Any]:
+        return (await self._find(principal, header, ident))[0]
+
+    async def list_retrievers(self, principal: Principal, header: str | None, request: dict[str, Any]) -> ListResult:
+        params, node = list_params(request, RETRIEVER_SORTABLE, RETRIEVER_FIELDS, self._cursors)
+        scope = await self._scope(principal, header)
+        return await list_page(self._retrievers, scope, request, params, self._cursors, RETRIEVER_SEARCHABLE, node)
+
+    async def update(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        current, scope = await self._find(principal, header, request.get("retriever_id", ""))
+        changes: dict[str, Any] = {}
+        problems = Violations()
+        if "retriever_name" in request:
+            if not request["retriever_name"]:
+                problems.add("retriever_name", "may not be empty")
+            changes["retriever_name"] = request["retriever_name"]
+        for key in ("description", "tags", "metadata"):
+            if key in request:
+                changes[key] = request[key]
+        added = dict(request.get("input_schema") or {})
+        for name in added:
+            if name in (current.get("input_schema") or {}):
+                problems.add(f"input_schema.{name}", "exists: input_schema changes are additive (new inputs only)")
+        problems.raise_if_any()
+        if request.get("collection_identifiers") or request.get("stages") or added:
+            checked = {
+                "collection_identifiers": request.get("collection_identifiers") or current["collection_ids"],
+                "stages": request.get("stages") or current["stages"],
+                "input_schema": {**(current.get("input_schema") or {}), **added},
+            }
+            collections, stages, input_schema = await self._checked(principal, header, checked)
+            changes.update(
+                collection_ids=[c["_id"] for c in collections],
+                collection_identifiers=checked["collection_identifiers"],
+                stages=[s.as_api() for s in stages],
+                input_schema=input_schema,
+            )
+        if not changes:
+            raise InvalidArgument([FieldViolation("retriever_id", "nothing to change: send at least one field to update")])
+        changes.update(version=int(current.get("version", 1)) + 1, updated_at=clock.now())
+        try:
+            updated = await self._retrievers.update(scope, current["_id"], changes)
+        except DuplicateKey:
+            raise AlreadyExists("retriever", changes.get("retriever_name", "")) from None
+        if updated is None:
+            raise NotFound("retriever", current["_id"])
+        return updated
+
+    async def delete(self, principal: Principal, header: str | None, ident: str) -> dict[str, Any]:
+        found, scope = await self._find(principal, header, ident)
+        if not await self._retrievers.delete(scope, found["_id"]):
+            raise NotFound("retriever", ident)
+        return {"message": f"Retriever {found['_id']} deleted.", "success": True}
+
+    @staticmethod
+    def stages() -> list[dict[str, Any]]:
+        return [stage.as_api() for stage in rules.STAGES.values()]
+
+    # --- execution --------------------------------------------------------------------------
+
+    async def _saved(self, principal: Principal, header: str | None, ident: str) -> tuple[Definition, list[str]]:
+        doc, scope = await self._find(principal, header, ident)
+        collections, warnings = [], []
+        for collection_id in doc.get("collection_ids") or []:
+            try:
+                collections.append(await self._collections.get(principal, scope["_ns"], collection_id))
+            except NotFound:
+                warnings.append(f"collection {collection_id} no longer exists; it was not searched")
+        stages = [Stage(s["stage_name"], s["config"]["stage_id"], s["config"].get("parameters") or {}, s["config"].get("pre_filters"), s.get("description", "")) for s in doc["stages"]]
+        definition = Definition(doc["_id"], doc["retriever_name"], int(doc.get("version", 1)), scope["_ns"], collections, stages, doc.get("input_schema") or {}, _fields(collections))
+        return definition, warnings
+
+    async def execute(self, principal: Principal, header: str | None, request: dict[str, Any]) -> Execution:
+        definition, warnings = await self._saved(principal, header, request.get("retriever_id", ""))
+        return await self._execute(principal, definition, request, warnings)
+
+    async def execute_adhoc(self, principal: Principal, header: str | None, request: dict[str, Any]) -> Execution:
+        collections, stages, input_schema = await self._checked(principal, header, request)
+        namespace_id = await self._namespaces.resolve_id(principal, header)
+        definition = Definition("", request.get("retriever_name") or "adhoc", 0, namespace_id, collections, stages, input_schema, _fields(collections))
+        return await self._execute(principal, definition, request, [])
+
+    def _cache_key(self, principal: Principal, definition: Definition) -> tuple[str, ...]:
+        if definition.retriever_id:
+            return (principal.organization_id, definition.namespace_id, definition.retriever_id, str(definition.version))
+        shape = [[s.stage_name, s.stage_id, s.parameters, s.pre_filters] for s in definition.stages]
+        return (principal.organization_id, definition.namespace_id, "adhoc", _digest([shape, [c["_id"] for c in definition.collections]]))
+
+    @staticmethod
+    def _page(request: Mapping[str, Any], fingerprint: str) -> Page:
+        raw = request.get("pagination") or {}
+        method = raw.get("method") or ("cursor" if raw.get("cursor") else "offset")
+        problems = Violations()
+        if method not in ("offset", "cursor"):
+            problems.add("pagination.method", "must be offset or cursor")
+        if method == "cursor":
+            size = int(raw.get("limit") or request.get("limit") or DEFAULT_PAGE)
+            offset = 0
+            if raw.get("cursor"):
+                decoded = _decode_cursor(raw["cursor"])
+                if decoded is None or decoded[1] != fingerprint:
+                    problems.add("pagination.cursor", "is not a cursor of this query (a cursor continues the execution with the same inputs and filters)")
+                else:
+                    offset = decoded[0]
+            field_name = "pagination.limit"
+        else:
+            size = int(raw.get("page_size") or request.get("limit") or DEFAULT_PAGE)
+            number = int(raw.get("page_number") or 1)
+            if number < 1:
+                problems.add("pagination.page_number", "must be 1 or more")
+            offset = (max(number, 1) - 1) * size
+            field_name = "pagination.page_size" if raw.get("page_size") else "limit"
+        if not 1 <= size <= rules.MAX_PAGE:
+            problems.add(field_name, f"must be between 1 and {rules.MAX_PAGE}")
+        problems.raise_if_any()
+        return Page(method, offset, size)
+
+    async def _execute(self, principal: Principal, definition: Definition, request: Mapping[str, Any], warnings: list[str]) -> Execution:
+        started = time.perf_counter()
+        inputs = rules.check_inputs(definition.input_schema, dict(request.get("inputs") or {}))
+        problems = Violations()
+        request_filter = filters.parse(request.get("filters"), definition.fields, "filters", problems)
+        problems.raise_if_any()
+        fingerprint = _digest([inputs, request.get("filters")])
+        page = self._page(request, fingerprint)
+        key = self._cache_key(principal, definition)
+        cache_policy = policy(definition.collections, definition.retriever_id or None)
+        entry = None
+        if cache_policy.enabled and not request.get("skip_cache"):
+            entry = self.cache.get(key, fingerprint, cache_policy.ttl_seconds)
+        hit = entry is not None
+        if entry is None:
+            dependencies = await self._dependencies(principal, definition, cache_policy)
+            generations = self.cache.generations(definition.namespace_id, dependencies)
+            hits, statistics, run_warnings = await self._run(definition, inputs, request_filter)
+            documents = [h.answer() for h in hits]
+            best = max((h.score for h in hits), default=0.0)
+            entry = Entry(documents, statistics, run_warnings, best, time.monotonic(), clock.now(), generations)
+            if cache_policy.enabled:
+                self.cache.put(key, fingerprint, entry, cache_policy)
+        chosen = entry.documents[page.offset : page.offset + page.size]
+        if request.get("return_vectors") and chosen:
+            chosen = await self._with_vectors(definition.namespace_id, chosen)
+        has_next = page.offset + len(chosen) < len(entry.documents)
+        pagination: dict[str, Any] = {"method": page.method, "returned": len(chosen), "total": len(entry.documents), "has_next": has_next, "page_size": page.size}
+        if page.method == "offset":
+            pagination["page_number"] = page.offset // page.size + 1
+        elif has_next:
+            pagination["cursor"] = _encode_cursor(page.offset + len(chosen), fingerprint)
+        statistics = {**entry.statistics, "total_time_ms": round((time.perf_counter() - started) * 1000, 3)}
+        return Execution(
+            new_id("exec", 16), definition.retriever_id, chosen, pagination, statistics, hit, entry.cached_at if hit else "", [*warnings, *entry.warnings]
+        )
+
+    async def _dependencies(self, principal: Principal, definition: Definition, cache_policy: Policy) -> list[tuple[str, str]]:
+        """(collection ID, action) pairs whose writes make a result stale."""
+        found = [(c["_id"], action) for c in definition.collections for action in WRITE_ACTIONS]
+        known = {c["_id"]: c["_id"] for c in definition.collections} | {c["collection_name"]: c["_id"] for c in definition.collections}
+        for ident, action in cache_policy.events:
+            collection_id = known.get(ident)
+            if collection_id is None:
+                try:
+                    collection_id = (await self._collections.get(principal, definition.namespace_id, ident))["_id"]
+                except NotFound:
+                    collection_id = ident  # created later: its writes will carry its ID, so this never matches; see README
+            found.append((collection_id, action))
+        return found
+
+    async def explain(self, principal: Principal, header: str | None, ident: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        definition, _warnings = await self._saved(principal, header, ident)
+        checked = rules.check_inputs(definition.input_schema, dict(inputs))
+        plan = []
+        for stage in definition.stages:
+            problems = Violations()
+            parameters = rules.resolve_templates(stage.parameters, checked, problems, f"stages.{stage.stage_name}")
+            plan.append(
+                {
+                    "stage_name": stage.stage_name,
+                    "stage_id": stage.stage_id,
+                    "stage_type": stage.category,
+                    "description": _describe(stage, parameters, definition),
+                    "max_output": _max_output(stage, parameters),
+                    "parameters": parameters,
+                }
+            )
+        cache_policy = policy(definition.collections, definition.retriever_id)
+        cached = self.cache.peek(self._cache_key(principal, definition), _digest([checked, None]), cache_policy.ttl_seconds) if cache_policy.enabled else False
+        return {
+            "retriever_id": definition.retriever_id,
+            "retriever_name": definition.retriever_name,
+            "execution_plan": plan,
+            "total_estimated_stages": len(plan),
+            "would_hit_cache": cached,
+            "optimization_level": "mvp",
+        }
+
+    async def _run(self, definition: Definition, inputs: Mapping[str, Any], request_filter: filters.Node | None) -> tuple[list[Hit], dict[str, Any], list[str]]:
+        hits: list[Hit] = []
+        statistics: dict[str, dict[str, Any]] = {}
+        warnings: list[str] = []
+        first_search = next((s for s in definition.stages if s.stage_id == "feature_search" and s.parameters.get("searches")), None)
+        if definition.stages[0].stage_id != "feature_search":
+            hits = await self._filter_only(definition, request_filter, None, MAX_FILTER_ONLY)
+        for index, stage in enumerate(definition.stages):
+            path = f"stages[{index}].config.parameters"
+            problems = Violations()
+            raw = rules.resolve_templates(stage.parameters, inputs, problems, path)
+            parameters = rules.check_parameters(problems, path, rules.STAGES[stage.stage_id], raw)
+            problems.raise_if_any()
+            started = time.perf_counter()
+            incoming = len(hits)
+            if stage.stage_id == "feature_search":
+                hits = await self._feature_search(definition, index, stage, parameters, request_filter, warnings)
+            elif stage.stage_id == "attribute_filter":
+                node = rules.attribute_condition(problems, path, parameters, definition.fields)
+                problems.raise_if_any()
+                hits = rules.attribute_filter(hits, node)
+            elif stage.stage_id == "sort_attribute":
+                missing = "bottom" if parameters["nulls_last"] else "top"
+                hits = rules.sort_by(hits, parameters["field"], parameters["direction"] == "desc", missing)
+            elif stage.stage_id == "sort_relevance":
+                hits = rules.sort_by(hits, parameters["score_field"], parameters["direction"] == "desc", parameters["missing_score"])
+            elif stage.stage_id == "mmr":
+                hits = await self._mmr(definition, path, parameters, hits, first_search)
+            elif stage.stage_id == "sample":
+                hits = rules.sample(hits, parameters["count"], parameters.get("seed"))
+            elif stage.stage_id == "group_by":
+                hits = rules.group_by(hits, parameters["group_by_field"], parameters["max_per_group"], parameters["output_mode"])
+            took = (time.perf_counter() - started) * 1000
+            statistics[stage.stage_name] = {
+                "input_count": incoming,
+                "output_count": len(hits),
+                "duration_ms": round(took, 3),
+                "efficiency": round(len(hits) / incoming, 4) if incoming else 1.0,
+            }
+        return hits, {"stages": statistics}, warnings
+
+    def _where(self, collection_ids: Sequence[str], *nodes: filters.Node | None) -> Where:
+        scope = filters.Condition(filters.simple_field("collection_id", "string"), "in", list(collection_ids), True)
+        return Where(filter=filters.all_of(scope, *nodes))
+
+    async def _filter_only(self, definition: Definition, request_filter: filters.Node | None, pre: filters.Node | None, limit: int) -> list[Hit]:
+        records, _ = await self._vectors.scroll(definition.namespace_id, self._where([c["_id"] for c in definition.collections], request_filter, pre), limit=limit)
+        return [Hit(str(r.payload["document_id"]), r.payload) for r in records]
+
+    async def _feature_search(
+        self, definition: Definition, index: int, stage: Stage, parameters: Mapping[str, Any], request_filter: filters.Node | None, warnings: list[str]
+    ) -> list[Hit]:
+        problems = Violations()
+        pre = filters.parse(stage.pre_filters, definition.fields, f"stages[{index}].config.pre_filters", problems) if stage.pre_filters else None
+        problems.raise_if_any()
+        searches = parameters.get("searches") or []
+        if not searches:
+            return await self._filter_only(definition, request_filter, pre, parameters["final_top_k"])
+        ranked: list[Ranked] = []
+        payloads: dict[str, Mapping[str, Any]] = {}
+        for s, search in enumerate(searches):
+            path = f"stages[{index}].config.parameters.searches[{s}]"
+            uri = rules.parse_feature_uri(search["feature_uri"])
+            if uri is None:
+                raise InvalidArgument([FieldViolation(f"{path}.feature_uri", "is not a feature URI: mixpeek://{extractor}@{version}/{vector}")])
+            covered = [c["_id"] for c in definition.collections if uri.extractor_id in collection_rules.extractor_ids(c)]
+            if not covered:
+                raise InvalidArgument([FieldViolation(f"{path}.feature_uri", f"'{uri}': no collection of this retriever applies {uri.extractor_id}")])
+            vector = await self._query_vector(definition, path, uri, search["query"], covered)
+            found = await self._vectors.search(
+                definition.namespace_id, uri.vector, vector, where=self._where(covered, request_filter, pre), limit=search["top_k"], score_threshold=search.get("min_score")
+            )
+            if not found:
+                warnings.append(f"{stage.stage_name}: search {s} ({uri}) found no document")
+            scores = {}
+            for point in found:
+                doc_id = str(point.payload["document_id"])
+                scores[doc_id] = point.score
+                payloads[doc_id] = point.payload
+            ranked.append(Ranked(scores, search.get("weight", 1.0)))
+        fused = fuse(parameters["fusion"], ranked)[: parameters["final_top_k"]]
+        return [Hit(doc_id, payloads[doc_id], score) for doc_id, score in fused]
+
+    async def _query_vector(self, definition: Definition, path: str, uri: rules.FeatureUri, query: Mapping[str, Any], covered: Sequence[str]) -> list[float]:
+        extractor = self._catalogue.by_id(uri.extractor_id)
+        assert extractor is not None  # checked on create
+        spec = next(v for v in extractor.vectors if v.name == uri.vector)
+        mode = query.get("input_mode", "text")
+        if mode == "vector":
+            value = query.get("value")
+            if not isinstance(value, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in value):
+                raise InvalidArgument([FieldViolation(f"{path}.query.value", "must be a list of numbers for input_mode vector")])
+            if len(value) != spec.dimensions:
+                raise InvalidArgument([FieldViolation(f"{path}.query.value", f"has {len(value)} numbers; {uri.vector} has {spec.dimensions} dimensions")])
+            return [float(x) for x in value]
+        if mode == "document":
+            ref = query.get("document_ref") or {}
+            collection_id = ref.get("collection_id") or covered[0]
+            known = {c["_id"]: c["_id"] for c in definition.collections} | {c["collection_name"]: c["_id"] for c in definition.collections}
+            if collection_id not in known:
+                raise NotFound("collection", collection_id, f"Collection '{collection_id:.100}' is not one this retriever searches.")
+            found = (await self._documents.get(definition.namespace_id, known[collection_id], [ref["document_id"]], vectors=[uri.vector])).get(ref["document_id"])
+            if found is None:
+                raise NotFound("document", ref["document_id"], f"Document '{ref['document_id']:.100}' not found in collection '{known[collection_id]}'.")
+            stored = found.vectors.get(uri.vector)
+            if not stored:
+                raise InvalidArgument([FieldViolation(f"{path}.query.document_ref", f"document {ref['document_id']} has no {uri.vector} vector")])
+            return [float(x) for x in stored]
+        text = query.get("value") if query.get("value") is not None else query.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidArgument([FieldViolation(f"{path}.query.value", "is required: the text to search for (input_mode text)")])
+        text_inputs = [name for name, spec_ in extractor.inputs.items() if spec_.get("type") in ("text", "string")]
+        if not text_inputs:
+            kinds = ", ".join(sorted({str(s.get("type")) for s in extractor.inputs.values()}))
+            raise InvalidArgument([FieldViolation(f"{path}.query.input_mode", f"is text, but {uri.extractor_id} embeds {kinds}, not text")])
+        try:
+            made = await self._extraction.run(extractor.id, [RawInput(name=text_inputs[0], text=text)], {}, "single")
+        except InvalidArgument as error:
+            raise InvalidArgument([FieldViolation(f"{path}.query.value", v.description) for v in error.violations]) from None
+        vector = made[0].document.vectors[uri.vector]
+        return [float(x) for x in vector]
+
+    async def _mmr(self, definition: Definition, path: str, parameters: Mapping[str, Any], hits: list[Hit], first_search: Stage | None) -> list[Hit]:
+        uri_text = parameters.get("diversity_feature_uri") or (first_search.parameters["searches"][0]["feature_uri"] if first_search else "")
+        uri = rules.parse_feature_uri(uri_text)
+        if uri is None:
+            raise InvalidArgument([FieldViolation(f"{path}.diversity_feature_uri", "is required when no feature_search names a feature (mixpeek://{extractor}@{version}/{vector})")])
+        ids = [p for p in (point_id_of(h.document_id) for h in hits) if p is not None]
+        records = await self._vectors.retrieve(definition.namespace_id, ids, with_payload=False, with_vectors=[uri.vector]) if ids else []
+        by_id = {str(r.id): r.vectors.get(uri.vector) for r in records}
+        with_vectors = [Hit(h.document_id, h.payload, h.score, h.scores, {uri.vector: _dense(by_id.get(point_id_of(h.document_id) or ""))}) for h in hits]
+        return rules.mmr(with_vectors, uri.vector, parameters["lambda"], parameters["top_k"], parameters["score_field"], parameters["mmr_score_field"])
+
+    async def _with_vectors(self, namespace_id: str, documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        ids = [p for p in (point_id_of(str(d.get("document_id", ""))) for d in documents) if p is not None]
+        records = await self._vectors.retrieve(namespace_id, ids, with_payload=False, with_vectors=True)
+        by_id = {str(r.id): r.vectors for r in records}
+        return [{**d, "_vectors": by_id.get(point_id_of(str(d.get("document_id", ""))) or "", {})} for d in documents]
+
+
+def _dense(vector: Any) -> list[float]:
+    """A dense vector as floats; anything else (absent, sparse, multi) as no vector."""
+    if isinstance(vector, list) and all(isinstance(x, (int, float)) for x in vector):
+        return [float(x) for x in vector]
+    return []
+
+
+def _describe(stage: Stage, parameters: Mapping[str, Any], definition: Definition) -> str:
+    if stage.stage_id == "feature_search":
+        searches = parameters.get("searches") or []
+        if not searches:
+            return "lists the documents matching pre_filters"
+        uris = ", ".join(str(s.get("feature_uri")) for s in searches)
+        names = ", ".join(c["collection_name"] for c in definition.collections)
+        return f"searches {uris} in {names}; fuses {len(searches)} search(es) by {parameters.get('fusion', 'rrf')}; keeps {parameters.get('final_top_k', 25)}"
+    return rules.STAGES[stage.stage_id].description
+
+
+def _max_output(stage: Stage, parameters: Mapping[str, Any]) -> int:
+    return int(parameters.get("final_top_k") or parameters.get("top_k") or parameters.get("count") or rules.MAX_TOP_K)
+
+
+def _encode_cursor(offset: int, fingerprint: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([offset, fingerprint]).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[int, str] | None:
+    try:
+        offset, fingerprint = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error, TypeError):
+        return None
+    if not isinstance(offset, int) or offset < 0 or offset > rules.MAX_TOP_K * 2 or not isinstance(fingerprint, str):
+        return None
+    return offset, fingerprint
