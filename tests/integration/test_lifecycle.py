@@ -125,6 +125,7 @@ def test_grpcurl_lists_describes_and_calls_through_reflection(server):
         "vecplane.v1.BucketService",
         "vecplane.v1.CollectionService",
         "vecplane.v1.DocumentService",
+        "vecplane.v1.RetrieverService",
         "vecplane.v1.FeatureExtractorService",
         "vecplane.v1.TaskService",
         "vecplane.v1.BatchService",
