@@ -1,0 +1,38 @@
+"""README `## Quick start`, run as a newcomer would (issue 15): a server started without
+VECPLANE_API_KEY (so it makes the development key in `.data/dev-api-key`), then the second shell's
+block as written, in a fresh shell whose PATH has no .venv, from the folder holding `.data`."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from tests.clients.readme import README
+from tests.support.servers import ServerProcess
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def quick_start_blocks() -> list[str]:
+    text = README.read_text().split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.*?)```", text, re.DOTALL)
+
+
+def test_the_quick_start_commands_work_in_a_fresh_shell(tmp_path):
+    serve, second_shell = quick_start_blocks()
+    assert serve.split()[0] == "scripts/serve"
+    (tmp_path / ".venv").symlink_to(REPO / ".venv")
+    process = ServerProcess(tmp_path / ".data", env={"VECPLANE_API_KEY": None}).start()
+    try:
+        script = second_shell.replace("localhost:50051", f"localhost:{process.grpc_port}").replace("localhost:8000", f"localhost:{process.http_port}")
+        env = {name: value for name, value in os.environ.items() if name != "VECPLANE_API_KEY"}
+        env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if ".venv" not in p)
+        done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        assert "vecplane.v1.NamespaceService" in done.stdout
+        assert '{"status":"ready"}' in done.stdout
+        assert "minilm_text_extractor_v1" in done.stdout
+    finally:
+        process.kill()
