@@ -91,8 +91,27 @@ def build_request(route: Route, path_values: dict[str, str], query: list[tuple[s
         request.MergeFrom(_decode_texts(route, given, "path", issues))
 
     if issues:
-        raise validation_error(issues)
+        raise validation_error(_immutable(route, issues))
     return request
+
+
+def _immutable(route: Route, issues: list[DecodeIssue]) -> list[DecodeIssue]:
+    """On an update (PATCH, PUT), a body key the request does not have but the resource it answers
+    with does (a collection's `source`) is a field that cannot be changed: said so, instead of
+    "unknown field"."""
+    if route.http_method not in ("PATCH", "PUT") or not route.response_body:
+        return issues
+    resource = route.response_class.DESCRIPTOR.fields_by_name[route.response_body].message_type
+    if resource is None:
+        return issues
+    keys = {f.name for f in resource.fields} | {field_json_name(f) for f in resource.fields}
+    noun = resource.name.lower()
+    return [
+        DecodeIssue(issue.location, f"cannot be changed (it is set when the {noun} is created)", "value_error")
+        if issue.kind == "unknown_field" and len(issue.location) == 2 and issue.location[0] == "body" and issue.location[1] in keys
+        else issue
+        for issue in issues
+    ]
 
 
 def _decode(data: Any, route: Route, location: tuple, issues: list[DecodeIssue], strip: str | None = None) -> Message:
