@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import signal
+import time
 from dataclasses import dataclass
 
 import grpc
@@ -227,6 +228,7 @@ class Vecplane:
         self.extractors: ExtractorRegistry | None = None
         self.engine: Engine | None = None
         self.tls: tls.ServerTls | None = None
+        self._tasks: TaskRepository | None = None
 
     async def start(self) -> None:
         settings = self.settings
@@ -257,6 +259,7 @@ class Vecplane:
         retrievers_repo = RetrieverRepository(backends.db)
         counters = Counters(backends.db)
         tasks_repo = TaskRepository(backends.db)
+        self._tasks = tasks_repo
         batches_repo = BatchRepository(backends.db)
         for repository in (accounts, namespaces_repo, operations, buckets_repo, objects_repo, collections_repo, retrievers_repo, counters, tasks_repo, batches_repo):
             await repository.ensure_indexes()
@@ -395,6 +398,21 @@ class Vecplane:
         status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
         await self.health.set("", status)
 
+    async def refresh_metrics(self) -> None:
+        """The gauges read from MongoDB, before each scrape; bounded, so a slow MongoDB cannot hold a
+        scrape (then they keep their last values, and vecplane_backend_up tells why)."""
+        if self._tasks is None:
+            return
+        try:
+            async with asyncio.timeout(2.0):
+                pending, running, oldest_ms = await self._tasks.queue()
+        except Exception:  # any failure to read only leaves the gauges as they were
+            log.debug("task gauges not refreshed", exc_info=True)
+            return
+        metrics.TASKS.labels("PENDING").set(pending)
+        metrics.TASKS.labels("IN_PROGRESS").set(running)
+        metrics.OLDEST_PENDING_SECONDS.set(max(0.0, time.time() - oldest_ms / 1000) if oldest_ms is not None else 0.0)
+
     def not_ready(self) -> list[str]:
         """Why /readyz answers 503 (empty when ready)."""
         if self.serving:
@@ -419,6 +437,7 @@ class Vecplane:
             body_timeout_seconds=settings.http_body_timeout_seconds,
             max_connections=settings.http_max_connections,
             not_ready=self.not_ready,
+            before_scrape=self.refresh_metrics,
             tls=self.tls.ssl_context() if self.tls else None,
         )
         try:

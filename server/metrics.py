@@ -71,6 +71,17 @@ RETRIEVAL_CACHE = Counter(
     ["event"],
     registry=REGISTRY,
 )
+TASKS = Gauge(
+    "vecplane_tasks",
+    "Tasks of the whole deployment waiting (PENDING) or running (IN_PROGRESS), read from MongoDB at each scrape.",
+    ["status"],
+    registry=REGISTRY,
+)
+OLDEST_PENDING_SECONDS = Gauge(
+    "vecplane_task_oldest_pending_age_seconds",
+    "How long the oldest PENDING task has waited (0: none waits), read from MongoDB at each scrape.",
+    registry=REGISTRY,
+)
 
 
 @contextmanager

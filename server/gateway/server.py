@@ -17,7 +17,7 @@ import logging
 import ssl
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -86,10 +86,12 @@ class Gateway:
         body_timeout_seconds: float = 30.0,
         max_connections: int = 0,
         not_ready: Callable[[], list[str]] = list,
+        before_scrape: Callable[[], Awaitable[None]] | None = None,
         tls: ssl.SSLContext | None = None,
     ):
         """`not_ready` says why the service is not ready (empty: ready); /readyz answers with it."""
         self._not_ready = not_ready
+        self._before_scrape = before_scrape
         self._tls = tls
         self.routes = routes.build(services)
         self._by_method: dict[str, list[routes.Route]] = {}
@@ -195,7 +197,7 @@ class Gateway:
             observed.route = path
             if request.method != "GET":
                 raise HttpError(405, f"{request.method} is not allowed on {path}; allowed: GET.", headers={"Allow": "GET"})
-            return self._ops(path)
+            return await self._ops(path)
 
         route, values = self._match(request.method, path)
         observed.route = route.template.openapi_path()
@@ -217,12 +219,14 @@ class Gateway:
             headers={"x-request-id": request_id},
         )
 
-    def _ops(self, path: str) -> web.Response:
+    async def _ops(self, path: str) -> web.Response:
         if path == OPENAPI_PATH:
             return web.Response(body=self._openapi_body, content_type="application/json")
         if path == DOCS_PATH:
             return web.Response(body=self._docs_body, content_type="text/html", charset="utf-8")
         if path == METRICS_PATH:
+            if self._before_scrape is not None:
+                await self._before_scrape()
             body, content_type = metrics.render()
             return web.Response(body=body, headers={"Content-Type": content_type})
         if path == HEALTHZ_PATH:  # the process answers: alive (a restart would not help otherwise)

@@ -83,6 +83,13 @@ class TaskRepository:
         await self.failures.create_index([("task_id", pymongo.ASCENDING), ("tier_num", pymongo.ASCENDING)], name="task_failures_by_task")
         await hint_equality_fields(self.collection, ("_ns", "status"))
 
+    async def queue(self) -> tuple[int, int, int | None]:
+        """How many tasks are PENDING and IN_PROGRESS, and when (ms) the oldest PENDING one was made."""
+        pending = await self.collection.count_documents({"status": str(TaskStatus.PENDING)})
+        running = await self.collection.count_documents({"status": str(TaskStatus.IN_PROGRESS)})
+        oldest = await self.collection.find_one({"status": str(TaskStatus.PENDING)}, {"_created_ms": 1}, sort=[("_created_ms", pymongo.ASCENDING)])
+        return pending, running, int(oldest["_created_ms"]) if oldest else None
+
     async def insert(self, task: Task, lock: str = "") -> None:
         """Stores a new task; with `lock`, DuplicateKey if a running task holds the same lock."""
         doc = with_sort_keys({**_to_doc(task), "_lock": lock or ended_lock(task.task_id)})

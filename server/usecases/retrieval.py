@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from server import metrics
 from server.domain import clock, filters
 from server.domain import collections as collection_rules
 from server.domain import retrieval as rules
@@ -493,9 +494,10 @@ class RetrieverUseCases:
             if not covered:
                 raise InvalidArgument([FieldViolation(f"{path}.feature_uri", f"'{uri}': no collection of this retriever applies {uri.extractor_id}")])
             vector = await self._query_vector(definition, path, uri, search["query"], covered)
-            found = await self._vectors.search(
-                definition.namespace_id, uri.vector, vector, where=self._where(covered, request_filter, pre), limit=search["top_k"], score_threshold=search.get("min_score")
-            )
+            with metrics.timed(metrics.VECTOR_STORE_SECONDS, "search", span="vector_store search"):
+                found = await self._vectors.search(
+                    definition.namespace_id, uri.vector, vector, where=self._where(covered, request_filter, pre), limit=search["top_k"], score_threshold=search.get("min_score")
+                )
             if not found:
                 warnings.append(f"{stage.stage_name}: search {s} ({uri}) found no document")
             scores = {}

@@ -22,7 +22,8 @@ from server.storage.embedded_mongo import EmbeddedMongo
 from server.usecases.documents import DocumentWriter, Made
 from tests.support import resources as r
 from tests.support.api import Api, expect_error
-from tests.support.servers import ADMIN_KEY, InProcessServer, ServerProcess
+from tests.support.processing import namespace_rest, setup_bucket, text_collection
+from tests.support.servers import ADMIN_KEY, InProcessServer, ServerProcess, test_settings
 
 SERVING, NOT_SERVING = health_pb2.HealthCheckResponse.SERVING, health_pb2.HealthCheckResponse.NOT_SERVING
 
@@ -110,6 +111,28 @@ def test_extractor_batches_vector_store_calls_and_documents_written_are_measured
     assert delta("vecplane_documents_written_total") == 3
     assert delta("vecplane_vector_store_duration_seconds_count", operation="upsert", outcome="ok") == 1
     assert delta("vecplane_vector_store_duration_seconds_count", operation="retrieve", outcome="ok") == 1
+
+
+def test_the_task_queue_is_measured_at_each_scrape(tmp_path) -> None:
+    """A server that runs no tasks itself (VECPLANE_PROCESSING_WORKERS=0), so a triggered task
+    stays PENDING: the queue gauges count it and age it."""
+    server = InProcessServer(test_settings(tmp_path, processing_workers=0)).start()
+    try:
+        base_url = f"http://127.0.0.1:{server.app.http_port}"
+        idle = scrape(base_url)
+        assert value(idle, "vecplane_tasks", status="PENDING") == 0 and value(idle, "vecplane_task_oldest_pending_age_seconds") == 0
+        rest = namespace_rest(base_url, ADMIN_KEY)
+        bucket_id, _ = setup_bucket(rest, ["waits"])
+        collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+        assert rest.post(f"/v1/collections/{collection_id}/trigger", json={}).status_code == 200
+        first = scrape(base_url)
+        assert value(first, "vecplane_tasks", status="PENDING") == 1
+        assert value(first, "vecplane_tasks", status="IN_PROGRESS") == 0
+        age = value(first, "vecplane_task_oldest_pending_age_seconds")
+        assert age >= 0
+        wait_for(lambda: value(scrape(base_url), "vecplane_task_oldest_pending_age_seconds") > age, "the pending task to age")
+    finally:
+        server.stop()
 
 
 def test_healthz_and_readyz_need_no_key_and_agree_with_grpc_health(base_url: str, channel: grpc.Channel) -> None:
