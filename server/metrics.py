@@ -36,6 +36,7 @@ RPC_SECONDS = Histogram(
     buckets=_BUCKETS,
     registry=REGISTRY,
 )
+RPC_IN_FLIGHT = Gauge("vecplane_rpc_in_flight", "Unary calls running now, by transport (grpc, rest).", ["transport"], registry=REGISTRY)
 HTTP_SECONDS = Histogram(
     "vecplane_http_request_duration_seconds",
     "REST requests by HTTP method, route template (or 'unmatched') and status; _count is the number of requests.",

@@ -90,8 +90,13 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             transport = getattr(context, "transport", "grpc")
             # A gRPC call continues its caller's trace; a REST one is a child of the gateway's span.
             parent = dict(_text_metadata(context)) if transport == "grpc" and tracing.enabled() else None
-            with tracing.span(method.lstrip("/"), kind="server" if transport == "grpc" else "internal", parent=parent, outcome_set=True, attributes={"rpc.system": "grpc", "rpc.method": method}) as span:
-                return await behavior(request, context, transport, span)
+            running = metrics.RPC_IN_FLIGHT.labels(transport)
+            running.inc()
+            try:
+                with tracing.span(method.lstrip("/"), kind="server" if transport == "grpc" else "internal", parent=parent, outcome_set=True, attributes={"rpc.system": "grpc", "rpc.method": method}) as span:
+                    return await behavior(request, context, transport, span)
+            finally:
+                running.dec()
 
         async def behavior(request: Any, context: grpc.aio.ServicerContext, transport: str, span: tracing.Span) -> Any:  # noqa: RET503 - abort raises
             metadata = dict(_text_metadata(context))

@@ -4,6 +4,7 @@ REST call that is still running finish (the gateway stops before the gRPC server
 from __future__ import annotations
 
 import concurrent.futures
+import re
 import socket
 import time
 
@@ -27,7 +28,11 @@ def test_serve_answers_rest_and_finishes_running_calls_on_sigterm(tmp_path):
 
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             slow = pool.submit(httpx.get, f"{base}/v1/features/extractors", headers=headers, timeout=30)
-            time.sleep(0.5)  # the call is inside the server, sleeping at its fault point
+            # SIGTERM only once the call is inside the server (sleeping at its fault point).
+            deadline = time.monotonic() + 20
+            while not re.search(r'^vecplane_rpc_in_flight\{transport="rest"\} 1\.0$', httpx.get(f"{base}/metrics").text, re.MULTILINE):
+                assert time.monotonic() < deadline, "the call never reached the server"
+                time.sleep(0.02)
             assert process.stop() == 0
             response = slow.result(30)
         assert response.status_code == 200, response.text
