@@ -172,3 +172,13 @@ def test_two_triggers_at_once_share_one_task(rest: Rest, server: Any) -> None:
     assert third["task_id"] != first["task_id"]
     assert wait_task(rest, third["task_id"])["status"] == "COMPLETED"
     assert document_ids(rest, collection_id) == expected_ids(collection_id, bucket_id, object_ids)
+
+
+@pytest.mark.slow
+def test_a_thousand_objects(rest: Rest) -> None:
+    bucket_id, object_ids = setup_bucket(rest, [f"Object number {i}: a short text to embed." for i in range(1000)])
+    collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    task = wait_task(rest, rest.post(f"/v1/collections/{collection_id}/trigger", json={}).json()["task_id"], timeout=600)
+    assert task["status"] == "COMPLETED", task
+    assert task["additional_data"]["tiers"][0]["processed"] == 1000
+    assert document_ids(rest, collection_id) == expected_ids(collection_id, bucket_id, object_ids)
