@@ -19,7 +19,8 @@ Choices where the seeds are silent (each is what a user of such a service would 
   are rejected; an output may replace a passed-through source field of the same type.
 - Taxonomy ids and cache invalidation events are checked for shape only: taxonomies and retrievers
   live outside vecplane, and an event may name a collection created later.
-- `status` is DONE: vecplane runs no processing pipeline, so nothing is pending.
+- `status` starts PENDING (nothing processed yet); processing sets PROCESSING while a task runs the
+  collection and DONE once a run of it completed (server.processing.engine).
 """
 
 from __future__ import annotations
@@ -485,7 +486,7 @@ def plan(
         "payload_indexes": _payload_indexes(requested, draft.definitions),
         "enabled": request.get("enabled", True),
         "metadata": request.get("metadata") or {},
-        "status": "DONE",
+        "status": "PENDING",
         "taxonomy_applications": request.get("taxonomy_applications") or [],
         "cache_config": cache_config,
         "document_handling": handling,

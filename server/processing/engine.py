@@ -133,7 +133,13 @@ class Engine:
                         run = plan_collection(collection, self._extraction)
                     except DomainError as error:
                         return TaskStatus.FAILED, str(error)
-                    await self._collection(task, run, save)
+                    await self._set_status(task, collection, "PROCESSING")
+                    try:
+                        await self._collection(task, run, save)
+                    except BaseException:
+                        await self._set_status(task, collection, "DONE" if collection.get("_processed_at") else "PENDING", settle=True)
+                        raise
+                    await self._set_status(task, collection, "DONE", processed=True)
                     tier.position += 1
                     tier.after = ""
                 tier.status = TaskStatus.COMPLETED_WITH_ERRORS if tier.failed else TaskStatus.COMPLETED
@@ -144,6 +150,23 @@ class Engine:
                 tier.status = TaskStatus.CANCELED
             return TaskStatus.CANCELED, "canceled on request"
         return task.outcome(), ""
+
+    async def _set_status(self, task: Task, collection: dict[str, Any], status: str, *, processed: bool = False, settle: bool = False) -> None:
+        """The collection's `status`: PROCESSING while this task runs it, DONE once a run of it
+        completed, back to what it was when the run stops early. Best effort (`settle`: the task is
+        already failing, so an error here is only logged)."""
+        scope = {"_org": task.organization_id, "_ns": task.namespace_id}
+        now = clock.now()
+
+        def change(_doc: dict[str, Any]) -> dict[str, Any]:
+            return {"status": status, **({"_processed_at": now} if processed else {})}
+
+        try:
+            await self._collections.modify(scope, collection, change)
+        except Exception:
+            if not settle:
+                raise
+            log.exception("could not reset a collection's status", extra={"collection_id": collection["_id"]})
 
     async def _collection(self, task: Task, run: CollectionRun, save: Callable[[], Awaitable[Any]]) -> None:
         tier = task.tiers[task.current_tier]

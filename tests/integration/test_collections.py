@@ -67,7 +67,7 @@ def test_create_from_a_bucket_computes_schemas_indexes_lineage_and_defaults(spac
     }
     created = create(api, body)
     assert created.collection_id.startswith("col_") and len(created.collection_id) == 14
-    assert created.namespace_id == ns.namespace_id and created.status == collection_pb2.TASK_STATUS_DONE and created.enabled
+    assert created.namespace_id == ns.namespace_id and created.status == collection_pb2.TASK_STATUS_PENDING and created.enabled
     doc = r.as_json(created)
     assert doc["source"] == {"type": "bucket", "bucket_id": bucket.bucket_id, "prefix_key": "/products"}  # the name became the ID
     assert doc["input_schema"] == r.PRODUCT_SCHEMA
@@ -524,7 +524,7 @@ def test_a_valid_request_of_seed_004_shape_returns_seed_004_response_shape(api):
     assert set(expected["feature_extractors"][0]) <= set(response["feature_extractors"][0])
     assert set(expected["cache_config"]) <= set(response["cache_config"])
     assert set(expected["cache_config"]["invalidation_events"][0]) <= set(response["cache_config"]["invalidation_events"][0])
-    assert response["status"] == "DONE" and response["enabled"] is True
+    assert response["status"] == "PENDING" and response["enabled"] is True
     assert r.as_json(created)["source"]["filters"] == seed_004_request()["source"]["filters"]
     assert response["cache_config"]["score_threshold"] == 123 and response["cache_config"]["ttl_seconds"] == 604800
 

@@ -51,7 +51,7 @@ def test_a_valid_request_of_seed_004_shape_is_200_with_seed_004_response_shape(r
         assert set(expected[key][0]) <= set(created[key][0]), key
     assert set(expected["source_lineage"][0]["bucket_config"]) <= set(created["source_lineage"][0]["bucket_config"])
     assert set(expected["cache_config"]) <= set(created["cache_config"])
-    assert created["collection_id"].startswith("col_") and created["status"] == "DONE" and created["enabled"] is True
+    assert created["collection_id"].startswith("col_") and created["status"] == "PENDING" and created["enabled"] is True
     assert created["source"]["filters"] == seed_004_request()["source"]["filters"]  # AND/OR/NOT, as sent
     assert created["feature_extractors"][0]["document_output_type"] == "single"
     assert created["cache_config"]["invalidation_strategy"] == "replace_if_better" and created["cache_config"]["score_threshold"] == 123

@@ -40,11 +40,13 @@ def test_quick_start_over_rest_objects_to_documents(rest: Rest) -> None:
     texts = [f"A short note number {i} about vectors." for i in range(7)]
     bucket_id, object_ids = setup_bucket(rest, texts)
     collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    assert rest.get(f"/v1/collections/{collection_id}").json()["status"] == "PENDING"  # never ran
     triggered = rest.post(f"/v1/collections/{collection_id}/trigger", json={})
     assert triggered.status_code == 200, triggered.text
     task = wait_task(rest, triggered.json()["task_id"])
     assert task["status"] == "COMPLETED", task
     assert task["task_type"] == "api_collections_trigger"
+    assert rest.get(f"/v1/collections/{collection_id}").json()["status"] == "DONE"
     (tier,) = task["additional_data"]["tiers"]
     assert (tier["processed"], tier["failed"], tier["documents_written"]) == (7, 0, 7)
     assert document_ids(rest, collection_id) == expected_ids(collection_id, bucket_id, object_ids)

@@ -76,7 +76,7 @@ def test_output_schema_indexes_and_defaults():
     assert [v["name"] for v in planned["vector_indexes"]] == ["multilingual_e5_large_instruct_v1", "google_siglip_base_v1"]
     assert planned["payload_indexes"][:2] == [{"field_name": "namespace_id", "type": "keyword"}, {"field_name": "collection_id", "type": "keyword"}]
     assert planned["cache_config"]["ttl_seconds"] == 604800 and planned["document_handling"] == {"output_type": "single"}
-    assert planned["status"] == "DONE" and planned["enabled"] is True
+    assert planned["status"] == "PENDING" and planned["enabled"] is True
 
 
 def test_step_one_lists_problems_that_need_no_lookup():
