@@ -16,6 +16,7 @@ from vecplane.v1 import task_pb2, task_pb2_grpc
 from server.domain import documents as d
 from tests.support.api import Api
 from tests.support.processing import (
+    MINILM,
     document_ids,
     expected_ids,
     namespace_rest,
@@ -184,3 +185,24 @@ def test_a_thousand_objects(rest: Rest) -> None:
     assert task["status"] == "COMPLETED", task
     assert task["additional_data"]["tiers"][0]["processed"] == 1000
     assert document_ids(rest, collection_id) == expected_ids(collection_id, bucket_id, object_ids)
+
+
+def test_reconfigure_recreate_then_trigger_reingests(rest: Rest) -> None:
+    bucket_id, object_ids = setup_bucket(rest, [f"kept text {i}" for i in range(5)])
+    first = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    second = text_collection(rest, {"type": "collection", "collection_id": first})
+    assert wait_task(rest, rest.post(f"/v1/collections/{first}/trigger", json={}).json()["task_id"])["status"] == "COMPLETED"
+    namespace_id = rest.client.headers["x-namespace"]
+    unchanged = rest.post(f"/v1/namespaces/{namespace_id}/plugins/reconfigure", json={"confirm": True}).json()
+    assert unchanged["collections_to_reprocess"] == [] and len(document_ids(rest, first)) == 5
+    fingerprint = {"feature_extractor_name": "image_fingerprint", "version": "v1"}
+    enabled = rest.patch(f"/v1/namespaces/{namespace_id}", json={"feature_extractors": [MINILM, fingerprint], "update_mask": "feature_extractors"})
+    assert enabled.status_code == 200, enabled.text
+    recreated = rest.post(f"/v1/namespaces/{namespace_id}/plugins/reconfigure", json={"confirm": True, "mode": "recreate"})
+    assert recreated.status_code == 200, recreated.text
+    assert recreated.json()["collections_to_reprocess"] == [first, second]
+    assert document_ids(rest, first) == [] and document_ids(rest, second) == []
+    task = wait_task(rest, rest.post(f"/v1/collections/{first}/trigger", json={}).json()["task_id"])
+    assert task["status"] == "COMPLETED"
+    assert document_ids(rest, first) == expected_ids(first, bucket_id, object_ids)
+    assert len(document_ids(rest, second)) == 5
