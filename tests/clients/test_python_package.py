@@ -77,12 +77,19 @@ def test_readme_python_example(client_python, server, root, tmp_path):
     assert lines[2:] == ["catalog"]
 
 
-def test_readme_python_buckets_example(client_python, server, root, tmp_path):
-    first, second = examples()
-    script = tmp_path / "example.py"
-    script.write_text((first + second).replace("{target}", server.target))
-    done = run(client_python, str(script), env={**os.environ, "VECPLANE_API_KEY": new_org_api(root).key}, cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    last = done.stdout.splitlines()[-2:]
+def test_readme_python_examples_stand_alone_and_run_twice(client_python, server, root, tmp_path):
+    """Each block is a whole script (issue 15: the second had no imports), and a second run of
+    either finds what the first made instead of failing with ALREADY_EXISTS."""
+    env = {**os.environ, "VECPLANE_API_KEY": new_org_api(root).key}
+    outputs = []
+    for text in (*examples(), *examples()):
+        script = tmp_path / "example.py"
+        script.write_text(text.replace("{target}", server.target))
+        done = run(client_python, str(script), env=env, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout.splitlines())
+    assert outputs[0] == outputs[2]  # the same namespace, again
+    assert outputs[1] == outputs[3]  # the same bucket and collection, again
+    last = outputs[1][-2:]
     assert last[0].startswith("col_") and "multilingual_e5_large_instruct_v1" in last[0]
     assert last[1].startswith("RECONFIGURE_STATUS_")
