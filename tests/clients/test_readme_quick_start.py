@@ -21,18 +21,22 @@ def quick_start_blocks() -> list[str]:
 
 
 def test_the_quick_start_commands_work_in_a_fresh_shell(tmp_path):
-    serve, second_shell = quick_start_blocks()
+    serve, second_shell, *from_empty_to_documents = quick_start_blocks()
     assert serve.split()[0] == "scripts/serve"
     (tmp_path / ".venv").symlink_to(REPO / ".venv")
     process = ServerProcess(tmp_path / ".data", env={"VECPLANE_API_KEY": None}).start()
     try:
-        script = second_shell.replace("localhost:50051", f"localhost:{process.grpc_port}").replace("localhost:8000", f"localhost:{process.http_port}")
+        # The second shell's commands, then the REST story that follows them, in that one shell;
+        # -e stops at the first failing command (no -u: like an interactive shell, NS starts unset).
+        script = "\n".join([second_shell, *from_empty_to_documents]).replace("localhost:50051", f"localhost:{process.grpc_port}").replace("localhost:8000", f"localhost:{process.http_port}")
         env = {name: value for name, value in os.environ.items() if name != "VECPLANE_API_KEY"}
         env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if ".venv" not in p)
-        done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
         assert "vecplane.v1.NamespaceService" in done.stdout
         assert '{"status":"ready"}' in done.stdout
         assert "minilm_text_extractor_v1" in done.stdout
+        if from_empty_to_documents:
+            assert '"task_id"' in done.stdout
     finally:
         process.kill()
