@@ -17,6 +17,7 @@ from typing import Any
 
 from google.api import field_behavior_pb2
 from google.protobuf import descriptor
+from vecplane.v1 import options_pb2
 
 from server.domain import names, paging
 from server.gateway import errors
@@ -132,7 +133,11 @@ class _Generator:
                 properties[key].update(_request_constraints(field))
             if field_behavior_pb2.REQUIRED in _behaviors(field):
                 required.append(key)
-        schema: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
+        # A message that gathers unknown keys into a Struct field takes any other key (Mixpeek's flat custom fields).
+        open_keys = bool(message_type.GetOptions().Extensions[options_pb2.extra_keys_into])
+        schema: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": open_keys}
+        if open_keys:
+            schema["propertyNames"] = NO_NUL_KEYS
         if required:
             schema["required"] = required
         description = self.comments.get(message_type.full_name)

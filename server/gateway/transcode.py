@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 from google.protobuf import descriptor
 from google.protobuf.message import Message
+from vecplane.v1 import options_pb2
 
 from server.gateway.errors import HttpError, validation_error
 from server.gateway.routes import Route
@@ -74,6 +75,7 @@ def build_request(route: Route, path_values: dict[str, str], query: list[tuple[s
         # Query values first: a value set in the body wins (a flag set in either is set).
         if route.query_params:
             request.MergeFrom(_decode_texts(route, _query_values(route, query, issues), "query", issues))
+        body = gather_extra_keys(body, route.request_class.DESCRIPTOR)
         request.MergeFrom(_decode(body if body is not None else {}, route, ("body",), issues))
         if route.update_mask is not None and isinstance(body, dict):
             _fill_update_mask(route, route.update_mask, request, body)
@@ -112,6 +114,36 @@ def _immutable(route: Route, issues: list[DecodeIssue]) -> list[DecodeIssue]:
         else issue
         for issue in issues
     ]
+
+
+def gather_extra_keys(data: Any, message_type: descriptor.Descriptor) -> Any:
+    """A JSON body with the keys that name no field of a message marked
+    `(vecplane.v1.extra_keys_into)` moved into that Struct field (keys already inside it win),
+    through nested messages and lists of them; other JSON is returned as it is."""
+    if not isinstance(data, dict):
+        return data
+    fields: dict[str, descriptor.FieldDescriptor] = {}
+    for candidate in message_type.fields:
+        fields[candidate.name] = fields[field_json_name(candidate)] = candidate
+    into = message_type.GetOptions().Extensions[options_pb2.extra_keys_into]
+    kept: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in data.items():
+        found = fields.get(key)
+        if found is None:
+            (extra if into else kept)[key] = value
+            continue
+        if found.type == descriptor.FieldDescriptor.TYPE_MESSAGE and not found.message_type.GetOptions().map_entry:
+            if found.is_repeated and isinstance(value, list):
+                value = [gather_extra_keys(item, found.message_type) for item in value]
+            elif not found.is_repeated:
+                value = gather_extra_keys(value, found.message_type)
+        kept[key] = value
+    if extra:
+        target = fields[into]
+        explicit = kept.pop(target.name, None) if target.name in kept else kept.pop(field_json_name(target), None)
+        kept[field_json_name(target)] = {**extra, **explicit} if isinstance(explicit, dict) else (explicit if explicit is not None else extra)
+    return kept
 
 
 def _decode(data: Any, route: Route, location: tuple, issues: list[DecodeIssue], strip: str | None = None) -> Message:

@@ -147,3 +147,19 @@ def test_batch_create_reports_each_object(ns_api: Api, bucket_id: str, base_url:
 @pytest.fixture(scope="session")
 def base_url(server: Any) -> str:
     return f"http://127.0.0.1:{server.app.http_port}"
+
+
+def test_rest_takes_custom_fields_as_root_keys_as_the_current_sdk_sends_them(ns_api: Api, bucket_id: str, base_url: str) -> None:
+    rest = Rest(base_url, ns_api.key, ns_api.namespace)
+    blobs = [{"property": "content", "type": "text", "data": "x"}]
+    flat = rest.post(f"/v1/buckets/{bucket_id}/objects", json={"title": "flat", "rank": 3, "blobs": blobs, "skip_duplicates": False})
+    assert flat.status_code == 200, flat.text
+    assert flat.json()["metadata"] == {"title": "flat", "rank": 3}
+    both = rest.post(f"/v1/buckets/{bucket_id}/objects", json={"title": "root", "color": "red", "metadata": {"title": "explicit"}, "blobs": blobs})
+    assert both.json()["metadata"] == {"title": "explicit", "color": "red"}
+    batch = rest.post(f"/v1/buckets/{bucket_id}/objects/batch", json={"objects": [{"title": "in batch", "blobs": blobs}]})
+    assert batch.status_code == 200 and batch.json()["succeeded"][0]["metadata"] == {"title": "in batch"}
+    checked = rest.post(f"/v1/buckets/{bucket_id}/objects", json={"title": 7, "blobs": blobs})  # still checked against the schema
+    assert checked.status_code in (400, 422) and "metadata.title" in checked.text
+    other_calls = rest.post("/v1/buckets", json={"bucket_name": r.unique("b"), "surprise": 1})  # only objects gather keys
+    assert other_calls.status_code == 422

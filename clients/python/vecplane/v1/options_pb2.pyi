@@ -9,5 +9,7 @@ NAMESPACED_FIELD_NUMBER: _ClassVar[int]
 namespaced: _descriptor.FieldDescriptor
 SPARSE_JSON_FIELD_NUMBER: _ClassVar[int]
 sparse_json: _descriptor.FieldDescriptor
+EXTRA_KEYS_INTO_FIELD_NUMBER: _ClassVar[int]
+extra_keys_into: _descriptor.FieldDescriptor
 QUERY_PARAM_FIELD_NUMBER: _ClassVar[int]
 query_param: _descriptor.FieldDescriptor

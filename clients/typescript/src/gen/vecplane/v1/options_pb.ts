@@ -11,7 +11,7 @@ import { file_google_protobuf_descriptor } from "@bufbuild/protobuf/wkt";
  * Describes the file vecplane/v1/options.proto.
  */
 export const file_vecplane_v1_options: GenFile = /*@__PURE__*/
-  fileDesc("Chl2ZWNwbGFuZS92MS9vcHRpb25zLnByb3RvEgt2ZWNwbGFuZS52MTpCCgpqc29uX3ZhbHVlEiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYqYsDIAEoCVIJanNvblZhbHVlOkEKCm5hbWVzcGFjZWQSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMYqosDIAEoCFIKbmFtZXNwYWNlZDpCCgtzcGFyc2VfanNvbhIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxiriwMgASgIUgpzcGFyc2VKc29uOkAKC3F1ZXJ5X3BhcmFtEh0uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucxisiwMgASgIUgpxdWVyeVBhcmFtYgZwcm90bzM", [file_google_protobuf_descriptor]);
+  fileDesc("Chl2ZWNwbGFuZS92MS9vcHRpb25zLnByb3RvEgt2ZWNwbGFuZS52MTpCCgpqc29uX3ZhbHVlEiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYqYsDIAEoCVIJanNvblZhbHVlOkEKCm5hbWVzcGFjZWQSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMYqosDIAEoCFIKbmFtZXNwYWNlZDpCCgtzcGFyc2VfanNvbhIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxiriwMgASgIUgpzcGFyc2VKc29uOkkKD2V4dHJhX2tleXNfaW50bxIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxitiwMgASgJUg1leHRyYUtleXNJbnRvOkAKC3F1ZXJ5X3BhcmFtEh0uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucxisiwMgASgIUgpxdWVyeVBhcmFtYgZwcm90bzM", [file_google_protobuf_descriptor]);
 
 /**
  * The string a REST (Mixpeek-compatible) client sends and receives for this enum value, e.g.
@@ -43,11 +43,21 @@ export const sparse_json: GenExtension<MessageOptions, boolean> = /*@__PURE__*/
   extDesc(file_vecplane_v1_options, 2);
 
 /**
+ * REST: the keys of this message's JSON that name none of its fields go into the Struct field
+ * named here, as Mixpeek's current objects take their custom fields as root keys; a key also
+ * sent inside that field keeps the value given there.
+ *
+ * @generated from extension: string extra_keys_into = 50605;
+ */
+export const extra_keys_into: GenExtension<MessageOptions, string> = /*@__PURE__*/
+  extDesc(file_vecplane_v1_options, 3);
+
+/**
  * REST: a field of a request whose body is `*` that is (also) read from the query string, as
  * Mixpeek's flags are (e.g. `?auto_process=true`); a value in the query wins over the body's.
  *
  * @generated from extension: bool query_param = 50604;
  */
 export const query_param: GenExtension<FieldOptions, boolean> = /*@__PURE__*/
-  extDesc(file_vecplane_v1_options, 3);
+  extDesc(file_vecplane_v1_options, 4);
 
