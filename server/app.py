@@ -72,6 +72,7 @@ from server.storage.counters import Counters
 from server.storage.documents import DocumentStore
 from server.storage.edge import EdgeStore, refuse_local_mode_data
 from server.storage.embedded_mongo import EmbeddedMongo, make_private
+from server.storage.fetch import UrlFetcher
 from server.storage.mongo import CommandCounter, MongoPing, connect
 from server.storage.namespaces import NamespaceRepository
 from server.storage.objects import ObjectRepository
@@ -84,6 +85,7 @@ from server.storage.vectors import VectorStore
 from server.usecases.admin import AdminUseCases
 from server.usecases.auth import Authenticator, ensure_bootstrap_key
 from server.usecases.batches import BatchUseCases
+from server.usecases.blobs import BlobReader
 from server.usecases.buckets import BucketUseCases
 from server.usecases.collections import CollectionUseCases
 from server.usecases.documents import DocumentUseCases, DocumentWriter
@@ -207,6 +209,7 @@ class UseCases:
     processing: ProcessingUseCases
     batches: BatchUseCases
     retrievers: RetrieverUseCases
+    blobs: BlobReader  # processing reads objects' blobs through it
 
 
 class Vecplane:
@@ -294,6 +297,7 @@ class Vecplane:
             chunk=settings.processing_chunk,
         )
         processing = ProcessingUseCases(tasks_repo, collections_repo, objects_repo, collections, extraction, self.engine)
+        blob_limits = BlobLimits(settings.blob_max_bytes, settings.blob_networks())
         self.usecases = UseCases(
             namespaces=namespaces,
             admin=AdminUseCases(accounts, authenticator),
@@ -303,12 +307,13 @@ class Vecplane:
                 collections_repo,
                 namespaces,
                 cursors=cursors,
-                blob_limits=BlobLimits(settings.blob_max_bytes, settings.blob_networks()),
+                blob_limits=blob_limits,
                 documents=documents,
                 processing=processing,
             ),
             collections=collections,
             extraction=extraction,
+            blobs=BlobReader(blob_limits, UrlFetcher(max_bytes=settings.blob_max_bytes, timeout_seconds=settings.blob_fetch_timeout_seconds, allowed_networks=blob_limits.allowed_networks)),
             documents=DocumentUseCases(documents, collections, cursors),
             retrievers=RetrieverUseCases(
                 retrievers_repo, namespaces, collections, documents, backends.vectors, extraction, catalogue, retrieval_cache, cursors=cursors

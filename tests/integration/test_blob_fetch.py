@@ -4,6 +4,7 @@ size and time, redirects, and private addresses refused unless their network is 
 from __future__ import annotations
 
 import asyncio
+import base64
 import ipaddress
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -12,7 +13,9 @@ from contextlib import asynccontextmanager
 import pytest
 from aiohttp import web
 
+from server.domain.blobs import BlobLimits
 from server.storage.fetch import FetchError, UrlFetcher
+from server.usecases.blobs import BlobReader, BlobUnreadable
 
 LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
 BIG = b"x" * 300_000
@@ -118,5 +121,27 @@ def test_private_addresses_are_refused_unless_allowed() -> None:
             assert (await allowed_once.fetch(f"{url}/ok")).content == b"hello blob"
             with pytest.raises(FetchError, match=r"private address 127\.0\.0\.2"):
                 await allowed_once.fetch(f"{url}/to-private")
+
+    asyncio.run(body())
+
+
+def test_blob_reader_reads_every_kind_of_blob_data() -> None:
+    async def body() -> None:
+        async with serving() as url:
+            limits = BlobLimits(max_bytes=100_000, allowed_networks=LOOPBACK)
+            reader = BlobReader(limits, UrlFetcher(max_bytes=limits.max_bytes, timeout_seconds=2, allowed_networks=LOOPBACK))
+            text = await reader.read({"property": "content", "type": "text", "data": "plain words"})
+            assert (text.content, text.mime_type) == ("plain words", "text/plain")
+            raw = await reader.read({"property": "image", "type": "image", "data": base64.b64encode(b"\x00\x01png").decode()})
+            assert raw.content == b"\x00\x01png"
+            uri = await reader.read({"property": "image", "type": "image", "data": "data:image/png;base64," + base64.b64encode(b"abc").decode()})
+            assert (uri.content, uri.mime_type) == (b"abc", "image/png")
+            fetched = await reader.read({"property": "content", "type": "text", "data": f"{url}/ok"})
+            assert (fetched.content, fetched.mime_type) == (b"hello blob", "text/plain")
+            strict = BlobReader(BlobLimits(), UrlFetcher(max_bytes=100, timeout_seconds=2))
+            with pytest.raises(BlobUnreadable, match="private address"):
+                await strict.read({"property": "content", "type": "text", "data": f"{url}/ok"})
+            with pytest.raises(BlobUnreadable, match="a blob holds at most 100 bytes"):
+                await BlobReader(limits, UrlFetcher(max_bytes=100, timeout_seconds=2, allowed_networks=LOOPBACK)).read({"property": "image", "type": "image", "data": f"{url}/big"})
 
     asyncio.run(body())
