@@ -7,7 +7,7 @@ from typing import Any, Protocol
 from server.domain import buckets as rules
 from server.domain import clock, filters
 from server.domain.blobs import BlobLimits, content_hash
-from server.domain.errors import AlreadyExists, FailedPrecondition, FieldViolation, InvalidArgument, NotFound
+from server.domain.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound
 from server.domain.ids import new_id
 from server.domain.paging import Cursors
 from server.domain.schema import Schema
@@ -47,7 +47,7 @@ class BucketUseCases:
         cursors: Cursors,
         blob_limits: BlobLimits,
         documents: DocumentStore,
-        processing: ObjectProcessing | None = None,
+        processing: ObjectProcessing,
     ):
         self._documents = documents
         self._cursors = cursors
@@ -124,11 +124,9 @@ class BucketUseCases:
         """One object; `replayed` says whether it existed already (idempotency key, or a duplicate
         with `skip_duplicates`). With `auto_process`, the object is handed to processing."""
         bucket, scope = await self._bucket(principal, header, request.get("bucket_id", ""))
-        self._check_processing(request.get("auto_process"), "auto_process")
         checked = self._check(bucket, request, "")
         created, replayed = await self._insert_object({**scope, "_bucket": bucket["_id"]}, bucket, request, checked)
         if request.get("auto_process") and not replayed:
-            assert self._processing is not None
             await self._processing.process_objects(principal, scope["_ns"], bucket["_id"], [created["_id"]])
         return {"object": created, "replayed": replayed}
 
@@ -140,7 +138,6 @@ class BucketUseCases:
         if not 1 <= len(items) <= MAX_BATCH_OBJECTS:
             raise InvalidArgument([FieldViolation("objects", f"has {len(items)} objects; send 1 to {MAX_BATCH_OBJECTS}")])
         bucket, scope = await self._bucket(principal, header, request.get("bucket_id", ""))
-        self._check_processing(request.get("auto_process"), "auto_process")
         in_bucket = {**scope, "_bucket": bucket["_id"]}
         succeeded: list[dict[str, Any]] = []
         failed: list[dict[str, Any]] = []
@@ -162,7 +159,6 @@ class BucketUseCases:
             raise InvalidArgument(problems)
         new_ids = [o["_id"] for o in succeeded if not o["replayed"]]
         if request.get("auto_process") and new_ids:
-            assert self._processing is not None
             await self._processing.process_objects(principal, scope["_ns"], bucket["_id"], new_ids)
         return {
             "succeeded": succeeded,
@@ -171,10 +167,6 @@ class BucketUseCases:
             "succeeded_count": len(succeeded),
             "failed_count": len(failed),
         }
-
-    def _check_processing(self, requested: Any, field: str) -> None:
-        if requested and self._processing is None:
-            raise FailedPrecondition(f"{field}: this server runs no processing engine, so objects cannot be processed on create; create them without {field}.")
 
     def _check(self, bucket: dict[str, Any], request: dict[str, Any], path: str) -> rules.CheckedObject:
         problems = []
