@@ -175,6 +175,8 @@ class Group:
 Node = Condition | Group
 
 _LISTS = (("AND", "all_of"), ("OR", "any_of"), ("NOT", "none_of"))
+# Every key a filter node may hold, in Mixpeek's JSON and in the proto's own field names.
+_NODE_KEYS = {"field", "operator", "value", "case_sensitive"} | {name for pair in _LISTS for name in pair}
 
 
 def all_of(*nodes: Node | None) -> Node | None:
@@ -220,6 +222,9 @@ def parse(raw: Any, fields: Fields, path: str, problems: Violations) -> Node | N
         problems.add(path, "must be an object")
         return None
     if not _is_group(raw) and not _is_condition(raw):
+        unknown = sorted(set(raw) - _NODE_KEYS)
+        if unknown:  # e.g. the shorthand {"field_name": "value"}: refused rather than matching everything
+            problems.add(path, f"has unknown key(s) {', '.join(unknown)}: write a condition as {{field, operator, value}} or a group as AND/OR/NOT")
         return None  # e.g. only case_sensitive: filters nothing
     return _parse_node(raw, fields, path, problems, bool(raw.get("case_sensitive", False)), 0, _Budget())
 

@@ -159,3 +159,9 @@ def test_user_regexes_never_reach_mongodb_and_are_decided_by_re2():
     assert compiled.matches({"name": "aaaa"}) and not compiled.matches({"name": "a" * 28 + "!"})
     _, problems = parse({"field": "name", "operator": "regex", "value": r"(a)\1"})
     assert "no backreferences or lookaround" in problems["f.value"]
+
+
+def test_a_shorthand_or_unknown_key_is_refused_instead_of_matching_everything():
+    node, problems = parse({"category": "shoes"})
+    assert node is None
+    assert "unknown key(s) category" in problems["f"]
