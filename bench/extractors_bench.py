@@ -23,10 +23,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "clients" / "python")]
 
 from server.domain.extraction import Limits, RawInput  # noqa: E402
-from server.extractors.fetch import FileFetcher  # noqa: E402
 from server.extractors.minilm import MiniLMEmbedder  # noqa: E402
 from server.extractors.plugins import load_catalogue  # noqa: E402
 from server.extractors.registry import build_registry  # noqa: E402
+from server.storage.fetch import UrlFetcher  # noqa: E402
 from server.usecases.extraction import ExtractionUseCases  # noqa: E402
 
 EXTRACTOR = "minilm_text_extractor_v1"
@@ -59,7 +59,7 @@ async def main(count: int, rounds: int) -> None:
     after = rss_mb()
     catalogue = load_catalogue(None)
     registry = await build_registry(catalogue, providers={}, model_dir=None, plugin_dir=None)
-    usecases = ExtractionUseCases(catalogue, registry, FileFetcher(1, 1), Limits(max_inputs=1024))
+    usecases = ExtractionUseCases(catalogue, registry, UrlFetcher(max_bytes=1, timeout_seconds=1), Limits(max_inputs=1024))
     corpus = texts(count)
     model.embed_sync(corpus[:8])  # warm up
     await usecases.run(EXTRACTOR, [RawInput(text=t) for t in corpus[:8]], {}, None)

@@ -53,7 +53,6 @@ from server.domain.blobs import BlobLimits
 from server.domain.extraction import Limits
 from server.domain.extractors import Catalogue
 from server.domain.paging import Cursors
-from server.extractors.fetch import FileFetcher
 from server.extractors.minilm import ModelFilesError
 from server.extractors.onnx_image import OnnxModelError
 from server.extractors.plugins import PluginError, load_catalogue
@@ -284,7 +283,9 @@ class Vecplane:
         self.document_store = documents
         collections = CollectionUseCases(collections_repo, buckets_repo, namespaces, backends.vectors, catalogue, self.faults, cursors=cursors, extractors=extractors.availability)
         namespaces.add_update_guard(collections.refuse_disabling_used_extractors)
-        extraction = ExtractionUseCases(catalogue, extractors, FileFetcher(Limits().max_file_bytes, settings.fetch_timeout_seconds), Limits())
+        # Extractor inputs by URL go through the blobs' fetcher: the same private-address rule.
+        url_inputs = UrlFetcher(max_bytes=Limits().max_file_bytes, timeout_seconds=settings.fetch_timeout_seconds, allowed_networks=settings.blob_networks())
+        extraction = ExtractionUseCases(catalogue, extractors, url_inputs, Limits())
         pipeline = Pipeline(objects_repo, documents, DocumentWriter(documents), extraction)
         self.engine = Engine(
             tasks_repo,
@@ -514,7 +515,6 @@ class Vecplane:
             self._server = None
         if hasattr(self, "usecases"):
             await self.usecases.reconfigure.close()
-            await self.usecases.extraction.close()
         if self.extractors is not None:
             await self.extractors.close()
         await self.backends.close()

@@ -18,9 +18,9 @@ from server import metrics
 from server.domain.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, Unavailable
 from server.domain.extraction import CheckedInput, Limits, RawInput, plan_run
 from server.domain.extractors import Catalogue, ExtractorDefinition
-from server.extractors.fetch import FetchError, FileFetcher
 from server.extractors.registry import Availability, ExtractorRegistry
 from server.extractors.runtime import BadInput, ExtractedDocument, Extractor, InputValue, ModelError
+from server.storage.fetch import FetchError, UrlFetcher
 
 FETCH_CONCURRENCY = 8
 
@@ -34,14 +34,11 @@ class InputDocument:
 
 
 class ExtractionUseCases:
-    def __init__(self, catalogue: Catalogue, registry: ExtractorRegistry, fetcher: FileFetcher, limits: Limits):
+    def __init__(self, catalogue: Catalogue, registry: ExtractorRegistry, fetcher: UrlFetcher, limits: Limits):
         self._catalogue = catalogue
         self._registry = registry
         self._fetcher = fetcher
         self.limits = limits
-
-    async def close(self) -> None:
-        await self._fetcher.close()
 
     def definition(self, extractor_id: str) -> ExtractorDefinition:
         definition = self._catalogue.by_id(extractor_id)
@@ -116,7 +113,7 @@ class ExtractionUseCases:
             assert item.url is not None
             async with gate:
                 try:
-                    return {item.name: await self._fetcher.fetch(item.url)}
+                    return {item.name: (await self._fetcher.fetch(item.url)).content}
                 except FetchError as exc:
                     raise InvalidArgument([FieldViolation(f"inputs[{index}].url", str(exc))]) from None
 

@@ -16,8 +16,9 @@ import pytest
 from PIL import Image, ImageDraw
 from vecplane.v1 import feature_extractor_pb2 as pb
 
-from tests.support.api import expect_error
+from tests.support.api import Api, expect_error
 from tests.support.rest import Rest, envelope
+from tests.support.servers import ADMIN_KEY, InProcessServer, test_settings
 
 TEXT_ID = "minilm_text_extractor_v1"
 MINILM = "all_minilm_l6_v2"
@@ -141,7 +142,26 @@ def files_url():
     server.shutdown()
 
 
-def test_images_by_url_are_fetched_within_limits(api, files_url):
+@pytest.fixture(scope="module")
+def loopback_api(tmp_path_factory):
+    """A server that may fetch from loopback (VECPLANE_BLOB_PRIVATE_NETWORKS), where the files are served."""
+    server = InProcessServer(test_settings(tmp_path_factory.mktemp("loopback"), blob_private_networks="127.0.0.1/32")).start()
+    try:
+        with grpc.insecure_channel(server.target) as channel:
+            yield Api(channel, ADMIN_KEY)
+    finally:
+        server.stop()
+
+
+def test_url_inputs_to_private_addresses_are_refused_by_default(api, files_url):
+    _Files.files = {"/red.png": png((220, 10, 10))}
+    for url in (f"{files_url}/red.png", "http://169.254.169.254/latest/meta-data"):
+        error = expect_error(run, api, "image_fingerprint_v1", [pb.ExtractorInput(url=url)])
+        assert error.code == grpc.StatusCode.INVALID_ARGUMENT and "private address" in error.violations["inputs[0].url"]
+
+
+def test_images_by_url_are_fetched_within_limits(loopback_api, files_url):
+    api = loopback_api
     _Files.files = {"/red.png": png((220, 10, 10)), "/huge.bin": b"\0" * (8 * 1024 * 1024 + 1), "/notes.txt": b"not an image"}
     response = run(api, "image_fingerprint_v1", [pb.ExtractorInput(url=f"{files_url}/red.png"), pb.ExtractorInput(base64=b64(png((220, 10, 10))))])
     found = vectors(response, "image_fingerprint_v1")
