@@ -400,13 +400,17 @@ class Vecplane:
         """The one place readiness changes, so grpc.health.v1, /readyz and the metric agree."""
         serving = serving and not self._stopping  # a backend coming back does not undo a stop
         self.serving = serving
-        metrics.SERVING.set(int(serving))
         status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
         await self.health.set("", status)
 
     async def refresh_metrics(self) -> None:
-        """The gauges read from MongoDB, before each scrape; bounded, so a slow MongoDB cannot hold a
-        scrape (then they keep their last values, and vecplane_backend_up tells why)."""
+        """The gauges of this server's state, set before each scrape. The task queue is read from
+        MongoDB within 2 s, so a slow MongoDB cannot hold a scrape (then those keep their last
+        values, and vecplane_backend_up tells why)."""
+        metrics.SERVING.set(int(self.serving))
+        down = self.monitor.down() if self.monitor is not None else {}
+        for backend in self.backends.probes():
+            metrics.BACKEND_UP.labels(backend.backend_name).set(0 if backend.backend_name in down else 1)
         if self._tasks is None:
             return
         try:
@@ -501,7 +505,6 @@ class Vecplane:
         grace = self.settings.shutdown_grace_seconds if grace is None else grace
         self._stopping = True
         self.serving = False
-        metrics.SERVING.set(0)
         await self.health.enter_graceful_shutdown()
         if self.monitor is not None:
             await self.monitor.stop()

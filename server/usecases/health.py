@@ -14,7 +14,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from server import metrics
 from server.domain.errors import Unavailable
 
 log = logging.getLogger(__name__)
@@ -77,8 +76,6 @@ class BackendMonitor:
             if self._failures[name] >= self._down_after and name not in self._down:
                 self._down[name] = problem
                 log.error("backend unreachable", extra={"backend": name, "error": problem})
-        for backend in self._backends:
-            metrics.BACKEND_UP.labels(backend.backend_name).set(0 if backend.backend_name in self._down else 1)
         serving = not self._down
         if serving != was_serving:
             await self._on_change(serving)
