@@ -9,6 +9,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.clients.readme import README
 from tests.support.servers import ServerProcess
 
@@ -20,6 +22,7 @@ def quick_start_blocks() -> list[str]:
     return re.findall(r"```sh\n(.*?)```", text, re.DOTALL)
 
 
+@pytest.mark.slow  # a server process, and processing with the packaged model
 def test_the_quick_start_commands_work_in_a_fresh_shell(tmp_path):
     serve, second_shell, *from_empty_to_documents = quick_start_blocks()
     assert serve.split()[0] == "scripts/serve"
