@@ -20,6 +20,7 @@ from server.usecases.documents import DocumentWriter, Made
 from tests.conftest import new_org_api
 from tests.support import resources as r
 from tests.support.api import Api, expect_error
+from tests.support.processing import namespace_rest, setup_bucket, text_collection, wait_task
 from tests.support.rest import Rest, envelope
 from tests.support.servers import InProcessServer
 
@@ -387,3 +388,28 @@ def test_another_organization_sees_nothing(corpus: Corpus, root: Api, base_url: 
     assert foreign_header.post(f"/v1/retrievers/{retriever['retriever_id']}/execute", json={"inputs": {"query": "x"}}).status_code == 404
     assert stranger.get("/v1/retrievers").json()["results"] == []
     assert c.rest.get(f"/v1/retrievers/{retriever['retriever_id']}").status_code == 200
+
+
+def test_documents_made_by_processing_are_found_and_a_new_run_invalidates_the_cache(root: Api, base_url: str) -> None:
+    """The whole path: objects, a collection trigger (real extraction and writer in the task engine),
+    then retrieval; another trigger's writes invalidate the cached answer."""
+    rest = namespace_rest(base_url, new_org_api(root).key)
+    texts = [text for text, _, _ in ARTICLES]
+    bucket_id, _ = setup_bucket(rest, texts)
+    collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    assert wait_task(rest, rest.post(f"/v1/collections/{collection_id}/trigger", json={}).json()["task_id"])["status"] == "COMPLETED"
+    body = {"retriever_name": r.unique("ret"), "collection_identifiers": [collection_id], "stages": [search_stage(text_search(), final_top_k=3)], "input_schema": {"query": {"type": "text", "required": True}}}
+    retriever = rest.post("/v1/retrievers", json=body).json()
+    run = f"/v1/retrievers/{retriever['retriever_id']}/execute"
+    exact = rest.post(run, json={"inputs": {"query": ARTICLES[5][0]}}).json()
+    assert exact["documents"][0]["text"] == ARTICLES[5][0] and exact["documents"][0]["score"] == pytest.approx(1.0, abs=1e-3)
+    query = {"inputs": {"query": NOTES[2][0]}}
+    first = rest.post(run, json=query).json()
+    assert first["cache_hit"] is False and len(first["documents"]) == 3 and all(doc["text"] in texts for doc in first["documents"])
+    assert rest.post(run, json=query).json()["cache_hit"] is True
+    created = rest.post(f"/v1/buckets/{bucket_id}/objects", json={"blobs": [{"property": "content", "type": "text", "data": NOTES[2][0]}]})
+    assert created.status_code == 200, created.text
+    triggered = rest.post(f"/v1/collections/{collection_id}/trigger", json={"object_ids": [created.json()["object_id"]]}).json()
+    assert wait_task(rest, triggered["task_id"])["status"] == "COMPLETED"
+    after = rest.post(run, json=query).json()
+    assert after["cache_hit"] is False and after["documents"][0]["text"] == NOTES[2][0]
