@@ -186,6 +186,10 @@ STAGES = {
 }
 
 
+# Built once: a validator compiles its schema, which costs more than checking small parameters.
+_VALIDATORS = {stage_id: jsonschema.Draft202012Validator(stage.parameter_schema) for stage_id, stage in STAGES.items()}
+
+
 @dataclass(frozen=True)
 class FeatureUri:
     extractor_name: str
@@ -248,7 +252,7 @@ def _path(base: str, parts: Sequence[Any]) -> str:
 
 def check_parameters(problems: Violations, path: str, definition: StageDefinition, parameters: Mapping[str, Any]) -> dict[str, Any]:
     """The parameters with defaults, every schema violation added to `problems` with its field."""
-    validator = jsonschema.Draft202012Validator(definition.parameter_schema)
+    validator = _VALIDATORS.get(definition.stage_id) or jsonschema.Draft202012Validator(definition.parameter_schema)
     for error in sorted(validator.iter_errors(dict(parameters)), key=lambda e: list(map(str, e.absolute_path))):
         where = _path(path, list(error.absolute_path))
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):

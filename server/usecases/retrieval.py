@@ -23,6 +23,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cachetools import TTLCache
+
 from server import metrics
 from server.domain import clock, filters
 from server.domain import collections as collection_rules
@@ -48,6 +50,10 @@ from server.usecases.namespaces import NamespaceUseCases
 from server.usecases.retrieval_cache import WRITE_ACTIONS, Entry, Policy, RetrievalCache, policy
 
 DEFAULT_PAGE = 10
+# Saved retrievers (with their collections) as executions read them, kept this long in this process:
+# an execution then reads nothing from MongoDB. Changes made here drop the entry at once; changes
+# made through another server process are seen within this time.
+DEFINITION_TTL_SECONDS = 5.0
 MAX_FILTER_ONLY = rules.MAX_TOP_K  # documents a pipeline without a search starts from
 
 RETRIEVER_FIELDS = filters.StaticFields(
@@ -143,6 +149,7 @@ class RetrieverUseCases:
         self._catalogue = catalogue
         self.cache = cache
         self._cursors = cursors
+        self._definitions: TTLCache[tuple[str, str, str], tuple[Definition, list[str]]] = TTLCache(maxsize=4096, ttl=DEFINITION_TTL_SECONDS)
 
     # --- definitions ------------------------------------------------------------------------
 
@@ -273,12 +280,14 @@ class RetrieverUseCases:
             updated = await self._retrievers.update(scope, current["_id"], changes)
         except DuplicateKey:
             raise AlreadyExists("retriever", changes.get("retriever_name", "")) from None
+        self._forget(current["_id"])
         if updated is None:
             raise NotFound("retriever", current["_id"])
         return updated
 
     async def delete(self, principal: Principal, header: str | None, ident: str) -> dict[str, Any]:
         found, scope = await self._find(principal, header, ident)
+        self._forget(found["_id"])
         if not await self._retrievers.delete(scope, found["_id"]):
             raise NotFound("retriever", ident)
         return {"message": f"Retriever {found['_id']} deleted.", "success": True}
@@ -290,6 +299,17 @@ class RetrieverUseCases:
     # --- execution --------------------------------------------------------------------------
 
     async def _saved(self, principal: Principal, header: str | None, ident: str) -> tuple[Definition, list[str]]:
+        key = (principal.organization_id, header or "", ident)
+        found = self._definitions.get(key)
+        if found is None:
+            found = self._definitions[key] = await self._read_definition(principal, header, ident)
+        return found
+
+    def _forget(self, retriever_id: str) -> None:
+        for key in [k for k, (definition, _) in self._definitions.items() if definition.retriever_id == retriever_id]:
+            self._definitions.pop(key, None)
+
+    async def _read_definition(self, principal: Principal, header: str | None, ident: str) -> tuple[Definition, list[str]]:
         doc, scope = await self._find(principal, header, ident)
         collections, warnings = [], []
         for collection_id in doc.get("collection_ids") or []:

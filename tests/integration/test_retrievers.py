@@ -304,6 +304,10 @@ def test_crud_over_grpc_and_rest(corpus: Corpus) -> None:
     executed = c.api.call(c.api.retrievers.ExecuteRetriever, dict_to_message({"retriever_id": made.retriever_id, "inputs": {"q": ARTICLES[0][0]}, "limit": 2}, pb.ExecuteRetrieverRequest)).execution
     assert json_format.MessageToDict(executed.documents[0])["document_id"] == c.ids[ARTICLES[0][0]] and len(executed.documents) == 2
     assert executed.stage_statistics.stages["search"].output_count == len(ARTICLES)
+    restaged = c.rest.patch(f"/v1/retrievers/{made.retriever_id}", json={"stages": [search_stage(text_search("{{INPUT.q}}"), final_top_k=3)]}).json()["retriever"]
+    assert restaged["version"] == 3
+    after = c.rest.post(f"/v1/retrievers/{made.retriever_id}/execute", json={"inputs": {"q": ARTICLES[0][0]}, "limit": 10}).json()
+    assert len(after["documents"]) == 3 and after["cache_hit"] is False  # the new definition runs at once
     deleted = c.rest.delete(f"/v1/retrievers/{made.retriever_id}").json()
     assert deleted["success"] is True
     error = expect_error(c.api.call, c.api.retrievers.GetRetriever, pb.GetRetrieverRequest(retriever_id=made.retriever_id))
