@@ -301,19 +301,20 @@ def check_stages(problems: Violations, raw: Sequence[Mapping[str, Any]], fields:
                 uri = search.get("feature_uri")
                 if isinstance(uri, str) and parse_feature_uri(uri) is None:
                     problems.add(f"{where}.config.parameters.searches[{s}].feature_uri", f"'{uri[:200]}' is not a feature URI: mixpeek://{{extractor}}@{{version}}/{{vector}}")
-        if stage_id == "attribute_filter" and not _has_template(parameters):
+        if stage_id == "attribute_filter" and not has_template(parameters):
             attribute_condition(problems, f"{where}.config.parameters", parameters, fields)
         stages.append(Stage(name, stage_id, parameters, pre, item.get("description") or ""))
     return stages
 
 
-def _has_template(value: Any) -> bool:
+def has_template(value: Any) -> bool:
+    """Whether `{{INPUT.x}}` occurs anywhere in the value."""
     if isinstance(value, str):
         return TEMPLATE.search(value) is not None
     if isinstance(value, dict):
-        return any(_has_template(v) for v in value.values())
+        return any(has_template(v) for v in value.values())
     if isinstance(value, list):
-        return any(_has_template(v) for v in value)
+        return any(has_template(v) for v in value)
     return False
 
 

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from cachetools import TTLCache
 
 from server import metrics
@@ -455,8 +456,10 @@ class RetrieverUseCases:
         for index, stage in enumerate(definition.stages):
             path = f"stages[{index}].config.parameters"
             problems = Violations()
-            raw = rules.resolve_templates(stage.parameters, inputs, problems, path)
-            parameters = rules.check_parameters(problems, path, rules.STAGES[stage.stage_id], raw)
+            parameters = stage.parameters  # checked when the retriever was made
+            if rules.has_template(parameters):  # inputs may make them invalid
+                raw = rules.resolve_templates(parameters, inputs, problems, path)
+                parameters = rules.check_parameters(problems, path, rules.STAGES[stage.stage_id], raw)
             problems.raise_if_any()
             started = time.perf_counter()
             incoming = len(hits)
@@ -536,11 +539,12 @@ class RetrieverUseCases:
         mode = query.get("input_mode", "text")
         if mode == "vector":
             value = query.get("value")
-            if not isinstance(value, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in value):
+            numbers = np.asarray(value) if isinstance(value, list) else None
+            if numbers is None or numbers.ndim != 1 or numbers.dtype.kind not in "if":  # ints and floats, not bools or text
                 raise InvalidArgument([FieldViolation(f"{path}.query.value", "must be a list of numbers for input_mode vector")])
-            if len(value) != spec.dimensions:
-                raise InvalidArgument([FieldViolation(f"{path}.query.value", f"has {len(value)} numbers; {uri.vector} has {spec.dimensions} dimensions")])
-            return [float(x) for x in value]
+            if len(numbers) != spec.dimensions:
+                raise InvalidArgument([FieldViolation(f"{path}.query.value", f"has {len(numbers)} numbers; {uri.vector} has {spec.dimensions} dimensions")])
+            return numbers.astype(np.float64).tolist()
         if mode == "document":
             ref = query.get("document_ref") or {}
             collection_id = ref.get("collection_id") or covered[0]
