@@ -490,6 +490,10 @@ class RetrieverUseCases:
         return hits, {"stages": statistics}, warnings
 
     def _where(self, collection_ids: Sequence[str], *nodes: filters.Node | None) -> Where:
+        """The documents of these collections that match every node (one collection: the plain
+        keyword match a bare engine query uses)."""
+        if len(collection_ids) == 1:
+            return Where(equals={"collection_id": collection_ids[0]}, filter=filters.all_of(*nodes))
         scope = filters.Condition(filters.simple_field("collection_id", "string"), "in", list(collection_ids), True)
         return Where(filter=filters.all_of(scope, *nodes))
 
