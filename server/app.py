@@ -281,7 +281,7 @@ class Vecplane:
         retrieval_cache = RetrievalCache(settings.retrieval_cache_bytes)
         documents.on_write(retrieval_cache.written)
         self.document_store = documents
-        collections = CollectionUseCases(collections_repo, buckets_repo, namespaces, backends.vectors, catalogue, self.faults, cursors=cursors, extractors=extractors.availability)
+        collections = CollectionUseCases(collections_repo, buckets_repo, namespaces, backends.vectors, catalogue, self.faults, cursors=cursors, documents=documents, extractors=extractors.availability)
         namespaces.add_update_guard(collections.refuse_disabling_used_extractors)
         # Extractor inputs by URL go through the blobs' fetcher: the same private-address rule.
         url_inputs = UrlFetcher(max_bytes=Limits().max_file_bytes, timeout_seconds=settings.fetch_timeout_seconds, allowed_networks=settings.blob_networks())

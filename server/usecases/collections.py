@@ -36,6 +36,7 @@ from server.domain.namespaces import NamespaceUpdate
 from server.domain.paging import Cursors
 from server.extractors.registry import Availability
 from server.faults import Faults
+from server.storage.documents import DocumentStore
 from server.storage.errors import Conflict, DuplicateKey
 from server.storage.repositories import Buckets, Collections, Resources
 from server.storage.vectors import VectorStore
@@ -62,9 +63,11 @@ class CollectionUseCases:
         faults: Faults | None = None,
         *,
         cursors: Cursors,
+        documents: DocumentStore,
         extractors: Mapping[str, Availability] | None = None,
     ):
         self._cursors = cursors
+        self._documents = documents
         self._collections = collections
         self._extractors = extractors
         self._buckets = buckets
@@ -248,9 +251,10 @@ class CollectionUseCases:
         collection, scope = await self._find(principal, header, ident)
 
         async def remove() -> int:
-            documents = await self._vectors.delete_where(scope["_ns"], "collection_id", collection["_id"])
+            # Through the document store, which tells the retrieval cache of every write.
+            documents = await self._documents.delete_where(scope["_ns"], "collection_id", collection["_id"])
             for derived in rules.derived_collections(collection["_id"], await self._collections.all_in(scope)):
-                documents += await self._vectors.delete_where(scope["_ns"], "collection_id", derived)
+                documents += await self._documents.delete_where(scope["_ns"], "collection_id", derived)
             await self._collections.delete(scope, collection["_id"])
             return documents
 

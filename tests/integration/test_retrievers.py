@@ -417,3 +417,8 @@ def test_documents_made_by_processing_are_found_and_a_new_run_invalidates_the_ca
     assert wait_task(rest, triggered["task_id"])["status"] == "COMPLETED"
     after = rest.post(run, json=query).json()
     assert after["cache_hit"] is False and after["documents"][0]["text"] == NOTES[2][0]
+    assert rest.post(run, json=query).json()["cache_hit"] is True
+    deleted = rest.delete(f"/v1/collections/{collection_id}")
+    assert deleted.status_code == 200, deleted.text
+    gone = rest.post(run, json=query).json()  # a deleted collection's documents are never served from the cache
+    assert gone["cache_hit"] is False and gone["documents"] == []
