@@ -171,14 +171,14 @@ class Engine:
     async def _collection(self, task: Task, run: CollectionRun, save: Callable[[], Awaitable[Any]]) -> None:
         tier = task.tiers[task.current_tier]
         while True:
-            items = await self._pipeline.read(run, task.organization_id, task.object_ids, tier.after, self._chunk)
-            if not items:
+            items, last = await self._pipeline.read(run, task.organization_id, task.object_ids, tier.after, self._chunk)
+            if last is None:
                 return
             result = await self._pipeline.process(run, items)
             if result.failures:
                 await self._tasks.record_failures(task.task_id, tier.tier_num, [(s.source_id, s.base.root_object_id, run.collection_id, reason) for s, reason in result.failures])
             await self._faults.hit("processing.after_write")
-            tier.after = items[-1].source_id
+            tier.after = last
             tier.processed += len(items)
             tier.failed += len(result.failures)
             tier.documents_written += result.written

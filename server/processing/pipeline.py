@@ -17,11 +17,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from server.domain import clock
+from server.domain import clock, filters
 from server.domain import documents as d
-from server.domain.errors import FailedPrecondition, InvalidArgument
+from server.domain.collections import source_fields
+from server.domain.errors import FailedPrecondition, InvalidArgument, Violations
 from server.domain.extractors import ExtractorDefinition
-from server.domain.filters import Condition, Node, simple_field
+from server.domain.filters import Condition, Group, Node, simple_field
 from server.extractors.runtime import ExtractedDocument, Extractor, InputValue
 from server.storage.documents import DocumentStore
 from server.storage.objects import ObjectRepository
@@ -53,6 +54,7 @@ class CollectionRun:
     source_type: str  # bucket | collection
     source_id: str  # bucket ID or source collection ID
     prefix: str
+    where: Node | None  # the collection's source filters
     passthrough: tuple[str, ...]
     steps: tuple[Step, ...]
 
@@ -93,12 +95,16 @@ def plan_collection(collection: Mapping[str, Any], extraction: ExtractionUseCase
     source = collection.get("source") or {}
     source_type = str(source.get("type") or "bucket")
     properties = (collection.get("input_schema") or {}).get("properties") or {}
+    problems = Violations()
+    where = filters.parse(source.get("filters"), source_fields(source_type, collection.get("input_schema")), "source.filters", problems)
+    problems.raise_if_any()  # checked when the collection was created
     return CollectionRun(
         collection_id=collection["_id"],
         namespace_id=collection["namespace_id"],
         source_type=source_type,
         source_id=str(source.get("bucket_id") if source_type == "bucket" else source.get("collection_id")),
         prefix=str(source.get("prefix_key") or ""),
+        where=where,
         passthrough=tuple(properties),
         steps=tuple(steps),
     )
@@ -184,16 +190,22 @@ class Pipeline:
         self._writer = writer
         self._extraction = extraction
 
-    async def read(self, run: CollectionRun, organization_id: str, object_ids: Sequence[str], after: str, limit: int) -> list[SourceItem]:
-        """The next chunk of the collection's sources after source ID `after` (in ID order)."""
+    async def read(self, run: CollectionRun, organization_id: str, object_ids: Sequence[str], after: str, limit: int) -> tuple[list[SourceItem], str | None]:
+        """The collection's sources (matching its source filters) among the next `limit` after
+        source ID `after` in ID order, and the last ID looked at (None: no more sources)."""
         if run.source_type == "bucket":
             scope = {"_org": organization_id, "_ns": run.namespace_id}
-            objects = await self._objects.in_order(scope, run.source_id, prefix=run.prefix, object_ids=list(object_ids), after=after, limit=limit)
-            return [SourceItem(o["_id"], d.Lineage.of_object(run.source_id, o["_id"]), o, True) for o in objects]
-        where: Node | None = Condition(simple_field("root_object_id", "string"), "in", list(object_ids), True) if object_ids else None
+            objects, last = await self._objects.in_order(scope, run.source_id, prefix=run.prefix, object_ids=list(object_ids), where=run.where, after=after, limit=limit)
+            return [SourceItem(o["_id"], d.Lineage.of_object(run.source_id, o["_id"]), o, True) for o in objects], last
+        scoped: list[Node] = [Condition(simple_field("root_object_id", "string"), "in", list(object_ids), True)] if object_ids else []
+        if run.where is not None:
+            scoped.append(run.where)
+        where = scoped[0] if len(scoped) == 1 else Group(all_of=tuple(scoped)) if scoped else None
         start = _next_id(after) if after else None
         docs, _ = await self._store.scroll(run.namespace_id, run.source_id, where, after=start, limit=limit)
-        return [SourceItem(doc.document_id, d.Lineage.of_object("", "").of_child(doc), {**doc.fields}, False) for doc in docs]
+        if not docs:
+            return [], None
+        return [SourceItem(doc.document_id, d.Lineage.of_object("", "").of_child(doc), {**doc.fields}, False) for doc in docs], docs[-1].document_id
 
     async def process(self, run: CollectionRun, items: Sequence[SourceItem]) -> ChunkResult:
         """Makes and writes the documents of a chunk of sources; failed sources are listed."""

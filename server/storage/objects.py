@@ -6,6 +6,8 @@ from typing import Any
 
 import pymongo
 
+from server.domain.filters import Node
+from server.storage.mongo_filters import to_mongo
 from server.storage.portable import hint_equality_fields
 from server.storage.repository import Repository
 
@@ -43,16 +45,23 @@ class ObjectRepository(Repository):
         await self.counters.drop(self.collection_name, bucket_id)
         return deleted
 
-    async def in_order(self, scope: dict[str, str], bucket_id: str, *, prefix: str, object_ids: list[str], after: str, limit: int) -> list[dict[str, Any]]:
-        """Up to `limit` objects of the bucket in ID order after `after` (processing reads them a
-        chunk at a time): those under `prefix` (a `key_prefix` starting with it), and of
-        `object_ids` when given."""
+    async def in_order(self, scope: dict[str, str], bucket_id: str, *, prefix: str, object_ids: list[str], where: Node | None, after: str, limit: int) -> tuple[list[dict[str, Any]], str | None]:
+        """The objects of the bucket matching `where` among the next `limit` in ID order after
+        `after` (processing reads them a chunk at a time): those under `prefix` (a `key_prefix`
+        starting with it), and of `object_ids` when given; and the last ID looked at (None: no
+        more)."""
+        compiled = to_mongo(where)
         query: dict[str, Any] = {**scope, "_bucket": bucket_id, "_id": {"$gt": after}}
         if object_ids:
             query["_id"]["$in"] = object_ids
         if prefix:
             query["key_prefix"] = {"$gte": prefix, "$lt": prefix + "\U0010ffff"}
-        return await self.collection.find(query).sort("_id", pymongo.ASCENDING).limit(limit).to_list()
+        if compiled.query:
+            query = {"$and": [query, compiled.query]}
+        docs = await self.collection.find(query).sort("_id", pymongo.ASCENDING).limit(limit).to_list()
+        if not docs:
+            return [], None
+        return [doc for doc in docs if compiled.exact or compiled.matches(doc)], docs[-1]["_id"]
 
     async def existing_ids(self, scope: dict[str, str], object_ids: list[str], bucket_id: str | None = None) -> set[str]:
         """Which of these object IDs exist in the scope (and the bucket, when given)."""

@@ -206,3 +206,12 @@ def test_reconfigure_recreate_then_trigger_reingests(rest: Rest) -> None:
     assert task["status"] == "COMPLETED"
     assert document_ids(rest, first) == expected_ids(first, bucket_id, object_ids)
     assert len(document_ids(rest, second)) == 5
+
+
+def test_trigger_processes_only_objects_matching_the_source_filters(rest: Rest) -> None:
+    bucket_id, object_ids = setup_bucket(rest, [f"text {i}" for i in range(20)])
+    source = {"type": "bucket", "bucket_id": bucket_id, "filters": {"OR": [{"field": "title", "operator": "in", "value": ["t3", "t11", "t17"]}]}}
+    collection_id = text_collection(rest, source)
+    task = wait_task(rest, rest.post(f"/v1/collections/{collection_id}/trigger", json={}).json()["task_id"])
+    assert task["status"] == "COMPLETED" and task["additional_data"]["tiers"][0]["processed"] == 3
+    assert document_ids(rest, collection_id) == expected_ids(collection_id, bucket_id, [object_ids[3], object_ids[11], object_ids[17]])
