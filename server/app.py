@@ -297,7 +297,7 @@ class Vecplane:
             lease_seconds=settings.processing_lease_seconds,
             chunk=settings.processing_chunk,
         )
-        processing = ProcessingUseCases(tasks_repo, collections_repo, objects_repo, collections, extraction, self.engine)
+        processing = ProcessingUseCases(tasks_repo, collections_repo, objects_repo, collections, extraction, self.engine, operations)
         blob_limits = BlobLimits(settings.blob_max_bytes, settings.blob_networks())
         self.usecases = UseCases(
             namespaces=namespaces,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.domain import clock
-from server.domain.errors import FieldViolation, InvalidArgument, NotFound
+from server.domain.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
 from server.domain.ids import new_id
 from server.domain.tasks import Task, TaskType, TierProgress, tiers_of
 from server.processing.engine import Engine
@@ -20,6 +20,7 @@ from server.processing.pipeline import plan_collection
 from server.storage.collections import CollectionRepository
 from server.storage.errors import DuplicateKey
 from server.storage.objects import ObjectRepository
+from server.storage.operations import OperationRepository
 from server.storage.tasks import TaskRepository
 from server.usecases.auth import Principal
 from server.usecases.collections import CollectionUseCases
@@ -50,6 +51,20 @@ def task_json(task: Task) -> dict[str, Any]:
     }
 
 
+_OPERATION_STATUS = {"running": "IN_PROGRESS", "done": "COMPLETED", "failed": "FAILED", "cancelled": "CANCELED"}
+
+
+def _operation_json(op: dict[str, Any]) -> dict[str, Any]:
+    """A reconfigure operation as a task (read-only: it runs under its own lease and lock)."""
+    return {
+        "task_id": op["_id"],
+        "task_type": "api_namespaces_reconfigure",
+        "status": _OPERATION_STATUS.get(str(op.get("state")), "IN_PROGRESS"),
+        "error": str(op.get("error") or ""),
+        "additional_data": {"namespace_id": op["_ns"], "created_at": op.get("created_at", ""), "updated_at": op.get("updated_at", "")},
+    }
+
+
 class ProcessingUseCases:
     def __init__(
         self,
@@ -59,6 +74,7 @@ class ProcessingUseCases:
         collections: CollectionUseCases,
         extraction: ExtractionUseCases,
         engine: Engine,
+        operations: OperationRepository | None = None,
     ):
         self._tasks = tasks
         self._collections_repo = collections_repo
@@ -66,6 +82,7 @@ class ProcessingUseCases:
         self._collections = collections
         self._extraction = extraction
         self._engine = engine
+        self._operations = operations
 
     async def tiers(self, scope: dict[str, str], roots: list[str]) -> list[list[str]]:
         """The tiers that run `roots` (collections of one tier) and every collection downstream,
@@ -152,6 +169,11 @@ class ProcessingUseCases:
         await self.queue(self.new_task(principal, namespace_id, TaskType.OBJECTS, tiers, object_ids))
 
     async def get(self, principal: Principal, task_id: str) -> dict[str, Any]:
+        """A task; a Reconfigure's `operation_id` is one too (task type api_namespaces_reconfigure)."""
+        if task_id and self._operations is not None:
+            op = await self._operations.get(task_id)
+            if op is not None and op.get("_org") == principal.organization_id:
+                return _operation_json(op)
         return task_json(await self.task(principal, task_id))
 
     async def task(self, principal: Principal, task_id: str) -> Task:
@@ -174,6 +196,10 @@ class ProcessingUseCases:
         return [task_json(t) for t in tasks]
 
     async def cancel(self, principal: Principal, task_id: str) -> dict[str, Any]:
+        if task_id and self._operations is not None:
+            op = await self._operations.get(task_id)
+            if op is not None and op.get("_org") == principal.organization_id:
+                raise FailedPrecondition(f"Task {task_id} is a reconfigure, which cannot be canceled; it completes (or resumes after a crash) on its own.")
         await self.task(principal, task_id)
         found = await self._tasks.request_cancel({"_org": principal.organization_id}, task_id, clock.now())
         assert found is not None

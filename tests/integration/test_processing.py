@@ -201,6 +201,9 @@ def test_reconfigure_recreate_then_trigger_reingests(rest: Rest) -> None:
     recreated = rest.post(f"/v1/namespaces/{namespace_id}/plugins/reconfigure", json={"confirm": True, "mode": "recreate"})
     assert recreated.status_code == 200, recreated.text
     assert recreated.json()["collections_to_reprocess"] == [first, second]
+    operation = rest.get(f"/v1/tasks/{recreated.json()['operation_id']}").json()
+    assert (operation["task_type"], operation["status"]) == ("api_namespaces_reconfigure", "COMPLETED")
+    envelope(rest.delete(f"/v1/tasks/{recreated.json()['operation_id']}"), 400, "BadRequestError")
     assert document_ids(rest, first) == [] and document_ids(rest, second) == []
     task = wait_task(rest, rest.post(f"/v1/collections/{first}/trigger", json={}).json()["task_id"])
     assert task["status"] == "COMPLETED"
