@@ -4,6 +4,7 @@ block as written, in a fresh shell whose PATH has no .venv, from the folder hold
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -41,5 +42,7 @@ def test_the_quick_start_commands_work_in_a_fresh_shell(tmp_path):
         assert "minilm_text_extractor_v1" in done.stdout
         if from_empty_to_documents:
             assert '"task_id"' in done.stdout
+            listed, _ = json.JSONDecoder().raw_decode(done.stdout[done.stdout.rindex('{"results":') :])
+            assert sorted(doc["content"] for doc in listed["results"]) == ["MongoDB stores metadata", "Qdrant stores vectors"]
     finally:
         process.kill()
