@@ -41,11 +41,17 @@ _FILTER_OPERATORS = ["eq", "ne", "gt", "lt", "gte", "lte", "in", "nin", "contain
 _QUERY = {
     "type": "object",
     "additionalProperties": False,
-    "description": "The query: text (embedded by the feature's extractor), an existing document (its stored vector), or a raw vector",
+    "description": "The query: text or content (an image, embedded by the feature's extractor), an existing document (its stored vector), or a raw vector",
     "properties": {
-        "input_mode": {"enum": ["text", "document", "vector"], "default": "text"},
-        "value": {"description": "text: the text; vector: the numbers"},
+        "input_mode": {"enum": ["text", "content", "document", "vector"], "default": "text"},
+        "value": {"description": "text: the text; content: a URL or base64 bytes; vector: the numbers"},
         "text": {"type": "string", "description": "text: the text (alias of value)"},
+        "content": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "content: the file by URL (fetched within the server's limits) or as base64 bytes; one of the two",
+            "properties": {"url": {"type": "string", "maxLength": 2083}, "base64": {"type": "string"}},
+        },
         "document_ref": {
             "type": "object",
             "additionalProperties": False,

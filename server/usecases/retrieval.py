@@ -20,7 +20,7 @@ import hashlib
 import json
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -34,7 +34,7 @@ from server.domain.collections import DocumentFields
 from server.domain.documents import point_id_of
 from server.domain.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound, Violations
 from server.domain.extraction import RawInput
-from server.domain.extractors import Catalogue
+from server.domain.extractors import Catalogue, ExtractorDefinition
 from server.domain.fusion import Ranked, fuse
 from server.domain.ids import new_id
 from server.domain.paging import Cursors
@@ -562,19 +562,23 @@ class RetrieverUseCases:
             if not stored:
                 raise InvalidArgument([FieldViolation(f"{path}.query.document_ref", f"document {ref['document_id']} has no {uri.vector} vector")])
             return [float(x) for x in stored]
-        text = query.get("value") if query.get("value") is not None else query.get("text")
-        if not isinstance(text, str) or not text.strip():
-            raise InvalidArgument([FieldViolation(f"{path}.query.value", "is required: the text to search for (input_mode text)")])
-        text_inputs = [name for name, spec_ in extractor.inputs.items() if spec_.get("type") in ("text", "string")]
-        if not text_inputs:
+        return await self._embed_query(extractor, uri, path, mode, query)
+
+    async def _embed_query(self, extractor: ExtractorDefinition, uri: rules.FeatureUri, path: str, mode: str, query: Mapping[str, Any]) -> list[float]:
+        """A text or content query embedded by the feature's extractor (the processing path), into
+        its input of that modality; a query of another modality names `query.input_mode`."""
+        raw = _query_input(path, mode, query)
+        wanted = ("text", "string") if mode == "text" else FILE_INPUT_TYPES
+        names = [name for name, spec in extractor.inputs.items() if spec.get("type") in wanted]
+        if not names:
             kinds = ", ".join(sorted({str(s.get("type")) for s in extractor.inputs.values()}))
-            raise InvalidArgument([FieldViolation(f"{path}.query.input_mode", f"is text, but {uri.extractor_id} embeds {kinds}, not text")])
+            what = "text" if mode == "text" else "files (images, video, audio)"
+            raise InvalidArgument([FieldViolation(f"{path}.query.input_mode", f"is {mode}, but {uri.extractor_id} embeds {kinds}, not {what}")])
         try:
-            made = await self._extraction.run(extractor.id, [RawInput(name=text_inputs[0], text=text)], {}, "single")
+            made = await self._extraction.run(extractor.id, [replace(raw, name=names[0])], {}, "single")
         except InvalidArgument as error:
-            raise InvalidArgument([FieldViolation(f"{path}.query.value", v.description) for v in error.violations]) from None
-        vector = made[0].document.vectors[uri.vector]
-        return [float(x) for x in vector]
+            raise InvalidArgument([FieldViolation(_query_field(path, raw), v.description) for v in error.violations]) from None
+        return [float(x) for x in made[0].document.vectors[uri.vector]]
 
     async def _mmr(self, definition: Definition, path: str, parameters: Mapping[str, Any], hits: list[Hit], first_search: Stage | None) -> list[Hit]:
         uri_text = parameters.get("diversity_feature_uri") or (first_search.parameters["searches"][0]["feature_uri"] if first_search else "")
@@ -628,3 +632,31 @@ def _decode_cursor(cursor: str) -> tuple[int, str] | None:
     if not isinstance(offset, int) or offset < 0 or offset > rules.MAX_TOP_K * 2 or not isinstance(fingerprint, str):
         return None
     return offset, fingerprint
+
+
+FILE_INPUT_TYPES = ("image", "video", "audio", "file", "url")
+
+
+def _query_input(path: str, mode: str, query: Mapping[str, Any]) -> RawInput:
+    """The query as an extractor input: text (`value` or `text`), or content (`content.url`,
+    `content.base64`, or `value`: a URL if it starts with http(s)://, else base64)."""
+    if mode == "text":
+        text = query.get("value") if query.get("value") is not None else query.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidArgument([FieldViolation(f"{path}.query.value", "is required: the text to search for (input_mode text)")])
+        return RawInput(text=text)
+    content = dict(query.get("content") or {})
+    value = query.get("value")
+    if isinstance(value, str) and value and not content:
+        content = {"url": value} if value.startswith(("http://", "https://")) else {"base64": value}
+    given = [key for key in ("url", "base64") if content.get(key)]
+    if len(given) != 1:
+        raise InvalidArgument([FieldViolation(f"{path}.query.content", "give exactly one of url or base64 (or value: a URL or base64 bytes) for input_mode content")])
+    return RawInput(url=content["url"]) if given == ["url"] else RawInput(base64=content["base64"])
+
+
+def _query_field(path: str, raw: RawInput) -> str:
+    """The query field an extraction input violation is about."""
+    if raw.text is not None:
+        return f"{path}.query.value"
+    return f"{path}.query.content." + ("url" if raw.url is not None else "base64")
