@@ -109,8 +109,8 @@ def _operation(doc: dict[str, Any], method: str, path: str, op: dict[str, Any]) 
         schema = body["content"]["application/json"]["schema"]
         out.append("<p><b>Body</b> (JSON)" + (f": {_text(body['description'])}" if body.get("description") else "") + "</p>")
         out.append(_properties(schema))
-    ok = op["responses"]["200"]
-    out.append(f"<p><b>200</b>: {_type(ok['content']['application/json']['schema'])} &mdash; {_text(ok['description'])}</p>")
+    status, ok = next((code, answer) for code, answer in op["responses"].items() if code.startswith("2"))
+    out.append(f"<p><b>{status}</b>: {_type(ok['content']['application/json']['schema'])} &mdash; {_text(ok['description'])}</p>")
     out.append('<p>Errors: the <a href="#schema-ErrorResponse">error envelope</a>.</p></div>')
     return "".join(out)
 

@@ -284,7 +284,7 @@ class _Generator:
             response_description = self.comments.get(route.method.output_type.full_name) or "OK"
         error = {"$ref": "#/components/responses/Error"}
         operation["responses"] = {
-            "200": {"description": response_description, "content": {"application/json": {"schema": response_schema}}},
+            str(route.success_status): {"description": response_description, "content": {"application/json": {"schema": response_schema}}},
             "400": {"$ref": "#/components/responses/BadRequest"},
             "401": {"$ref": "#/components/responses/Unauthorized"},
             "404": {"$ref": "#/components/responses/NotFound"},

@@ -11,6 +11,8 @@ Which request fields come from where follows the rule, as in google/api/http.pro
   cannot be written as query parameters and are left out, as are recursive message types below
   their first level.
 - `response_body: "<field>"` answers with that field of the response instead of the whole message.
+A method's `(vecplane.v1.http_success_status)` option sets the status of its successful answers
+(202 for calls that queue work); 200 otherwise.
 """
 
 from __future__ import annotations
@@ -78,6 +80,11 @@ class Route:
     def operation_id(self) -> str:
         suffix = f"_{self.binding + 1}" if self.binding else ""
         return f"{self.service.name}_{self.method.name}{suffix}"
+
+    @property
+    def success_status(self) -> int:
+        """The HTTP status of a successful answer: 200 unless the method declares another."""
+        return int(self.method.GetOptions().Extensions[options_pb2.http_success_status]) or 200
 
     @property
     def namespaced(self) -> bool:

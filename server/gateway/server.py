@@ -214,6 +214,7 @@ class Gateway:
             except RpcFailure as failure:
                 raise self._rpc_error(failure) from None
         return web.Response(
+            status=route.success_status,
             body=_dumps(transcode.response_json(route, response)),
             content_type="application/json",
             headers={"x-request-id": request_id},

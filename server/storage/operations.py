@@ -36,6 +36,7 @@ class OperationRepository:
         await self.collection.create_index([("_lock", pymongo.ASCENDING)], unique=True, name="operations_one_running_per_namespace")
         await self.collection.create_index([("state", pymongo.ASCENDING), ("lease_expires_at", pymongo.ASCENDING)], name="operations_by_state")
         await self.collection.create_index([("_ns", pymongo.ASCENDING), ("_created_ms", pymongo.ASCENDING)], name="operations_by_namespace")
+        await self.collection.create_index([("_org", pymongo.ASCENDING), ("_created_ms", pymongo.ASCENDING)], name="operations_by_organization")
         await hint_equality_fields(self.collection, ("_ns", "state"))
 
     async def start(self, doc: dict[str, Any]) -> None:
@@ -48,6 +49,13 @@ class OperationRepository:
 
     async def get(self, operation_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({"_id": operation_id})
+
+    async def newest(self, organization_id: str, states: list[str] | None, limit: int) -> list[dict[str, Any]]:
+        """The organization's operations, newest first (`states`: only those)."""
+        query: dict[str, Any] = {"_org": organization_id}
+        if states is not None:
+            query["state"] = {"$in": states}
+        return await self.collection.find(query).sort("_created_ms", pymongo.DESCENDING).limit(limit).to_list()
 
     async def running_in(self, namespace_id: str) -> dict[str, Any] | None:
         """The namespace's running operation, if any."""

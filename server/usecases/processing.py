@@ -55,7 +55,8 @@ _OPERATION_STATUS = {"running": "IN_PROGRESS", "done": "COMPLETED", "failed": "F
 
 
 def _operation_json(op: dict[str, Any]) -> dict[str, Any]:
-    """A reconfigure operation as a task (read-only: it runs under its own lease and lock)."""
+    """A reconfigure operation as a task (read-only: it runs under its own lease and lock; listed
+    with the tasks)."""
     return {
         "task_id": op["_id"],
         "task_type": "api_namespaces_reconfigure",
@@ -63,6 +64,11 @@ def _operation_json(op: dict[str, Any]) -> dict[str, Any]:
         "error": str(op.get("error") or ""),
         "additional_data": {"namespace_id": op["_ns"], "created_at": op.get("created_at", ""), "updated_at": op.get("updated_at", "")},
     }
+
+
+def _operation_states(status: str | None) -> list[str] | None:
+    """The operation states a task status filter selects (None: every state)."""
+    return None if not status else [state for state, shown in _OPERATION_STATUS.items() if shown == status]
 
 
 class ProcessingUseCases:
@@ -192,8 +198,17 @@ class ProcessingUseCases:
             problems.append(FieldViolation("limit", f"must be 1-{MAX_LIST}"))
         if problems:
             raise InvalidArgument(problems)
-        tasks = await self._tasks.page({"_org": principal.organization_id}, status, offset, limit or 100)
-        return [task_json(t) for t in tasks]
+        limit = limit or 100
+        scope = {"_org": principal.organization_id}
+        # Reconfigures are listed with the tasks, newest first. They are few, so only an
+        # organization that has some pays for the merge (at most offset + limit of each kind).
+        window = offset + limit
+        ops = await self._operations.newest(principal.organization_id, _operation_states(status), window) if self._operations is not None else []
+        if not ops:
+            return [task_json(t) for t in await self._tasks.page(scope, status, offset, limit)]
+        merged = [task_json(t) for t in await self._tasks.page(scope, status, 0, window)] + [_operation_json(op) for op in ops]
+        merged.sort(key=lambda t: (t["additional_data"]["created_at"], t["task_id"]), reverse=True)
+        return merged[offset:window]
 
     async def cancel(self, principal: Principal, task_id: str) -> dict[str, Any]:
         if task_id and self._operations is not None:

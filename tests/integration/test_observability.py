@@ -124,7 +124,7 @@ def test_the_task_queue_is_measured_at_each_scrape(tmp_path) -> None:
         rest = namespace_rest(base_url, ADMIN_KEY)
         bucket_id, _ = setup_bucket(rest, ["waits"])
         collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
-        assert rest.post(f"/v1/collections/{collection_id}/trigger", json={}).status_code == 200
+        assert rest.post(f"/v1/collections/{collection_id}/trigger", json={}).status_code == 202
         first = scrape(base_url)
         assert value(first, "vecplane_tasks", status="PENDING") == 1
         assert value(first, "vecplane_tasks", status="IN_PROGRESS") == 0

@@ -43,7 +43,9 @@ def test_quick_start_over_rest_objects_to_documents(rest: Rest) -> None:
     collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
     assert rest.get(f"/v1/collections/{collection_id}").json()["status"] == "PENDING"  # never ran
     triggered = rest.post(f"/v1/collections/{collection_id}/trigger", json={})
-    assert triggered.status_code == 200, triggered.text
+    assert triggered.status_code == 202, triggered.text  # queued work: 202 Accepted, as Mixpeek answers
+    documented = rest.get("/openapi.json").json()["paths"]["/v1/collections/{collection_id}/trigger"]["post"]["responses"]
+    assert "202" in documented and "200" not in documented
     task = wait_task(rest, triggered.json()["task_id"])
     assert task["status"] == "COMPLETED", task
     assert task["task_type"] == "api_collections_trigger"
@@ -191,7 +193,8 @@ def test_reconfigure_recreate_then_trigger_reingests(rest: Rest) -> None:
     bucket_id, object_ids = setup_bucket(rest, [f"kept text {i}" for i in range(5)])
     first = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
     second = text_collection(rest, {"type": "collection", "collection_id": first})
-    assert wait_task(rest, rest.post(f"/v1/collections/{first}/trigger", json={}).json()["task_id"])["status"] == "COMPLETED"
+    first_run = wait_task(rest, rest.post(f"/v1/collections/{first}/trigger", json={}).json()["task_id"])
+    assert first_run["status"] == "COMPLETED"
     namespace_id = rest.client.headers["x-namespace"]
     unchanged = rest.post(f"/v1/namespaces/{namespace_id}/plugins/reconfigure", json={"confirm": True}).json()
     assert unchanged["collections_to_reprocess"] == [] and len(document_ids(rest, first)) == 5
@@ -209,6 +212,13 @@ def test_reconfigure_recreate_then_trigger_reingests(rest: Rest) -> None:
     assert task["status"] == "COMPLETED"
     assert document_ids(rest, first) == expected_ids(first, bucket_id, object_ids)
     assert len(document_ids(rest, second)) == 5
+    # Reconfigures are listed with the tasks, newest first, and filtered by status and paged with them.
+    operation_ids = [o for o in (unchanged.get("operation_id"), recreated.json()["operation_id"]) if o]
+    listed = [t["task_id"] for t in rest.post("/v1/tasks/list", json={}).json()["results"]]
+    assert listed == [task["task_id"], *reversed(operation_ids), first_run["task_id"]]
+    assert [t["task_id"] for t in rest.post("/v1/tasks/list", json={"offset": 1, "limit": 1}).json()["results"]] == [operation_ids[-1]]
+    assert rest.post("/v1/tasks/list", json={"status": "PENDING"}).json()["results"] == []
+    assert recreated.json()["operation_id"] in [t["task_id"] for t in rest.post("/v1/tasks/list", json={"status": "COMPLETED"}).json()["results"]]
 
 
 def test_trigger_processes_only_objects_matching_the_source_filters(rest: Rest) -> None:

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19vecplane/v1/options.proto\x12\x0bvecplane.v1\x1a google/protobuf/descriptor.proto:B\n\njson_value\x12!.google.protobuf.EnumValueOptions\x18\xa9\x8b\x03 \x01(\tR\tjsonValue:A\n\nnamespaced\x12\x1f.google.protobuf.ServiceOptions\x18\xaa\x8b\x03 \x01(\x08R\nnamespaced:B\n\x0bsparse_json\x12\x1f.google.protobuf.MessageOptions\x18\xab\x8b\x03 \x01(\x08R\nsparseJson:I\n\x0f\x65xtra_keys_into\x12\x1f.google.protobuf.MessageOptions\x18\xad\x8b\x03 \x01(\tR\rextraKeysInto:@\n\x0bquery_param\x12\x1d.google.protobuf.FieldOptions\x18\xac\x8b\x03 \x01(\x08R\nqueryParamb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19vecplane/v1/options.proto\x12\x0bvecplane.v1\x1a google/protobuf/descriptor.proto:B\n\njson_value\x12!.google.protobuf.EnumValueOptions\x18\xa9\x8b\x03 \x01(\tR\tjsonValue:A\n\nnamespaced\x12\x1f.google.protobuf.ServiceOptions\x18\xaa\x8b\x03 \x01(\x08R\nnamespaced:B\n\x0bsparse_json\x12\x1f.google.protobuf.MessageOptions\x18\xab\x8b\x03 \x01(\x08R\nsparseJson:I\n\x0f\x65xtra_keys_into\x12\x1f.google.protobuf.MessageOptions\x18\xad\x8b\x03 \x01(\tR\rextraKeysInto:@\n\x0bquery_param\x12\x1d.google.protobuf.FieldOptions\x18\xac\x8b\x03 \x01(\x08R\nqueryParam:P\n\x13http_success_status\x12\x1e.google.protobuf.MethodOptions\x18\xae\x8b\x03 \x01(\rR\x11httpSuccessStatusb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)

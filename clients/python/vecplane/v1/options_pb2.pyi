@@ -13,3 +13,5 @@ EXTRA_KEYS_INTO_FIELD_NUMBER: _ClassVar[int]
 extra_keys_into: _descriptor.FieldDescriptor
 QUERY_PARAM_FIELD_NUMBER: _ClassVar[int]
 query_param: _descriptor.FieldDescriptor
+HTTP_SUCCESS_STATUS_FIELD_NUMBER: _ClassVar[int]
+http_success_status: _descriptor.FieldDescriptor

@@ -4,14 +4,14 @@
 
 import type { GenExtension, GenFile } from "@bufbuild/protobuf/codegenv2";
 import { extDesc, fileDesc } from "@bufbuild/protobuf/codegenv2";
-import type { EnumValueOptions, FieldOptions, MessageOptions, ServiceOptions } from "@bufbuild/protobuf/wkt";
+import type { EnumValueOptions, FieldOptions, MessageOptions, MethodOptions, ServiceOptions } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_descriptor } from "@bufbuild/protobuf/wkt";
 
 /**
  * Describes the file vecplane/v1/options.proto.
  */
 export const file_vecplane_v1_options: GenFile = /*@__PURE__*/
-  fileDesc("Chl2ZWNwbGFuZS92MS9vcHRpb25zLnByb3RvEgt2ZWNwbGFuZS52MTpCCgpqc29uX3ZhbHVlEiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYqYsDIAEoCVIJanNvblZhbHVlOkEKCm5hbWVzcGFjZWQSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMYqosDIAEoCFIKbmFtZXNwYWNlZDpCCgtzcGFyc2VfanNvbhIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxiriwMgASgIUgpzcGFyc2VKc29uOkkKD2V4dHJhX2tleXNfaW50bxIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxitiwMgASgJUg1leHRyYUtleXNJbnRvOkAKC3F1ZXJ5X3BhcmFtEh0uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucxisiwMgASgIUgpxdWVyeVBhcmFtYgZwcm90bzM", [file_google_protobuf_descriptor]);
+  fileDesc("Chl2ZWNwbGFuZS92MS9vcHRpb25zLnByb3RvEgt2ZWNwbGFuZS52MTpCCgpqc29uX3ZhbHVlEiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYqYsDIAEoCVIJanNvblZhbHVlOkEKCm5hbWVzcGFjZWQSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMYqosDIAEoCFIKbmFtZXNwYWNlZDpCCgtzcGFyc2VfanNvbhIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxiriwMgASgIUgpzcGFyc2VKc29uOkkKD2V4dHJhX2tleXNfaW50bxIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxitiwMgASgJUg1leHRyYUtleXNJbnRvOkAKC3F1ZXJ5X3BhcmFtEh0uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucxisiwMgASgIUgpxdWVyeVBhcmFtOlAKE2h0dHBfc3VjY2Vzc19zdGF0dXMSHi5nb29nbGUucHJvdG9idWYuTWV0aG9kT3B0aW9ucxiuiwMgASgNUhFodHRwU3VjY2Vzc1N0YXR1c2IGcHJvdG8z", [file_google_protobuf_descriptor]);
 
 /**
  * The string a REST (Mixpeek-compatible) client sends and receives for this enum value, e.g.
@@ -60,4 +60,14 @@ export const extra_keys_into: GenExtension<MessageOptions, string> = /*@__PURE__
  */
 export const query_param: GenExtension<FieldOptions, boolean> = /*@__PURE__*/
   extDesc(file_vecplane_v1_options, 4);
+
+/**
+ * REST: the HTTP status of this call's successful answer when it is not 200, e.g. 202 Accepted
+ * for a call that queues work and answers before it is done (Mixpeek's collection trigger).
+ * The gateway and the OpenAPI document read it; gRPC answers OK either way.
+ *
+ * @generated from extension: uint32 http_success_status = 50606;
+ */
+export const http_success_status: GenExtension<MethodOptions, number> = /*@__PURE__*/
+  extDesc(file_vecplane_v1_options, 5);
 
