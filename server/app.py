@@ -283,6 +283,7 @@ class Vecplane:
         self.document_store = documents
         collections = CollectionUseCases(collections_repo, buckets_repo, namespaces, backends.vectors, catalogue, self.faults, cursors=cursors, documents=documents, extractors=extractors.availability)
         namespaces.add_update_guard(collections.refuse_disabling_used_extractors)
+        collections.on_named(retrieval_cache.named)
         # Extractor inputs by URL go through the blobs' fetcher: the same private-address rule.
         url_inputs = UrlFetcher(max_bytes=Limits().max_file_bytes, timeout_seconds=settings.fetch_timeout_seconds, allowed_networks=settings.blob_networks())
         extraction = ExtractionUseCases(catalogue, extractors, url_inputs, Limits())
@@ -518,6 +519,7 @@ class Vecplane:
             self._server = None
         if hasattr(self, "usecases"):
             await self.usecases.reconfigure.close()
+            await self.usecases.retrievers.cache.close()
         if self.extractors is not None:
             await self.extractors.close()
         await self.backends.close()

@@ -68,7 +68,7 @@ VECTOR_STORE_SECONDS = Histogram(
 DOCUMENTS_WRITTEN = Counter("vecplane_documents_written_total", "Documents upserted into collections.", registry=REGISTRY)
 RETRIEVAL_CACHE = Counter(
     "vecplane_retrieval_cache_total",
-    "Retriever execute cache events: hit, miss, stored, invalidated (an entry dropped by a document write).",
+    "Retriever execute cache events: hit, miss, stored, invalidated (an entry dropped by a document write), recomputed, recompute_skipped (queue full), recompute_failed (background recomputation).",
     ["event"],
     registry=REGISTRY,
 )

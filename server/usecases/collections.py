@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from cachetools import LRUCache
@@ -46,6 +46,8 @@ from server.usecases.listing import ListResult, list_page, list_params
 from server.usecases.namespaces import NamespaceUseCases
 from server.usecases.readers import delete_read_source
 
+NamingListener = Callable[[str, str, str], None]
+
 log = logging.getLogger(__name__)
 
 VECTOR_STORE_FAULT = "collections.create.vector_store"
@@ -77,6 +79,16 @@ class CollectionUseCases:
         self._faults = faults or Faults()
         # Payload indexes this process ensured beyond the namespace's own, by namespace ID (bounded).
         self._ensured_indexes: LRUCache[str, set[tuple[str, str]]] = LRUCache(maxsize=10_000)
+        self._naming_listeners: list[NamingListener] = []
+
+    def on_named(self, listener: NamingListener) -> None:
+        """`listener(namespace ID, collection ID, name)` hears of each collection created or renamed
+        here (the retrieval cache resolves invalidation events by name at write time)."""
+        self._naming_listeners.append(listener)
+
+    def _named(self, collection: Mapping[str, Any]) -> None:
+        for listener in self._naming_listeners:
+            listener(collection["_ns"], collection["_id"], collection["collection_name"])
 
     def _source_repository(self, source_type: str) -> Resources:
         return self._buckets if source_type == "bucket" else self._collections
@@ -158,6 +170,7 @@ class CollectionUseCases:
             if not await self._namespaces.exists(principal, namespace["_id"]):
                 raise self._namespace_deleted(namespace)
             raise NotFound(source_type, source_ident, f"{source_type.capitalize()} '{source_ident}' was deleted while the collection was being created.")
+        self._named(stored)
         return stored
 
     @staticmethod
@@ -240,6 +253,8 @@ class CollectionUseCases:
             ) from None
         if updated is None:
             raise NotFound("collection", request["collection_id"])
+        if "collection_name" in changes:
+            self._named(updated)
         return updated
 
     async def delete(self, principal: Principal, header: str | None, ident: str, force: bool) -> dict[str, Any]:

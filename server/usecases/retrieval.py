@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 import time
@@ -48,7 +49,16 @@ from server.usecases.collections import CollectionUseCases
 from server.usecases.extraction import ExtractionUseCases
 from server.usecases.listing import ListResult, list_page, list_params
 from server.usecases.namespaces import NamespaceUseCases
-from server.usecases.retrieval_cache import WRITE_ACTIONS, Entry, Policy, RetrievalCache, policy
+from server.usecases.retrieval_cache import (
+    RECOMPUTED,
+    WRITE_ACTIONS,
+    Entry,
+    Policy,
+    RetrievalCache,
+    by_name,
+    generation_keys,
+    policy,
+)
 
 DEFAULT_PAGE = 10
 # Saved retrievers (with their collections) as executions read them, kept this long in this process:
@@ -382,14 +392,7 @@ class RetrieverUseCases:
             entry = self.cache.get(key, fingerprint, cache_policy.ttl_seconds)
         hit = entry is not None
         if entry is None:
-            dependencies = await self._dependencies(principal, definition, cache_policy)
-            generations = self.cache.generations(definition.namespace_id, dependencies)
-            hits, statistics, run_warnings = await self._run(definition, inputs, request_filter)
-            documents = [h.answer() for h in hits]
-            best = max((h.score for h in hits), default=0.0)
-            entry = Entry(documents, statistics, run_warnings, best, time.monotonic(), clock.now(), generations)
-            if cache_policy.enabled:
-                self.cache.put(key, fingerprint, entry, cache_policy)
+            entry = await self._fill(principal, definition, inputs, request_filter, key, fingerprint, cache_policy)
         chosen = entry.documents[page.offset : page.offset + page.size]
         if request.get("return_vectors") and chosen:
             chosen = await self._with_vectors(definition.namespace_id, chosen)
@@ -404,19 +407,55 @@ class RetrieverUseCases:
             new_id("exec", 16), definition.retriever_id, chosen, pagination, statistics, hit, entry.cached_at if hit else "", [*warnings, *entry.warnings]
         )
 
-    async def _dependencies(self, principal: Principal, definition: Definition, cache_policy: Policy) -> list[tuple[str, str]]:
-        """(collection ID, action) pairs whose writes make a result stale."""
+    async def _fill(
+        self,
+        principal: Principal,
+        definition: Definition,
+        inputs: Mapping[str, Any],
+        request_filter: filters.Node | None,
+        key: tuple[str, ...],
+        fingerprint: str,
+        cache_policy: Policy,
+    ) -> Entry:
+        """Runs the query and caches its answer per the policy; the entry can recompute itself
+        (the same call again) when an event with a background strategy invalidates it."""
+        dependencies, recomputing = await self._dependencies(principal, definition, cache_policy)
+        generations = self.cache.generations(definition.namespace_id, dependencies)
+        hits, statistics, run_warnings = await self._run(definition, inputs, request_filter)
+        documents = [h.answer() for h in hits]
+        best = max((h.score for h in hits), default=0.0)
+        recompute = functools.partial(self._fill, principal, definition, inputs, request_filter, key, fingerprint, cache_policy) if recomputing else None
+        entry = Entry(documents, statistics, run_warnings, best, time.monotonic(), clock.now(), generations, recompute_on=generation_keys(definition.namespace_id, recomputing), recompute=recompute)
+        if cache_policy.enabled:
+            self.cache.put(key, fingerprint, entry, cache_policy)
+        return entry
+
+    async def _dependencies(self, principal: Principal, definition: Definition, cache_policy: Policy) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(collection, action) pairs whose writes make a result stale, and those of them whose
+        writes also recompute it in the background."""
         found = [(c["_id"], action) for c in definition.collections for action in WRITE_ACTIONS]
-        known = {c["_id"]: c["_id"] for c in definition.collections} | {c["collection_name"]: c["_id"] for c in definition.collections}
-        for ident, action in cache_policy.events:
-            collection_id = known.get(ident)
-            if collection_id is None:
-                try:
-                    collection_id = (await self._collections.get(principal, definition.namespace_id, ident))["_id"]
-                except NotFound:
-                    collection_id = ident  # created later: its writes will carry its ID, so this never matches; see README
-            found.append((collection_id, action))
-        return found
+        recomputing = []
+        for event in cache_policy.events:
+            target = await self._event_target(principal, definition, event.collection)
+            found.append((target, event.action))
+            if event.recompute_strategy in RECOMPUTED:
+                recomputing.append((target, event.action))
+        return found, recomputing
+
+    async def _event_target(self, principal: Principal, definition: Definition, ident: str) -> str:
+        """The dependency of an event naming `ident`: a collection ID as itself; a name as the name,
+        resolved when a write happens (so a collection created or renamed later counts), with the
+        cache told which collection holds it now."""
+        found = next((c for c in definition.collections if ident in (c["_id"], c["collection_name"])), None)
+        if found is None:
+            try:
+                found = await self._collections.get(principal, definition.namespace_id, ident)
+            except NotFound:
+                return by_name(ident)
+        if found["_id"] == ident:
+            return ident
+        self.cache.named(definition.namespace_id, found["_id"], found["collection_name"])
+        return by_name(ident)
 
     async def explain(self, principal: Principal, header: str | None, ident: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
         definition, _warnings = await self._saved(principal, header, ident)

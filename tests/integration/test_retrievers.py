@@ -4,6 +4,7 @@ processing uses) and written by the document writer, as processing writes them."
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +61,7 @@ class Corpus:
     api: Api
     rest: Rest
     namespace_id: str
+    bucket_id: str
     articles: str
     articles_name: str
     notes: str
@@ -110,7 +112,7 @@ def corpus(root: Api, server: InProcessServer, base_url: str) -> Corpus:
     images, _ = _collection(ns_api, bucket.bucket_id, FINGERPRINT, {"image": "image"})
     ids = write(server, ns.namespace_id, articles, bucket.bucket_id, ARTICLES)
     ids |= write(server, ns.namespace_id, notes, bucket.bucket_id, NOTES, start=100)
-    return Corpus(ns_api, Rest(base_url, api.key, ns.namespace_id), ns.namespace_id, articles, articles_name, notes, images, ids)
+    return Corpus(ns_api, Rest(base_url, api.key, ns.namespace_id), ns.namespace_id, bucket.bucket_id, articles, articles_name, notes, images, ids)
 
 
 def search_stage(*searches: dict[str, Any], name: str = "search", **parameters: Any) -> dict[str, Any]:
@@ -254,6 +256,39 @@ def test_cache_is_invalidated_by_a_document_write_and_is_per_collection_config(c
     assert after["cache_hit"] is False and after["documents"][0]["metadata"]["year"] == 1999
     assert execute(c, retriever["retriever_id"], inputs=query)["cache_hit"] is True
     assert execute(c, retriever["retriever_id"], inputs={"query": "another question"})["cache_hit"] is False
+
+
+def test_invalidation_events_name_collections_made_later_and_background_recompute(corpus: Corpus, server: InProcessServer) -> None:
+    """Events naming a collection that does not exist yet invalidate once it is written (names are
+    resolved at write time); `background` recomputes the entry without a call, `lazy` on the next."""
+    c = corpus
+    later = r.unique("later")
+
+    def searched(strategy: str, start: int) -> str:
+        events = [{"collection": later, "action": "create", "recompute_strategy": strategy}]
+        body = {"collection_name": r.unique("col"), "source": {"type": "bucket", "bucket_id": c.bucket_id}, "feature_extractors": [{**MINILM, "input_mapping": {"text": "text"}}], "cache_config": {"invalidation_events": events}}
+        collection_id = r.collection(c.api, body).collection_id
+        write(server, c.namespace_id, collection_id, c.bucket_id, NOTES, start=start)
+        return collection_id
+
+    query = {"query": NOTES[0][0]}
+    lazy, background = (create(c, [search_stage(text_search(), final_top_k=2)], collections=[searched(s, n)])["retriever_id"] for s, n in (("lazy", 200), ("background", 300)))
+    for retriever_id in (lazy, background):
+        assert [execute(c, retriever_id, inputs=query)["cache_hit"] for _ in range(2)] == [False, True]
+    made = r.collection(c.api, {"collection_name": later, "source": {"type": "bucket", "bucket_id": c.bucket_id}, "feature_extractors": [{**MINILM, "input_mapping": {"text": "text"}}]})
+    assert execute(c, lazy, inputs=query)["cache_hit"] is True  # made, but nothing written to it yet
+
+    def cached(retriever_id: str) -> bool:
+        return bool(c.rest.post(f"/v1/retrievers/{retriever_id}/execute/explain", json={"inputs": query}).json()["would_hit_cache"])
+
+    write(server, c.namespace_id, made.collection_id, c.bucket_id, [("A note written to the later collection.", "garden", 2024)], start=400)
+    assert not cached(lazy)
+    deadline = time.monotonic() + 30
+    while not cached(background):  # recomputed in the background: no call needed
+        assert time.monotonic() < deadline, "the background recompute never refreshed the entry"
+        time.sleep(0.05)
+    assert execute(c, background, inputs=query)["cache_hit"] is True
+    assert not cached(lazy) and execute(c, lazy, inputs=query)["cache_hit"] is False
 
 
 def test_one_search_across_two_collections(corpus: Corpus) -> None:

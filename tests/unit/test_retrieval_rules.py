@@ -3,7 +3,9 @@ the execute cache's policy, invalidation and bounds."""
 
 from __future__ import annotations
 
+import asyncio
 import time
+from typing import Any
 
 import pytest
 
@@ -13,7 +15,15 @@ from server.domain.collections import DocumentFields
 from server.domain.errors import InvalidArgument, Violations
 from server.domain.fusion import Ranked, fuse
 from server.domain.retrieval import Hit
-from server.usecases.retrieval_cache import Entry, Policy, RetrievalCache, policy
+from server.usecases.retrieval_cache import (
+    Entry,
+    Event,
+    Policy,
+    RetrievalCache,
+    by_name,
+    generation_keys,
+    policy,
+)
 
 
 def test_rrf_uses_ranks_and_weights() -> None:
@@ -114,11 +124,13 @@ def _entry(best: float, generations: dict[tuple[str, str, str], int]) -> Entry:
 
 
 def test_cache_policy_combines_collections() -> None:
-    one = {"cache_config": {"enabled": True, "ttl_seconds": 60, "max_entries_per_key": 5, "score_threshold": 0.2, "invalidation_events": [{"collection": "other", "action": "delete"}]}}
+    events = [{"collection": "other", "action": "delete"}, {"collection": "mine", "action": "create", "recompute_strategy": "lazy", "retriever_id": "ret_x"}]
+    one = {"cache_config": {"enabled": True, "ttl_seconds": 60, "max_entries_per_key": 5, "score_threshold": 0.2, "invalidation_events": events}}
     two = {"cache_config": {"enabled": True, "ttl_seconds": 30, "max_entries_per_key": 9, "retriever_configs": {"ret_x": {"enabled": False}}}}
     combined = policy([one, two], "ret_y")
-    assert (combined.enabled, combined.ttl_seconds, combined.max_entries_per_key, combined.score_threshold, combined.events) == (True, 30, 5, 0.2, (("other", "delete"),))
+    assert (combined.enabled, combined.ttl_seconds, combined.max_entries_per_key, combined.score_threshold, combined.events) == (True, 30, 5, 0.2, (Event("other", "delete", "background"),))
     assert policy([one, two], "ret_x").enabled is False
+    assert policy([one, two], "ret_x").events == (Event("other", "delete", "background"), Event("mine", "create", "lazy"))  # an event for one retriever
 
 
 def test_cache_invalidation_bounds_and_strategies() -> None:
@@ -150,3 +162,56 @@ def test_cache_invalidation_bounds_and_strategies() -> None:
     for n in range(50):
         small.put(("org", "ns", f"ret{n}", "1"), "q", _entry(0.9, {}), Policy(True, 60, 5, None, "replace_always"))
     assert 0 < len(small._entries) < 10
+
+
+def test_events_by_name_follow_the_collection_that_holds_the_name_when_written() -> None:
+    cache = RetrievalCache(max_bytes=100_000)
+    rule = Policy(True, 60, 5, None, "replace_always")
+    generations = cache.generations("ns", [(by_name("later"), "create")])
+    cache.put(("org", "ns", "ret", "1"), "q", _entry(0.9, generations), rule)
+    cache.written("ns", {"col_new"}, ("create",))  # not yet known to hold the name
+    assert cache.get(("org", "ns", "ret", "1"), "q", 60) is not None
+    cache.named("other_ns", "col_new", "later")  # the same name in another namespace
+    cache.written("ns", {"col_new"}, ("create",))
+    assert cache.get(("org", "ns", "ret", "1"), "q", 60) is not None
+    cache.named("ns", "col_new", "later")
+    cache.written("ns", {"col_new"}, ("create",))
+    assert cache.get(("org", "ns", "ret", "1"), "q", 60) is None
+
+
+def test_background_recompute_runs_one_at_a_time_and_is_bounded() -> None:
+    running, done, most = [0], [], [0]
+
+    async def scenario() -> list[str]:
+        cache = RetrievalCache(max_bytes=100_000, max_pending_recomputes=3)
+        rule = Policy(True, 60, 10, None, "replace_always")
+        watched = [(by_name("b"), "create")]
+
+        def recompute(query: str) -> Any:
+            async def run() -> None:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+                await asyncio.sleep(0)  # lets another recompute start, were they concurrent
+                cache.put(("org", "ns", "ret", "1"), query, _entry(0.9, cache.generations("ns", watched)), rule)
+                done.append(query)
+                running[0] -= 1
+
+            return run
+
+        for n in range(5):
+            entry = _entry(0.9, cache.generations("ns", watched))
+            entry.recompute_on, entry.recompute = generation_keys("ns", watched), recompute(f"q{n}")
+            cache.put(("org", "ns", "ret", "1"), f"q{n}", entry, rule)
+        cache.named("ns", "col_b", "b")
+        cache.written("ns", {"col_b"}, ("create",))
+        assert done == []  # the writer only queued them
+        worker = cache._worker
+        assert worker is not None
+        await worker
+        fresh = [q for q in (f"q{n}" for n in range(5)) if cache.peek(("org", "ns", "ret", "1"), q, 60)]
+        await cache.close()
+        return fresh
+
+    fresh = asyncio.run(scenario())
+    assert len(done) == 3 and most[0] == 1  # at most 3 queued, recomputed one at a time
+    assert sorted(fresh) == sorted(done)  # the other two wait for their next call
