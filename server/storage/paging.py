@@ -140,12 +140,17 @@ async def fetch_page(
     collection: AsyncCollection, scope: dict[str, Any], compiled: MongoFilter, params: PageParams, count: Callable[[], Awaitable[int]] | None = None
 ) -> Page:
     """One page of `scope` narrowed by `compiled` (one query, rarely more after a cursor), and the
-    total when asked: `count()` when given (a maintained counter), else a count of the matches."""
+    total: `count()` when given (a maintained counter), else a count of the matches. Every list
+    answers a total (Mixpeek's `total_count` is always a number); a count beyond the work budget
+    is refused when the request asked for it (`include_total`), else left out (None)."""
     query = {"$and": [scope, compiled.query]} if compiled.query else dict(scope)
     items, following = await _Reader(collection, compiled, params).read(query)
-    total = None
-    if params.include_total:
+    try:
         total = await count() if count is not None else await _count(collection, query, compiled)
+    except InvalidArgument:
+        if params.include_total:
+            raise
+        total = None
     return Page(items=items, next=following, total=total)
 
 

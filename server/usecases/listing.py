@@ -17,7 +17,7 @@ from server.storage.repositories import Pageable
 class ListResult:
     items: list[dict[str, Any]]
     pagination: dict[str, Any]
-    total: int | None
+    total: int | None  # the lists of MongoDB resources always have one (see `known_total`)
 
 
 def list_params(request: dict[str, Any], sortable: dict[str, str], fields: filters.Fields, cursors: Cursors) -> tuple[PageParams, filters.Node | None]:
@@ -41,7 +41,7 @@ def list_params(request: dict[str, Any], sortable: dict[str, str], fields: filte
 def pagination(params: PageParams, page: Page, cursors: Cursors) -> dict[str, Any]:
     """Mixpeek's pagination: the next page by cursor (always) and by offset (for offset pages)."""
     found: dict[str, Any] = {"page": params.offset // params.limit + 1, "page_size": params.limit}
-    if page.total is not None:
+    if params.include_total and page.total is not None:
         found["total"] = page.total
         found["total_pages"] = math.ceil(page.total / params.limit)
     if page.next is not None:
@@ -67,4 +67,14 @@ async def list_page(
     if query.get("search"):
         node = filters.all_of(node, filters.search(query["search"], searchable, bool(query.get("case_sensitive"))))
     page = await repository.page(scope, node, params)
-    return ListResult(page.items, pagination(params, page, cursors), page.total)
+    return ListResult(page.items, pagination(params, page, cursors), known_total(params, page))
+
+
+def known_total(params: PageParams, page: Page) -> int:
+    """The list's total (Mixpeek's `total_count`, a number in every answer): the count, or, when
+    the request did not ask for one (`include_total`) and counting was beyond the work budget, the
+    least it can be: the matches skipped by the offset and those on this page."""
+    if page.total is not None:
+        return page.total
+    skipped = params.offset if params.after is None and page.items else 0
+    return skipped + len(page.items)

@@ -378,7 +378,8 @@ export type ListBucketsRequest = Message<"vecplane.v1.ListBucketsRequest"> & {
   cursor: string;
 
   /**
-   * Whether to count all matching items (costs one more query).
+   * Whether the pagination carries the total. The list always counts its matches (see the
+   * response's total); with this set, a count beyond the work budget fails the call instead.
    *
    * @generated from field: bool include_total = 4;
    */
@@ -420,7 +421,8 @@ export type ListBucketsResponse = Message<"vecplane.v1.ListBucketsResponse"> & {
   pagination?: Pagination | undefined;
 
   /**
-   * The number of matching buckets, when `include_total` was set.
+   * The number of matching buckets; always set. Without `include_total`, a count beyond the work
+   * budget gives the least it can be (the matches skipped and on this page).
    *
    * @generated from field: optional int64 total_count = 3;
    */
@@ -891,7 +893,8 @@ export type ListObjectsRequest = Message<"vecplane.v1.ListObjectsRequest"> & {
   cursor: string;
 
   /**
-   * Whether to count all matching items (costs one more query).
+   * Whether the pagination carries the total. The list always counts its matches (see the
+   * response's total); with this set, a count beyond the work budget fails the call instead.
    *
    * @generated from field: bool include_total = 6;
    */
@@ -934,7 +937,8 @@ export type ListObjectsResponse = Message<"vecplane.v1.ListObjectsResponse"> & {
   pagination?: Pagination | undefined;
 
   /**
-   * The number of matching objects, when `include_total` was set.
+   * The number of matching objects; always set. Without `include_total`, a count beyond the work
+   * budget gives the least it can be (the matches skipped and on this page).
    *
    * @generated from field: optional int64 total_count = 3;
    */

@@ -663,7 +663,8 @@ export type ListCollectionsRequest = Message<"vecplane.v1.ListCollectionsRequest
   cursor: string;
 
   /**
-   * Whether to count all matching items (costs one more query).
+   * Whether the pagination carries the total. The list always counts its matches (see the
+   * response's total); with this set, a count beyond the work budget fails the call instead.
    *
    * @generated from field: bool include_total = 4;
    */
@@ -705,7 +706,8 @@ export type ListCollectionsResponse = Message<"vecplane.v1.ListCollectionsRespon
   pagination?: Pagination | undefined;
 
   /**
-   * The number of matching collections, when `include_total` was set.
+   * The number of matching collections; always set. Without `include_total`, a count beyond the work
+   * budget gives the least it can be (the matches skipped and on this page).
    *
    * @generated from field: optional int64 total_count = 3;
    */

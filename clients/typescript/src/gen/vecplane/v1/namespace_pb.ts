@@ -262,7 +262,8 @@ export type ListNamespacesRequest = Message<"vecplane.v1.ListNamespacesRequest">
   cursor: string;
 
   /**
-   * Whether to count all matching items (costs one more query).
+   * Whether the pagination carries the total. The list always counts its matches (see the
+   * response's total); with this set, a count beyond the work budget fails the call instead.
    *
    * @generated from field: bool include_total = 4;
    */
@@ -304,7 +305,8 @@ export type ListNamespacesResponse = Message<"vecplane.v1.ListNamespacesResponse
   pagination?: Pagination | undefined;
 
   /**
-   * The number of matching namespaces, when `include_total` was set.
+   * The number of matching namespaces; always set. Without `include_total`, a count beyond the work
+   * budget gives the least it can be (the matches skipped and on this page).
    *
    * @generated from field: optional int64 total_count = 3;
    */

@@ -336,7 +336,8 @@ export type ListRetrieversRequest = Message<"vecplane.v1.ListRetrieversRequest">
   cursor: string;
 
   /**
-   * Whether to count all matching items (costs one more query).
+   * Whether the pagination carries the total. The list always counts its matches (see the
+   * response's total); with this set, a count beyond the work budget fails the call instead.
    *
    * @generated from field: bool include_total = 4;
    */
@@ -378,7 +379,8 @@ export type ListRetrieversResponse = Message<"vecplane.v1.ListRetrieversResponse
   pagination?: Pagination | undefined;
 
   /**
-   * The number of matching retrievers, when `include_total` was set.
+   * The number of matching retrievers; always set. Without `include_total`, a count beyond the work
+   * budget gives the least it can be (the matches skipped and on this page).
    *
    * @generated from field: optional int64 total = 3;
    */
