@@ -111,7 +111,19 @@ class NewObject:
 def idempotent_object_id(bucket_id: str, key: str) -> str:
     """The object ID an idempotency key stands for in a bucket (the shape of `new_id("obj")`), so a
     repeated create finds the first one's object, and two at once collide on insert."""
-    digest = hashlib.sha256(f"{bucket_id}\x1f{key}".encode()).digest()
+    return _derived_object_id(f"{bucket_id}\x1f{key}")
+
+
+def deduplicated_object_id(bucket_id: str, content: str) -> str:
+    """The object ID a `skip_duplicates` create of blobs with this content hash takes in a bucket,
+    so two such creates at once collide on insert and the second reads the first (objects never
+    change their blobs). Never equal to an idempotency key's ID: that hash's input has `\x1f`
+    right after the bucket ID, this one `\x1e`."""
+    return _derived_object_id(f"{bucket_id}\x1econtent\x1f{content}")
+
+
+def _derived_object_id(seed: str) -> str:
+    digest = hashlib.sha256(seed.encode()).digest()
     return "obj_" + "".join(_ID_ALPHABET[byte % len(_ID_ALPHABET)] for byte in digest[:10])
 
 

@@ -184,15 +184,18 @@ class BucketUseCases:
     async def _insert_object(self, in_bucket: dict[str, str], bucket: dict[str, Any], request: dict[str, Any], checked: rules.CheckedObject) -> tuple[dict[str, Any], bool]:
         """Inserts the object, or finds the one it repeats: the same idempotency key gives the same
         object ID (so a concurrent repeat collides on insert), and with `skip_duplicates` an object
-        with the same blobs is looked up first."""
+        with the same blobs is looked up first, and else the new one's ID is derived from the blobs
+        (so two such creates at once collide the same way)."""
         blobs = request.get("blobs") or []
         content = content_hash([(b["property"], data) for b, data in zip(blobs, checked.blobs, strict=True)])
+        key = request.get("idempotency_key")
+        object_id = rules.idempotent_object_id(bucket["_id"], key) if key else new_id("obj")
         if request.get("skip_duplicates"):
             duplicate = await self._objects.find_by_content(in_bucket, content)
             if duplicate is not None:
                 return duplicate, True
-        key = request.get("idempotency_key")
-        object_id = rules.idempotent_object_id(bucket["_id"], key) if key else new_id("obj")
+            if not key:
+                object_id = rules.deduplicated_object_id(bucket["_id"], content)
         if key:
             existing = await self._objects.get(in_bucket, object_id)
             if existing is not None:

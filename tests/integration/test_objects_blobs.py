@@ -4,7 +4,9 @@ auto_process, through gRPC and REST on the embedded defaults."""
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import hashlib
+import threading
 from typing import Any
 
 import grpc
@@ -113,6 +115,24 @@ def test_skip_duplicates_and_idempotency_keys(ns_api: Api, bucket_id: str) -> No
     error = expect_error(_create, ns_api, {**body, "idempotency_key": "k" * 256})
     assert "idempotency_key" in error.violations
     assert _count(ns_api, bucket_id) == 4
+
+
+def test_skip_duplicates_is_safe_when_the_same_content_is_created_at_once(ns_api: Api, bucket_id: str) -> None:
+    """Concurrent creates of the same blobs with skip_duplicates make one object between them."""
+    rounds, callers = 6, 6
+    for round_ in range(rounds):
+        body = {"bucket_id": bucket_id, "skip_duplicates": True, "blobs": [{"property": "content", "type": "text", "data": f"raced text {round_}"}]}
+        barrier = threading.Barrier(callers)
+
+        def create(body: dict[str, Any] = body, barrier: threading.Barrier = barrier) -> Any:
+            barrier.wait()
+            return _create(ns_api, body)
+
+        with concurrent.futures.ThreadPoolExecutor(callers) as pool:
+            answers = [f.result() for f in [pool.submit(create) for _ in range(callers)]]
+        assert len({a.object.object_id for a in answers}) == 1, f"round {round_}: {[a.object.object_id for a in answers]}"
+        assert sorted(a.replayed for a in answers) == [False] + [True] * (callers - 1)
+    assert _count(ns_api, bucket_id) == rounds
 
 
 def test_batch_create_reports_each_object(ns_api: Api, bucket_id: str, base_url: str) -> None:
