@@ -44,7 +44,7 @@ class DecodeIssue:
 
     location: tuple[str | int, ...]
     message: str
-    kind: str  # "unknown_field" | "type_error" | "value_error"
+    kind: str  # "extra_forbidden" (an unknown key, as Mixpeek names it) | "type_error" | "value_error"
 
     @property
     def dotted(self) -> str:
@@ -291,7 +291,7 @@ def _fill(msg: message.Message, data: Any, location: tuple[str | int, ...], issu
         here = (*location, key)
         field = fields.get(key)
         if field is None:
-            issues.append(DecodeIssue(here, "unknown field", "unknown_field"))
+            issues.append(DecodeIssue(here, "unknown field", "extra_forbidden"))
             continue
         if raw is None and not (field.type == _FD.TYPE_MESSAGE and field.message_type.full_name == _VALUE):
             continue

@@ -322,7 +322,7 @@ def _error_components() -> tuple[dict[str, Any], dict[str, Any]]:
                 "items": {
                     "type": "object",
                     "properties": {
-                        "type": {"type": "string", "enum": ["unknown_field", "type_error", "value_error"]},
+                        "type": {"type": "string", "enum": ["extra_forbidden", "type_error", "value_error"]},
                         "location": {"type": "array", "items": {"type": ["string", "integer"]}},
                         "message": {"type": "string"},
                     },

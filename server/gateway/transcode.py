@@ -110,7 +110,7 @@ def _immutable(route: Route, issues: list[DecodeIssue]) -> list[DecodeIssue]:
     noun = resource.name.lower()
     return [
         DecodeIssue(issue.location, f"cannot be changed (it is set when the {noun} is created)", "value_error")
-        if issue.kind == "unknown_field" and len(issue.location) == 2 and issue.location[0] == "body" and issue.location[1] in keys
+        if issue.kind == "extra_forbidden" and len(issue.location) == 2 and issue.location[0] == "body" and issue.location[1] in keys
         else issue
         for issue in issues
     ]

@@ -283,8 +283,8 @@ def test_every_body_problem_is_listed_as_422_with_its_location(rest):
     found = {tuple(e["location"]): e["type"] for e in error["details"]["validation_errors"]}
     assert found == {
         ("body", "namespace_name"): "type_error",
-        ("body", "colour"): "unknown_field",
-        ("body", "feature_extractors", 0, "extra"): "unknown_field",
+        ("body", "colour"): "extra_forbidden",
+        ("body", "feature_extractors", 0, "extra"): "extra_forbidden",
         ("body", "payload_indexes", 0, "type"): "value_error",
         ("body", "payload_indexes", 1): "type_error",
     }

@@ -68,7 +68,7 @@ def test_every_decode_problem_is_reported_with_its_location():
         ("collection_name", "type_error"),
         ("source.type", "value_error"),
         ("source.filters.AND[0].operator", "value_error"),
-        ("surprise", "unknown_field"),
+        ("surprise", "extra_forbidden"),
         ("cache_config.ttl_seconds", "value_error"),
         ("cache_config.score_threshold", "type_error"),
         ("feature_extractors", "type_error"),
