@@ -62,6 +62,7 @@ from server.faults import Faults
 from server.gateway import Gateway
 from server.gateway.local import LocalCalls
 from server.processing.engine import Engine
+from server.processing.executors import InProcessExecutor
 from server.processing.pipeline import Pipeline
 from server.storage.accounts import AccountRepository
 from server.storage.batches import BatchRepository
@@ -287,7 +288,7 @@ class Vecplane:
         # Extractor inputs by URL go through the blobs' fetcher: the same private-address rule.
         url_inputs = UrlFetcher(max_bytes=Limits().max_file_bytes, timeout_seconds=settings.fetch_timeout_seconds, allowed_networks=settings.blob_networks())
         extraction = ExtractionUseCases(catalogue, extractors, url_inputs, Limits())
-        pipeline = Pipeline(objects_repo, documents, DocumentWriter(documents), extraction)
+        pipeline = Pipeline(objects_repo, documents, DocumentWriter(documents), InProcessExecutor(extraction))
         self.engine = Engine(
             tasks_repo,
             collections_repo,

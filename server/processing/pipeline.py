@@ -7,15 +7,19 @@ own name); the extractor runs batched through the extraction use case; each outp
 document (outputs renamed by `output_mapping`, the source's input-schema fields passed through),
 written through the document writer with the extractor's `document_output_handling`. A source
 missing a mapped input, or one the model refuses, is a failure of that source with the reason; the
-others of the chunk are written."""
+others of the chunk are written.
+
+The extraction half (`extract_sources`: inputs, models, documents) touches no storage, so an
+executor (server.processing.executors) may run it in this process or elsewhere (a Ray actor); the
+writing half stays with `Pipeline.process`, in the process that holds the task's lease."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from server.domain import clock, filters
 from server.domain import documents as d
@@ -57,6 +61,7 @@ class CollectionRun:
     where: Node | None  # the collection's source filters
     passthrough: tuple[str, ...]
     steps: tuple[Step, ...]
+    collection: Mapping[str, Any]  # the stored collection it was planned from (an executor elsewhere plans it again)
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,24 @@ class SourceItem:
 class ChunkResult:
     written: int
     failures: list[tuple[SourceItem, str]]  # (source, reason)
+
+
+@dataclass
+class Extracted:
+    """What extraction made of some sources: the documents of each step (by the step's position in
+    the run), and the sources that failed with the reason."""
+
+    made: list[tuple[int, list[Made]]]
+    failures: dict[str, str]
+
+
+class Executor(Protocol):
+    """Runs `extract_sources` over a chunk's sources, in parts of any size, yielding each part as
+    it is done (server.processing.executors)."""
+
+    def extract(self, run: CollectionRun, items: Sequence[SourceItem]) -> AsyncIterator[Extracted]: ...
+
+    async def close(self) -> None: ...
 
 
 def plan_collection(collection: Mapping[str, Any], extraction: ExtractionUseCases) -> CollectionRun:
@@ -107,6 +130,7 @@ def plan_collection(collection: Mapping[str, Any], extraction: ExtractionUseCase
         where=where,
         passthrough=tuple(properties),
         steps=tuple(steps),
+        collection=collection,
     )
 
 
@@ -183,12 +207,72 @@ def _inputs(step: Step, item: SourceItem) -> dict[str, InputValue] | str:
     return values
 
 
+async def extract_sources(run: CollectionRun, items: Sequence[SourceItem], extraction: ExtractionUseCases) -> Extracted:
+    """The pipeline function: the documents each step of the run makes of the sources (a source
+    that fails a step is left out of the later ones), without writing them."""
+    failed: dict[str, str] = {}
+    made: list[tuple[int, list[Made]]] = []
+    now = clock.now()
+    for position, step in enumerate(run.steps):
+        ready: list[tuple[SourceItem, dict[str, InputValue]]] = []
+        for item in items:
+            if item.source_id in failed:
+                continue
+            inputs = _inputs(step, item)
+            if isinstance(inputs, str):
+                failed[item.source_id] = inputs
+            else:
+                ready.append((item, inputs))
+        outputs = await _extract(extraction, step, ready, failed)
+        step_made = []
+        for item, extracted in outputs:
+            passed = {name: value for name in run.passthrough if (value := _field(item, name)) is not _MISSING and not isinstance(value, (bytes, _Url))}
+            docs = d.make_documents(
+                namespace_id=run.namespace_id,
+                collection_id=run.collection_id,
+                feature_extractor_id=step.definition.id,
+                base=item.base,
+                outputs=[d.Output(index, {**passed, **_renamed(doc.fields, step.output_mapping)}, {k: v.tolist() for k, v in doc.vectors.items()}) for index, doc in enumerate(extracted)],
+                now=now,
+            )
+            step_made.append(Made(item.base.source, docs))
+        if step_made:
+            made.append((position, step_made))
+    return Extracted(made, failed)
+
+
+async def _extract(
+    extraction: ExtractionUseCases, step: Step, ready: list[tuple[SourceItem, dict[str, InputValue]]], failed: dict[str, str]
+) -> list[tuple[SourceItem, list[ExtractedDocument]]]:
+    """Runs the extractor over the ready sources in its batches; a batch with an input the model
+    refuses is run again source by source, so only that source fails."""
+    out: list[tuple[SourceItem, list[ExtractedDocument]]] = []
+    values = [inputs for _, inputs in ready]
+    try:
+        position = 0
+        async for batch in extraction.run_batches(step.extractor, values, step.parameters, step.output_type):
+            for documents in batch:
+                out.append((ready[position][0], documents))
+                position += 1
+        return out
+    except InvalidArgument:
+        pass
+    out = []
+    for item, inputs in ready:
+        try:
+            async for batch in extraction.run_batches(step.extractor, [inputs], step.parameters, step.output_type):
+                out.append((item, batch[0]))
+        except InvalidArgument as error:
+            failed[item.source_id] = f"{step.definition.id}: " + "; ".join(v.description for v in error.violations)
+    return out
+
+
 class Pipeline:
-    def __init__(self, objects: ObjectRepository, store: DocumentStore, writer: DocumentWriter, extraction: ExtractionUseCases):
+    def __init__(self, objects: ObjectRepository, store: DocumentStore, writer: DocumentWriter, executor: Executor):
         self._objects = objects
         self._store = store
         self._writer = writer
-        self._extraction = extraction
+        self._executor = executor
 
     async def read(self, run: CollectionRun, organization_id: str, object_ids: Sequence[str], after: str, limit: int) -> tuple[list[SourceItem], str | None]:
         """The collection's sources (matching its source filters) among the next `limit` after
@@ -208,60 +292,16 @@ class Pipeline:
         return [SourceItem(doc.document_id, d.Lineage.of_object("", "").of_child(doc), {**doc.fields}, False) for doc in docs], docs[-1].document_id
 
     async def process(self, run: CollectionRun, items: Sequence[SourceItem]) -> ChunkResult:
-        """Makes and writes the documents of a chunk of sources; failed sources are listed."""
+        """Makes and writes the documents of a chunk of sources; failed sources are listed. Each
+        part the executor yields is written as it arrives."""
         failed: dict[str, str] = {}
         written = 0
-        now = clock.now()
-        for step in run.steps:
-            ready: list[tuple[SourceItem, dict[str, InputValue]]] = []
-            for item in items:
-                if item.source_id in failed:
-                    continue
-                inputs = _inputs(step, item)
-                if isinstance(inputs, str):
-                    failed[item.source_id] = inputs
-                else:
-                    ready.append((item, inputs))
-            outputs = await self._extract(step, ready, failed)
-            made = []
-            for item, extracted in outputs:
-                passed = {name: value for name in run.passthrough if (value := _field(item, name)) is not _MISSING and not isinstance(value, (bytes, _Url))}
-                docs = d.make_documents(
-                    namespace_id=run.namespace_id,
-                    collection_id=run.collection_id,
-                    feature_extractor_id=step.definition.id,
-                    base=item.base,
-                    outputs=[d.Output(index, {**passed, **_renamed(doc.fields, step.output_mapping)}, {k: v.tolist() for k, v in doc.vectors.items()}) for index, doc in enumerate(extracted)],
-                    now=now,
-                )
-                made.append(Made(item.base.source, docs))
-            if made:
-                written += (await self._writer.write(run.namespace_id, run.collection_id, step.handling, made)).upserted
+        async for part in self._executor.extract(run, items):
+            for position, made in part.made:
+                written += (await self._writer.write(run.namespace_id, run.collection_id, run.steps[position].handling, made)).upserted
+            failed.update(part.failures)
         by_id = {item.source_id: item for item in items}
         return ChunkResult(written, [(by_id[source_id], reason) for source_id, reason in sorted(failed.items())])
-
-    async def _extract(self, step: Step, ready: list[tuple[SourceItem, dict[str, InputValue]]], failed: dict[str, str]) -> list[tuple[SourceItem, list[ExtractedDocument]]]:
-        """Runs the extractor over the ready sources in its batches; a batch with an input the model
-        refuses is run again source by source, so only that source fails."""
-        out: list[tuple[SourceItem, list[ExtractedDocument]]] = []
-        values = [inputs for _, inputs in ready]
-        try:
-            position = 0
-            async for batch in self._extraction.run_batches(step.extractor, values, step.parameters, step.output_type):
-                for documents in batch:
-                    out.append((ready[position][0], documents))
-                    position += 1
-            return out
-        except InvalidArgument:
-            pass
-        out = []
-        for item, inputs in ready:
-            try:
-                async for batch in self._extraction.run_batches(step.extractor, [inputs], step.parameters, step.output_type):
-                    out.append((item, batch[0]))
-            except InvalidArgument as error:
-                failed[item.source_id] = f"{step.definition.id}: " + "; ".join(v.description for v in error.violations)
-        return out
 
 
 def _renamed(fields: Mapping[str, Any], mapping: Mapping[str, str]) -> dict[str, Any]:
