@@ -322,7 +322,7 @@ class Vecplane:
                 retrievers_repo, namespaces, collections, documents, backends.vectors, extraction, catalogue, retrieval_cache, cursors=cursors
             ),
             processing=processing,
-            batches=BatchUseCases(batches_repo, buckets_repo, collections_repo, tasks_repo, namespaces, processing),
+            batches=BatchUseCases(batches_repo, buckets_repo, collections_repo, tasks_repo, namespaces, processing, self.faults),
             reconfigure=ReconfigureUseCases(
                 namespaces,
                 namespaces_repo,
@@ -344,6 +344,9 @@ class Vecplane:
         # Interrupted reconfigures (lease expired) are completed before serving, so no call sees a
         # half-done one; a blue/green copy of a large store delays the start by as long.
         await self.usecases.reconfigure.recover()
+        requeued = await self.usecases.batches.recover()
+        if requeued:
+            log.warning("stored the tasks of batches whose submit was interrupted", extra={"batches": requeued})
 
         self.monitor = BackendMonitor(backends.probes(), self._set_serving)
         interceptors = [CallInterceptor(authenticator, self.monitor, self.faults)]

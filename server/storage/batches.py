@@ -1,7 +1,13 @@
 """Batches in the MongoDB collection `batches`. A batch stores its own state only while it is a DRAFT
 (or was canceled as one); once submitted, its `task_id` names the task whose state it shows, so the
 two never disagree. Changes of state are conditional updates on the state read, so two submits of
-one batch cannot both win."""
+one batch cannot both win.
+
+Submitting (or retrying) names the new task in the batch first, with `_queuing` (its ID) and
+`_queuing_objects` (its object IDs), then stores the task, then clears `_queuing`. A crash between
+the two leaves `_queuing` set, and the next start stores the task from it (`queuing()`), so no batch
+waits for a task that was never stored. `_queuing` is "" otherwise (never missing: 2. of
+server.storage.portable)."""
 
 from __future__ import annotations
 
@@ -23,10 +29,11 @@ class BatchRepository:
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index([("_ns", pymongo.ASCENDING), ("bucket_id", pymongo.ASCENDING), ("_created_ms", pymongo.ASCENDING)], name="batches_by_bucket")
+        await self.collection.create_index([("_queuing", pymongo.ASCENDING)], name="batches_queuing")
         await hint_equality_fields(self.collection, ("_ns", "bucket_id"))
 
     async def insert(self, doc: dict[str, Any]) -> None:
-        await self.collection.insert_one(with_sort_keys(doc))
+        await self.collection.insert_one(with_sort_keys({**doc, "_queuing": ""}))
 
     async def get(self, scope: dict[str, str], batch_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({**scope, "_id": batch_id})
@@ -45,17 +52,31 @@ class BatchRepository:
         )
         return bool(done.matched_count)
 
-    async def submit(self, scope: dict[str, str], batch_id: str, task_id: str, now: str) -> bool:
-        """DRAFT -> SUBMITTED with its task; False if it was not a DRAFT (submitted twice)."""
-        done = await self.collection.update_one({**scope, "_id": batch_id, "state": DRAFT}, {"$set": {"state": SUBMITTED, "task_id": task_id, "updated_at": now}})
-        return bool(done.matched_count)
-
-    async def retry(self, scope: dict[str, str], batch_id: str, old_task_id: str, task_id: str, now: str) -> bool:
-        """Points the batch at its retry's task; False if another retry did first."""
+    async def submit(self, scope: dict[str, str], batch_id: str, task_id: str, object_ids: list[str], now: str) -> bool:
+        """DRAFT -> SUBMITTED with its task, to be stored next (`queued`); False if it was not a
+        DRAFT (submitted twice)."""
         done = await self.collection.update_one(
-            {**scope, "_id": batch_id, "task_id": old_task_id}, {"$set": {"task_id": task_id, "updated_at": now}, "$inc": {"retry_count": 1}}
+            {**scope, "_id": batch_id, "state": DRAFT},
+            {"$set": {"state": SUBMITTED, "task_id": task_id, "_queuing": task_id, "_queuing_objects": object_ids, "updated_at": now}},
         )
         return bool(done.matched_count)
+
+    async def retry(self, scope: dict[str, str], batch_id: str, old_task_id: str, task_id: str, object_ids: list[str], now: str) -> bool:
+        """Points the batch at its retry's task, to be stored next (`queued`); False if another
+        retry did first."""
+        done = await self.collection.update_one(
+            {**scope, "_id": batch_id, "task_id": old_task_id},
+            {"$set": {"task_id": task_id, "_queuing": task_id, "_queuing_objects": object_ids, "updated_at": now}, "$inc": {"retry_count": 1}},
+        )
+        return bool(done.matched_count)
+
+    async def queued(self, scope: dict[str, str], batch_id: str, task_id: str) -> None:
+        """The batch's task `task_id` is stored."""
+        await self.collection.update_one({**scope, "_id": batch_id, "_queuing": task_id}, {"$set": {"_queuing": "", "_queuing_objects": []}})
+
+    async def queuing(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Batches (of every organization) whose task was named but perhaps never stored."""
+        return await self.collection.find({"_queuing": {"$gt": ""}}).limit(limit).to_list()
 
     async def cancel_draft(self, scope: dict[str, str], batch_id: str, now: str) -> bool:
         done = await self.collection.update_one({**scope, "_id": batch_id, "state": DRAFT}, {"$set": {"state": CANCELED, "updated_at": now}})

@@ -5,16 +5,21 @@ DRAFT -> (submit) the task's PENDING -> IN_PROGRESS -> COMPLETED | COMPLETED_WIT
 CANCELED. Retry queues a new task over the root objects of the failed sources only. Bad input:
 no objects INVALID_ARGUMENT; unknown or another bucket's objects NOT_FOUND listing them; submitting
 twice, adding to a submitted batch, retrying one with nothing failed or not finished,
-deleting a running one: FAILED_PRECONDITION."""
+deleting a running one: FAILED_PRECONDITION.
+
+Submit and retry name the task in the batch before storing it (server.storage.batches); a crash in
+between is repaired at the next start (`recover`), which stores the named task."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from server.domain import clock
-from server.domain.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
+from server.domain.errors import DomainError, FailedPrecondition, FieldViolation, InvalidArgument, NotFound
 from server.domain.ids import new_id
 from server.domain.tasks import Task, TaskStatus, TaskType
+from server.faults import Faults
 from server.storage.batches import DRAFT, BatchRepository
 from server.storage.buckets import BucketRepository
 from server.storage.collections import CollectionRepository
@@ -24,6 +29,7 @@ from server.usecases.namespaces import NamespaceUseCases
 from server.usecases.processing import MAX_LIST, MAX_OBJECT_IDS, ProcessingUseCases, task_json
 
 MAX_NAME = 256
+QUEUE_FAULT = "batches.before_queue"  # a submit or retry between naming its task and storing it
 
 
 class BatchUseCases:
@@ -35,7 +41,9 @@ class BatchUseCases:
         tasks: TaskRepository,
         namespaces: NamespaceUseCases,
         processing: ProcessingUseCases,
+        faults: Faults | None = None,
     ):
+        self._faults = faults or Faults()
         self._batches = batches
         self._buckets = buckets
         self._collections = collections
@@ -72,7 +80,8 @@ class BatchUseCases:
         if task is None and batch.get("task_id"):
             task = await self._tasks.get({"_org": batch["_org"]}, batch["task_id"])
         out = {k: v for k, v in batch.items() if not k.startswith("_") and k != "state"}
-        out["status"] = str(task.status) if task else batch["state"]
+        # A task named but not stored yet (submit in progress, or interrupted: see `recover`) is queued.
+        out["status"] = str(task.status) if task else str(TaskStatus.PENDING) if batch.get("task_id") else batch["state"]
         tiers = task.tiers if task else []
         out["tier_tasks"] = [{k: v for k, v in t.to_json().items() if k not in ("position", "after")} for t in tiers]
         out["total_tiers"] = len(tiers)
@@ -171,11 +180,38 @@ class BatchUseCases:
         if batch["state"] != DRAFT:
             raise FailedPrecondition(f"Batch {batch['_id']} was already submitted (task {batch.get('task_id') or 'none'}); submit a batch once, or retry what failed.")
         tiers = await self._processing.tiers(scope, batch["collection_ids"])
-        task = self._processing.new_task(principal, scope["_ns"], TaskType.BATCH, tiers, batch["object_ids"], batch["_id"])
-        if not await self._batches.submit(scope, batch["_id"], task.task_id, clock.now()):
+        task = self._processing.new_task(principal.organization_id, scope["_ns"], TaskType.BATCH, tiers, batch["object_ids"], batch["_id"])
+        if not await self._batches.submit(scope, batch["_id"], task.task_id, task.object_ids, clock.now()):
             raise FailedPrecondition(f"Batch {batch['_id']} was already submitted; submit a batch once, or retry what failed.")
-        await self._processing.queue(task)
-        return task_json(task)
+        return task_json(await self._queue(scope, batch["_id"], task))
+
+    async def _queue(self, scope: dict[str, str], batch_id: str, task: Task) -> Task:
+        """Stores the task the batch names (again after a crash: the same ID, stored once)."""
+        await self._faults.hit(QUEUE_FAULT)
+        stored, _ = await self._processing.queue(task)
+        await self._batches.queued(scope, batch_id, task.task_id)
+        return stored
+
+    async def recover(self) -> Sequence[str]:
+        """Stores the task of every batch whose submit or retry was interrupted after naming it
+        (a crash), as it would have been stored; a batch whose collections can no longer run gets
+        a FAILED task saying why. Returns the batch IDs."""
+        recovered = []
+        while batches := await self._batches.queuing():
+            for batch in batches:
+                scope = {"_org": batch["_org"], "_ns": batch["_ns"]}
+                try:
+                    tiers = await self._processing.tiers(scope, batch["collection_ids"])
+                    error = ""
+                except DomainError as failed:
+                    tiers, error = [], str(failed)
+                task = self._processing.new_task(batch["_org"], batch["_ns"], TaskType.BATCH, tiers, list(batch.get("_queuing_objects") or []), batch["_id"])
+                task.task_id = batch["_queuing"]
+                if error:
+                    task.status, task.error = TaskStatus.FAILED, error
+                await self._queue(scope, batch["_id"], task)
+                recovered.append(batch["_id"])
+        return recovered
 
     async def cancel(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
         batch, scope = await self._batch(principal, header, request.get("bucket_id", ""), request.get("batch_id", ""))
@@ -197,11 +233,10 @@ class BatchUseCases:
         if not object_ids:
             raise FailedPrecondition(f"Nothing of batch {batch['_id']} failed; there is nothing to retry.")
         tiers = await self._processing.tiers(scope, batch["collection_ids"])
-        task = self._processing.new_task(principal, scope["_ns"], TaskType.BATCH, tiers, object_ids, batch["_id"])
-        if not await self._batches.retry(scope, batch["_id"], previous.task_id, task.task_id, clock.now()):
+        task = self._processing.new_task(principal.organization_id, scope["_ns"], TaskType.BATCH, tiers, object_ids, batch["_id"])
+        if not await self._batches.retry(scope, batch["_id"], previous.task_id, task.task_id, object_ids, clock.now()):
             raise FailedPrecondition(f"Batch {batch['_id']} is being retried already.")
-        await self._processing.queue(task)
-        return task_json(task)
+        return task_json(await self._queue(scope, batch["_id"], task))
 
     async def delete(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
         batch, scope = await self._batch(principal, header, request.get("bucket_id", ""), request.get("batch_id", ""))

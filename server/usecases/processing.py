@@ -96,6 +96,9 @@ class ProcessingUseCases:
         everything = await self._collections_repo.all_in(scope)
         reads: dict[str, list[str]] = {}
         by_id = {c["_id"]: c for c in everything}
+        gone = [root for root in roots if root not in by_id]
+        if gone:
+            raise FailedPrecondition(f"Collection {', '.join(gone)} was deleted, so there is nothing to run it with.")
         for c in everything:
             source = c.get("source") or {}
             if source.get("type") == "collection":
@@ -123,23 +126,27 @@ class ProcessingUseCases:
             raise NotFound("object", missing[0], f"Objects not found in the collection's source: {listed}.")
 
     async def queue(self, task: Task, lock: str = "") -> tuple[Task, bool]:
-        """Stores the task and wakes the workers; with a lock already held, the holder and False."""
+        """Stores the task and wakes the workers; with a lock already held, the holder and False;
+        when this very task (its ID) is stored already, that one and False."""
         try:
             await self._tasks.insert(task, lock)
         except DuplicateKey:
-            running = await self._tasks.holding(lock)
+            stored = await self._tasks.get({"_org": task.organization_id}, task.task_id)
+            if stored is not None:
+                return stored, False
+            running = await self._tasks.holding(lock) if lock else None
             if running is not None:
                 return running, False
             await self._tasks.insert(task, lock)
         self._engine.wake()
         return task, True
 
-    def new_task(self, principal: Principal, namespace_id: str, task_type: TaskType, tiers: list[list[str]], object_ids: list[str], batch_id: str = "") -> Task:
+    def new_task(self, organization_id: str, namespace_id: str, task_type: TaskType, tiers: list[list[str]], object_ids: list[str], batch_id: str = "") -> Task:
         now = clock.now()
         return Task(
             task_id=new_id("task"),
             task_type=task_type,
-            organization_id=principal.organization_id,
+            organization_id=organization_id,
             namespace_id=namespace_id,
             tiers=[TierProgress(n + 1, ids) for n, ids in enumerate(tiers)],
             object_ids=object_ids,
@@ -156,7 +163,7 @@ class ProcessingUseCases:
         if object_ids:
             source = collection.get("source") or {}
             await self.check_objects(scope, object_ids, source.get("bucket_id") if source.get("type") == "bucket" else None)
-        task = self.new_task(principal, collection["namespace_id"], TaskType.TRIGGER, tiers, object_ids)
+        task = self.new_task(principal.organization_id, collection["namespace_id"], TaskType.TRIGGER, tiers, object_ids)
         queued, new = await self.queue(task, "" if object_ids else f"trigger:{collection['_id']}")
         message = (
             f"Processing {len(object_ids) or 'every'} source object(s) through {len(tiers)} tier(s)."
@@ -172,7 +179,7 @@ class ProcessingUseCases:
         if not roots:
             return
         tiers = await self.tiers(scope, roots)
-        await self.queue(self.new_task(principal, namespace_id, TaskType.OBJECTS, tiers, object_ids))
+        await self.queue(self.new_task(principal.organization_id, namespace_id, TaskType.OBJECTS, tiers, object_ids))
 
     async def get(self, principal: Principal, task_id: str) -> dict[str, Any]:
         """A task; a Reconfigure's `operation_id` is one too (task type api_namespaces_reconfigure)."""

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from server.usecases.batches import QUEUE_FAULT
 from tests.support.processing import (
     document_ids,
     expected_ids,
@@ -66,3 +67,35 @@ def _wait(rest: Rest, task_id: str) -> dict[str, Any]:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.5)
+
+
+@pytest.mark.slow
+@pytest.mark.crash
+def test_sigkill_between_a_batch_submit_and_its_task_then_restart_runs_it(tmp_path: Path) -> None:
+    """The batch names its task, then the server dies before storing it: the next start stores it,
+    and the batch runs to exactly its documents; meanwhile it never shows a state without a task."""
+    process = ServerProcess(tmp_path, env={**ENV, "VECPLANE_FAULTS": f"{QUEUE_FAULT}=kill"}).start()
+    try:
+        rest = namespace_rest(f"http://127.0.0.1:{process.http_port}", ADMIN_KEY)
+        bucket_id, object_ids = setup_bucket(rest, [f"batch text {i}" for i in range(12)])
+        collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+        batch_id = rest.post(f"/v1/buckets/{bucket_id}/batches", json={"object_ids": object_ids[:10]}).json()["batch_id"]
+        with pytest.raises(httpx.HTTPError):
+            rest.post(f"/v1/buckets/{bucket_id}/batches/{batch_id}/submit", json={})
+        assert process.wait_exit() == -signal.SIGKILL
+    finally:
+        process.kill()
+    process = ServerProcess(tmp_path, env=ENV).start()
+    try:
+        rest = Rest(f"http://127.0.0.1:{process.http_port}", ADMIN_KEY, rest.client.headers["x-namespace"])
+        batch = rest.get(f"/v1/batches/{batch_id}").json()
+        assert batch["task_id"] and batch["status"] in ("PENDING", "IN_PROGRESS", "COMPLETED"), batch
+        task = _wait(rest, batch["task_id"])
+        assert task["status"] == "COMPLETED" and task["additional_data"]["batch_id"] == batch_id, task
+        assert task["additional_data"]["object_ids"] == object_ids[:10]
+        assert rest.get(f"/v1/batches/{batch_id}").json()["status"] == "COMPLETED"
+        assert document_ids(rest, collection_id) == expected_ids(collection_id, bucket_id, object_ids[:10])
+        again = rest.post(f"/v1/buckets/{bucket_id}/batches/{batch_id}/submit", json={})
+        assert again.status_code == 400, again.text  # submitted once: FAILED_PRECONDITION
+    finally:
+        process.stop()
