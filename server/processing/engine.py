@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -56,7 +58,8 @@ class Engine:
         self._lease = lease_seconds
         self._chunk = chunk
         self._poll = poll_seconds
-        self._owner = uuid.uuid4().hex
+        # Names the process in the task's `lease_owner`, so an operator sees which replica holds it.
+        self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._wake = asyncio.Event()
         self._loops: list[asyncio.Task[None]] = []
 
@@ -89,7 +92,18 @@ class Engine:
 
     async def _run(self, task: Task) -> None:
         await self._faults.hit("processing.after_claim")
-        beat = asyncio.create_task(self._heartbeat(task))
+        work = asyncio.create_task(self._work(task))
+        beat = asyncio.create_task(self._heartbeat(task, work))
+        try:
+            await work
+        except asyncio.CancelledError:
+            if beat.done() and not beat.cancelled() and beat.result():
+                return  # the lease was lost: the work stopped where it was, its new holder carries on
+            raise
+        finally:
+            beat.cancel()
+
+    async def _work(self, task: Task) -> None:
         try:
             status, error = await self._tiers(task)
             await self._faults.hit("processing.before_finish")
@@ -100,18 +114,31 @@ class Engine:
             log.exception("task failed", extra={"task_id": task.task_id})
             with contextlib.suppress(LeaseLost):
                 await self._tasks.finish(task, TaskStatus.FAILED, f"{type(exc).__name__}: {exc}"[:500], clock.now())
-        finally:
-            beat.cancel()
 
-    async def _heartbeat(self, task: Task) -> None:
+    async def _heartbeat(self, task: Task, work: asyncio.Task[None]) -> bool:
+        """Renews the lease every third of it. When the lease is lost (another process took the task
+        over) or cannot be renewed for two thirds of it (MongoDB unreachable: another process may
+        take over once it has passed), stops the work and returns True, so a holder that may have
+        lost the task stops writing documents at once rather than at its next checkpoint (which
+        the fence refuses anyway)."""
+        renewed = time.monotonic()
         while True:
             await asyncio.sleep(self._lease / 3)
             try:
-                await self._tasks.heartbeat(task.task_id, task.fence, time.time() + self._lease)
+                async with asyncio.timeout(self._lease / 3):
+                    await self._tasks.heartbeat(task.task_id, task.fence, time.time() + self._lease)
+                renewed = time.monotonic()
+                continue
             except LeaseLost:
-                return
+                reason = "another process took it over"
             except Exception:
                 log.exception("renewing a task's lease failed", extra={"task_id": task.task_id})
+                if time.monotonic() - renewed < self._lease * 2 / 3:
+                    continue
+                reason = "its lease could not be renewed in time"
+            log.warning(f"stopped a task: {reason}", extra={"task_id": task.task_id})
+            work.cancel()
+            return True
 
     async def _tiers(self, task: Task) -> tuple[TaskStatus, str]:
         """Runs the tiers from the checkpoint on; returns the task's final status and error."""
