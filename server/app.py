@@ -288,7 +288,9 @@ class Vecplane:
         # Extractor inputs by URL go through the blobs' fetcher: the same private-address rule.
         url_inputs = UrlFetcher(max_bytes=Limits().max_file_bytes, timeout_seconds=settings.fetch_timeout_seconds, allowed_networks=settings.blob_networks())
         extraction = ExtractionUseCases(catalogue, extractors, url_inputs, Limits())
-        pipeline = Pipeline(objects_repo, documents, DocumentWriter(documents), InProcessExecutor(extraction))
+        blob_limits = BlobLimits(settings.blob_max_bytes, settings.blob_networks())
+        blobs = BlobReader(blob_limits, UrlFetcher(max_bytes=settings.blob_max_bytes, timeout_seconds=settings.blob_fetch_timeout_seconds, allowed_networks=blob_limits.allowed_networks))
+        pipeline = Pipeline(objects_repo, documents, DocumentWriter(documents), InProcessExecutor(extraction), blobs)
         self.engine = Engine(
             tasks_repo,
             collections_repo,
@@ -300,7 +302,6 @@ class Vecplane:
             chunk=settings.processing_chunk,
         )
         processing = ProcessingUseCases(tasks_repo, collections_repo, objects_repo, collections, extraction, self.engine, operations)
-        blob_limits = BlobLimits(settings.blob_max_bytes, settings.blob_networks())
         self.usecases = UseCases(
             namespaces=namespaces,
             admin=AdminUseCases(accounts, authenticator),
@@ -316,7 +317,7 @@ class Vecplane:
             ),
             collections=collections,
             extraction=extraction,
-            blobs=BlobReader(blob_limits, UrlFetcher(max_bytes=settings.blob_max_bytes, timeout_seconds=settings.blob_fetch_timeout_seconds, allowed_networks=blob_limits.allowed_networks)),
+            blobs=blobs,
             documents=DocumentUseCases(documents, collections, cursors),
             retrievers=RetrieverUseCases(
                 retrievers_repo, namespaces, collections, documents, backends.vectors, extraction, catalogue, retrieval_cache, cursors=cursors

@@ -11,14 +11,21 @@ others of the chunk are written.
 
 The extraction half (`extract_sources`: inputs, models, documents) touches no storage, so an
 executor (server.processing.executors) may run it in this process or elsewhere (a Ray actor); the
-writing half stays with `Pipeline.process`, in the process that holds the task's lease."""
+reading and writing halves stay with `Pipeline.process`, in the process that holds the task's lease.
+
+Blobs given by URL are fetched there, before extraction (server.usecases.blobs: the size and time
+limits and the private-address rule of object create), only those an extractor input reads, at most
+FETCHES_AT_ONCE at a time. A URL that cannot be read is a failure of its source with the reason. A
+chunk whose fetched content passes FETCHED_BYTES_PER_PART is extracted and written in parts, so the
+content held at once stays under that plus FETCHES_AT_ONCE blobs, whatever the chunk size."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from server.domain import clock, filters
@@ -30,10 +37,13 @@ from server.domain.filters import Condition, Group, Node, simple_field
 from server.extractors.runtime import ExtractedDocument, Extractor, InputValue
 from server.storage.documents import DocumentStore
 from server.storage.objects import ObjectRepository
+from server.usecases.blobs import BlobReader, BlobUnreadable
 from server.usecases.documents import DocumentWriter, Made
 from server.usecases.extraction import ExtractionUseCases
 
 _MISSING = object()
+FETCHES_AT_ONCE = 4
+FETCHED_BYTES_PER_PART = 128 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,7 @@ class SourceItem:
     base: d.Lineage
     record: Mapping[str, Any]  # what input paths are read from: an object as stored, or a document's fields
     is_object: bool
+    fetched: Mapping[str, bytes] = field(default_factory=dict)  # URL blobs' content by property, once fetched
 
 
 @dataclass
@@ -178,7 +189,21 @@ def _at(record: Mapping[str, Any], path: str) -> Any:
 
 
 def _field(item: SourceItem, path: str) -> Any:
+    if path in item.fetched:
+        return item.fetched[path]
     return object_field(item.record, path) if item.is_object else _at(item.record, path)
+
+
+def _url_blobs(run: CollectionRun, item: SourceItem) -> list[tuple[str, dict[str, Any]]]:
+    """The URL blobs of an object that an input of the run reads: (property, blob)."""
+    if not item.is_object:
+        return []
+    read = {step.input_mapping.get(name) or name for step in run.steps for name in step.definition.inputs}
+    return [
+        (str(blob["property"]), blob)
+        for blob in item.record.get("blobs") or []
+        if blob.get("property") in read and (blob.get("details") or {}).get("source") == "url"
+    ]
 
 
 def _inputs(step: Step, item: SourceItem) -> dict[str, InputValue] | str:
@@ -191,8 +216,8 @@ def _inputs(step: Step, item: SourceItem) -> dict[str, InputValue] | str:
             if spec.get("required"):
                 return f"input '{name}' of {step.definition.id} reads field '{path}', which this source does not have"
             continue
-        if isinstance(value, _Url):
-            return f"input '{name}' of {step.definition.id}: field '{path}' is a URL blob ({value.url[:100]}); processing reads text and base64 blobs"
+        if isinstance(value, _Url):  # not fetched (Pipeline.process fetches what inputs read)
+            return f"input '{name}' of {step.definition.id}: field '{path}' is a URL blob ({value.url[:100]}) that was not fetched"
         if spec.get("type", "text") in ("text", "string"):
             if isinstance(value, bytes):
                 try:
@@ -268,11 +293,12 @@ async def _extract(
 
 
 class Pipeline:
-    def __init__(self, objects: ObjectRepository, store: DocumentStore, writer: DocumentWriter, executor: Executor):
+    def __init__(self, objects: ObjectRepository, store: DocumentStore, writer: DocumentWriter, executor: Executor, blobs: BlobReader):
         self._objects = objects
         self._store = store
         self._writer = writer
         self._executor = executor
+        self._blobs = blobs
 
     async def read(self, run: CollectionRun, organization_id: str, object_ids: Sequence[str], after: str, limit: int) -> tuple[list[SourceItem], str | None]:
         """The collection's sources (matching its source filters) among the next `limit` after
@@ -296,12 +322,45 @@ class Pipeline:
         part the executor yields is written as it arrives."""
         failed: dict[str, str] = {}
         written = 0
-        async for part in self._executor.extract(run, items):
-            for position, made in part.made:
-                written += (await self._writer.write(run.namespace_id, run.collection_id, run.steps[position].handling, made)).upserted
-            failed.update(part.failures)
+        async for ready in self._fetched(run, items, failed):
+            async for part in self._executor.extract(run, ready):
+                for position, made in part.made:
+                    written += (await self._writer.write(run.namespace_id, run.collection_id, run.steps[position].handling, made)).upserted
+                failed.update(part.failures)
         by_id = {item.source_id: item for item in items}
         return ChunkResult(written, [(by_id[source_id], reason) for source_id, reason in sorted(failed.items())])
+
+
+    async def _fetched(self, run: CollectionRun, items: Sequence[SourceItem], failed: dict[str, str]) -> AsyncIterator[list[SourceItem]]:
+        """The chunk's sources with the URL blobs their inputs read fetched, in parts of at most
+        FETCHED_BYTES_PER_PART of fetched content (the whole chunk when it has no URL blob); a
+        source whose URL cannot be read goes to `failed` instead."""
+        part: list[SourceItem] = []
+        held = 0
+        for start in range(0, len(items), FETCHES_AT_ONCE):
+            group = items[start : start + FETCHES_AT_ONCE]
+            for item, got in zip(group, await asyncio.gather(*(self._fetch(run, item) for item in group)), strict=True):
+                if isinstance(got, str):
+                    failed[item.source_id] = got
+                    continue
+                part.append(got)
+                held += sum(len(content) for content in got.fetched.values())
+            if held >= FETCHED_BYTES_PER_PART:
+                yield part
+                part, held = [], 0
+        if part:
+            yield part
+
+    async def _fetch(self, run: CollectionRun, item: SourceItem) -> SourceItem | str:
+        """The source with its URL blobs' content, or the reason one could not be read."""
+        fetched: dict[str, bytes] = {}
+        for prop, blob in _url_blobs(run, item):
+            try:
+                content = (await self._blobs.read(blob)).content
+            except BlobUnreadable as error:
+                return f"blob '{prop}' could not be read: {error}"
+            fetched[prop] = content.encode() if isinstance(content, str) else content
+        return replace(item, fetched=fetched) if fetched else item
 
 
 def _renamed(fields: Mapping[str, Any], mapping: Mapping[str, str]) -> dict[str, Any]:
