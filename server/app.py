@@ -46,7 +46,7 @@ from server.api.documents import DocumentServicer
 from server.api.extractors import FeatureExtractorServicer
 from server.api.interceptor import CallInterceptor
 from server.api.namespaces import NamespaceServicer
-from server.api.retrievers import RetrieverServicer
+from server.api.retrievers import RetrieverServicer, encode_document
 from server.api.tasks import OperationsServicer, TaskServicer
 from server.config import Settings, StartupError
 from server.domain.blobs import BlobLimits
@@ -320,7 +320,16 @@ class Vecplane:
             blobs=blobs,
             documents=DocumentUseCases(documents, collections, cursors),
             retrievers=RetrieverUseCases(
-                retrievers_repo, namespaces, collections, documents, backends.vectors, extraction, catalogue, retrieval_cache, cursors=cursors
+                retrievers_repo,
+                namespaces,
+                collections,
+                documents,
+                backends.vectors,
+                extraction,
+                catalogue,
+                retrieval_cache,
+                cursors=cursors,
+                encode_document=encode_document,
             ),
             processing=processing,
             batches=BatchUseCases(batches_repo, buckets_repo, collections_repo, tasks_repo, namespaces, processing, self.faults),

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from google.protobuf import descriptor, message
+import numpy as np
+from google.protobuf import descriptor, message, struct_pb2
 from vecplane.v1 import options_pb2
 
 _FD = descriptor.FieldDescriptor
@@ -224,22 +226,63 @@ def _identity(value: Any, _include_defaults: bool) -> Any:
 def _wkt_to_json(msg: message.Message) -> Any:
     name = msg.DESCRIPTOR.full_name
     if name == _STRUCT:
-        return {k: _wkt_to_json(v) for k, v in msg.fields.items()}
+        return {k: _value_json(v) for k, v in msg.fields.items()}
     if name == _LIST_VALUE:
-        return [_wkt_to_json(v) for v in msg.values]
+        return _list_json(msg)
     if name == _TIMESTAMP:
         return msg.ToJsonString()  # RFC 3339 in UTC, 0/3/6/9 fraction digits: "...T10:00:00.123Z"
     if name == _FIELD_MASK:
         return ",".join(msg.paths)
-    kind = msg.WhichOneof("kind")
+    return _value_json(msg)
+
+
+def _value_json(value: Any) -> Any:
+    """A google.protobuf.Value (what Structs and ListValues hold: called once per item, so a long
+    list of numbers, e.g. a query vector, takes the shortest path)."""
+    kind = value.WhichOneof("kind")
+    if kind == "number_value":
+        number = value.number_value
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
     if kind in (None, "null_value"):
         return None
-    if kind == "number_value":
-        number = msg.number_value
-        return int(number) if number.is_integer() and abs(number) < 2**53 else number
-    if kind in ("struct_value", "list_value"):
-        return _wkt_to_json(getattr(msg, kind))
-    return getattr(msg, kind)
+    if kind == "struct_value":
+        return {k: _value_json(v) for k, v in value.struct_value.fields.items()}
+    if kind == "list_value":
+        return _list_json(value.list_value)
+    return getattr(value, kind)
+
+
+def _list_json(values: Any) -> list[Any]:
+    numbers = plain_numbers(values)
+    if numbers is None:
+        return [_value_json(v) for v in values.values]
+    out: list[Any] = numbers.tolist()
+    if np.any(numbers == np.trunc(numbers)):  # some are whole: written as ints, as _value_json does
+        out = [int(x) if x.is_integer() and abs(x) < 2**53 else x for x in out]
+    return out
+
+
+_NUMBER_ITEM = np.frombuffer(b"\x0a\x09\x11", dtype=np.uint8)  # Value{number_value}, 9 bytes long, in a ListValue
+_NUMBER_ITEM_BYTES = 11  # those 3 bytes and the little-endian double
+_SHORT_LIST = 8
+
+
+def plain_numbers(values: Any) -> np.ndarray | None:
+    """The items of a google.protobuf.ListValue of 8 or more items that are all numbers (e.g. a query
+    vector), as float64s read from its wire form in C; None for shorter lists or any other item.
+
+    Walking such a list item by item (one WhichOneof call each) costs about 1 µs a number; here
+    every item serializes as the same 3 bytes and its double, checked for all items at once."""
+    if len(values.values) < _SHORT_LIST:
+        return None
+    raw = values.SerializeToString()
+    count, rest = divmod(len(raw), _NUMBER_ITEM_BYTES)
+    if rest or count != len(values.values):
+        return None
+    rows = np.frombuffer(raw, dtype=np.uint8).reshape(count, _NUMBER_ITEM_BYTES)
+    if not np.array_equal(rows[:, :3], np.broadcast_to(_NUMBER_ITEM, (count, 3))):
+        return None
+    return rows[:, 3:].copy().view("<f8").ravel()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,6 +317,41 @@ def _fields_by_key(desc: descriptor.Descriptor) -> dict[str, descriptor.FieldDes
         keys[field.name] = field
         keys[field_json_name(field)] = field
     return keys
+
+
+def struct_of(data: Mapping[str, Any]) -> struct_pb2.Struct:
+    """A Struct of JSON data this server made (e.g. a stored document), without dict_to_message's
+    checks and problem reports (about 3x faster): a value JSON cannot hold raises TypeError."""
+    out = struct_pb2.Struct()
+    fields = out.fields
+    for key, value in data.items():
+        _set_value(fields[key], value)
+    return out
+
+
+def _set_value(target: Any, value: Any) -> None:
+    if value is None:
+        target.null_value = 0
+    elif value is True or value is False:
+        target.bool_value = value
+    elif isinstance(value, (int, float)):
+        target.number_value = value
+    elif isinstance(value, str):
+        target.string_value = value
+    elif isinstance(value, dict):
+        fields = target.struct_value.fields
+        if not value:
+            target.struct_value.SetInParent()
+        for key, item in value.items():
+            _set_value(fields[key], item)
+    elif isinstance(value, (list, tuple)):
+        values = target.list_value.values
+        if not value:
+            target.list_value.SetInParent()
+        for item in value:
+            _set_value(values.add(), item)
+    else:
+        raise TypeError(f"a {type(value).__name__} is not JSON data")
 
 
 def _fill(msg: message.Message, data: Any, location: tuple[str | int, ...], issues: list[DecodeIssue], skip_private: bool) -> None:

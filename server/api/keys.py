@@ -15,6 +15,7 @@ from google.protobuf import descriptor
 from google.protobuf.message import Message
 
 from server.domain.errors import FieldViolation
+from server.protojson import plain_numbers
 
 _FD = descriptor.FieldDescriptor
 _STRUCT = "google.protobuf.Struct"
@@ -85,8 +86,12 @@ def _struct(msg: Message, path: str, found: list[FieldViolation]) -> None:
                 found.append(FieldViolation(here, "keys must not contain the NUL character"))
             _struct(item, here, found)
     elif name == _LIST_VALUE:
+        if plain_numbers(msg) is not None:
+            return  # numbers only (e.g. a vector): no keys
         for index, item in enumerate(msg.values):
-            _struct(item, f"{path}[{index}]", found)
+            kind = item.WhichOneof("kind")  # only objects and lists hold keys: plain items cost one call
+            if kind in ("struct_value", "list_value"):
+                _struct(getattr(item, kind), f"{path}[{index}]", found)
     else:
         kind = msg.WhichOneof("kind")
         if kind in ("struct_value", "list_value"):

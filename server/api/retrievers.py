@@ -3,7 +3,7 @@ travel as google.protobuf.Struct (their fields are the user's)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from typing import Any
 
 import grpc
 from vecplane.v1 import retriever_pb2 as pb
@@ -11,11 +11,33 @@ from vecplane.v1 import retriever_pb2_grpc
 
 from server.api.context import namespace_header, principal
 from server.api.convert import to_dict, to_message
+from server.protojson import struct_of
 from server.usecases.retrieval import Execution, RetrieverUseCases
 
 
+def encode_document(document: dict[str, Any]) -> bytes:
+    """An answer's document as the serialized Struct it travels as (kept with a cached answer, so a
+    cache hit copies bytes instead of converting the document again)."""
+    return struct_of(document).SerializeToString()
+
+
 def _execution(result: Execution) -> pb.Execution:
-    return to_message(asdict(result), pb.Execution)
+    message = pb.Execution(
+        execution_id=result.execution_id,
+        status=result.status,
+        retriever_id=result.retriever_id,
+        pagination=to_message(result.pagination, pb.ExecutePage),
+        stage_statistics=to_message(result.stage_statistics, pb.StageStatistics),
+        cache_hit=result.cache_hit,
+        cached_at=result.cached_at,
+        warnings=result.warnings,
+    )
+    if result.encoded is None:
+        message.documents.extend(struct_of(document) for document in result.documents)
+    else:
+        for encoded in result.encoded:
+            message.documents.add().MergeFromString(encoded)
+    return message
 
 
 class RetrieverServicer(retriever_pb2_grpc.RetrieverServiceServicer):

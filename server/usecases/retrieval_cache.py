@@ -18,8 +18,8 @@
 - `ttl_seconds` bounds an entry's age; a result whose best score is below `score_threshold` is not
   stored; a result for a query already cached is stored per `invalidation_strategy`
   (replace_if_better keeps the higher best score, replace_always, keep_existing).
-- Memory is bounded by bytes (VECPLANE_RETRIEVAL_CACHE_BYTES): entries are sized when stored and
-  the least recently used go first."""
+- Memory is bounded by bytes (VECPLANE_RETRIEVAL_CACHE_BYTES): entries are sized when stored (their
+  documents, and room for the encoded form a hit serves) and the least recently used go first."""
 
 from __future__ import annotations
 
@@ -117,6 +117,19 @@ class Entry:
     # writes to these recompute the entry in the background, with this
     recompute_on: frozenset[GenerationKey] = frozenset()
     recompute: Callable[[], Awaitable[object]] | None = field(default=None, repr=False)
+    # documents by position, in the form the transport sends them, made once each when first served
+    encoded: dict[int, Any] = field(default_factory=dict, repr=False)
+
+    def encoded_page(self, start: int, size: int, encode: Callable[[dict[str, Any]], Any]) -> list[Any]:
+        """The documents [start, start + size) as `encode` makes them (each encoded once per entry:
+        a cache hit only pages)."""
+        page = []
+        for index in range(start, min(start + size, len(self.documents))):
+            found = self.encoded.get(index)
+            if found is None:
+                found = self.encoded[index] = encode(self.documents[index])
+            page.append(found)
+        return page
 
 
 class _Entries(LRUCache[EntryKey, Entry]):
@@ -210,7 +223,8 @@ class RetrievalCache:
         kept = old is not None and old.generations == entry.generations
         if kept and old is not None and (policy_.strategy == "keep_existing" or (policy_.strategy == "replace_if_better" and entry.best_score <= old.best_score)):
             return False
-        entry.size = len(json.dumps([entry.documents, entry.statistics], default=str)) + 512
+        # the documents' JSON, twice: their encoded forms (see Entry.encoded) are about as large
+        entry.size = 2 * len(json.dumps([entry.documents, entry.statistics], default=str)) + 512
         if entry.size > self.max_bytes:
             return False
         if old is not None:

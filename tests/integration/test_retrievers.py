@@ -352,6 +352,29 @@ def test_crud_over_grpc_and_rest(corpus: Corpus) -> None:
     assert again.status_code == 409
 
 
+def test_a_cache_hit_over_grpc_answers_what_the_miss_did_page_by_page(corpus: Corpus) -> None:
+    """A hit sends the documents as the cached answer keeps them encoded: the same as a miss sends,
+    on every page; return_vectors on a hit adds the vectors to that answer only."""
+    c = corpus
+    retriever = create(c, [search_stage(text_search(), final_top_k=9)])
+
+    def page(number: int, **fields: Any) -> pb.Execution:
+        request = {"retriever_id": retriever["retriever_id"], "inputs": {"query": ARTICLES[2][0]}, "pagination": {"method": "offset", "page_size": 4, "page_number": number}, **fields}
+        return c.api.call(c.api.retrievers.ExecuteRetriever, dict_to_message(request, pb.ExecuteRetrieverRequest)).execution
+
+    def documents(execution: pb.Execution) -> list[dict[str, Any]]:
+        return [json_format.MessageToDict(doc) for doc in execution.documents]
+
+    misses = [page(n, skip_cache=True) for n in (1, 2, 3)]
+    hits = [page(n) for n in (1, 2, 3)]
+    assert not any(m.cache_hit for m in misses) and all(h.cache_hit for h in hits)
+    assert [documents(h) for h in hits] == [documents(m) for m in misses]
+    assert [len(h.documents) for h in hits] == [4, 4, 1] and documents(hits[0])[0]["document_id"] == c.ids[ARTICLES[2][0]]
+    with_vectors = page(1, return_vectors=True)
+    assert with_vectors.cache_hit and len(documents(with_vectors)[0]["_vectors"]["all_minilm_l6_v2"]) == 384
+    assert "_vectors" not in documents(page(1))[0]
+
+
 def test_adhoc_execution_explain_and_stage_catalogue(corpus: Corpus) -> None:
     c = corpus
     body = {"collection_identifiers": [c.notes], "stages": [search_stage(text_search("compost for vegetables"), final_top_k=2)]}

@@ -3,9 +3,18 @@
 import json
 
 import pytest
-from vecplane.v1 import collection_pb2, filter_pb2, namespace_pb2
+from google.protobuf import struct_pb2
+from vecplane.v1 import collection_pb2, filter_pb2, namespace_pb2, retriever_pb2
 
-from server.protojson import DecodeError, dict_to_message, message_to_dict
+from server.api.keys import nul_key_violations
+from server.protojson import (
+    DecodeError,
+    _value_json,
+    dict_to_message,
+    message_to_dict,
+    plain_numbers,
+    struct_of,
+)
 from tests.support.seeds import seed_004_request
 
 
@@ -90,3 +99,52 @@ def test_seed_004_request_decodes_and_encodes_back_unchanged():
         extractor.pop("input_mapping"), extractor.pop("output_mapping")
     seed["cache_config"].pop("retriever_configs")
     assert encoded == seed
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [0.25 * i - 3.3 for i in range(384)],  # a vector: read from the wire form at once
+        [float(i) for i in range(10)] + [2.0**60, -0.0, 1e-300],  # whole numbers are written as ints
+        [float("inf"), *range(9)],
+        [*range(9), "ten"],  # not all numbers: item by item
+        [*range(9), None, True, {"k": [1.5, 2]}, [3, [4.5] * 9]],
+        [1.5, 2.5],  # short: item by item
+        [],
+    ],
+)
+def test_lists_in_values_convert_the_same_on_the_fast_path_and_the_slow_one(items):
+    listed = struct_pb2.ListValue()
+    listed.extend(items)
+    expected = [_value_json(v) for v in listed.values]
+    assert message_to_dict(listed) == expected
+    assert [type(x) for x in message_to_dict(listed)] == [type(x) for x in expected]
+    holder = struct_pb2.Struct()
+    holder.get_or_create_list("v").extend(items)
+    assert message_to_dict(holder) == {"v": expected}
+    numbers = plain_numbers(listed)
+    all_numbers = len(items) >= 8 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in items)
+    assert (numbers is not None) == all_numbers
+    if numbers is not None:
+        assert numbers.tolist() == [float(x) for x in items]
+
+
+def test_nul_keys_are_found_in_long_lists_and_number_lists_are_skipped_whole():
+    vector = [0.5] * 384
+    clean = dict_to_message({"retriever_id": "ret_x", "inputs": {"vector": vector, "rows": [{"a": 1}] * 9}}, retriever_pb2.ExecuteRetrieverRequest)
+    assert nul_key_violations(clean) == []
+    hidden = dict_to_message({"retriever_id": "ret_x", "inputs": {"rows": [*range(8), {"bad\0key": 1}]}}, retriever_pb2.ExecuteRetrieverRequest)
+    assert [v.field for v in nul_key_violations(hidden)] == ["inputs.rows[8].bad\\u0000key"]
+
+
+def test_struct_of_server_data_matches_the_checked_decoder():
+    data = {
+        "text": "caf\u00e9", "n": 3, "x": -1.5, "yes": True, "no": False, "none": None, "empty": {}, "nothing": [],
+        "_internal": {"lineage": {"chain": [{"id": "doc_1", "at": "2026-12-01T00:00:00Z"}], "path": "a/b"}},
+        "nested": [[1, [2.5, {"k": None}]], {"deep": {"deeper": []}}],
+    }
+    made = struct_of(data)
+    assert made == dict_to_message(data, struct_pb2.Struct)
+    assert message_to_dict(made) == data
+    with pytest.raises(TypeError, match="set"):
+        struct_of({"bad": {1, 2}})
