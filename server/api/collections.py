@@ -23,7 +23,7 @@ class CollectionServicer(collection_pb2_grpc.CollectionServiceServicer):
         self._messages: LRUCache[tuple, pb.Collection] = LRUCache(maxsize=2048)
 
     def _message(self, doc: dict[str, Any]) -> pb.Collection:
-        key = (doc["_id"], doc.get("_rev"), doc.get("updated_at"))
+        key = (doc["_id"], doc.get("_rev"), doc.get("updated_at"), doc.get("document_count"))
         found = self._messages.get(key)
         if found is None:
             found = self._messages[key] = to_message(doc, pb.Collection)

@@ -12,6 +12,8 @@ namespace revision bump and the source re-check)."""
 from __future__ import annotations
 
 import asyncio
+import builtins
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -41,6 +43,7 @@ from server.storage.errors import Conflict, DuplicateKey
 from server.storage.repositories import Buckets, Collections, Resources
 from server.storage.vectors import VectorStore
 from server.usecases.auth import Principal
+from server.usecases.document_counts import DocumentCounts
 from server.usecases.extraction import refuse_unrunnable
 from server.usecases.listing import ListResult, list_page, list_params
 from server.usecases.namespaces import NamespaceUseCases
@@ -70,6 +73,7 @@ class CollectionUseCases:
     ):
         self._cursors = cursors
         self._documents = documents
+        self._counts = DocumentCounts(documents)
         self._collections = collections
         self._extractors = extractors
         self._buckets = buckets
@@ -171,7 +175,7 @@ class CollectionUseCases:
                 raise self._namespace_deleted(namespace)
             raise NotFound(source_type, source_ident, f"{source_type.capitalize()} '{source_ident}' was deleted while the collection was being created.")
         self._named(stored)
-        return stored
+        return {**stored, "document_count": 0}
 
     @staticmethod
     def _namespace_deleted(namespace: dict[str, Any]) -> Aborted:
@@ -224,12 +228,20 @@ class CollectionUseCases:
         return found, scope
 
     async def get(self, principal: Principal, header: str | None, ident: str) -> dict[str, Any]:
-        return (await self._find(principal, header, ident))[0]
+        return (await self._counted([(await self._find(principal, header, ident))[0]]))[0]
 
     async def list(self, principal: Principal, header: str | None, request: dict[str, Any]) -> ListResult:
         params, node = list_params(request, rules.COLLECTION_SORTABLE, rules.COLLECTION_FIELDS, self._cursors)
         scope = {"_org": principal.organization_id, "_ns": await self._namespaces.resolve_id(principal, header)}
-        return await list_page(self._collections, scope, request, params, self._cursors, rules.COLLECTION_SEARCHABLE, node)
+        page = await list_page(self._collections, scope, request, params, self._cursors, rules.COLLECTION_SEARCHABLE, node)
+        return dataclasses.replace(page, items=await self._counted(page.items))
+
+    async def _counted(self, collections: builtins.list[dict[str, Any]]) -> builtins.list[dict[str, Any]]:
+        """The collections (of one namespace) with their `document_count` (server.usecases.document_counts)."""
+        if not collections:
+            return collections
+        counts = await self._counts.of(collections[0]["namespace_id"], [c["_id"] for c in collections])
+        return [{**c, "document_count": counts[c["_id"]]} if c["_id"] in counts else c for c in collections]
 
     async def update(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
         collection, scope = await self._find(principal, header, request.get("collection_id", ""))
@@ -255,7 +267,7 @@ class CollectionUseCases:
             raise NotFound("collection", request["collection_id"])
         if "collection_name" in changes:
             self._named(updated)
-        return updated
+        return (await self._counted([updated]))[0]
 
     async def delete(self, principal: Principal, header: str | None, ident: str, force: bool) -> dict[str, Any]:
         """Refused while other collections read this one, unless forced (server.usecases.readers).

@@ -636,7 +636,10 @@ def test_delete_collection_refuses_while_read_unless_forced(space, server):
     error = expect_error(api.call, api.collections.DeleteCollection, collection_pb2.DeleteCollectionRequest(collection_id="upstream"))
     assert error.code == grpc.StatusCode.FAILED_PRECONDITION and error.reason == "COLLECTION_IN_USE"
     assert f"'reader' ({reader.collection_id})" in error.message
-    assert count_points(server, ns.namespace_id, upstream.collection_id) == 2 and get(api, "upstream") == upstream
+    unchanged = collection_pb2.Collection()
+    unchanged.CopyFrom(upstream)
+    unchanged.document_count = 2  # the points added above
+    assert count_points(server, ns.namespace_id, upstream.collection_id) == 2 and get(api, "upstream") == unchanged
     deleted = api.call(api.collections.DeleteCollection, collection_pb2.DeleteCollectionRequest(collection_id="upstream", force=True))
     assert list(deleted.collections_disabled) == [reader.collection_id] and deleted.documents_deleted == 2
     broken = get(api, "reader")

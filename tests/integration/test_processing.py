@@ -11,7 +11,7 @@ import grpc
 import pytest
 from google.longrunning import operations_pb2, operations_pb2_grpc
 from google.protobuf import duration_pb2
-from vecplane.v1 import task_pb2, task_pb2_grpc
+from vecplane.v1 import collection_pb2, collection_pb2_grpc, task_pb2, task_pb2_grpc
 
 from server.domain import documents as d
 from tests.support.api import Api
@@ -228,3 +228,35 @@ def test_trigger_processes_only_objects_matching_the_source_filters(rest: Rest) 
     task = wait_task(rest, rest.post(f"/v1/collections/{collection_id}/trigger", json={}).json()["task_id"])
     assert task["status"] == "COMPLETED" and task["additional_data"]["tiers"][0]["processed"] == 3
     assert document_ids(rest, collection_id) == expected_ids(collection_id, bucket_id, [object_ids[3], object_ids[11], object_ids[17]])
+
+
+def test_collection_document_count_and_status_follow_processing(rest: Rest, api: Api) -> None:
+    bucket_id, object_ids = setup_bucket(rest, [f"counted text {i}" for i in range(6)])
+    collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    metadata = (("authorization", f"Bearer {api.key}"), ("x-namespace", rest.client.headers["x-namespace"]))
+    collections = collection_pb2_grpc.CollectionServiceStub(api.channel)
+
+    def shown() -> list[tuple[str, Any]]:
+        """(status, document_count) as GET and list show it over REST, and over gRPC."""
+        got = rest.get(f"/v1/collections/{collection_id}").json()
+        (listed,) = [c for c in rest.get("/v1/collections", params={"limit": 100}).json()["results"] if c["collection_id"] == collection_id]
+        grpc_got = collections.GetCollection(collection_pb2.GetCollectionRequest(collection_id=collection_id), metadata=metadata).collection
+        (grpc_listed,) = [c for c in collections.ListCollections(collection_pb2.ListCollectionsRequest(limit=100), metadata=metadata).results if c.collection_id == collection_id]
+        return [
+            (got["status"], got["document_count"]),
+            (listed["status"], listed["document_count"]),
+            (collection_pb2.TaskStatus.Name(grpc_got.status), grpc_got.document_count if grpc_got.HasField("document_count") else None),
+            (collection_pb2.TaskStatus.Name(grpc_listed.status), grpc_listed.document_count if grpc_listed.HasField("document_count") else None),
+        ]
+
+    never_ran = [("PENDING", 0), ("PENDING", 0), ("TASK_STATUS_PENDING", 0), ("TASK_STATUS_PENDING", 0)]
+    assert shown() == never_ran  # a collection that never ran is not DONE
+    task = wait_task(rest, rest.post(f"/v1/collections/{collection_id}/trigger", json={"object_ids": object_ids[:4]}).json()["task_id"])
+    assert task["status"] == "COMPLETED", task
+    assert shown() == [("DONE", 4), ("DONE", 4), ("TASK_STATUS_DONE", 4), ("TASK_STATUS_DONE", 4)]
+    task = wait_task(rest, rest.post(f"/v1/collections/{collection_id}/trigger", json={}).json()["task_id"])
+    assert task["status"] == "COMPLETED", task
+    assert shown() == [("DONE", 6), ("DONE", 6), ("TASK_STATUS_DONE", 6), ("TASK_STATUS_DONE", 6)]
+    deleted = rest.delete(f"/v1/collections/{collection_id}/documents/{expected_ids(collection_id, bucket_id, object_ids[:1])[0]}")
+    assert deleted.status_code == 200, deleted.text
+    assert [count for _, count in shown()] == [5, 5, 5, 5]

@@ -172,7 +172,7 @@ class DocumentHandling(_message.Message):
     def __init__(self, output_type: _Optional[_Union[_feature_extractor_pb2.DocumentOutputType, str]] = ...) -> None: ...
 
 class Collection(_message.Message):
-    __slots__ = ("collection_id", "collection_name", "description", "namespace_id", "source", "input_schema", "output_schema", "feature_extractors", "source_lineage", "vector_indexes", "payload_indexes", "enabled", "metadata", "status", "status_message", "taxonomy_applications", "cache_config", "document_handling", "created_at", "updated_at")
+    __slots__ = ("collection_id", "collection_name", "description", "namespace_id", "source", "input_schema", "output_schema", "feature_extractors", "source_lineage", "vector_indexes", "payload_indexes", "enabled", "metadata", "status", "status_message", "taxonomy_applications", "cache_config", "document_handling", "created_at", "updated_at", "document_count")
     COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
     COLLECTION_NAME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
@@ -193,6 +193,7 @@ class Collection(_message.Message):
     DOCUMENT_HANDLING_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_COUNT_FIELD_NUMBER: _ClassVar[int]
     collection_id: str
     collection_name: str
     description: str
@@ -213,7 +214,8 @@ class Collection(_message.Message):
     document_handling: DocumentHandling
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, collection_id: _Optional[str] = ..., collection_name: _Optional[str] = ..., description: _Optional[str] = ..., namespace_id: _Optional[str] = ..., source: _Optional[_Union[SourceConfig, _Mapping]] = ..., input_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., output_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., feature_extractors: _Optional[_Iterable[_Union[_feature_extractor_pb2.FeatureExtractor, _Mapping]]] = ..., source_lineage: _Optional[_Iterable[_Union[SourceLineageEntry, _Mapping]]] = ..., vector_indexes: _Optional[_Iterable[_Union[_indexes_pb2.VectorIndexDefinition, _Mapping]]] = ..., payload_indexes: _Optional[_Iterable[_Union[_indexes_pb2.PayloadIndex, _Mapping]]] = ..., enabled: _Optional[bool] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., status: _Optional[_Union[TaskStatus, str]] = ..., status_message: _Optional[str] = ..., taxonomy_applications: _Optional[_Iterable[_Union[TaxonomyApplication, _Mapping]]] = ..., cache_config: _Optional[_Union[CacheConfig, _Mapping]] = ..., document_handling: _Optional[_Union[DocumentHandling, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    document_count: int
+    def __init__(self, collection_id: _Optional[str] = ..., collection_name: _Optional[str] = ..., description: _Optional[str] = ..., namespace_id: _Optional[str] = ..., source: _Optional[_Union[SourceConfig, _Mapping]] = ..., input_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., output_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., feature_extractors: _Optional[_Iterable[_Union[_feature_extractor_pb2.FeatureExtractor, _Mapping]]] = ..., source_lineage: _Optional[_Iterable[_Union[SourceLineageEntry, _Mapping]]] = ..., vector_indexes: _Optional[_Iterable[_Union[_indexes_pb2.VectorIndexDefinition, _Mapping]]] = ..., payload_indexes: _Optional[_Iterable[_Union[_indexes_pb2.PayloadIndex, _Mapping]]] = ..., enabled: _Optional[bool] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., status: _Optional[_Union[TaskStatus, str]] = ..., status_message: _Optional[str] = ..., taxonomy_applications: _Optional[_Iterable[_Union[TaxonomyApplication, _Mapping]]] = ..., cache_config: _Optional[_Union[CacheConfig, _Mapping]] = ..., document_handling: _Optional[_Union[DocumentHandling, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., document_count: _Optional[int] = ...) -> None: ...
 
 class CreateCollectionRequest(_message.Message):
     __slots__ = ("collection_name", "description", "source", "input_schema", "feature_extractors", "taxonomy_applications", "enabled", "metadata", "document_handling", "cache_config")
