@@ -11,6 +11,7 @@ import shutil
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
@@ -31,6 +32,15 @@ from tests.support import resources, servers
 from tests.support.api import Api, expect_error
 from tests.support.onnx_models import build_image_encoder
 from tests.support.points import E5, FACE, FASHION, assert_points_kept, make_points, seed, stored_points
+from tests.support.processing import (
+    MINILM,
+    document_ids,
+    expected_ids,
+    setup_bucket,
+    text_collection,
+    wait_task,
+)
+from tests.support.rest import Rest
 from tests.support.servers import ADMIN_KEY, InProcessServer, ServerProcess
 
 POINTS = 300  # more than one blue/green copy batch (256), so a crash can fall between two batches
@@ -226,3 +236,110 @@ def test_a_vector_whose_size_changed_is_recreated_and_only_its_values_are_lost(t
         assert_points_kept(stored_points(server, ns), points, kept=[E5], gone=[resizer])
         clashing = server.run(server.app.backends.db.namespaces.find_one({"namespace_name": "clashing"}))["_id"]
         assert schema(server, clashing) == {E5: 1024, "shifty_v1_embedding": 32}  # untouched
+
+
+# --- reconfigure, then trigger: a plugin whose new version declares a second vector
+
+LAYERED_CODE = '''
+"""Test plugin `layered`: one deterministic unit vector per declared vector, from its name and the text."""
+import hashlib
+
+import numpy as np
+
+from server.extractors.runtime import ExtractedDocument
+
+
+def vector(name, text, dimensions):
+    seed = int.from_bytes(hashlib.sha256(f"{name}\\x1f{text}".encode()).digest()[:8], "little")
+    values = np.random.default_rng(seed).standard_normal(dimensions).astype(np.float32)
+    return values / np.linalg.norm(values)
+
+
+class Layered:
+    def __init__(self, definition):
+        self.definition = definition
+        self.model_id = "layered-test"
+        self.max_batch = 32
+
+    async def extract(self, batch, parameters, output_type):
+        return [[ExtractedDocument(vectors={v.name: vector(v.name, str(item["text"]), v.dimensions) for v in self.definition.vectors})] for item in batch]
+
+
+def create_extractor(definition, context):
+    return Layered(definition)
+'''
+WORDS, CHARS = "layered_v1_words", "layered_v1_chars"
+
+
+def write_layered(folder: Path, vectors: dict[str, int]) -> None:
+    (folder / "layered_plugin.py").write_text(LAYERED_CODE)
+    manifest = {
+        "feature_extractor_name": "layered",
+        "version": "v1",
+        "description": "test plugin layered",
+        "input_schema": {"properties": {"text": {"type": "text", "description": "A text", "required": True}}},
+        "output_schema": {"properties": {}},
+        "supported_input_types": ["text"],
+        "required_vector_indexes": [
+            {"name": name, "description": name, "type": "single", "index": {"dimensions": size, "type": "dense", "distance": "cosine"}} for name, size in vectors.items()
+        ],
+        "plugin_module": "layered_plugin",
+    }
+    (folder / "layered.json").write_text(json.dumps(manifest))
+
+
+def _vectors(rest, collection_id: str) -> dict[str, dict[str, list[float]]]:
+    """Each document of the collection: its vectors by name."""
+    return {doc_id: rest.get(f"/v1/collections/{collection_id}/documents/{doc_id}", params={"return_vectors": "true"}).json()["_vectors"] for doc_id in document_ids(rest, collection_id)}
+
+
+@pytest.mark.slow
+def test_an_in_place_vector_add_then_a_trigger_fills_the_new_vector_and_keeps_the_rest(tmp_path):
+    plugins, data = tmp_path / "plugins", tmp_path / "data"
+    plugins.mkdir()
+    write_layered(plugins, {WORDS: 16})
+    texts = [f"layered text number {i}" for i in range(5)]
+    layered = {"feature_extractor_name": "layered", "version": "v1"}
+    with Running(data, plugin_dir=plugins) as (server, _api):
+        base_url = f"http://127.0.0.1:{server.app.http_port}"
+        ns = Rest(base_url, ADMIN_KEY).post("/v1/namespaces", json={"namespace_name": "layers", "feature_extractors": [MINILM, layered]}).json()["namespace_id"]
+        rest = Rest(base_url, ADMIN_KEY, ns)
+        bucket_id, object_ids = setup_bucket(rest, texts)
+        source = {"type": "bucket", "bucket_id": bucket_id}
+        layers = rest.post("/v1/collections", json={"collection_name": "layers", "source": source, "feature_extractors": [{**layered, "input_mapping": {"text": "content"}}]}).json()["collection_id"]
+        downstream = text_collection(rest, {"type": "collection", "collection_id": layers})
+        minis = text_collection(rest, source)
+        for collection_id in (layers, minis):
+            assert wait_task(rest, rest.post(f"/v1/collections/{collection_id}/trigger", json={}).json()["task_id"])["status"] == "COMPLETED"
+        before = {c: _vectors(rest, c) for c in (layers, downstream, minis)}
+    assert sorted(before[layers]) == expected_ids(layers, bucket_id, object_ids)
+    assert all(set(v) == {WORDS} for v in before[layers].values()) and len(before[downstream]) == 5
+
+    write_layered(plugins, {WORDS: 16, CHARS: 8})  # the new version also declares a chars vector
+    with Running(data, plugin_dir=plugins) as (server, _api):
+        rest = Rest(f"http://127.0.0.1:{server.app.http_port}", ADMIN_KEY, ns)
+        done = rest.post(f"/v1/namespaces/{ns}/plugins/reconfigure", json={"confirm": True})
+        assert done.status_code == 200, done.text
+        assert done.json()["vectors_added"] == [CHARS]
+        # The collection whose extractor makes the new vector, and the one that reads it; not `minis`.
+        assert done.json()["collections_to_reprocess"] == [layers, downstream]
+        assert _vectors(rest, layers) == before[layers]  # in place: every document kept as it was
+        task = wait_task(rest, rest.post(f"/v1/collections/{layers}/trigger", json={}).json()["task_id"])
+        assert task["status"] == "COMPLETED", task
+        assert [t["collection_ids"] for t in task["additional_data"]["tiers"]] == [[layers], [downstream]]
+        after = {c: _vectors(rest, c) for c in (layers, downstream, minis)}
+    assert sorted(after[layers]) == sorted(before[layers])  # the same documents, none added
+    by_text = {expected_ids(layers, bucket_id, [object_id])[0]: text for object_id, text in zip(object_ids, texts, strict=True)}
+    for doc_id, vectors in after[layers].items():
+        assert set(vectors) == {WORDS, CHARS}
+        assert vectors[WORDS] == pytest.approx(before[layers][doc_id][WORDS], abs=1e-6)  # kept
+        assert len(vectors[CHARS]) == 8 and vectors[CHARS] != pytest.approx(vectors[WORDS][:8], abs=1e-3)
+        assert vectors[CHARS] == pytest.approx(_layered_vector(CHARS, by_text[doc_id], 8), abs=1e-6)  # filled from the text
+    assert after[minis] == before[minis]  # a collection not listed is untouched
+    assert sorted(after[downstream]) == sorted(before[downstream])  # re-run downstream: the same documents
+
+
+def _layered_vector(name: str, text: str, dimensions: int) -> list[float]:
+    namespace: dict[str, Any] = {}
+    exec(compile(LAYERED_CODE, "layered_plugin", "exec"), namespace)  # the plugin's own function
+    return [float(x) for x in namespace["vector"](name, text, dimensions)]
