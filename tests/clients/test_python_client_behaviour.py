@@ -123,7 +123,10 @@ def test_reads_and_reconfigure_are_the_methods_safe_to_retry_on_aborted():
     assert safe_to_retry_on_aborted("/vecplane.v1.CollectionService/GetCollection")
     assert safe_to_retry_on_aborted("/vecplane.v1.BucketService/ListObjects")
     assert safe_to_retry_on_aborted("/vecplane.v1.NamespaceService/Reconfigure")
+    assert safe_to_retry_on_aborted("/vecplane.v1.RetrieverService/ExecuteRetriever")
+    assert safe_to_retry_on_aborted("/vecplane.v1.DocumentService/CountDocuments")
     assert not safe_to_retry_on_aborted("/vecplane.v1.CollectionService/CreateCollection")
+    assert not safe_to_retry_on_aborted("/vecplane.v1.BatchService/SubmitBatch")
     assert not safe_to_retry_on_aborted("/vecplane.v1.NamespaceService/DeleteNamespace")
     assert not safe_to_retry_on_aborted("/vecplane.v1.NamespaceService/UpdateNamespace")
 

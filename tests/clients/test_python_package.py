@@ -61,12 +61,12 @@ print([name for name in ("server", "pymongo", "qdrant_client", "grpc_reflection"
 
 def examples() -> list[str]:
     blocks = [b.text.replace(README_HOST, "{target}") for b in section("Python") if b.language == "python"]
-    assert len(blocks) == 2, "README's Python section should have the client example and the buckets/collections one"
+    assert len(blocks) == 3, "README's Python section should have the client example, the buckets/collections one and the retrieval one"
     return blocks
 
 
 def test_readme_python_example(client_python, server, root, tmp_path):
-    first, _ = examples()
+    first, _, _ = examples()
     script = tmp_path / "example.py"
     script.write_text(first.replace("{target}", server.target))
     done = run(client_python, str(script), env={**os.environ, "VECPLANE_API_KEY": new_org_api(root).key}, cwd=tmp_path)
@@ -82,7 +82,7 @@ def test_readme_python_examples_stand_alone_and_run_twice(client_python, server,
     either finds what the first made instead of failing with ALREADY_EXISTS."""
     env = {**os.environ, "VECPLANE_API_KEY": new_org_api(root).key}
     outputs = []
-    for text in (*examples(), *examples()):
+    for text in (*examples()[:2], *examples()[:2]):
         script = tmp_path / "example.py"
         script.write_text(text.replace("{target}", server.target))
         done = run(client_python, str(script), env=env, cwd=tmp_path)
@@ -93,3 +93,21 @@ def test_readme_python_examples_stand_alone_and_run_twice(client_python, server,
     last = outputs[1][-2:]
     assert last[0].startswith("col_") and "multilingual_e5_large_instruct_v1" in last[0]
     assert last[1].startswith("RECONFIGURE_STATUS_")
+
+
+def test_readme_python_retrieval_example_runs_twice(client_python, server, root, tmp_path):
+    """Objects, a trigger, a retriever and its execution; a second run finds what the first made,
+    and its second execution is a cache hit both times."""
+    *_, retrieval = examples()
+    script = tmp_path / "retrieval.py"
+    script.write_text(retrieval.replace("{target}", server.target))
+    env = {**os.environ, "VECPLANE_API_KEY": new_org_api(root).key}
+    outputs = []
+    for _ in range(2):
+        done = run(client_python, str(script), env=env, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout.splitlines())
+    assert outputs[0] == outputs[1]
+    best, hit = outputs[0]
+    assert best.startswith("Qdrant stores vectors ") and 0 < float(best.rsplit(" ", 1)[1]) <= 1
+    assert hit == "True"

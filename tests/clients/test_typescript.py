@@ -57,7 +57,7 @@ def test_the_readme_typescript_examples_type_check(node_modules):
     the built package (type-checked only: they create resources a test should not leave behind)."""
     blocks = [b.text for b in section("TypeScript") if b.language == "ts"]
     blocks += re.findall(r"```ts\n(.*?)```", (PACKAGE / "README.md").read_text(), re.DOTALL)
-    assert len(blocks) == 2
+    assert len(blocks) == 3
     run(str(node_modules / ".bin" / "tsc"), "-p", "tsconfig.json")  # the examples import the built package
     folder = PACKAGE / "build-test" / "readme"
     folder.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ So every RPC of every service is available, with the request and response messag
                 feature_extractors=[namespace_pb2.NamespaceFeatureExtractor(feature_extractor_name="text_extractor", version="v1")],
             )
         ).namespace
-        products = client.with_namespace(created.namespace_id)  # for bucket and collection calls
+        products = client.with_namespace(created.namespace_id)  # for the calls that act in a namespace
 
 Stub calls take the usual gRPC keyword arguments (`timeout=`, `metadata=`, `wait_for_ready=`...);
 a call's own `timeout` and metadata win over the client's. The client is synchronous and
@@ -48,10 +48,14 @@ from grpc_status import rpc_status
 
 from vecplane.v1 import (
     admin_pb2_grpc,
+    batch_pb2_grpc,
     bucket_pb2_grpc,
     collection_pb2_grpc,
+    document_pb2_grpc,
     feature_extractor_pb2_grpc,
     namespace_pb2_grpc,
+    retriever_pb2_grpc,
+    task_pb2_grpc,
 )
 
 __all__ = [
@@ -325,11 +329,22 @@ _ERROR_TYPES: dict[grpc.StatusCode, type[VecplaneError]] = {
 # --- retries ----------------------------------------------------------------------------------
 
 
+_READS = frozenset(
+    (
+        "/vecplane.v1.DocumentService/CountDocuments",
+        "/vecplane.v1.RetrieverService/ExecuteRetriever",
+        "/vecplane.v1.RetrieverService/ExecuteAdhocRetriever",
+        "/vecplane.v1.RetrieverService/ExplainRetriever",
+    )
+)
+
+
 def safe_to_retry_on_aborted(method: str) -> bool:
-    """Whether an ABORTED `method` may be sent again: reads (Get*, List*) and Reconfigure, whose
-    ABORTED means another reconfigure held the namespace's lock and nothing was changed."""
+    """Whether an ABORTED `method` may be sent again: reads (Get*, List*, counting documents,
+    executing or explaining a retriever) and Reconfigure, whose ABORTED means another reconfigure
+    held the namespace's lock and nothing was changed."""
     name = method.rsplit("/", 1)[-1]
-    return name.startswith(("Get", "List")) or method == _RECONFIGURE
+    return name.startswith(("Get", "List")) or method in _READS or method == _RECONFIGURE
 
 
 @dataclass(frozen=True)
@@ -499,7 +514,8 @@ class VecplaneClient:
     Args:
         target: `host:port` of the gRPC server.
         api_key: sent as `authorization: Bearer <api_key>` on every call.
-        namespace: sent as `x-namespace` (ID or name), needed by bucket, object and collection calls.
+        namespace: sent as `x-namespace` (ID or name), needed by the calls that act in a namespace:
+            buckets and objects, collections, documents, retrievers, tasks and batches.
         tls: connect over TLS (implied by `root_certificates` and `certificate_chain`).
         root_certificates: PEM bytes of the CAs to trust; default: the system's.
         private_key, certificate_chain: PEM bytes of this client's key and certificate, for a
@@ -511,13 +527,18 @@ class VecplaneClient:
         options: extra gRPC channel options, e.g. `[("grpc.max_receive_message_length", 64 << 20)]`.
         channel: use this channel instead of opening one (the client will not close it).
 
-    Services: `namespaces`, `buckets`, `collections`, `extractors`, `admin`. Use it as a context
-    manager, or call `close()`.
+    Services: `namespaces`, `buckets` (and objects), `collections`, `documents`, `retrievers`,
+    `tasks` (collection triggers), `batches`, `extractors`, `admin`. Use it as a context manager, or
+    call `close()`.
     """
 
     namespaces: namespace_pb2_grpc.NamespaceServiceStub
     buckets: bucket_pb2_grpc.BucketServiceStub
     collections: collection_pb2_grpc.CollectionServiceStub
+    documents: document_pb2_grpc.DocumentServiceStub
+    retrievers: retriever_pb2_grpc.RetrieverServiceStub
+    tasks: task_pb2_grpc.TaskServiceStub
+    batches: batch_pb2_grpc.BatchServiceStub
     extractors: feature_extractor_pb2_grpc.FeatureExtractorServiceStub
     admin: admin_pb2_grpc.AdminServiceStub
 
@@ -563,6 +584,10 @@ class VecplaneClient:
         self.namespaces = namespace_pb2_grpc.NamespaceServiceStub(self.channel)
         self.buckets = bucket_pb2_grpc.BucketServiceStub(self.channel)
         self.collections = collection_pb2_grpc.CollectionServiceStub(self.channel)
+        self.documents = document_pb2_grpc.DocumentServiceStub(self.channel)
+        self.retrievers = retriever_pb2_grpc.RetrieverServiceStub(self.channel)
+        self.tasks = task_pb2_grpc.TaskServiceStub(self.channel)
+        self.batches = batch_pb2_grpc.BatchServiceStub(self.channel)
         self.extractors = feature_extractor_pb2_grpc.FeatureExtractorServiceStub(self.channel)
         self.admin = admin_pb2_grpc.AdminServiceStub(self.channel)
 
@@ -606,7 +631,8 @@ class VecplaneClient:
 
 
 def iter_results(method: Callable[..., Any], request: Any, **call_options: Any) -> Iterator[Any]:
-    """Every item of a List* RPC, page after page (following `pagination.next_cursor`).
+    """Every item of a List* RPC, page after page: following `pagination.next_cursor` where the
+    answer has one, else advancing `offset` by the items received (ListTasks, ListBatches).
 
     `method` is a stub method such as `client.namespaces.ListNamespaces`; `request` its request (its
     `limit` is the page size); `call_options` go to each call (e.g. `timeout=`)::
@@ -619,8 +645,15 @@ def iter_results(method: Callable[..., Any], request: Any, **call_options: Any) 
     while True:
         response = method(page, **call_options)
         yield from response.results
-        cursor = response.pagination.next_cursor if response.pagination.HasField("next_cursor") else ""
-        if not cursor or not response.results:
+        if not response.results:
             return
-        page.cursor = cursor
-        page.offset = 0
+        if "pagination" in type(response).DESCRIPTOR.fields_by_name:
+            cursor = response.pagination.next_cursor if response.pagination.HasField("next_cursor") else ""
+            if not cursor:
+                return
+            page.cursor = cursor
+            page.offset = 0
+        else:
+            if page.limit and len(response.results) < page.limit:
+                return  # a short page is the last
+            page.offset += len(response.results)

@@ -14,14 +14,20 @@ import type * as http2 from "node:http2";
 
 import { BadRequestSchema, ErrorInfoSchema, ResourceInfoSchema } from "./gen/google/rpc/error_details_pb.js";
 import { AdminService } from "./gen/vecplane/v1/admin_pb.js";
+import { BatchService } from "./gen/vecplane/v1/batch_pb.js";
 import { BucketService } from "./gen/vecplane/v1/bucket_pb.js";
 import { CollectionService } from "./gen/vecplane/v1/collection_pb.js";
+import { DocumentService } from "./gen/vecplane/v1/document_pb.js";
 import { FeatureExtractorService } from "./gen/vecplane/v1/feature_extractor_pb.js";
 import { NamespaceService } from "./gen/vecplane/v1/namespace_pb.js";
+import { RetrieverService } from "./gen/vecplane/v1/retriever_pb.js";
+import { TaskService } from "./gen/vecplane/v1/task_pb.js";
 
 export * from "./gen/vecplane/v1/admin_pb.js";
+export * from "./gen/vecplane/v1/batch_pb.js";
 export * from "./gen/vecplane/v1/bucket_pb.js";
 export * from "./gen/vecplane/v1/collection_pb.js";
+export * from "./gen/vecplane/v1/document_pb.js";
 export * from "./gen/vecplane/v1/error_reason_pb.js";
 export * from "./gen/vecplane/v1/feature_extractor_pb.js";
 export * from "./gen/vecplane/v1/filter_pb.js";
@@ -29,6 +35,8 @@ export * from "./gen/vecplane/v1/indexes_pb.js";
 export * from "./gen/vecplane/v1/list_pb.js";
 export * from "./gen/vecplane/v1/namespace_pb.js";
 export * from "./gen/vecplane/v1/options_pb.js";
+export * from "./gen/vecplane/v1/retriever_pb.js";
+export * from "./gen/vecplane/v1/task_pb.js";
 // schema.proto's message BucketSchema clashes with bucket.proto's descriptor of Bucket, which
 // protoc-gen-es names `BucketSchema` too: the descriptor keeps the name (the usual `<Message>Schema`
 // convention) and the message type is re-exported as `BucketSchemaMessage`.
@@ -54,7 +62,10 @@ export interface VecplaneClientOptions {
   baseUrl: string;
   /** An API key (`sk_...`), sent as `authorization: Bearer <key>` on every call. */
   apiKey?: string;
-  /** The namespace (ID or name) for bucket, object and collection calls (`x-namespace`). */
+  /**
+   * The namespace (ID or name) for the calls that act in one (`x-namespace`): buckets and objects,
+   * collections, documents, retrievers, tasks and batches.
+   */
   namespace?: string;
   /** The deadline of each call unless the call passes its own `timeoutMs`. Default 30 s. */
   timeoutMs?: number;
@@ -72,6 +83,11 @@ export interface VecplaneClient {
   readonly namespaces: Client<typeof NamespaceService>;
   readonly buckets: Client<typeof BucketService>;
   readonly collections: Client<typeof CollectionService>;
+  readonly documents: Client<typeof DocumentService>;
+  readonly retrievers: Client<typeof RetrieverService>;
+  /** Collection triggers and their tasks. */
+  readonly tasks: Client<typeof TaskService>;
+  readonly batches: Client<typeof BatchService>;
   readonly extractors: Client<typeof FeatureExtractorService>;
   readonly admin: Client<typeof AdminService>;
   /** The same client (same connection and key) acting in another namespace. */
@@ -116,6 +132,10 @@ function view(
     namespaces: createClient(NamespaceService, scoped),
     buckets: createClient(BucketService, scoped),
     collections: createClient(CollectionService, scoped),
+    documents: createClient(DocumentService, scoped),
+    retrievers: createClient(RetrieverService, scoped),
+    tasks: createClient(TaskService, scoped),
+    batches: createClient(BatchService, scoped),
     extractors: createClient(FeatureExtractorService, scoped),
     admin: createClient(AdminService, scoped),
     withNamespace: (other: string) => view(transport, sessionManager, headers, other),

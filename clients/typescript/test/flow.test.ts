@@ -12,6 +12,7 @@ import {
   createVecplaneClient,
   errorDetails,
   FieldType,
+  ProcessingStatus,
   ReconfigureStatus,
   SourceType,
   type VecplaneClient,
@@ -104,6 +105,127 @@ test("namespace, bucket with a schema, collection and reconfigure", async () => 
   const again = await client.namespaces.reconfigure({ namespaceId: namespace.namespaceId, confirm: true });
   assert.equal(again.status, ReconfigureStatus.NO_CHANGES_NEEDED);
   assert.deepEqual(again.vectorsAdded, []);
+});
+
+/** Reads until `done` holds for the answer, polling within a deadline. */
+async function until<T>(read: () => Promise<T>, done: (answer: T) => boolean, seconds = 120): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const answer = await read();
+    if (done(answer)) return answer;
+    if (Date.now() >= deadline) {
+      const shown = JSON.stringify(answer, (_key, value) => (typeof value === "bigint" ? value.toString() : value));
+      assert.fail(`not done within ${seconds} s: ${shown}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test("objects processed by a trigger and a batch, then found by a retriever", async () => {
+  const texts = [
+    "Qdrant stores vectors and searches them.",
+    "MongoDB stores the metadata of every resource.",
+    "Simmer the tomato sauce slowly with garlic and basil.",
+    "The telescope photographed a distant spiral galaxy.",
+  ];
+  const minilm = { featureExtractorName: "minilm_text_extractor", version: "v1" };
+  const { namespace } = await client.namespaces.createNamespace({ namespaceName: "notes", featureExtractors: [minilm] });
+  assert.ok(namespace);
+  const notes = client.withNamespace(namespace.namespaceId);
+  const { bucket } = await notes.buckets.createBucket({
+    bucketName: "notes",
+    bucketSchema: { properties: { content: { type: FieldType.TEXT } } },
+  });
+  assert.ok(bucket);
+  const made = await notes.buckets.createObjects({
+    bucketId: bucket.bucketId,
+    objects: texts.map((text) => ({
+      blobs: [{ property: "content", type: FieldType.TEXT, data: { kind: { case: "stringValue", value: text } } }],
+    })),
+  });
+  const objectIds = made.succeeded.map((o) => o.objectId);
+  assert.equal(objectIds.length, texts.length);
+  const { collection } = await notes.collections.createCollection({
+    collectionName: "notes-minilm",
+    source: { type: SourceType.BUCKET, bucketId: bucket.bucketId },
+    featureExtractors: [{ ...minilm, inputMapping: { text: "content" } }],
+  });
+  assert.ok(collection);
+
+  // tasks: a collection trigger, followed to its end
+  const finished = [ProcessingStatus.COMPLETED, ProcessingStatus.COMPLETED_WITH_ERRORS, ProcessingStatus.FAILED];
+  const { taskId } = await notes.tasks.triggerCollection({ collectionId: collection.collectionId });
+  const task = await until(() => notes.tasks.getTask({ taskId }), (answer) => finished.includes(answer.task!.status));
+  assert.equal(task.task?.status, ProcessingStatus.COMPLETED, task.task?.error);
+
+  // documents
+  const listed = await notes.documents.listDocuments({ collectionId: collection.collectionId, limit: 10 });
+  assert.deepEqual(listed.results.map((d) => d.text).sort(), [...texts].sort());
+  const { count } = await notes.documents.countDocuments({ collectionId: collection.collectionId });
+  assert.equal(count, BigInt(texts.length));
+
+  // batches: a draft, submitted, followed to its end
+  const { batch } = await notes.batches.createBatch({ bucketId: bucket.bucketId, objectIds: objectIds.slice(0, 2) });
+  assert.equal(batch?.status, ProcessingStatus.DRAFT);
+  await notes.batches.submitBatch({ bucketId: bucket.bucketId, batchId: batch!.batchId });
+  const done = await until(
+    () => notes.batches.getBatch({ bucketId: bucket.bucketId, batchId: batch!.batchId }),
+    (answer) => finished.includes(answer.batch!.status),
+  );
+  assert.equal(done.batch?.status, ProcessingStatus.COMPLETED);
+  assert.deepEqual((await notes.batches.listBatches({ bucketId: bucket.bucketId })).results.map((b) => b.batchId), [batch!.batchId]);
+
+  // retrievers: create, get, list, update, execute (then from the cache), delete
+  const searchStage = (finalTopK: number) => ({
+    stageName: "search",
+    config: {
+      stageId: "feature_search",
+      parameters: {
+        searches: [{ feature_uri: "mixpeek://minilm_text_extractor@v1/all_minilm_l6_v2", query: { input_mode: "text", value: "{{INPUT.query}}" } }],
+        final_top_k: finalTopK,
+      },
+    },
+  });
+  const { retriever } = await notes.retrievers.createRetriever({
+    retrieverName: "notes-search",
+    collectionIdentifiers: ["notes-minilm"],
+    stages: [searchStage(2)],
+    inputSchema: { query: { type: "text", required: true } },
+  });
+  assert.ok(retriever);
+  assert.match(retriever.retrieverId, /^ret_/);
+  assert.deepEqual(retriever.collectionIds, [collection.collectionId]);
+  const byName = await notes.retrievers.getRetriever({ retrieverId: "notes-search" });
+  assert.equal(byName.retriever?.retrieverId, retriever.retrieverId);
+  const all = await notes.retrievers.listRetrievers({});
+  assert.deepEqual(all.results.map((r) => r.retrieverId), [retriever.retrieverId]);
+  const updated = await notes.retrievers.updateRetriever({ retrieverId: retriever.retrieverId, description: "notes" });
+  assert.equal(updated.retriever?.version, 2);
+
+  const request = { retrieverId: retriever.retrieverId, inputs: { query: texts[2] } };
+  const first = await notes.retrievers.executeRetriever(request);
+  assert.equal(first.execution?.documents.length, 2);
+  assert.equal(first.execution?.documents[0].text, texts[2]);
+  assert.equal(first.execution?.cacheHit, false);
+  const again = await notes.retrievers.executeRetriever(request);
+  assert.equal(again.execution?.cacheHit, true);
+  assert.deepEqual(again.execution?.documents, first.execution?.documents);
+
+  await assert.rejects(
+    notes.retrievers.createRetriever({ retrieverName: "too-many", collectionIdentifiers: ["notes-minilm"], stages: [searchStage(5001)] }),
+    (error: unknown) => {
+      const details = errorDetails(error);
+      assert.equal(details.code, Code.InvalidArgument);
+      assert.ok(details.violations["stages[0].config.parameters.final_top_k"], JSON.stringify(details.fieldViolations));
+      return true;
+    },
+  );
+  const deleted = await notes.retrievers.deleteRetriever({ retrieverId: retriever.retrieverId });
+  assert.equal(deleted.success, true);
+  await assert.rejects(notes.retrievers.executeRetriever(request), (error: unknown) => {
+    assert.equal(errorDetails(error).reason, "RETRIEVER_NOT_FOUND");
+    return true;
+  });
 });
 
 test("the catalogue lists the built-in extractors and the test plugin", async () => {
