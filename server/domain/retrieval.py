@@ -7,7 +7,9 @@ Choices where Mixpeek is silent:
 - Parameters are checked against the stage's JSON Schema (the one `GET /v1/retrievers/stages`
   lists), with defaults filled in; unknown parameters are refused, so a typo never passes silently.
 - A string parameter that is exactly `{{INPUT.name}}` takes the input's value whatever its type (a
-  vector stays a list); inside a longer string the value is written as text.
+  vector stays a list); inside a longer string the value is written as text. A saved definition may
+  hold such a template where the schema wants another type (`"top_k": "{{INPUT.k}}"`): the value is
+  checked against the schema when an execution resolves it.
 - A feature URI is `mixpeek://{extractor}@{version}/{vector}`: the extractor that embeds the query
   and the named vector searched (the collection's own extractor; see the README).
 """
@@ -256,10 +258,16 @@ def _path(base: str, parts: Sequence[Any]) -> str:
     return out
 
 
-def check_parameters(problems: Violations, path: str, definition: StageDefinition, parameters: Mapping[str, Any]) -> dict[str, Any]:
-    """The parameters with defaults, every schema violation added to `problems` with its field."""
+def check_parameters(
+    problems: Violations, path: str, definition: StageDefinition, parameters: Mapping[str, Any], *, deferring_templates: bool = False
+) -> dict[str, Any]:
+    """The parameters with defaults, every schema violation added to `problems` with its field.
+    `deferring_templates` (a definition being saved): a value that is only `{{INPUT.name}}` stands
+    for any value and is checked when an execution gives it (e.g. `top_k` from an integer input)."""
     validator = _VALIDATORS.get(definition.stage_id) or jsonschema.Draft202012Validator(definition.parameter_schema)
     for error in sorted(validator.iter_errors(dict(parameters)), key=lambda e: list(map(str, e.absolute_path))):
+        if deferring_templates and _deferred(error):
+            continue
         where = _path(path, list(error.absolute_path))
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             known = error.schema.get("properties") or {}
@@ -270,6 +278,17 @@ def check_parameters(problems: Violations, path: str, definition: StageDefinitio
         else:
             problems.add(where, error.message[:300])
     return _fill_defaults(definition.parameter_schema, dict(parameters))
+
+
+def _deferred(error: jsonschema.ValidationError) -> bool:
+    """Whether the error is about a whole template standing for a plain value (a number, a string,
+    a boolean, a vector); a template where an object is wanted is refused (the definition is built
+    from its objects: searches, queries, conditions)."""
+    if not isinstance(error.instance, str) or _WHOLE_TEMPLATE.match(error.instance) is None:
+        return False
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    items = schema.get("items")
+    return "object" not in (schema.get("type"), items.get("type") if isinstance(items, dict) else None)
 
 
 def check_stages(problems: Violations, raw: Sequence[Mapping[str, Any]], fields: filters.Fields, path: str = "stages") -> list[Stage]:
@@ -295,7 +314,7 @@ def check_stages(problems: Violations, raw: Sequence[Mapping[str, Any]], fields:
         if definition is None:
             problems.add(f"{where}.config.stage_id", f"'{stage_id[:100]}' is not a stage; known: {', '.join(STAGES)}" if stage_id else "is required")
             continue
-        parameters = check_parameters(problems, f"{where}.config.parameters", definition, config.get("parameters") or {})
+        parameters = check_parameters(problems, f"{where}.config.parameters", definition, config.get("parameters") or {}, deferring_templates=True)
         pre = config.get("pre_filters") or None
         if pre is not None:
             if stage_id != "feature_search":
@@ -303,7 +322,7 @@ def check_stages(problems: Violations, raw: Sequence[Mapping[str, Any]], fields:
             else:
                 filters.parse(pre, fields, f"{where}.config.pre_filters", problems)
         if stage_id == "feature_search":
-            for s, search in enumerate(parameters.get("searches") or []):
+            for s, search in searches_of(parameters):
                 uri = search.get("feature_uri")
                 if isinstance(uri, str) and parse_feature_uri(uri) is None:
                     problems.add(f"{where}.config.parameters.searches[{s}].feature_uri", f"'{uri[:200]}' is not a feature URI: mixpeek://{{extractor}}@{{version}}/{{vector}}")
@@ -311,6 +330,13 @@ def check_stages(problems: Violations, raw: Sequence[Mapping[str, Any]], fields:
             attribute_condition(problems, f"{where}.config.parameters", parameters, fields)
         stages.append(Stage(name, stage_id, parameters, pre, item.get("description") or ""))
     return stages
+
+
+def searches_of(parameters: Mapping[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """A feature_search's searches that are objects, with their positions (the others are reported
+    by the schema check)."""
+    searches = parameters.get("searches")
+    return [(i, s) for i, s in enumerate(searches) if isinstance(s, dict)] if isinstance(searches, list) else []
 
 
 def has_template(value: Any) -> bool:

@@ -196,7 +196,7 @@ class RetrieverUseCases:
         """Every search's feature URI names a vector of an extractor some collection applies."""
         applied = {extractor for c in collections for extractor in collection_rules.extractor_ids(c)}
         for index, stage in enumerate(stages):
-            for s, search in enumerate(stage.parameters.get("searches") or [] if stage.stage_id == "feature_search" else []):
+            for s, search in rules.searches_of(stage.parameters) if stage.stage_id == "feature_search" else []:
                 uri = rules.parse_feature_uri(search.get("feature_uri") or "")
                 where = f"{path}[{index}].config.parameters.searches[{s}].feature_uri"
                 if uri is None:

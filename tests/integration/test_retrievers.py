@@ -414,6 +414,8 @@ def test_bad_input_names_the_field_and_creates_nothing(corpus: Corpus) -> None:
     assert "stages[1].config.parameters.lambda" in _violations(attempt([search_stage(text_search()), {"stage_name": "m", "config": {"stage_id": "mmr", "parameters": {"lambda": 2}}}]))
     assert "stages[1].config.parameters.field" in _violations(attempt([search_stage(text_search()), {"stage_name": "f", "config": {"stage_id": "attribute_filter", "parameters": {"field": "metadata.nope", "value": 1}}}]))
     assert "stages[0].config.parameters.colour" in _violations(attempt([search_stage(text_search(), colour="red")]))
+    assert "stages[0].config.parameters.searches" in _violations(attempt([search_stage(final_top_k="{{INPUT.k}}") | {"config": {"stage_id": "feature_search", "parameters": {"searches": "{{INPUT.s}}"}}}]))
+    assert "searches[0].query" in _violations(attempt([search_stage({"feature_uri": URI, "query": "{{INPUT.q}}"})]))
     assert c.rest.get(f"/v1/retrievers/{name}").status_code == 404
 
     retriever = create(c, [search_stage({"feature_uri": URI, "query": {"input_mode": "vector", "value": "{{INPUT.query}}"}})], input_schema={"query": {"type": "array", "required": True}})
@@ -430,6 +432,23 @@ def test_bad_input_names_the_field_and_creates_nothing(corpus: Corpus) -> None:
     images = create(c, [search_stage({"feature_uri": image_uri, "query": {"input_mode": "text", "value": "{{INPUT.query}}"}})], collections=[c.images])
     modality = c.rest.post(f"/v1/retrievers/{images['retriever_id']}/execute", json={"inputs": {"query": "a red shoe"}})
     assert "searches[0].query.input_mode" in _violations(modality)
+
+
+def test_parameters_from_inputs_are_checked_at_execution_naming_the_field(corpus: Corpus) -> None:
+    """A template passes create; the value an input gives it is checked on each execution, over
+    REST and gRPC alike (INVALID_ARGUMENT naming the parameter), and nothing runs."""
+    c = corpus
+    stage = search_stage(text_search(top_k="{{INPUT.k}}"), final_top_k="{{INPUT.k}}")
+    retriever = create(c, [stage], input_schema={"query": {"type": "text", "required": True}, "k": {"type": "integer", "default": 3}})
+    assert len(execute(c, retriever["retriever_id"], inputs={"query": "volcano"})["documents"]) == 3
+    over = c.rest.post(f"/v1/retrievers/{retriever['retriever_id']}/execute", json={"inputs": {"query": "volcano", "k": 5001}})
+    assert "stages[0].config.parameters.final_top_k" in (v := _violations(over)) and "stages[0].config.parameters.searches[0].top_k" in v
+    request = dict_to_message({"retriever_id": retriever["retriever_id"], "inputs": {"query": "volcano", "k": 0}}, pb.ExecuteRetrieverRequest)
+    error = expect_error(c.api.call, c.api.retrievers.ExecuteRetriever, request)
+    assert error.code == grpc.StatusCode.INVALID_ARGUMENT and "stages[0].config.parameters.final_top_k" in error.violations
+    wrong_size = dict_to_message({"collection_identifiers": [c.articles], "stages": [search_stage({"feature_uri": URI, "query": {"input_mode": "vector", "value": [0.5] * 10}})]}, pb.ExecuteAdhocRetrieverRequest)
+    error = expect_error(c.api.call, c.api.retrievers.ExecuteAdhocRetriever, wrong_size)
+    assert error.code == grpc.StatusCode.INVALID_ARGUMENT and "stages[0].config.parameters.searches[0].query.value" in error.violations
 
 
 def test_another_organization_sees_nothing(corpus: Corpus, root: Api, base_url: str) -> None:
@@ -449,6 +468,14 @@ def test_another_organization_sees_nothing(corpus: Corpus, root: Api, base_url: 
     foreign_header = Rest(base_url, stranger_api.key, c.namespace_id)
     assert foreign_header.post(f"/v1/retrievers/{retriever['retriever_id']}/execute", json={"inputs": {"query": "x"}}).status_code == 404
     assert stranger.get("/v1/retrievers").json()["results"] == []
+    # a document search naming the other organization's document: not found, by collection or by ID
+    own_bucket = r.bucket(stranger_api.in_namespace(ns.namespace_id), SCHEMA)
+    own, _ = _collection(stranger_api.in_namespace(ns.namespace_id), own_bucket.bucket_id, MINILM, {"text": "text"})
+    victim = c.ids[ARTICLES[0][0]]
+    for ref in ({"collection_id": c.articles, "document_id": victim}, {"collection_id": own, "document_id": victim}):
+        by_document = {"feature_uri": URI, "query": {"input_mode": "document", "document_ref": ref}}
+        answer = stranger.post("/v1/retrievers/execute", json={"collection_identifiers": [own], "stages": [search_stage(by_document)]})
+        assert envelope(answer, 404, "NotFoundError")["details"]["reason"] in ("COLLECTION_NOT_FOUND", "DOCUMENT_NOT_FOUND")
     assert c.rest.get(f"/v1/retrievers/{retriever['retriever_id']}").status_code == 200
 
 
