@@ -431,6 +431,50 @@ def check_inputs(schema: Mapping[str, Any], inputs: Mapping[str, Any], path: str
     return out
 
 
+def check_resolved(problems: Violations, path: str, definition: StageDefinition, saved: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Saved parameters (checked, defaults filled in) with their templates resolved from `inputs`;
+    each value a template gave is checked against the schema at its place, the rest was checked
+    when the definition was saved. A template where the schema sets nothing (a query's `value`,
+    e.g. a vector) costs no check."""
+    resolved = resolve_templates(dict(saved), inputs, problems, path)
+    for location in _template_locations(saved, ()):
+        schema = _schema_at(definition.parameter_schema, location)
+        if not _CONSTRAINTS.intersection(schema):
+            continue
+        value: Any = resolved
+        for part in location:
+            value = value[part]
+        validator = _SUB_VALIDATORS.get(id(schema))
+        if validator is None:
+            validator = _SUB_VALIDATORS[id(schema)] = jsonschema.Draft202012Validator(schema)
+        for error in validator.iter_errors(value):
+            problems.add(_path(path, [*location, *error.absolute_path]), error.message[:300])
+    return resolved
+
+
+_SUB_VALIDATORS: dict[int, jsonschema.Draft202012Validator] = {}  # by the id of a part of a stage's schema (they live as long as the process)
+_ANNOTATIONS = frozenset(("description", "default", "examples", "title"))
+_CONSTRAINTS = frozenset(jsonschema.Draft202012Validator.VALIDATORS) - _ANNOTATIONS
+
+
+def _template_locations(value: Any, here: tuple[str | int, ...]) -> list[tuple[str | int, ...]]:
+    if isinstance(value, str):
+        return [here] if TEMPLATE.search(value) else []
+    if isinstance(value, dict):
+        return [found for k, v in value.items() for found in _template_locations(v, (*here, k))]
+    if isinstance(value, list):
+        return [found for i, v in enumerate(value) for found in _template_locations(v, (*here, i))]
+    return []
+
+
+def _schema_at(schema: Mapping[str, Any], location: Sequence[str | int]) -> Mapping[str, Any]:
+    """The part of a (checked) parameter schema that applies at `location`."""
+    for part in location:
+        found = schema.get("items") if isinstance(part, int) else (schema.get("properties") or {}).get(part)
+        schema = found if isinstance(found, dict) else {}
+    return schema
+
+
 def resolve_templates(value: Any, inputs: Mapping[str, Any], problems: Violations, path: str) -> Any:
     """`value` with every `{{INPUT.name}}` replaced (see the module docstring)."""
     if isinstance(value, str):

@@ -519,8 +519,7 @@ class RetrieverUseCases:
             problems = Violations()
             parameters = stage.parameters  # checked when the retriever was made
             if rules.has_template(parameters):  # inputs may make them invalid
-                raw = rules.resolve_templates(parameters, inputs, problems, path)
-                parameters = rules.check_parameters(problems, path, rules.STAGES[stage.stage_id], raw)
+                parameters = rules.check_resolved(problems, path, rules.STAGES[stage.stage_id], parameters, inputs)
             problems.raise_if_any()
             started = time.perf_counter()
             incoming = len(hits)

@@ -215,3 +215,25 @@ def test_background_recompute_runs_one_at_a_time_and_is_bounded() -> None:
     fresh = asyncio.run(scenario())
     assert len(done) == 3 and most[0] == 1  # at most 3 queued, recomputed one at a time
     assert sorted(fresh) == sorted(done)  # the other two wait for their next call
+
+
+def test_templates_are_saved_for_any_type_and_checked_where_an_execution_resolves_them() -> None:
+    uri = "mixpeek://minilm_text_extractor@v1/all_minilm_l6_v2"
+    raw = {"searches": [{"feature_uri": uri, "query": {"input_mode": "vector", "value": "{{INPUT.v}}"}, "top_k": "{{INPUT.k}}"}], "final_top_k": "{{ INPUT.k }}", "fusion": "rrf"}
+    saving = Violations()
+    saved = rules.check_parameters(saving, "p", rules.STAGES["feature_search"], raw, deferring_templates=True)
+    assert not saving and saved["searches"][0]["weight"] == 1.0  # defaults filled around the templates
+    vector = [0.5] * 384
+    fine = Violations()
+    resolved = rules.check_resolved(fine, "p", rules.STAGES["feature_search"], saved, {"v": vector, "k": 7})
+    assert not fine and resolved["searches"][0]["query"]["value"] == vector and resolved["final_top_k"] == 7 == resolved["searches"][0]["top_k"]
+    assert saved["final_top_k"] == "{{ INPUT.k }}"  # the saved definition is untouched
+    out_of_range = Violations()
+    rules.check_resolved(out_of_range, "p", rules.STAGES["feature_search"], saved, {"v": vector, "k": 0})
+    assert {v.field for v in out_of_range.items} == {"p.final_top_k", "p.searches[0].top_k"}
+    missing = Violations()
+    rules.check_resolved(missing, "p", rules.STAGES["feature_search"], saved, {"k": 3})
+    assert [v.field for v in missing.items] == ["p.searches[0].query.value"]
+    refused = Violations()
+    rules.check_parameters(refused, "p", rules.STAGES["feature_search"], {"searches": "{{INPUT.s}}"}, deferring_templates=True)
+    assert [v.field for v in refused.items] == ["p.searches"]  # a template cannot stand for objects
