@@ -83,8 +83,12 @@ class BatchUseCases:
         # A task named but not stored yet (submit in progress, or interrupted: see `recover`) is queued.
         out["status"] = str(task.status) if task else str(TaskStatus.PENDING) if batch.get("task_id") else batch["state"]
         tiers = task.tiers if task else []
-        out["tier_tasks"] = [{k: v for k, v in t.to_json().items() if k not in ("position", "after")} for t in tiers]
-        out["total_tiers"] = len(tiers)
+        # A batch's first tier reads its bucket, every later one the documents of the tier before.
+        out["tier_tasks"] = [
+            {**{k: v for k, v in t.to_json().items() if k not in ("position", "after")}, "source_type": "bucket" if t.tier_num == 1 else "collection"} for t in tiers
+        ]
+        out["total_tiers"] = len(tiers) or 1  # a DRAFT's tiers are resolved on submit; Mixpeek says 1 until then
+        out["max_node_death_resubmits"] = out["max_deploy_resubmits"] = 0
         out["progress"] = {
             "processed": sum(t.processed for t in tiers),
             "errors": sum(t.failed for t in tiers),
@@ -222,7 +226,10 @@ class BatchUseCases:
         return await self._processing.cancel(principal, batch["task_id"])
 
     async def retry(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        max_retries = _check_retry_options(request)
         batch, scope = await self._batch(principal, header, request.get("bucket_id", ""), request.get("batch_id", ""))
+        if max_retries and int(batch.get("retry_count") or 0) >= max_retries:
+            raise FailedPrecondition(f"Batch {batch['_id']} was retried {batch['retry_count']} time(s), which max_retry_count ({max_retries}) allows no more.")
         previous = await self._tasks.get({"_org": principal.organization_id}, batch.get("task_id") or "")
         if previous is None or not previous.terminal:
             raise FailedPrecondition(f"Batch {batch['_id']} has not finished; retry it once it has.")
@@ -260,3 +267,21 @@ class BatchUseCases:
         ]
         return {"results": results, "total_count": await self._tasks.count_failures(task_id) if task_id else 0}
 
+
+RETRY_MODES = ("transient_only", "all")
+MAX_RETRY_COUNT = 10
+
+
+def _check_retry_options(request: dict[str, Any]) -> int:
+    """Mixpeek's retry options, checked; returns max_retry_count (0: no limit)."""
+    problems = []
+    if (request.get("retry_mode") or "transient_only") not in RETRY_MODES:
+        problems.append(FieldViolation("retry_mode", f"must be one of {', '.join(RETRY_MODES)}"))
+    if request.get("tier_nums"):
+        problems.append(FieldViolation("tier_nums", "is not supported: failures are retried from their root objects, through every tier; leave it empty"))
+    max_retries = int(request.get("max_retry_count") or 0)
+    if not 0 <= max_retries <= MAX_RETRY_COUNT:
+        problems.append(FieldViolation("max_retry_count", f"must be 1-{MAX_RETRY_COUNT}"))
+    if problems:
+        raise InvalidArgument(problems)
+    return max_retries

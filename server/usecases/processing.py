@@ -217,6 +217,17 @@ class ProcessingUseCases:
         merged.sort(key=lambda t: (t["additional_data"]["created_at"], t["task_id"]), reverse=True)
         return merged[offset:window]
 
+    async def list_page(self, principal: Principal, status: str | None, offset: int, limit: int) -> dict[str, Any]:
+        """A page of tasks in Mixpeek's list envelope: `results` and `pagination` (offset pages)."""
+        found = await self.list(principal, status, offset, limit)
+        size = limit or 100
+        pagination: dict[str, Any] = {"page": offset // size + 1, "page_size": size}
+        if len(found) == size:
+            pagination["next_page"] = f"?limit={size}&offset={offset + size}"
+        if offset > 0:
+            pagination["previous_page"] = f"?limit={size}&offset={max(offset - size, 0)}"
+        return {"results": found, "pagination": pagination}
+
     async def cancel(self, principal: Principal, task_id: str) -> dict[str, Any]:
         if task_id and self._operations is not None:
             op = await self._operations.get(task_id)

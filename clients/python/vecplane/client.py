@@ -632,7 +632,7 @@ class VecplaneClient:
 
 def iter_results(method: Callable[..., Any], request: Any, **call_options: Any) -> Iterator[Any]:
     """Every item of a List* RPC, page after page: following `pagination.next_cursor` where the
-    answer has one, else advancing `offset` by the items received (ListTasks, ListBatches).
+    request takes a cursor, else advancing `offset` by the items received (ListTasks, ListBatches).
 
     `method` is a stub method such as `client.namespaces.ListNamespaces`; `request` its request (its
     `limit` is the page size); `call_options` go to each call (e.g. `timeout=`)::
@@ -647,7 +647,7 @@ def iter_results(method: Callable[..., Any], request: Any, **call_options: Any) 
         yield from response.results
         if not response.results:
             return
-        if "pagination" in type(response).DESCRIPTOR.fields_by_name:
+        if "cursor" in type(page).DESCRIPTOR.fields_by_name:
             cursor = response.pagination.next_cursor if response.pagination.HasField("next_cursor") else ""
             if not cursor:
                 return

@@ -23,7 +23,7 @@ class BatchProgress(_message.Message):
     def __init__(self, processed: _Optional[int] = ..., errors: _Optional[int] = ..., documents_written: _Optional[int] = ..., total: _Optional[int] = ...) -> None: ...
 
 class Batch(_message.Message):
-    __slots__ = ("batch_id", "bucket_id", "namespace_id", "batch_name", "status", "object_ids", "collection_ids", "task_id", "tier_tasks", "progress", "total_tiers", "failed_object_count", "retry_count", "error", "metadata", "created_at", "updated_at")
+    __slots__ = ("batch_id", "bucket_id", "namespace_id", "batch_name", "status", "object_ids", "collection_ids", "task_id", "tier_tasks", "progress", "total_tiers", "failed_object_count", "retry_count", "error", "metadata", "created_at", "updated_at", "max_node_death_resubmits", "max_deploy_resubmits")
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
     NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -41,6 +41,8 @@ class Batch(_message.Message):
     METADATA_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    MAX_NODE_DEATH_RESUBMITS_FIELD_NUMBER: _ClassVar[int]
+    MAX_DEPLOY_RESUBMITS_FIELD_NUMBER: _ClassVar[int]
     batch_id: str
     bucket_id: str
     namespace_id: str
@@ -58,7 +60,9 @@ class Batch(_message.Message):
     metadata: _struct_pb2.Struct
     created_at: str
     updated_at: str
-    def __init__(self, batch_id: _Optional[str] = ..., bucket_id: _Optional[str] = ..., namespace_id: _Optional[str] = ..., batch_name: _Optional[str] = ..., status: _Optional[_Union[_task_pb2.ProcessingStatus, str]] = ..., object_ids: _Optional[_Iterable[str]] = ..., collection_ids: _Optional[_Iterable[str]] = ..., task_id: _Optional[str] = ..., tier_tasks: _Optional[_Iterable[_Union[_task_pb2.TierProgress, _Mapping]]] = ..., progress: _Optional[_Union[BatchProgress, _Mapping]] = ..., total_tiers: _Optional[int] = ..., failed_object_count: _Optional[int] = ..., retry_count: _Optional[int] = ..., error: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., created_at: _Optional[str] = ..., updated_at: _Optional[str] = ...) -> None: ...
+    max_node_death_resubmits: int
+    max_deploy_resubmits: int
+    def __init__(self, batch_id: _Optional[str] = ..., bucket_id: _Optional[str] = ..., namespace_id: _Optional[str] = ..., batch_name: _Optional[str] = ..., status: _Optional[_Union[_task_pb2.ProcessingStatus, str]] = ..., object_ids: _Optional[_Iterable[str]] = ..., collection_ids: _Optional[_Iterable[str]] = ..., task_id: _Optional[str] = ..., tier_tasks: _Optional[_Iterable[_Union[_task_pb2.TierProgress, _Mapping]]] = ..., progress: _Optional[_Union[BatchProgress, _Mapping]] = ..., total_tiers: _Optional[int] = ..., failed_object_count: _Optional[int] = ..., retry_count: _Optional[int] = ..., error: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., created_at: _Optional[str] = ..., updated_at: _Optional[str] = ..., max_node_death_resubmits: _Optional[int] = ..., max_deploy_resubmits: _Optional[int] = ...) -> None: ...
 
 class CreateBatchRequest(_message.Message):
     __slots__ = ("bucket_id", "object_ids", "collection_ids", "batch_name", "metadata", "auto_submit")
@@ -159,12 +163,18 @@ class CancelBatchResponse(_message.Message):
     def __init__(self, task: _Optional[_Union[_task_pb2.Task, _Mapping]] = ...) -> None: ...
 
 class RetryBatchRequest(_message.Message):
-    __slots__ = ("bucket_id", "batch_id")
+    __slots__ = ("bucket_id", "batch_id", "retry_mode", "tier_nums", "max_retry_count")
     BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    RETRY_MODE_FIELD_NUMBER: _ClassVar[int]
+    TIER_NUMS_FIELD_NUMBER: _ClassVar[int]
+    MAX_RETRY_COUNT_FIELD_NUMBER: _ClassVar[int]
     bucket_id: str
     batch_id: str
-    def __init__(self, bucket_id: _Optional[str] = ..., batch_id: _Optional[str] = ...) -> None: ...
+    retry_mode: str
+    tier_nums: _containers.RepeatedScalarFieldContainer[int]
+    max_retry_count: int
+    def __init__(self, bucket_id: _Optional[str] = ..., batch_id: _Optional[str] = ..., retry_mode: _Optional[str] = ..., tier_nums: _Optional[_Iterable[int]] = ..., max_retry_count: _Optional[int] = ...) -> None: ...
 
 class RetryBatchResponse(_message.Message):
     __slots__ = ("task",)

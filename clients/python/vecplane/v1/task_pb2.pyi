@@ -1,5 +1,6 @@
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
+from vecplane.v1 import list_pb2 as _list_pb2
 from vecplane.v1 import options_pb2 as _options_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -30,20 +31,22 @@ PROCESSING_STATUS_FAILED: ProcessingStatus
 PROCESSING_STATUS_CANCELED: ProcessingStatus
 
 class TierProgress(_message.Message):
-    __slots__ = ("tier_num", "collection_ids", "status", "processed", "failed", "documents_written")
+    __slots__ = ("tier_num", "collection_ids", "status", "processed", "failed", "documents_written", "source_type")
     TIER_NUM_FIELD_NUMBER: _ClassVar[int]
     COLLECTION_IDS_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     PROCESSED_FIELD_NUMBER: _ClassVar[int]
     FAILED_FIELD_NUMBER: _ClassVar[int]
     DOCUMENTS_WRITTEN_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_TYPE_FIELD_NUMBER: _ClassVar[int]
     tier_num: int
     collection_ids: _containers.RepeatedScalarFieldContainer[str]
     status: ProcessingStatus
     processed: int
     failed: int
     documents_written: int
-    def __init__(self, tier_num: _Optional[int] = ..., collection_ids: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[ProcessingStatus, str]] = ..., processed: _Optional[int] = ..., failed: _Optional[int] = ..., documents_written: _Optional[int] = ...) -> None: ...
+    source_type: str
+    def __init__(self, tier_num: _Optional[int] = ..., collection_ids: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[ProcessingStatus, str]] = ..., processed: _Optional[int] = ..., failed: _Optional[int] = ..., documents_written: _Optional[int] = ..., source_type: _Optional[str] = ...) -> None: ...
 
 class TaskData(_message.Message):
     __slots__ = ("namespace_id", "batch_id", "collection_ids", "object_ids", "current_tier", "total_tiers", "tiers", "created_at", "updated_at")
@@ -126,10 +129,12 @@ class ListTasksRequest(_message.Message):
     def __init__(self, status: _Optional[_Union[ProcessingStatus, str]] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
 
 class ListTasksResponse(_message.Message):
-    __slots__ = ("results",)
+    __slots__ = ("results", "pagination")
     RESULTS_FIELD_NUMBER: _ClassVar[int]
+    PAGINATION_FIELD_NUMBER: _ClassVar[int]
     results: _containers.RepeatedCompositeFieldContainer[Task]
-    def __init__(self, results: _Optional[_Iterable[_Union[Task, _Mapping]]] = ...) -> None: ...
+    pagination: _list_pb2.Pagination
+    def __init__(self, results: _Optional[_Iterable[_Union[Task, _Mapping]]] = ..., pagination: _Optional[_Union[_list_pb2.Pagination, _Mapping]] = ...) -> None: ...
 
 class CancelTaskRequest(_message.Message):
     __slots__ = ("task_id",)
