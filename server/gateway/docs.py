@@ -4,6 +4,7 @@ HTML page, no scripts and nothing fetched from elsewhere (the service may run wi
 from __future__ import annotations
 
 import html
+import json
 import re
 from typing import Any
 
@@ -20,7 +21,7 @@ code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#
 table{border-collapse:collapse;width:100%;margin:6px 0 10px;font-size:14px}
 th,td{text-align:left;vertical-align:top;border-bottom:1px solid #e6eaef;padding:5px 8px}th{background:#f3f5f7;font-weight:600}
 td:first-child{white-space:nowrap}.req{color:#d64545;font-size:12px}.ro{color:#777;font-size:12px}
-p.d{margin:4px 0;white-space:pre-line}.grpc{color:#666;font-size:13px}
+p.d{margin:4px 0;white-space:pre-line}pre.ex{font:13px ui-monospace,monospace;background:#f3f5f7;border:1px solid #e6eaef;border-radius:4px;padding:8px 12px;overflow-x:auto}.grpc{color:#666;font-size:13px}
 """
 
 
@@ -79,6 +80,12 @@ def _properties(schema: dict[str, Any]) -> str:
     return "<table><tr><th>Field</th><th>Type</th><th>Description</th></tr>" + "".join(rows) + "</table>"
 
 
+def _example(parameter: dict[str, Any]) -> str:
+    if "example" not in parameter:
+        return ""
+    return f" Example: <code>{html.escape(str(parameter['example']))}</code>"
+
+
 def _resolve(doc: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in item:
         _, _, section, name = item["$ref"].split("/")
@@ -101,7 +108,7 @@ def _operation(doc: dict[str, Any], method: str, path: str, op: dict[str, Any]) 
             flag = ' <span class="req">required</span>' if p.get("required") else ""
             out.append(
                 f"<tr><td><code>{html.escape(p['name'])}</code>{flag}</td><td>{p['in']}</td><td>{_type(p.get('schema', {}))}</td>"
-                f'<td><p class="d">{_text(p.get("description", ""))}</p></td></tr>'
+                f'<td><p class="d">{_text(p.get("description", ""))}{_example(p)}</p></td></tr>'
             )
         out.append("</table>")
     body = op.get("requestBody")
@@ -109,6 +116,9 @@ def _operation(doc: dict[str, Any], method: str, path: str, op: dict[str, Any]) 
         schema = body["content"]["application/json"]["schema"]
         out.append("<p><b>Body</b> (JSON)" + (f": {_text(body['description'])}" if body.get("description") else "") + "</p>")
         out.append(_properties(schema))
+        example = body["content"]["application/json"].get("example")
+        if example is not None:
+            out.append(f'<p><b>Example</b></p><pre class="ex">{html.escape(json.dumps(example, indent=2))}</pre>')
     status, ok = next((code, answer) for code, answer in op["responses"].items() if code.startswith("2"))
     out.append(f"<p><b>{status}</b>: {_type(ok['content']['application/json']['schema'])} &mdash; {_text(ok['description'])}</p>")
     out.append('<p>Errors: the <a href="#schema-ErrorResponse">error envelope</a>.</p></div>')

@@ -4,7 +4,8 @@ Schemas say exactly what server.protojson reads and writes: the Mixpeek JSON nam
 `NOT`), enum values as their `json_value` strings, 64-bit integers as numbers, and `null` wherever
 the codec writes null in answers (unset messages, optional scalars, unset enums, Value). Answers
 carry every field, so response objects list all their properties as required. Descriptions are the
-protos' comments (server/gateway/proto_comments.json, written by scripts/generate).
+protos' comments (server/gateway/proto_comments.json, written by scripts/generate); request
+body and path parameter examples come from server/gateway/examples.py.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from google.protobuf import descriptor
 from vecplane.v1 import options_pb2
 
 from server.domain import names, paging
-from server.gateway import errors
+from server.gateway import errors, examples
 from server.gateway.routes import FieldRef, Route, is_map
 from server.gateway.transcode import is_resource
 from server.protojson import enum_json_values, enum_value_json, field_json_name
@@ -229,7 +230,7 @@ class _Generator:
 
     # --- operations ------------------------------------------------------------------------
 
-    def parameter(self, ref: FieldRef, where: str, required: bool) -> dict[str, Any]:
+    def parameter(self, ref: FieldRef, where: str, required: bool, example: dict[str, Any] | None = None) -> dict[str, Any]:
         leaf = ref.leaf
         value = self.value_schema(leaf) if leaf.type != _FD.TYPE_MESSAGE else self.well_known(leaf.message_type.full_name)
         assert value is not None  # query and path fields are scalars, enums or string-like messages
@@ -240,6 +241,9 @@ class _Generator:
         description = self.comments.get(leaf.full_name)
         if description:
             parameter["description"] = description
+        value = _at(example, ref.json_path)
+        if value is not None:
+            parameter["example"] = value
         return parameter
 
     def operation(self, route: Route) -> dict[str, Any]:
@@ -251,7 +255,8 @@ class _Generator:
             "description": method_doc + f"\n\ngRPC: `{route.grpc_method}`",
             "tags": [route.service.name],
         }
-        parameters = [self.parameter(ref, "path", True) for ref in route.path_fields.values()]
+        example = examples.REQUESTS.get(route.method.full_name)
+        parameters = [self.parameter(ref, "path", True, example) for ref in route.path_fields.values()]
         parameters += [self.parameter(ref, "query", False) for ref in route.query_params]
         if route.namespaced:
             parameters.append({"$ref": "#/components/parameters/XNamespace"})
@@ -266,6 +271,9 @@ class _Generator:
                     "The fields to change, comma-separated. Default: the fields present in this body."
                 )
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body_schema}}}
+            if example is not None:
+                path_keys = {ref.json_path.split(".")[0] for ref in route.path_fields.values()}
+                operation["requestBody"]["content"]["application/json"]["example"] = {k: v for k, v in example.items() if k not in path_keys}
         elif route.body:
             field = route.body_field
             assert field is not None  # route.body names a field
@@ -274,6 +282,9 @@ class _Generator:
                 "description": self.comments.get(field.full_name, ""),
                 "content": {"application/json": {"schema": self.field_schema(field)}},
             }
+            body_example = _at(example, field_json_name(field))
+            if body_example is not None:
+                operation["requestBody"]["content"]["application/json"]["example"] = body_example
 
         if route.response_body:
             field = route.method.output_type.fields_by_name[route.response_body]
@@ -292,6 +303,16 @@ class _Generator:
             "default": error,
         }
         return operation
+
+
+def _at(example: dict[str, Any] | None, json_path: str) -> Any:
+    """The value at a dotted JSON path of an example request (None: not there)."""
+    value: Any = example
+    for key in json_path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
 
 
 def _error_components() -> tuple[dict[str, Any], dict[str, Any]]:

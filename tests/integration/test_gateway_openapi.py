@@ -11,14 +11,12 @@ from pathlib import Path
 
 import pytest
 from google.protobuf import descriptor_pool
-from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 from vecplane.v1 import bucket_pb2, collection_pb2, feature_extractor_pb2, namespace_pb2
 
 from server.gateway import openapi, routes, transcode
 from server.gateway.errors import HttpError
+from tests.support.openapi import validator
 from tests.support.rest import Rest
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
@@ -39,13 +37,6 @@ def doc(base_url) -> dict:
     response = Rest(base_url).get("/openapi.json")  # public: no key needed
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/json")
     return response.json()
-
-
-def validator(doc: dict, schema: dict) -> Draft202012Validator:
-    """A JSON Schema validator for `schema` as it sits in the document (its $refs resolved there)."""
-    contents = {**doc, "x-checked": schema}
-    registry = Registry().with_resource("urn:openapi", Resource.from_contents(contents, default_specification=DRAFT202012))
-    return Draft202012Validator({"$ref": "urn:openapi#/x-checked"}, registry=registry)
 
 
 def all_services_doc() -> tuple[list[routes.Route], dict]:
