@@ -186,6 +186,7 @@ class SignallingRetry(RetryPolicy):
         return super().backoff(retry)
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_calls_retry_through_a_server_restart(tmp_path):
     process = ServerProcess(tmp_path / "restart").start()
     restarter = None

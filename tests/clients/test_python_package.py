@@ -43,6 +43,7 @@ def run(python: Path, *args: str, env: dict[str, str] | None = None, cwd: Path |
     return subprocess.run([str(python), *args], capture_output=True, text=True, timeout=120, env=clean, cwd=cwd or python.parent)
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_the_client_installs_alone(client_python):
     listed = run(client_python, "-m", "pip", "list", "--format=freeze", "--disable-pip-version-check").stdout
     installed = {line.split("==")[0].lower() for line in listed.splitlines() if line}

@@ -32,6 +32,7 @@ def node_modules() -> Path:
     return PACKAGE / "node_modules"
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_the_package_builds_with_type_declarations(node_modules):
     run(str(node_modules / ".bin" / "tsc"), "-p", "tsconfig.json")
     built = PACKAGE / "dist"
@@ -43,6 +44,7 @@ def test_the_package_builds_with_type_declarations(node_modules):
     assert done.stdout.split() == ["function", "object"]
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_node_flow_against_the_server(node_modules, server):
     run(str(node_modules / ".bin" / "tsc"), "-p", "tsconfig.test.json")
     env = {**os.environ, "VECPLANE_URL": f"http://{server.target}", "VECPLANE_ADMIN_KEY": ADMIN_KEY}
@@ -52,6 +54,7 @@ def test_node_flow_against_the_server(node_modules, server):
     assert summary["fail"] == "0" and summary["pass"] == summary["tests"] and int(summary["tests"]) >= 5, done.stdout[-3000:]
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_the_readme_typescript_examples_type_check(node_modules):
     """The examples of README.md's `### TypeScript` and of the package's own README compile against
     the built package (type-checked only: they create resources a test should not leave behind)."""

@@ -76,6 +76,7 @@ async def serving() -> AsyncIterator[str]:
     await runner.cleanup()
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_fetches_within_the_limits_and_follows_redirects() -> None:
     async def body() -> None:
         async with serving() as url:

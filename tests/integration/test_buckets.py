@@ -296,6 +296,7 @@ def test_delete_bucket_deletes_its_objects(ns_api, server):
     assert r.bucket(ns_api, name="doomed").bucket_id != bucket.bucket_id
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_organizations_cannot_see_each_others_buckets_or_objects(api, root):
     ns = r.namespace(api)
     mine = api.in_namespace(ns.namespace_id)

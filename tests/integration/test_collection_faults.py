@@ -25,6 +25,7 @@ def faulty(tmp_path_factory):
     server.stop()
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_a_vector_store_failure_leaves_no_collection_behind(faulty):
     server, api = faulty
     ns = r.namespace(api)
@@ -51,6 +52,7 @@ def slow(tmp_path_factory):
     server.stop()
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_a_source_deleted_during_create_leaves_no_collection_reading_it(slow):
     server, api = slow
     ns = r.namespace(api)

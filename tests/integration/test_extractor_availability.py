@@ -70,6 +70,7 @@ def test_a_direct_run_of_an_extractor_that_cannot_run_is_refused(bare):
     assert len(bare.call(bare.extractors.RunFeatureExtractor, request).documents[0].vectors["all_minilm_l6_v2"].values) == 384
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_a_plugin_whose_model_returns_another_size_stops_the_start(tmp_path):
     build_image_encoder(tmp_path / "models", "fashionsiglip_v1_embedding", 512)  # the manifest declares 768
     env = server_env(tmp_path / "data", free_port(), free_port(), {"VECPLANE_MODEL_DIR": str(tmp_path / "models"), "HF_HUB_OFFLINE": "1"})

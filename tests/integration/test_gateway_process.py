@@ -16,6 +16,7 @@ from tests.support.servers import ADMIN_KEY, InProcessServer, ServerProcess
 from tests.support.servers import test_settings as settings_for
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_serve_answers_rest_and_finishes_running_calls_on_sigterm(tmp_path):
     process = ServerProcess(tmp_path / "data", env={"VECPLANE_FAULTS": "rpc.ListFeatureExtractors=sleep:1.5"}).start()
     try:

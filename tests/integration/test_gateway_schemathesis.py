@@ -98,6 +98,7 @@ def fuzz(schema, server, root, examples: dict[GenerationMode, int]) -> int:
     return sent
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_generated_requests_get_documented_answers_and_no_server_error(schema, server, root):
     fuzz(schema, server, root, EXAMPLES)
 
@@ -107,6 +108,7 @@ def test_over_2000_generated_requests_get_documented_answers_and_no_server_error
     assert fuzz(schema, server, root, MANY_EXAMPLES) >= 2000
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_405_allows_exactly_the_documented_methods_of_the_path(server):
     base_url = f"http://127.0.0.1:{server.app.http_port}"
     document = httpx.get(base_url + "/openapi.json").json()

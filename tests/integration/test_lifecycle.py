@@ -54,6 +54,7 @@ def process(tmp_path):
     running.kill()
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_data_survives_a_restart_on_the_same_data_dir(process):
     process.start()
     with grpc.insecure_channel(process.target) as channel:
@@ -67,6 +68,7 @@ def test_data_survives_a_restart_on_the_same_data_dir(process):
     assert found == created
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_sigterm_lets_in_flight_calls_finish_then_exits_cleanly(tmp_path):
     process = ServerProcess(tmp_path / "data", env={"VECPLANE_FAULTS": "namespaces.create.after_store=sleep:1.5"}).start()
     try:
@@ -92,6 +94,7 @@ def test_sigterm_lets_in_flight_calls_finish_then_exits_cleanly(tmp_path):
         process.kill()
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_a_killed_server_leaves_no_embedded_mongodb_behind(process):
     process.start()
     assert len(embedded_mongo_pids(process.data_dir)) == 1
@@ -102,6 +105,7 @@ def test_a_killed_server_leaves_no_embedded_mongodb_behind(process):
     process.start()
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_startup_log_names_the_backends_in_use(process):
     process.start()
     lines = [json.loads(line) for line in process.log_path.read_text().splitlines() if line.startswith("{")]
@@ -146,6 +150,7 @@ def test_grpcurl_lists_describes_and_calls_through_reflection(server):
     assert "InvalidArgument" in invalid.stderr and "google.rpc.BadRequest" in invalid.stderr and '"field":"namespace_name"' in invalid.stderr
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_mongodb_uri_selects_an_external_server(tmp_path):
     """With MONGODB_URI the service uses that server (here a separately started nx-27017) and starts
     no embedded one."""

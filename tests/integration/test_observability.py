@@ -52,6 +52,7 @@ def base_url(server: InProcessServer) -> str:
     return f"http://127.0.0.1:{server.app.http_port}"
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_calls_are_counted_by_transport_method_and_code(api: Api, base_url: str) -> None:
     get = "/vecplane.v1.NamespaceService/GetNamespace"
     before = scrape(base_url)
@@ -113,6 +114,7 @@ def test_extractor_batches_vector_store_calls_and_documents_written_are_measured
     assert delta("vecplane_vector_store_duration_seconds_count", operation="retrieve", outcome="ok") == 1
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_the_task_queue_is_measured_at_each_scrape(tmp_path) -> None:
     """A server that runs no tasks itself (VECPLANE_PROCESSING_WORKERS=0), so a triggered task
     stays PENDING: the queue gauges count it and age it."""

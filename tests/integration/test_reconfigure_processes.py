@@ -134,6 +134,7 @@ def assert_completed(server, api, ns, points, strategy: str, mode: str) -> None:
         ("auto", "recreate", "reconfigure.after_alias_switch", "recreate"),
     ],
 )
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_a_crash_at_any_step_is_completed_when_the_server_restarts(template, tmp_path, setting, mode, point, strategy):
     source, ns, points = template
     data = tmp_path / "data"
@@ -148,6 +149,7 @@ def test_a_crash_at_any_step_is_completed_when_the_server_restarts(template, tmp
 
 
 @pytest.mark.crash
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_a_crashed_operation_whose_lease_is_still_live_is_completed_when_it_runs_out(template, tmp_path):
     source, ns, points = template
     data = tmp_path / "data"
@@ -185,6 +187,7 @@ def write_plugin(folder: Path, name: str, vector: str, dimensions: int) -> None:
 
 
 @pytest.mark.parametrize(("setting", "strategy"), [("auto", pb.RECONFIGURE_STRATEGY_LIVE), ("blue_green", pb.RECONFIGURE_STRATEGY_BLUE_GREEN)])
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_a_vector_whose_size_changed_is_recreated_and_only_its_values_are_lost(tmp_path, setting, strategy):
     plugins, data = tmp_path / "plugins", tmp_path / "data"
     plugins.mkdir()

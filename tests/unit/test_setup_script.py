@@ -8,9 +8,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow  # a server process or a build; over 5 s
 def test_setup_installs_once_until_pyproject_changes(tmp_path: Path) -> None:
     (tmp_path / "scripts").mkdir()
     shutil.copy(REPO / "scripts" / "setup", tmp_path / "scripts" / "setup")
