@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import logging
 import time
+from collections.abc import Callable
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName"}
 
@@ -38,19 +39,21 @@ class JsonFormatter(logging.Formatter):
 
 class RateLimit(logging.Filter):
     """Lets through at most `burst` warnings or errors with the same logger and message per
-    `window` seconds; the next one let through says how many were dropped (`suppressed`)."""
+    `window` seconds; the next one let through says how many were dropped (`suppressed`).
+    `clock` (seconds, monotonic) is for tests that move time themselves."""
 
-    def __init__(self, burst: int = 10, window: float = 10.0):
+    def __init__(self, burst: int = 10, window: float = 10.0, clock: Callable[[], float] = time.monotonic):
         super().__init__()
         self._burst = burst
         self._window = window
+        self._clock = clock
         self._seen: dict[tuple[str, str], tuple[float, int, int]] = {}  # key -> (start, passed, dropped)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno < logging.WARNING:
             return True
         key = (record.name, str(record.msg))
-        now = time.monotonic()
+        now = self._clock()
         start, passed, dropped = self._seen.get(key, (now, 0, 0))
         if now - start >= self._window:
             start, passed = now, 0

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import time
 
 from server.logs import JsonFormatter, RateLimit
 
@@ -29,14 +28,18 @@ def lines(stream: io.StringIO) -> list[dict]:
 
 def test_a_repeated_warning_passes_burst_times_per_window_then_reports_what_it_dropped():
     stream = io.StringIO()
-    logger = logger_into(stream, RateLimit(burst=3, window=0.3))
+    now = [100.0]
+    logger = logger_into(stream, RateLimit(burst=3, window=10, clock=lambda: now[0]))
     for _ in range(1000):
         logger.error("socket.accept() out of system resource")
     assert len(lines(stream)) == 3
-    time.sleep(0.35)
+    now[0] += 9.9
+    logger.error("socket.accept() out of system resource")
+    assert len(lines(stream)) == 3  # still the same window
+    now[0] += 0.1
     logger.error("socket.accept() out of system resource")
     written = lines(stream)
-    assert len(written) == 4 and written[-1]["suppressed"] == 997
+    assert len(written) == 4 and written[-1]["suppressed"] == 998
 
 
 def test_other_messages_and_info_lines_are_not_limited():
