@@ -10,7 +10,15 @@ _SHAPE = re.compile(rf"^[a-z]+_[A-Za-z0-9]{{{_LENGTH}}}$")
 
 
 def new_id(prefix: str, length: int = _LENGTH) -> str:
-    return f"{prefix}_" + "".join(secrets.choice(_ALPHABET) for _ in range(length))
+    # length + 8 random bytes read as base-62 digits: at least 64 bits more than the digits need, so
+    # no character is likelier than another by more than 2**-64 (secrets.choice per character
+    # costs about 5x more).
+    number = int.from_bytes(secrets.token_bytes(length + 8), "big")
+    letters = []
+    for _ in range(length):
+        number, digit = divmod(number, len(_ALPHABET))
+        letters.append(_ALPHABET[digit])
+    return f"{prefix}_" + "".join(letters)
 
 
 def looks_like_id(prefix: str, ident: str) -> bool:
