@@ -30,7 +30,7 @@ from vecplane.v1 import list_pb2 as vecplane_dot_v1_dot_list__pb2
 from vecplane.v1 import options_pb2 as vecplane_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1avecplane/v1/document.proto\x12\x0bvecplane.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x18vecplane/v1/filter.proto\x1a\x16vecplane/v1/list.proto\x1a\x19vecplane/v1/options.proto\"\xd6\x02\n\x14ListDocumentsRequest\x12)\n\rcollection_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0c\x63ollectionId\x12\x1a\n\x05limit\x18\x02 \x01(\x05\x42\x04\xe0\xda\x18\x01R\x05limit\x12\x1c\n\x06offset\x18\x03 \x01(\x05\x42\x04\xe0\xda\x18\x01R\x06offset\x12\x1c\n\x06\x63ursor\x18\x04 \x01(\tB\x04\xe0\xda\x18\x01R\x06\x63ursor\x12)\n\rinclude_total\x18\x05 \x01(\x08\x42\x04\xe0\xda\x18\x01R\x0cincludeTotal\x12\x36\n\x07\x66ilters\x18\x06 \x01(\x0b\x32\x1c.vecplane.v1.LogicalOperatorR\x07\x66ilters\x12+\n\x04sort\x18\x07 \x01(\x0b\x32\x17.vecplane.v1.SortOptionR\x04sort\x12+\n\x0ereturn_vectors\x18\x08 \x01(\x08\x42\x04\xe0\xda\x18\x01R\rreturnVectors\"\xb9\x01\n\x15ListDocumentsResponse\x12\x31\n\x07results\x18\x01 \x03(\x0b\x32\x17.google.protobuf.StructR\x07results\x12\x37\n\npagination\x18\x02 \x01(\x0b\x32\x17.vecplane.v1.PaginationR\npagination\x12$\n\x0btotal_count\x18\x03 \x01(\x03H\x00R\ntotalCount\x88\x01\x01\x42\x0e\n\x0c_total_count\"\x8d\x01\n\x12GetDocumentRequest\x12)\n\rcollection_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0c\x63ollectionId\x12%\n\x0b\x64ocument_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\ndocumentId\x12%\n\x0ereturn_vectors\x18\x03 \x01(\x08R\rreturnVectors\"J\n\x13GetDocumentResponse\x12\x33\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x17.google.protobuf.StructR\x08\x64ocument\"M\n\x16UpdateDocumentResponse\x12\x33\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x17.google.protobuf.StructR\x08\x64ocument\"\xa9\x01\n\x15UpdateDocumentRequest\x12)\n\rcollection_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0c\x63ollectionId\x12%\n\x0b\x64ocument_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\ndocumentId\x12>\n\x0bupdate_data\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructB\x04\xe2\x41\x01\x02R\nupdateData\"i\n\x15\x44\x65leteDocumentRequest\x12)\n\rcollection_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0c\x63ollectionId\x12%\n\x0b\x64ocument_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\ndocumentId\"L\n\x16\x44\x65leteDocumentResponse\x12\x18\n\x07message\x18\x01 \x01(\tR\x07message\x12\x18\n\x07success\x18\x02 \x01(\x08R\x07success\"z\n\x15\x43ountDocumentsRequest\x12)\n\rcollection_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0c\x63ollectionId\x12\x36\n\x07\x66ilters\x18\x02 \x01(\x0b\x32\x1c.vecplane.v1.LogicalOperatorR\x07\x66ilters\"S\n\x16\x43ountDocumentsResponse\x12#\n\rcollection_id\x18\x01 \x01(\tR\x0c\x63ollectionId\x12\x14\n\x05\x63ount\x18\x02 \x01(\x03R\x05\x63ount2\xe6\x07\n\x0f\x44ocumentService\x12\xbe\x01\n\rListDocuments\x12!.vecplane.v1.ListDocumentsRequest\x1a\".vecplane.v1.ListDocumentsResponse\"f\x82\xd3\xe4\x93\x02`\"./v1/collections/{collection_id}/documents/list:\x01*Z+\x12)/v1/collections/{collection_id}/documents\x12\xc8\x01\n\x0e\x43ountDocuments\x12\".vecplane.v1.CountDocumentsRequest\x1a#.vecplane.v1.CountDocumentsResponse\"m\x82\xd3\xe4\x93\x02g\x12//v1/collections/{collection_id}/documents/countZ4\"//v1/collections/{collection_id}/documents/count:\x01*\x12\x9b\x01\n\x0bGetDocument\x12\x1f.vecplane.v1.GetDocumentRequest\x1a .vecplane.v1.GetDocumentResponse\"I\x82\xd3\xe4\x93\x02\x43\x12\x37/v1/collections/{collection_id}/documents/{document_id}b\x08\x64ocument\x12\x85\x02\n\x0eUpdateDocument\x12\".vecplane.v1.UpdateDocumentRequest\x1a#.vecplane.v1.UpdateDocumentResponse\"\xa9\x01\x82\xd3\xe4\x93\x02\xa2\x01\x32\x37/v1/collections/{collection_id}/documents/{document_id}:\x0bupdate_dataZP\x1a\x37/v1/collections/{collection_id}/documents/{document_id}:\x0bupdate_datab\x08\x64ocumentb\x08\x64ocument\x12\x9a\x01\n\x0e\x44\x65leteDocument\x12\".vecplane.v1.DeleteDocumentRequest\x1a#.vecplane.v1.DeleteDocumentResponse\"?\x82\xd3\xe4\x93\x02\x39*7/v1/collections/{collection_id}/documents/{document_id}\x1a\x04\xd0\xda\x18\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1avecplane/v1/document.proto\x12\x0bvecplane.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x18vecplane/v1/filter.proto\x1a\x16vecplane/v1/list.proto\x1a\x19vecplane/v1/options.proto\"\xb3\x03\n\x14ListDocumentsRequest\x12)\n\rcollection_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0c\x63ollectionId\x12\x1a\n\x05limit\x18\x02 \x01(\x05\x42\x04\xe0\xda\x18\x01R\x05limit\x12\x1c\n\x06offset\x18\x03 \x01(\x05\x42\x04\xe0\xda\x18\x01R\x06offset\x12\x1c\n\x06\x63ursor\x18\x04 \x01(\tB\x04\xe0\xda\x18\x01R\x06\x63ursor\x12)\n\rinclude_total\x18\x05 \x01(\x08\x42\x04\xe0\xda\x18\x01R\x0cincludeTotal\x12\x36\n\x07\x66ilters\x18\x06 \x01(\x0b\x32\x1c.vecplane.v1.LogicalOperatorR\x07\x66ilters\x12+\n\x04sort\x18\x07 \x01(\x0b\x32\x17.vecplane.v1.SortOptionR\x04sort\x12+\n\x0ereturn_vectors\x18\x08 \x01(\x08\x42\x04\xe0\xda\x18\x01R\rreturnVectors\x12!\n\tpage_size\x18\t \x01(\x05\x42\x04\xe0\xda\x18\x01R\x08pageSize\x12\x38\n\x15return_presigned_urls\x18\n \x01(\x08\x42\x04\xe0\xda\x18\x01R\x13returnPresignedUrls\"\xb9\x01\n\x15ListDocumentsResponse\x12\x31\n\x07results\x18\x01 \x03(\x0b\x32\x17.google.protobuf.StructR\x07results\x12\x37\n\npagination\x18\x02 \x01(\x0b\x32\x17.vecplane.v1.PaginationR\npagination\x12$\n\x0btotal_count\x18\x03 \x01(\x03H\x00R\ntotalCount\x88\x01\x01\x42\x0e\n\x0c_total_count\"\x8d\x01\n\x12GetDocumentRequest\x12)\n\rcollection_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0c\x63ollectionId\x12%\n\x0b\x64ocument_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\ndocumentId\x12%\n\x0ereturn_vectors\x18\x03 \x01(\x08R\rreturnVectors\"J\n\x13GetDocumentResponse\x12\x33\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x17.google.protobuf.StructR\x08\x64ocument\"M\n\x16UpdateDocumentResponse\x12\x33\n\x08\x64ocument\x18\x01 \x01(\x0b\x32\x17.google.protobuf.StructR\x08\x64ocument\"\xa9\x01\n\x15UpdateDocumentRequest\x12)\n\rcollection_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0c\x63ollectionId\x12%\n\x0b\x64ocument_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\ndocumentId\x12>\n\x0bupdate_data\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructB\x04\xe2\x41\x01\x02R\nupdateData\"i\n\x15\x44\x65leteDocumentRequest\x12)\n\rcollection_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0c\x63ollectionId\x12%\n\x0b\x64ocument_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\ndocumentId\"L\n\x16\x44\x65leteDocumentResponse\x12\x18\n\x07message\x18\x01 \x01(\tR\x07message\x12\x18\n\x07success\x18\x02 \x01(\x08R\x07success\"z\n\x15\x43ountDocumentsRequest\x12)\n\rcollection_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0c\x63ollectionId\x12\x36\n\x07\x66ilters\x18\x02 \x01(\x0b\x32\x1c.vecplane.v1.LogicalOperatorR\x07\x66ilters\"S\n\x16\x43ountDocumentsResponse\x12#\n\rcollection_id\x18\x01 \x01(\tR\x0c\x63ollectionId\x12\x14\n\x05\x63ount\x18\x02 \x01(\x03R\x05\x63ount2\xe6\x07\n\x0f\x44ocumentService\x12\xbe\x01\n\rListDocuments\x12!.vecplane.v1.ListDocumentsRequest\x1a\".vecplane.v1.ListDocumentsResponse\"f\x82\xd3\xe4\x93\x02`\"./v1/collections/{collection_id}/documents/list:\x01*Z+\x12)/v1/collections/{collection_id}/documents\x12\xc8\x01\n\x0e\x43ountDocuments\x12\".vecplane.v1.CountDocumentsRequest\x1a#.vecplane.v1.CountDocumentsResponse\"m\x82\xd3\xe4\x93\x02g\x12//v1/collections/{collection_id}/documents/countZ4\"//v1/collections/{collection_id}/documents/count:\x01*\x12\x9b\x01\n\x0bGetDocument\x12\x1f.vecplane.v1.GetDocumentRequest\x1a .vecplane.v1.GetDocumentResponse\"I\x82\xd3\xe4\x93\x02\x43\x12\x37/v1/collections/{collection_id}/documents/{document_id}b\x08\x64ocument\x12\x85\x02\n\x0eUpdateDocument\x12\".vecplane.v1.UpdateDocumentRequest\x1a#.vecplane.v1.UpdateDocumentResponse\"\xa9\x01\x82\xd3\xe4\x93\x02\xa2\x01\x32\x37/v1/collections/{collection_id}/documents/{document_id}:\x0bupdate_dataZP\x1a\x37/v1/collections/{collection_id}/documents/{document_id}:\x0bupdate_datab\x08\x64ocumentb\x08\x64ocument\x12\x9a\x01\n\x0e\x44\x65leteDocument\x12\".vecplane.v1.DeleteDocumentRequest\x1a#.vecplane.v1.DeleteDocumentResponse\"?\x82\xd3\xe4\x93\x02\x39*7/v1/collections/{collection_id}/documents/{document_id}\x1a\x04\xd0\xda\x18\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -49,6 +49,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTDOCUMENTSREQUEST'].fields_by_name['include_total']._serialized_options = b'\340\332\030\001'
   _globals['_LISTDOCUMENTSREQUEST'].fields_by_name['return_vectors']._loaded_options = None
   _globals['_LISTDOCUMENTSREQUEST'].fields_by_name['return_vectors']._serialized_options = b'\340\332\030\001'
+  _globals['_LISTDOCUMENTSREQUEST'].fields_by_name['page_size']._loaded_options = None
+  _globals['_LISTDOCUMENTSREQUEST'].fields_by_name['page_size']._serialized_options = b'\340\332\030\001'
+  _globals['_LISTDOCUMENTSREQUEST'].fields_by_name['return_presigned_urls']._loaded_options = None
+  _globals['_LISTDOCUMENTSREQUEST'].fields_by_name['return_presigned_urls']._serialized_options = b'\340\332\030\001'
   _globals['_GETDOCUMENTREQUEST'].fields_by_name['collection_id']._loaded_options = None
   _globals['_GETDOCUMENTREQUEST'].fields_by_name['collection_id']._serialized_options = b'\342A\001\002'
   _globals['_GETDOCUMENTREQUEST'].fields_by_name['document_id']._loaded_options = None
@@ -78,25 +82,25 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DOCUMENTSERVICE'].methods_by_name['DeleteDocument']._loaded_options = None
   _globals['_DOCUMENTSERVICE'].methods_by_name['DeleteDocument']._serialized_options = b'\202\323\344\223\0029*7/v1/collections/{collection_id}/documents/{document_id}'
   _globals['_LISTDOCUMENTSREQUEST']._serialized_start=214
-  _globals['_LISTDOCUMENTSREQUEST']._serialized_end=556
-  _globals['_LISTDOCUMENTSRESPONSE']._serialized_start=559
-  _globals['_LISTDOCUMENTSRESPONSE']._serialized_end=744
-  _globals['_GETDOCUMENTREQUEST']._serialized_start=747
-  _globals['_GETDOCUMENTREQUEST']._serialized_end=888
-  _globals['_GETDOCUMENTRESPONSE']._serialized_start=890
-  _globals['_GETDOCUMENTRESPONSE']._serialized_end=964
-  _globals['_UPDATEDOCUMENTRESPONSE']._serialized_start=966
-  _globals['_UPDATEDOCUMENTRESPONSE']._serialized_end=1043
-  _globals['_UPDATEDOCUMENTREQUEST']._serialized_start=1046
-  _globals['_UPDATEDOCUMENTREQUEST']._serialized_end=1215
-  _globals['_DELETEDOCUMENTREQUEST']._serialized_start=1217
-  _globals['_DELETEDOCUMENTREQUEST']._serialized_end=1322
-  _globals['_DELETEDOCUMENTRESPONSE']._serialized_start=1324
-  _globals['_DELETEDOCUMENTRESPONSE']._serialized_end=1400
-  _globals['_COUNTDOCUMENTSREQUEST']._serialized_start=1402
-  _globals['_COUNTDOCUMENTSREQUEST']._serialized_end=1524
-  _globals['_COUNTDOCUMENTSRESPONSE']._serialized_start=1526
-  _globals['_COUNTDOCUMENTSRESPONSE']._serialized_end=1609
-  _globals['_DOCUMENTSERVICE']._serialized_start=1612
-  _globals['_DOCUMENTSERVICE']._serialized_end=2610
+  _globals['_LISTDOCUMENTSREQUEST']._serialized_end=649
+  _globals['_LISTDOCUMENTSRESPONSE']._serialized_start=652
+  _globals['_LISTDOCUMENTSRESPONSE']._serialized_end=837
+  _globals['_GETDOCUMENTREQUEST']._serialized_start=840
+  _globals['_GETDOCUMENTREQUEST']._serialized_end=981
+  _globals['_GETDOCUMENTRESPONSE']._serialized_start=983
+  _globals['_GETDOCUMENTRESPONSE']._serialized_end=1057
+  _globals['_UPDATEDOCUMENTRESPONSE']._serialized_start=1059
+  _globals['_UPDATEDOCUMENTRESPONSE']._serialized_end=1136
+  _globals['_UPDATEDOCUMENTREQUEST']._serialized_start=1139
+  _globals['_UPDATEDOCUMENTREQUEST']._serialized_end=1308
+  _globals['_DELETEDOCUMENTREQUEST']._serialized_start=1310
+  _globals['_DELETEDOCUMENTREQUEST']._serialized_end=1415
+  _globals['_DELETEDOCUMENTRESPONSE']._serialized_start=1417
+  _globals['_DELETEDOCUMENTRESPONSE']._serialized_end=1493
+  _globals['_COUNTDOCUMENTSREQUEST']._serialized_start=1495
+  _globals['_COUNTDOCUMENTSREQUEST']._serialized_end=1617
+  _globals['_COUNTDOCUMENTSRESPONSE']._serialized_start=1619
+  _globals['_COUNTDOCUMENTSRESPONSE']._serialized_end=1702
+  _globals['_DOCUMENTSERVICE']._serialized_start=1705
+  _globals['_DOCUMENTSERVICE']._serialized_end=2703
 # @@protoc_insertion_point(module_scope)

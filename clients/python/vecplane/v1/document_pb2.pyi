@@ -13,7 +13,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class ListDocumentsRequest(_message.Message):
-    __slots__ = ("collection_id", "limit", "offset", "cursor", "include_total", "filters", "sort", "return_vectors")
+    __slots__ = ("collection_id", "limit", "offset", "cursor", "include_total", "filters", "sort", "return_vectors", "page_size", "return_presigned_urls")
     COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
@@ -22,6 +22,8 @@ class ListDocumentsRequest(_message.Message):
     FILTERS_FIELD_NUMBER: _ClassVar[int]
     SORT_FIELD_NUMBER: _ClassVar[int]
     RETURN_VECTORS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    RETURN_PRESIGNED_URLS_FIELD_NUMBER: _ClassVar[int]
     collection_id: str
     limit: int
     offset: int
@@ -30,7 +32,9 @@ class ListDocumentsRequest(_message.Message):
     filters: _filter_pb2.LogicalOperator
     sort: _list_pb2.SortOption
     return_vectors: bool
-    def __init__(self, collection_id: _Optional[str] = ..., limit: _Optional[int] = ..., offset: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., sort: _Optional[_Union[_list_pb2.SortOption, _Mapping]] = ..., return_vectors: _Optional[bool] = ...) -> None: ...
+    page_size: int
+    return_presigned_urls: bool
+    def __init__(self, collection_id: _Optional[str] = ..., limit: _Optional[int] = ..., offset: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., sort: _Optional[_Union[_list_pb2.SortOption, _Mapping]] = ..., return_vectors: _Optional[bool] = ..., page_size: _Optional[int] = ..., return_presigned_urls: _Optional[bool] = ...) -> None: ...
 
 class ListDocumentsResponse(_message.Message):
     __slots__ = ("results", "pagination", "total_count")

@@ -1,0 +1,58 @@
+"""Documents made by processing, read, changed and deleted through Mixpeek's SDK: the typed API (every
+answer parsed into the SDK's models) and the high-level client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mixpeek
+import pytest
+
+from tests.sdk.conftest import TypedSdk
+from tests.support.processing import namespace_rest, setup_bucket, text_collection, wait_task
+from tests.support.rest import Rest
+
+
+@pytest.fixture
+def processed(base_url: str, sdk_org: Any) -> tuple[Rest, str]:
+    rest = namespace_rest(base_url, sdk_org.key)
+    bucket_id, _ = setup_bucket(rest, ["cats sleep all day", "dogs bark at night", "cars need fuel"])
+    collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    task = wait_task(rest, rest.post(f"/v1/collections/{collection_id}/trigger", json={}).json()["task_id"])
+    assert task["status"] == "COMPLETED", task
+    return rest, collection_id
+
+
+@pytest.mark.slow
+def test_documents_through_the_typed_api(typed: TypedSdk, processed: tuple[Rest, str]) -> None:
+    rest, collection_id = processed
+    documents = typed.in_namespace(rest.client.headers["x-namespace"]).api(mixpeek.CollectionDocumentsApi)
+    first = documents.list_documents(collection_id, list_documents_request=mixpeek.ListDocumentsRequest(limit=2))
+    assert isinstance(first, mixpeek.ListDocumentsResponse) and len(first.results) == 2
+    rest_page = documents.list_documents(collection_id, list_documents_request=mixpeek.ListDocumentsRequest(cursor=first.pagination.next_cursor, limit=2))
+    ids = [d.document_id for d in first.results + rest_page.results]
+    assert len(set(ids)) == 3
+    assert [d.document_id for d in documents.list_documents_0(collection_id, limit=10).results] == ids
+    assert documents.count_documents(collection_id).count == 3
+
+    doc = documents.get_document(collection_id, ids[0])
+    assert isinstance(doc, mixpeek.DocumentResponse) and doc.collection_id == collection_id
+    patched = documents.patch_document(collection_id, ids[0], {"title": "patched"})
+    assert patched.to_dict()["title"] == "patched"
+    assert documents.update_document(collection_id, ids[0], {"title": "put"}).to_dict()["title"] == "put"
+    deleted = documents.delete_document(collection_id, ids[0])
+    assert isinstance(deleted, mixpeek.GenericDeleteResponse) and deleted.success
+    assert documents.count_documents(collection_id).count == 2
+
+
+@pytest.mark.slow
+def test_documents_through_the_high_level_client(base_url: str, sdk_org: Any, processed: tuple[Rest, str]) -> None:
+    rest, collection_id = processed
+    mp = mixpeek.Mixpeek(sdk_org.key, base_url=f"{base_url}/v1", namespace=rest.client.headers["x-namespace"])
+    page = mp.documents.list(collection_id, page_size=2)
+    assert len(page["results"]) == 2 and page["pagination"]["page_size"] == 2
+    document_id = page["results"][0]["document_id"]
+    assert mp.documents.get(collection_id, document_id)["document_id"] == document_id
+    assert mp.documents.update(collection_id, document_id, update_data={"title": "changed"})["title"] == "changed"
+    assert mp.documents.delete(collection_id, document_id)["success"] is True
+    assert len(mp.documents.list(collection_id)["results"]) == 2
