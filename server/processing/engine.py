@@ -62,6 +62,7 @@ class Engine:
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._wake = asyncio.Event()
         self._loops: list[asyncio.Task[None]] = []
+        self._lost: set[str] = set()  # tasks whose lease this process lost while running them
 
     def start(self) -> None:
         self._loops = [asyncio.create_task(self._worker(), name=f"vecplane-worker-{n}") for n in range(self._workers)]
@@ -102,6 +103,7 @@ class Engine:
             raise
         finally:
             beat.cancel()
+            self._lost.discard(task.task_id)
 
     async def _work(self, task: Task) -> None:
         try:
@@ -137,6 +139,7 @@ class Engine:
                     continue
                 reason = "its lease could not be renewed in time"
             log.warning(f"stopped a task: {reason}", extra={"task_id": task.task_id})
+            self._lost.add(task.task_id)
             work.cancel()
             return True
 
@@ -163,8 +166,9 @@ class Engine:
                     await self._set_status(task, collection, "PROCESSING")
                     try:
                         await self._collection(task, run, save)
-                    except BaseException:
-                        await self._set_status(task, collection, "DONE" if collection.get("_processed_at") else "PENDING", settle=True)
+                    except BaseException as error:
+                        if not isinstance(error, LeaseLost) and task.task_id not in self._lost:  # else its new holder owns the status
+                            await self._set_status(task, collection, "DONE" if collection.get("_processed_at") else "PENDING", settle=True)
                         raise
                     await self._set_status(task, collection, "DONE", processed=True)
                     tier.position += 1
