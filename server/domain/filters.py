@@ -11,6 +11,11 @@ Semantics (what every backend must do):
   holds when all its items do, OR when at least one does, NOT when none does; a group with several
   lists needs all of them. `case_sensitive` (default false) is inherited by nested nodes that do
   not set it.
+- Mixpeek's equality shorthand: a group's other keys are equality conditions on the fields they
+  name (`{"metadata.title": "x"}` is `{"field": "metadata.title", "operator": "eq", "value": "x"}`),
+  all of which must hold beside the group's lists. REST takes them as such keys; the proto holds
+  them in `field_equals` (the gateway moves the keys there), and a filter given as plain JSON
+  (a Struct) may use either form.
 - A field is a dot path through nested objects (and through lists of objects: any element). Its
   candidates are its value or, when the value is a list, the list's elements. A positive condition
   holds when at least one candidate satisfies it, as in MongoDB and Qdrant.
@@ -175,8 +180,10 @@ class Group:
 Node = Condition | Group
 
 _LISTS = (("AND", "all_of"), ("OR", "any_of"), ("NOT", "none_of"))
+# The proto field holding the equality shorthand (REST: the node's other keys).
+_EQUALS = "field_equals"
 # Every key a filter node may hold, in Mixpeek's JSON and in the proto's own field names.
-_NODE_KEYS = {"field", "operator", "value", "case_sensitive"} | {name for pair in _LISTS for name in pair}
+_NODE_KEYS = {"field", "operator", "value", "case_sensitive", _EQUALS} | {name for pair in _LISTS for name in pair}
 
 
 def all_of(*nodes: Node | None) -> Node | None:
@@ -221,12 +228,19 @@ def parse(raw: Any, fields: Fields, path: str, problems: Violations) -> Node | N
     if not isinstance(raw, dict):
         problems.add(path, "must be an object")
         return None
-    if not _is_group(raw) and not _is_condition(raw):
-        unknown = sorted(set(raw) - _NODE_KEYS)
-        if unknown:  # e.g. the shorthand {"field_name": "value"}: refused rather than matching everything
-            problems.add(path, f"has unknown key(s) {', '.join(unknown)}: write a condition as {{field, operator, value}} or a group as AND/OR/NOT")
+    if not _is_group(raw) and not _is_condition(raw) and not _shorthand(raw) and raw.get(_EQUALS) is None:
         return None  # e.g. only case_sensitive: filters nothing
     return _parse_node(raw, fields, path, problems, bool(raw.get("case_sensitive", False)), 0, _Budget())
+
+
+def _shorthand(raw: dict[str, Any]) -> dict[str, Any]:
+    """The node's equality shorthand, field path -> value: its keys that are no node key, and the
+    entries of `field_equals` (which win)."""
+    found = {key: value for key, value in raw.items() if key not in _NODE_KEYS}
+    explicit = raw.get(_EQUALS)
+    if isinstance(explicit, dict):
+        found.update(explicit)
+    return found
 
 
 def _is_group(raw: dict[str, Any]) -> bool:
@@ -242,11 +256,15 @@ def _parse_node(raw: Any, fields: Fields, path: str, problems: Violations, inher
         problems.add(path, "must be an object: a condition or a group")
         return None
     case_sensitive = raw["case_sensitive"] if isinstance(raw.get("case_sensitive"), bool) else inherited
-    group, condition = _is_group(raw), _is_condition(raw)
-    if group and condition:
-        problems.add(path, "is both a condition (field/operator/value) and a group (AND/OR/NOT); put the condition inside the group")
+    group, condition, equals = _is_group(raw), _is_condition(raw), _shorthand(raw)
+    if raw.get(_EQUALS) is not None and not isinstance(raw.get(_EQUALS), dict):
+        problems.add(f"{path}.{_EQUALS}", "must be an object: field path -> value")
         return None
-    if not group and not condition:
+    if (group or equals) and condition:
+        what = "a group (AND/OR/NOT)" if group else f"equality shorthand ({', '.join(sorted(equals))})"
+        problems.add(path, f"is both a condition (field/operator/value) and {what}; put the condition inside a group")
+        return None
+    if not group and not condition and not equals:
         problems.add(path, "is empty: set field/operator/value for a condition, or AND/OR/NOT for a group")
         return None
     if condition:
@@ -273,7 +291,22 @@ def _parse_node(raw: Any, fields: Fields, path: str, problems: Violations, inher
             return None
         parsed = [_parse_node(item, fields, f"{path}.{json_name}[{i}]", problems, case_sensitive, depth + 1, budget) for i, item in enumerate(items)]
         parts[proto_name] = tuple(p for p in parsed if p is not None)
+    if equals:
+        shorthand = [_parse_equality(name, value, fields, f"{path}.{name}", problems, case_sensitive, budget) for name, value in equals.items()]
+        parts["all_of"] = (*parts.get("all_of", ()), *(c for c in shorthand if c is not None))
     return Group(**parts)
+
+
+def _parse_equality(name: str, value: Any, fields: Fields, path: str, problems: Violations, case_sensitive: bool, budget: _Budget) -> Node | None:
+    """One shorthand entry as an eq condition; its problems are reported at the entry's own path."""
+    own = Violations()
+    parsed = _parse_node({"field": name, "operator": "eq", "value": value}, fields, path, own, case_sensitive, 1, budget)
+    for problem in own.items:
+        field = problem.field
+        for suffix in (".field", ".value", ".operator"):
+            field = field.removesuffix(suffix) if field == path + suffix else field
+        problems.add(field, problem.description)
+    return parsed
 
 
 def _is_number(value: Any) -> bool:

@@ -83,7 +83,8 @@ def build_request(route: Route, path_values: dict[str, str], query: list[tuple[s
         field = route.body_field
         key = field_json_name(field)
         if body is not None:
-            decoded = _decode({key: body}, route, ("body",), issues, strip=key)
+            wrapped = gather_extra_keys({key: body}, route.request_class.DESCRIPTOR)
+            decoded = _decode(wrapped, route, ("body",), issues, strip=key)
             request.MergeFrom(decoded)
 
     if route.query_params and route.body != "*":

@@ -138,11 +138,28 @@ def test_list_body_takes_mixpeek_filters(rest):
     response = rest.post("/v1/namespaces/list", json=body)
     assert response.status_code == 200, response.text
     assert [n["namespace_name"] for n in response.json()["results"]] == ["keep-one"]
-    error = envelope(rest.post("/v1/namespaces/list", json={"filters": {"and": [], "AND": [{"operator": "equals"}]}}), 422, "ValidationError")
+    error = envelope(rest.post("/v1/namespaces/list", json={"filters": {"AND": [{"operator": "equals"}], "NOT": [{"operator": "gt"}, {"operator": "x"}]}}), 422, "ValidationError")
     assert {tuple(e["location"]) for e in error["details"]["validation_errors"]} == {
-        ("body", "filters", "and"),
         ("body", "filters", "AND", 0, "operator"),
+        ("body", "filters", "NOT", 1, "operator"),
     }
+
+
+def test_list_filters_take_mixpeeks_equality_shorthand_over_rest_and_grpc(rest, api):
+    for name in ("short-one", "short-two"):
+        create(rest, name)
+    response = rest.post("/v1/namespaces/list", json={"filters": {"namespace_name": "SHORT-TWO"}})
+    assert response.status_code == 200, response.text
+    assert [n["namespace_name"] for n in response.json()["results"]] == ["short-two"]
+    nested = rest.post("/v1/namespaces/list", json={"filters": {"OR": [{"namespace_name": "short-one"}, {"namespace_name": "nope"}]}})
+    assert [n["namespace_name"] for n in nested.json()["results"]] == ["short-one"]
+    # Checked as the condition it stands for: a field of the resource, one value.
+    error = envelope(rest.post("/v1/namespaces/list", json={"filters": {"colour": "red", "namespace_name": ["a"]}}), 400, "BadRequestError")
+    assert {v["field"] for v in error["details"]["field_violations"]} == {"query.filters.colour", "query.filters.namespace_name"}
+    # gRPC: the same shorthand is the filter's field_equals.
+    request = namespace_pb2.ListNamespacesRequest()
+    request.query.filters.field_equals.update({"namespace_name": "short-one"})
+    assert [n.namespace_name for n in api.call(api.namespaces.ListNamespaces, request).results] == ["short-one"]
 
 
 def test_bad_query_parameters_are_422_with_their_names(rest):

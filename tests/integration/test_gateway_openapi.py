@@ -88,7 +88,8 @@ def test_parameters_follow_the_http_rules(doc):
 
 def test_mixpeek_names_and_enum_strings(doc):
     schemas = doc["components"]["schemas"]
-    assert {"AND", "OR", "NOT", "case_sensitive", "field", "operator", "value"} == set(schemas["LogicalOperator"]["properties"])
+    assert {"AND", "OR", "NOT", "case_sensitive", "field", "operator", "value", "field_equals"} == set(schemas["LogicalOperator"]["properties"])
+    assert schemas["LogicalOperator"]["additionalProperties"] is True  # the equality shorthand's keys
     assert schemas["FilterOperator"]["enum"][:3] == ["eq", "ne", "gt"]
     assert "keyword" in schemas["PayloadIndexType"]["enum"]
     assert set(schemas["DocumentOutputHandling"]["enum"]) == {"create_new", "enrich", "replace"}

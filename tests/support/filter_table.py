@@ -76,6 +76,14 @@ CASES = [
     Case("eq-unicode-ci", c("name", "eq", "émile"), {3}, qdrant_exact=False),
     Case("eq-nested", c("meta.rank", "eq", 2), {2}, qdrant_exact=True),
     Case("eq-trailing-newline", {**c("meta.title", "eq", "abc"), "case_sensitive": True}, set(), qdrant_exact=True),
+    # Mixpeek's equality shorthand: other keys are eq conditions (as REST sends them, and in the
+    # proto's field_equals), all of which hold beside the group's lists
+    Case("shorthand-eq-ci", {"name": "JOHN"}, {2}, qdrant_exact=False),
+    Case("shorthand-two-fields", {"age": 30, "meta.rank": 1}, {1}, qdrant_exact=True),
+    Case("shorthand-case-sensitive", {"name": "john", "case_sensitive": True}, {2}, qdrant_exact=True),
+    Case("shorthand-beside-a-group", {"active": True, "OR": [c("age", "eq", 18), c("age", "eq", 30)]}, {1, 3}, qdrant_exact=True),
+    Case("shorthand-as-field-equals", {"field_equals": {"age": 30}}, {1, 7}, qdrant_exact=True),
+    Case("shorthand-nested", {"NOT": [{"active": False}]}, ALL - {2}, qdrant_exact=True),
     # ordering
     Case("gt", c("age", "gt", 29), {1, 2, 7}, qdrant_exact=True),
     Case("gte-float", c("score", "gte", 7.5), {1, 2, 3}, qdrant_exact=True),

@@ -161,7 +161,14 @@ def test_user_regexes_never_reach_mongodb_and_are_decided_by_re2():
     assert "no backreferences or lookaround" in problems["f.value"]
 
 
-def test_a_shorthand_or_unknown_key_is_refused_instead_of_matching_everything():
-    node, problems = parse({"category": "shoes"})
-    assert node is None
-    assert "unknown key(s) category" in problems["f"]
+def test_the_equality_shorthand_names_fields_of_the_schema_and_is_checked_like_a_condition():
+    _, problems = parse({"category": "shoes", "age": [1], "AND": [{"nope": 1}]})
+    assert problems == {
+        "f.category": "'category' is not a field of " + TYPED.describe(),
+        "f.age": "must be a single value; use in/nin for a list",
+        "f.AND[0].nope": "'nope' is not a field of " + TYPED.describe(),
+    }
+    _, problems = parse({"name": "x", "field": "age", "value": 1})
+    assert "both a condition" in problems["f"] and "equality shorthand (name)" in problems["f"]
+    _, problems = parse({"field_equals": "age"})
+    assert problems == {"f.field_equals": "must be an object: field path -> value"}

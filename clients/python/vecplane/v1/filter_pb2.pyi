@@ -45,7 +45,7 @@ FILTER_OPERATOR_IS_NULL: FilterOperator
 FILTER_OPERATOR_TEXT: FilterOperator
 
 class LogicalOperator(_message.Message):
-    __slots__ = ("all_of", "any_of", "none_of", "case_sensitive", "field", "operator", "value")
+    __slots__ = ("all_of", "any_of", "none_of", "case_sensitive", "field", "operator", "value", "field_equals")
     ALL_OF_FIELD_NUMBER: _ClassVar[int]
     ANY_OF_FIELD_NUMBER: _ClassVar[int]
     NONE_OF_FIELD_NUMBER: _ClassVar[int]
@@ -53,6 +53,7 @@ class LogicalOperator(_message.Message):
     FIELD_FIELD_NUMBER: _ClassVar[int]
     OPERATOR_FIELD_NUMBER: _ClassVar[int]
     VALUE_FIELD_NUMBER: _ClassVar[int]
+    FIELD_EQUALS_FIELD_NUMBER: _ClassVar[int]
     all_of: _containers.RepeatedCompositeFieldContainer[LogicalOperator]
     any_of: _containers.RepeatedCompositeFieldContainer[LogicalOperator]
     none_of: _containers.RepeatedCompositeFieldContainer[LogicalOperator]
@@ -60,4 +61,5 @@ class LogicalOperator(_message.Message):
     field: str
     operator: FilterOperator
     value: _struct_pb2.Value
-    def __init__(self, all_of: _Optional[_Iterable[_Union[LogicalOperator, _Mapping]]] = ..., any_of: _Optional[_Iterable[_Union[LogicalOperator, _Mapping]]] = ..., none_of: _Optional[_Iterable[_Union[LogicalOperator, _Mapping]]] = ..., case_sensitive: _Optional[bool] = ..., field: _Optional[str] = ..., operator: _Optional[_Union[FilterOperator, str]] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+    field_equals: _struct_pb2.Struct
+    def __init__(self, all_of: _Optional[_Iterable[_Union[LogicalOperator, _Mapping]]] = ..., any_of: _Optional[_Iterable[_Union[LogicalOperator, _Mapping]]] = ..., none_of: _Optional[_Iterable[_Union[LogicalOperator, _Mapping]]] = ..., case_sensitive: _Optional[bool] = ..., field: _Optional[str] = ..., operator: _Optional[_Union[FilterOperator, str]] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., field_equals: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...

@@ -7,19 +7,19 @@ import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Value } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
 import { file_vecplane_v1_options } from "./options_pb.js";
-import type { Message } from "@bufbuild/protobuf";
+import type { JsonObject, Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file vecplane/v1/filter.proto.
  */
 export const file_vecplane_v1_filter: GenFile = /*@__PURE__*/
-  fileDesc("Chh2ZWNwbGFuZS92MS9maWx0ZXIucHJvdG8SC3ZlY3BsYW5lLnYxIsUCCg9Mb2dpY2FsT3BlcmF0b3ISMQoGYWxsX29mGAEgAygLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yUgNBTkQSMAoGYW55X29mGAIgAygLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yUgJPUhIyCgdub25lX29mGAMgAygLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yUgNOT1QSGwoOY2FzZV9zZW5zaXRpdmUYBCABKAhIAIgBARINCgVmaWVsZBgFIAEoCRItCghvcGVyYXRvchgGIAEoDjIbLnZlY3BsYW5lLnYxLkZpbHRlck9wZXJhdG9yEiUKBXZhbHVlGAcgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlOgTY2hgBQhEKD19jYXNlX3NlbnNpdGl2ZSrfBAoORmlsdGVyT3BlcmF0b3ISHwobRklMVEVSX09QRVJBVE9SX1VOU1BFQ0lGSUVEEAASHgoSRklMVEVSX09QRVJBVE9SX0VREAEaBsraGAJlcRIeChJGSUxURVJfT1BFUkFUT1JfTkUQAhoGytoYAm5lEh4KEkZJTFRFUl9PUEVSQVRPUl9HVBADGgbK2hgCZ3QSHgoSRklMVEVSX09QRVJBVE9SX0xUEAQaBsraGAJsdBIgChNGSUxURVJfT1BFUkFUT1JfR1RFEAUaB8raGANndGUSIAoTRklMVEVSX09QRVJBVE9SX0xURRAGGgfK2hgDbHRlEh4KEkZJTFRFUl9PUEVSQVRPUl9JThAHGgbK2hgCaW4SIAoTRklMVEVSX09QRVJBVE9SX05JThAIGgfK2hgDbmluEioKGEZJTFRFUl9PUEVSQVRPUl9DT05UQUlOUxAJGgzK2hgIY29udGFpbnMSMAobRklMVEVSX09QRVJBVE9SX1NUQVJUU19XSVRIEAoaD8raGAtzdGFydHNfd2l0aBIsChlGSUxURVJfT1BFUkFUT1JfRU5EU19XSVRIEAsaDcraGAllbmRzX3dpdGgSJAoVRklMVEVSX09QRVJBVE9SX1JFR0VYEAwaCcraGAVyZWdleBImChZGSUxURVJfT1BFUkFUT1JfRVhJU1RTEA0aCsraGAZleGlzdHMSKAoXRklMVEVSX09QRVJBVE9SX0lTX05VTEwQDhoLytoYB2lzX251bGwSIgoURklMVEVSX09QRVJBVE9SX1RFWFQQDxoIytoYBHRleHRiBnByb3RvMw", [file_google_protobuf_struct, file_vecplane_v1_options]);
+  fileDesc("Chh2ZWNwbGFuZS92MS9maWx0ZXIucHJvdG8SC3ZlY3BsYW5lLnYxIoQDCg9Mb2dpY2FsT3BlcmF0b3ISMQoGYWxsX29mGAEgAygLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yUgNBTkQSMAoGYW55X29mGAIgAygLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yUgJPUhIyCgdub25lX29mGAMgAygLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yUgNOT1QSGwoOY2FzZV9zZW5zaXRpdmUYBCABKAhIAIgBARINCgVmaWVsZBgFIAEoCRItCghvcGVyYXRvchgGIAEoDjIbLnZlY3BsYW5lLnYxLkZpbHRlck9wZXJhdG9yEiUKBXZhbHVlGAcgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEi0KDGZpZWxkX2VxdWFscxgIIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3Q6FNjaGAHq2hgMZmllbGRfZXF1YWxzQhEKD19jYXNlX3NlbnNpdGl2ZSrfBAoORmlsdGVyT3BlcmF0b3ISHwobRklMVEVSX09QRVJBVE9SX1VOU1BFQ0lGSUVEEAASHgoSRklMVEVSX09QRVJBVE9SX0VREAEaBsraGAJlcRIeChJGSUxURVJfT1BFUkFUT1JfTkUQAhoGytoYAm5lEh4KEkZJTFRFUl9PUEVSQVRPUl9HVBADGgbK2hgCZ3QSHgoSRklMVEVSX09QRVJBVE9SX0xUEAQaBsraGAJsdBIgChNGSUxURVJfT1BFUkFUT1JfR1RFEAUaB8raGANndGUSIAoTRklMVEVSX09QRVJBVE9SX0xURRAGGgfK2hgDbHRlEh4KEkZJTFRFUl9PUEVSQVRPUl9JThAHGgbK2hgCaW4SIAoTRklMVEVSX09QRVJBVE9SX05JThAIGgfK2hgDbmluEioKGEZJTFRFUl9PUEVSQVRPUl9DT05UQUlOUxAJGgzK2hgIY29udGFpbnMSMAobRklMVEVSX09QRVJBVE9SX1NUQVJUU19XSVRIEAoaD8raGAtzdGFydHNfd2l0aBIsChlGSUxURVJfT1BFUkFUT1JfRU5EU19XSVRIEAsaDcraGAllbmRzX3dpdGgSJAoVRklMVEVSX09QRVJBVE9SX1JFR0VYEAwaCcraGAVyZWdleBImChZGSUxURVJfT1BFUkFUT1JfRVhJU1RTEA0aCsraGAZleGlzdHMSKAoXRklMVEVSX09QRVJBVE9SX0lTX05VTEwQDhoLytoYB2lzX251bGwSIgoURklMVEVSX09QRVJBVE9SX1RFWFQQDxoIytoYBHRleHRiBnByb3RvMw", [file_google_protobuf_struct, file_vecplane_v1_options]);
 
 /**
  * A filter, Mixpeek's LogicalOperator. A node is either a group (any of AND, OR, NOT) or a
  * condition (field, operator, value), never both; groups nest to any depth. AND is true when all of
  * its items are, OR when at least one is, NOT when none is; a group with several lists needs all of
- * them to hold.
+ * them to hold. Mixpeek's equality shorthand (`{"metadata.title": "x"}`) is `field_equals`.
  *
  * @generated from message vecplane.v1.LogicalOperator
  */
@@ -74,6 +74,15 @@ export type LogicalOperator = Message<"vecplane.v1.LogicalOperator"> & {
    * @generated from field: google.protobuf.Value value = 7;
    */
   value?: Value | undefined;
+
+  /**
+   * Mixpeek's equality shorthand: field path -> value, each an eq condition that must hold beside
+   * the group's lists (not on a condition). REST takes them as the node's other keys, e.g.
+   * {"metadata.title": "x", "AND": [...]}.
+   *
+   * @generated from field: google.protobuf.Struct field_equals = 8;
+   */
+  fieldEquals?: JsonObject | undefined;
 };
 
 /**
