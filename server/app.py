@@ -56,14 +56,14 @@ from server.domain.paging import Cursors
 from server.extractors.minilm import ModelFilesError
 from server.extractors.onnx_image import OnnxModelError
 from server.extractors.plugins import PluginError, load_catalogue
-from server.extractors.providers import ProviderConfigError, load_providers
+from server.extractors.providers import ProviderConfig, ProviderConfigError, load_providers
 from server.extractors.registry import ExtractorRegistry, build_registry
 from server.faults import Faults
 from server.gateway import Gateway
 from server.gateway.local import LocalCalls
 from server.processing.engine import Engine
 from server.processing.executors import InProcessExecutor
-from server.processing.pipeline import Pipeline
+from server.processing.pipeline import Executor, Pipeline
 from server.storage.accounts import AccountRepository
 from server.storage.batches import BatchRepository
 from server.storage.buckets import BucketRepository
@@ -230,6 +230,8 @@ class Vecplane:
         self.serving = False  # what grpc.health.v1 and /readyz say: start-up done, every backend up, not stopping
         self.extractors: ExtractorRegistry | None = None
         self.engine: Engine | None = None
+        self.executor: Executor | None = None
+        self._providers: dict[str, ProviderConfig] = {}
         self.tls: tls.ServerTls | None = None
         self._tasks: TaskRepository | None = None
 
@@ -240,6 +242,7 @@ class Vecplane:
         try:
             catalogue = load_catalogue(settings.plugin_dir)
             providers = load_providers(settings.providers, os.environ)
+            self._providers = providers
             self.extractors = await build_registry(catalogue, providers=providers, model_dir=settings.model_dir, plugin_dir=settings.plugin_dir)
         except (PluginError, ProviderConfigError, OnnxModelError, ModelFilesError) as error:
             raise StartupError(str(error)) from None
@@ -247,6 +250,8 @@ class Vecplane:
         try:
             await self._wire(catalogue, self.extractors)
         except BaseException:
+            if self.executor is not None:
+                await self.executor.close()
             await self.backends.close()
             await self.extractors.close()
             raise
@@ -290,7 +295,7 @@ class Vecplane:
         extraction = ExtractionUseCases(catalogue, extractors, url_inputs, Limits())
         blob_limits = BlobLimits(settings.blob_max_bytes, settings.blob_networks())
         blobs = BlobReader(blob_limits, UrlFetcher(max_bytes=settings.blob_max_bytes, timeout_seconds=settings.blob_fetch_timeout_seconds, allowed_networks=blob_limits.allowed_networks))
-        pipeline = Pipeline(objects_repo, documents, DocumentWriter(documents), InProcessExecutor(extraction), blobs)
+        pipeline = Pipeline(objects_repo, documents, DocumentWriter(documents), await self._executor(extraction), blobs)
         self.engine = Engine(
             tasks_repo,
             collections_repo,
@@ -411,6 +416,21 @@ class Vecplane:
         elif not settings.api_key:
             log.warning(f"no VECPLANE_API_KEY set; using the development operator key kept in {settings.data_dir / 'dev-api-key'}")
 
+    async def _executor(self, extraction: ExtractionUseCases) -> Executor:
+        """Where chunks are extracted: in this process, or on Ray when VECPLANE_RAY_ADDRESS is set
+        (ray is imported only then)."""
+        if not self.settings.ray_address:
+            self.executor = InProcessExecutor(extraction)
+            return self.executor
+        try:
+            from server.processing.ray_executor import RayExecutor, worker_setup
+        except ImportError as error:
+            raise StartupError(f"VECPLANE_RAY_ADDRESS needs the ray extra (pip install 'vecplane[ray]'): {error}") from None
+        executor = RayExecutor(self.settings, worker_setup(self.settings, self._providers))
+        await executor.start()
+        self.executor = executor
+        return executor
+
     async def _set_serving(self, serving: bool) -> None:
         """The one place readiness changes, so grpc.health.v1, /readyz and the metric agree."""
         serving = serving and not self._stopping  # a backend coming back does not undo a stop
@@ -525,6 +545,8 @@ class Vecplane:
             await self.monitor.stop()
         if self.engine is not None:  # a task stopped mid-chunk resumes from its checkpoint at the next start
             await self.engine.close()
+        if self.executor is not None:
+            await self.executor.close()
         if self.gateway is not None:  # first, so its in-flight calls still reach the gRPC server
             await self.gateway.stop(grace)
             self.gateway = None

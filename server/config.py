@@ -35,6 +35,14 @@ class Settings:
     processing_workers: int = 2  # tasks run at once by this process
     processing_chunk: int = 256  # sources read, extracted and written per checkpoint
     processing_lease_seconds: float = 30.0  # a task whose holder stops renewing is taken over after this
+    # Ray executor (the `ray` extra): "" (off: extraction runs in this process), "local" (start a
+    # Ray on this machine with ray_cpus CPUs), "auto" (the cluster this machine belongs to) or a
+    # cluster address. See server.processing.ray_executor.
+    ray_address: str = ""
+    ray_cpus: int = 2  # CPUs of the local Ray ("local" only)
+    ray_actors: int = 2  # extraction actors (each loads the models once)
+    ray_actor_cpus: int = 1  # CPUs each actor reserves, and its model's threads
+    ray_batch: int = 64  # sources per actor call (a chunk is split into calls of this size)
     http_max_body_bytes: int = 4 * 1024 * 1024  # REST request bodies; larger ones get 413
     http_timeout_seconds: float = 60.0  # deadline of each REST call; slower ones get 504
     http_header_timeout_seconds: float = 10.0  # a request head must arrive within this (also idle keep-alive)
@@ -100,6 +108,11 @@ _OPTIONS = [
     ("processing_workers", "VECPLANE_PROCESSING_WORKERS", "--processing-workers", "tasks this process runs at once (0: none, tasks wait for another process)"),
     ("processing_chunk", "VECPLANE_PROCESSING_CHUNK", "--processing-chunk", "sources per chunk (read, extracted, written, checkpointed)"),
     ("processing_lease_seconds", "VECPLANE_PROCESSING_LEASE", "--processing-lease", "seconds before a task whose process stopped is taken over"),
+    ("ray_address", "VECPLANE_RAY_ADDRESS", "--ray-address", "extraction on Ray (the ray extra): local, auto or a cluster address; unset: in this process"),
+    ("ray_cpus", "VECPLANE_RAY_CPUS", "--ray-cpus", "CPUs of the Ray that VECPLANE_RAY_ADDRESS=local starts"),
+    ("ray_actors", "VECPLANE_RAY_ACTORS", "--ray-actors", "Ray extraction actors (each loads the models once)"),
+    ("ray_actor_cpus", "VECPLANE_RAY_ACTOR_CPUS", "--ray-actor-cpus", "CPUs each Ray actor reserves (and its model's threads)"),
+    ("ray_batch", "VECPLANE_RAY_BATCH", "--ray-batch", "sources per Ray actor call"),
     ("tracing", "VECPLANE_TRACING", "--tracing", "OpenTelemetry spans: otlp (OTEL_EXPORTER_OTLP_* settings) or console; unset: off"),
     ("tls_cert_file", "VECPLANE_TLS_CERT", "--tls-cert", "PEM certificate chain; with --tls-key, gRPC and REST serve TLS only"),
     ("tls_key_file", "VECPLANE_TLS_KEY", "--tls-key", "PEM private key of --tls-cert"),
@@ -156,6 +169,8 @@ def load(args: argparse.Namespace | None = None, environ: Mapping[str, str] | No
         raise SystemExit("vecplane: VECPLANE_BLOB_MAX_BYTES and VECPLANE_BLOB_FETCH_TIMEOUT must be positive")
     if settings.processing_workers < 0 or settings.processing_chunk <= 0 or settings.processing_lease_seconds <= 0:
         raise SystemExit("vecplane: VECPLANE_PROCESSING_WORKERS must be 0 or more, VECPLANE_PROCESSING_CHUNK and VECPLANE_PROCESSING_LEASE positive")
+    if min(settings.ray_cpus, settings.ray_actors, settings.ray_actor_cpus, settings.ray_batch) <= 0:
+        raise SystemExit("vecplane: VECPLANE_RAY_CPUS, VECPLANE_RAY_ACTORS, VECPLANE_RAY_ACTOR_CPUS and VECPLANE_RAY_BATCH must be positive")
     try:
         settings.blob_networks()
     except ValueError as error:

@@ -183,10 +183,16 @@ def _resolve_models(
 
 
 async def build_registry(
-    catalogue: Catalogue, *, providers: Mapping[str, ProviderConfig], model_dir: Path | None, plugin_dir: Path | None
+    catalogue: Catalogue,
+    *,
+    providers: Mapping[str, ProviderConfig],
+    model_dir: Path | None,
+    plugin_dir: Path | None,
+    model_threads: int | None = None,
 ) -> ExtractorRegistry:
     """Resolves every catalogue entry; raises PluginError (stopping the start) for a plugin whose code
-    or model does not match its declaration."""
+    or model does not match its declaration. `model_threads`: the packaged text model's CPU threads
+    (default: every core; a Ray actor gives it the CPUs it reserved)."""
     registry = ExtractorRegistry(availability={})
     minilm: MiniLMEmbedder | None = None
     context = PluginContext(model_dir=model_dir)
@@ -195,7 +201,7 @@ async def build_registry(
         vector = definition.vectors[0] if definition.vectors else None
         if definition.data.get("source") == "builtin" and vector and vector.name == builtin.MINILM_VECTOR:
             try:
-                minilm = minilm or MiniLMEmbedder()
+                minilm = minilm or MiniLMEmbedder(threads=model_threads)
             except ModelFilesMissing as exc:
                 extractor = None
                 status = ModelStatus(vector.name, MINILM_MODEL_ID, vector.dimensions, needs=str(exc))

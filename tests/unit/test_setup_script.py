@@ -32,7 +32,7 @@ def test_setup_installs_once_until_pyproject_changes(tmp_path: Path) -> None:
         return log.read_text().splitlines()[len(before):]
 
     first = setup()
-    assert any("install" in call and "-e .[test,dev,tracing]" in call for call in first), first
+    assert any("install" in call and "-e .[test,dev,tracing,ray]" in call for call in first), first
     assert setup() == []  # unchanged: no pip at all
     with (tmp_path / "pyproject.toml").open("a") as pyproject:
         pyproject.write("\n# changed\n")
