@@ -273,6 +273,8 @@ class Vecplane:
             await repository.ensure_indexes()
         if await counters.recount([repo.counted() for repo in (namespaces_repo, buckets_repo, objects_repo, collections_repo, retrievers_repo)]):
             log.info("counted the resources of every scope once (a database from before counters)")
+        if await objects_repo.sum_bytes():
+            log.info("summed the blob bytes of every bucket once (a database from before byte counters)")
         self.api_key, generated = await ensure_bootstrap_key(accounts, settings.api_key, settings.data_dir)
         authenticator = Authenticator(accounts, settings.auth_cache_seconds)
         cursors = Cursors(await ensure_secret(backends.db, CURSOR_SECRET))

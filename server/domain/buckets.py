@@ -282,3 +282,9 @@ class ObjectFields:
         if not self._schema.properties:
             names.append("metadata.*")
         return f"the bucket's objects (fields: {', '.join(names)})"
+
+
+def object_bytes(doc: dict[str, Any]) -> int:
+    """The bytes of an object's inline blobs (a URL blob has none until it is read): what it adds to
+    its bucket's `total_size_bytes`."""
+    return sum(int((blob.get("details") or {}).get("size_bytes") or 0) for blob in doc.get("blobs") or [])

@@ -88,9 +88,22 @@ def all_payload_indexes(namespace: dict[str, Any], definitions: list[ExtractorDe
     return list(indexes.items())
 
 
+def stored_extractors(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Enabled-extractor references as stored: without the output-only `feature_extractor_id` a
+    client may echo back (it is derived from name and version when presented)."""
+    return [{k: v for k, v in item.items() if k != "feature_extractor_id"} for item in items]
+
+
+def presented_extractors(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stored enabled-extractor references with their `feature_extractor_id` (Mixpeek's answers carry it)."""
+    return [{**item, "feature_extractor_id": extractor_id(item["feature_extractor_name"], item["version"])} for item in items]
+
+
 def check_new_namespace(request: dict[str, Any], catalogue: Catalogue) -> list[ExtractorDefinition]:
     problems = Violations()
     check_name(problems, "namespace_name", request.get("namespace_name"))
+    if request.get("mode") == "standalone":
+        problems.add("mode", "standalone (bring-your-own vectors) namespaces are not supported: vecplane's vectors come from the namespace's feature extractors; use 'managed'")
     definitions = check_extractors(problems, catalogue, request.get("feature_extractors") or [])
     check_payload_indexes(problems, request.get("payload_indexes") or [])
     problems.raise_if_any()
@@ -135,7 +148,7 @@ def update_changes(request: dict[str, Any], namespace: dict[str, Any], catalogue
         elif path == "description":
             changes["description"] = request.get("description", "")
         elif path == "feature_extractors":
-            changes["feature_extractors"] = request.get("feature_extractors") or []
+            changes["feature_extractors"] = stored_extractors(request.get("feature_extractors") or [])
             definitions = check_extractors(problems, catalogue, changes["feature_extractors"])
             after = set(enabled_ids([e for e in changes["feature_extractors"] if e.get("feature_extractor_name") and e.get("version")]))
             disabled = sorted(set(enabled_ids(namespace.get("feature_extractors", []))) - after)

@@ -101,26 +101,46 @@ class Cursors:
         return Position(value, ident, skip)
 
 
+def _given(request: dict[str, Any], query: dict[str, Any], names: tuple[str, ...], default: int) -> tuple[str, int]:
+    """The first of these page fields that is set (0 counts as unset), on the request itself (the
+    query string) before the body's `query`, with where it came from; ("", default) when none is.
+    Mixpeek's lists take the page in either place and call the size `limit` or `page_size`."""
+    for where, source in (("", request), ("query.", query)):
+        for name in names:
+            if source.get(name):
+                return where + name, int(source[name])
+    return "", default
+
+
 def page_params(request: dict[str, Any], sortable: dict[str, str], cursors: Cursors, default_sort: str = "created_at") -> PageParams:
     """Checks a list request (as its Mixpeek-style dict). `sortable` maps the sort names callers
     may use to the stored field paths."""
     problems = Violations()
-    limit = request.get("limit", 0) or DEFAULT_LIMIT
-    offset = request.get("offset", 0)
+    query = request.get("query") or {}
+    size_field, limit = _given(request, query, ("limit", "page_size"), DEFAULT_LIMIT)
+    offset_field, offset = _given(request, query, ("offset",), 0)
+    page_field, page = _given(request, query, ("page",), 0)
     if not 1 <= limit <= MAX_LIMIT:
-        problems.add("limit", f"must be between 1 and {MAX_LIMIT}")
+        problems.add(size_field, f"must be between 1 and {MAX_LIMIT}")
+    if page_field and not offset_field:
+        if page < 1:
+            problems.add(page_field, "must be 1 or more")
+        else:
+            offset_field, offset = page_field, (page - 1) * limit
     if not 0 <= offset <= MAX_OFFSET:
-        problems.add("offset", f"must be between 0 and {MAX_OFFSET}")
-    sort = (request.get("query") or {}).get("sort") or {}
+        problems.add(offset_field, f"must be between 0 and {MAX_OFFSET}" + (" (page - 1 times the page size)" if offset_field == page_field else ""))
+    cursor = request.get("cursor") or query.get("cursor") or ""
+    cursor_field = "cursor" if request.get("cursor") else "query.cursor"
+    sort = query.get("sort") or {}
     sort_name = sort.get("field") or default_sort
     if sort_name not in sortable:
         problems.add("query.sort.field", f"cannot sort on '{sort_name:.100}'; use one of: {', '.join(sorted(sortable))}")
     descending = sort.get("direction") == "desc"
     after = None
-    if request.get("cursor"):
-        after = cursors.decode(request["cursor"], sortable.get(sort_name, ""), descending)
+    if cursor:
+        after = cursors.decode(cursor, sortable.get(sort_name, ""), descending)
         if after is None:
-            problems.add("cursor", "is not a cursor returned by this list with the same sort")
+            problems.add(cursor_field, "is not a cursor returned by this list with the same sort")
     problems.raise_if_any()
     return PageParams(
         limit=limit,

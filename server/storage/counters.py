@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pymongo
 import pymongo.errors
@@ -54,6 +55,13 @@ class Counters:
         found = await self.collection.find_one({"_id": counter_id(resource, scope_id)})
         return int(found["n"]) if found else 0
 
+    async def totals(self, resource: str, scope_ids: list[str]) -> dict[str, int]:
+        """The totals of several scopes in one query (0 for a scope without a counter)."""
+        found = dict.fromkeys(scope_ids, 0)
+        async for doc in self.collection.find({"_id": {"$in": [counter_id(resource, s) for s in scope_ids]}}):
+            found[doc["_id"].split(":", 1)[1]] = int(doc["n"])
+        return found
+
     async def drop(self, resource: str, scope_id: str) -> None:
         await self.collection.delete_one({"_id": counter_id(resource, scope_id)})
 
@@ -78,4 +86,26 @@ class Counters:
                 await self.collection.replace_one({"_id": key}, {"_id": key, **owners[scope_id], "n": n}, upsert=True)
         with contextlib.suppress(pymongo.errors.DuplicateKeyError):  # another instance counted too
             await self.collection.insert_one({"_id": _COUNTED_MARK})
+        return True
+
+    async def resum(self, source: CountedSource, resource: str, amount: Callable[[dict[str, Any]], int], projection: dict[str, int]) -> bool:
+        """Sums `amount` over the documents of `source` per scope, into counters named `resource`,
+        once per database (its own mark, so a counter added after `recount` ran is filled too).
+        True if it summed."""
+        mark = f"{_COUNTED_MARK}:{resource}"
+        if await self.collection.find_one({"_id": mark}) is not None:
+            return False
+        collection, _name, scope_field, owner_fields = source
+        totals: Counter[str] = Counter()
+        owners: dict[str, dict[str, str]] = {}
+        async for doc in collection.find({}, {**projection, **dict.fromkeys((scope_field, *owner_fields), 1)}):
+            scope_id = doc.get(scope_field)
+            if isinstance(scope_id, str):
+                totals[scope_id] += amount(doc)
+                owners[scope_id] = {f: doc[f] for f in owner_fields if isinstance(doc.get(f), str)}
+        for scope_id, n in totals.items():
+            key = counter_id(resource, scope_id)
+            await self.collection.replace_one({"_id": key}, {"_id": key, **owners[scope_id], "n": n}, upsert=True)
+        with contextlib.suppress(pymongo.errors.DuplicateKeyError):
+            await self.collection.insert_one({"_id": mark})
         return True

@@ -6,6 +6,7 @@ from typing import Any
 
 import pymongo
 
+from server.domain.buckets import object_bytes
 from server.domain.filters import Node
 from server.storage.mongo_filters import to_mongo
 from server.storage.portable import hint_equality_fields
@@ -18,6 +19,7 @@ class ObjectRepository(Repository):
     name_field = "object_id"  # unused: objects are found by ID only
     id_prefix = "obj"
     count_key = "_bucket"  # totals per bucket
+    bytes_counter = "object_bytes"  # the inline blob bytes per bucket, kept like the object count
 
     async def ensure_indexes(self) -> None:
         for field in ("_created_ms", "_updated_ms"):
@@ -34,6 +36,30 @@ class ObjectRepository(Repository):
         )
         await hint_equality_fields(self.collection, ("_ns", "_bucket"))
 
+    async def insert(self, doc: dict[str, Any]) -> None:
+        await super().insert(doc)
+        await self.counters.add(self.bytes_counter, doc["_bucket"], object_bytes(doc), self._owner(doc))
+
+    async def delete(self, scope: dict[str, str], resource_id: str) -> bool:
+        """Deletes one object of the bucket in `scope` (`_bucket`), moving both bucket counters."""
+        deleted = await self.collection.find_one_and_delete({**scope, "_id": resource_id})
+        if deleted is None:
+            return False
+        await self.counters.add(self.collection_name, scope[self.count_key], -1, self._owner(scope))
+        await self.counters.add(self.bytes_counter, scope[self.count_key], -object_bytes(deleted), self._owner(scope))
+        return True
+
+    async def bucket_totals(self, bucket_ids: list[str]) -> dict[str, tuple[int, int]]:
+        """(object count, inline blob bytes) of each bucket, from the counters: two queries however
+        many buckets and objects there are."""
+        counts = await self.counters.totals(self.collection_name, bucket_ids)
+        sizes = await self.counters.totals(self.bytes_counter, bucket_ids)
+        return {bucket_id: (counts[bucket_id], sizes[bucket_id]) for bucket_id in bucket_ids}
+
+    async def sum_bytes(self) -> bool:
+        """Fills the byte counters of a database written before they existed (once)."""
+        return await self.counters.resum(self.counted(), self.bytes_counter, object_bytes, {"blobs": 1})
+
     async def get(self, scope: dict[str, str], object_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({**scope, "_id": object_id})
 
@@ -43,6 +69,7 @@ class ObjectRepository(Repository):
     async def delete_bucket(self, scope: dict[str, str], bucket_id: str) -> int:
         deleted = (await self.collection.delete_many({**scope, "_bucket": bucket_id})).deleted_count
         await self.counters.drop(self.collection_name, bucket_id)
+        await self.counters.drop(self.bytes_counter, bucket_id)
         return deleted
 
     async def in_order(self, scope: dict[str, str], bucket_id: str, *, prefix: str, object_ids: list[str], where: Node | None, after: str, limit: int) -> tuple[list[dict[str, Any]], str | None]:

@@ -98,6 +98,10 @@ class Objects(Pageable, ScopedContents, Protocol):
         """An object of the bucket whose `_content` (the hash of its blobs) is this one."""
         ...
 
+    async def bucket_totals(self, bucket_ids: list[str]) -> dict[str, tuple[int, int]]:
+        """(object count, inline blob bytes) of each of these buckets, kept with the object writes."""
+        ...
+
 
 class Collections(Resources, ScopedContents, Protocol):
     async def all_in(self, scope: Scope) -> list[Document]:

@@ -71,6 +71,11 @@ class BucketUseCases:
 
     # Buckets -------------------------------------------------------------------------------------
 
+    async def _with_totals(self, buckets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Buckets as the API returns them: with their object count and size (counters, not a scan)."""
+        totals = await self._objects.bucket_totals([b["_id"] for b in buckets])
+        return [{**b, "object_count": totals[b["_id"]][0], "total_size_bytes": totals[b["_id"]][1]} for b in buckets]
+
     async def create(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
         rules.check_new_bucket(request)
         scope = await self._scope(principal, header)
@@ -92,15 +97,16 @@ class BucketUseCases:
             await self._buckets.insert(doc)
         except DuplicateKey:
             raise AlreadyExists("bucket", request["bucket_name"]) from None
-        return doc
+        return {**doc, "object_count": 0, "total_size_bytes": 0}
 
     async def get(self, principal: Principal, header: str | None, ident: str) -> dict[str, Any]:
-        return (await self._bucket(principal, header, ident))[0]
+        return (await self._with_totals([(await self._bucket(principal, header, ident))[0]]))[0]
 
     async def list(self, principal: Principal, header: str | None, request: dict[str, Any]) -> ListResult:
         params, node = list_params(request, rules.BUCKET_SORTABLE, rules.BUCKET_FIELDS, self._cursors)
         scope = await self._scope(principal, header)
-        return await list_page(self._buckets, scope, request, params, self._cursors, rules.BUCKET_SEARCHABLE, node)
+        result = await list_page(self._buckets, scope, request, params, self._cursors, rules.BUCKET_SEARCHABLE, node)
+        return ListResult(await self._with_totals(result.items), result.pagination, result.total)
 
     async def delete(self, principal: Principal, header: str | None, ident: str, force: bool) -> dict[str, Any]:
         """Refused while collections read the bucket, unless forced (server.usecases.readers). The

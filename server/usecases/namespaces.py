@@ -82,7 +82,12 @@ class NamespaceUseCases:
 
     def present(self, namespace: dict[str, Any]) -> dict[str, Any]:
         """The namespace as the API returns it: with the vector schema its extractors declare."""
-        return {**namespace, "vector_indexes": rules.vector_indexes(self.definitions(namespace))}
+        return {
+            **namespace,
+            "feature_extractors": rules.presented_extractors(namespace.get("feature_extractors", [])),
+            "vector_indexes": rules.vector_indexes(self.definitions(namespace)),
+            "mode": "managed",
+        }
 
     async def create(self, principal: Principal, request: dict[str, Any]) -> dict[str, Any]:
         definitions = rules.check_new_namespace(request, self._catalogue)
@@ -94,7 +99,7 @@ class NamespaceUseCases:
             "namespace_id": namespace_id,
             "namespace_name": request["namespace_name"],
             "description": request.get("description", ""),
-            "feature_extractors": request["feature_extractors"],
+            "feature_extractors": rules.stored_extractors(request["feature_extractors"]),
             "payload_indexes": request.get("payload_indexes", []),
             "created_at": now,
             "updated_at": now,

@@ -16,7 +16,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Bucket(_message.Message):
-    __slots__ = ("bucket_id", "bucket_name", "description", "bucket_schema", "metadata", "namespace_id", "created_at", "updated_at")
+    __slots__ = ("bucket_id", "bucket_name", "description", "bucket_schema", "metadata", "namespace_id", "created_at", "updated_at", "object_count", "total_size_bytes")
     BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
     BUCKET_NAME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
@@ -25,6 +25,8 @@ class Bucket(_message.Message):
     NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    OBJECT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
     bucket_id: str
     bucket_name: str
     description: str
@@ -33,7 +35,9 @@ class Bucket(_message.Message):
     namespace_id: str
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, bucket_id: _Optional[str] = ..., bucket_name: _Optional[str] = ..., description: _Optional[str] = ..., bucket_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., namespace_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    object_count: int
+    total_size_bytes: int
+    def __init__(self, bucket_id: _Optional[str] = ..., bucket_name: _Optional[str] = ..., description: _Optional[str] = ..., bucket_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., namespace_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., object_count: _Optional[int] = ..., total_size_bytes: _Optional[int] = ...) -> None: ...
 
 class Blob(_message.Message):
     __slots__ = ("property", "type", "data", "details")
@@ -108,18 +112,22 @@ class GetBucketResponse(_message.Message):
     def __init__(self, bucket: _Optional[_Union[Bucket, _Mapping]] = ...) -> None: ...
 
 class ListBucketsRequest(_message.Message):
-    __slots__ = ("limit", "offset", "cursor", "include_total", "query")
+    __slots__ = ("limit", "offset", "cursor", "include_total", "query", "page_size", "page")
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
     CURSOR_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_TOTAL_FIELD_NUMBER: _ClassVar[int]
     QUERY_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
     limit: int
     offset: int
     cursor: str
     include_total: bool
     query: _list_pb2.ListQuery
-    def __init__(self, limit: _Optional[int] = ..., offset: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., query: _Optional[_Union[_list_pb2.ListQuery, _Mapping]] = ...) -> None: ...
+    page_size: int
+    page: int
+    def __init__(self, limit: _Optional[int] = ..., offset: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., query: _Optional[_Union[_list_pb2.ListQuery, _Mapping]] = ..., page_size: _Optional[int] = ..., page: _Optional[int] = ...) -> None: ...
 
 class ListBucketsResponse(_message.Message):
     __slots__ = ("results", "pagination", "total_count")
@@ -152,7 +160,7 @@ class DeleteBucketResponse(_message.Message):
     def __init__(self, bucket_id: _Optional[str] = ..., objects_deleted: _Optional[int] = ..., collections_disabled: _Optional[_Iterable[str]] = ..., message: _Optional[str] = ...) -> None: ...
 
 class CreateObjectRequest(_message.Message):
-    __slots__ = ("bucket_id", "key_prefix", "metadata", "blobs", "skip_duplicates", "idempotency_key", "auto_process")
+    __slots__ = ("bucket_id", "key_prefix", "metadata", "blobs", "skip_duplicates", "idempotency_key", "auto_process", "canonicalize_source", "force_remirror")
     BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
     KEY_PREFIX_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
@@ -160,6 +168,8 @@ class CreateObjectRequest(_message.Message):
     SKIP_DUPLICATES_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     AUTO_PROCESS_FIELD_NUMBER: _ClassVar[int]
+    CANONICALIZE_SOURCE_FIELD_NUMBER: _ClassVar[int]
+    FORCE_REMIRROR_FIELD_NUMBER: _ClassVar[int]
     bucket_id: str
     key_prefix: str
     metadata: _struct_pb2.Struct
@@ -167,7 +177,9 @@ class CreateObjectRequest(_message.Message):
     skip_duplicates: bool
     idempotency_key: str
     auto_process: bool
-    def __init__(self, bucket_id: _Optional[str] = ..., key_prefix: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., blobs: _Optional[_Iterable[_Union[Blob, _Mapping]]] = ..., skip_duplicates: _Optional[bool] = ..., idempotency_key: _Optional[str] = ..., auto_process: _Optional[bool] = ...) -> None: ...
+    canonicalize_source: bool
+    force_remirror: bool
+    def __init__(self, bucket_id: _Optional[str] = ..., key_prefix: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., blobs: _Optional[_Iterable[_Union[Blob, _Mapping]]] = ..., skip_duplicates: _Optional[bool] = ..., idempotency_key: _Optional[str] = ..., auto_process: _Optional[bool] = ..., canonicalize_source: _Optional[bool] = ..., force_remirror: _Optional[bool] = ...) -> None: ...
 
 class CreateObjectResponse(_message.Message):
     __slots__ = ("object", "replayed")
@@ -248,7 +260,7 @@ class GetObjectResponse(_message.Message):
     def __init__(self, object: _Optional[_Union[Object, _Mapping]] = ...) -> None: ...
 
 class ListObjectsRequest(_message.Message):
-    __slots__ = ("bucket_id", "key_prefix", "limit", "offset", "cursor", "include_total", "query")
+    __slots__ = ("bucket_id", "key_prefix", "limit", "offset", "cursor", "include_total", "query", "page_size", "page")
     BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
     KEY_PREFIX_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
@@ -256,6 +268,8 @@ class ListObjectsRequest(_message.Message):
     CURSOR_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_TOTAL_FIELD_NUMBER: _ClassVar[int]
     QUERY_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
     bucket_id: str
     key_prefix: str
     limit: int
@@ -263,7 +277,9 @@ class ListObjectsRequest(_message.Message):
     cursor: str
     include_total: bool
     query: _list_pb2.ListQuery
-    def __init__(self, bucket_id: _Optional[str] = ..., key_prefix: _Optional[str] = ..., limit: _Optional[int] = ..., offset: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., query: _Optional[_Union[_list_pb2.ListQuery, _Mapping]] = ...) -> None: ...
+    page_size: int
+    page: int
+    def __init__(self, bucket_id: _Optional[str] = ..., key_prefix: _Optional[str] = ..., limit: _Optional[int] = ..., offset: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., query: _Optional[_Union[_list_pb2.ListQuery, _Mapping]] = ..., page_size: _Optional[int] = ..., page: _Optional[int] = ...) -> None: ...
 
 class ListObjectsResponse(_message.Message):
     __slots__ = ("results", "pagination", "total_count")

@@ -26,16 +26,28 @@ class SortOption(_message.Message):
     def __init__(self, field: _Optional[str] = ..., direction: _Optional[_Union[SortDirection, str]] = ...) -> None: ...
 
 class ListQuery(_message.Message):
-    __slots__ = ("filters", "sort", "search", "case_sensitive")
+    __slots__ = ("filters", "sort", "search", "case_sensitive", "limit", "page_size", "offset", "page", "cursor", "return_presigned_urls")
     FILTERS_FIELD_NUMBER: _ClassVar[int]
     SORT_FIELD_NUMBER: _ClassVar[int]
     SEARCH_FIELD_NUMBER: _ClassVar[int]
     CASE_SENSITIVE_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    RETURN_PRESIGNED_URLS_FIELD_NUMBER: _ClassVar[int]
     filters: _filter_pb2.LogicalOperator
     sort: SortOption
     search: str
     case_sensitive: bool
-    def __init__(self, filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., sort: _Optional[_Union[SortOption, _Mapping]] = ..., search: _Optional[str] = ..., case_sensitive: _Optional[bool] = ...) -> None: ...
+    limit: int
+    page_size: int
+    offset: int
+    page: int
+    cursor: str
+    return_presigned_urls: bool
+    def __init__(self, filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., sort: _Optional[_Union[SortOption, _Mapping]] = ..., search: _Optional[str] = ..., case_sensitive: _Optional[bool] = ..., limit: _Optional[int] = ..., page_size: _Optional[int] = ..., offset: _Optional[int] = ..., page: _Optional[int] = ..., cursor: _Optional[str] = ..., return_presigned_urls: _Optional[bool] = ...) -> None: ...
 
 class Pagination(_message.Message):
     __slots__ = ("total", "page", "page_size", "total_pages", "next_page", "previous_page", "next_cursor")

@@ -32,13 +32,17 @@ from vecplane.v1 import list_pb2 as vecplane_dot_v1_dot_list__pb2
 from vecplane.v1 import options_pb2 as vecplane_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bvecplane/v1/namespace.proto\x12\x0bvecplane.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19vecplane/v1/indexes.proto\x1a\x16vecplane/v1/list.proto\x1a\x19vecplane/v1/options.proto\"\xa8\x01\n\x19NamespaceFeatureExtractor\x12:\n\x16\x66\x65\x61ture_extractor_name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x14\x66\x65\x61tureExtractorName\x12\x1e\n\x07version\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x07version\x12/\n\x06params\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\x06params\"\xf7\x03\n\tNamespace\x12\'\n\x0cnamespace_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03R\x0bnamespaceId\x12+\n\x0enamespace_name\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\rnamespaceName\x12 \n\x0b\x64\x65scription\x18\x03 \x01(\tR\x0b\x64\x65scription\x12[\n\x12\x66\x65\x61ture_extractors\x18\x04 \x03(\x0b\x32&.vecplane.v1.NamespaceFeatureExtractorB\x04\xe2\x41\x01\x02R\x11\x66\x65\x61tureExtractors\x12\x42\n\x0fpayload_indexes\x18\x05 \x03(\x0b\x32\x19.vecplane.v1.PayloadIndexR\x0epayloadIndexes\x12O\n\x0evector_indexes\x18\x06 \x03(\x0b\x32\".vecplane.v1.VectorIndexDefinitionB\x04\xe2\x41\x01\x03R\rvectorIndexes\x12?\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tcreatedAt\x12?\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tupdatedAt\"\x88\x02\n\x16\x43reateNamespaceRequest\x12+\n\x0enamespace_name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\rnamespaceName\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12[\n\x12\x66\x65\x61ture_extractors\x18\x03 \x03(\x0b\x32&.vecplane.v1.NamespaceFeatureExtractorB\x04\xe2\x41\x01\x02R\x11\x66\x65\x61tureExtractors\x12\x42\n\x0fpayload_indexes\x18\x04 \x03(\x0b\x32\x19.vecplane.v1.PayloadIndexR\x0epayloadIndexes\"O\n\x17\x43reateNamespaceResponse\x12\x34\n\tnamespace\x18\x01 \x01(\x0b\x32\x16.vecplane.v1.NamespaceR\tnamespace\">\n\x13GetNamespaceRequest\x12\'\n\x0cnamespace_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0bnamespaceId\"L\n\x14GetNamespaceResponse\x12\x34\n\tnamespace\x18\x01 \x01(\x0b\x32\x16.vecplane.v1.NamespaceR\tnamespace\"\xb0\x01\n\x15ListNamespacesRequest\x12\x14\n\x05limit\x18\x01 \x01(\x05R\x05limit\x12\x16\n\x06offset\x18\x02 \x01(\x05R\x06offset\x12\x16\n\x06\x63ursor\x18\x03 \x01(\tR\x06\x63ursor\x12#\n\rinclude_total\x18\x04 \x01(\x08R\x0cincludeTotal\x12,\n\x05query\x18\x05 \x01(\x0b\x32\x16.vecplane.v1.ListQueryR\x05query\"\xb9\x01\n\x16ListNamespacesResponse\x12\x30\n\x07results\x18\x01 \x03(\x0b\x32\x16.vecplane.v1.NamespaceR\x07results\x12\x37\n\npagination\x18\x02 \x01(\x0b\x32\x17.vecplane.v1.PaginationR\npagination\x12$\n\x0btotal_count\x18\x03 \x01(\x03H\x00R\ntotalCount\x88\x01\x01\x42\x0e\n\x0c_total_count\"\x8f\x03\n\x16UpdateNamespaceRequest\x12\'\n\x0cnamespace_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0bnamespaceId\x12*\n\x0enamespace_name\x18\x02 \x01(\tH\x00R\rnamespaceName\x88\x01\x01\x12%\n\x0b\x64\x65scription\x18\x03 \x01(\tH\x01R\x0b\x64\x65scription\x88\x01\x01\x12U\n\x12\x66\x65\x61ture_extractors\x18\x04 \x03(\x0b\x32&.vecplane.v1.NamespaceFeatureExtractorR\x11\x66\x65\x61tureExtractors\x12\x42\n\x0fpayload_indexes\x18\x05 \x03(\x0b\x32\x19.vecplane.v1.PayloadIndexR\x0epayloadIndexes\x12;\n\x0bupdate_mask\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskR\nupdateMaskB\x11\n\x0f_namespace_nameB\x0e\n\x0c_description\"O\n\x17UpdateNamespaceResponse\x12\x34\n\tnamespace\x18\x01 \x01(\x0b\x32\x16.vecplane.v1.NamespaceR\tnamespace\"A\n\x16\x44\x65leteNamespaceRequest\x12\'\n\x0cnamespace_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0bnamespaceId\"V\n\x17\x44\x65leteNamespaceResponse\x12!\n\x0cnamespace_id\x18\x01 \x01(\tR\x0bnamespaceId\x12\x18\n\x07message\x18\x02 \x01(\tR\x07message\"\xb8\x01\n\x12ReconfigureRequest\x12\'\n\x0cnamespace_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0bnamespaceId\x12\x18\n\x07\x63onfirm\x18\x02 \x01(\x08R\x07\x63onfirm\x12\x17\n\x07\x64ry_run\x18\x03 \x01(\x08R\x06\x64ryRun\x12\x30\n\x04mode\x18\x04 \x01(\x0e\x32\x1c.vecplane.v1.ReconfigureModeR\x04mode\x12\x14\n\x05prune\x18\x05 \x01(\x08R\x05prune\"\xc1\x05\n\x13ReconfigureResponse\x12!\n\x0cnamespace_id\x18\x01 \x01(\tR\x0bnamespaceId\x12\x36\n\x06status\x18\x02 \x01(\x0e\x32\x1e.vecplane.v1.ReconfigureStatusR\x06status\x12\x32\n\x15previous_points_count\x18\x03 \x01(\x03R\x13previousPointsCount\x12#\n\rvectors_added\x18\x04 \x03(\tR\x0cvectorsAdded\x12#\n\rvectors_total\x18\x05 \x03(\tR\x0cvectorsTotal\x12\x38\n\x18\x63ollections_to_reprocess\x18\x06 \x03(\tR\x16\x63ollectionsToReprocess\x12\x18\n\x07message\x18\x07 \x01(\tR\x07message\x12\'\n\x0fvectors_changed\x18\x08 \x03(\tR\x0evectorsChanged\x12\'\n\x0fvectors_removed\x18\t \x03(\tR\x0evectorsRemoved\x12-\n\x12vectors_undeclared\x18\n \x03(\tR\x11vectorsUndeclared\x12)\n\x10points_preserved\x18\x0b \x01(\x03R\x0fpointsPreserved\x12%\n\x0epoints_deleted\x18\x0c \x01(\x03R\rpointsDeleted\x12\x30\n\x04mode\x18\r \x01(\x0e\x32\x1c.vecplane.v1.ReconfigureModeR\x04mode\x12\x17\n\x07\x64ry_run\x18\x0e \x01(\x08R\x06\x64ryRun\x12<\n\x08strategy\x18\x0f \x01(\x0e\x32 .vecplane.v1.ReconfigureStrategyR\x08strategy\x12!\n\x0coperation_id\x18\x10 \x01(\tR\x0boperationId*\x8d\x01\n\x0fReconfigureMode\x12 \n\x1cRECONFIGURE_MODE_UNSPECIFIED\x10\x00\x12+\n\x19RECONFIGURE_MODE_IN_PLACE\x10\x01\x1a\x0c\xca\xda\x18\x08in_place\x12+\n\x19RECONFIGURE_MODE_RECREATE\x10\x02\x1a\x0c\xca\xda\x18\x08recreate*\xca\x01\n\x13ReconfigureStrategy\x12$\n RECONFIGURE_STRATEGY_UNSPECIFIED\x10\x00\x12\'\n\x19RECONFIGURE_STRATEGY_LIVE\x10\x01\x1a\x08\xca\xda\x18\x04live\x12\x33\n\x1fRECONFIGURE_STRATEGY_BLUE_GREEN\x10\x02\x1a\x0e\xca\xda\x18\nblue_green\x12/\n\x1dRECONFIGURE_STRATEGY_RECREATE\x10\x03\x1a\x0c\xca\xda\x18\x08recreate*\xaf\x01\n\x11ReconfigureStatus\x12\"\n\x1eRECONFIGURE_STATUS_UNSPECIFIED\x10\x00\x12\x35\n\x1fRECONFIGURE_STATUS_RECONFIGURED\x10\x01\x1a\x10\xca\xda\x18\x0creconfigured\x12?\n$RECONFIGURE_STATUS_NO_CHANGES_NEEDED\x10\x02\x1a\x15\xca\xda\x18\x11no_changes_needed2\x83\x07\n\x10NamespaceService\x12\xa9\x01\n\x0f\x43reateNamespace\x12#.vecplane.v1.CreateNamespaceRequest\x1a$.vecplane.v1.CreateNamespaceResponse\"K\x82\xd3\xe4\x93\x02\x45\"\x0e/v1/namespaces:\x01*Z%\"\x15/v1/namespaces/create:\x01*b\tnamespaceb\tnamespace\x12\x85\x01\n\x0cGetNamespace\x12 .vecplane.v1.GetNamespaceRequest\x1a!.vecplane.v1.GetNamespaceResponse\"0\x82\xd3\xe4\x93\x02*\x12\x1d/v1/namespaces/{namespace_id}b\tnamespace\x12\x8f\x01\n\x0eListNamespaces\x12\".vecplane.v1.ListNamespacesRequest\x1a#.vecplane.v1.ListNamespacesResponse\"4\x82\xd3\xe4\x93\x02.\"\x13/v1/namespaces/list:\x05queryZ\x10\x12\x0e/v1/namespaces\x12\x91\x01\n\x0fUpdateNamespace\x12#.vecplane.v1.UpdateNamespaceRequest\x1a$.vecplane.v1.UpdateNamespaceResponse\"3\x82\xd3\xe4\x93\x02-2\x1d/v1/namespaces/{namespace_id}:\x01*b\tnamespace\x12\x83\x01\n\x0f\x44\x65leteNamespace\x12#.vecplane.v1.DeleteNamespaceRequest\x1a$.vecplane.v1.DeleteNamespaceResponse\"%\x82\xd3\xe4\x93\x02\x1f*\x1d/v1/namespaces/{namespace_id}\x12\x8e\x01\n\x0bReconfigure\x12\x1f.vecplane.v1.ReconfigureRequest\x1a .vecplane.v1.ReconfigureResponse\"<\x82\xd3\xe4\x93\x02\x36\"1/v1/namespaces/{namespace_id}/plugins/reconfigure:\x01*b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bvecplane/v1/namespace.proto\x12\x0bvecplane.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19vecplane/v1/indexes.proto\x1a\x16vecplane/v1/list.proto\x1a\x19vecplane/v1/options.proto\"\xe0\x01\n\x19NamespaceFeatureExtractor\x12:\n\x16\x66\x65\x61ture_extractor_name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x14\x66\x65\x61tureExtractorName\x12\x1e\n\x07version\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x07version\x12/\n\x06params\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\x06params\x12\x36\n\x14\x66\x65\x61ture_extractor_id\x18\x04 \x01(\tB\x04\xe2\x41\x01\x03R\x12\x66\x65\x61tureExtractorId\"\xad\x04\n\tNamespace\x12\'\n\x0cnamespace_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03R\x0bnamespaceId\x12+\n\x0enamespace_name\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\rnamespaceName\x12 \n\x0b\x64\x65scription\x18\x03 \x01(\tR\x0b\x64\x65scription\x12[\n\x12\x66\x65\x61ture_extractors\x18\x04 \x03(\x0b\x32&.vecplane.v1.NamespaceFeatureExtractorB\x04\xe2\x41\x01\x02R\x11\x66\x65\x61tureExtractors\x12\x42\n\x0fpayload_indexes\x18\x05 \x03(\x0b\x32\x19.vecplane.v1.PayloadIndexR\x0epayloadIndexes\x12O\n\x0evector_indexes\x18\x06 \x03(\x0b\x32\".vecplane.v1.VectorIndexDefinitionB\x04\xe2\x41\x01\x03R\rvectorIndexes\x12?\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tcreatedAt\x12?\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tupdatedAt\x12\x34\n\x04mode\x18\t \x01(\x0e\x32\x1a.vecplane.v1.NamespaceModeB\x04\xe2\x41\x01\x03R\x04mode\"\xb8\x02\n\x16\x43reateNamespaceRequest\x12+\n\x0enamespace_name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\rnamespaceName\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12[\n\x12\x66\x65\x61ture_extractors\x18\x03 \x03(\x0b\x32&.vecplane.v1.NamespaceFeatureExtractorB\x04\xe2\x41\x01\x02R\x11\x66\x65\x61tureExtractors\x12\x42\n\x0fpayload_indexes\x18\x04 \x03(\x0b\x32\x19.vecplane.v1.PayloadIndexR\x0epayloadIndexes\x12.\n\x04mode\x18\x05 \x01(\x0e\x32\x1a.vecplane.v1.NamespaceModeR\x04mode\"O\n\x17\x43reateNamespaceResponse\x12\x34\n\tnamespace\x18\x01 \x01(\x0b\x32\x16.vecplane.v1.NamespaceR\tnamespace\">\n\x13GetNamespaceRequest\x12\'\n\x0cnamespace_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0bnamespaceId\"L\n\x14GetNamespaceResponse\x12\x34\n\tnamespace\x18\x01 \x01(\x0b\x32\x16.vecplane.v1.NamespaceR\tnamespace\"\xe1\x01\n\x15ListNamespacesRequest\x12\x14\n\x05limit\x18\x01 \x01(\x05R\x05limit\x12\x16\n\x06offset\x18\x02 \x01(\x05R\x06offset\x12\x16\n\x06\x63ursor\x18\x03 \x01(\tR\x06\x63ursor\x12#\n\rinclude_total\x18\x04 \x01(\x08R\x0cincludeTotal\x12,\n\x05query\x18\x05 \x01(\x0b\x32\x16.vecplane.v1.ListQueryR\x05query\x12\x1b\n\tpage_size\x18\x06 \x01(\x05R\x08pageSize\x12\x12\n\x04page\x18\x07 \x01(\x05R\x04page\"\xb9\x01\n\x16ListNamespacesResponse\x12\x30\n\x07results\x18\x01 \x03(\x0b\x32\x16.vecplane.v1.NamespaceR\x07results\x12\x37\n\npagination\x18\x02 \x01(\x0b\x32\x17.vecplane.v1.PaginationR\npagination\x12$\n\x0btotal_count\x18\x03 \x01(\x03H\x00R\ntotalCount\x88\x01\x01\x42\x0e\n\x0c_total_count\"\x8f\x03\n\x16UpdateNamespaceRequest\x12\'\n\x0cnamespace_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0bnamespaceId\x12*\n\x0enamespace_name\x18\x02 \x01(\tH\x00R\rnamespaceName\x88\x01\x01\x12%\n\x0b\x64\x65scription\x18\x03 \x01(\tH\x01R\x0b\x64\x65scription\x88\x01\x01\x12U\n\x12\x66\x65\x61ture_extractors\x18\x04 \x03(\x0b\x32&.vecplane.v1.NamespaceFeatureExtractorR\x11\x66\x65\x61tureExtractors\x12\x42\n\x0fpayload_indexes\x18\x05 \x03(\x0b\x32\x19.vecplane.v1.PayloadIndexR\x0epayloadIndexes\x12;\n\x0bupdate_mask\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskR\nupdateMaskB\x11\n\x0f_namespace_nameB\x0e\n\x0c_description\"O\n\x17UpdateNamespaceResponse\x12\x34\n\tnamespace\x18\x01 \x01(\x0b\x32\x16.vecplane.v1.NamespaceR\tnamespace\"A\n\x16\x44\x65leteNamespaceRequest\x12\'\n\x0cnamespace_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0bnamespaceId\"V\n\x17\x44\x65leteNamespaceResponse\x12!\n\x0cnamespace_id\x18\x01 \x01(\tR\x0bnamespaceId\x12\x18\n\x07message\x18\x02 \x01(\tR\x07message\"\xb8\x01\n\x12ReconfigureRequest\x12\'\n\x0cnamespace_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0bnamespaceId\x12\x18\n\x07\x63onfirm\x18\x02 \x01(\x08R\x07\x63onfirm\x12\x17\n\x07\x64ry_run\x18\x03 \x01(\x08R\x06\x64ryRun\x12\x30\n\x04mode\x18\x04 \x01(\x0e\x32\x1c.vecplane.v1.ReconfigureModeR\x04mode\x12\x14\n\x05prune\x18\x05 \x01(\x08R\x05prune\"\xc1\x05\n\x13ReconfigureResponse\x12!\n\x0cnamespace_id\x18\x01 \x01(\tR\x0bnamespaceId\x12\x36\n\x06status\x18\x02 \x01(\x0e\x32\x1e.vecplane.v1.ReconfigureStatusR\x06status\x12\x32\n\x15previous_points_count\x18\x03 \x01(\x03R\x13previousPointsCount\x12#\n\rvectors_added\x18\x04 \x03(\tR\x0cvectorsAdded\x12#\n\rvectors_total\x18\x05 \x03(\tR\x0cvectorsTotal\x12\x38\n\x18\x63ollections_to_reprocess\x18\x06 \x03(\tR\x16\x63ollectionsToReprocess\x12\x18\n\x07message\x18\x07 \x01(\tR\x07message\x12\'\n\x0fvectors_changed\x18\x08 \x03(\tR\x0evectorsChanged\x12\'\n\x0fvectors_removed\x18\t \x03(\tR\x0evectorsRemoved\x12-\n\x12vectors_undeclared\x18\n \x03(\tR\x11vectorsUndeclared\x12)\n\x10points_preserved\x18\x0b \x01(\x03R\x0fpointsPreserved\x12%\n\x0epoints_deleted\x18\x0c \x01(\x03R\rpointsDeleted\x12\x30\n\x04mode\x18\r \x01(\x0e\x32\x1c.vecplane.v1.ReconfigureModeR\x04mode\x12\x17\n\x07\x64ry_run\x18\x0e \x01(\x08R\x06\x64ryRun\x12<\n\x08strategy\x18\x0f \x01(\x0e\x32 .vecplane.v1.ReconfigureStrategyR\x08strategy\x12!\n\x0coperation_id\x18\x10 \x01(\tR\x0boperationId*\x87\x01\n\rNamespaceMode\x12\x1e\n\x1aNAMESPACE_MODE_UNSPECIFIED\x10\x00\x12\'\n\x16NAMESPACE_MODE_MANAGED\x10\x01\x1a\x0b\xca\xda\x18\x07managed\x12-\n\x19NAMESPACE_MODE_STANDALONE\x10\x02\x1a\x0e\xca\xda\x18\nstandalone*\x8d\x01\n\x0fReconfigureMode\x12 \n\x1cRECONFIGURE_MODE_UNSPECIFIED\x10\x00\x12+\n\x19RECONFIGURE_MODE_IN_PLACE\x10\x01\x1a\x0c\xca\xda\x18\x08in_place\x12+\n\x19RECONFIGURE_MODE_RECREATE\x10\x02\x1a\x0c\xca\xda\x18\x08recreate*\xca\x01\n\x13ReconfigureStrategy\x12$\n RECONFIGURE_STRATEGY_UNSPECIFIED\x10\x00\x12\'\n\x19RECONFIGURE_STRATEGY_LIVE\x10\x01\x1a\x08\xca\xda\x18\x04live\x12\x33\n\x1fRECONFIGURE_STRATEGY_BLUE_GREEN\x10\x02\x1a\x0e\xca\xda\x18\nblue_green\x12/\n\x1dRECONFIGURE_STRATEGY_RECREATE\x10\x03\x1a\x0c\xca\xda\x18\x08recreate*\xaf\x01\n\x11ReconfigureStatus\x12\"\n\x1eRECONFIGURE_STATUS_UNSPECIFIED\x10\x00\x12\x35\n\x1fRECONFIGURE_STATUS_RECONFIGURED\x10\x01\x1a\x10\xca\xda\x18\x0creconfigured\x12?\n$RECONFIGURE_STATUS_NO_CHANGES_NEEDED\x10\x02\x1a\x15\xca\xda\x18\x11no_changes_needed2\xb2\x07\n\x10NamespaceService\x12\xa9\x01\n\x0f\x43reateNamespace\x12#.vecplane.v1.CreateNamespaceRequest\x1a$.vecplane.v1.CreateNamespaceResponse\"K\x82\xd3\xe4\x93\x02\x45\"\x0e/v1/namespaces:\x01*Z%\"\x15/v1/namespaces/create:\x01*b\tnamespaceb\tnamespace\x12\x85\x01\n\x0cGetNamespace\x12 .vecplane.v1.GetNamespaceRequest\x1a!.vecplane.v1.GetNamespaceResponse\"0\x82\xd3\xe4\x93\x02*\x12\x1d/v1/namespaces/{namespace_id}b\tnamespace\x12\x8f\x01\n\x0eListNamespaces\x12\".vecplane.v1.ListNamespacesRequest\x1a#.vecplane.v1.ListNamespacesResponse\"4\x82\xd3\xe4\x93\x02.\"\x13/v1/namespaces/list:\x05queryZ\x10\x12\x0e/v1/namespaces\x12\xc0\x01\n\x0fUpdateNamespace\x12#.vecplane.v1.UpdateNamespaceRequest\x1a$.vecplane.v1.UpdateNamespaceResponse\"b\x82\xd3\xe4\x93\x02\\2\x1d/v1/namespaces/{namespace_id}:\x01*Z-\x1a\x1d/v1/namespaces/{namespace_id}:\x01*b\tnamespaceb\tnamespace\x12\x83\x01\n\x0f\x44\x65leteNamespace\x12#.vecplane.v1.DeleteNamespaceRequest\x1a$.vecplane.v1.DeleteNamespaceResponse\"%\x82\xd3\xe4\x93\x02\x1f*\x1d/v1/namespaces/{namespace_id}\x12\x8e\x01\n\x0bReconfigure\x12\x1f.vecplane.v1.ReconfigureRequest\x1a .vecplane.v1.ReconfigureResponse\"<\x82\xd3\xe4\x93\x02\x36\"1/v1/namespaces/{namespace_id}/plugins/reconfigure:\x01*b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'vecplane.v1.namespace_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_NAMESPACEMODE'].values_by_name["NAMESPACE_MODE_MANAGED"]._loaded_options = None
+  _globals['_NAMESPACEMODE'].values_by_name["NAMESPACE_MODE_MANAGED"]._serialized_options = b'\312\332\030\007managed'
+  _globals['_NAMESPACEMODE'].values_by_name["NAMESPACE_MODE_STANDALONE"]._loaded_options = None
+  _globals['_NAMESPACEMODE'].values_by_name["NAMESPACE_MODE_STANDALONE"]._serialized_options = b'\312\332\030\nstandalone'
   _globals['_RECONFIGUREMODE'].values_by_name["RECONFIGURE_MODE_IN_PLACE"]._loaded_options = None
   _globals['_RECONFIGUREMODE'].values_by_name["RECONFIGURE_MODE_IN_PLACE"]._serialized_options = b'\312\332\030\010in_place'
   _globals['_RECONFIGUREMODE'].values_by_name["RECONFIGURE_MODE_RECREATE"]._loaded_options = None
@@ -57,6 +61,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NAMESPACEFEATUREEXTRACTOR'].fields_by_name['feature_extractor_name']._serialized_options = b'\342A\001\002'
   _globals['_NAMESPACEFEATUREEXTRACTOR'].fields_by_name['version']._loaded_options = None
   _globals['_NAMESPACEFEATUREEXTRACTOR'].fields_by_name['version']._serialized_options = b'\342A\001\002'
+  _globals['_NAMESPACEFEATUREEXTRACTOR'].fields_by_name['feature_extractor_id']._loaded_options = None
+  _globals['_NAMESPACEFEATUREEXTRACTOR'].fields_by_name['feature_extractor_id']._serialized_options = b'\342A\001\003'
   _globals['_NAMESPACE'].fields_by_name['namespace_id']._loaded_options = None
   _globals['_NAMESPACE'].fields_by_name['namespace_id']._serialized_options = b'\342A\001\003'
   _globals['_NAMESPACE'].fields_by_name['namespace_name']._loaded_options = None
@@ -69,6 +75,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NAMESPACE'].fields_by_name['created_at']._serialized_options = b'\342A\001\003'
   _globals['_NAMESPACE'].fields_by_name['updated_at']._loaded_options = None
   _globals['_NAMESPACE'].fields_by_name['updated_at']._serialized_options = b'\342A\001\003'
+  _globals['_NAMESPACE'].fields_by_name['mode']._loaded_options = None
+  _globals['_NAMESPACE'].fields_by_name['mode']._serialized_options = b'\342A\001\003'
   _globals['_CREATENAMESPACEREQUEST'].fields_by_name['namespace_name']._loaded_options = None
   _globals['_CREATENAMESPACEREQUEST'].fields_by_name['namespace_name']._serialized_options = b'\342A\001\002'
   _globals['_CREATENAMESPACEREQUEST'].fields_by_name['feature_extractors']._loaded_options = None
@@ -88,45 +96,47 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NAMESPACESERVICE'].methods_by_name['ListNamespaces']._loaded_options = None
   _globals['_NAMESPACESERVICE'].methods_by_name['ListNamespaces']._serialized_options = b'\202\323\344\223\002.\"\023/v1/namespaces/list:\005queryZ\020\022\016/v1/namespaces'
   _globals['_NAMESPACESERVICE'].methods_by_name['UpdateNamespace']._loaded_options = None
-  _globals['_NAMESPACESERVICE'].methods_by_name['UpdateNamespace']._serialized_options = b'\202\323\344\223\002-2\035/v1/namespaces/{namespace_id}:\001*b\tnamespace'
+  _globals['_NAMESPACESERVICE'].methods_by_name['UpdateNamespace']._serialized_options = b'\202\323\344\223\002\\2\035/v1/namespaces/{namespace_id}:\001*Z-\032\035/v1/namespaces/{namespace_id}:\001*b\tnamespaceb\tnamespace'
   _globals['_NAMESPACESERVICE'].methods_by_name['DeleteNamespace']._loaded_options = None
   _globals['_NAMESPACESERVICE'].methods_by_name['DeleteNamespace']._serialized_options = b'\202\323\344\223\002\037*\035/v1/namespaces/{namespace_id}'
   _globals['_NAMESPACESERVICE'].methods_by_name['Reconfigure']._loaded_options = None
   _globals['_NAMESPACESERVICE'].methods_by_name['Reconfigure']._serialized_options = b'\202\323\344\223\0026\"1/v1/namespaces/{namespace_id}/plugins/reconfigure:\001*'
-  _globals['_RECONFIGUREMODE']._serialized_start=3350
-  _globals['_RECONFIGUREMODE']._serialized_end=3491
-  _globals['_RECONFIGURESTRATEGY']._serialized_start=3494
-  _globals['_RECONFIGURESTRATEGY']._serialized_end=3696
-  _globals['_RECONFIGURESTATUS']._serialized_start=3699
-  _globals['_RECONFIGURESTATUS']._serialized_end=3874
+  _globals['_NAMESPACEMODE']._serialized_start=3557
+  _globals['_NAMESPACEMODE']._serialized_end=3692
+  _globals['_RECONFIGUREMODE']._serialized_start=3695
+  _globals['_RECONFIGUREMODE']._serialized_end=3836
+  _globals['_RECONFIGURESTRATEGY']._serialized_start=3839
+  _globals['_RECONFIGURESTRATEGY']._serialized_end=4041
+  _globals['_RECONFIGURESTATUS']._serialized_start=4044
+  _globals['_RECONFIGURESTATUS']._serialized_end=4219
   _globals['_NAMESPACEFEATUREEXTRACTOR']._serialized_start=283
-  _globals['_NAMESPACEFEATUREEXTRACTOR']._serialized_end=451
-  _globals['_NAMESPACE']._serialized_start=454
-  _globals['_NAMESPACE']._serialized_end=957
-  _globals['_CREATENAMESPACEREQUEST']._serialized_start=960
-  _globals['_CREATENAMESPACEREQUEST']._serialized_end=1224
-  _globals['_CREATENAMESPACERESPONSE']._serialized_start=1226
-  _globals['_CREATENAMESPACERESPONSE']._serialized_end=1305
-  _globals['_GETNAMESPACEREQUEST']._serialized_start=1307
-  _globals['_GETNAMESPACEREQUEST']._serialized_end=1369
-  _globals['_GETNAMESPACERESPONSE']._serialized_start=1371
-  _globals['_GETNAMESPACERESPONSE']._serialized_end=1447
-  _globals['_LISTNAMESPACESREQUEST']._serialized_start=1450
-  _globals['_LISTNAMESPACESREQUEST']._serialized_end=1626
-  _globals['_LISTNAMESPACESRESPONSE']._serialized_start=1629
-  _globals['_LISTNAMESPACESRESPONSE']._serialized_end=1814
-  _globals['_UPDATENAMESPACEREQUEST']._serialized_start=1817
-  _globals['_UPDATENAMESPACEREQUEST']._serialized_end=2216
-  _globals['_UPDATENAMESPACERESPONSE']._serialized_start=2218
-  _globals['_UPDATENAMESPACERESPONSE']._serialized_end=2297
-  _globals['_DELETENAMESPACEREQUEST']._serialized_start=2299
-  _globals['_DELETENAMESPACEREQUEST']._serialized_end=2364
-  _globals['_DELETENAMESPACERESPONSE']._serialized_start=2366
-  _globals['_DELETENAMESPACERESPONSE']._serialized_end=2452
-  _globals['_RECONFIGUREREQUEST']._serialized_start=2455
-  _globals['_RECONFIGUREREQUEST']._serialized_end=2639
-  _globals['_RECONFIGURERESPONSE']._serialized_start=2642
-  _globals['_RECONFIGURERESPONSE']._serialized_end=3347
-  _globals['_NAMESPACESERVICE']._serialized_start=3877
-  _globals['_NAMESPACESERVICE']._serialized_end=4776
+  _globals['_NAMESPACEFEATUREEXTRACTOR']._serialized_end=507
+  _globals['_NAMESPACE']._serialized_start=510
+  _globals['_NAMESPACE']._serialized_end=1067
+  _globals['_CREATENAMESPACEREQUEST']._serialized_start=1070
+  _globals['_CREATENAMESPACEREQUEST']._serialized_end=1382
+  _globals['_CREATENAMESPACERESPONSE']._serialized_start=1384
+  _globals['_CREATENAMESPACERESPONSE']._serialized_end=1463
+  _globals['_GETNAMESPACEREQUEST']._serialized_start=1465
+  _globals['_GETNAMESPACEREQUEST']._serialized_end=1527
+  _globals['_GETNAMESPACERESPONSE']._serialized_start=1529
+  _globals['_GETNAMESPACERESPONSE']._serialized_end=1605
+  _globals['_LISTNAMESPACESREQUEST']._serialized_start=1608
+  _globals['_LISTNAMESPACESREQUEST']._serialized_end=1833
+  _globals['_LISTNAMESPACESRESPONSE']._serialized_start=1836
+  _globals['_LISTNAMESPACESRESPONSE']._serialized_end=2021
+  _globals['_UPDATENAMESPACEREQUEST']._serialized_start=2024
+  _globals['_UPDATENAMESPACEREQUEST']._serialized_end=2423
+  _globals['_UPDATENAMESPACERESPONSE']._serialized_start=2425
+  _globals['_UPDATENAMESPACERESPONSE']._serialized_end=2504
+  _globals['_DELETENAMESPACEREQUEST']._serialized_start=2506
+  _globals['_DELETENAMESPACEREQUEST']._serialized_end=2571
+  _globals['_DELETENAMESPACERESPONSE']._serialized_start=2573
+  _globals['_DELETENAMESPACERESPONSE']._serialized_end=2659
+  _globals['_RECONFIGUREREQUEST']._serialized_start=2662
+  _globals['_RECONFIGUREREQUEST']._serialized_end=2846
+  _globals['_RECONFIGURERESPONSE']._serialized_start=2849
+  _globals['_RECONFIGURERESPONSE']._serialized_end=3554
+  _globals['_NAMESPACESERVICE']._serialized_start=4222
+  _globals['_NAMESPACESERVICE']._serialized_end=5168
 # @@protoc_insertion_point(module_scope)

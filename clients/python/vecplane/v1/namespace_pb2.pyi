@@ -17,6 +17,12 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class NamespaceMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    NAMESPACE_MODE_UNSPECIFIED: _ClassVar[NamespaceMode]
+    NAMESPACE_MODE_MANAGED: _ClassVar[NamespaceMode]
+    NAMESPACE_MODE_STANDALONE: _ClassVar[NamespaceMode]
+
 class ReconfigureMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     RECONFIGURE_MODE_UNSPECIFIED: _ClassVar[ReconfigureMode]
@@ -35,6 +41,9 @@ class ReconfigureStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     RECONFIGURE_STATUS_UNSPECIFIED: _ClassVar[ReconfigureStatus]
     RECONFIGURE_STATUS_RECONFIGURED: _ClassVar[ReconfigureStatus]
     RECONFIGURE_STATUS_NO_CHANGES_NEEDED: _ClassVar[ReconfigureStatus]
+NAMESPACE_MODE_UNSPECIFIED: NamespaceMode
+NAMESPACE_MODE_MANAGED: NamespaceMode
+NAMESPACE_MODE_STANDALONE: NamespaceMode
 RECONFIGURE_MODE_UNSPECIFIED: ReconfigureMode
 RECONFIGURE_MODE_IN_PLACE: ReconfigureMode
 RECONFIGURE_MODE_RECREATE: ReconfigureMode
@@ -47,17 +56,19 @@ RECONFIGURE_STATUS_RECONFIGURED: ReconfigureStatus
 RECONFIGURE_STATUS_NO_CHANGES_NEEDED: ReconfigureStatus
 
 class NamespaceFeatureExtractor(_message.Message):
-    __slots__ = ("feature_extractor_name", "version", "params")
+    __slots__ = ("feature_extractor_name", "version", "params", "feature_extractor_id")
     FEATURE_EXTRACTOR_NAME_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     PARAMS_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_EXTRACTOR_ID_FIELD_NUMBER: _ClassVar[int]
     feature_extractor_name: str
     version: str
     params: _struct_pb2.Struct
-    def __init__(self, feature_extractor_name: _Optional[str] = ..., version: _Optional[str] = ..., params: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    feature_extractor_id: str
+    def __init__(self, feature_extractor_name: _Optional[str] = ..., version: _Optional[str] = ..., params: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., feature_extractor_id: _Optional[str] = ...) -> None: ...
 
 class Namespace(_message.Message):
-    __slots__ = ("namespace_id", "namespace_name", "description", "feature_extractors", "payload_indexes", "vector_indexes", "created_at", "updated_at")
+    __slots__ = ("namespace_id", "namespace_name", "description", "feature_extractors", "payload_indexes", "vector_indexes", "created_at", "updated_at", "mode")
     NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]
     NAMESPACE_NAME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
@@ -66,6 +77,7 @@ class Namespace(_message.Message):
     VECTOR_INDEXES_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
     namespace_id: str
     namespace_name: str
     description: str
@@ -74,19 +86,22 @@ class Namespace(_message.Message):
     vector_indexes: _containers.RepeatedCompositeFieldContainer[_indexes_pb2.VectorIndexDefinition]
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, namespace_id: _Optional[str] = ..., namespace_name: _Optional[str] = ..., description: _Optional[str] = ..., feature_extractors: _Optional[_Iterable[_Union[NamespaceFeatureExtractor, _Mapping]]] = ..., payload_indexes: _Optional[_Iterable[_Union[_indexes_pb2.PayloadIndex, _Mapping]]] = ..., vector_indexes: _Optional[_Iterable[_Union[_indexes_pb2.VectorIndexDefinition, _Mapping]]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    mode: NamespaceMode
+    def __init__(self, namespace_id: _Optional[str] = ..., namespace_name: _Optional[str] = ..., description: _Optional[str] = ..., feature_extractors: _Optional[_Iterable[_Union[NamespaceFeatureExtractor, _Mapping]]] = ..., payload_indexes: _Optional[_Iterable[_Union[_indexes_pb2.PayloadIndex, _Mapping]]] = ..., vector_indexes: _Optional[_Iterable[_Union[_indexes_pb2.VectorIndexDefinition, _Mapping]]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., mode: _Optional[_Union[NamespaceMode, str]] = ...) -> None: ...
 
 class CreateNamespaceRequest(_message.Message):
-    __slots__ = ("namespace_name", "description", "feature_extractors", "payload_indexes")
+    __slots__ = ("namespace_name", "description", "feature_extractors", "payload_indexes", "mode")
     NAMESPACE_NAME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     FEATURE_EXTRACTORS_FIELD_NUMBER: _ClassVar[int]
     PAYLOAD_INDEXES_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
     namespace_name: str
     description: str
     feature_extractors: _containers.RepeatedCompositeFieldContainer[NamespaceFeatureExtractor]
     payload_indexes: _containers.RepeatedCompositeFieldContainer[_indexes_pb2.PayloadIndex]
-    def __init__(self, namespace_name: _Optional[str] = ..., description: _Optional[str] = ..., feature_extractors: _Optional[_Iterable[_Union[NamespaceFeatureExtractor, _Mapping]]] = ..., payload_indexes: _Optional[_Iterable[_Union[_indexes_pb2.PayloadIndex, _Mapping]]] = ...) -> None: ...
+    mode: NamespaceMode
+    def __init__(self, namespace_name: _Optional[str] = ..., description: _Optional[str] = ..., feature_extractors: _Optional[_Iterable[_Union[NamespaceFeatureExtractor, _Mapping]]] = ..., payload_indexes: _Optional[_Iterable[_Union[_indexes_pb2.PayloadIndex, _Mapping]]] = ..., mode: _Optional[_Union[NamespaceMode, str]] = ...) -> None: ...
 
 class CreateNamespaceResponse(_message.Message):
     __slots__ = ("namespace",)
@@ -107,18 +122,22 @@ class GetNamespaceResponse(_message.Message):
     def __init__(self, namespace: _Optional[_Union[Namespace, _Mapping]] = ...) -> None: ...
 
 class ListNamespacesRequest(_message.Message):
-    __slots__ = ("limit", "offset", "cursor", "include_total", "query")
+    __slots__ = ("limit", "offset", "cursor", "include_total", "query", "page_size", "page")
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
     CURSOR_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_TOTAL_FIELD_NUMBER: _ClassVar[int]
     QUERY_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
     limit: int
     offset: int
     cursor: str
     include_total: bool
     query: _list_pb2.ListQuery
-    def __init__(self, limit: _Optional[int] = ..., offset: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., query: _Optional[_Union[_list_pb2.ListQuery, _Mapping]] = ...) -> None: ...
+    page_size: int
+    page: int
+    def __init__(self, limit: _Optional[int] = ..., offset: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., query: _Optional[_Union[_list_pb2.ListQuery, _Mapping]] = ..., page_size: _Optional[int] = ..., page: _Optional[int] = ...) -> None: ...
 
 class ListNamespacesResponse(_message.Message):
     __slots__ = ("results", "pagination", "total_count")

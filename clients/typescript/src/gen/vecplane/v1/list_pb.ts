@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file vecplane/v1/list.proto.
  */
 export const file_vecplane_v1_list: GenFile = /*@__PURE__*/
-  fileDesc("ChZ2ZWNwbGFuZS92MS9saXN0LnByb3RvEgt2ZWNwbGFuZS52MSJKCgpTb3J0T3B0aW9uEg0KBWZpZWxkGAEgASgJEi0KCWRpcmVjdGlvbhgCIAEoDjIaLnZlY3BsYW5lLnYxLlNvcnREaXJlY3Rpb24ioQEKCUxpc3RRdWVyeRItCgdmaWx0ZXJzGAEgASgLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yEiUKBHNvcnQYAiABKAsyFy52ZWNwbGFuZS52MS5Tb3J0T3B0aW9uEg4KBnNlYXJjaBgDIAEoCRIbCg5jYXNlX3NlbnNpdGl2ZRgEIAEoCEgAiAEBQhEKD19jYXNlX3NlbnNpdGl2ZSLzAQoKUGFnaW5hdGlvbhISCgV0b3RhbBgBIAEoA0gAiAEBEgwKBHBhZ2UYAiABKAUSEQoJcGFnZV9zaXplGAMgASgFEhgKC3RvdGFsX3BhZ2VzGAQgASgFSAGIAQESFgoJbmV4dF9wYWdlGAUgASgJSAKIAQESGgoNcHJldmlvdXNfcGFnZRgGIAEoCUgDiAEBEhgKC25leHRfY3Vyc29yGAcgASgJSASIAQFCCAoGX3RvdGFsQg4KDF90b3RhbF9wYWdlc0IMCgpfbmV4dF9wYWdlQhAKDl9wcmV2aW91c19wYWdlQg4KDF9uZXh0X2N1cnNvcipzCg1Tb3J0RGlyZWN0aW9uEh4KGlNPUlRfRElSRUNUSU9OX1VOU1BFQ0lGSUVEEAASHwoSU09SVF9ESVJFQ1RJT05fQVNDEAEaB8raGANhc2MSIQoTU09SVF9ESVJFQ1RJT05fREVTQxACGgjK2hgEZGVzY2IGcHJvdG8z", [file_vecplane_v1_filter, file_vecplane_v1_options]);
+  fileDesc("ChZ2ZWNwbGFuZS92MS9saXN0LnByb3RvEgt2ZWNwbGFuZS52MSJKCgpTb3J0T3B0aW9uEg0KBWZpZWxkGAEgASgJEi0KCWRpcmVjdGlvbhgCIAEoDjIaLnZlY3BsYW5lLnYxLlNvcnREaXJlY3Rpb24i0AIKCUxpc3RRdWVyeRItCgdmaWx0ZXJzGAEgASgLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yEiUKBHNvcnQYAiABKAsyFy52ZWNwbGFuZS52MS5Tb3J0T3B0aW9uEg4KBnNlYXJjaBgDIAEoCRIbCg5jYXNlX3NlbnNpdGl2ZRgEIAEoCEgAiAEBEhIKBWxpbWl0GAUgASgFSAGIAQESFgoJcGFnZV9zaXplGAYgASgFSAKIAQESEwoGb2Zmc2V0GAcgASgFSAOIAQESEQoEcGFnZRgIIAEoBUgEiAEBEg4KBmN1cnNvchgJIAEoCRIdChVyZXR1cm5fcHJlc2lnbmVkX3VybHMYCiABKAhCEQoPX2Nhc2Vfc2Vuc2l0aXZlQggKBl9saW1pdEIMCgpfcGFnZV9zaXplQgkKB19vZmZzZXRCBwoFX3BhZ2Ui8wEKClBhZ2luYXRpb24SEgoFdG90YWwYASABKANIAIgBARIMCgRwYWdlGAIgASgFEhEKCXBhZ2Vfc2l6ZRgDIAEoBRIYCgt0b3RhbF9wYWdlcxgEIAEoBUgBiAEBEhYKCW5leHRfcGFnZRgFIAEoCUgCiAEBEhoKDXByZXZpb3VzX3BhZ2UYBiABKAlIA4gBARIYCgtuZXh0X2N1cnNvchgHIAEoCUgEiAEBQggKBl90b3RhbEIOCgxfdG90YWxfcGFnZXNCDAoKX25leHRfcGFnZUIQCg5fcHJldmlvdXNfcGFnZUIOCgxfbmV4dF9jdXJzb3IqcwoNU29ydERpcmVjdGlvbhIeChpTT1JUX0RJUkVDVElPTl9VTlNQRUNJRklFRBAAEh8KElNPUlRfRElSRUNUSU9OX0FTQxABGgfK2hgDYXNjEiEKE1NPUlRfRElSRUNUSU9OX0RFU0MQAhoIytoYBGRlc2NiBnByb3RvMw", [file_vecplane_v1_filter, file_vecplane_v1_options]);
 
 /**
  * How to sort a list.
@@ -78,6 +78,50 @@ export type ListQuery = Message<"vecplane.v1.ListQuery"> & {
    * @generated from field: optional bool case_sensitive = 4;
    */
   caseSensitive?: boolean | undefined;
+
+  /**
+   * The page size, when the body carries it (Mixpeek's list bodies may); the request's own
+   * `limit` or `page_size` (query string) wins.
+   *
+   * @generated from field: optional int32 limit = 5;
+   */
+  limit?: number | undefined;
+
+  /**
+   * The same as `limit` (Mixpeek's other name for it).
+   *
+   * @generated from field: optional int32 page_size = 6;
+   */
+  pageSize?: number | undefined;
+
+  /**
+   * Items to skip, when the body carries it; the request's own `offset` or `page` wins.
+   *
+   * @generated from field: optional int32 offset = 7;
+   */
+  offset?: number | undefined;
+
+  /**
+   * The 1-based page number: skips (page - 1) pages of the page size. Ignored when an offset is given.
+   *
+   * @generated from field: optional int32 page = 8;
+   */
+  page?: number | undefined;
+
+  /**
+   * A `next_cursor` from a previous page, when the body carries it; the request's own `cursor` wins.
+   *
+   * @generated from field: string cursor = 9;
+   */
+  cursor: string;
+
+  /**
+   * Object lists: Mixpeek's SDK always sends it. vecplane keeps no copies of blobs to sign URLs
+   * for: blobs are returned as stored (their URL, or their inline data), with or without it.
+   *
+   * @generated from field: bool return_presigned_urls = 10;
+   */
+  returnPresignedUrls: boolean;
 };
 
 /**
