@@ -66,6 +66,7 @@ def examples() -> list[str]:
     return blocks
 
 
+@pytest.mark.slow  # the module's fixture installs the client into a fresh virtualenv (about a minute)
 def test_readme_python_example(client_python, server, root, tmp_path):
     first, _, _ = examples()
     script = tmp_path / "example.py"
@@ -78,6 +79,7 @@ def test_readme_python_example(client_python, server, root, tmp_path):
     assert lines[2:] == ["catalog"]
 
 
+@pytest.mark.slow  # the module's fixture installs the client into a fresh virtualenv (about a minute)
 def test_readme_python_examples_stand_alone_and_run_twice(client_python, server, root, tmp_path):
     """Each block is a whole script (issue 15: the second had no imports), and a second run of
     either finds what the first made instead of failing with ALREADY_EXISTS."""
@@ -96,6 +98,7 @@ def test_readme_python_examples_stand_alone_and_run_twice(client_python, server,
     assert last[1].startswith("RECONFIGURE_STATUS_")
 
 
+@pytest.mark.slow  # the module's fixture installs the client into a fresh virtualenv (about a minute)
 def test_readme_python_retrieval_example_runs_twice(client_python, server, root, tmp_path):
     """Objects, a trigger, a retriever and its execution; a second run finds what the first made,
     and its second execution is a cache hit both times."""
