@@ -14,7 +14,7 @@ from tests.support.servers import ADMIN_KEY
 TEXT = {"feature_extractor_name": "text_extractor", "version": "v1"}
 NAMESPACE_FIELDS = {
     "namespace_id", "namespace_name", "description", "feature_extractors", "payload_indexes",
-    "vector_indexes", "created_at", "updated_at",
+    "vector_indexes", "created_at", "updated_at", "mode",
 }
 
 
@@ -59,7 +59,7 @@ def test_create_takes_mixpeek_json_and_answers_the_namespace_flat(rest, api):
     assert body["namespace_id"].startswith("ns_")
     assert body["namespace_name"] == "catalog" and body["description"] == "products"
     assert body["payload_indexes"] == [{"field_name": "metadata.brand", "type": "keyword"}]
-    assert body["feature_extractors"][1] == {"feature_extractor_name": "fashionsiglip", "version": "v1", "params": {"top_k_tags": 3}}
+    assert body["feature_extractors"][1] == {"feature_extractor_name": "fashionsiglip", "version": "v1", "params": {"top_k_tags": 3}, "feature_extractor_id": "fashionsiglip_v1"}
     assert {v["name"]: (v["index"]["dimensions"], v["index"]["distance"], v["type"]) for v in body["vector_indexes"]} == {
         "multilingual_e5_large_instruct_v1": (1024, "cosine", "single"),
         "fashionsiglip_v1_embedding": (768, "cosine", "single"),
@@ -342,10 +342,10 @@ def test_unknown_path_is_404_and_wrong_method_405_in_the_envelope(rest):
     # A path holding an encoded newline still gets the envelope (found by schemathesis).
     envelope(rest.get("/v1/nothing%0Ahere"), 404, "NotFoundError")
     assert error["details"]["path"] == "/v1/nothing/here"
-    response = rest.request("PUT", "/v1/namespaces/some-name")
+    response = rest.request("POST", "/v1/namespaces/some-name")
     error = envelope(response, 405, "MethodNotAllowedError")
-    assert response.headers["allow"] == "DELETE, GET, PATCH"
-    assert error["details"]["allowed"] == ["DELETE", "GET", "PATCH"]
+    assert response.headers["allow"] == "DELETE, GET, PATCH, PUT"
+    assert error["details"]["allowed"] == ["DELETE", "GET", "PATCH", "PUT"]
     assert rest.get("/v1/admin/organizations").headers["allow"] == "POST"
     assert envelope(rest.post("/openapi.json"), 405, "MethodNotAllowedError")
 

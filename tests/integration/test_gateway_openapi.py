@@ -76,7 +76,7 @@ def test_parameters_follow_the_http_rules(doc):
     assert {"limit", "offset", "cursor", "include_total", "query.search", "query.sort.direction"} <= set(query)
     assert query["query.sort.direction"]["schema"] == {"$ref": "#/components/schemas/SortDirection"}
     post_list = doc["paths"]["/v1/namespaces/list"]["post"]
-    assert {p["name"] for p in post_list["parameters"] if p.get("in") == "query"} == {"limit", "offset", "cursor", "include_total"}
+    assert {p["name"] for p in post_list["parameters"] if p.get("in") == "query"} == {"limit", "offset", "cursor", "include_total", "page_size", "page"}
     assert post_list["requestBody"]["content"]["application/json"]["schema"]["anyOf"][0] == {"$ref": "#/components/schemas/ListQuery"}
     get_one = doc["paths"]["/v1/namespaces/{namespace_id}"]["get"]
     assert [(p["name"], p["in"], p["required"]) for p in get_one["parameters"] if p.get("in") == "path"] == [("namespace_id", "path", True)]
