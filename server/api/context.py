@@ -18,9 +18,14 @@ class CallContext:
 current_call: ContextVar[CallContext] = ContextVar("vecplane_call")
 
 
+def optional_principal() -> Principal | None:
+    """The caller of a `(vecplane.v1.key_optional)` method: None when it sent no key."""
+    return current_call.get().principal
+
+
 def principal() -> Principal:
     found = current_call.get().principal
-    if found is None:  # only public methods (health, reflection) run without one
+    if found is None:  # only public and key_optional methods run without one
         raise RuntimeError("no authenticated principal for this call")
     return found
 

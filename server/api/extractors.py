@@ -5,6 +5,7 @@ from __future__ import annotations
 from vecplane.v1 import feature_extractor_pb2 as pb
 from vecplane.v1 import feature_extractor_pb2_grpc
 
+from server.api.context import optional_principal
 from server.api.convert import to_dict, to_message
 from server.domain.errors import NotFound
 from server.domain.extraction import RawInput
@@ -26,21 +27,28 @@ def _availability(found: Availability) -> pb.ExtractorAvailability:
 
 
 class FeatureExtractorServicer(feature_extractor_pb2_grpc.FeatureExtractorServiceServicer):
+    """The catalogue answers without a key (Mixpeek's is public): then built-ins only, without
+    `availability`, which names this server's settings; with a key, plugins and availability too."""
+
     def __init__(self, catalogue: Catalogue, availability: dict[str, Availability], extraction: ExtractionUseCases):
         # The catalogue is fixed for the life of the process, so the messages are built once.
-        self._all = []
+        self._all: list[pb.FeatureExtractorDefinition] = []
+        self._public: list[pb.FeatureExtractorDefinition] = []
         for definition in catalogue.all():
             message = to_message(definition.as_api(), pb.FeatureExtractorDefinition)
+            if definition.is_builtin:
+                self._public.append(to_message(definition.as_api(), pb.FeatureExtractorDefinition))
             message.availability.CopyFrom(_availability(availability[definition.id]))
             self._all.append(message)
         self._by_id = {m.feature_extractor_id: m for m in self._all}
+        self._public_by_id = {m.feature_extractor_id: m for m in self._public}
         self._extraction = extraction
 
     async def ListFeatureExtractors(self, request, context):
-        return pb.ListFeatureExtractorsResponse(results=self._all)
+        return pb.ListFeatureExtractorsResponse(results=self._all if optional_principal() else self._public)
 
     async def GetFeatureExtractor(self, request, context):
-        found = self._by_id.get(request.feature_extractor_id)
+        found = (self._by_id if optional_principal() else self._public_by_id).get(request.feature_extractor_id)
         if found is None:
             raise NotFound("feature_extractor", request.feature_extractor_id)
         return pb.GetFeatureExtractorResponse(feature_extractor=found)

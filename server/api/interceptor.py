@@ -5,6 +5,7 @@ CANCELLED and DEADLINE_EXCEEDED when the caller gave up or the deadline passed).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 import uuid
@@ -13,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import grpc
+from google.protobuf import descriptor_pool
 from google.protobuf.message import DecodeError
+from vecplane.v1 import options_pb2
 
 from server import metrics, tracing
 from server.api import keys, status, wire
@@ -27,6 +30,18 @@ from server.usecases.health import BackendMonitor
 log = logging.getLogger("vecplane.calls")
 
 PUBLIC_PREFIXES = ("/grpc.health.v1.", "/grpc.reflection.")
+
+
+@functools.cache
+def key_optional(method: str) -> bool:
+    """Whether a method (`/package.Service/Method`) declares `(vecplane.v1.key_optional)`: it answers
+    without a key, and checks one when sent."""
+    service, _, name = method.lstrip("/").rpartition("/")
+    try:
+        found = descriptor_pool.Default().FindServiceByName(service).methods_by_name.get(name)
+    except KeyError:
+        return False
+    return found is not None and bool(found.GetOptions().Extensions[options_pb2.key_optional])
 
 
 @dataclass(frozen=True)
@@ -83,6 +98,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         if handler is None or handler.unary_unary is None:
             return handler  # streaming methods: health Watch and reflection, both public
         public = details.method.startswith(PUBLIC_PREFIXES)
+        optional = key_optional(details.method)
         inner = handler.unary_unary
         method = details.method
 
@@ -106,9 +122,10 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             code = grpc.StatusCode.OK
             token = None
             try:
-                if not public:
+                anonymous = public or (optional and not metadata.get("authorization"))
+                if not anonymous:
                     self._monitor.require_available()  # fail fast while a backend is known to be down
-                principal = None if public else await self._authenticator.authenticate(metadata.get("authorization"))
+                principal = None if anonymous else await self._authenticator.authenticate(metadata.get("authorization"))
                 token = current_call.set(CallContext(correlation_id, principal, metadata))
                 context.set_trailing_metadata((("x-request-id", correlation_id),))
                 if isinstance(request, _Undecodable):

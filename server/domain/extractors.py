@@ -13,6 +13,7 @@ from server.domain.vectors import VectorSpec
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 VERSION_PATTERN = re.compile(r"^v[0-9]+$")
+DEFAULT_ICON = "box"  # Mixpeek's default (a Lucide icon name)
 
 
 def extractor_id(name: str, version: str) -> str:
@@ -65,15 +66,30 @@ class ExtractorDefinition:
 
     @property
     def vector_indexes(self) -> list[dict[str, Any]]:
-        """The declared vector index definitions, each tagged with this extractor's id."""
-        return [{**v, "feature_extractor_id": self.id} for v in self.data.get("required_vector_indexes") or []]
+        """The declared vector index definitions, each tagged with this extractor's id; an index
+        without a description of its own takes its definition's (Mixpeek's models require both)."""
+        return [
+            {**v, "index": {**v.get("index", {}), "description": v.get("index", {}).get("description") or v.get("description", "")}, "feature_extractor_id": self.id}
+            for v in self.data.get("required_vector_indexes") or []
+        ]
 
     @property
     def payload_indexes(self) -> list[dict[str, Any]]:
         return list(self.data.get("required_payload_indexes") or [])
 
+    @property
+    def is_builtin(self) -> bool:
+        return self.data.get("source") == "builtin"
+
     def as_api(self) -> dict[str, Any]:
-        return {**self.data, "feature_extractor_id": self.id, "required_vector_indexes": self.vector_indexes}
+        """The entry as the API shows it, with the defaults of what a definition may leave out."""
+        return {
+            **self.data,
+            "feature_extractor_id": self.id,
+            "required_vector_indexes": self.vector_indexes,
+            "icon": self.data.get("icon") or DEFAULT_ICON,
+            "max_inputs": self.data.get("max_inputs") or dict.fromkeys(self.inputs, 1),
+        }
 
 
 def definition_problems(data: dict[str, Any]) -> list[str]:

@@ -53,6 +53,7 @@ BUILTIN_EXTRACTORS = [
     {
         "feature_extractor_name": "text_extractor",
         "version": "v1",
+        "icon": "type",
         "description": "Embeds text with multilingual E5 large (instruct), optionally split into chunks.",
         "input_schema": {"properties": {"text": {"type": "text", "description": "The text to embed", "required": True}}},
         # Mixpeek's outputs: the chunk text (offsets are minilm_text_extractor's addition).
@@ -69,6 +70,7 @@ BUILTIN_EXTRACTORS = [
     {
         "feature_extractor_name": "image_extractor",
         "version": "v1",
+        "icon": "image",
         "description": "Embeds images with SigLIP (base, patch 16, 224) and can caption them.",
         "input_schema": {"properties": {"image": {"type": "image", "description": "The image to embed", "required": True}}},
         "output_schema": {
@@ -98,6 +100,7 @@ BUILTIN_EXTRACTORS = [
     {
         "feature_extractor_name": "multimodal_extractor",
         "version": "v1",
+        "icon": "video",
         "description": "Splits video into segments; embeds each segment (1408-d) and its transcription (E5).",
         "input_schema": {"properties": {"video": {"type": "video", "description": "The video to process", "required": True}}},
         "output_schema": {
@@ -132,6 +135,7 @@ BUILTIN_EXTRACTORS = [
     {
         "feature_extractor_name": "face_identity",
         "version": "v1",
+        "icon": "scan-face",
         "description": "Detects faces and embeds each with ArcFace, one document per face.",
         "input_schema": {"properties": {"image": {"type": "image", "description": "The image to scan", "required": True}}},
         "output_schema": {
@@ -161,6 +165,7 @@ BUILTIN_EXTRACTORS = [
     {
         "feature_extractor_name": "minilm_text_extractor",
         "version": "v1",
+        "icon": "type",
         "description": "Embeds English text with all-MiniLM-L6-v2 (int8 ONNX, packaged, runs offline on the CPU), optionally in chunks.",
         "input_schema": {"properties": {"text": {"type": "text", "description": "The text to embed", "required": True}}},
         "output_schema": TEXT_OUTPUTS,
@@ -183,6 +188,7 @@ BUILTIN_EXTRACTORS = [
     {
         "feature_extractor_name": "image_fingerprint",
         "version": "v1",
+        "icon": "fingerprint",
         "description": (
             "Near-duplicate image search, offline: a 64-bit perceptual hash plus a 64-bin colour histogram. "
             "Not a semantic embedding: it finds copies, crops and re-encodings, not similar content."

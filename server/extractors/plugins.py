@@ -48,7 +48,7 @@ def _from_entry_points() -> list[ExtractorDefinition]:
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         loaded = entry.load()
         data = loaded() if callable(loaded) else loaded
-        definitions += _parse(data, f"entry point {entry.name} ({entry.value})", "plugin")
+        definitions += _parse(data, f"entry point {entry.name} ({entry.value})", "custom")
     return definitions
 
 
@@ -59,7 +59,7 @@ def _from_folder(folder: Path) -> list[ExtractorDefinition]:
             data = json.loads(path.read_text())
         except json.JSONDecodeError as exc:
             raise PluginError(f"{path}: not valid JSON ({exc})") from None
-        definitions += _parse(data, str(path), "plugin")
+        definitions += _parse(data, str(path), "custom")
     return definitions
 
 

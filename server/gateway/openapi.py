@@ -255,6 +255,8 @@ class _Generator:
             "description": method_doc + f"\n\ngRPC: `{route.grpc_method}`",
             "tags": [route.service.name],
         }
+        if route.key_optional:
+            operation["security"] = [{}, {BEARER: []}]  # no key, or a key (which may show more)
         example = examples.REQUESTS.get(route.method.full_name)
         parameters = [self.parameter(ref, "path", True, example) for ref in route.path_fields.values()]
         parameters += [self.parameter(ref, "query", False) for ref in route.query_params]

@@ -87,6 +87,11 @@ class Route:
         return int(self.method.GetOptions().Extensions[options_pb2.http_success_status]) or 200
 
     @property
+    def key_optional(self) -> bool:
+        """Whether the call answers without a key (`(vecplane.v1.key_optional)`)."""
+        return bool(self.method.GetOptions().Extensions[options_pb2.key_optional])
+
+    @property
     def namespaced(self) -> bool:
         return bool(self.service.GetOptions().Extensions[options_pb2.namespaced])
 

@@ -121,6 +121,19 @@ def test_extractor_catalogue_lists_builtins_and_the_plugin(api):
     assert error.code == grpc.StatusCode.NOT_FOUND and error.resource.resource_type == "feature_extractor"
 
 
+def test_extractor_catalogue_answers_without_a_key_with_built_ins_only(api):
+    anonymous = Api(api.channel, None)
+    listed = anonymous.call(anonymous.extractors.ListFeatureExtractors, feature_extractor_pb2.ListFeatureExtractorsRequest()).results
+    assert {e.source for e in listed} == {feature_extractor_pb2.EXTRACTOR_SOURCE_BUILTIN}
+    assert not any(e.HasField("availability") for e in listed)
+    keyed = api.call(api.extractors.ListFeatureExtractors, feature_extractor_pb2.ListFeatureExtractorsRequest()).results
+    assert len(keyed) > len(listed) and all(e.HasField("availability") for e in keyed)
+    plugin = feature_extractor_pb2.GetFeatureExtractorRequest(feature_extractor_id="fashionsiglip_v1")
+    assert expect_error(anonymous.call, anonymous.extractors.GetFeatureExtractor, plugin).code == grpc.StatusCode.NOT_FOUND
+    wrong = Api(api.channel, "sk_wrong")
+    assert expect_error(wrong.call, wrong.extractors.GetFeatureExtractor, plugin).code == grpc.StatusCode.UNAUTHENTICATED
+
+
 def test_every_response_carries_its_correlation_id(api):
     _, call = api.namespaces.ListNamespaces.with_call(LIST, metadata=[*api.metadata(), ("x-request-id", "trace-123")])
     assert ("x-request-id", "trace-123") in call.trailing_metadata()

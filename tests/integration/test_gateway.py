@@ -226,7 +226,7 @@ def test_extractor_catalogue_is_a_list_on_both_paths(rest):
     assert isinstance(listed, list)  # response_body: the list itself, as Mixpeek answers
     by_id = {item["feature_extractor_id"]: item for item in listed}
     assert by_id["text_extractor_v1"]["source"] == "builtin"
-    assert by_id["fashionsiglip_v1"]["source"] == "plugin"
+    assert by_id["fashionsiglip_v1"]["source"] == "custom"
     assert rest.get("/v1/features/extractors").json() == listed
 
 

@@ -20,7 +20,7 @@ def test_manifest_folder_adds_extractors(tmp_path):
     (tmp_path / "logo.json").write_text(json.dumps(MANIFEST))
     catalogue = load_catalogue(tmp_path)
     definition = catalogue.by_id("logo_detector_v2")
-    assert definition.data["source"] == "plugin"
+    assert definition.data["source"] == "custom"
     assert [(v.name, v.dimensions, v.distance) for v in definition.vectors] == [("logo_v2", 256, "dot")]
     assert catalogue.by_id("text_extractor_v1").data["source"] == "builtin"
 
@@ -62,4 +62,4 @@ def test_entry_point_plugins_are_loaded(tmp_path, monkeypatch):
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: logos-plugin\nVersion: 1.0\n")
     (dist / "entry_points.txt").write_text(f"[{plugins.ENTRY_POINT_GROUP}]\nlogos = logos_pkg:EXTRACTORS\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    assert load_catalogue(None).by_id("logo_detector_v2").data["source"] == "plugin"
+    assert load_catalogue(None).by_id("logo_detector_v2").data["source"] == "custom"

@@ -86,7 +86,14 @@ class FeatureExtractor(_message.Message):
     def __init__(self, feature_extractor_name: _Optional[str] = ..., version: _Optional[str] = ..., parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., input_mapping: _Optional[_Mapping[str, str]] = ..., output_mapping: _Optional[_Mapping[str, str]] = ..., document_output_type: _Optional[_Union[DocumentOutputType, str]] = ..., document_input_handling: _Optional[_Union[DocumentInputHandling, str]] = ..., document_output_handling: _Optional[_Union[DocumentOutputHandling, str]] = ...) -> None: ...
 
 class FeatureExtractorDefinition(_message.Message):
-    __slots__ = ("feature_extractor_id", "feature_extractor_name", "version", "description", "input_schema", "output_schema", "parameter_schema", "supported_input_types", "default_parameters", "document_output_type", "document_input_handling", "document_output_handling", "required_vector_indexes", "required_payload_indexes", "source", "plugin_module", "availability")
+    __slots__ = ("feature_extractor_id", "feature_extractor_name", "version", "description", "input_schema", "output_schema", "parameter_schema", "supported_input_types", "default_parameters", "document_output_type", "document_input_handling", "document_output_handling", "required_vector_indexes", "required_payload_indexes", "source", "plugin_module", "availability", "icon", "max_inputs")
+    class MaxInputsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
     FEATURE_EXTRACTOR_ID_FIELD_NUMBER: _ClassVar[int]
     FEATURE_EXTRACTOR_NAME_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -104,6 +111,8 @@ class FeatureExtractorDefinition(_message.Message):
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     PLUGIN_MODULE_FIELD_NUMBER: _ClassVar[int]
     AVAILABILITY_FIELD_NUMBER: _ClassVar[int]
+    ICON_FIELD_NUMBER: _ClassVar[int]
+    MAX_INPUTS_FIELD_NUMBER: _ClassVar[int]
     feature_extractor_id: str
     feature_extractor_name: str
     version: str
@@ -121,7 +130,9 @@ class FeatureExtractorDefinition(_message.Message):
     source: ExtractorSource
     plugin_module: str
     availability: ExtractorAvailability
-    def __init__(self, feature_extractor_id: _Optional[str] = ..., feature_extractor_name: _Optional[str] = ..., version: _Optional[str] = ..., description: _Optional[str] = ..., input_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., output_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., parameter_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., supported_input_types: _Optional[_Iterable[_Union[_schema_pb2.FieldType, str]]] = ..., default_parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., document_output_type: _Optional[_Union[DocumentOutputType, str]] = ..., document_input_handling: _Optional[_Union[DocumentInputHandling, str]] = ..., document_output_handling: _Optional[_Union[DocumentOutputHandling, str]] = ..., required_vector_indexes: _Optional[_Iterable[_Union[_indexes_pb2.VectorIndexDefinition, _Mapping]]] = ..., required_payload_indexes: _Optional[_Iterable[_Union[_indexes_pb2.PayloadIndex, _Mapping]]] = ..., source: _Optional[_Union[ExtractorSource, str]] = ..., plugin_module: _Optional[str] = ..., availability: _Optional[_Union[ExtractorAvailability, _Mapping]] = ...) -> None: ...
+    icon: str
+    max_inputs: _containers.ScalarMap[str, int]
+    def __init__(self, feature_extractor_id: _Optional[str] = ..., feature_extractor_name: _Optional[str] = ..., version: _Optional[str] = ..., description: _Optional[str] = ..., input_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., output_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., parameter_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., supported_input_types: _Optional[_Iterable[_Union[_schema_pb2.FieldType, str]]] = ..., default_parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., document_output_type: _Optional[_Union[DocumentOutputType, str]] = ..., document_input_handling: _Optional[_Union[DocumentInputHandling, str]] = ..., document_output_handling: _Optional[_Union[DocumentOutputHandling, str]] = ..., required_vector_indexes: _Optional[_Iterable[_Union[_indexes_pb2.VectorIndexDefinition, _Mapping]]] = ..., required_payload_indexes: _Optional[_Iterable[_Union[_indexes_pb2.PayloadIndex, _Mapping]]] = ..., source: _Optional[_Union[ExtractorSource, str]] = ..., plugin_module: _Optional[str] = ..., availability: _Optional[_Union[ExtractorAvailability, _Mapping]] = ..., icon: _Optional[str] = ..., max_inputs: _Optional[_Mapping[str, int]] = ...) -> None: ...
 
 class ExtractorModel(_message.Message):
     __slots__ = ("vector_name", "model_id", "dimensions", "runs_with", "needs")

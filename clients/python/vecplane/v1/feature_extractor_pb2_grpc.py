@@ -58,6 +58,8 @@ class FeatureExtractorServiceServicer:
 
     def ListFeatureExtractors(self, request, context):
         """Lists every feature extractor in the catalogue. REST returns the list itself, as Mixpeek does.
+        Answers without a key (built-in entries only, without `availability`); with a key, plugins
+        and availability too.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -73,6 +75,7 @@ class FeatureExtractorServiceServicer:
 
     def GetFeatureExtractor(self, request, context):
         """Gets one catalogue entry by `name_version`.
+        Without a key only built-in entries are found, without `availability`.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -26,7 +26,7 @@ from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior_
 from vecplane.v1 import options_pb2 as vecplane_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19vecplane/v1/indexes.proto\x12\x0bvecplane.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19vecplane/v1/options.proto\"\x93\x01\n\x0bVectorIndex\x12\x1e\n\ndimensions\x18\x01 \x01(\x05R\ndimensions\x12+\n\x04type\x18\x02 \x01(\x0e\x32\x17.vecplane.v1.VectorTypeR\x04type\x12\x37\n\x08\x64istance\x18\x03 \x01(\x0e\x32\x1b.vecplane.v1.VectorDistanceR\x08\x64istance\"\xf3\x01\n\x15VectorIndexDefinition\x12\x18\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x04name\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12\x30\n\x04type\x18\x03 \x01(\x0e\x32\x1c.vecplane.v1.VectorIndexTypeR\x04type\x12\x34\n\x05index\x18\x04 \x01(\x0b\x32\x18.vecplane.v1.VectorIndexB\x04\xe2\x41\x01\x02R\x05index\x12\x36\n\x14\x66\x65\x61ture_extractor_id\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03R\x12\x66\x65\x61tureExtractorId\"l\n\x0cPayloadIndex\x12#\n\nfield_name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\tfieldName\x12\x37\n\x04type\x18\x02 \x01(\x0e\x32\x1d.vecplane.v1.PayloadIndexTypeB\x04\xe2\x41\x01\x02R\x04type*o\n\nVectorType\x12\x1b\n\x17VECTOR_TYPE_UNSPECIFIED\x10\x00\x12 \n\x11VECTOR_TYPE_DENSE\x10\x01\x1a\t\xca\xda\x18\x05\x64\x65nse\x12\"\n\x12VECTOR_TYPE_SPARSE\x10\x02\x1a\n\xca\xda\x18\x06sparse*\xd1\x01\n\x0eVectorDistance\x12\x1f\n\x1bVECTOR_DISTANCE_UNSPECIFIED\x10\x00\x12&\n\x16VECTOR_DISTANCE_COSINE\x10\x01\x1a\n\xca\xda\x18\x06\x63osine\x12 \n\x13VECTOR_DISTANCE_DOT\x10\x02\x1a\x07\xca\xda\x18\x03\x64ot\x12&\n\x16VECTOR_DISTANCE_EUCLID\x10\x03\x1a\n\xca\xda\x18\x06\x65uclid\x12,\n\x19VECTOR_DISTANCE_MANHATTAN\x10\x04\x1a\r\xca\xda\x18\tmanhattan*\x86\x01\n\x0fVectorIndexType\x12!\n\x1dVECTOR_INDEX_TYPE_UNSPECIFIED\x10\x00\x12(\n\x18VECTOR_INDEX_TYPE_SINGLE\x10\x01\x1a\n\xca\xda\x18\x06single\x12&\n\x17VECTOR_INDEX_TYPE_MULTI\x10\x02\x1a\t\xca\xda\x18\x05multi*\x82\x03\n\x10PayloadIndexType\x12\"\n\x1ePAYLOAD_INDEX_TYPE_UNSPECIFIED\x10\x00\x12+\n\x1aPAYLOAD_INDEX_TYPE_KEYWORD\x10\x01\x1a\x0b\xca\xda\x18\x07keyword\x12+\n\x1aPAYLOAD_INDEX_TYPE_INTEGER\x10\x02\x1a\x0b\xca\xda\x18\x07integer\x12\'\n\x18PAYLOAD_INDEX_TYPE_FLOAT\x10\x03\x1a\t\xca\xda\x18\x05\x66loat\x12%\n\x17PAYLOAD_INDEX_TYPE_BOOL\x10\x04\x1a\x08\xca\xda\x18\x04\x62ool\x12#\n\x16PAYLOAD_INDEX_TYPE_GEO\x10\x05\x1a\x07\xca\xda\x18\x03geo\x12-\n\x1bPAYLOAD_INDEX_TYPE_DATETIME\x10\x06\x1a\x0c\xca\xda\x18\x08\x64\x61tetime\x12%\n\x17PAYLOAD_INDEX_TYPE_TEXT\x10\x07\x1a\x08\xca\xda\x18\x04text\x12%\n\x17PAYLOAD_INDEX_TYPE_UUID\x10\x08\x1a\x08\xca\xda\x18\x04uuidb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19vecplane/v1/indexes.proto\x12\x0bvecplane.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19vecplane/v1/options.proto\"\xb5\x01\n\x0bVectorIndex\x12\x1e\n\ndimensions\x18\x01 \x01(\x05R\ndimensions\x12+\n\x04type\x18\x02 \x01(\x0e\x32\x17.vecplane.v1.VectorTypeR\x04type\x12\x37\n\x08\x64istance\x18\x03 \x01(\x0e\x32\x1b.vecplane.v1.VectorDistanceR\x08\x64istance\x12 \n\x0b\x64\x65scription\x18\x04 \x01(\tR\x0b\x64\x65scription\"\xf3\x01\n\x15VectorIndexDefinition\x12\x18\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x04name\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12\x30\n\x04type\x18\x03 \x01(\x0e\x32\x1c.vecplane.v1.VectorIndexTypeR\x04type\x12\x34\n\x05index\x18\x04 \x01(\x0b\x32\x18.vecplane.v1.VectorIndexB\x04\xe2\x41\x01\x02R\x05index\x12\x36\n\x14\x66\x65\x61ture_extractor_id\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03R\x12\x66\x65\x61tureExtractorId\"l\n\x0cPayloadIndex\x12#\n\nfield_name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\tfieldName\x12\x37\n\x04type\x18\x02 \x01(\x0e\x32\x1d.vecplane.v1.PayloadIndexTypeB\x04\xe2\x41\x01\x02R\x04type*o\n\nVectorType\x12\x1b\n\x17VECTOR_TYPE_UNSPECIFIED\x10\x00\x12 \n\x11VECTOR_TYPE_DENSE\x10\x01\x1a\t\xca\xda\x18\x05\x64\x65nse\x12\"\n\x12VECTOR_TYPE_SPARSE\x10\x02\x1a\n\xca\xda\x18\x06sparse*\xd1\x01\n\x0eVectorDistance\x12\x1f\n\x1bVECTOR_DISTANCE_UNSPECIFIED\x10\x00\x12&\n\x16VECTOR_DISTANCE_COSINE\x10\x01\x1a\n\xca\xda\x18\x06\x63osine\x12 \n\x13VECTOR_DISTANCE_DOT\x10\x02\x1a\x07\xca\xda\x18\x03\x64ot\x12&\n\x16VECTOR_DISTANCE_EUCLID\x10\x03\x1a\n\xca\xda\x18\x06\x65uclid\x12,\n\x19VECTOR_DISTANCE_MANHATTAN\x10\x04\x1a\r\xca\xda\x18\tmanhattan*\x86\x01\n\x0fVectorIndexType\x12!\n\x1dVECTOR_INDEX_TYPE_UNSPECIFIED\x10\x00\x12(\n\x18VECTOR_INDEX_TYPE_SINGLE\x10\x01\x1a\n\xca\xda\x18\x06single\x12&\n\x17VECTOR_INDEX_TYPE_MULTI\x10\x02\x1a\t\xca\xda\x18\x05multi*\x82\x03\n\x10PayloadIndexType\x12\"\n\x1ePAYLOAD_INDEX_TYPE_UNSPECIFIED\x10\x00\x12+\n\x1aPAYLOAD_INDEX_TYPE_KEYWORD\x10\x01\x1a\x0b\xca\xda\x18\x07keyword\x12+\n\x1aPAYLOAD_INDEX_TYPE_INTEGER\x10\x02\x1a\x0b\xca\xda\x18\x07integer\x12\'\n\x18PAYLOAD_INDEX_TYPE_FLOAT\x10\x03\x1a\t\xca\xda\x18\x05\x66loat\x12%\n\x17PAYLOAD_INDEX_TYPE_BOOL\x10\x04\x1a\x08\xca\xda\x18\x04\x62ool\x12#\n\x16PAYLOAD_INDEX_TYPE_GEO\x10\x05\x1a\x07\xca\xda\x18\x03geo\x12-\n\x1bPAYLOAD_INDEX_TYPE_DATETIME\x10\x06\x1a\x0c\xca\xda\x18\x08\x64\x61tetime\x12%\n\x17PAYLOAD_INDEX_TYPE_TEXT\x10\x07\x1a\x08\xca\xda\x18\x04text\x12%\n\x17PAYLOAD_INDEX_TYPE_UUID\x10\x08\x1a\x08\xca\xda\x18\x04uuidb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -75,18 +75,18 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PAYLOADINDEX'].fields_by_name['field_name']._serialized_options = b'\342A\001\002'
   _globals['_PAYLOADINDEX'].fields_by_name['type']._loaded_options = None
   _globals['_PAYLOADINDEX'].fields_by_name['type']._serialized_options = b'\342A\001\002'
-  _globals['_VECTORTYPE']._serialized_start=608
-  _globals['_VECTORTYPE']._serialized_end=719
-  _globals['_VECTORDISTANCE']._serialized_start=722
-  _globals['_VECTORDISTANCE']._serialized_end=931
-  _globals['_VECTORINDEXTYPE']._serialized_start=934
-  _globals['_VECTORINDEXTYPE']._serialized_end=1068
-  _globals['_PAYLOADINDEXTYPE']._serialized_start=1071
-  _globals['_PAYLOADINDEXTYPE']._serialized_end=1457
+  _globals['_VECTORTYPE']._serialized_start=642
+  _globals['_VECTORTYPE']._serialized_end=753
+  _globals['_VECTORDISTANCE']._serialized_start=756
+  _globals['_VECTORDISTANCE']._serialized_end=965
+  _globals['_VECTORINDEXTYPE']._serialized_start=968
+  _globals['_VECTORINDEXTYPE']._serialized_end=1102
+  _globals['_PAYLOADINDEXTYPE']._serialized_start=1105
+  _globals['_PAYLOADINDEXTYPE']._serialized_end=1491
   _globals['_VECTORINDEX']._serialized_start=103
-  _globals['_VECTORINDEX']._serialized_end=250
-  _globals['_VECTORINDEXDEFINITION']._serialized_start=253
-  _globals['_VECTORINDEXDEFINITION']._serialized_end=496
-  _globals['_PAYLOADINDEX']._serialized_start=498
-  _globals['_PAYLOADINDEX']._serialized_end=606
+  _globals['_VECTORINDEX']._serialized_end=284
+  _globals['_VECTORINDEXDEFINITION']._serialized_start=287
+  _globals['_VECTORINDEXDEFINITION']._serialized_end=530
+  _globals['_PAYLOADINDEX']._serialized_start=532
+  _globals['_PAYLOADINDEX']._serialized_end=640
 # @@protoc_insertion_point(module_scope)

@@ -61,14 +61,16 @@ PAYLOAD_INDEX_TYPE_TEXT: PayloadIndexType
 PAYLOAD_INDEX_TYPE_UUID: PayloadIndexType
 
 class VectorIndex(_message.Message):
-    __slots__ = ("dimensions", "type", "distance")
+    __slots__ = ("dimensions", "type", "distance", "description")
     DIMENSIONS_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     DISTANCE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     dimensions: int
     type: VectorType
     distance: VectorDistance
-    def __init__(self, dimensions: _Optional[int] = ..., type: _Optional[_Union[VectorType, str]] = ..., distance: _Optional[_Union[VectorDistance, str]] = ...) -> None: ...
+    description: str
+    def __init__(self, dimensions: _Optional[int] = ..., type: _Optional[_Union[VectorType, str]] = ..., distance: _Optional[_Union[VectorDistance, str]] = ..., description: _Optional[str] = ...) -> None: ...
 
 class VectorIndexDefinition(_message.Message):
     __slots__ = ("name", "description", "type", "index", "feature_extractor_id")

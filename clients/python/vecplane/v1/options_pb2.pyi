@@ -15,3 +15,5 @@ QUERY_PARAM_FIELD_NUMBER: _ClassVar[int]
 query_param: _descriptor.FieldDescriptor
 HTTP_SUCCESS_STATUS_FIELD_NUMBER: _ClassVar[int]
 http_success_status: _descriptor.FieldDescriptor
+KEY_OPTIONAL_FIELD_NUMBER: _ClassVar[int]
+key_optional: _descriptor.FieldDescriptor
