@@ -2,7 +2,7 @@
 
 It differs from `google.protobuf.json_format` where Mixpeek's REST API differs from proto3 JSON:
 field names are the proto (snake_case) names unless a field sets an explicit `json_name` (the filter's
-`AND`/`OR`/`NOT`); enum values are their `(vecplane.v1.json_value)` option (`"bucket"`, `"DONE"`);
+`AND`/`OR`/`NOT`) or `(vecplane.v1.rest_key)`, and `(vecplane.v1.grpc_only)` fields are left out; enum values are their `(vecplane.v1.json_value)` option (`"bucket"`, `"DONE"`);
 64-bit integers are JSON numbers; and decoding collects every error with its location instead of
 stopping at the first. The REST gateway uses it for bodies, and the servicers use it to hand requests
 to the use cases as the same plain dicts that the domain and storage layers work with.
@@ -70,8 +70,18 @@ def _default_json_name(name: str) -> str:
 
 
 @functools.cache
+def rest_fields(desc: descriptor.Descriptor) -> tuple[descriptor.FieldDescriptor, ...]:
+    """The message's fields as REST sees them: all but those marked `(vecplane.v1.grpc_only)`."""
+    return tuple(f for f in desc.fields if not f.GetOptions().Extensions[options_pb2.grpc_only])
+
+
+@functools.cache
 def field_json_name(field: descriptor.FieldDescriptor) -> str:
-    """The field's JSON key: its explicit `json_name` if it has one, else its proto name."""
+    """The field's JSON key: its `(vecplane.v1.rest_key)` or explicit `json_name` if it has one,
+    else its proto name."""
+    key = field.GetOptions().Extensions[options_pb2.rest_key]
+    if key:
+        return str(key)
     if field.json_name != _default_json_name(field.name):
         return field.json_name
     return field.name
@@ -143,7 +153,10 @@ def message_to_dict(msg: message.Message, *, include_defaults: bool = False) -> 
         for key in plan.containers:  # fresh ones: callers may change the answer
             out[key] = type(out[key])()
     for field, value in msg.ListFields():  # only what is set, in C
-        key, convert, shape = plan.writers[field.number]
+        writer = plan.writers.get(field.number)
+        if writer is None:
+            continue  # gRPC only
+        key, convert, shape = writer
         if convert is None:
             out[key] = value
         elif shape == _MAP:
@@ -200,7 +213,7 @@ def _converter(field: descriptor.FieldDescriptor) -> Any:
 def _plan(desc: descriptor.Descriptor) -> _Plan:
     writers: dict[int, tuple[str, Any, int]] = {}
     defaults: dict[str, Any] = {}
-    for field in desc.fields:
+    for field in rest_fields(desc):
         key = field_json_name(field)
         if _is_map(field):
             writers[field.number] = (key, _converter(field.message_type.fields_by_name["value"]) or _identity, _MAP)
@@ -313,7 +326,7 @@ def dict_to_message(
 @functools.cache
 def _fields_by_key(desc: descriptor.Descriptor) -> dict[str, descriptor.FieldDescriptor]:
     keys: dict[str, descriptor.FieldDescriptor] = {}
-    for field in desc.fields:
+    for field in rest_fields(desc):
         keys[field.name] = field
         keys[field_json_name(field)] = field
     return keys

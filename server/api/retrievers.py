@@ -30,8 +30,11 @@ def _execution(result: Execution) -> pb.Execution:
         stage_statistics=to_message(result.stage_statistics, pb.StageStatistics),
         cache_hit=result.cache_hit,
         cached_at=result.cached_at,
+        cached_at_unix=result.cached_at_unix,
         warnings=result.warnings,
     )
+    if result.explain_plan is not None:
+        message.explain_plan.CopyFrom(struct_of(result.explain_plan))
     if result.encoded is None:
         message.documents.extend(struct_of(document) for document in result.documents)
     else:

@@ -24,7 +24,7 @@ from server.domain import names, paging
 from server.gateway import errors, examples
 from server.gateway.routes import FieldRef, Route, is_map
 from server.gateway.transcode import is_resource
-from server.protojson import enum_json_values, enum_value_json, field_json_name
+from server.protojson import enum_json_values, enum_value_json, field_json_name, rest_fields
 
 _FD = descriptor.FieldDescriptor
 _COMMENTS_FILE = Path(__file__).with_name("proto_comments.json")
@@ -125,7 +125,7 @@ class _Generator:
     ) -> dict[str, Any]:
         """`request`: the body of a request, whose own fields get _request_constraints."""
         properties, required = {}, []
-        for field in message_type.fields:
+        for field in rest_fields(message_type):
             if field.name in skip:
                 continue
             key = field_json_name(field)

@@ -26,7 +26,7 @@ from google.protobuf.message import Message
 from vecplane.v1 import options_pb2
 
 from server.gateway import templates
-from server.protojson import field_json_name
+from server.protojson import field_json_name, rest_fields
 
 _FD = descriptor.FieldDescriptor
 STRING_LIKE = {"google.protobuf.Timestamp", "google.protobuf.FieldMask"}
@@ -166,7 +166,7 @@ def _route(
     if body not in ("", "*"):
         bound.add(body)
     if body == "*":  # only the fields marked (vecplane.v1.query_param) are also read from the query string
-        query = tuple(FieldRef((f,)) for f in request_type.fields if f.GetOptions().Extensions[options_pb2.query_param] and f.name not in bound)
+        query = tuple(FieldRef((f,)) for f in rest_fields(request_type) if f.GetOptions().Extensions[options_pb2.query_param] and f.name not in bound)
     else:
         query = tuple(_query_params(request_type, (), bound, {request_type.full_name}))
 
@@ -209,7 +209,7 @@ def is_map(field_descriptor: descriptor.FieldDescriptor) -> bool:
 def _query_params(
     message_type: descriptor.Descriptor, prefix: tuple[descriptor.FieldDescriptor, ...], bound: set[str], seen: set[str]
 ) -> Iterator[FieldRef]:
-    for candidate in message_type.fields:
+    for candidate in rest_fields(message_type):
         chain = (*prefix, candidate)
         proto_path = ".".join(f.name for f in chain)
         if proto_path in bound or is_map(candidate):

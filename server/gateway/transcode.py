@@ -18,7 +18,14 @@ from vecplane.v1 import options_pb2
 
 from server.gateway.errors import HttpError, validation_error
 from server.gateway.routes import Route
-from server.protojson import DecodeError, DecodeIssue, dict_to_message, field_json_name, message_to_dict
+from server.protojson import (
+    DecodeError,
+    DecodeIssue,
+    dict_to_message,
+    field_json_name,
+    message_to_dict,
+    rest_fields,
+)
 
 _FD = descriptor.FieldDescriptor
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -124,7 +131,7 @@ def gather_extra_keys(data: Any, message_type: descriptor.Descriptor) -> Any:
     if not isinstance(data, dict):
         return data
     fields: dict[str, descriptor.FieldDescriptor] = {}
-    for candidate in message_type.fields:
+    for candidate in rest_fields(message_type):
         fields[candidate.name] = fields[field_json_name(candidate)] = candidate
     into = message_type.GetOptions().Extensions[options_pb2.extra_keys_into]
     kept: dict[str, Any] = {}

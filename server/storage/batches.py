@@ -21,6 +21,27 @@ from server.storage.portable import hint_equality_fields, with_sort_keys
 DRAFT, SUBMITTED, CANCELED = "DRAFT", "SUBMITTED", "CANCELED"
 
 
+def matching(scope: dict[str, str], *, bucket_id: str = "", collection_id: str = "", state: str = "", task_ids: list[str] | None = None) -> dict[str, Any]:
+    """The query of a batch list: the scope (`_org`, and `_ns` unless the list spans the
+    organization), a bucket, a first-tier collection, and a status: `state` DRAFT for drafts;
+    otherwise the batches whose current task is one of `task_ids` (the tasks in that status), and
+    for CANCELED also the drafts canceled before they were submitted."""
+    where: dict[str, Any] = dict(scope)
+    if bucket_id:
+        where["bucket_id"] = bucket_id
+    if collection_id:
+        where["collection_ids"] = collection_id
+    if state == DRAFT:
+        where["state"] = DRAFT
+    elif state:
+        by_task = {"task_id": {"$in": task_ids or []}}
+        if state == CANCELED:
+            where["$or"] = [{"state": CANCELED}, by_task]
+        else:
+            where.update(by_task)
+    return where
+
+
 class BatchRepository:
     collection_name = "batches"
 
@@ -38,12 +59,13 @@ class BatchRepository:
     async def get(self, scope: dict[str, str], batch_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({**scope, "_id": batch_id})
 
-    async def page(self, scope: dict[str, str], bucket_id: str, offset: int, limit: int) -> list[dict[str, Any]]:
-        cursor = self.collection.find({**scope, "bucket_id": bucket_id}).sort("_created_ms", pymongo.DESCENDING).skip(offset).limit(limit)
+    async def page(self, where: dict[str, Any], offset: int, limit: int) -> list[dict[str, Any]]:
+        """A page of the batches matching a `matching` query, newest first."""
+        cursor = self.collection.find(where).sort("_created_ms", pymongo.DESCENDING).skip(offset).limit(limit)
         return await cursor.to_list()
 
-    async def count(self, scope: dict[str, str], bucket_id: str) -> int:
-        return await self.collection.count_documents({**scope, "bucket_id": bucket_id})
+    async def count(self, where: dict[str, Any]) -> int:
+        return await self.collection.count_documents(where)
 
     async def add_objects(self, scope: dict[str, str], batch_id: str, object_ids: list[str], now: str) -> bool:
         """Adds to a DRAFT; False if the batch is not one."""

@@ -106,6 +106,11 @@ class TaskRepository:
         doc = await self.collection.find_one({**scope, "_id": task_id})
         return to_task(doc) if doc else None
 
+    async def batch_task_ids(self, scope: dict[str, str], status: str) -> list[str]:
+        """The IDs of the scope's batch tasks (submits and retries) in this status."""
+        cursor = self.collection.find({**scope, "status": status, "task_type": str(TaskType.BATCH)}, {"_id": 1})
+        return [doc["_id"] for doc in await cursor.to_list()]
+
     async def page(self, scope: dict[str, str], status: str | None, offset: int, limit: int) -> list[Task]:
         query: dict[str, Any] = dict(scope)
         if status:

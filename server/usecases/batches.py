@@ -20,7 +20,7 @@ from server.domain.errors import DomainError, FailedPrecondition, FieldViolation
 from server.domain.ids import new_id
 from server.domain.tasks import Task, TaskStatus, TaskType
 from server.faults import Faults
-from server.storage.batches import DRAFT, BatchRepository
+from server.storage.batches import DRAFT, BatchRepository, matching
 from server.storage.buckets import BucketRepository
 from server.storage.collections import CollectionRepository
 from server.storage.tasks import TaskRepository
@@ -160,12 +160,34 @@ class BatchUseCases:
         return await self._present(batch)
 
     async def list(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        """A bucket's batches, or the organization's (narrowed to a namespace by the header or
+        `namespace_id`), filtered by bucket, first-tier collection and status; newest first."""
         offset, limit = int(request.get("offset") or 0), int(request.get("limit") or 100)
         if not 0 <= offset <= 10_000 or not 1 <= limit <= MAX_LIST:
             raise InvalidArgument([FieldViolation("offset" if not 0 <= offset <= 10_000 else "limit", "offset must be 0-10000 and limit 1-1000")])
-        bucket, scope = await self._bucket(principal, header, request.get("bucket_id", ""))
-        found = await self._batches.page(scope, bucket["_id"], offset, limit)
-        return {"results": [await self._present(b) for b in found], "total_count": await self._batches.count(scope, bucket["_id"])}
+        scope = await self._list_scope(principal, header, request.get("namespace_id", ""))
+        bucket_id, collection_id = request.get("bucket_id", ""), request.get("collection_id", "")
+        if "_ns" in scope and bucket_id:
+            bucket, _ = await self._bucket(principal, scope["_ns"], bucket_id)
+            bucket_id = bucket["_id"]
+        if "_ns" in scope and collection_id:
+            collection = await self._collections.find(scope, collection_id)
+            if collection is None:
+                raise NotFound("collection", collection_id)
+            collection_id = collection["_id"]
+        state = request.get("status", "")
+        task_ids = await self._tasks.batch_task_ids({"_org": principal.organization_id, **scope}, state) if state and state != DRAFT else None
+        where = matching(scope, bucket_id=bucket_id, collection_id=collection_id, state=state, task_ids=task_ids)
+        found = await self._batches.page(where, offset, limit)
+        return {"results": [await self._present(b) for b in found], "total_count": await self._batches.count(where)}
+
+    async def _list_scope(self, principal: Principal, header: str | None, namespace: str) -> dict[str, str]:
+        """The organization, narrowed to the namespace the header or the body names (they must agree)."""
+        scope = {"_org": principal.organization_id}
+        named = [await self._namespaces.resolve_id(principal, ident) for ident in (header, namespace) if ident]
+        if len(set(named)) > 1:
+            raise InvalidArgument([FieldViolation("namespace_id", f"names namespace {named[1]}, but the x-namespace header names {named[0]}: send one, or the same in both")])
+        return {**scope, "_ns": named[0]} if named else scope
 
     async def add_objects(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
         object_ids = self._check_ids(list(request.get("object_ids") or []))

@@ -114,9 +114,15 @@ class Execution:
     pagination: dict[str, Any]
     stage_statistics: dict[str, Any]
     cache_hit: bool = False
-    cached_at: str = ""
+    cached_at: str = ""  # ISO 8601, on a cache hit
     warnings: list[str] = field(default_factory=list)
     status: str = "completed"
+    explain_plan: dict[str, Any] | None = None  # with `explain`: the stages as they ran
+
+    @property
+    def cached_at_unix(self) -> float | None:
+        """`cached_at` in seconds since the Unix epoch (Mixpeek's form of it)."""
+        return clock.to_millis(self.cached_at) / 1000 if self.cached_at else None
     # `documents` as the use cases' `encode_document` made them (None without one, or when the page
     # was changed for this call, e.g. by return_vectors)
     encoded: list[Any] | None = None
@@ -229,6 +235,8 @@ class RetrieverUseCases:
             problems.add("retriever_name", "is required")
         elif len(name) > 255:
             problems.add("retriever_name", "is longer than 255 characters")
+        if request.get("requires_subscription"):
+            problems.add("requires_subscription", "must be false: vecplane has no marketplace, so no retriever needs a subscription")
         problems.raise_if_any()
         collections, stages, input_schema = await self._checked(principal, header, request)
         scope = await self._scope(principal, header)
@@ -398,6 +406,8 @@ class RetrieverUseCases:
 
     async def _execute(self, principal: Principal, definition: Definition, request: Mapping[str, Any], warnings: list[str]) -> Execution:
         started = time.perf_counter()
+        if request.get("stream"):
+            raise InvalidArgument([FieldViolation("stream", "must be false: vecplane answers an execution in one piece, not as a stream of stage events")])
         inputs = rules.check_inputs(definition.input_schema, dict(request.get("inputs") or {}))
         problems = Violations()
         request_filter = filters.parse(request.get("filters"), definition.fields, "filters", problems)
@@ -425,8 +435,9 @@ class RetrieverUseCases:
         elif has_next:
             pagination["cursor"] = _encode_cursor(page.offset + len(chosen), fingerprint)
         statistics = {**entry.statistics, "total_time_ms": round((time.perf_counter() - started) * 1000, 3)}
+        plan = _explain_plan(definition, statistics, hit) if request.get("explain") else None
         return Execution(
-            new_id("exec", 16), definition.retriever_id, chosen, pagination, statistics, hit, entry.cached_at if hit else "", [*warnings, *entry.warnings], encoded=encoded
+            new_id("exec", 16), definition.retriever_id, chosen, pagination, statistics, hit, entry.cached_at if hit else "", [*warnings, *entry.warnings], encoded=encoded, explain_plan=plan
         )
 
     async def _fill(
@@ -480,31 +491,49 @@ class RetrieverUseCases:
         return by_name(ident)
 
     async def explain(self, principal: Principal, header: str | None, ident: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """How an execution with these inputs would run: each stage with its parameters and its
+        document flow, the cached run's when there is one, else estimated from the collections'
+        document counts and the stages' limits."""
         definition, _warnings = await self._saved(principal, header, ident)
         checked = rules.check_inputs(definition.input_schema, dict(inputs))
+        cache_policy = policy(definition.collections, definition.retriever_id)
+        cached = self.cache.peek(self._cache_key(principal, definition), _digest([checked, None]), cache_policy.ttl_seconds) if cache_policy.enabled else None
+        ran = cached.statistics.get("stages", {}) if cached is not None else {}
+        flowing = 0 if ran else sum([await self._documents.count(definition.namespace_id, c["_id"]) for c in definition.collections])
         plan = []
-        for stage in definition.stages:
+        for index, stage in enumerate(definition.stages):
             problems = Violations()
             parameters = rules.resolve_templates(stage.parameters, checked, problems, f"stages.{stage.stage_name}")
+            max_output = _max_output(stage, parameters)
+            run = ran.get(stage.stage_name, {})
+            estimated_input = int(run.get("input_count", flowing))
+            estimated_output = int(run.get("output_count", min(estimated_input, max_output)))
+            flowing = estimated_output
             plan.append(
                 {
                     "stage_name": stage.stage_name,
                     "stage_id": stage.stage_id,
                     "stage_type": stage.category,
                     "description": _describe(stage, parameters, definition),
-                    "max_output": _max_output(stage, parameters),
+                    "max_output": max_output,
                     "parameters": parameters,
+                    "stage_index": index,
+                    "estimated_input": estimated_input,
+                    "estimated_output": estimated_output,
+                    "estimated_efficiency": round(estimated_output / estimated_input, 4) if estimated_input else 0.0,
+                    "estimated_cost_credits": 0.0,
+                    "estimated_duration_ms": float(run.get("duration_ms", 0.0)),
+                    "cache_likely": cached is not None,
                 }
             )
-        cache_policy = policy(definition.collections, definition.retriever_id)
-        cached = self.cache.peek(self._cache_key(principal, definition), _digest([checked, None]), cache_policy.ttl_seconds) if cache_policy.enabled else False
         return {
             "retriever_id": definition.retriever_id,
             "retriever_name": definition.retriever_name,
             "execution_plan": plan,
             "total_estimated_stages": len(plan),
-            "would_hit_cache": cached,
+            "would_hit_cache": cached is not None,
             "optimization_level": "mvp",
+            "estimated_cost": {"total_credits": 0.0, "total_duration_ms": round(sum(p["estimated_duration_ms"] for p in plan), 3)},
         }
 
     async def _run(self, definition: Definition, inputs: Mapping[str, Any], request_filter: filters.Node | None) -> tuple[list[Hit], dict[str, Any], list[str]]:
@@ -545,7 +574,7 @@ class RetrieverUseCases:
                 "input_count": incoming,
                 "output_count": len(hits),
                 "duration_ms": round(took, 3),
-                "efficiency": round(len(hits) / incoming, 4) if incoming else 1.0,
+                "efficiency": round(len(hits) / incoming, 4) if incoming else 0.0,
             }
         return hits, {"stages": statistics}, warnings
 
@@ -656,6 +685,16 @@ class RetrieverUseCases:
         records = await self._vectors.retrieve(namespace_id, ids, with_payload=False, with_vectors=True)
         by_id = {str(r.id): r.vectors for r in records}
         return [{**d, "_vectors": by_id.get(point_id_of(str(d.get("document_id", ""))) or "", {})} for d in documents]
+
+
+def _explain_plan(definition: Definition, statistics: Mapping[str, Any], cache_hit: bool) -> dict[str, Any]:
+    """The profile of one execution: each stage as it ran (the cached run's numbers on a hit)."""
+    ran = statistics.get("stages") or {}
+    stages = [
+        {"stage_name": s.stage_name, "stage_id": s.stage_id, "stage_type": s.category, **{k: ran.get(s.stage_name, {}).get(k, 0) for k in ("input_count", "output_count", "duration_ms")}}
+        for s in definition.stages
+    ]
+    return {"stages": stages, "total_time_ms": statistics.get("total_time_ms", 0), "cache_hit": cache_hit}
 
 
 def _dense(vector: Any) -> list[float]:

@@ -208,12 +208,12 @@ class RetrievalCache:
             queries.move_to_end(query)
         return entry
 
-    def peek(self, key: tuple[str, ...], query: str, ttl_seconds: int) -> bool:
-        """Whether `get` would hit now (counts nothing, drops nothing)."""
+    def peek(self, key: tuple[str, ...], query: str, ttl_seconds: int) -> Entry | None:
+        """The entry `get` would answer with now, if any (counts nothing, drops nothing)."""
         entry = self._entries.get((key, query))
         if entry is None or time.monotonic() - entry.computed_at > ttl_seconds:
-            return False
-        return self._fresh(entry)
+            return None
+        return entry if self._fresh(entry) else None
 
     def put(self, key: tuple[str, ...], query: str, entry: Entry, policy_: Policy) -> bool:
         """Stores per the policy; returns whether the entry was stored."""

@@ -14,6 +14,7 @@ from google.protobuf import json_format
 from vecplane.v1 import document_pb2
 from vecplane.v1 import retriever_pb2 as pb
 
+from server.domain import clock
 from server.domain import documents as d
 from server.domain.extraction import RawInput
 from server.protojson import dict_to_message
@@ -162,7 +163,8 @@ def test_exact_text_comes_first_with_scores_statistics_and_a_cache_hit(corpus: C
     assert (stats["input_count"], stats["output_count"]) == (0, 5) and stats["duration_ms"] > 0
     assert first["cache_hit"] is False and first["execution_id"].startswith("exec_") and first["status"] == "completed"
     again = execute(c, retriever["retriever_id"], inputs={"query": text})
-    assert again["cache_hit"] is True and again["cached_at"] and ids_of(again) == ids_of(first)
+    assert again["cache_hit"] is True and ids_of(again) == ids_of(first)
+    assert first["cached_at"] is None and isinstance(again["cached_at"], float) and abs(again["cached_at"] - time.time()) < 60  # Unix seconds, as Mixpeek
     fresh = c.rest.post(f"/v1/retrievers/{retriever['retriever_id']}/execute?skip_cache=true", json={"inputs": {"query": text}}).json()
     assert fresh["cache_hit"] is False and ids_of(fresh) == ids_of(first)
 
@@ -368,6 +370,9 @@ def test_a_cache_hit_over_grpc_answers_what_the_miss_did_page_by_page(corpus: Co
     misses = [page(n, skip_cache=True) for n in (1, 2, 3)]
     hits = [page(n) for n in (1, 2, 3)]
     assert not any(m.cache_hit for m in misses) and all(h.cache_hit for h in hits)
+    # gRPC has the time of the cached answer both ways: ISO 8601 and Unix seconds.
+    assert not misses[0].cached_at and not misses[0].HasField("cached_at_unix")
+    assert clock.to_millis(hits[0].cached_at) == round(hits[0].cached_at_unix * 1000)
     assert [documents(h) for h in hits] == [documents(m) for m in misses]
     assert [len(h.documents) for h in hits] == [4, 4, 1] and documents(hits[0])[0]["document_id"] == c.ids[ARTICLES[2][0]]
     with_vectors = page(1, return_vectors=True)

@@ -101,14 +101,20 @@ class GetBatchResponse(_message.Message):
     def __init__(self, batch: _Optional[_Union[Batch, _Mapping]] = ...) -> None: ...
 
 class ListBatchesRequest(_message.Message):
-    __slots__ = ("bucket_id", "offset", "limit")
+    __slots__ = ("bucket_id", "offset", "limit", "status", "collection_id", "namespace_id")
     BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]
     bucket_id: str
     offset: int
     limit: int
-    def __init__(self, bucket_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+    status: _task_pb2.ProcessingStatus
+    collection_id: str
+    namespace_id: str
+    def __init__(self, bucket_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ..., status: _Optional[_Union[_task_pb2.ProcessingStatus, str]] = ..., collection_id: _Optional[str] = ..., namespace_id: _Optional[str] = ...) -> None: ...
 
 class ListBatchesResponse(_message.Message):
     __slots__ = ("results", "total_count")

@@ -103,7 +103,7 @@ class BatchServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListBatches(self, request, context):
-        """The bucket's batches.
+        """The bucket's batches, or (`/v1/batches/list`) the organization's, newest first.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -13,6 +13,10 @@ EXTRA_KEYS_INTO_FIELD_NUMBER: _ClassVar[int]
 extra_keys_into: _descriptor.FieldDescriptor
 QUERY_PARAM_FIELD_NUMBER: _ClassVar[int]
 query_param: _descriptor.FieldDescriptor
+GRPC_ONLY_FIELD_NUMBER: _ClassVar[int]
+grpc_only: _descriptor.FieldDescriptor
+REST_KEY_FIELD_NUMBER: _ClassVar[int]
+rest_key: _descriptor.FieldDescriptor
 HTTP_SUCCESS_STATUS_FIELD_NUMBER: _ClassVar[int]
 http_success_status: _descriptor.FieldDescriptor
 KEY_OPTIONAL_FIELD_NUMBER: _ClassVar[int]

@@ -69,7 +69,7 @@ class Retriever(_message.Message):
     def __init__(self, retriever_id: _Optional[str] = ..., retriever_name: _Optional[str] = ..., description: _Optional[str] = ..., collection_ids: _Optional[_Iterable[str]] = ..., collection_identifiers: _Optional[_Iterable[str]] = ..., stages: _Optional[_Iterable[_Union[StageConfig, _Mapping]]] = ..., input_schema: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., tags: _Optional[_Iterable[str]] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., version: _Optional[int] = ..., namespace_id: _Optional[str] = ..., created_at: _Optional[str] = ..., updated_at: _Optional[str] = ..., is_published: _Optional[bool] = ...) -> None: ...
 
 class CreateRetrieverRequest(_message.Message):
-    __slots__ = ("retriever_name", "description", "collection_identifiers", "collection_ids", "stages", "input_schema", "tags", "metadata")
+    __slots__ = ("retriever_name", "description", "collection_identifiers", "collection_ids", "stages", "input_schema", "tags", "metadata", "requires_subscription")
     RETRIEVER_NAME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     COLLECTION_IDENTIFIERS_FIELD_NUMBER: _ClassVar[int]
@@ -78,6 +78,7 @@ class CreateRetrieverRequest(_message.Message):
     INPUT_SCHEMA_FIELD_NUMBER: _ClassVar[int]
     TAGS_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
+    REQUIRES_SUBSCRIPTION_FIELD_NUMBER: _ClassVar[int]
     retriever_name: str
     description: str
     collection_identifiers: _containers.RepeatedScalarFieldContainer[str]
@@ -86,7 +87,8 @@ class CreateRetrieverRequest(_message.Message):
     input_schema: _struct_pb2.Struct
     tags: _containers.RepeatedScalarFieldContainer[str]
     metadata: _struct_pb2.Struct
-    def __init__(self, retriever_name: _Optional[str] = ..., description: _Optional[str] = ..., collection_identifiers: _Optional[_Iterable[str]] = ..., collection_ids: _Optional[_Iterable[str]] = ..., stages: _Optional[_Iterable[_Union[StageConfig, _Mapping]]] = ..., input_schema: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., tags: _Optional[_Iterable[str]] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    requires_subscription: bool
+    def __init__(self, retriever_name: _Optional[str] = ..., description: _Optional[str] = ..., collection_identifiers: _Optional[_Iterable[str]] = ..., collection_ids: _Optional[_Iterable[str]] = ..., stages: _Optional[_Iterable[_Union[StageConfig, _Mapping]]] = ..., input_schema: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., tags: _Optional[_Iterable[str]] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., requires_subscription: _Optional[bool] = ...) -> None: ...
 
 class GetRetrieverRequest(_message.Message):
     __slots__ = ("retriever_id",)
@@ -173,7 +175,7 @@ class ExecutePagination(_message.Message):
     def __init__(self, method: _Optional[str] = ..., page_size: _Optional[int] = ..., page_number: _Optional[int] = ..., limit: _Optional[int] = ..., cursor: _Optional[str] = ...) -> None: ...
 
 class ExecuteRetrieverRequest(_message.Message):
-    __slots__ = ("retriever_id", "inputs", "filters", "pagination", "limit", "skip_cache", "return_vectors")
+    __slots__ = ("retriever_id", "inputs", "filters", "pagination", "limit", "skip_cache", "return_vectors", "stream", "return_presigned_urls", "explain")
     RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
     INPUTS_FIELD_NUMBER: _ClassVar[int]
     FILTERS_FIELD_NUMBER: _ClassVar[int]
@@ -181,6 +183,9 @@ class ExecuteRetrieverRequest(_message.Message):
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     SKIP_CACHE_FIELD_NUMBER: _ClassVar[int]
     RETURN_VECTORS_FIELD_NUMBER: _ClassVar[int]
+    STREAM_FIELD_NUMBER: _ClassVar[int]
+    RETURN_PRESIGNED_URLS_FIELD_NUMBER: _ClassVar[int]
+    EXPLAIN_FIELD_NUMBER: _ClassVar[int]
     retriever_id: str
     inputs: _struct_pb2.Struct
     filters: _filter_pb2.LogicalOperator
@@ -188,10 +193,13 @@ class ExecuteRetrieverRequest(_message.Message):
     limit: int
     skip_cache: bool
     return_vectors: bool
-    def __init__(self, retriever_id: _Optional[str] = ..., inputs: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., pagination: _Optional[_Union[ExecutePagination, _Mapping]] = ..., limit: _Optional[int] = ..., skip_cache: _Optional[bool] = ..., return_vectors: _Optional[bool] = ...) -> None: ...
+    stream: bool
+    return_presigned_urls: bool
+    explain: bool
+    def __init__(self, retriever_id: _Optional[str] = ..., inputs: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., pagination: _Optional[_Union[ExecutePagination, _Mapping]] = ..., limit: _Optional[int] = ..., skip_cache: _Optional[bool] = ..., return_vectors: _Optional[bool] = ..., stream: _Optional[bool] = ..., return_presigned_urls: _Optional[bool] = ..., explain: _Optional[bool] = ...) -> None: ...
 
 class ExecuteAdhocRetrieverRequest(_message.Message):
-    __slots__ = ("collection_identifiers", "collection_ids", "stages", "input_schema", "inputs", "filters", "pagination", "limit", "skip_cache", "return_vectors", "retriever_name")
+    __slots__ = ("collection_identifiers", "collection_ids", "stages", "input_schema", "inputs", "filters", "pagination", "limit", "skip_cache", "return_vectors", "retriever_name", "stream", "return_presigned_urls", "explain")
     COLLECTION_IDENTIFIERS_FIELD_NUMBER: _ClassVar[int]
     COLLECTION_IDS_FIELD_NUMBER: _ClassVar[int]
     STAGES_FIELD_NUMBER: _ClassVar[int]
@@ -203,6 +211,9 @@ class ExecuteAdhocRetrieverRequest(_message.Message):
     SKIP_CACHE_FIELD_NUMBER: _ClassVar[int]
     RETURN_VECTORS_FIELD_NUMBER: _ClassVar[int]
     RETRIEVER_NAME_FIELD_NUMBER: _ClassVar[int]
+    STREAM_FIELD_NUMBER: _ClassVar[int]
+    RETURN_PRESIGNED_URLS_FIELD_NUMBER: _ClassVar[int]
+    EXPLAIN_FIELD_NUMBER: _ClassVar[int]
     collection_identifiers: _containers.RepeatedScalarFieldContainer[str]
     collection_ids: _containers.RepeatedScalarFieldContainer[str]
     stages: _containers.RepeatedCompositeFieldContainer[StageConfig]
@@ -214,7 +225,10 @@ class ExecuteAdhocRetrieverRequest(_message.Message):
     skip_cache: bool
     return_vectors: bool
     retriever_name: str
-    def __init__(self, collection_identifiers: _Optional[_Iterable[str]] = ..., collection_ids: _Optional[_Iterable[str]] = ..., stages: _Optional[_Iterable[_Union[StageConfig, _Mapping]]] = ..., input_schema: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., inputs: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., pagination: _Optional[_Union[ExecutePagination, _Mapping]] = ..., limit: _Optional[int] = ..., skip_cache: _Optional[bool] = ..., return_vectors: _Optional[bool] = ..., retriever_name: _Optional[str] = ...) -> None: ...
+    stream: bool
+    return_presigned_urls: bool
+    explain: bool
+    def __init__(self, collection_identifiers: _Optional[_Iterable[str]] = ..., collection_ids: _Optional[_Iterable[str]] = ..., stages: _Optional[_Iterable[_Union[StageConfig, _Mapping]]] = ..., input_schema: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., inputs: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., pagination: _Optional[_Union[ExecutePagination, _Mapping]] = ..., limit: _Optional[int] = ..., skip_cache: _Optional[bool] = ..., return_vectors: _Optional[bool] = ..., retriever_name: _Optional[str] = ..., stream: _Optional[bool] = ..., return_presigned_urls: _Optional[bool] = ..., explain: _Optional[bool] = ...) -> None: ...
 
 class StageStatistic(_message.Message):
     __slots__ = ("input_count", "output_count", "duration_ms", "efficiency")
@@ -262,7 +276,7 @@ class ExecutePage(_message.Message):
     def __init__(self, method: _Optional[str] = ..., returned: _Optional[int] = ..., total: _Optional[int] = ..., has_next: _Optional[bool] = ..., cursor: _Optional[str] = ..., page_number: _Optional[int] = ..., page_size: _Optional[int] = ...) -> None: ...
 
 class Execution(_message.Message):
-    __slots__ = ("execution_id", "status", "retriever_id", "documents", "pagination", "stage_statistics", "cache_hit", "cached_at", "warnings")
+    __slots__ = ("execution_id", "status", "retriever_id", "documents", "pagination", "stage_statistics", "cache_hit", "cached_at", "warnings", "explain_plan", "cached_at_unix")
     EXECUTION_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -272,6 +286,8 @@ class Execution(_message.Message):
     CACHE_HIT_FIELD_NUMBER: _ClassVar[int]
     CACHED_AT_FIELD_NUMBER: _ClassVar[int]
     WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    EXPLAIN_PLAN_FIELD_NUMBER: _ClassVar[int]
+    CACHED_AT_UNIX_FIELD_NUMBER: _ClassVar[int]
     execution_id: str
     status: str
     retriever_id: str
@@ -281,7 +297,9 @@ class Execution(_message.Message):
     cache_hit: bool
     cached_at: str
     warnings: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, execution_id: _Optional[str] = ..., status: _Optional[str] = ..., retriever_id: _Optional[str] = ..., documents: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ..., pagination: _Optional[_Union[ExecutePage, _Mapping]] = ..., stage_statistics: _Optional[_Union[StageStatistics, _Mapping]] = ..., cache_hit: _Optional[bool] = ..., cached_at: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ...) -> None: ...
+    explain_plan: _struct_pb2.Struct
+    cached_at_unix: float
+    def __init__(self, execution_id: _Optional[str] = ..., status: _Optional[str] = ..., retriever_id: _Optional[str] = ..., documents: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ..., pagination: _Optional[_Union[ExecutePage, _Mapping]] = ..., stage_statistics: _Optional[_Union[StageStatistics, _Mapping]] = ..., cache_hit: _Optional[bool] = ..., cached_at: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., explain_plan: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., cached_at_unix: _Optional[float] = ...) -> None: ...
 
 class ExecuteRetrieverResponse(_message.Message):
     __slots__ = ("execution",)
@@ -340,33 +358,57 @@ class ExplainRetrieverRequest(_message.Message):
     def __init__(self, retriever_id: _Optional[str] = ..., inputs: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
 
 class PlannedStage(_message.Message):
-    __slots__ = ("stage_name", "stage_id", "stage_type", "description", "max_output", "parameters")
+    __slots__ = ("stage_name", "stage_id", "stage_type", "description", "max_output", "parameters", "stage_index", "estimated_input", "estimated_output", "estimated_efficiency", "estimated_cost_credits", "estimated_duration_ms", "cache_likely")
     STAGE_NAME_FIELD_NUMBER: _ClassVar[int]
     STAGE_ID_FIELD_NUMBER: _ClassVar[int]
     STAGE_TYPE_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     MAX_OUTPUT_FIELD_NUMBER: _ClassVar[int]
     PARAMETERS_FIELD_NUMBER: _ClassVar[int]
+    STAGE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    ESTIMATED_INPUT_FIELD_NUMBER: _ClassVar[int]
+    ESTIMATED_OUTPUT_FIELD_NUMBER: _ClassVar[int]
+    ESTIMATED_EFFICIENCY_FIELD_NUMBER: _ClassVar[int]
+    ESTIMATED_COST_CREDITS_FIELD_NUMBER: _ClassVar[int]
+    ESTIMATED_DURATION_MS_FIELD_NUMBER: _ClassVar[int]
+    CACHE_LIKELY_FIELD_NUMBER: _ClassVar[int]
     stage_name: str
     stage_id: str
     stage_type: str
     description: str
     max_output: int
     parameters: _struct_pb2.Struct
-    def __init__(self, stage_name: _Optional[str] = ..., stage_id: _Optional[str] = ..., stage_type: _Optional[str] = ..., description: _Optional[str] = ..., max_output: _Optional[int] = ..., parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    stage_index: int
+    estimated_input: int
+    estimated_output: int
+    estimated_efficiency: float
+    estimated_cost_credits: float
+    estimated_duration_ms: float
+    cache_likely: bool
+    def __init__(self, stage_name: _Optional[str] = ..., stage_id: _Optional[str] = ..., stage_type: _Optional[str] = ..., description: _Optional[str] = ..., max_output: _Optional[int] = ..., parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., stage_index: _Optional[int] = ..., estimated_input: _Optional[int] = ..., estimated_output: _Optional[int] = ..., estimated_efficiency: _Optional[float] = ..., estimated_cost_credits: _Optional[float] = ..., estimated_duration_ms: _Optional[float] = ..., cache_likely: _Optional[bool] = ...) -> None: ...
+
+class ExplainCost(_message.Message):
+    __slots__ = ("total_credits", "total_duration_ms")
+    TOTAL_CREDITS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_DURATION_MS_FIELD_NUMBER: _ClassVar[int]
+    total_credits: float
+    total_duration_ms: float
+    def __init__(self, total_credits: _Optional[float] = ..., total_duration_ms: _Optional[float] = ...) -> None: ...
 
 class ExplainRetrieverResponse(_message.Message):
-    __slots__ = ("retriever_id", "retriever_name", "execution_plan", "total_estimated_stages", "would_hit_cache", "optimization_level")
+    __slots__ = ("retriever_id", "retriever_name", "execution_plan", "total_estimated_stages", "would_hit_cache", "optimization_level", "estimated_cost")
     RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
     RETRIEVER_NAME_FIELD_NUMBER: _ClassVar[int]
     EXECUTION_PLAN_FIELD_NUMBER: _ClassVar[int]
     TOTAL_ESTIMATED_STAGES_FIELD_NUMBER: _ClassVar[int]
     WOULD_HIT_CACHE_FIELD_NUMBER: _ClassVar[int]
     OPTIMIZATION_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    ESTIMATED_COST_FIELD_NUMBER: _ClassVar[int]
     retriever_id: str
     retriever_name: str
     execution_plan: _containers.RepeatedCompositeFieldContainer[PlannedStage]
     total_estimated_stages: int
     would_hit_cache: bool
     optimization_level: str
-    def __init__(self, retriever_id: _Optional[str] = ..., retriever_name: _Optional[str] = ..., execution_plan: _Optional[_Iterable[_Union[PlannedStage, _Mapping]]] = ..., total_estimated_stages: _Optional[int] = ..., would_hit_cache: _Optional[bool] = ..., optimization_level: _Optional[str] = ...) -> None: ...
+    estimated_cost: ExplainCost
+    def __init__(self, retriever_id: _Optional[str] = ..., retriever_name: _Optional[str] = ..., execution_plan: _Optional[_Iterable[_Union[PlannedStage, _Mapping]]] = ..., total_estimated_stages: _Optional[int] = ..., would_hit_cache: _Optional[bool] = ..., optimization_level: _Optional[str] = ..., estimated_cost: _Optional[_Union[ExplainCost, _Mapping]] = ...) -> None: ...

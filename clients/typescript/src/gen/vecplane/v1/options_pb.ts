@@ -11,7 +11,7 @@ import { file_google_protobuf_descriptor } from "@bufbuild/protobuf/wkt";
  * Describes the file vecplane/v1/options.proto.
  */
 export const file_vecplane_v1_options: GenFile = /*@__PURE__*/
-  fileDesc("Chl2ZWNwbGFuZS92MS9vcHRpb25zLnByb3RvEgt2ZWNwbGFuZS52MTpCCgpqc29uX3ZhbHVlEiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYqYsDIAEoCVIJanNvblZhbHVlOkEKCm5hbWVzcGFjZWQSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMYqosDIAEoCFIKbmFtZXNwYWNlZDpCCgtzcGFyc2VfanNvbhIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxiriwMgASgIUgpzcGFyc2VKc29uOkkKD2V4dHJhX2tleXNfaW50bxIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxitiwMgASgJUg1leHRyYUtleXNJbnRvOkAKC3F1ZXJ5X3BhcmFtEh0uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucxisiwMgASgIUgpxdWVyeVBhcmFtOlAKE2h0dHBfc3VjY2Vzc19zdGF0dXMSHi5nb29nbGUucHJvdG9idWYuTWV0aG9kT3B0aW9ucxiuiwMgASgNUhFodHRwU3VjY2Vzc1N0YXR1czpDCgxrZXlfb3B0aW9uYWwSHi5nb29nbGUucHJvdG9idWYuTWV0aG9kT3B0aW9ucxiviwMgASgIUgtrZXlPcHRpb25hbGIGcHJvdG8z", [file_google_protobuf_descriptor]);
+  fileDesc("Chl2ZWNwbGFuZS92MS9vcHRpb25zLnByb3RvEgt2ZWNwbGFuZS52MTpCCgpqc29uX3ZhbHVlEiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYqYsDIAEoCVIJanNvblZhbHVlOkEKCm5hbWVzcGFjZWQSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMYqosDIAEoCFIKbmFtZXNwYWNlZDpCCgtzcGFyc2VfanNvbhIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxiriwMgASgIUgpzcGFyc2VKc29uOkkKD2V4dHJhX2tleXNfaW50bxIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxitiwMgASgJUg1leHRyYUtleXNJbnRvOkAKC3F1ZXJ5X3BhcmFtEh0uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucxisiwMgASgIUgpxdWVyeVBhcmFtOjwKCWdycGNfb25seRIdLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE9wdGlvbnMYsIsDIAEoCFIIZ3JwY09ubHk6OgoIcmVzdF9rZXkSHS5nb29nbGUucHJvdG9idWYuRmllbGRPcHRpb25zGLGLAyABKAlSB3Jlc3RLZXk6UAoTaHR0cF9zdWNjZXNzX3N0YXR1cxIeLmdvb2dsZS5wcm90b2J1Zi5NZXRob2RPcHRpb25zGK6LAyABKA1SEWh0dHBTdWNjZXNzU3RhdHVzOkMKDGtleV9vcHRpb25hbBIeLmdvb2dsZS5wcm90b2J1Zi5NZXRob2RPcHRpb25zGK+LAyABKAhSC2tleU9wdGlvbmFsYgZwcm90bzM", [file_google_protobuf_descriptor]);
 
 /**
  * The string a REST (Mixpeek-compatible) client sends and receives for this enum value, e.g.
@@ -62,6 +62,25 @@ export const query_param: GenExtension<FieldOptions, boolean> = /*@__PURE__*/
   extDesc(file_vecplane_v1_options, 4);
 
 /**
+ * REST: the field is left out of the JSON (answers, requests and the OpenAPI document) and read
+ * and written over gRPC only, for a field whose Mixpeek JSON key a newer field of another type
+ * holds (the newer field names the key with `rest_key`).
+ *
+ * @generated from extension: bool grpc_only = 50608;
+ */
+export const grpc_only: GenExtension<FieldOptions, boolean> = /*@__PURE__*/
+  extDesc(file_vecplane_v1_options, 5);
+
+/**
+ * REST: the field's JSON key, when it is not the field's name: the key of a `grpc_only` field
+ * this one replaces in REST (protobuf refuses a `json_name` that is another field's name).
+ *
+ * @generated from extension: string rest_key = 50609;
+ */
+export const rest_key: GenExtension<FieldOptions, string> = /*@__PURE__*/
+  extDesc(file_vecplane_v1_options, 6);
+
+/**
  * REST: the HTTP status of this call's successful answer when it is not 200, e.g. 202 Accepted
  * for a call that queues work and answers before it is done (Mixpeek's collection trigger).
  * The gateway and the OpenAPI document read it; gRPC answers OK either way.
@@ -69,7 +88,7 @@ export const query_param: GenExtension<FieldOptions, boolean> = /*@__PURE__*/
  * @generated from extension: uint32 http_success_status = 50606;
  */
 export const http_success_status: GenExtension<MethodOptions, number> = /*@__PURE__*/
-  extDesc(file_vecplane_v1_options, 5);
+  extDesc(file_vecplane_v1_options, 7);
 
 /**
  * The call answers without a key, as Mixpeek's public catalogues do (its SDK sends none there).
@@ -80,5 +99,5 @@ export const http_success_status: GenExtension<MethodOptions, number> = /*@__PUR
  * @generated from extension: bool key_optional = 50607;
  */
 export const key_optional: GenExtension<MethodOptions, boolean> = /*@__PURE__*/
-  extDesc(file_vecplane_v1_options, 6);
+  extDesc(file_vecplane_v1_options, 8);
 

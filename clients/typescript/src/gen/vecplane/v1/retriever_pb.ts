@@ -18,7 +18,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file vecplane/v1/retriever.proto.
  */
 export const file_vecplane_v1_retriever: GenFile = /*@__PURE__*/
-  fileDesc("Cht2ZWNwbGFuZS92MS9yZXRyaWV2ZXIucHJvdG8SC3ZlY3BsYW5lLnYxIn4KCVN0YWdlQm9keRIWCghzdGFnZV9pZBgBIAEoCUIE4kEBAhIrCgpwYXJhbWV0ZXJzGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIsCgtwcmVfZmlsdGVycxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QisQEKC1N0YWdlQ29uZmlnEhgKCnN0YWdlX25hbWUYASABKAlCBOJBAQISEgoKc3RhZ2VfdHlwZRgCIAEoCRIsCgZjb25maWcYAyABKAsyFi52ZWNwbGFuZS52MS5TdGFnZUJvZHlCBOJBAQISEwoLZGVzY3JpcHRpb24YBCABKAkSMQoKcGFyYW1ldGVycxgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQMi/QIKCVJldHJpZXZlchIUCgxyZXRyaWV2ZXJfaWQYASABKAkSFgoOcmV0cmlldmVyX25hbWUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSFgoOY29sbGVjdGlvbl9pZHMYBCADKAkSHgoWY29sbGVjdGlvbl9pZGVudGlmaWVycxgFIAMoCRIoCgZzdGFnZXMYBiADKAsyGC52ZWNwbGFuZS52MS5TdGFnZUNvbmZpZxItCgxpbnB1dF9zY2hlbWEYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EgwKBHRhZ3MYCCADKAkSKQoIbWV0YWRhdGEYCSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Eg8KB3ZlcnNpb24YCiABKAUSFAoMbmFtZXNwYWNlX2lkGAsgASgJEhIKCmNyZWF0ZWRfYXQYDCABKAkSEgoKdXBkYXRlZF9hdBgNIAEoCRIUCgxpc19wdWJsaXNoZWQYDiABKAgimwIKFkNyZWF0ZVJldHJpZXZlclJlcXVlc3QSHAoOcmV0cmlldmVyX25hbWUYASABKAlCBOJBAQISEwoLZGVzY3JpcHRpb24YAiABKAkSHgoWY29sbGVjdGlvbl9pZGVudGlmaWVycxgDIAMoCRIWCg5jb2xsZWN0aW9uX2lkcxgEIAMoCRIuCgZzdGFnZXMYBSADKAsyGC52ZWNwbGFuZS52MS5TdGFnZUNvbmZpZ0IE4kEBAhItCgxpbnB1dF9zY2hlbWEYBiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EgwKBHRhZ3MYByADKAkSKQoIbWV0YWRhdGEYCCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IjEKE0dldFJldHJpZXZlclJlcXVlc3QSGgoMcmV0cmlldmVyX2lkGAEgASgJQgTiQQECIoQBChVMaXN0UmV0cmlldmVyc1JlcXVlc3QSDQoFbGltaXQYASABKAUSDgoGb2Zmc2V0GAIgASgFEg4KBmN1cnNvchgDIAEoCRIVCg1pbmNsdWRlX3RvdGFsGAQgASgIEiUKBXF1ZXJ5GAUgASgLMhYudmVjcGxhbmUudjEuTGlzdFF1ZXJ5IowBChZMaXN0UmV0cmlldmVyc1Jlc3BvbnNlEicKB3Jlc3VsdHMYASADKAsyFi52ZWNwbGFuZS52MS5SZXRyaWV2ZXISKwoKcGFnaW5hdGlvbhgCIAEoCzIXLnZlY3BsYW5lLnYxLlBhZ2luYXRpb24SEgoFdG90YWwYAyABKANIAIgBAUIICgZfdG90YWwiwAIKFlVwZGF0ZVJldHJpZXZlclJlcXVlc3QSGgoMcmV0cmlldmVyX2lkGAEgASgJQgTiQQECEhsKDnJldHJpZXZlcl9uYW1lGAIgASgJSACIAQESGAoLZGVzY3JpcHRpb24YAyABKAlIAYgBARIeChZjb2xsZWN0aW9uX2lkZW50aWZpZXJzGAQgAygJEigKBnN0YWdlcxgFIAMoCzIYLnZlY3BsYW5lLnYxLlN0YWdlQ29uZmlnEi0KDGlucHV0X3NjaGVtYRgGIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSDAoEdGFncxgHIAMoCRIpCghtZXRhZGF0YRgIIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCEQoPX3JldHJpZXZlcl9uYW1lQg4KDF9kZXNjcmlwdGlvbiJEChdVcGRhdGVSZXRyaWV2ZXJSZXNwb25zZRIpCglyZXRyaWV2ZXIYASABKAsyFi52ZWNwbGFuZS52MS5SZXRyaWV2ZXIiNAoWRGVsZXRlUmV0cmlldmVyUmVxdWVzdBIaCgxyZXRyaWV2ZXJfaWQYASABKAlCBOJBAQIiOwoXRGVsZXRlUmV0cmlldmVyUmVzcG9uc2USDwoHbWVzc2FnZRgBIAEoCRIPCgdzdWNjZXNzGAIgASgIImoKEUV4ZWN1dGVQYWdpbmF0aW9uEg4KBm1ldGhvZBgBIAEoCRIRCglwYWdlX3NpemUYAiABKAUSEwoLcGFnZV9udW1iZXIYAyABKAUSDQoFbGltaXQYBCABKAUSDgoGY3Vyc29yGAUgASgJIogCChdFeGVjdXRlUmV0cmlldmVyUmVxdWVzdBIaCgxyZXRyaWV2ZXJfaWQYASABKAlCBOJBAQISJwoGaW5wdXRzGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBItCgdmaWx0ZXJzGAMgASgLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yEjIKCnBhZ2luYXRpb24YBCABKAsyHi52ZWNwbGFuZS52MS5FeGVjdXRlUGFnaW5hdGlvbhINCgVsaW1pdBgFIAEoBRIYCgpza2lwX2NhY2hlGAYgASgIQgTg2hgBEhwKDnJldHVybl92ZWN0b3JzGAcgASgIQgTg2hgBIqADChxFeGVjdXRlQWRob2NSZXRyaWV2ZXJSZXF1ZXN0Eh4KFmNvbGxlY3Rpb25faWRlbnRpZmllcnMYASADKAkSFgoOY29sbGVjdGlvbl9pZHMYAiADKAkSLgoGc3RhZ2VzGAMgAygLMhgudmVjcGxhbmUudjEuU3RhZ2VDb25maWdCBOJBAQISLQoMaW5wdXRfc2NoZW1hGAQgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBInCgZpbnB1dHMYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Ei0KB2ZpbHRlcnMYBiABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISMgoKcGFnaW5hdGlvbhgHIAEoCzIeLnZlY3BsYW5lLnYxLkV4ZWN1dGVQYWdpbmF0aW9uEg0KBWxpbWl0GAggASgFEhgKCnNraXBfY2FjaGUYCSABKAhCBODaGAESHAoOcmV0dXJuX3ZlY3RvcnMYCiABKAhCBODaGAESFgoOcmV0cmlldmVyX25hbWUYCyABKAkiZAoOU3RhZ2VTdGF0aXN0aWMSEwoLaW5wdXRfY291bnQYASABKAMSFAoMb3V0cHV0X2NvdW50GAIgASgDEhMKC2R1cmF0aW9uX21zGAMgASgBEhIKCmVmZmljaWVuY3kYBCABKAEirgEKD1N0YWdlU3RhdGlzdGljcxI4CgZzdGFnZXMYASADKAsyKC52ZWNwbGFuZS52MS5TdGFnZVN0YXRpc3RpY3MuU3RhZ2VzRW50cnkSFQoNdG90YWxfdGltZV9tcxgCIAEoARpKCgtTdGFnZXNFbnRyeRILCgNrZXkYASABKAkSKgoFdmFsdWUYAiABKAsyGy52ZWNwbGFuZS52MS5TdGFnZVN0YXRpc3RpYzoCOAEiiAEKC0V4ZWN1dGVQYWdlEg4KBm1ldGhvZBgBIAEoCRIQCghyZXR1cm5lZBgCIAEoBRINCgV0b3RhbBgDIAEoBRIQCghoYXNfbmV4dBgEIAEoCBIOCgZjdXJzb3IYBSABKAkSEwoLcGFnZV9udW1iZXIYBiABKAUSEQoJcGFnZV9zaXplGAcgASgFIpECCglFeGVjdXRpb24SFAoMZXhlY3V0aW9uX2lkGAEgASgJEg4KBnN0YXR1cxgCIAEoCRIUCgxyZXRyaWV2ZXJfaWQYAyABKAkSKgoJZG9jdW1lbnRzGAQgAygLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIsCgpwYWdpbmF0aW9uGAUgASgLMhgudmVjcGxhbmUudjEuRXhlY3V0ZVBhZ2USNgoQc3RhZ2Vfc3RhdGlzdGljcxgGIAEoCzIcLnZlY3BsYW5lLnYxLlN0YWdlU3RhdGlzdGljcxIRCgljYWNoZV9oaXQYByABKAgSEQoJY2FjaGVkX2F0GAggASgJEhAKCHdhcm5pbmdzGAkgAygJIkUKGEV4ZWN1dGVSZXRyaWV2ZXJSZXNwb25zZRIpCglleGVjdXRpb24YASABKAsyFi52ZWNwbGFuZS52MS5FeGVjdXRpb24iSgodRXhlY3V0ZUFkaG9jUmV0cmlldmVyUmVzcG9uc2USKQoJZXhlY3V0aW9uGAEgASgLMhYudmVjcGxhbmUudjEuRXhlY3V0aW9uIkQKF0NyZWF0ZVJldHJpZXZlclJlc3BvbnNlEikKCXJldHJpZXZlchgBIAEoCzIWLnZlY3BsYW5lLnYxLlJldHJpZXZlciJBChRHZXRSZXRyaWV2ZXJSZXNwb25zZRIpCglyZXRyaWV2ZXIYASABKAsyFi52ZWNwbGFuZS52MS5SZXRyaWV2ZXIiHAoaTGlzdFJldHJpZXZlclN0YWdlc1JlcXVlc3QiiwEKD1N0YWdlRGVmaW5pdGlvbhIQCghzdGFnZV9pZBgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIQCghjYXRlZ29yeRgDIAEoCRIMCgRpY29uGAQgASgJEjEKEHBhcmFtZXRlcl9zY2hlbWEYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IksKG0xpc3RSZXRyaWV2ZXJTdGFnZXNSZXNwb25zZRIsCgZzdGFnZXMYASADKAsyHC52ZWNwbGFuZS52MS5TdGFnZURlZmluaXRpb24iXgoXRXhwbGFpblJldHJpZXZlclJlcXVlc3QSGgoMcmV0cmlldmVyX2lkGAEgASgJQgTiQQECEicKBmlucHV0cxgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QingEKDFBsYW5uZWRTdGFnZRISCgpzdGFnZV9uYW1lGAEgASgJEhAKCHN0YWdlX2lkGAIgASgJEhIKCnN0YWdlX3R5cGUYAyABKAkSEwoLZGVzY3JpcHRpb24YBCABKAkSEgoKbWF4X291dHB1dBgFIAEoAxIrCgpwYXJhbWV0ZXJzGAYgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCLQAQoYRXhwbGFpblJldHJpZXZlclJlc3BvbnNlEhQKDHJldHJpZXZlcl9pZBgBIAEoCRIWCg5yZXRyaWV2ZXJfbmFtZRgCIAEoCRIxCg5leGVjdXRpb25fcGxhbhgDIAMoCzIZLnZlY3BsYW5lLnYxLlBsYW5uZWRTdGFnZRIeChZ0b3RhbF9lc3RpbWF0ZWRfc3RhZ2VzGAQgASgFEhcKD3dvdWxkX2hpdF9jYWNoZRgFIAEoCBIaChJvcHRpbWl6YXRpb25fbGV2ZWwYBiABKAkysgoKEFJldHJpZXZlclNlcnZpY2USggEKD0NyZWF0ZVJldHJpZXZlchIjLnZlY3BsYW5lLnYxLkNyZWF0ZVJldHJpZXZlclJlcXVlc3QaJC52ZWNwbGFuZS52MS5DcmVhdGVSZXRyaWV2ZXJSZXNwb25zZSIkgtPkkwIeOgEqYglyZXRyaWV2ZXIiDi92MS9yZXRyaWV2ZXJzEoUBCgxHZXRSZXRyaWV2ZXISIC52ZWNwbGFuZS52MS5HZXRSZXRyaWV2ZXJSZXF1ZXN0GiEudmVjcGxhbmUudjEuR2V0UmV0cmlldmVyUmVzcG9uc2UiMILT5JMCKmIJcmV0cmlldmVyEh0vdjEvcmV0cmlldmVycy97cmV0cmlldmVyX2lkfRKPAQoOTGlzdFJldHJpZXZlcnMSIi52ZWNwbGFuZS52MS5MaXN0UmV0cmlldmVyc1JlcXVlc3QaIy52ZWNwbGFuZS52MS5MaXN0UmV0cmlldmVyc1Jlc3BvbnNlIjSC0+STAi46BXF1ZXJ5WhASDi92MS9yZXRyaWV2ZXJzIhMvdjEvcmV0cmlldmVycy9saXN0EoYBCg9VcGRhdGVSZXRyaWV2ZXISIy52ZWNwbGFuZS52MS5VcGRhdGVSZXRyaWV2ZXJSZXF1ZXN0GiQudmVjcGxhbmUudjEuVXBkYXRlUmV0cmlldmVyUmVzcG9uc2UiKILT5JMCIjoBKjIdL3YxL3JldHJpZXZlcnMve3JldHJpZXZlcl9pZH0SgwEKD0RlbGV0ZVJldHJpZXZlchIjLnZlY3BsYW5lLnYxLkRlbGV0ZVJldHJpZXZlclJlcXVlc3QaJC52ZWNwbGFuZS52MS5EZWxldGVSZXRyaWV2ZXJSZXNwb25zZSIlgtPkkwIfKh0vdjEvcmV0cmlldmVycy97cmV0cmlldmVyX2lkfRKcAQoQRXhlY3V0ZVJldHJpZXZlchIkLnZlY3BsYW5lLnYxLkV4ZWN1dGVSZXRyaWV2ZXJSZXF1ZXN0GiUudmVjcGxhbmUudjEuRXhlY3V0ZVJldHJpZXZlclJlc3BvbnNlIjuC0+STAjU6ASpiCWV4ZWN1dGlvbiIlL3YxL3JldHJpZXZlcnMve3JldHJpZXZlcl9pZH0vZXhlY3V0ZRKcAQoVRXhlY3V0ZUFkaG9jUmV0cmlldmVyEikudmVjcGxhbmUudjEuRXhlY3V0ZUFkaG9jUmV0cmlldmVyUmVxdWVzdBoqLnZlY3BsYW5lLnYxLkV4ZWN1dGVBZGhvY1JldHJpZXZlclJlc3BvbnNlIiyC0+STAiY6ASpiCWV4ZWN1dGlvbiIWL3YxL3JldHJpZXZlcnMvZXhlY3V0ZRKZAQoQRXhwbGFpblJldHJpZXZlchIkLnZlY3BsYW5lLnYxLkV4cGxhaW5SZXRyaWV2ZXJSZXF1ZXN0GiUudmVjcGxhbmUudjEuRXhwbGFpblJldHJpZXZlclJlc3BvbnNlIjiC0+STAjI6ASoiLS92MS9yZXRyaWV2ZXJzL3tyZXRyaWV2ZXJfaWR9L2V4ZWN1dGUvZXhwbGFpbhKPAQoTTGlzdFJldHJpZXZlclN0YWdlcxInLnZlY3BsYW5lLnYxLkxpc3RSZXRyaWV2ZXJTdGFnZXNSZXF1ZXN0GigudmVjcGxhbmUudjEuTGlzdFJldHJpZXZlclN0YWdlc1Jlc3BvbnNlIiWC0+STAh9iBnN0YWdlcxIVL3YxL3JldHJpZXZlcnMvc3RhZ2VzGgTQ2hgBYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_filter, file_vecplane_v1_list, file_vecplane_v1_options]);
+  fileDesc("Cht2ZWNwbGFuZS92MS9yZXRyaWV2ZXIucHJvdG8SC3ZlY3BsYW5lLnYxIn4KCVN0YWdlQm9keRIWCghzdGFnZV9pZBgBIAEoCUIE4kEBAhIrCgpwYXJhbWV0ZXJzGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIsCgtwcmVfZmlsdGVycxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QisQEKC1N0YWdlQ29uZmlnEhgKCnN0YWdlX25hbWUYASABKAlCBOJBAQISEgoKc3RhZ2VfdHlwZRgCIAEoCRIsCgZjb25maWcYAyABKAsyFi52ZWNwbGFuZS52MS5TdGFnZUJvZHlCBOJBAQISEwoLZGVzY3JpcHRpb24YBCABKAkSMQoKcGFyYW1ldGVycxgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQMi/QIKCVJldHJpZXZlchIUCgxyZXRyaWV2ZXJfaWQYASABKAkSFgoOcmV0cmlldmVyX25hbWUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSFgoOY29sbGVjdGlvbl9pZHMYBCADKAkSHgoWY29sbGVjdGlvbl9pZGVudGlmaWVycxgFIAMoCRIoCgZzdGFnZXMYBiADKAsyGC52ZWNwbGFuZS52MS5TdGFnZUNvbmZpZxItCgxpbnB1dF9zY2hlbWEYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EgwKBHRhZ3MYCCADKAkSKQoIbWV0YWRhdGEYCSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Eg8KB3ZlcnNpb24YCiABKAUSFAoMbmFtZXNwYWNlX2lkGAsgASgJEhIKCmNyZWF0ZWRfYXQYDCABKAkSEgoKdXBkYXRlZF9hdBgNIAEoCRIUCgxpc19wdWJsaXNoZWQYDiABKAgiugIKFkNyZWF0ZVJldHJpZXZlclJlcXVlc3QSHAoOcmV0cmlldmVyX25hbWUYASABKAlCBOJBAQISEwoLZGVzY3JpcHRpb24YAiABKAkSHgoWY29sbGVjdGlvbl9pZGVudGlmaWVycxgDIAMoCRIWCg5jb2xsZWN0aW9uX2lkcxgEIAMoCRIuCgZzdGFnZXMYBSADKAsyGC52ZWNwbGFuZS52MS5TdGFnZUNvbmZpZ0IE4kEBAhItCgxpbnB1dF9zY2hlbWEYBiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EgwKBHRhZ3MYByADKAkSKQoIbWV0YWRhdGEYCCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Eh0KFXJlcXVpcmVzX3N1YnNjcmlwdGlvbhgJIAEoCCIxChNHZXRSZXRyaWV2ZXJSZXF1ZXN0EhoKDHJldHJpZXZlcl9pZBgBIAEoCUIE4kEBAiKEAQoVTGlzdFJldHJpZXZlcnNSZXF1ZXN0Eg0KBWxpbWl0GAEgASgFEg4KBm9mZnNldBgCIAEoBRIOCgZjdXJzb3IYAyABKAkSFQoNaW5jbHVkZV90b3RhbBgEIAEoCBIlCgVxdWVyeRgFIAEoCzIWLnZlY3BsYW5lLnYxLkxpc3RRdWVyeSKMAQoWTGlzdFJldHJpZXZlcnNSZXNwb25zZRInCgdyZXN1bHRzGAEgAygLMhYudmVjcGxhbmUudjEuUmV0cmlldmVyEisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhIKBXRvdGFsGAMgASgDSACIAQFCCAoGX3RvdGFsIsACChZVcGRhdGVSZXRyaWV2ZXJSZXF1ZXN0EhoKDHJldHJpZXZlcl9pZBgBIAEoCUIE4kEBAhIbCg5yZXRyaWV2ZXJfbmFtZRgCIAEoCUgAiAEBEhgKC2Rlc2NyaXB0aW9uGAMgASgJSAGIAQESHgoWY29sbGVjdGlvbl9pZGVudGlmaWVycxgEIAMoCRIoCgZzdGFnZXMYBSADKAsyGC52ZWNwbGFuZS52MS5TdGFnZUNvbmZpZxItCgxpbnB1dF9zY2hlbWEYBiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EgwKBHRhZ3MYByADKAkSKQoIbWV0YWRhdGEYCCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0QhEKD19yZXRyaWV2ZXJfbmFtZUIOCgxfZGVzY3JpcHRpb24iRAoXVXBkYXRlUmV0cmlldmVyUmVzcG9uc2USKQoJcmV0cmlldmVyGAEgASgLMhYudmVjcGxhbmUudjEuUmV0cmlldmVyIjQKFkRlbGV0ZVJldHJpZXZlclJlcXVlc3QSGgoMcmV0cmlldmVyX2lkGAEgASgJQgTiQQECIjsKF0RlbGV0ZVJldHJpZXZlclJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSDwoHc3VjY2VzcxgCIAEoCCJqChFFeGVjdXRlUGFnaW5hdGlvbhIOCgZtZXRob2QYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhMKC3BhZ2VfbnVtYmVyGAMgASgFEg0KBWxpbWl0GAQgASgFEg4KBmN1cnNvchgFIAEoCSLOAgoXRXhlY3V0ZVJldHJpZXZlclJlcXVlc3QSGgoMcmV0cmlldmVyX2lkGAEgASgJQgTiQQECEicKBmlucHV0cxgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSLQoHZmlsdGVycxgDIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchIyCgpwYWdpbmF0aW9uGAQgASgLMh4udmVjcGxhbmUudjEuRXhlY3V0ZVBhZ2luYXRpb24SDQoFbGltaXQYBSABKAUSGAoKc2tpcF9jYWNoZRgGIAEoCEIE4NoYARIcCg5yZXR1cm5fdmVjdG9ycxgHIAEoCEIE4NoYARIOCgZzdHJlYW0YCCABKAgSIwoVcmV0dXJuX3ByZXNpZ25lZF91cmxzGAkgASgIQgTg2hgBEg8KB2V4cGxhaW4YCiABKAgi5gMKHEV4ZWN1dGVBZGhvY1JldHJpZXZlclJlcXVlc3QSHgoWY29sbGVjdGlvbl9pZGVudGlmaWVycxgBIAMoCRIWCg5jb2xsZWN0aW9uX2lkcxgCIAMoCRIuCgZzdGFnZXMYAyADKAsyGC52ZWNwbGFuZS52MS5TdGFnZUNvbmZpZ0IE4kEBAhItCgxpbnB1dF9zY2hlbWEYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EicKBmlucHV0cxgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSLQoHZmlsdGVycxgGIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchIyCgpwYWdpbmF0aW9uGAcgASgLMh4udmVjcGxhbmUudjEuRXhlY3V0ZVBhZ2luYXRpb24SDQoFbGltaXQYCCABKAUSGAoKc2tpcF9jYWNoZRgJIAEoCEIE4NoYARIcCg5yZXR1cm5fdmVjdG9ycxgKIAEoCEIE4NoYARIWCg5yZXRyaWV2ZXJfbmFtZRgLIAEoCRIOCgZzdHJlYW0YDCABKAgSIwoVcmV0dXJuX3ByZXNpZ25lZF91cmxzGA0gASgIQgTg2hgBEg8KB2V4cGxhaW4YDiABKAgiZAoOU3RhZ2VTdGF0aXN0aWMSEwoLaW5wdXRfY291bnQYASABKAMSFAoMb3V0cHV0X2NvdW50GAIgASgDEhMKC2R1cmF0aW9uX21zGAMgASgBEhIKCmVmZmljaWVuY3kYBCABKAEirgEKD1N0YWdlU3RhdGlzdGljcxI4CgZzdGFnZXMYASADKAsyKC52ZWNwbGFuZS52MS5TdGFnZVN0YXRpc3RpY3MuU3RhZ2VzRW50cnkSFQoNdG90YWxfdGltZV9tcxgCIAEoARpKCgtTdGFnZXNFbnRyeRILCgNrZXkYASABKAkSKgoFdmFsdWUYAiABKAsyGy52ZWNwbGFuZS52MS5TdGFnZVN0YXRpc3RpYzoCOAEiiAEKC0V4ZWN1dGVQYWdlEg4KBm1ldGhvZBgBIAEoCRIQCghyZXR1cm5lZBgCIAEoBRINCgV0b3RhbBgDIAEoBRIQCghoYXNfbmV4dBgEIAEoCBIOCgZjdXJzb3IYBSABKAkSEwoLcGFnZV9udW1iZXIYBiABKAUSEQoJcGFnZV9zaXplGAcgASgFIoUDCglFeGVjdXRpb24SFAoMZXhlY3V0aW9uX2lkGAEgASgJEg4KBnN0YXR1cxgCIAEoCRIUCgxyZXRyaWV2ZXJfaWQYAyABKAkSKgoJZG9jdW1lbnRzGAQgAygLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIsCgpwYWdpbmF0aW9uGAUgASgLMhgudmVjcGxhbmUudjEuRXhlY3V0ZVBhZ2USNgoQc3RhZ2Vfc3RhdGlzdGljcxgGIAEoCzIcLnZlY3BsYW5lLnYxLlN0YWdlU3RhdGlzdGljcxIRCgljYWNoZV9oaXQYByABKAgSFwoJY2FjaGVkX2F0GAggASgJQgSA2xgBEhAKCHdhcm5pbmdzGAkgAygJEi0KDGV4cGxhaW5fcGxhbhgKIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSKgoOY2FjaGVkX2F0X3VuaXgYCyABKAFCDYrbGAljYWNoZWRfYXRIAIgBAUIRCg9fY2FjaGVkX2F0X3VuaXgiRQoYRXhlY3V0ZVJldHJpZXZlclJlc3BvbnNlEikKCWV4ZWN1dGlvbhgBIAEoCzIWLnZlY3BsYW5lLnYxLkV4ZWN1dGlvbiJKCh1FeGVjdXRlQWRob2NSZXRyaWV2ZXJSZXNwb25zZRIpCglleGVjdXRpb24YASABKAsyFi52ZWNwbGFuZS52MS5FeGVjdXRpb24iRAoXQ3JlYXRlUmV0cmlldmVyUmVzcG9uc2USKQoJcmV0cmlldmVyGAEgASgLMhYudmVjcGxhbmUudjEuUmV0cmlldmVyIkEKFEdldFJldHJpZXZlclJlc3BvbnNlEikKCXJldHJpZXZlchgBIAEoCzIWLnZlY3BsYW5lLnYxLlJldHJpZXZlciIcChpMaXN0UmV0cmlldmVyU3RhZ2VzUmVxdWVzdCKLAQoPU3RhZ2VEZWZpbml0aW9uEhAKCHN0YWdlX2lkGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEhAKCGNhdGVnb3J5GAMgASgJEgwKBGljb24YBCABKAkSMQoQcGFyYW1ldGVyX3NjaGVtYRgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiSwobTGlzdFJldHJpZXZlclN0YWdlc1Jlc3BvbnNlEiwKBnN0YWdlcxgBIAMoCzIcLnZlY3BsYW5lLnYxLlN0YWdlRGVmaW5pdGlvbiJeChdFeHBsYWluUmV0cmlldmVyUmVxdWVzdBIaCgxyZXRyaWV2ZXJfaWQYASABKAlCBOJBAQISJwoGaW5wdXRzGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCLZAgoMUGxhbm5lZFN0YWdlEhIKCnN0YWdlX25hbWUYASABKAkSEAoIc3RhZ2VfaWQYAiABKAkSEgoKc3RhZ2VfdHlwZRgDIAEoCRITCgtkZXNjcmlwdGlvbhgEIAEoCRISCgptYXhfb3V0cHV0GAUgASgDEisKCnBhcmFtZXRlcnMYBiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhMKC3N0YWdlX2luZGV4GAcgASgFEhcKD2VzdGltYXRlZF9pbnB1dBgIIAEoAxIYChBlc3RpbWF0ZWRfb3V0cHV0GAkgASgDEhwKFGVzdGltYXRlZF9lZmZpY2llbmN5GAogASgBEh4KFmVzdGltYXRlZF9jb3N0X2NyZWRpdHMYCyABKAESHQoVZXN0aW1hdGVkX2R1cmF0aW9uX21zGAwgASgBEhQKDGNhY2hlX2xpa2VseRgNIAEoCCI/CgtFeHBsYWluQ29zdBIVCg10b3RhbF9jcmVkaXRzGAEgASgBEhkKEXRvdGFsX2R1cmF0aW9uX21zGAIgASgBIoICChhFeHBsYWluUmV0cmlldmVyUmVzcG9uc2USFAoMcmV0cmlldmVyX2lkGAEgASgJEhYKDnJldHJpZXZlcl9uYW1lGAIgASgJEjEKDmV4ZWN1dGlvbl9wbGFuGAMgAygLMhkudmVjcGxhbmUudjEuUGxhbm5lZFN0YWdlEh4KFnRvdGFsX2VzdGltYXRlZF9zdGFnZXMYBCABKAUSFwoPd291bGRfaGl0X2NhY2hlGAUgASgIEhoKEm9wdGltaXphdGlvbl9sZXZlbBgGIAEoCRIwCg5lc3RpbWF0ZWRfY29zdBgHIAEoCzIYLnZlY3BsYW5lLnYxLkV4cGxhaW5Db3N0MrIKChBSZXRyaWV2ZXJTZXJ2aWNlEoIBCg9DcmVhdGVSZXRyaWV2ZXISIy52ZWNwbGFuZS52MS5DcmVhdGVSZXRyaWV2ZXJSZXF1ZXN0GiQudmVjcGxhbmUudjEuQ3JlYXRlUmV0cmlldmVyUmVzcG9uc2UiJILT5JMCHjoBKmIJcmV0cmlldmVyIg4vdjEvcmV0cmlldmVycxKFAQoMR2V0UmV0cmlldmVyEiAudmVjcGxhbmUudjEuR2V0UmV0cmlldmVyUmVxdWVzdBohLnZlY3BsYW5lLnYxLkdldFJldHJpZXZlclJlc3BvbnNlIjCC0+STAipiCXJldHJpZXZlchIdL3YxL3JldHJpZXZlcnMve3JldHJpZXZlcl9pZH0SjwEKDkxpc3RSZXRyaWV2ZXJzEiIudmVjcGxhbmUudjEuTGlzdFJldHJpZXZlcnNSZXF1ZXN0GiMudmVjcGxhbmUudjEuTGlzdFJldHJpZXZlcnNSZXNwb25zZSI0gtPkkwIuOgVxdWVyeVoQEg4vdjEvcmV0cmlldmVycyITL3YxL3JldHJpZXZlcnMvbGlzdBKGAQoPVXBkYXRlUmV0cmlldmVyEiMudmVjcGxhbmUudjEuVXBkYXRlUmV0cmlldmVyUmVxdWVzdBokLnZlY3BsYW5lLnYxLlVwZGF0ZVJldHJpZXZlclJlc3BvbnNlIiiC0+STAiI6ASoyHS92MS9yZXRyaWV2ZXJzL3tyZXRyaWV2ZXJfaWR9EoMBCg9EZWxldGVSZXRyaWV2ZXISIy52ZWNwbGFuZS52MS5EZWxldGVSZXRyaWV2ZXJSZXF1ZXN0GiQudmVjcGxhbmUudjEuRGVsZXRlUmV0cmlldmVyUmVzcG9uc2UiJYLT5JMCHyodL3YxL3JldHJpZXZlcnMve3JldHJpZXZlcl9pZH0SnAEKEEV4ZWN1dGVSZXRyaWV2ZXISJC52ZWNwbGFuZS52MS5FeGVjdXRlUmV0cmlldmVyUmVxdWVzdBolLnZlY3BsYW5lLnYxLkV4ZWN1dGVSZXRyaWV2ZXJSZXNwb25zZSI7gtPkkwI1OgEqYglleGVjdXRpb24iJS92MS9yZXRyaWV2ZXJzL3tyZXRyaWV2ZXJfaWR9L2V4ZWN1dGUSnAEKFUV4ZWN1dGVBZGhvY1JldHJpZXZlchIpLnZlY3BsYW5lLnYxLkV4ZWN1dGVBZGhvY1JldHJpZXZlclJlcXVlc3QaKi52ZWNwbGFuZS52MS5FeGVjdXRlQWRob2NSZXRyaWV2ZXJSZXNwb25zZSIsgtPkkwImOgEqYglleGVjdXRpb24iFi92MS9yZXRyaWV2ZXJzL2V4ZWN1dGUSmQEKEEV4cGxhaW5SZXRyaWV2ZXISJC52ZWNwbGFuZS52MS5FeHBsYWluUmV0cmlldmVyUmVxdWVzdBolLnZlY3BsYW5lLnYxLkV4cGxhaW5SZXRyaWV2ZXJSZXNwb25zZSI4gtPkkwIyOgEqIi0vdjEvcmV0cmlldmVycy97cmV0cmlldmVyX2lkfS9leGVjdXRlL2V4cGxhaW4SjwEKE0xpc3RSZXRyaWV2ZXJTdGFnZXMSJy52ZWNwbGFuZS52MS5MaXN0UmV0cmlldmVyU3RhZ2VzUmVxdWVzdBooLnZlY3BsYW5lLnYxLkxpc3RSZXRyaWV2ZXJTdGFnZXNSZXNwb25zZSIlgtPkkwIfYgZzdGFnZXMSFS92MS9yZXRyaWV2ZXJzL3N0YWdlcxoE0NoYAWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_filter, file_vecplane_v1_list, file_vecplane_v1_options]);
 
 /**
  * The body of a stage: which stage runs and with what.
@@ -278,6 +278,14 @@ export type CreateRetrieverRequest = Message<"vecplane.v1.CreateRetrieverRequest
    * @generated from field: google.protobuf.Struct metadata = 8;
    */
   metadata?: JsonObject | undefined;
+
+  /**
+   * Mixpeek: whether a marketplace retriever needs a subscription. vecplane has no marketplace, so
+   * only false means anything (Mixpeek's SDK always sends it); true is refused naming the field.
+   *
+   * @generated from field: bool requires_subscription = 9;
+   */
+  requiresSubscription: boolean;
 };
 
 /**
@@ -638,6 +646,29 @@ export type ExecuteRetrieverRequest = Message<"vecplane.v1.ExecuteRetrieverReque
    * @generated from field: bool return_vectors = 7;
    */
   returnVectors: boolean;
+
+  /**
+   * Mixpeek streams stage events (Server-Sent Events) when true; vecplane answers in one piece, so
+   * true is refused naming the field (Mixpeek's SDK always sends false).
+   *
+   * @generated from field: bool stream = 8;
+   */
+  stream: boolean;
+
+  /**
+   * Accepted without effect: documents carry their blobs as stored, with no storage URLs to presign.
+   *
+   * @generated from field: bool return_presigned_urls = 9;
+   */
+  returnPresignedUrls: boolean;
+
+  /**
+   * Whether the answer carries `explain_plan`: each stage's ID, type, counts and time in this
+   * execution (the profile of this run, not an estimate).
+   *
+   * @generated from field: bool explain = 10;
+   */
+  explain: boolean;
 };
 
 /**
@@ -730,6 +761,27 @@ export type ExecuteAdhocRetrieverRequest = Message<"vecplane.v1.ExecuteAdhocRetr
    * @generated from field: string retriever_name = 11;
    */
   retrieverName: string;
+
+  /**
+   * As in ExecuteRetrieverRequest: true is refused naming the field.
+   *
+   * @generated from field: bool stream = 12;
+   */
+  stream: boolean;
+
+  /**
+   * As in ExecuteRetrieverRequest: accepted without effect.
+   *
+   * @generated from field: bool return_presigned_urls = 13;
+   */
+  returnPresignedUrls: boolean;
+
+  /**
+   * As in ExecuteRetrieverRequest.
+   *
+   * @generated from field: bool explain = 14;
+   */
+  explain: boolean;
 };
 
 /**
@@ -767,7 +819,7 @@ export type StageStatistic = Message<"vecplane.v1.StageStatistic"> & {
   durationMs: number;
 
   /**
-   * output_count / input_count (1 when it received none).
+   * output_count / input_count (0 when it received none, as Mixpeek).
    *
    * @generated from field: double efficiency = 4;
    */
@@ -929,7 +981,8 @@ export type Execution = Message<"vecplane.v1.Execution"> & {
   cacheHit: boolean;
 
   /**
-   * When the cached answer was computed (ISO 8601), on a cache hit.
+   * When the cached answer was computed (ISO 8601), on a cache hit. gRPC only: REST's `cached_at`
+   * is `cached_at_unix`, the number Mixpeek answers.
    *
    * @generated from field: string cached_at = 8;
    */
@@ -941,6 +994,22 @@ export type Execution = Message<"vecplane.v1.Execution"> & {
    * @generated from field: repeated string warnings = 9;
    */
   warnings: string[];
+
+  /**
+   * With `explain`: the stages as they ran, in order, each with `stage_name`, `stage_id`,
+   * `stage_type`, `input_count`, `output_count` and `duration_ms`; and `total_time_ms`, `cache_hit`.
+   *
+   * @generated from field: google.protobuf.Struct explain_plan = 10;
+   */
+  explainPlan?: JsonObject | undefined;
+
+  /**
+   * When the cached answer was computed (seconds since the Unix epoch), on a cache hit; unset
+   * otherwise. REST: `cached_at`, as Mixpeek's.
+   *
+   * @generated from field: optional double cached_at_unix = 11;
+   */
+  cachedAtUnix?: number | undefined;
 };
 
 /**
@@ -1194,6 +1263,56 @@ export type PlannedStage = Message<"vecplane.v1.PlannedStage"> & {
    * @generated from field: google.protobuf.Struct parameters = 6;
    */
   parameters?: JsonObject | undefined;
+
+  /**
+   * Its position in the pipeline, from 0.
+   *
+   * @generated from field: int32 stage_index = 7;
+   */
+  stageIndex: number;
+
+  /**
+   * The documents it would receive: the collections' document count for the first stage, the
+   * previous stage's estimated_output after that; the counts of the cached run when there is one.
+   *
+   * @generated from field: int64 estimated_input = 8;
+   */
+  estimatedInput: bigint;
+
+  /**
+   * The documents it would pass on: the least of its input and max_output (or the cached run's).
+   *
+   * @generated from field: int64 estimated_output = 9;
+   */
+  estimatedOutput: bigint;
+
+  /**
+   * estimated_output / estimated_input (0 when the input is 0).
+   *
+   * @generated from field: double estimated_efficiency = 10;
+   */
+  estimatedEfficiency: number;
+
+  /**
+   * Always 0: vecplane has no credits.
+   *
+   * @generated from field: double estimated_cost_credits = 11;
+   */
+  estimatedCostCredits: number;
+
+  /**
+   * Its time in the cached run; 0 when there is none (vecplane does not model latency).
+   *
+   * @generated from field: double estimated_duration_ms = 12;
+   */
+  estimatedDurationMs: number;
+
+  /**
+   * Whether an execution with these inputs would be answered from the cache now.
+   *
+   * @generated from field: bool cache_likely = 13;
+   */
+  cacheLikely: boolean;
 };
 
 /**
@@ -1202,6 +1321,34 @@ export type PlannedStage = Message<"vecplane.v1.PlannedStage"> & {
  */
 export const PlannedStageSchema: GenMessage<PlannedStage> = /*@__PURE__*/
   messageDesc(file_vecplane_v1_retriever, 26);
+
+/**
+ * The estimated cost of an execution (Mixpeek's `estimated_cost`).
+ *
+ * @generated from message vecplane.v1.ExplainCost
+ */
+export type ExplainCost = Message<"vecplane.v1.ExplainCost"> & {
+  /**
+   * Always 0: vecplane has no credits.
+   *
+   * @generated from field: double total_credits = 1;
+   */
+  totalCredits: number;
+
+  /**
+   * The sum of the stages' estimated_duration_ms.
+   *
+   * @generated from field: double total_duration_ms = 2;
+   */
+  totalDurationMs: number;
+};
+
+/**
+ * Describes the message vecplane.v1.ExplainCost.
+ * Use `create(ExplainCostSchema)` to create a new message.
+ */
+export const ExplainCostSchema: GenMessage<ExplainCost> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_retriever, 27);
 
 /**
  * Response of RetrieverService.ExplainRetriever.
@@ -1250,6 +1397,13 @@ export type ExplainRetrieverResponse = Message<"vecplane.v1.ExplainRetrieverResp
    * @generated from field: string optimization_level = 6;
    */
   optimizationLevel: string;
+
+  /**
+   * The estimated cost (credits are always 0).
+   *
+   * @generated from field: vecplane.v1.ExplainCost estimated_cost = 7;
+   */
+  estimatedCost?: ExplainCost | undefined;
 };
 
 /**
@@ -1257,7 +1411,7 @@ export type ExplainRetrieverResponse = Message<"vecplane.v1.ExplainRetrieverResp
  * Use `create(ExplainRetrieverResponseSchema)` to create a new message.
  */
 export const ExplainRetrieverResponseSchema: GenMessage<ExplainRetrieverResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_retriever, 27);
+  messageDesc(file_vecplane_v1_retriever, 28);
 
 /**
  * Retrievers: saved search pipelines over a namespace's documents, and their execution.

@@ -1,0 +1,143 @@
+"""Retrievers through Mixpeek's SDK: create, read, list, change, execute (fresh and from the cache, with
+the explain plan), explain, ad hoc executions and delete, through the
+typed API (every answer parsed into the SDK's models) and the high-level client. The documents are
+real texts embedded by the packaged MiniLM model, written as processing writes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import mixpeek
+import pytest
+from mixpeek.exceptions import ApiException
+
+from tests.conftest import new_org_api
+from tests.integration.test_retrievers import ARTICLES, MINILM, SCHEMA, URI, write
+from tests.sdk.conftest import TypedSdk
+from tests.support import resources as r
+from tests.support.api import Api
+from tests.support.servers import InProcessServer
+
+QUERY_SCHEMA = {"query": {"type": "text", "required": True}}
+
+
+@dataclass
+class Corpus:
+    key: str
+    namespace_id: str
+    collection_id: str
+
+
+@pytest.fixture(scope="module")
+def corpus(root: Api, server: InProcessServer) -> Corpus:
+    api = new_org_api(root, admin=True)
+    ns = r.namespace(api, extractors=[MINILM])
+    scoped = api.in_namespace(ns.namespace_id)
+    bucket = r.bucket(scoped, SCHEMA)
+    body = {"collection_name": r.unique("col"), "source": {"type": "bucket", "bucket_id": bucket.bucket_id}, "feature_extractors": [{**MINILM, "input_mapping": {"text": "text"}}]}
+    collection_id = r.collection(scoped, body).collection_id
+    write(server, ns.namespace_id, collection_id, bucket.bucket_id, ARTICLES[:6])
+    return Corpus(api.key, ns.namespace_id, collection_id)
+
+
+def search_stage(top_k: int = 3) -> dict[str, Any]:
+    return {"stage_name": "search", "config": {"stage_id": "feature_search", "parameters": {"searches": [{"feature_uri": URI, "query": {"input_mode": "text", "value": "{{INPUT.query}}"}}], "final_top_k": top_k}}}
+
+
+def sort_stage() -> dict[str, Any]:
+    return {"stage_name": "by_year", "config": {"stage_id": "sort_attribute", "parameters": {"field": "metadata.year", "direction": "desc"}}}
+
+
+@pytest.fixture
+def sdk(base_url: str, corpus: Corpus) -> TypedSdk:
+    return TypedSdk(base_url, corpus.key, corpus.namespace_id)
+
+
+def test_retriever_flow_through_the_typed_api(sdk: TypedSdk, corpus: Corpus) -> None:
+    retrievers = sdk.api(mixpeek.RetrieversApi)
+    request = mixpeek.CreateRetrieverRequest(
+        retriever_name=r.unique("ret"),
+        collection_identifiers=[corpus.collection_id],
+        stages=[mixpeek.StageConfigInput.from_dict(search_stage()), mixpeek.StageConfigInput.from_dict(sort_stage())],
+        input_schema={"query": mixpeek.RetrieverInputSchemaFieldInput.from_dict(QUERY_SCHEMA["query"])},
+        tags=["sdk"],
+    )
+    assert request.to_dict()["requires_subscription"] is False  # what the SDK always sends
+    created = retrievers.create_retriever(request)
+    assert isinstance(created, mixpeek.RetrieverConfig) and created.collection_ids == [corpus.collection_id]
+    retriever_id = created.retriever_id
+
+    # A fresh run with the explain plan, then the same query from the cache.
+    first = retrievers.execute_retriever(retriever_id, mixpeek.ExecuteRetrieverRequest(inputs={"query": "volcanic eruption"}, explain=True))
+    assert isinstance(first, mixpeek.ExecuteRetrieverResponse) and first.status == "completed" and not first.cache_hit
+    assert len(first.documents) == 3 and first.cached_at is None
+    years = [d["metadata"]["year"] for d in first.documents]
+    assert years == sorted(years, reverse=True)
+    search = first.stage_statistics.stages["search"]
+    assert (search.input_count, search.output_count, search.efficiency) == (0, 3, 0)
+    by_year = first.stage_statistics.stages["by_year"]
+    assert (by_year.input_count, by_year.output_count, by_year.efficiency) == (3, 3, 1)
+    plan = first.explain_plan
+    assert [(s["stage_name"], s["stage_id"], s["stage_type"], s["output_count"]) for s in plan["stages"]] == [("search", "feature_search", "filter", 3), ("by_year", "sort_attribute", "sort", 3)]
+    again = retrievers.execute_retriever(retriever_id, mixpeek.ExecuteRetrieverRequest(inputs={"query": "volcanic eruption"}))
+    assert again.cache_hit and isinstance(again.cached_at, float) and again.cached_at > 1.7e9
+    assert [d["document_id"] for d in again.documents] == [d["document_id"] for d in first.documents] and again.explain_plan is None
+
+    # Explain reads the cached run's flow; with other inputs it estimates from the document count.
+    explained = retrievers.explain_retriever_execution_id_execute(retriever_id, mixpeek.ExplainRetrieverRequest(inputs={"query": "volcanic eruption"}))
+    assert isinstance(explained, mixpeek.ExplainRetrieverResponse) and explained.total_estimated_stages == 2
+    assert [(p.stage_index, p.estimated_input, p.estimated_output, p.cache_likely) for p in explained.execution_plan] == [(0, 0, 3, True), (1, 3, 3, True)]
+    assert explained.estimated_cost["total_credits"] == 0
+    estimated = retrievers.explain_retriever_execution_id_execute(retriever_id, mixpeek.ExplainRetrieverRequest(inputs={"query": "tennis"}))
+    assert [(p.estimated_input, p.estimated_output, p.estimated_efficiency, p.cache_likely) for p in estimated.execution_plan] == [(6, 3, 0.5, False), (3, 3, 1, False)]
+
+    # Streaming is refused naming the field, and changes nothing.
+    with pytest.raises(ApiException) as streamed:
+        retrievers.execute_retriever(retriever_id, mixpeek.ExecuteRetrieverRequest(inputs={"query": "x"}, stream=True))
+    assert streamed.value.status == 400 and "stream" in streamed.value.body
+
+    assert retrievers.get_retriever(retriever_id).retriever_name == created.retriever_name
+    listed = retrievers.list_retrievers()
+    assert isinstance(listed, mixpeek.ListRetrieversResponse) and [x.retriever_id for x in listed.results] == [retriever_id]
+    patched = retrievers.patch_retriever(retriever_id, mixpeek.PatchRetrieverRequest(description="changed"))
+    assert patched.retriever.description == "changed"
+    deleted = retrievers.delete_retriever(retriever_id)
+    assert deleted["success"] is True
+
+
+def test_create_refuses_a_subscription(sdk: TypedSdk, corpus: Corpus) -> None:
+    retrievers = sdk.api(mixpeek.RetrieversApi)
+    name = r.unique("ret")
+    request = mixpeek.CreateRetrieverRequest(retriever_name=name, collection_identifiers=[corpus.collection_id], stages=[mixpeek.StageConfigInput.from_dict(search_stage())], requires_subscription=True)
+    with pytest.raises(ApiException) as refused:
+        retrievers.create_retriever(request)
+    assert refused.value.status == 400 and "requires_subscription" in refused.value.body
+    assert name not in [x.retriever_name for x in retrievers.list_retrievers().results]
+
+
+def test_adhoc_execution(sdk: TypedSdk, corpus: Corpus) -> None:
+    adhoc = sdk.api(mixpeek.AdhocRetrieversApi)
+    request = mixpeek.AdhocExecuteRequest(
+        collection_identifiers=[corpus.collection_id],
+        stages=[mixpeek.StageConfigInput.from_dict(search_stage(2))],
+        input_schema={"query": mixpeek.RetrieverInputSchemaFieldInput.from_dict(QUERY_SCHEMA["query"])},
+        inputs={"query": "football match"},
+    )
+    answer = adhoc.execute_adhoc_retriever(request, return_presigned_urls=True)
+    assert len(answer["documents"]) == 2 and answer["stage_statistics"]["stages"]["search"]["output_count"] == 2
+    with pytest.raises(ApiException) as streamed:
+        adhoc.execute_adhoc_retriever(mixpeek.AdhocExecuteRequest.from_dict({**request.to_dict(), "stream": True}))
+    assert streamed.value.status == 400 and "stream" in streamed.value.body
+
+
+def test_retrievers_through_the_high_level_client(base_url: str, corpus: Corpus) -> None:
+    mp = mixpeek.Mixpeek(corpus.key, base_url=f"{base_url}/v1", namespace=corpus.namespace_id)
+    created = mp.retrievers.create(retriever_name=r.unique("ret"), stages=[search_stage(2)], collection_identifiers=[corpus.collection_id], input_schema=QUERY_SCHEMA)
+    retriever_id = created["retriever_id"]
+    assert mp.retrievers.get(retriever_id)["retriever_id"] == retriever_id
+    executed = mp.retrievers.execute(retriever_id, inputs={"query": "tennis reflexes"})
+    assert len(executed["documents"]) == 2 and executed["documents"][0]["text"] == "Tennis players need fast reflexes and stamina."
+    ran = mp.retrievers.run(retriever_id, inputs={"query": "tennis reflexes"})
+    assert ran["cache_hit"] is True and [d["document_id"] for d in ran["documents"]] == [d["document_id"] for d in executed["documents"]]
+    assert mp.retrievers.delete(retriever_id)["success"] is True
