@@ -1,5 +1,5 @@
 """Retrievers through Mixpeek's SDK: create, read, list, change, execute (fresh and from the cache, with
-the explain plan), explain, ad hoc executions and delete, through the
+the explain plan), explain, ad hoc executions, the public stage catalogue and delete, through the
 typed API (every answer parsed into the SDK's models) and the high-level client. The documents are
 real texts embedded by the packaged MiniLM model, written as processing writes them."""
 
@@ -141,3 +141,13 @@ def test_retrievers_through_the_high_level_client(base_url: str, corpus: Corpus)
     ran = mp.retrievers.run(retriever_id, inputs={"query": "tennis reflexes"})
     assert ran["cache_hit"] is True and [d["document_id"] for d in ran["documents"]] == [d["document_id"] for d in executed["documents"]]
     assert mp.retrievers.delete(retriever_id)["success"] is True
+
+
+def test_the_stage_catalogue_is_public(base_url: str) -> None:
+    anonymous = mixpeek.ApiClient(mixpeek.Configuration(host=base_url))  # the SDK sends no key there
+    stages = mixpeek.RetrieverStagesApi(anonymous).list_stages_retrievers()
+    assert all(isinstance(s, mixpeek.RetrieverStageDefinition) for s in stages)
+    assert {"feature_search", "attribute_filter", "sort_attribute", "mmr", "sample", "group_by"} <= {s.stage_id for s in stages}
+    with pytest.raises(ApiException) as refused:  # a key that is sent is checked
+        mixpeek.RetrieverStagesApi(anonymous).list_stages_retrievers(_headers={"Authorization": "Bearer sk_not_a_key"})
+    assert refused.value.status == 401

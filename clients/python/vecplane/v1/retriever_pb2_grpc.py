@@ -143,7 +143,7 @@ class RetrieverServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListRetrieverStages(self, request, context):
-        """Lists the stage catalogue with each stage's parameter schema.
+        """Lists the stage catalogue with each stage's parameter schema; public, as Mixpeek's (no key needed).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
