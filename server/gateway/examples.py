@@ -75,8 +75,8 @@ REQUESTS: dict[str, dict[str, Any]] = {
     "vecplane.v1.BucketService.CreateObjects": {
         "bucket_id": "products",
         "objects": [
-            {"bucket_id": "products", "key_prefix": "/shoes", "metadata": {"title": "Road racer"}, "blobs": [{"property": "content", "type": "text", "data": "A fast shoe for asphalt."}]},
-            {"bucket_id": "products", "key_prefix": "/jackets", "metadata": {"title": "Rain shell"}, "blobs": [{"property": "content", "type": "text", "data": "Keeps a hiker dry on the trail."}]},
+            {"key_prefix": "/shoes", "metadata": {"title": "Road racer"}, "blobs": [{"property": "content", "type": "text", "data": "A fast shoe for asphalt."}]},
+            {"key_prefix": "/jackets", "metadata": {"title": "Rain shell"}, "blobs": [{"property": "content", "type": "text", "data": "Keeps a hiker dry on the trail."}]},
         ],
     },
     "vecplane.v1.BucketService.ListObjects": {

@@ -130,7 +130,7 @@ class BatchUseCases:
         roots = await self._tier_roots(scope, bucket["_id"], list(request.get("collection_ids") or []))
         await self._processing.check_objects(scope, object_ids, bucket["_id"])
         now = clock.now()
-        batch_id = new_id("btch", 12)
+        batch_id = new_id("btch", 12)  # Mixpeek's shape: `btch_` + 12, where other IDs have 10
         batch = {
             "_id": batch_id,
             **scope,

@@ -223,3 +223,12 @@ def test_comments_file_covers_every_element_of_the_protos():
         for service in file.services_by_name.values():
             missing += [n for n in [service.full_name, *(m.full_name for m in service.methods)] if n not in comments]
     assert not missing, f"server/gateway/proto_comments.json is stale (run scripts/generate): {missing[:10]}"
+
+
+def test_batch_object_items_need_no_bucket_id():
+    """An item of `POST /v1/buckets/{bucket_id}/objects/batch` takes the path's bucket (issue 15:
+    the document required `bucket_id` in each item, which the server does not)."""
+    _, everything = all_services_doc()
+    body = everything["paths"]["/v1/buckets/{bucket_id}/objects/batch"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    item = {"key_prefix": "/a", "blobs": [{"property": "content", "type": "text", "data": "x"}]}
+    validator(everything, body).validate({"objects": [item]})
