@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from google.api import field_behavior_pb2
-from google.protobuf import descriptor
+from google.protobuf import descriptor, descriptor_pool
 from vecplane.v1 import options_pb2
 
 from server.domain import names, paging
-from server.gateway import errors, examples
+from server.gateway import errors, examples, shapes
 from server.gateway.routes import FieldRef, Route, is_map
 from server.gateway.transcode import is_resource
 from server.protojson import enum_json_values, enum_value_json, field_json_name, rest_fields
@@ -120,6 +120,10 @@ class _Generator:
             self.schemas[name] = self.message_schema(message_type)
         return {"$ref": f"#/components/schemas/{name}"}
 
+    def schema_ref(self, name: str) -> dict[str, Any]:
+        """The reference to the schema of a vecplane.v1 message, by its name."""
+        return self.message_ref(descriptor_pool.Default().FindMessageTypeByName(f"vecplane.v1.{name}"))
+
     def message_schema(
         self, message_type: descriptor.Descriptor, *, skip: Collection[str] = frozenset(), request: bool = False
     ) -> dict[str, Any]:
@@ -134,6 +138,7 @@ class _Generator:
                 properties[key].update(_request_constraints(field))
             if field_behavior_pb2.REQUIRED in _behaviors(field):
                 required.append(key)
+        shapes.document(message_type, properties, required, self.schema_ref)
         # A message that gathers unknown keys into a Struct field takes any other key (Mixpeek's flat custom fields).
         open_keys = bool(message_type.GetOptions().Extensions[options_pb2.extra_keys_into])
         schema: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": open_keys}

@@ -27,7 +27,7 @@ from aiohttp import web
 from google.protobuf import descriptor
 
 from server import metrics, tracing
-from server.gateway import connections, docs, errors, openapi, routes, transcode
+from server.gateway import connections, docs, errors, openapi, routes, shapes, transcode
 from server.gateway.errors import HttpError
 from server.gateway.local import LocalCalls, RpcFailure
 
@@ -205,14 +205,18 @@ class Gateway:
         body = None
         if route.body:
             body = transcode.parse_json(await self._read_body(request))
-        message = transcode.build_request(route, values, list(request.rel_url.query.items()), body)
+        accepted = shapes.accept(route.method.input_type, body)
+        try:
+            message = transcode.build_request(route, values, list(request.rel_url.query.items()), accepted.body, accepted.issues)
+        except HttpError as error:
+            raise shapes.restate_error(error, accepted.renames) from None
 
         assert self.connections is not None
         with self.connections.running(request.transport):
             try:
                 response = await self._calls.call(route.grpc_method, message, metadata, self._timeout)
             except RpcFailure as failure:
-                raise self._rpc_error(failure) from None
+                raise shapes.restate_error(self._rpc_error(failure), accepted.renames) from None
         return web.Response(
             status=route.success_status,
             body=_dumps(transcode.response_json(route, response)),

@@ -16,6 +16,7 @@ from google.protobuf import descriptor
 from google.protobuf.message import Message
 from vecplane.v1 import options_pb2
 
+from server.gateway import shapes
 from server.gateway.errors import HttpError, validation_error
 from server.gateway.routes import Route
 from server.protojson import (
@@ -73,9 +74,12 @@ def _check_depth(data: Any) -> None:
             stack.extend((child, depth + 1) for child in node)
 
 
-def build_request(route: Route, path_values: dict[str, str], query: list[tuple[str, str]], body: Any) -> Message:
-    """The request message, or a 422 listing every issue in path, query and body."""
-    issues: list[DecodeIssue] = []
+def build_request(
+    route: Route, path_values: dict[str, str], query: list[tuple[str, str]], body: Any, found: list[DecodeIssue] | None = None
+) -> Message:
+    """The request message, or a 422 listing every issue in path, query and body (and those
+    `found` before, translating the body)."""
+    issues: list[DecodeIssue] = list(found or [])
     request = route.request_class()
 
     if route.body == "*":
@@ -260,12 +264,16 @@ def response_json(route: Route, response: Message) -> Any:
     """The JSON answer: the whole response, or its `response_body` field. Every field appears, as
     in Mixpeek's answers (unset messages and optional values as null)."""
     if not route.response_body:
-        return message_to_dict(response, include_defaults=True)
+        return shapes.present(message_to_dict(response, include_defaults=True), route.method.output_type)
     field = route.method.output_type.fields_by_name[route.response_body]
     if is_resource(field):
         # The resource itself: always an object (all defaults if the servicer left it unset).
-        return message_to_dict(getattr(response, field.name), include_defaults=True)
-    return message_to_dict(response, include_defaults=True)[field_json_name(field)]
+        return shapes.present(message_to_dict(getattr(response, field.name), include_defaults=True), field.message_type)
+    data = message_to_dict(response, include_defaults=True)[field_json_name(field)]
+    if field.type == _FD.TYPE_MESSAGE and not field.message_type.GetOptions().map_entry:
+        for item in data if isinstance(data, list) else [data]:
+            shapes.present(item, field.message_type)
+    return data
 
 
 def is_resource(field: descriptor.FieldDescriptor) -> bool:

@@ -1,0 +1,114 @@
+"""Collections through Mixpeek's SDK in its current shapes (one `feature_extractor`, `source.bucket_ids`,
+`source_filters`): create, get, list, update, delete through the typed API (every answer parsed into
+the SDK's `CollectionResponse`) and the high-level client, then processing of such a collection."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import mixpeek
+import pytest
+from mixpeek.exceptions import ApiException
+
+from tests.sdk.conftest import TypedSdk
+from tests.sdk.test_processing import poll_task
+from tests.support.processing import MINILM, document_ids, namespace_rest, setup_bucket
+from tests.support.rest import Rest
+
+FeatureExtractorConfig = mixpeek.SharedCollectionFeaturesExtractorsModelsFeatureExtractorConfigInput
+
+
+@pytest.fixture
+def rest(base_url: str, sdk_org: Any) -> Rest:
+    return namespace_rest(base_url, sdk_org.key)
+
+
+def current_request(name: str, bucket_id: str, **source: Any) -> mixpeek.CreateCollectionRequest:
+    return mixpeek.CreateCollectionRequest(
+        collection_name=name,
+        source=mixpeek.SourceConfigInput(type="bucket", bucket_ids=[bucket_id], **source),
+        feature_extractor=FeatureExtractorConfig(**MINILM, input_mappings=mixpeek.InputMappings({"text": "content"})),
+    )
+
+
+@pytest.mark.slow
+def test_typed_collection_flow_in_the_current_shapes(typed: TypedSdk, rest: Rest) -> None:
+    bucket_id, object_ids = setup_bucket(rest, ["a note about cats", "a note about dogs", "a note about birds"])
+    sdk = typed.in_namespace(rest.client.headers["x-namespace"])
+    collections = sdk.api(mixpeek.CollectionsApi)
+
+    # The SDK types a condition's value as a dynamic reference only: a literal goes through from_dict.
+    only_two = mixpeek.SourceFiltersInput.from_dict({"filters": {"AND": [{"field": "title", "operator": "in", "value": ["t0", "t2"]}]}})
+    created = collections.create_collection(current_request("sdk-notes", bucket_id, source_filters=only_two))
+    assert isinstance(created, mixpeek.CollectionResponse)
+    extractor = created.feature_extractor
+    assert (extractor.feature_extractor_id, extractor.input_mappings.actual_instance) == ("minilm_text_extractor_v1", {"text": "content"})
+    assert created.source.bucket_ids == [bucket_id] and created.source.source_filters.filters is not None
+    (tier,) = created.source_lineage
+    assert tier.source_config.bucket_ids == [bucket_id] and tier.feature_extractor.feature_extractor_id == "minilm_text_extractor_v1"
+    assert set(created.output_schema.properties) >= {"content", "title", "text"}
+
+    assert collections.get_collection("sdk-notes").collection_id == created.collection_id
+    listed = collections.list_collections(page_size=5, list_collections_request=mixpeek.ListCollectionsRequest(include_system=True))
+    assert [c.collection_name for c in listed.results] == ["sdk-notes"] and listed.total_count == 1
+    assert [c.collection_id for c in collections.list_collections_get().results] == [created.collection_id]
+
+    updated = collections.update_collection("sdk-notes", {"description": "notes", "metadata": {"team": "a"}})
+    assert (updated.description, updated.metadata) == ("notes", {"team": "a"})
+    for fixed in ({"feature_extractor": {**MINILM}}, {"source": {"type": "bucket", "bucket_ids": [bucket_id]}}):
+        with pytest.raises(ApiException) as refused:
+            collections.update_collection("sdk-notes", fixed)
+        assert refused.value.status == 422 and f"{next(iter(fixed))}: cannot be changed" in refused.value.body
+    assert collections.get_collection(created.collection_id).to_dict() == {**updated.to_dict(), "document_count": 0}
+
+    # Processing a collection created in the current shape: its source filter holds.
+    triggered = collections.trigger_collection(created.collection_id, mixpeek.TriggerCollectionRequest())
+    assert poll_task(sdk.api(mixpeek.TasksApi), triggered.task_id).status.value == "COMPLETED"
+    assert len(document_ids(rest, created.collection_id)) == 2
+    assert sdk.api(mixpeek.CollectionDocumentsApi).count_documents(created.collection_id).count == 2
+
+    collections.delete_collection("sdk-notes")
+    assert collections.list_collections().results == []
+    assert len(object_ids) == 3
+
+
+def test_current_shapes_vecplane_cannot_serve_are_refused_by_name(typed: TypedSdk, rest: Rest) -> None:
+    bucket_id, _ = setup_bucket(rest, ["text"])
+    other_id, _ = setup_bucket(rest, ["text"])
+    collections = typed.in_namespace(rest.client.headers["x-namespace"]).api(mixpeek.CollectionsApi)
+    request = current_request("two-buckets", bucket_id)
+    request.source.bucket_ids = [bucket_id, other_id]
+    request.feature_extractor.field_passthrough = [mixpeek.FieldPassthrough(source_path="title", target_path="name")]
+    with pytest.raises(ApiException) as refused:
+        collections.create_collection(request)
+    assert refused.value.status == 422, refused.value.body
+    issues = {tuple(i["location"]): i["message"] for i in json.loads(refused.value.body)["error"]["details"]["validation_errors"]}
+    assert issues == {
+        ("body", "source", "bucket_ids"): "a collection reads one bucket here; got 2",
+        ("body", "feature_extractor", "field_passthrough"): "is not supported: every source field is passed through (include_all_source_fields is always true here)",
+    }
+    # A mistake found after translation names the key the client sent.
+    wrong = current_request("wrong-input", bucket_id)
+    wrong.feature_extractor.input_mappings = mixpeek.InputMappings({"text": "no_such_field"})
+    with pytest.raises(ApiException) as missing:
+        collections.create_collection(wrong)
+    assert missing.value.status == 400 and "feature_extractor.input_mappings.text" in missing.value.body, missing.value.body
+    assert "feature_extractors[0]" not in missing.value.body
+    assert collections.list_collections().results == []
+
+
+def test_high_level_client_collections(base_url: str, sdk_org: Any, rest: Rest) -> None:
+    bucket_id, _ = setup_bucket(rest, ["hello"])
+    mp = mixpeek.Mixpeek(sdk_org.key, namespace=rest.client.headers["x-namespace"], base_url=f"{base_url}/v1")
+    created = mp.collections.create(
+        name="hl-notes", source={"type": "bucket", "bucket_ids": [bucket_id]}, feature_extractor={**MINILM, "input_mappings": {"text": ["content"]}}
+    )
+    mixpeek.CollectionResponse.from_dict(created)
+    assert created["feature_extractor"]["input_mappings"] == {"text": "content"} and created["source"]["bucket_ids"] == [bucket_id]
+    assert mp.collections.get("hl-notes")["collection_id"] == created["collection_id"]
+    assert [c["collection_name"] for c in mp.collections.list()["results"]] == ["hl-notes"]
+    updated = mp.collections.update("hl-notes", description="greetings")
+    assert mixpeek.CollectionResponse.from_dict(updated).description == "greetings"
+    mp.collections.delete(created["collection_id"])
+    assert mp.collections.list()["results"] == []
