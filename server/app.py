@@ -43,7 +43,7 @@ from server.api.batches import BatchServicer
 from server.api.buckets import BucketServicer
 from server.api.collections import CollectionServicer
 from server.api.documents import DocumentServicer
-from server.api.extractors import FeatureExtractorServicer
+from server.api.extractors import CatalogueMessages, FeatureExtractorServicer
 from server.api.interceptor import CallInterceptor
 from server.api.namespaces import NamespaceServicer
 from server.api.retrievers import RetrieverServicer, encode_document
@@ -376,8 +376,9 @@ class Vecplane:
         # The servicers are registered through `calls`, which forwards to the server and keeps the
         # handlers for the REST gateway's in-process calls.
         calls = LocalCalls(server, interceptors=interceptors, max_receive_message_length=MAX_RECEIVE_MESSAGE_BYTES)
-        namespace_pb2_grpc.add_NamespaceServiceServicer_to_server(NamespaceServicer(self.usecases.namespaces, self.usecases.reconfigure), calls)
-        feature_extractor_pb2_grpc.add_FeatureExtractorServiceServicer_to_server(FeatureExtractorServicer(catalogue, extractors.availability, self.usecases.extraction), calls)
+        catalogue_messages = CatalogueMessages(catalogue, extractors.availability)
+        namespace_pb2_grpc.add_NamespaceServiceServicer_to_server(NamespaceServicer(self.usecases.namespaces, self.usecases.reconfigure, catalogue_messages), calls)
+        feature_extractor_pb2_grpc.add_FeatureExtractorServiceServicer_to_server(FeatureExtractorServicer(catalogue_messages, self.usecases.extraction), calls)
         admin_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(self.usecases.admin), calls)
         bucket_pb2_grpc.add_BucketServiceServicer_to_server(BucketServicer(self.usecases.buckets), calls)
         collection_pb2_grpc.add_CollectionServiceServicer_to_server(CollectionServicer(self.usecases.collections), calls)

@@ -26,32 +26,43 @@ def _availability(found: Availability) -> pb.ExtractorAvailability:
     )
 
 
-class FeatureExtractorServicer(feature_extractor_pb2_grpc.FeatureExtractorServiceServicer):
-    """The catalogue answers without a key (Mixpeek's is public): then built-ins only, without
-    `availability`, which names this server's settings; with a key, plugins and availability too."""
+class CatalogueMessages:
+    """The catalogue's entries as messages, built once (the catalogue is fixed for the life of the
+    process): with `availability` for callers with a key, and the built-ins without it for callers
+    without one (it names this server's settings)."""
 
-    def __init__(self, catalogue: Catalogue, availability: dict[str, Availability], extraction: ExtractionUseCases):
-        # The catalogue is fixed for the life of the process, so the messages are built once.
-        self._all: list[pb.FeatureExtractorDefinition] = []
-        self._public: list[pb.FeatureExtractorDefinition] = []
+    def __init__(self, catalogue: Catalogue, availability: dict[str, Availability]):
+        self.all: list[pb.FeatureExtractorDefinition] = []
+        self.public: list[pb.FeatureExtractorDefinition] = []
         for definition in catalogue.all():
             message = to_message(definition.as_api(), pb.FeatureExtractorDefinition)
             if definition.is_builtin:
-                self._public.append(to_message(definition.as_api(), pb.FeatureExtractorDefinition))
+                self.public.append(to_message(definition.as_api(), pb.FeatureExtractorDefinition))
             message.availability.CopyFrom(_availability(availability[definition.id]))
-            self._all.append(message)
-        self._by_id = {m.feature_extractor_id: m for m in self._all}
-        self._public_by_id = {m.feature_extractor_id: m for m in self._public}
+            self.all.append(message)
+        self._by_id = {m.feature_extractor_id: m for m in self.all}
+        self._public_by_id = {m.feature_extractor_id: m for m in self.public}
+
+    def get(self, extractor_id: str, *, keyed: bool = True) -> pb.FeatureExtractorDefinition:
+        found = (self._by_id if keyed else self._public_by_id).get(extractor_id)
+        if found is None:
+            raise NotFound("feature_extractor", extractor_id)
+        return found
+
+
+class FeatureExtractorServicer(feature_extractor_pb2_grpc.FeatureExtractorServiceServicer):
+    """The catalogue answers without a key (Mixpeek's is public): then built-ins only, without
+    `availability`; with a key, plugins and availability too."""
+
+    def __init__(self, messages: CatalogueMessages, extraction: ExtractionUseCases):
+        self._messages = messages
         self._extraction = extraction
 
     async def ListFeatureExtractors(self, request, context):
-        return pb.ListFeatureExtractorsResponse(results=self._all if optional_principal() else self._public)
+        return pb.ListFeatureExtractorsResponse(results=self._messages.all if optional_principal() else self._messages.public)
 
     async def GetFeatureExtractor(self, request, context):
-        found = (self._by_id if optional_principal() else self._public_by_id).get(request.feature_extractor_id)
-        if found is None:
-            raise NotFound("feature_extractor", request.feature_extractor_id)
-        return pb.GetFeatureExtractorResponse(feature_extractor=found)
+        return pb.GetFeatureExtractorResponse(feature_extractor=self._messages.get(request.feature_extractor_id, keyed=optional_principal() is not None))
 
     async def RunFeatureExtractor(self, request, context):
         inputs = [

@@ -8,14 +8,17 @@ from vecplane.v1 import namespace_pb2_grpc
 
 from server.api.context import principal
 from server.api.convert import to_dict, to_message
+from server.api.extractors import CatalogueMessages
+from server.domain.errors import FieldViolation, InvalidArgument, NotFound
 from server.usecases.namespaces import NamespaceUseCases
 from server.usecases.reconfigure import ReconfigureUseCases
 
 
 class NamespaceServicer(namespace_pb2_grpc.NamespaceServiceServicer):
-    def __init__(self, namespaces: NamespaceUseCases, reconfigure: ReconfigureUseCases):
+    def __init__(self, namespaces: NamespaceUseCases, reconfigure: ReconfigureUseCases, catalogue: CatalogueMessages):
         self._namespaces = namespaces
         self._reconfigure = reconfigure
+        self._catalogue = catalogue
 
     async def CreateNamespace(self, request: pb.CreateNamespaceRequest, context: grpc.aio.ServicerContext) -> pb.CreateNamespaceResponse:
         created = await self._namespaces.create(principal(), to_dict(request))
@@ -35,6 +38,38 @@ class NamespaceServicer(namespace_pb2_grpc.NamespaceServiceServicer):
     async def UpdateNamespace(self, request: pb.UpdateNamespaceRequest, context: grpc.aio.ServicerContext) -> pb.UpdateNamespaceResponse:
         updated = await self._namespaces.update(principal(), to_dict(request))
         return pb.UpdateNamespaceResponse(namespace=to_message(updated, pb.Namespace))
+
+    async def PatchNamespace(self, request: pb.PatchNamespaceRequest, context: grpc.aio.ServicerContext) -> pb.PatchNamespaceResponse:
+        updated = await self._namespaces.update(principal(), to_dict(request), append_extractors=True)
+        return pb.PatchNamespaceResponse(namespace=to_message(updated, pb.Namespace))
+
+    async def ListNamespaceExtractors(self, request: pb.ListNamespaceExtractorsRequest, context: grpc.aio.ServicerContext) -> pb.ListNamespaceExtractorsResponse:
+        namespace_id, definitions = await self._namespaces.extractors(principal(), request.namespace_id, request.source)
+        builtin = sum(d.is_builtin for d in definitions)
+        return pb.ListNamespaceExtractorsResponse(
+            extractors=[self._catalogue.get(d.id) for d in definitions],
+            total=len(definitions),
+            namespace_id=namespace_id,
+            builtin_count=builtin,
+            custom_count=len(definitions) - builtin,
+        )
+
+    async def GetNamespaceExtractor(self, request: pb.GetNamespaceExtractorRequest, context: grpc.aio.ServicerContext) -> pb.GetNamespaceExtractorResponse:
+        if not request.extractor_id:
+            raise InvalidArgument([FieldViolation("extractor_id", "is required")])
+        _namespace_id, definitions = await self._namespaces.extractors(principal(), request.namespace_id)
+        if request.extractor_id not in {d.id for d in definitions}:
+            raise NotFound("feature_extractor", request.extractor_id)
+        return pb.GetNamespaceExtractorResponse(feature_extractor=self._catalogue.get(request.extractor_id))
+
+    async def GetNamespaceStats(self, request: pb.GetNamespaceStatsRequest, context: grpc.aio.ServicerContext) -> pb.GetNamespaceStatsResponse:
+        namespace = await self._namespaces.find(principal(), request.namespace_id)
+        stats = await self._namespaces.stats(principal(), [namespace["_id"]])
+        return pb.GetNamespaceStatsResponse(stats=to_message(stats[namespace["_id"]], pb.NamespaceStats))
+
+    async def BatchGetNamespaceStats(self, request: pb.BatchGetNamespaceStatsRequest, context: grpc.aio.ServicerContext) -> pb.BatchGetNamespaceStatsResponse:
+        stats = await self._namespaces.stats(principal(), list(request.namespace_ids))
+        return pb.BatchGetNamespaceStatsResponse(stats={k: to_message(v, pb.NamespaceStats) for k, v in stats.items()})
 
     async def DeleteNamespace(self, request: pb.DeleteNamespaceRequest, context: grpc.aio.ServicerContext) -> pb.DeleteNamespaceResponse:
         outcome = await self._namespaces.delete(principal(), request.namespace_id)

@@ -133,9 +133,18 @@ class NamespaceUpdate:
     disabled: list[str]
 
 
-def update_changes(request: dict[str, Any], namespace: dict[str, Any], catalogue: Catalogue) -> NamespaceUpdate:
+def appended_extractors(enabled: list[dict[str, Any]], added: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The enabled extractors followed by the added ones not enabled yet (Mixpeek's PATCH appends:
+    an extractor already enabled keeps its params)."""
+    have = set(enabled_ids(enabled))
+    return [*enabled, *(item for item in added if extractor_id(item["feature_extractor_name"], item["version"]) not in have)]
+
+
+def update_changes(request: dict[str, Any], namespace: dict[str, Any], catalogue: Catalogue, *, append_extractors: bool = False) -> NamespaceUpdate:
     """The fields an update changes (its mask, or else the fields it sets), checked with every
-    problem at once; anything outside UPDATABLE_FIELDS is rejected by name."""
+    problem at once; anything outside UPDATABLE_FIELDS is rejected by name. With
+    `append_extractors` (PatchNamespace) the request's extractors are enabled besides the current
+    ones instead of replacing them."""
     problems = Violations()
     paths = fields_to_update(problems, request, UPDATABLE_FIELDS)
     changes: dict[str, Any] = {}
@@ -147,6 +156,11 @@ def update_changes(request: dict[str, Any], namespace: dict[str, Any], catalogue
             changes["namespace_name"] = request.get("namespace_name")
         elif path == "description":
             changes["description"] = request.get("description", "")
+        elif path == "feature_extractors" and append_extractors:
+            added = stored_extractors(request.get("feature_extractors") or [])
+            if added and len(check_extractors(problems, catalogue, added)) == len(added):  # else refused below
+                changes["feature_extractors"] = appended_extractors(namespace.get("feature_extractors", []), added)
+                definitions = enabled_definitions(catalogue, changes["feature_extractors"])[0]
         elif path == "feature_extractors":
             changes["feature_extractors"] = stored_extractors(request.get("feature_extractors") or [])
             definitions = check_extractors(problems, catalogue, changes["feature_extractors"])

@@ -62,6 +62,14 @@ class Counters:
             found[doc["_id"].split(":", 1)[1]] = int(doc["n"])
         return found
 
+    async def namespace_totals(self, namespace_ids: list[str]) -> dict[str, Counter[str]]:
+        """Per namespace, the sum of its counters by resource (`buckets`, `collections`, `objects`,
+        ...): one indexed query (`_ns`) over the namespaces' counters, one per bucket at most."""
+        found: dict[str, Counter[str]] = {namespace_id: Counter() for namespace_id in namespace_ids}
+        async for doc in self.collection.find({"_ns": {"$in": namespace_ids}}, {"n": 1, "_ns": 1}):
+            found[doc["_ns"]][doc["_id"].split(":", 1)[0]] += int(doc["n"])
+        return found
+
     async def drop(self, resource: str, scope_id: str) -> None:
         await self.collection.delete_one({"_id": counter_id(resource, scope_id)})
 

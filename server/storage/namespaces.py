@@ -5,6 +5,7 @@ always sees the other (see NamespaceUseCases.update and CollectionUseCases.creat
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pymongo.errors
@@ -25,6 +26,9 @@ class NamespaceRepository(Repository):
     scope_key = "_org"
     name_field = "namespace_name"
     id_prefix = "ns"
+
+    async def contents_totals(self, namespace_ids: list[str]) -> dict[str, Counter[str]]:
+        return await self.counters.namespace_totals(namespace_ids)
 
     async def all_ids(self) -> set[str]:
         """Every namespace ID, across organizations (for the start-up sweep)."""

@@ -9,6 +9,7 @@ per scope: a write that would duplicate one raises server.storage.errors.Duplica
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -65,6 +66,11 @@ class Namespaces(Resources, Protocol):
 
     async def all_ids(self) -> set[str]:
         """Every namespace ID, across organizations (start-up sweeps)."""
+        ...
+
+    async def contents_totals(self, namespace_ids: list[str]) -> dict[str, Counter[str]]:
+        """Per namespace, its resources counted by kind (`buckets`, `collections`, `objects`, ...),
+        from the counters kept with each write."""
         ...
 
     async def update_at_revision(self, scope: Scope, doc: Document, changes: Document) -> Document | None:

@@ -37,6 +37,8 @@ UPDATE_ATTEMPTS = 5  # revision conflicts (concurrent updates, CreateCollection)
 
 SORTABLE = {"created_at": "_created_ms", "updated_at": "_updated_ms", "namespace_name": "namespace_name"}
 SEARCHABLE = ("namespace_name", "description")
+EXTRACTOR_SOURCES = ("", "all", "builtin", "custom")
+MAX_STATS_NAMESPACES = 100
 
 
 class NamespaceUseCases:
@@ -138,14 +140,15 @@ class NamespaceUseCases:
         result = await list_page(self._namespaces, {"_org": principal.organization_id}, request, params, self._cursors, SEARCHABLE, node)
         return ListResult([self.present(item) for item in result.items], result.pagination, result.total)
 
-    async def update(self, principal: Principal, request: dict[str, Any]) -> dict[str, Any]:
+    async def update(self, principal: Principal, request: dict[str, Any], *, append_extractors: bool = False) -> dict[str, Any]:
         """Checks the update (server.domain.namespaces.update_changes), runs the guards, and writes
         it at the revision it was checked against. A concurrent change (another update, or a
-        CreateCollection that bumped the revision) makes it check again from a fresh read."""
+        CreateCollection that bumped the revision) makes it check again from a fresh read. With
+        `append_extractors` (PATCH) the extractors sent are enabled besides the current ones."""
         scope = {"_org": principal.organization_id}
         for _attempt in range(UPDATE_ATTEMPTS):
             namespace = await self.find(principal, request.get("namespace_id", ""))
-            update = rules.update_changes(request, namespace, self._catalogue)
+            update = rules.update_changes(request, namespace, self._catalogue, append_extractors=append_extractors)
             for guard in self._update_guards:
                 await guard(principal, namespace, update)
             changes = update.changes
@@ -166,6 +169,42 @@ class NamespaceUseCases:
             f"Namespace '{request['namespace_id']}' kept changing while it was being updated ({UPDATE_ATTEMPTS} attempts); retry.",
             reason="CONCURRENT_MODIFICATION",
         )
+
+    async def extractors(self, principal: Principal, ident: str, source: str = "") -> tuple[str, builtins.list[ExtractorDefinition]]:
+        """The namespace's ID and the catalogue entries of its enabled extractors, of one `source`
+        (`builtin`, `custom`, or all when empty or `all`)."""
+        if source not in EXTRACTOR_SOURCES:
+            raise InvalidArgument([FieldViolation("source", f"{source!r} is not a source; one of builtin, custom, all")])
+        namespace = await self.find(principal, ident)
+        return namespace["_id"], [d for d in self.definitions(namespace) if source in ("", "all") or d.data.get("source") == source]
+
+    async def stats(self, principal: Principal, idents: builtins.list[str]) -> dict[str, dict[str, Any]]:
+        """Counts of each namespace (by ID or name) the caller can see, by its ID: buckets,
+        collections and objects from the counters kept with each write, documents from the vector
+        store (a store that cannot be counted now says `document_count_complete: false`)."""
+        if not idents:
+            raise InvalidArgument([FieldViolation("namespace_ids", "is required: at least one namespace ID")])
+        if len(idents) > MAX_STATS_NAMESPACES:
+            raise InvalidArgument([FieldViolation("namespace_ids", f"{len(idents)} namespaces; at most {MAX_STATS_NAMESPACES} per call")])
+        found = [await self._namespaces.find({"_org": principal.organization_id}, ident) for ident in dict.fromkeys(idents)]
+        ids = [n["_id"] for n in found if n is not None]
+        totals = await self._namespaces.contents_totals(ids)
+        out = {}
+        for namespace_id in ids:
+            try:
+                documents, complete = await self._vectors.count(namespace_id), True
+            except Exception:
+                log.warning("could not count a namespace's documents", extra={"namespace_id": namespace_id}, exc_info=True)
+                documents, complete = 0, False
+            out[namespace_id] = {
+                "namespace_id": namespace_id,
+                "document_count": documents,
+                "document_count_complete": complete,
+                "bucket_count": totals[namespace_id]["buckets"],
+                "collection_count": totals[namespace_id]["collections"],
+                "object_count": totals[namespace_id]["objects"],
+            }
+        return out
 
     async def bump_revision(self, principal: Principal, namespace_id: str) -> dict[str, Any] | None:
         """Bumps the namespace's revision and returns it as it is now (None if it was deleted). A

@@ -25,3 +25,16 @@ def test_a_database_from_before_counters_is_counted_once(stores: Stores) -> None
     stores.run(stores.collections.insert({"_id": new_id("col"), **scope, "collection_name": "new", "created_at": clock.now()}))
     assert stores.run(stores.counters.recount(sources)) is False  # counted before: totals are kept
     assert stores.run(stores.collections.page(scope, None, TOTAL)).total == 4
+
+
+def test_namespace_totals_sum_each_kind_of_counter_in_the_namespace(stores: Stores) -> None:
+    scope = {"_org": "org_t", "_ns": "ns_t"}
+    for name in ("b1", "b2"):
+        stores.run(stores.buckets.insert({"_id": new_id("bkt"), **scope, "bucket_name": name, "created_at": clock.now()}))
+    for bucket, n in (("bkt_one", 2), ("bkt_two", 1)):
+        for _ in range(n):
+            stores.run(stores.objects.insert({"_id": new_id("obj"), **scope, "_bucket": bucket, "object_id": new_id("o"), "blobs": [], "created_at": clock.now()}))
+    stores.run(stores.collections.insert({"_id": new_id("col"), "_org": "org_t", "_ns": "ns_other", "collection_name": "c", "created_at": clock.now()}))
+    totals = stores.run(stores.namespaces.contents_totals(["ns_t", "ns_other", "ns_none"]))
+    assert (totals["ns_t"]["buckets"], totals["ns_t"]["objects"], totals["ns_t"]["collections"]) == (2, 3, 0)
+    assert totals["ns_other"]["collections"] == 1 and totals["ns_none"] == {}

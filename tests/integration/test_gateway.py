@@ -192,12 +192,14 @@ def test_patch_changes_only_the_fields_sent(rest):
     assert rest.get("/v1/namespaces/patched").json()["namespace_id"] == created["namespace_id"]
 
 
-def test_patch_sending_an_empty_list_means_changing_it_to_empty(rest):
+def test_put_sending_an_empty_list_means_changing_it_to_empty(rest):
     create(rest, "keep-extractors")
     # The mask comes from the body's keys, so [] is an attempt to remove every extractor (refused),
-    # not "nothing to change".
-    error = envelope(rest.patch("/v1/namespaces/keep-extractors", json={"feature_extractors": []}), 400, "BadRequestError")
+    # not "nothing to change"; PATCH appends, so [] adds nothing there.
+    error = envelope(rest.put("/v1/namespaces/keep-extractors", json={"feature_extractors": []}), 400, "BadRequestError")
     assert [v["field"] for v in error["details"]["field_violations"]] == ["feature_extractors"]
+    unchanged = rest.patch("/v1/namespaces/keep-extractors", json={"feature_extractors": []})
+    assert unchanged.status_code == 200 and len(unchanged.json()["feature_extractors"]) == 1
     # An explicit mask wins over the keys present.
     updated = rest.patch("/v1/namespaces/keep-extractors", json={"description": "d", "namespace_name": "ignored", "update_mask": "description"}).json()
     assert updated["description"] == "d" and updated["namespace_name"] == "keep-extractors"

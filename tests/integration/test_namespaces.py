@@ -226,3 +226,35 @@ def test_organizations_cannot_see_each_others_namespaces(api, root):
     assert not other.call(other.namespaces.ListNamespaces, namespace_pb2.ListNamespacesRequest()).results
     # The same name is free in another organization.
     assert create(other, "private").namespace_id != mine.namespace_id
+
+
+def test_patch_namespace_appends_extractors_and_refuses_bad_ones_changing_nothing(api):
+    created = create(api, "appending")
+    patch = namespace_pb2.PatchNamespaceRequest(namespace_id="appending", feature_extractors=[TEXT, FASHION], update_mask=field_mask_pb2.FieldMask(paths=["feature_extractors"]))
+    patched = api.call(api.namespaces.PatchNamespace, patch).namespace
+    assert [e.feature_extractor_id for e in patched.feature_extractors] == ["text_extractor_v1", "fashionsiglip_v1"]
+    assert {v.name for v in patched.vector_indexes} == {"multilingual_e5_large_instruct_v1", "fashionsiglip_v1_embedding"}
+    unknown = namespace_pb2.NamespaceFeatureExtractor(feature_extractor_name="nope", version="v1")
+    error = expect_error(api.call, api.namespaces.PatchNamespace, namespace_pb2.PatchNamespaceRequest(namespace_id=created.namespace_id, description="x", feature_extractors=[unknown]))
+    assert error.code == grpc.StatusCode.INVALID_ARGUMENT and list(error.violations) == ["feature_extractors[0].feature_extractor_name"]
+    after = api.call(api.namespaces.GetNamespace, namespace_pb2.GetNamespaceRequest(namespace_id="appending")).namespace
+    assert after.description == "" and len(after.feature_extractors) == 2
+
+
+def test_namespace_extractors_and_stats_over_grpc(api, root):
+    created = create(api, "counted", (TEXT, FASHION))
+    listed = api.call(api.namespaces.ListNamespaceExtractors, namespace_pb2.ListNamespaceExtractorsRequest(namespace_id="counted"))
+    assert [e.feature_extractor_id for e in listed.extractors] == ["text_extractor_v1", "fashionsiglip_v1"]
+    assert (listed.builtin_count, listed.custom_count, listed.namespace_id) == (1, 1, created.namespace_id)
+    assert all(e.HasField("availability") for e in listed.extractors)
+    error = expect_error(api.call, api.namespaces.GetNamespaceExtractor, namespace_pb2.GetNamespaceExtractorRequest(namespace_id="counted"))
+    assert error.violations == {"extractor_id": "is required"}
+
+    stats = api.call(api.namespaces.GetNamespaceStats, namespace_pb2.GetNamespaceStatsRequest(namespace_id="counted")).stats
+    assert (stats.namespace_id, stats.bucket_count, stats.collection_count, stats.object_count, stats.document_count_complete) == (created.namespace_id, 0, 0, 0, True)
+    theirs = create(new_org_api(root), "theirs")
+    batch = api.call(api.namespaces.BatchGetNamespaceStats, namespace_pb2.BatchGetNamespaceStatsRequest(namespace_ids=[created.namespace_id, theirs.namespace_id]))
+    assert list(batch.stats) == [created.namespace_id]  # another organization's namespace is left out
+    error = expect_error(api.call, api.namespaces.BatchGetNamespaceStats, namespace_pb2.BatchGetNamespaceStatsRequest(namespace_ids=[created.namespace_id] * 101))
+    assert list(error.violations) == ["namespace_ids"]
+    assert expect_error(api.call, api.namespaces.BatchGetNamespaceStats, namespace_pb2.BatchGetNamespaceStatsRequest()).violations == {"namespace_ids": "is required: at least one namespace ID"}

@@ -47,7 +47,7 @@ def served(tmp_path_factory):
 def test_patch_changes_the_fields_present_even_with_a_null_update_mask(served):
     _server, api, rest = served
     ns = r.namespace(api)
-    error = envelope(rest.patch(f"/v1/namespaces/{ns.namespace_id}", json={"feature_extractors": [], "update_mask": None}), 400, "BadRequestError")
+    error = envelope(rest.put(f"/v1/namespaces/{ns.namespace_id}", json={"feature_extractors": [], "update_mask": None}), 400, "BadRequestError")
     assert [v["field"] for v in error["details"]["field_violations"]] == ["feature_extractors"]
     assert "at least one feature extractor" in error["message"]
     changed = rest.patch(f"/v1/namespaces/{ns.namespace_id}", json={"description": "renamed shelf", "update_mask": None})

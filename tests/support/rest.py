@@ -30,6 +30,9 @@ class Rest:
     def patch(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.client.patch(path, **kwargs)
 
+    def put(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.client.put(path, **kwargs)
+
     def delete(self, path: str, **kwargs: Any) -> httpx.Response:
         return self.client.delete(path, **kwargs)
 

@@ -54,7 +54,7 @@ def test_routes_of_the_vecplane_services():
         ]
     )
     by_key = {(r.http_method, r.template.text): r for r in built}
-    assert len(built) == 18  # RunFeatureExtractor adds two POST routes, UpdateNamespace a PUT beside its PATCH
+    assert len(built) == 22  # RunFeatureExtractor adds two POST routes; namespace extractors (2) and stats (2)
     get_list = by_key[("GET", "/v1/namespaces")]
     assert get_list.method.name == "ListNamespaces" and get_list.binding == 1 and get_list.operation_id == "NamespaceService_ListNamespaces_2"
     assert [q.json_path for q in get_list.query_params][:4] == ["limit", "offset", "cursor", "include_total"]
@@ -62,7 +62,7 @@ def test_routes_of_the_vecplane_services():
     post_list = by_key[("POST", "/v1/namespaces/list")]
     assert post_list.body == "query" and [q.json_path for q in post_list.query_params] == ["limit", "offset", "cursor", "include_total", "page_size", "page"]
     update = by_key[("PATCH", "/v1/namespaces/{namespace_id}")]
-    assert update.update_mask is not None and update.query_params == ()
+    assert update.method.name == "PatchNamespace" and update.update_mask is not None and update.query_params == ()
     assert by_key[("PUT", "/v1/namespaces/{namespace_id}")].method.name == "UpdateNamespace"
     assert by_key[("POST", "/v1/namespaces")].update_mask is None
     assert by_key[("GET", "/v1/features/extractors")].response_body == "results"

@@ -5,6 +5,7 @@ from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from vecplane.v1 import feature_extractor_pb2 as _feature_extractor_pb2
 from vecplane.v1 import indexes_pb2 as _indexes_pb2
 from vecplane.v1 import list_pb2 as _list_pb2
 from vecplane.v1 import options_pb2 as _options_pb2
@@ -170,6 +171,113 @@ class UpdateNamespaceResponse(_message.Message):
     NAMESPACE_FIELD_NUMBER: _ClassVar[int]
     namespace: Namespace
     def __init__(self, namespace: _Optional[_Union[Namespace, _Mapping]] = ...) -> None: ...
+
+class PatchNamespaceRequest(_message.Message):
+    __slots__ = ("namespace_id", "namespace_name", "description", "feature_extractors", "payload_indexes", "update_mask")
+    NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]
+    NAMESPACE_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_EXTRACTORS_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_INDEXES_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    namespace_id: str
+    namespace_name: str
+    description: str
+    feature_extractors: _containers.RepeatedCompositeFieldContainer[NamespaceFeatureExtractor]
+    payload_indexes: _containers.RepeatedCompositeFieldContainer[_indexes_pb2.PayloadIndex]
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, namespace_id: _Optional[str] = ..., namespace_name: _Optional[str] = ..., description: _Optional[str] = ..., feature_extractors: _Optional[_Iterable[_Union[NamespaceFeatureExtractor, _Mapping]]] = ..., payload_indexes: _Optional[_Iterable[_Union[_indexes_pb2.PayloadIndex, _Mapping]]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class PatchNamespaceResponse(_message.Message):
+    __slots__ = ("namespace",)
+    NAMESPACE_FIELD_NUMBER: _ClassVar[int]
+    namespace: Namespace
+    def __init__(self, namespace: _Optional[_Union[Namespace, _Mapping]] = ...) -> None: ...
+
+class ListNamespaceExtractorsRequest(_message.Message):
+    __slots__ = ("namespace_id", "source", "include_disabled")
+    NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_DISABLED_FIELD_NUMBER: _ClassVar[int]
+    namespace_id: str
+    source: str
+    include_disabled: bool
+    def __init__(self, namespace_id: _Optional[str] = ..., source: _Optional[str] = ..., include_disabled: _Optional[bool] = ...) -> None: ...
+
+class ListNamespaceExtractorsResponse(_message.Message):
+    __slots__ = ("extractors", "total", "namespace_id", "builtin_count", "custom_count")
+    EXTRACTORS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]
+    BUILTIN_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CUSTOM_COUNT_FIELD_NUMBER: _ClassVar[int]
+    extractors: _containers.RepeatedCompositeFieldContainer[_feature_extractor_pb2.FeatureExtractorDefinition]
+    total: int
+    namespace_id: str
+    builtin_count: int
+    custom_count: int
+    def __init__(self, extractors: _Optional[_Iterable[_Union[_feature_extractor_pb2.FeatureExtractorDefinition, _Mapping]]] = ..., total: _Optional[int] = ..., namespace_id: _Optional[str] = ..., builtin_count: _Optional[int] = ..., custom_count: _Optional[int] = ...) -> None: ...
+
+class GetNamespaceExtractorRequest(_message.Message):
+    __slots__ = ("namespace_id", "extractor_id")
+    NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]
+    EXTRACTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    namespace_id: str
+    extractor_id: str
+    def __init__(self, namespace_id: _Optional[str] = ..., extractor_id: _Optional[str] = ...) -> None: ...
+
+class GetNamespaceExtractorResponse(_message.Message):
+    __slots__ = ("feature_extractor",)
+    FEATURE_EXTRACTOR_FIELD_NUMBER: _ClassVar[int]
+    feature_extractor: _feature_extractor_pb2.FeatureExtractorDefinition
+    def __init__(self, feature_extractor: _Optional[_Union[_feature_extractor_pb2.FeatureExtractorDefinition, _Mapping]] = ...) -> None: ...
+
+class NamespaceStats(_message.Message):
+    __slots__ = ("namespace_id", "document_count", "document_count_complete", "bucket_count", "collection_count", "object_count")
+    NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_COUNT_COMPLETE_FIELD_NUMBER: _ClassVar[int]
+    BUCKET_COUNT_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_COUNT_FIELD_NUMBER: _ClassVar[int]
+    OBJECT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    namespace_id: str
+    document_count: int
+    document_count_complete: bool
+    bucket_count: int
+    collection_count: int
+    object_count: int
+    def __init__(self, namespace_id: _Optional[str] = ..., document_count: _Optional[int] = ..., document_count_complete: _Optional[bool] = ..., bucket_count: _Optional[int] = ..., collection_count: _Optional[int] = ..., object_count: _Optional[int] = ...) -> None: ...
+
+class GetNamespaceStatsRequest(_message.Message):
+    __slots__ = ("namespace_id",)
+    NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]
+    namespace_id: str
+    def __init__(self, namespace_id: _Optional[str] = ...) -> None: ...
+
+class GetNamespaceStatsResponse(_message.Message):
+    __slots__ = ("stats",)
+    STATS_FIELD_NUMBER: _ClassVar[int]
+    stats: NamespaceStats
+    def __init__(self, stats: _Optional[_Union[NamespaceStats, _Mapping]] = ...) -> None: ...
+
+class BatchGetNamespaceStatsRequest(_message.Message):
+    __slots__ = ("namespace_ids",)
+    NAMESPACE_IDS_FIELD_NUMBER: _ClassVar[int]
+    namespace_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, namespace_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class BatchGetNamespaceStatsResponse(_message.Message):
+    __slots__ = ("stats",)
+    class StatsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: NamespaceStats
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[NamespaceStats, _Mapping]] = ...) -> None: ...
+    STATS_FIELD_NUMBER: _ClassVar[int]
+    stats: _containers.MessageMap[str, NamespaceStats]
+    def __init__(self, stats: _Optional[_Mapping[str, NamespaceStats]] = ...) -> None: ...
 
 class DeleteNamespaceRequest(_message.Message):
     __slots__ = ("namespace_id",)

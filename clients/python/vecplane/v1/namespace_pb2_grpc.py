@@ -55,6 +55,31 @@ class NamespaceServiceStub:
                 request_serializer=vecplane_dot_v1_dot_namespace__pb2.UpdateNamespaceRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_namespace__pb2.UpdateNamespaceResponse.FromString,
                 _registered_method=True)
+        self.PatchNamespace = channel.unary_unary(
+                '/vecplane.v1.NamespaceService/PatchNamespace',
+                request_serializer=vecplane_dot_v1_dot_namespace__pb2.PatchNamespaceRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_namespace__pb2.PatchNamespaceResponse.FromString,
+                _registered_method=True)
+        self.ListNamespaceExtractors = channel.unary_unary(
+                '/vecplane.v1.NamespaceService/ListNamespaceExtractors',
+                request_serializer=vecplane_dot_v1_dot_namespace__pb2.ListNamespaceExtractorsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_namespace__pb2.ListNamespaceExtractorsResponse.FromString,
+                _registered_method=True)
+        self.GetNamespaceExtractor = channel.unary_unary(
+                '/vecplane.v1.NamespaceService/GetNamespaceExtractor',
+                request_serializer=vecplane_dot_v1_dot_namespace__pb2.GetNamespaceExtractorRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_namespace__pb2.GetNamespaceExtractorResponse.FromString,
+                _registered_method=True)
+        self.GetNamespaceStats = channel.unary_unary(
+                '/vecplane.v1.NamespaceService/GetNamespaceStats',
+                request_serializer=vecplane_dot_v1_dot_namespace__pb2.GetNamespaceStatsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_namespace__pb2.GetNamespaceStatsResponse.FromString,
+                _registered_method=True)
+        self.BatchGetNamespaceStats = channel.unary_unary(
+                '/vecplane.v1.NamespaceService/BatchGetNamespaceStats',
+                request_serializer=vecplane_dot_v1_dot_namespace__pb2.BatchGetNamespaceStatsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_namespace__pb2.BatchGetNamespaceStatsResponse.FromString,
+                _registered_method=True)
         self.DeleteNamespace = channel.unary_unary(
                 '/vecplane.v1.NamespaceService/DeleteNamespace',
                 request_serializer=vecplane_dot_v1_dot_namespace__pb2.DeleteNamespaceRequest.SerializeToString,
@@ -93,7 +118,45 @@ class NamespaceServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def UpdateNamespace(self, request, context):
-        """Changes a namespace's name, description, extractors or payload indexes.
+        """Changes a namespace's name, description, extractors or payload indexes; the extractors sent
+        replace the enabled ones (REST PUT).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PatchNamespace(self, request, context):
+        """Changes a namespace's name, description or payload indexes, and enables more extractors
+        besides the enabled ones (REST PATCH, Mixpeek's: its PATCH appends extractors).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListNamespaceExtractors(self, request, context):
+        """Lists the catalogue entries of the namespace's enabled extractors.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetNamespaceExtractor(self, request, context):
+        """Gets the catalogue entry of one extractor enabled in the namespace.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetNamespaceStats(self, request, context):
+        """Counts what a namespace holds: buckets, collections, objects (from counters kept with each
+        write) and documents (its vector store's count).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchGetNamespaceStats(self, request, context):
+        """GetNamespaceStats for up to 100 namespaces in one call.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -136,6 +199,31 @@ def add_NamespaceServiceServicer_to_server(servicer, server):
                     servicer.UpdateNamespace,
                     request_deserializer=vecplane_dot_v1_dot_namespace__pb2.UpdateNamespaceRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_namespace__pb2.UpdateNamespaceResponse.SerializeToString,
+            ),
+            'PatchNamespace': grpc.unary_unary_rpc_method_handler(
+                    servicer.PatchNamespace,
+                    request_deserializer=vecplane_dot_v1_dot_namespace__pb2.PatchNamespaceRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_namespace__pb2.PatchNamespaceResponse.SerializeToString,
+            ),
+            'ListNamespaceExtractors': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListNamespaceExtractors,
+                    request_deserializer=vecplane_dot_v1_dot_namespace__pb2.ListNamespaceExtractorsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_namespace__pb2.ListNamespaceExtractorsResponse.SerializeToString,
+            ),
+            'GetNamespaceExtractor': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetNamespaceExtractor,
+                    request_deserializer=vecplane_dot_v1_dot_namespace__pb2.GetNamespaceExtractorRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_namespace__pb2.GetNamespaceExtractorResponse.SerializeToString,
+            ),
+            'GetNamespaceStats': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetNamespaceStats,
+                    request_deserializer=vecplane_dot_v1_dot_namespace__pb2.GetNamespaceStatsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_namespace__pb2.GetNamespaceStatsResponse.SerializeToString,
+            ),
+            'BatchGetNamespaceStats': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetNamespaceStats,
+                    request_deserializer=vecplane_dot_v1_dot_namespace__pb2.BatchGetNamespaceStatsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_namespace__pb2.BatchGetNamespaceStatsResponse.SerializeToString,
             ),
             'DeleteNamespace': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteNamespace,
@@ -257,6 +345,141 @@ class NamespaceService:
             '/vecplane.v1.NamespaceService/UpdateNamespace',
             vecplane_dot_v1_dot_namespace__pb2.UpdateNamespaceRequest.SerializeToString,
             vecplane_dot_v1_dot_namespace__pb2.UpdateNamespaceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PatchNamespace(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.NamespaceService/PatchNamespace',
+            vecplane_dot_v1_dot_namespace__pb2.PatchNamespaceRequest.SerializeToString,
+            vecplane_dot_v1_dot_namespace__pb2.PatchNamespaceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListNamespaceExtractors(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.NamespaceService/ListNamespaceExtractors',
+            vecplane_dot_v1_dot_namespace__pb2.ListNamespaceExtractorsRequest.SerializeToString,
+            vecplane_dot_v1_dot_namespace__pb2.ListNamespaceExtractorsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetNamespaceExtractor(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.NamespaceService/GetNamespaceExtractor',
+            vecplane_dot_v1_dot_namespace__pb2.GetNamespaceExtractorRequest.SerializeToString,
+            vecplane_dot_v1_dot_namespace__pb2.GetNamespaceExtractorResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetNamespaceStats(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.NamespaceService/GetNamespaceStats',
+            vecplane_dot_v1_dot_namespace__pb2.GetNamespaceStatsRequest.SerializeToString,
+            vecplane_dot_v1_dot_namespace__pb2.GetNamespaceStatsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetNamespaceStats(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.NamespaceService/BatchGetNamespaceStats',
+            vecplane_dot_v1_dot_namespace__pb2.BatchGetNamespaceStatsRequest.SerializeToString,
+            vecplane_dot_v1_dot_namespace__pb2.BatchGetNamespaceStatsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -8,6 +8,8 @@ import { file_google_api_annotations } from "../../google/api/annotations_pb.js"
 import { file_google_api_field_behavior } from "../../google/api/field_behavior_pb.js";
 import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { FeatureExtractorDefinition } from "./feature_extractor_pb.js";
+import { file_vecplane_v1_feature_extractor } from "./feature_extractor_pb.js";
 import type { PayloadIndex, VectorIndexDefinition } from "./indexes_pb.js";
 import { file_vecplane_v1_indexes } from "./indexes_pb.js";
 import type { ListQuery, Pagination } from "./list_pb.js";
@@ -19,7 +21,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file vecplane/v1/namespace.proto.
  */
 export const file_vecplane_v1_namespace: GenFile = /*@__PURE__*/
-  fileDesc("Cht2ZWNwbGFuZS92MS9uYW1lc3BhY2UucHJvdG8SC3ZlY3BsYW5lLnYxIqUBChlOYW1lc3BhY2VGZWF0dXJlRXh0cmFjdG9yEiQKFmZlYXR1cmVfZXh0cmFjdG9yX25hbWUYASABKAlCBOJBAQISFQoHdmVyc2lvbhgCIAEoCUIE4kEBAhInCgZwYXJhbXMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EiIKFGZlYXR1cmVfZXh0cmFjdG9yX2lkGAQgASgJQgTiQQEDIrYDCglOYW1lc3BhY2USGgoMbmFtZXNwYWNlX2lkGAEgASgJQgTiQQEDEhwKDm5hbWVzcGFjZV9uYW1lGAIgASgJQgTiQQECEhMKC2Rlc2NyaXB0aW9uGAMgASgJEkgKEmZlYXR1cmVfZXh0cmFjdG9ycxgEIAMoCzImLnZlY3BsYW5lLnYxLk5hbWVzcGFjZUZlYXR1cmVFeHRyYWN0b3JCBOJBAQISMgoPcGF5bG9hZF9pbmRleGVzGAUgAygLMhkudmVjcGxhbmUudjEuUGF5bG9hZEluZGV4EkAKDnZlY3Rvcl9pbmRleGVzGAYgAygLMiIudmVjcGxhbmUudjEuVmVjdG9ySW5kZXhEZWZpbml0aW9uQgTiQQEDEjQKCmNyZWF0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEjQKCnVwZGF0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEi4KBG1vZGUYCSABKA4yGi52ZWNwbGFuZS52MS5OYW1lc3BhY2VNb2RlQgTiQQEDIvMBChZDcmVhdGVOYW1lc3BhY2VSZXF1ZXN0EhwKDm5hbWVzcGFjZV9uYW1lGAEgASgJQgTiQQECEhMKC2Rlc2NyaXB0aW9uGAIgASgJEkgKEmZlYXR1cmVfZXh0cmFjdG9ycxgDIAMoCzImLnZlY3BsYW5lLnYxLk5hbWVzcGFjZUZlYXR1cmVFeHRyYWN0b3JCBOJBAQISMgoPcGF5bG9hZF9pbmRleGVzGAQgAygLMhkudmVjcGxhbmUudjEuUGF5bG9hZEluZGV4EigKBG1vZGUYBSABKA4yGi52ZWNwbGFuZS52MS5OYW1lc3BhY2VNb2RlIkQKF0NyZWF0ZU5hbWVzcGFjZVJlc3BvbnNlEikKCW5hbWVzcGFjZRgBIAEoCzIWLnZlY3BsYW5lLnYxLk5hbWVzcGFjZSIxChNHZXROYW1lc3BhY2VSZXF1ZXN0EhoKDG5hbWVzcGFjZV9pZBgBIAEoCUIE4kEBAiJBChRHZXROYW1lc3BhY2VSZXNwb25zZRIpCgluYW1lc3BhY2UYASABKAsyFi52ZWNwbGFuZS52MS5OYW1lc3BhY2UipQEKFUxpc3ROYW1lc3BhY2VzUmVxdWVzdBINCgVsaW1pdBgBIAEoBRIOCgZvZmZzZXQYAiABKAUSDgoGY3Vyc29yGAMgASgJEhUKDWluY2x1ZGVfdG90YWwYBCABKAgSJQoFcXVlcnkYBSABKAsyFi52ZWNwbGFuZS52MS5MaXN0UXVlcnkSEQoJcGFnZV9zaXplGAYgASgFEgwKBHBhZ2UYByABKAUimAEKFkxpc3ROYW1lc3BhY2VzUmVzcG9uc2USJwoHcmVzdWx0cxgBIAMoCzIWLnZlY3BsYW5lLnYxLk5hbWVzcGFjZRIrCgpwYWdpbmF0aW9uGAIgASgLMhcudmVjcGxhbmUudjEuUGFnaW5hdGlvbhIYCgt0b3RhbF9jb3VudBgDIAEoA0gAiAEBQg4KDF90b3RhbF9jb3VudCK3AgoWVXBkYXRlTmFtZXNwYWNlUmVxdWVzdBIaCgxuYW1lc3BhY2VfaWQYASABKAlCBOJBAQISGwoObmFtZXNwYWNlX25hbWUYAiABKAlIAIgBARIYCgtkZXNjcmlwdGlvbhgDIAEoCUgBiAEBEkIKEmZlYXR1cmVfZXh0cmFjdG9ycxgEIAMoCzImLnZlY3BsYW5lLnYxLk5hbWVzcGFjZUZlYXR1cmVFeHRyYWN0b3ISMgoPcGF5bG9hZF9pbmRleGVzGAUgAygLMhkudmVjcGxhbmUudjEuUGF5bG9hZEluZGV4Ei8KC3VwZGF0ZV9tYXNrGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFza0IRCg9fbmFtZXNwYWNlX25hbWVCDgoMX2Rlc2NyaXB0aW9uIkQKF1VwZGF0ZU5hbWVzcGFjZVJlc3BvbnNlEikKCW5hbWVzcGFjZRgBIAEoCzIWLnZlY3BsYW5lLnYxLk5hbWVzcGFjZSI0ChZEZWxldGVOYW1lc3BhY2VSZXF1ZXN0EhoKDG5hbWVzcGFjZV9pZBgBIAEoCUIE4kEBAiJAChdEZWxldGVOYW1lc3BhY2VSZXNwb25zZRIUCgxuYW1lc3BhY2VfaWQYASABKAkSDwoHbWVzc2FnZRgCIAEoCSKNAQoSUmVjb25maWd1cmVSZXF1ZXN0EhoKDG5hbWVzcGFjZV9pZBgBIAEoCUIE4kEBAhIPCgdjb25maXJtGAIgASgIEg8KB2RyeV9ydW4YAyABKAgSKgoEbW9kZRgEIAEoDjIcLnZlY3BsYW5lLnYxLlJlY29uZmlndXJlTW9kZRINCgVwcnVuZRgFIAEoCCLiAwoTUmVjb25maWd1cmVSZXNwb25zZRIUCgxuYW1lc3BhY2VfaWQYASABKAkSLgoGc3RhdHVzGAIgASgOMh4udmVjcGxhbmUudjEuUmVjb25maWd1cmVTdGF0dXMSHQoVcHJldmlvdXNfcG9pbnRzX2NvdW50GAMgASgDEhUKDXZlY3RvcnNfYWRkZWQYBCADKAkSFQoNdmVjdG9yc190b3RhbBgFIAMoCRIgChhjb2xsZWN0aW9uc190b19yZXByb2Nlc3MYBiADKAkSDwoHbWVzc2FnZRgHIAEoCRIXCg92ZWN0b3JzX2NoYW5nZWQYCCADKAkSFwoPdmVjdG9yc19yZW1vdmVkGAkgAygJEhoKEnZlY3RvcnNfdW5kZWNsYXJlZBgKIAMoCRIYChBwb2ludHNfcHJlc2VydmVkGAsgASgDEhYKDnBvaW50c19kZWxldGVkGAwgASgDEioKBG1vZGUYDSABKA4yHC52ZWNwbGFuZS52MS5SZWNvbmZpZ3VyZU1vZGUSDwoHZHJ5X3J1bhgOIAEoCBIyCghzdHJhdGVneRgPIAEoDjIgLnZlY3BsYW5lLnYxLlJlY29uZmlndXJlU3RyYXRlZ3kSFAoMb3BlcmF0aW9uX2lkGBAgASgJKocBCg1OYW1lc3BhY2VNb2RlEh4KGk5BTUVTUEFDRV9NT0RFX1VOU1BFQ0lGSUVEEAASJwoWTkFNRVNQQUNFX01PREVfTUFOQUdFRBABGgvK2hgHbWFuYWdlZBItChlOQU1FU1BBQ0VfTU9ERV9TVEFOREFMT05FEAIaDsraGApzdGFuZGFsb25lKo0BCg9SZWNvbmZpZ3VyZU1vZGUSIAocUkVDT05GSUdVUkVfTU9ERV9VTlNQRUNJRklFRBAAEisKGVJFQ09ORklHVVJFX01PREVfSU5fUExBQ0UQARoMytoYCGluX3BsYWNlEisKGVJFQ09ORklHVVJFX01PREVfUkVDUkVBVEUQAhoMytoYCHJlY3JlYXRlKsoBChNSZWNvbmZpZ3VyZVN0cmF0ZWd5EiQKIFJFQ09ORklHVVJFX1NUUkFURUdZX1VOU1BFQ0lGSUVEEAASJwoZUkVDT05GSUdVUkVfU1RSQVRFR1lfTElWRRABGgjK2hgEbGl2ZRIzCh9SRUNPTkZJR1VSRV9TVFJBVEVHWV9CTFVFX0dSRUVOEAIaDsraGApibHVlX2dyZWVuEi8KHVJFQ09ORklHVVJFX1NUUkFURUdZX1JFQ1JFQVRFEAMaDMraGAhyZWNyZWF0ZSqvAQoRUmVjb25maWd1cmVTdGF0dXMSIgoeUkVDT05GSUdVUkVfU1RBVFVTX1VOU1BFQ0lGSUVEEAASNQofUkVDT05GSUdVUkVfU1RBVFVTX1JFQ09ORklHVVJFRBABGhDK2hgMcmVjb25maWd1cmVkEj8KJFJFQ09ORklHVVJFX1NUQVRVU19OT19DSEFOR0VTX05FRURFRBACGhXK2hgRbm9fY2hhbmdlc19uZWVkZWQysgcKEE5hbWVzcGFjZVNlcnZpY2USqQEKD0NyZWF0ZU5hbWVzcGFjZRIjLnZlY3BsYW5lLnYxLkNyZWF0ZU5hbWVzcGFjZVJlcXVlc3QaJC52ZWNwbGFuZS52MS5DcmVhdGVOYW1lc3BhY2VSZXNwb25zZSJLgtPkkwJFOgEqWiU6ASpiCW5hbWVzcGFjZSIVL3YxL25hbWVzcGFjZXMvY3JlYXRlYgluYW1lc3BhY2UiDi92MS9uYW1lc3BhY2VzEoUBCgxHZXROYW1lc3BhY2USIC52ZWNwbGFuZS52MS5HZXROYW1lc3BhY2VSZXF1ZXN0GiEudmVjcGxhbmUudjEuR2V0TmFtZXNwYWNlUmVzcG9uc2UiMILT5JMCKmIJbmFtZXNwYWNlEh0vdjEvbmFtZXNwYWNlcy97bmFtZXNwYWNlX2lkfRKPAQoOTGlzdE5hbWVzcGFjZXMSIi52ZWNwbGFuZS52MS5MaXN0TmFtZXNwYWNlc1JlcXVlc3QaIy52ZWNwbGFuZS52MS5MaXN0TmFtZXNwYWNlc1Jlc3BvbnNlIjSC0+STAi46BXF1ZXJ5WhASDi92MS9uYW1lc3BhY2VzIhMvdjEvbmFtZXNwYWNlcy9saXN0EsABCg9VcGRhdGVOYW1lc3BhY2USIy52ZWNwbGFuZS52MS5VcGRhdGVOYW1lc3BhY2VSZXF1ZXN0GiQudmVjcGxhbmUudjEuVXBkYXRlTmFtZXNwYWNlUmVzcG9uc2UiYoLT5JMCXDoBKlotOgEqYgluYW1lc3BhY2UaHS92MS9uYW1lc3BhY2VzL3tuYW1lc3BhY2VfaWR9YgluYW1lc3BhY2UyHS92MS9uYW1lc3BhY2VzL3tuYW1lc3BhY2VfaWR9EoMBCg9EZWxldGVOYW1lc3BhY2USIy52ZWNwbGFuZS52MS5EZWxldGVOYW1lc3BhY2VSZXF1ZXN0GiQudmVjcGxhbmUudjEuRGVsZXRlTmFtZXNwYWNlUmVzcG9uc2UiJYLT5JMCHyodL3YxL25hbWVzcGFjZXMve25hbWVzcGFjZV9pZH0SjgEKC1JlY29uZmlndXJlEh8udmVjcGxhbmUudjEuUmVjb25maWd1cmVSZXF1ZXN0GiAudmVjcGxhbmUudjEuUmVjb25maWd1cmVSZXNwb25zZSI8gtPkkwI2OgEqIjEvdjEvbmFtZXNwYWNlcy97bmFtZXNwYWNlX2lkfS9wbHVnaW5zL3JlY29uZmlndXJlYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp, file_vecplane_v1_indexes, file_vecplane_v1_list, file_vecplane_v1_options]);
+  fileDesc("Cht2ZWNwbGFuZS92MS9uYW1lc3BhY2UucHJvdG8SC3ZlY3BsYW5lLnYxIqUBChlOYW1lc3BhY2VGZWF0dXJlRXh0cmFjdG9yEiQKFmZlYXR1cmVfZXh0cmFjdG9yX25hbWUYASABKAlCBOJBAQISFQoHdmVyc2lvbhgCIAEoCUIE4kEBAhInCgZwYXJhbXMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EiIKFGZlYXR1cmVfZXh0cmFjdG9yX2lkGAQgASgJQgTiQQEDIrYDCglOYW1lc3BhY2USGgoMbmFtZXNwYWNlX2lkGAEgASgJQgTiQQEDEhwKDm5hbWVzcGFjZV9uYW1lGAIgASgJQgTiQQECEhMKC2Rlc2NyaXB0aW9uGAMgASgJEkgKEmZlYXR1cmVfZXh0cmFjdG9ycxgEIAMoCzImLnZlY3BsYW5lLnYxLk5hbWVzcGFjZUZlYXR1cmVFeHRyYWN0b3JCBOJBAQISMgoPcGF5bG9hZF9pbmRleGVzGAUgAygLMhkudmVjcGxhbmUudjEuUGF5bG9hZEluZGV4EkAKDnZlY3Rvcl9pbmRleGVzGAYgAygLMiIudmVjcGxhbmUudjEuVmVjdG9ySW5kZXhEZWZpbml0aW9uQgTiQQEDEjQKCmNyZWF0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEjQKCnVwZGF0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEi4KBG1vZGUYCSABKA4yGi52ZWNwbGFuZS52MS5OYW1lc3BhY2VNb2RlQgTiQQEDIvMBChZDcmVhdGVOYW1lc3BhY2VSZXF1ZXN0EhwKDm5hbWVzcGFjZV9uYW1lGAEgASgJQgTiQQECEhMKC2Rlc2NyaXB0aW9uGAIgASgJEkgKEmZlYXR1cmVfZXh0cmFjdG9ycxgDIAMoCzImLnZlY3BsYW5lLnYxLk5hbWVzcGFjZUZlYXR1cmVFeHRyYWN0b3JCBOJBAQISMgoPcGF5bG9hZF9pbmRleGVzGAQgAygLMhkudmVjcGxhbmUudjEuUGF5bG9hZEluZGV4EigKBG1vZGUYBSABKA4yGi52ZWNwbGFuZS52MS5OYW1lc3BhY2VNb2RlIkQKF0NyZWF0ZU5hbWVzcGFjZVJlc3BvbnNlEikKCW5hbWVzcGFjZRgBIAEoCzIWLnZlY3BsYW5lLnYxLk5hbWVzcGFjZSIxChNHZXROYW1lc3BhY2VSZXF1ZXN0EhoKDG5hbWVzcGFjZV9pZBgBIAEoCUIE4kEBAiJBChRHZXROYW1lc3BhY2VSZXNwb25zZRIpCgluYW1lc3BhY2UYASABKAsyFi52ZWNwbGFuZS52MS5OYW1lc3BhY2UipQEKFUxpc3ROYW1lc3BhY2VzUmVxdWVzdBINCgVsaW1pdBgBIAEoBRIOCgZvZmZzZXQYAiABKAUSDgoGY3Vyc29yGAMgASgJEhUKDWluY2x1ZGVfdG90YWwYBCABKAgSJQoFcXVlcnkYBSABKAsyFi52ZWNwbGFuZS52MS5MaXN0UXVlcnkSEQoJcGFnZV9zaXplGAYgASgFEgwKBHBhZ2UYByABKAUimAEKFkxpc3ROYW1lc3BhY2VzUmVzcG9uc2USJwoHcmVzdWx0cxgBIAMoCzIWLnZlY3BsYW5lLnYxLk5hbWVzcGFjZRIrCgpwYWdpbmF0aW9uGAIgASgLMhcudmVjcGxhbmUudjEuUGFnaW5hdGlvbhIYCgt0b3RhbF9jb3VudBgDIAEoA0gAiAEBQg4KDF90b3RhbF9jb3VudCK3AgoWVXBkYXRlTmFtZXNwYWNlUmVxdWVzdBIaCgxuYW1lc3BhY2VfaWQYASABKAlCBOJBAQISGwoObmFtZXNwYWNlX25hbWUYAiABKAlIAIgBARIYCgtkZXNjcmlwdGlvbhgDIAEoCUgBiAEBEkIKEmZlYXR1cmVfZXh0cmFjdG9ycxgEIAMoCzImLnZlY3BsYW5lLnYxLk5hbWVzcGFjZUZlYXR1cmVFeHRyYWN0b3ISMgoPcGF5bG9hZF9pbmRleGVzGAUgAygLMhkudmVjcGxhbmUudjEuUGF5bG9hZEluZGV4Ei8KC3VwZGF0ZV9tYXNrGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFza0IRCg9fbmFtZXNwYWNlX25hbWVCDgoMX2Rlc2NyaXB0aW9uIkQKF1VwZGF0ZU5hbWVzcGFjZVJlc3BvbnNlEikKCW5hbWVzcGFjZRgBIAEoCzIWLnZlY3BsYW5lLnYxLk5hbWVzcGFjZSK2AgoVUGF0Y2hOYW1lc3BhY2VSZXF1ZXN0EhoKDG5hbWVzcGFjZV9pZBgBIAEoCUIE4kEBAhIbCg5uYW1lc3BhY2VfbmFtZRgCIAEoCUgAiAEBEhgKC2Rlc2NyaXB0aW9uGAMgASgJSAGIAQESQgoSZmVhdHVyZV9leHRyYWN0b3JzGAQgAygLMiYudmVjcGxhbmUudjEuTmFtZXNwYWNlRmVhdHVyZUV4dHJhY3RvchIyCg9wYXlsb2FkX2luZGV4ZXMYBSADKAsyGS52ZWNwbGFuZS52MS5QYXlsb2FkSW5kZXgSLwoLdXBkYXRlX21hc2sYBiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrQhEKD19uYW1lc3BhY2VfbmFtZUIOCgxfZGVzY3JpcHRpb24iQwoWUGF0Y2hOYW1lc3BhY2VSZXNwb25zZRIpCgluYW1lc3BhY2UYASABKAsyFi52ZWNwbGFuZS52MS5OYW1lc3BhY2UiZgoeTGlzdE5hbWVzcGFjZUV4dHJhY3RvcnNSZXF1ZXN0EhoKDG5hbWVzcGFjZV9pZBgBIAEoCUIE4kEBAhIOCgZzb3VyY2UYAiABKAkSGAoQaW5jbHVkZV9kaXNhYmxlZBgDIAEoCCKwAQofTGlzdE5hbWVzcGFjZUV4dHJhY3RvcnNSZXNwb25zZRI7CgpleHRyYWN0b3JzGAEgAygLMicudmVjcGxhbmUudjEuRmVhdHVyZUV4dHJhY3RvckRlZmluaXRpb24SDQoFdG90YWwYAiABKAUSFAoMbmFtZXNwYWNlX2lkGAMgASgJEhUKDWJ1aWx0aW5fY291bnQYBCABKAUSFAoMY3VzdG9tX2NvdW50GAUgASgFIlYKHEdldE5hbWVzcGFjZUV4dHJhY3RvclJlcXVlc3QSGgoMbmFtZXNwYWNlX2lkGAEgASgJQgTiQQECEhoKDGV4dHJhY3Rvcl9pZBgCIAEoCUIE4kEBAiJjCh1HZXROYW1lc3BhY2VFeHRyYWN0b3JSZXNwb25zZRJCChFmZWF0dXJlX2V4dHJhY3RvchgBIAEoCzInLnZlY3BsYW5lLnYxLkZlYXR1cmVFeHRyYWN0b3JEZWZpbml0aW9uIqUBCg5OYW1lc3BhY2VTdGF0cxIUCgxuYW1lc3BhY2VfaWQYASABKAkSFgoOZG9jdW1lbnRfY291bnQYAiABKAMSHwoXZG9jdW1lbnRfY291bnRfY29tcGxldGUYAyABKAgSFAoMYnVja2V0X2NvdW50GAQgASgDEhgKEGNvbGxlY3Rpb25fY291bnQYBSABKAMSFAoMb2JqZWN0X2NvdW50GAYgASgDIjYKGEdldE5hbWVzcGFjZVN0YXRzUmVxdWVzdBIaCgxuYW1lc3BhY2VfaWQYASABKAlCBOJBAQIiRwoZR2V0TmFtZXNwYWNlU3RhdHNSZXNwb25zZRIqCgVzdGF0cxgBIAEoCzIbLnZlY3BsYW5lLnYxLk5hbWVzcGFjZVN0YXRzIjwKHUJhdGNoR2V0TmFtZXNwYWNlU3RhdHNSZXF1ZXN0EhsKDW5hbWVzcGFjZV9pZHMYASADKAlCBOJBAQIisgEKHkJhdGNoR2V0TmFtZXNwYWNlU3RhdHNSZXNwb25zZRJFCgVzdGF0cxgBIAMoCzI2LnZlY3BsYW5lLnYxLkJhdGNoR2V0TmFtZXNwYWNlU3RhdHNSZXNwb25zZS5TdGF0c0VudHJ5GkkKClN0YXRzRW50cnkSCwoDa2V5GAEgASgJEioKBXZhbHVlGAIgASgLMhsudmVjcGxhbmUudjEuTmFtZXNwYWNlU3RhdHM6AjgBIjQKFkRlbGV0ZU5hbWVzcGFjZVJlcXVlc3QSGgoMbmFtZXNwYWNlX2lkGAEgASgJQgTiQQECIkAKF0RlbGV0ZU5hbWVzcGFjZVJlc3BvbnNlEhQKDG5hbWVzcGFjZV9pZBgBIAEoCRIPCgdtZXNzYWdlGAIgASgJIo0BChJSZWNvbmZpZ3VyZVJlcXVlc3QSGgoMbmFtZXNwYWNlX2lkGAEgASgJQgTiQQECEg8KB2NvbmZpcm0YAiABKAgSDwoHZHJ5X3J1bhgDIAEoCBIqCgRtb2RlGAQgASgOMhwudmVjcGxhbmUudjEuUmVjb25maWd1cmVNb2RlEg0KBXBydW5lGAUgASgIIuIDChNSZWNvbmZpZ3VyZVJlc3BvbnNlEhQKDG5hbWVzcGFjZV9pZBgBIAEoCRIuCgZzdGF0dXMYAiABKA4yHi52ZWNwbGFuZS52MS5SZWNvbmZpZ3VyZVN0YXR1cxIdChVwcmV2aW91c19wb2ludHNfY291bnQYAyABKAMSFQoNdmVjdG9yc19hZGRlZBgEIAMoCRIVCg12ZWN0b3JzX3RvdGFsGAUgAygJEiAKGGNvbGxlY3Rpb25zX3RvX3JlcHJvY2VzcxgGIAMoCRIPCgdtZXNzYWdlGAcgASgJEhcKD3ZlY3RvcnNfY2hhbmdlZBgIIAMoCRIXCg92ZWN0b3JzX3JlbW92ZWQYCSADKAkSGgoSdmVjdG9yc191bmRlY2xhcmVkGAogAygJEhgKEHBvaW50c19wcmVzZXJ2ZWQYCyABKAMSFgoOcG9pbnRzX2RlbGV0ZWQYDCABKAMSKgoEbW9kZRgNIAEoDjIcLnZlY3BsYW5lLnYxLlJlY29uZmlndXJlTW9kZRIPCgdkcnlfcnVuGA4gASgIEjIKCHN0cmF0ZWd5GA8gASgOMiAudmVjcGxhbmUudjEuUmVjb25maWd1cmVTdHJhdGVneRIUCgxvcGVyYXRpb25faWQYECABKAkqhwEKDU5hbWVzcGFjZU1vZGUSHgoaTkFNRVNQQUNFX01PREVfVU5TUEVDSUZJRUQQABInChZOQU1FU1BBQ0VfTU9ERV9NQU5BR0VEEAEaC8raGAdtYW5hZ2VkEi0KGU5BTUVTUEFDRV9NT0RFX1NUQU5EQUxPTkUQAhoOytoYCnN0YW5kYWxvbmUqjQEKD1JlY29uZmlndXJlTW9kZRIgChxSRUNPTkZJR1VSRV9NT0RFX1VOU1BFQ0lGSUVEEAASKwoZUkVDT05GSUdVUkVfTU9ERV9JTl9QTEFDRRABGgzK2hgIaW5fcGxhY2USKwoZUkVDT05GSUdVUkVfTU9ERV9SRUNSRUFURRACGgzK2hgIcmVjcmVhdGUqygEKE1JlY29uZmlndXJlU3RyYXRlZ3kSJAogUkVDT05GSUdVUkVfU1RSQVRFR1lfVU5TUEVDSUZJRUQQABInChlSRUNPTkZJR1VSRV9TVFJBVEVHWV9MSVZFEAEaCMraGARsaXZlEjMKH1JFQ09ORklHVVJFX1NUUkFURUdZX0JMVUVfR1JFRU4QAhoOytoYCmJsdWVfZ3JlZW4SLwodUkVDT05GSUdVUkVfU1RSQVRFR1lfUkVDUkVBVEUQAxoMytoYCHJlY3JlYXRlKq8BChFSZWNvbmZpZ3VyZVN0YXR1cxIiCh5SRUNPTkZJR1VSRV9TVEFUVVNfVU5TUEVDSUZJRUQQABI1Ch9SRUNPTkZJR1VSRV9TVEFUVVNfUkVDT05GSUdVUkVEEAEaEMraGAxyZWNvbmZpZ3VyZWQSPwokUkVDT05GSUdVUkVfU1RBVFVTX05PX0NIQU5HRVNfTkVFREVEEAIaFcraGBFub19jaGFuZ2VzX25lZWRlZDK2DQoQTmFtZXNwYWNlU2VydmljZRKpAQoPQ3JlYXRlTmFtZXNwYWNlEiMudmVjcGxhbmUudjEuQ3JlYXRlTmFtZXNwYWNlUmVxdWVzdBokLnZlY3BsYW5lLnYxLkNyZWF0ZU5hbWVzcGFjZVJlc3BvbnNlIkuC0+STAkU6ASpaJToBKmIJbmFtZXNwYWNlIhUvdjEvbmFtZXNwYWNlcy9jcmVhdGViCW5hbWVzcGFjZSIOL3YxL25hbWVzcGFjZXMShQEKDEdldE5hbWVzcGFjZRIgLnZlY3BsYW5lLnYxLkdldE5hbWVzcGFjZVJlcXVlc3QaIS52ZWNwbGFuZS52MS5HZXROYW1lc3BhY2VSZXNwb25zZSIwgtPkkwIqYgluYW1lc3BhY2USHS92MS9uYW1lc3BhY2VzL3tuYW1lc3BhY2VfaWR9Eo8BCg5MaXN0TmFtZXNwYWNlcxIiLnZlY3BsYW5lLnYxLkxpc3ROYW1lc3BhY2VzUmVxdWVzdBojLnZlY3BsYW5lLnYxLkxpc3ROYW1lc3BhY2VzUmVzcG9uc2UiNILT5JMCLjoFcXVlcnlaEBIOL3YxL25hbWVzcGFjZXMiEy92MS9uYW1lc3BhY2VzL2xpc3QSkQEKD1VwZGF0ZU5hbWVzcGFjZRIjLnZlY3BsYW5lLnYxLlVwZGF0ZU5hbWVzcGFjZVJlcXVlc3QaJC52ZWNwbGFuZS52MS5VcGRhdGVOYW1lc3BhY2VSZXNwb25zZSIzgtPkkwItOgEqYgluYW1lc3BhY2UaHS92MS9uYW1lc3BhY2VzL3tuYW1lc3BhY2VfaWR9Eo4BCg5QYXRjaE5hbWVzcGFjZRIiLnZlY3BsYW5lLnYxLlBhdGNoTmFtZXNwYWNlUmVxdWVzdBojLnZlY3BsYW5lLnYxLlBhdGNoTmFtZXNwYWNlUmVzcG9uc2UiM4LT5JMCLToBKmIJbmFtZXNwYWNlMh0vdjEvbmFtZXNwYWNlcy97bmFtZXNwYWNlX2lkfRKmAQoXTGlzdE5hbWVzcGFjZUV4dHJhY3RvcnMSKy52ZWNwbGFuZS52MS5MaXN0TmFtZXNwYWNlRXh0cmFjdG9yc1JlcXVlc3QaLC52ZWNwbGFuZS52MS5MaXN0TmFtZXNwYWNlRXh0cmFjdG9yc1Jlc3BvbnNlIjCC0+STAioSKC92MS9uYW1lc3BhY2VzL3tuYW1lc3BhY2VfaWR9L2V4dHJhY3RvcnMSwgEKFUdldE5hbWVzcGFjZUV4dHJhY3RvchIpLnZlY3BsYW5lLnYxLkdldE5hbWVzcGFjZUV4dHJhY3RvclJlcXVlc3QaKi52ZWNwbGFuZS52MS5HZXROYW1lc3BhY2VFeHRyYWN0b3JSZXNwb25zZSJSgtPkkwJMYhFmZWF0dXJlX2V4dHJhY3RvchI3L3YxL25hbWVzcGFjZXMve25hbWVzcGFjZV9pZH0vZXh0cmFjdG9ycy97ZXh0cmFjdG9yX2lkfRKWAQoRR2V0TmFtZXNwYWNlU3RhdHMSJS52ZWNwbGFuZS52MS5HZXROYW1lc3BhY2VTdGF0c1JlcXVlc3QaJi52ZWNwbGFuZS52MS5HZXROYW1lc3BhY2VTdGF0c1Jlc3BvbnNlIjKC0+STAixiBXN0YXRzEiMvdjEvbmFtZXNwYWNlcy97bmFtZXNwYWNlX2lkfS9zdGF0cxKYAQoWQmF0Y2hHZXROYW1lc3BhY2VTdGF0cxIqLnZlY3BsYW5lLnYxLkJhdGNoR2V0TmFtZXNwYWNlU3RhdHNSZXF1ZXN0GisudmVjcGxhbmUudjEuQmF0Y2hHZXROYW1lc3BhY2VTdGF0c1Jlc3BvbnNlIiWC0+STAh86ASoiGi92MS9uYW1lc3BhY2VzL3N0YXRzL2JhdGNoEoMBCg9EZWxldGVOYW1lc3BhY2USIy52ZWNwbGFuZS52MS5EZWxldGVOYW1lc3BhY2VSZXF1ZXN0GiQudmVjcGxhbmUudjEuRGVsZXRlTmFtZXNwYWNlUmVzcG9uc2UiJYLT5JMCHyodL3YxL25hbWVzcGFjZXMve25hbWVzcGFjZV9pZH0SjgEKC1JlY29uZmlndXJlEh8udmVjcGxhbmUudjEuUmVjb25maWd1cmVSZXF1ZXN0GiAudmVjcGxhbmUudjEuUmVjb25maWd1cmVSZXNwb25zZSI8gtPkkwI2OgEqIjEvdjEvbmFtZXNwYWNlcy97bmFtZXNwYWNlX2lkfS9wbHVnaW5zL3JlY29uZmlndXJlYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp, file_vecplane_v1_feature_extractor, file_vecplane_v1_indexes, file_vecplane_v1_list, file_vecplane_v1_options]);
 
 /**
  * A feature extractor enabled in a namespace. Its vectors become part of the namespace's vector
@@ -435,6 +437,358 @@ export const UpdateNamespaceResponseSchema: GenMessage<UpdateNamespaceResponse> 
   messageDesc(file_vecplane_v1_namespace, 9);
 
 /**
+ * Request for NamespaceService.PatchNamespace.
+ *
+ * @generated from message vecplane.v1.PatchNamespaceRequest
+ */
+export type PatchNamespaceRequest = Message<"vecplane.v1.PatchNamespaceRequest"> & {
+  /**
+   * The namespace's ID or name.
+   *
+   * @generated from field: string namespace_id = 1;
+   */
+  namespaceId: string;
+
+  /**
+   * New name, unique in the organization.
+   *
+   * @generated from field: optional string namespace_name = 2;
+   */
+  namespaceName?: string | undefined;
+
+  /**
+   * New description.
+   *
+   * @generated from field: optional string description = 3;
+   */
+  description?: string | undefined;
+
+  /**
+   * Extractors to enable besides the enabled ones, as Mixpeek's PATCH appends: one already enabled
+   * is kept as it is (with its params). Their vectors reach the vector store through Reconfigure.
+   *
+   * @generated from field: repeated vecplane.v1.NamespaceFeatureExtractor feature_extractors = 4;
+   */
+  featureExtractors: NamespaceFeatureExtractor[];
+
+  /**
+   * The new set of extra payload indexes.
+   *
+   * @generated from field: repeated vecplane.v1.PayloadIndex payload_indexes = 5;
+   */
+  payloadIndexes: PayloadIndex[];
+
+  /**
+   * The fields to change: any of namespace_name, description, feature_extractors, payload_indexes.
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 6;
+   */
+  updateMask?: FieldMask | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.PatchNamespaceRequest.
+ * Use `create(PatchNamespaceRequestSchema)` to create a new message.
+ */
+export const PatchNamespaceRequestSchema: GenMessage<PatchNamespaceRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_namespace, 10);
+
+/**
+ * Response of NamespaceService.PatchNamespace.
+ *
+ * @generated from message vecplane.v1.PatchNamespaceResponse
+ */
+export type PatchNamespaceResponse = Message<"vecplane.v1.PatchNamespaceResponse"> & {
+  /**
+   * The namespace after the change.
+   *
+   * @generated from field: vecplane.v1.Namespace namespace = 1;
+   */
+  namespace?: Namespace | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.PatchNamespaceResponse.
+ * Use `create(PatchNamespaceResponseSchema)` to create a new message.
+ */
+export const PatchNamespaceResponseSchema: GenMessage<PatchNamespaceResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_namespace, 11);
+
+/**
+ * Request for NamespaceService.ListNamespaceExtractors.
+ *
+ * @generated from message vecplane.v1.ListNamespaceExtractorsRequest
+ */
+export type ListNamespaceExtractorsRequest = Message<"vecplane.v1.ListNamespaceExtractorsRequest"> & {
+  /**
+   * The namespace's ID or name.
+   *
+   * @generated from field: string namespace_id = 1;
+   */
+  namespaceId: string;
+
+  /**
+   * `builtin`, `custom` (plugins) or `all` (default).
+   *
+   * @generated from field: string source = 2;
+   */
+  source: string;
+
+  /**
+   * Accepted for Mixpeek's SDK; every enabled extractor is listed either way (vecplane has no
+   * undeployed plugins: a plugin that cannot run says so in its `availability`).
+   *
+   * @generated from field: bool include_disabled = 3;
+   */
+  includeDisabled: boolean;
+};
+
+/**
+ * Describes the message vecplane.v1.ListNamespaceExtractorsRequest.
+ * Use `create(ListNamespaceExtractorsRequestSchema)` to create a new message.
+ */
+export const ListNamespaceExtractorsRequestSchema: GenMessage<ListNamespaceExtractorsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_namespace, 12);
+
+/**
+ * Response of NamespaceService.ListNamespaceExtractors.
+ *
+ * @generated from message vecplane.v1.ListNamespaceExtractorsResponse
+ */
+export type ListNamespaceExtractorsResponse = Message<"vecplane.v1.ListNamespaceExtractorsResponse"> & {
+  /**
+   * The catalogue entries of the namespace's enabled extractors, in the order they were enabled.
+   *
+   * @generated from field: repeated vecplane.v1.FeatureExtractorDefinition extractors = 1;
+   */
+  extractors: FeatureExtractorDefinition[];
+
+  /**
+   * How many are listed.
+   *
+   * @generated from field: int32 total = 2;
+   */
+  total: number;
+
+  /**
+   * The namespace's ID.
+   *
+   * @generated from field: string namespace_id = 3;
+   */
+  namespaceId: string;
+
+  /**
+   * How many of them are built-in.
+   *
+   * @generated from field: int32 builtin_count = 4;
+   */
+  builtinCount: number;
+
+  /**
+   * How many of them are plugins.
+   *
+   * @generated from field: int32 custom_count = 5;
+   */
+  customCount: number;
+};
+
+/**
+ * Describes the message vecplane.v1.ListNamespaceExtractorsResponse.
+ * Use `create(ListNamespaceExtractorsResponseSchema)` to create a new message.
+ */
+export const ListNamespaceExtractorsResponseSchema: GenMessage<ListNamespaceExtractorsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_namespace, 13);
+
+/**
+ * Request for NamespaceService.GetNamespaceExtractor.
+ *
+ * @generated from message vecplane.v1.GetNamespaceExtractorRequest
+ */
+export type GetNamespaceExtractorRequest = Message<"vecplane.v1.GetNamespaceExtractorRequest"> & {
+  /**
+   * The namespace's ID or name.
+   *
+   * @generated from field: string namespace_id = 1;
+   */
+  namespaceId: string;
+
+  /**
+   * `name_version` of an extractor enabled in the namespace, e.g. `text_extractor_v1`.
+   *
+   * @generated from field: string extractor_id = 2;
+   */
+  extractorId: string;
+};
+
+/**
+ * Describes the message vecplane.v1.GetNamespaceExtractorRequest.
+ * Use `create(GetNamespaceExtractorRequestSchema)` to create a new message.
+ */
+export const GetNamespaceExtractorRequestSchema: GenMessage<GetNamespaceExtractorRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_namespace, 14);
+
+/**
+ * Response of NamespaceService.GetNamespaceExtractor.
+ *
+ * @generated from message vecplane.v1.GetNamespaceExtractorResponse
+ */
+export type GetNamespaceExtractorResponse = Message<"vecplane.v1.GetNamespaceExtractorResponse"> & {
+  /**
+   * The catalogue entry.
+   *
+   * @generated from field: vecplane.v1.FeatureExtractorDefinition feature_extractor = 1;
+   */
+  featureExtractor?: FeatureExtractorDefinition | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.GetNamespaceExtractorResponse.
+ * Use `create(GetNamespaceExtractorResponseSchema)` to create a new message.
+ */
+export const GetNamespaceExtractorResponseSchema: GenMessage<GetNamespaceExtractorResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_namespace, 15);
+
+/**
+ * What a namespace holds, counted.
+ *
+ * @generated from message vecplane.v1.NamespaceStats
+ */
+export type NamespaceStats = Message<"vecplane.v1.NamespaceStats"> & {
+  /**
+   * The namespace's ID.
+   *
+   * @generated from field: string namespace_id = 1;
+   */
+  namespaceId: string;
+
+  /**
+   * Documents in its collections (its vector store's points).
+   *
+   * @generated from field: int64 document_count = 2;
+   */
+  documentCount: bigint;
+
+  /**
+   * False when the vector store could not be counted: document_count is then 0, not a count.
+   *
+   * @generated from field: bool document_count_complete = 3;
+   */
+  documentCountComplete: boolean;
+
+  /**
+   * Its buckets.
+   *
+   * @generated from field: int64 bucket_count = 4;
+   */
+  bucketCount: bigint;
+
+  /**
+   * Its collections.
+   *
+   * @generated from field: int64 collection_count = 5;
+   */
+  collectionCount: bigint;
+
+  /**
+   * The objects of all its buckets.
+   *
+   * @generated from field: int64 object_count = 6;
+   */
+  objectCount: bigint;
+};
+
+/**
+ * Describes the message vecplane.v1.NamespaceStats.
+ * Use `create(NamespaceStatsSchema)` to create a new message.
+ */
+export const NamespaceStatsSchema: GenMessage<NamespaceStats> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_namespace, 16);
+
+/**
+ * Request for NamespaceService.GetNamespaceStats.
+ *
+ * @generated from message vecplane.v1.GetNamespaceStatsRequest
+ */
+export type GetNamespaceStatsRequest = Message<"vecplane.v1.GetNamespaceStatsRequest"> & {
+  /**
+   * The namespace's ID or name.
+   *
+   * @generated from field: string namespace_id = 1;
+   */
+  namespaceId: string;
+};
+
+/**
+ * Describes the message vecplane.v1.GetNamespaceStatsRequest.
+ * Use `create(GetNamespaceStatsRequestSchema)` to create a new message.
+ */
+export const GetNamespaceStatsRequestSchema: GenMessage<GetNamespaceStatsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_namespace, 17);
+
+/**
+ * Response of NamespaceService.GetNamespaceStats.
+ *
+ * @generated from message vecplane.v1.GetNamespaceStatsResponse
+ */
+export type GetNamespaceStatsResponse = Message<"vecplane.v1.GetNamespaceStatsResponse"> & {
+  /**
+   * The counts.
+   *
+   * @generated from field: vecplane.v1.NamespaceStats stats = 1;
+   */
+  stats?: NamespaceStats | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.GetNamespaceStatsResponse.
+ * Use `create(GetNamespaceStatsResponseSchema)` to create a new message.
+ */
+export const GetNamespaceStatsResponseSchema: GenMessage<GetNamespaceStatsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_namespace, 18);
+
+/**
+ * Request for NamespaceService.BatchGetNamespaceStats.
+ *
+ * @generated from message vecplane.v1.BatchGetNamespaceStatsRequest
+ */
+export type BatchGetNamespaceStatsRequest = Message<"vecplane.v1.BatchGetNamespaceStatsRequest"> & {
+  /**
+   * Namespace IDs, at most 100.
+   *
+   * @generated from field: repeated string namespace_ids = 1;
+   */
+  namespaceIds: string[];
+};
+
+/**
+ * Describes the message vecplane.v1.BatchGetNamespaceStatsRequest.
+ * Use `create(BatchGetNamespaceStatsRequestSchema)` to create a new message.
+ */
+export const BatchGetNamespaceStatsRequestSchema: GenMessage<BatchGetNamespaceStatsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_namespace, 19);
+
+/**
+ * Response of NamespaceService.BatchGetNamespaceStats.
+ *
+ * @generated from message vecplane.v1.BatchGetNamespaceStatsResponse
+ */
+export type BatchGetNamespaceStatsResponse = Message<"vecplane.v1.BatchGetNamespaceStatsResponse"> & {
+  /**
+   * Counts by namespace ID; namespaces the caller cannot see (or that do not exist) are left out.
+   *
+   * @generated from field: map<string, vecplane.v1.NamespaceStats> stats = 1;
+   */
+  stats: { [key: string]: NamespaceStats };
+};
+
+/**
+ * Describes the message vecplane.v1.BatchGetNamespaceStatsResponse.
+ * Use `create(BatchGetNamespaceStatsResponseSchema)` to create a new message.
+ */
+export const BatchGetNamespaceStatsResponseSchema: GenMessage<BatchGetNamespaceStatsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_namespace, 20);
+
+/**
  * Request for NamespaceService.DeleteNamespace.
  *
  * @generated from message vecplane.v1.DeleteNamespaceRequest
@@ -453,7 +807,7 @@ export type DeleteNamespaceRequest = Message<"vecplane.v1.DeleteNamespaceRequest
  * Use `create(DeleteNamespaceRequestSchema)` to create a new message.
  */
 export const DeleteNamespaceRequestSchema: GenMessage<DeleteNamespaceRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_namespace, 10);
+  messageDesc(file_vecplane_v1_namespace, 21);
 
 /**
  * Response of NamespaceService.DeleteNamespace.
@@ -481,7 +835,7 @@ export type DeleteNamespaceResponse = Message<"vecplane.v1.DeleteNamespaceRespon
  * Use `create(DeleteNamespaceResponseSchema)` to create a new message.
  */
 export const DeleteNamespaceResponseSchema: GenMessage<DeleteNamespaceResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_namespace, 11);
+  messageDesc(file_vecplane_v1_namespace, 22);
 
 /**
  * Request for NamespaceService.Reconfigure.
@@ -531,7 +885,7 @@ export type ReconfigureRequest = Message<"vecplane.v1.ReconfigureRequest"> & {
  * Use `create(ReconfigureRequestSchema)` to create a new message.
  */
 export const ReconfigureRequestSchema: GenMessage<ReconfigureRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_namespace, 12);
+  messageDesc(file_vecplane_v1_namespace, 23);
 
 /**
  * Response of NamespaceService.Reconfigure: Mixpeek's fields plus what vecplane preserved.
@@ -658,7 +1012,7 @@ export type ReconfigureResponse = Message<"vecplane.v1.ReconfigureResponse"> & {
  * Use `create(ReconfigureResponseSchema)` to create a new message.
  */
 export const ReconfigureResponseSchema: GenMessage<ReconfigureResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_namespace, 13);
+  messageDesc(file_vecplane_v1_namespace, 24);
 
 /**
  * Where a namespace's vectors come from (Mixpeek's `mode`).
@@ -844,7 +1198,8 @@ export const NamespaceService: GenService<{
     output: typeof ListNamespacesResponseSchema;
   },
   /**
-   * Changes a namespace's name, description, extractors or payload indexes.
+   * Changes a namespace's name, description, extractors or payload indexes; the extractors sent
+   * replace the enabled ones (REST PUT).
    *
    * @generated from rpc vecplane.v1.NamespaceService.UpdateNamespace
    */
@@ -852,6 +1207,58 @@ export const NamespaceService: GenService<{
     methodKind: "unary";
     input: typeof UpdateNamespaceRequestSchema;
     output: typeof UpdateNamespaceResponseSchema;
+  },
+  /**
+   * Changes a namespace's name, description or payload indexes, and enables more extractors
+   * besides the enabled ones (REST PATCH, Mixpeek's: its PATCH appends extractors).
+   *
+   * @generated from rpc vecplane.v1.NamespaceService.PatchNamespace
+   */
+  patchNamespace: {
+    methodKind: "unary";
+    input: typeof PatchNamespaceRequestSchema;
+    output: typeof PatchNamespaceResponseSchema;
+  },
+  /**
+   * Lists the catalogue entries of the namespace's enabled extractors.
+   *
+   * @generated from rpc vecplane.v1.NamespaceService.ListNamespaceExtractors
+   */
+  listNamespaceExtractors: {
+    methodKind: "unary";
+    input: typeof ListNamespaceExtractorsRequestSchema;
+    output: typeof ListNamespaceExtractorsResponseSchema;
+  },
+  /**
+   * Gets the catalogue entry of one extractor enabled in the namespace.
+   *
+   * @generated from rpc vecplane.v1.NamespaceService.GetNamespaceExtractor
+   */
+  getNamespaceExtractor: {
+    methodKind: "unary";
+    input: typeof GetNamespaceExtractorRequestSchema;
+    output: typeof GetNamespaceExtractorResponseSchema;
+  },
+  /**
+   * Counts what a namespace holds: buckets, collections, objects (from counters kept with each
+   * write) and documents (its vector store's count).
+   *
+   * @generated from rpc vecplane.v1.NamespaceService.GetNamespaceStats
+   */
+  getNamespaceStats: {
+    methodKind: "unary";
+    input: typeof GetNamespaceStatsRequestSchema;
+    output: typeof GetNamespaceStatsResponseSchema;
+  },
+  /**
+   * GetNamespaceStats for up to 100 namespaces in one call.
+   *
+   * @generated from rpc vecplane.v1.NamespaceService.BatchGetNamespaceStats
+   */
+  batchGetNamespaceStats: {
+    methodKind: "unary";
+    input: typeof BatchGetNamespaceStatsRequestSchema;
+    output: typeof BatchGetNamespaceStatsResponseSchema;
   },
   /**
    * Deletes a namespace with its buckets, objects, collections and vector store.
