@@ -38,7 +38,7 @@ class TaskServicer(task_pb2_grpc.TaskServiceServicer):
 
     async def ListTasks(self, request: pb.ListTasksRequest, context: grpc.aio.ServicerContext) -> pb.ListTasksResponse:
         status = _STATUS_NAMES[request.status] if request.status else None
-        return to_message(await self._processing.list_page(principal(), status, request.offset, request.limit), pb.ListTasksResponse)
+        return to_message(await self._processing.list_page(principal(), status, request.offset, request.limit, request.task_type or None), pb.ListTasksResponse)
 
     async def CancelTask(self, request: pb.CancelTaskRequest, context: grpc.aio.ServicerContext) -> pb.CancelTaskResponse:
         return pb.CancelTaskResponse(task=to_message(await self._processing.cancel(principal(), request.task_id), pb.Task))

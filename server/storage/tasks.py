@@ -111,10 +111,12 @@ class TaskRepository:
         cursor = self.collection.find({**scope, "status": status, "task_type": str(TaskType.BATCH)}, {"_id": 1})
         return [doc["_id"] for doc in await cursor.to_list()]
 
-    async def page(self, scope: dict[str, str], status: str | None, offset: int, limit: int) -> list[Task]:
+    async def page(self, scope: dict[str, str], status: str | None, offset: int, limit: int, task_type: str | None = None) -> list[Task]:
         query: dict[str, Any] = dict(scope)
         if status:
             query["status"] = status
+        if task_type:
+            query["task_type"] = task_type
         cursor = self.collection.find(query).sort("_created_ms", pymongo.DESCENDING).skip(offset).limit(limit)
         return [to_task(doc) for doc in await cursor.to_list()]
 

@@ -54,12 +54,15 @@ def task_json(task: Task) -> dict[str, Any]:
 _OPERATION_STATUS = {"running": "IN_PROGRESS", "done": "COMPLETED", "failed": "FAILED", "cancelled": "CANCELED"}
 
 
+RECONFIGURE = "api_namespaces_reconfigure"  # a reconfigure operation's type in the task list
+
+
 def _operation_json(op: dict[str, Any]) -> dict[str, Any]:
     """A reconfigure operation as a task (read-only: it runs under its own lease and lock; listed
     with the tasks)."""
     return {
         "task_id": op["_id"],
-        "task_type": "api_namespaces_reconfigure",
+        "task_type": RECONFIGURE,
         "status": _OPERATION_STATUS.get(str(op.get("state")), "IN_PROGRESS"),
         "error": str(op.get("error") or ""),
         "additional_data": {"namespace_id": op["_ns"], "created_at": op.get("created_at", ""), "updated_at": op.get("updated_at", "")},
@@ -197,7 +200,7 @@ class ProcessingUseCases:
             raise NotFound("task", task_id)
         return found
 
-    async def list(self, principal: Principal, status: str | None, offset: int, limit: int) -> list[dict[str, Any]]:
+    async def list(self, principal: Principal, status: str | None, offset: int, limit: int, task_type: str | None = None) -> list[dict[str, Any]]:
         problems = []
         if not 0 <= offset <= 10_000:
             problems.append(FieldViolation("offset", "must be 0-10000"))
@@ -210,16 +213,19 @@ class ProcessingUseCases:
         # Reconfigures are listed with the tasks, newest first. They are few, so only an
         # organization that has some pays for the merge (at most offset + limit of each kind).
         window = offset + limit
-        ops = await self._operations.newest(principal.organization_id, _operation_states(status), window) if self._operations is not None else []
+        listing_ops = self._operations is not None and task_type in (None, "", RECONFIGURE)
+        ops = await self._operations.newest(principal.organization_id, _operation_states(status), window) if listing_ops and self._operations is not None else []
+        if task_type == RECONFIGURE:
+            return [_operation_json(op) for op in ops][offset:window]
         if not ops:
-            return [task_json(t) for t in await self._tasks.page(scope, status, offset, limit)]
-        merged = [task_json(t) for t in await self._tasks.page(scope, status, 0, window)] + [_operation_json(op) for op in ops]
+            return [task_json(t) for t in await self._tasks.page(scope, status, offset, limit, task_type)]
+        merged = [task_json(t) for t in await self._tasks.page(scope, status, 0, window, task_type)] + [_operation_json(op) for op in ops]
         merged.sort(key=lambda t: (t["additional_data"]["created_at"], t["task_id"]), reverse=True)
         return merged[offset:window]
 
-    async def list_page(self, principal: Principal, status: str | None, offset: int, limit: int) -> dict[str, Any]:
+    async def list_page(self, principal: Principal, status: str | None, offset: int, limit: int, task_type: str | None = None) -> dict[str, Any]:
         """A page of tasks in Mixpeek's list envelope: `results` and `pagination` (offset pages)."""
-        found = await self.list(principal, status, offset, limit)
+        found = await self.list(principal, status, offset, limit, task_type)
         size = limit or 100
         pagination: dict[str, Any] = {"page": offset // size + 1, "page_size": size}
         if len(found) == size:

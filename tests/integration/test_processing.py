@@ -219,6 +219,10 @@ def test_reconfigure_recreate_then_trigger_reingests(rest: Rest) -> None:
     assert [t["task_id"] for t in rest.post("/v1/tasks/list", json={"offset": 1, "limit": 1}).json()["results"]] == [operation_ids[-1]]
     assert rest.post("/v1/tasks/list", json={"status": "PENDING"}).json()["results"] == []
     assert recreated.json()["operation_id"] in [t["task_id"] for t in rest.post("/v1/tasks/list", json={"status": "COMPLETED"}).json()["results"]]
+    # ... and by type: reconfigures alone (paged), or the tasks of one type without them.
+    by_type = {k: [t["task_id"] for t in rest.post("/v1/tasks/list", json={"task_type": k}).json()["results"]] for k in ("api_namespaces_reconfigure", "api_collections_trigger")}
+    assert by_type == {"api_namespaces_reconfigure": list(reversed(operation_ids)), "api_collections_trigger": [task["task_id"], first_run["task_id"]]}
+    assert [t["task_id"] for t in rest.post("/v1/tasks/list", json={"task_type": "api_namespaces_reconfigure", "offset": len(operation_ids) - 1}).json()["results"]] == operation_ids[:1]
 
 
 def test_trigger_processes_only_objects_matching_the_source_filters(rest: Rest) -> None:

@@ -1,6 +1,7 @@
 """The organization's batch list (`POST /v1/batches/list`) through Mixpeek's SDK (`BatchesApi.list_all_batches`,
 answers parsed into the SDK's models): every namespace's batches, or one namespace's (header or
-`namespace_id`), filtered by status, bucket and first-tier collection; the same call over gRPC."""
+`namespace_id`), filtered by status, bucket and first-tier collection; the same call over gRPC; and
+the task list filtered by type."""
 
 from __future__ import annotations
 
@@ -68,6 +69,15 @@ def test_organization_batch_list_and_its_filters(typed: TypedSdk, base_url: str,
     # The bucket's own list takes the same filters.
     bucket_list = typed.in_namespace(a_ns).api(mixpeek.BucketBatchesApi).list_batches_buckets(a_bucket, mixpeek.ListBatchesRequest(status="CANCELED"))
     assert ids(bucket_list) == {canceled} and bucket_list.total_count == 1
+
+    # The task list by type (the typed API and the high-level client).
+    tasks = typed.api(mixpeek.TasksApi)
+    done_task = a.get(f"/v1/batches/{done}").json()["task_id"]
+    assert [t.task_id for t in tasks.list_tasks(list_tasks_request=mixpeek.ListTasksRequest(task_type="api_buckets_batches_submit")).results] == [done_task]
+    assert tasks.list_tasks(list_tasks_request=mixpeek.ListTasksRequest(task_type="api_collections_trigger")).results == []
+    mp = mixpeek.Mixpeek(sdk_org.key, base_url=f"{base_url}/v1")
+    assert [t["task_id"] for t in mp.tasks.list(task_type="api_buckets_batches_submit", status="COMPLETED")["results"]] == [done_task]
+    assert mp.tasks.list(task_type="api_namespaces_reconfigure")["results"] == []
 
     # gRPC: ListBatches without a bucket is the organization's list.
     stub = batch_pb2_grpc.BatchServiceStub(sdk_org.channel)
