@@ -34,6 +34,10 @@ class ObjectRepository(Repository):
             [("_ns", pymongo.ASCENDING), ("_bucket", pymongo.ASCENDING), ("_content", pymongo.ASCENDING)],
             name="objects_by_bucket_content",
         )
+        await self.collection.create_index(
+            [("_ns", pymongo.ASCENDING), ("_bucket", pymongo.ASCENDING), ("object_id", pymongo.ASCENDING)],
+            name="objects_by_bucket_object_id",
+        )
         await hint_equality_fields(self.collection, ("_ns", "_bucket"))
 
     async def insert(self, doc: dict[str, Any]) -> None:
@@ -76,16 +80,18 @@ class ObjectRepository(Repository):
         """The objects of the bucket matching `where` among the next `limit` in ID order after
         `after` (processing reads them a chunk at a time): those under `prefix` (a `key_prefix`
         starting with it), and of `object_ids` when given; and the last ID looked at (None: no
-        more)."""
+        more). The range and order are on `object_id` (the same value as `_id`), which an index
+        serves on both stores; on nx-27017 a range on `_id` is evaluated in Python over every
+        object (server.storage.portable, 8.)."""
         compiled = to_mongo(where)
-        query: dict[str, Any] = {**scope, "_bucket": bucket_id, "_id": {"$gt": after}}
+        query: dict[str, Any] = {**scope, "_bucket": bucket_id, "object_id": {"$gt": after}}
         if object_ids:
-            query["_id"]["$in"] = object_ids
+            query["_id"] = {"$in": object_ids}
         if prefix:
             query["key_prefix"] = {"$gte": prefix, "$lt": prefix + "\U0010ffff"}
-        if compiled.query:
-            query = {"$and": [query, compiled.query]}
-        docs = await self.collection.find(query).sort("_id", pymongo.ASCENDING).limit(limit).to_list()
+        if compiled.query:  # one level where it can be (nx-27017 evaluates any `$and` in Python)
+            query = {**query, **compiled.query} if query.keys().isdisjoint(compiled.query) else {"$and": [query, compiled.query]}
+        docs = await self.collection.find(query).sort("object_id", pymongo.ASCENDING).limit(limit).to_list()
         if not docs:
             return [], None
         return [doc for doc in docs if compiled.exact or compiled.matches(doc)], docs[-1]["_id"]

@@ -46,3 +46,26 @@ def test_objects_found_by_content_within_their_bucket(stores: Stores, recorded: 
     assert found is not None and found["_id"] == first["_id"]
     assert stores.run(repo.find_by_content({**SCOPE, "_bucket": "bkt_c"}, "h2")) is None
     assert stores.full_scans(recorded) == {}
+
+
+def test_objects_read_in_id_order_a_chunk_at_a_time_by_an_index(stores: Stores, recorded: list[tuple[str, dict[str, Any]]]) -> None:
+    """What processing reads (`in_order`): a bucket's objects after an ID, in ID order, served by an
+    index (on nx-27017 a range on `_id` would load and check every object in Python)."""
+    repo = stores.objects
+    mine = [{**obj("bkt_o", i), "key_prefix": "/a" if i % 2 else "/b"} for i in range(7)]
+    for doc in [*mine, obj("bkt_p", 9)]:
+        stores.run(repo.insert({**doc, "object_id": doc["_id"]}))
+    ids = sorted(d["_id"] for d in mine)
+    seen, after = [], ""
+    while True:
+        found, last = stores.run(repo.in_order(SCOPE, "bkt_o", prefix="", object_ids=[], where=None, after=after, limit=3))
+        if last is None:
+            break
+        seen += [d["_id"] for d in found]
+        after = last
+    assert seen == ids
+    found, last = stores.run(repo.in_order(SCOPE, "bkt_o", prefix="", object_ids=[ids[5], ids[1], ids[0]], where=None, after=ids[0], limit=3))
+    assert [d["_id"] for d in found] == [ids[1], ids[5]] and last == ids[5]
+    found, _ = stores.run(repo.in_order(SCOPE, "bkt_o", prefix="/a", object_ids=[], where=None, after="", limit=10))
+    assert [d["_id"] for d in found] == sorted(d["_id"] for d in mine if d["key_prefix"] == "/a")
+    assert stores.full_scans(recorded) == {}
