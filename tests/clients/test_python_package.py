@@ -1,6 +1,6 @@
 """`pip install ./clients/python` in a fresh virtualenv: the client installs on its own (grpcio,
 grpcio-status, protobuf, googleapis-common-protos; none of the server's dependencies) and the
-README's Python examples run with it against the real server."""
+README's Python examples run with it against a server configured as a newcomer's (`plain_server`)."""
 
 from __future__ import annotations
 
@@ -67,45 +67,45 @@ def examples() -> list[str]:
 
 
 @pytest.mark.slow  # the module's fixture installs the client into a fresh virtualenv (about a minute)
-def test_readme_python_example(client_python, server, root, tmp_path):
+def test_readme_python_example(client_python, plain_server, plain_root, tmp_path):
     first, _, _ = examples()
     script = tmp_path / "example.py"
-    script.write_text(first.replace("{target}", server.target))
-    done = run(client_python, str(script), env={**os.environ, "VECPLANE_API_KEY": new_org_api(root).key}, cwd=tmp_path)
+    script.write_text(first.replace("{target}", plain_server.target))
+    done = run(client_python, str(script), env={**os.environ, "VECPLANE_API_KEY": new_org_api(plain_root).key}, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].startswith("ns_") and "multilingual_e5_large_instruct_v1" in lines[0]
+    assert lines[0].startswith("ns_") and "all_minilm_l6_v2" in lines[0]
     assert lines[1].startswith("INVALID_ARGUMENT") and "'namespace_name'" in lines[1] and "'feature_extractors'" in lines[1]
     assert lines[2:] == ["catalog"]
 
 
 @pytest.mark.slow  # the module's fixture installs the client into a fresh virtualenv (about a minute)
-def test_readme_python_examples_stand_alone_and_run_twice(client_python, server, root, tmp_path):
+def test_readme_python_examples_stand_alone_and_run_twice(client_python, plain_server, plain_root, tmp_path):
     """Each block is a whole script (issue 15: the second had no imports), and a second run of
     either finds what the first made instead of failing with ALREADY_EXISTS."""
-    env = {**os.environ, "VECPLANE_API_KEY": new_org_api(root).key}
+    env = {**os.environ, "VECPLANE_API_KEY": new_org_api(plain_root).key}
     outputs = []
     for text in (*examples()[:2], *examples()[:2]):
         script = tmp_path / "example.py"
-        script.write_text(text.replace("{target}", server.target))
+        script.write_text(text.replace("{target}", plain_server.target))
         done = run(client_python, str(script), env=env, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout.splitlines())
     assert outputs[0] == outputs[2]  # the same namespace, again
     assert outputs[1] == outputs[3]  # the same bucket and collection, again
     last = outputs[1][-2:]
-    assert last[0].startswith("col_") and "multilingual_e5_large_instruct_v1" in last[0]
+    assert last[0].startswith("col_") and "all_minilm_l6_v2" in last[0]
     assert last[1].startswith("RECONFIGURE_STATUS_")
 
 
 @pytest.mark.slow  # the module's fixture installs the client into a fresh virtualenv (about a minute)
-def test_readme_python_retrieval_example_runs_twice(client_python, server, root, tmp_path):
+def test_readme_python_retrieval_example_runs_twice(client_python, plain_server, plain_root, tmp_path):
     """Objects, a trigger, a retriever and its execution; a second run finds what the first made,
     and its second execution is a cache hit both times."""
     *_, retrieval = examples()
     script = tmp_path / "retrieval.py"
-    script.write_text(retrieval.replace("{target}", server.target))
-    env = {**os.environ, "VECPLANE_API_KEY": new_org_api(root).key}
+    script.write_text(retrieval.replace("{target}", plain_server.target))
+    env = {**os.environ, "VECPLANE_API_KEY": new_org_api(plain_root).key}
     outputs = []
     for _ in range(2):
         done = run(client_python, str(script), env=env, cwd=tmp_path)

@@ -1,6 +1,6 @@
 """Runs every grpcurl example of README.md (`### grpcurl`), in order, with the real grpcurl binary
-against the real server, through reflection only (no proto files), and checks each output against
-the abridged output the README shows after it."""
+against a server configured as a newcomer's (`plain_server`), through reflection only (no proto
+files), and checks each output against the abridged output the README shows after it."""
 
 from __future__ import annotations
 
@@ -32,10 +32,10 @@ def test_the_readme_has_the_examples_the_clients_section_promises():
 
 
 @pytest.fixture(scope="module")
-def session(server, root):
+def session(plain_root):
     """One organization (an operator key, as the README's VECPLANE_API_KEY is) for the whole README
     walk-through, and the values it captures."""
-    return {"VECPLANE_API_KEY": new_org_api(root, role=admin_pb2.API_KEY_ROLE_OPERATOR).key}
+    return {"VECPLANE_API_KEY": new_org_api(plain_root, role=admin_pb2.API_KEY_ROLE_OPERATOR).key}
 
 
 def check(example, output: str, failed: bool) -> None:
@@ -57,9 +57,9 @@ def check(example, output: str, failed: bool) -> None:
 
 
 @pytest.mark.parametrize(("example", "example_id"), list(zip(EXAMPLES, IDS, strict=True)), ids=IDS)
-def test_readme_grpcurl_example(example, example_id, server, session):
+def test_readme_grpcurl_example(example, example_id, plain_server, session):
     tool("grpcurl")
-    command = example.command.replace(README_HOST, server.target)
+    command = example.command.replace(README_HOST, plain_server.target)
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **session}
     done = subprocess.run(["bash", "-euo", "pipefail", "-c", command], env=env, capture_output=True, text=True, timeout=60)
     output = done.stdout + done.stderr

@@ -1,6 +1,7 @@
 """README `### Every resource with curl`, run as written: its blocks in one fresh bash shell (-e:
 the first failing command fails the test), from a folder whose `.data/dev-api-key` holds the
-server's operator key, twice in a row (the README promises it can run again)."""
+server's operator key, twice in a row (the README promises it can run again); the server is
+configured as a newcomer's (`plain_server`)."""
 
 from __future__ import annotations
 
@@ -37,12 +38,12 @@ def test_the_section_covers_every_resource():
 
 
 @pytest.mark.slow  # two processing runs with the packaged model
-def test_the_curl_examples_run_as_written_and_again(server: InProcessServer, root, tmp_path):
+def test_the_curl_examples_run_as_written_and_again(plain_server: InProcessServer, plain_root, tmp_path):
     blocks = section(HEADING)
     assert blocks and all(block.language == "sh" for block in blocks)
-    script = "\n".join(block.text for block in blocks).replace(REST_HOST, f"localhost:{server.app.http_port}")
+    script = "\n".join(block.text for block in blocks).replace(REST_HOST, f"localhost:{plain_server.app.http_port}")
     (tmp_path / ".data").mkdir()
-    (tmp_path / ".data" / "dev-api-key").write_text(root.key + "\n")
+    (tmp_path / ".data" / "dev-api-key").write_text(plain_root.key + "\n")
     for run in (1, 2):
         done = run_script(script, tmp_path)
         assert done.returncode == 0, f"run {run}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
