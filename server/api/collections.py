@@ -47,6 +47,10 @@ class CollectionServicer(collection_pb2_grpc.CollectionServiceServicer):
         updated = await self._collections.update(principal(), namespace_header(), to_dict(request))
         return pb.UpdateCollectionResponse(collection=to_message(updated, pb.Collection))
 
+    async def CloneCollection(self, request: pb.CloneCollectionRequest, context: grpc.aio.ServicerContext) -> pb.CloneCollectionResponse:
+        created, source_id = await self._collections.clone(principal(), namespace_header(), to_dict(request))
+        return pb.CloneCollectionResponse(collection=to_message(created, pb.Collection), source_collection_id=source_id)
+
     async def DeleteCollection(self, request: pb.DeleteCollectionRequest, context: grpc.aio.ServicerContext) -> pb.DeleteCollectionResponse:
         outcome = await self._collections.delete(principal(), namespace_header(), request.collection_id, request.force)
         return to_message(outcome, pb.DeleteCollectionResponse)

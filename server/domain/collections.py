@@ -495,6 +495,25 @@ def plan(
     }
 
 
+def clone_request(collection: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
+    """The create request of a copy of a stored collection, with the clone request's fields replacing
+    the copied ones (empty lists copy; a new source brings its own input schema)."""
+    created = {
+        "collection_name": request.get("collection_name", ""),
+        "description": request.get("description", collection.get("description", "")),
+        "source": request.get("source") or collection["source"],
+        "feature_extractors": request.get("feature_extractors") or collection["feature_extractors"],
+        "taxonomy_applications": request.get("taxonomy_applications") or collection.get("taxonomy_applications") or [],
+        "enabled": request.get("enabled", collection.get("enabled", True)),
+        "metadata": request.get("metadata", collection.get("metadata") or {}),
+        "document_handling": collection.get("document_handling") or {},
+        "cache_config": collection.get("cache_config") or {},
+    }
+    if not request.get("source") and collection.get("input_schema"):
+        created["input_schema"] = collection["input_schema"]
+    return created
+
+
 def derived_collections(collection_id: str, collections: list[dict[str, Any]]) -> list[str]:
     """The collections whose documents all derive from `collection_id`'s: those that read it, those
     that read them, and so on (in breadth-first order, each once)."""

@@ -91,6 +91,7 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "source": {"type": "bucket", "bucket_id": "products"},
         "feature_extractors": [{**_MINILM, "input_mapping": {"text": "content"}}],
     },
+    "vecplane.v1.CollectionService.CloneCollection": {"collection_id": "product-texts", "collection_name": "product-texts-copy", "description": "A copy to try other settings on"},
     "vecplane.v1.CollectionService.ListCollections": {"query": {"search": "product"}},
     "vecplane.v1.CollectionService.UpdateCollection": {"collection_id": "product-texts", "description": "Product texts (MiniLM, 384-d)", "metadata": {"team": "search"}},
     "vecplane.v1.TaskService.TriggerCollection": {"collection_id": "product-texts"},

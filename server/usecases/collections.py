@@ -269,6 +269,12 @@ class CollectionUseCases:
             self._named(updated)
         return (await self._counted([updated]))[0]
 
+    async def clone(self, principal: Principal, header: str | None, request: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        """A new collection with the definition of `request["collection_id"]` (no documents), created
+        as CreateCollection creates one; returns it and the copied collection's ID."""
+        found, _ = await self._find(principal, header, request.get("collection_id", ""))
+        return await self.create(principal, header, rules.clone_request(found, request)), found["_id"]
+
     async def delete(self, principal: Principal, header: str | None, ident: str, force: bool) -> dict[str, Any]:
         """Refused while other collections read this one, unless forced (server.usecases.readers).
         The collection's points go before its definition: a failure part-way leaves the collection

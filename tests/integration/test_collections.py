@@ -614,6 +614,25 @@ def count_points(server, namespace_id, collection_id):
     return server.run(server.app.backends.vectors.count_where(namespace_id, "collection_id", collection_id))
 
 
+def test_clone_copies_the_definition_under_a_new_name_with_overrides(space):
+    api, _, _ = space
+    body = r.text_collection_body(bucket_source(filters={"AND": [{"field": "metadata.title", "operator": "eq", "value": "x"}]}), name="originals", metadata={"team": "a"})
+    original = create(api, body)
+    clone = api.collections.CloneCollection
+    cloned = api.call(clone, collection_pb2.CloneCollectionRequest(collection_id="originals", collection_name="copies", description="copy"))
+    assert cloned.source_collection_id == original.collection_id
+    copy_ = cloned.collection
+    assert copy_.collection_id != original.collection_id and copy_.collection_name == "copies" and copy_.description == "copy"
+    same = ("source", "input_schema", "output_schema", "feature_extractors", "vector_indexes", "metadata", "cache_config", "document_handling")
+    assert {k: r.as_json(copy_)[k] for k in same} == {k: r.as_json(original)[k] for k in same}
+    assert r.as_json(get(api, "copies")) == r.as_json(copy_)
+    # Overrides replace the copied fields; the name rule and its uniqueness hold.
+    other = api.call(clone, collection_pb2.CloneCollectionRequest(collection_id=original.collection_id, collection_name="other", enabled=False, metadata={"team": "b"}))
+    assert (other.collection.enabled, r.as_json(other.collection)["metadata"]) == (False, {"team": "b"})
+    assert expect_error(api.call, clone, collection_pb2.CloneCollectionRequest(collection_id="originals", collection_name="copies")).code == grpc.StatusCode.ALREADY_EXISTS
+    assert expect_error(api.call, clone, collection_pb2.CloneCollectionRequest(collection_id="nowhere", collection_name="x-copy")).code == grpc.StatusCode.NOT_FOUND
+
+
 def test_delete_collection_deletes_its_points_only(space, server):
     api, ns, _ = space
     doomed = create(api, r.text_collection_body(bucket_source(), name="doomed"))

@@ -68,7 +68,11 @@ def test_typed_collection_flow_in_the_current_shapes(typed: TypedSdk, rest: Rest
     assert len(document_ids(rest, created.collection_id)) == 2
     assert sdk.api(mixpeek.CollectionDocumentsApi).count_documents(created.collection_id).count == 2
 
+    cloned = collections.clone_collection("sdk-notes", mixpeek.CloneCollectionRequest(collection_name="sdk-notes-copy", description="copy"))
+    assert isinstance(cloned, mixpeek.CloneCollectionResponse) and cloned.source_collection_id == created.collection_id
+    assert cloned.collection.source.source_filters == created.source.source_filters and cloned.collection.document_count == 0
     collections.delete_collection("sdk-notes")
+    collections.delete_collection("sdk-notes-copy")
     assert collections.list_collections().results == []
     assert len(object_ids) == 3
 
@@ -110,5 +114,8 @@ def test_high_level_client_collections(base_url: str, sdk_org: Any, rest: Rest) 
     assert [c["collection_name"] for c in mp.collections.list()["results"]] == ["hl-notes"]
     updated = mp.collections.update("hl-notes", description="greetings")
     assert mixpeek.CollectionResponse.from_dict(updated).description == "greetings"
+    cloned = mp.collections.clone("hl-notes", collection_name="hl-copy", feature_extractor={**MINILM, "input_mappings": {"text": "content"}})
+    assert mixpeek.CloneCollectionResponse.from_dict(cloned).collection.collection_name == "hl-copy"
     mp.collections.delete(created["collection_id"])
+    mp.collections.delete("hl-copy")
     assert mp.collections.list()["results"] == []

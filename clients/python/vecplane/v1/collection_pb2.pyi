@@ -326,3 +326,31 @@ class DeleteCollectionResponse(_message.Message):
     collections_disabled: _containers.RepeatedScalarFieldContainer[str]
     message: str
     def __init__(self, collection_id: _Optional[str] = ..., documents_deleted: _Optional[int] = ..., collections_disabled: _Optional[_Iterable[str]] = ..., message: _Optional[str] = ...) -> None: ...
+
+class CloneCollectionRequest(_message.Message):
+    __slots__ = ("collection_id", "collection_name", "description", "source", "feature_extractors", "enabled", "metadata", "taxonomy_applications")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_EXTRACTORS_FIELD_NUMBER: _ClassVar[int]
+    ENABLED_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    TAXONOMY_APPLICATIONS_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    collection_name: str
+    description: str
+    source: SourceConfig
+    feature_extractors: _containers.RepeatedCompositeFieldContainer[_feature_extractor_pb2.FeatureExtractor]
+    enabled: bool
+    metadata: _struct_pb2.Struct
+    taxonomy_applications: _containers.RepeatedCompositeFieldContainer[TaxonomyApplication]
+    def __init__(self, collection_id: _Optional[str] = ..., collection_name: _Optional[str] = ..., description: _Optional[str] = ..., source: _Optional[_Union[SourceConfig, _Mapping]] = ..., feature_extractors: _Optional[_Iterable[_Union[_feature_extractor_pb2.FeatureExtractor, _Mapping]]] = ..., enabled: _Optional[bool] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., taxonomy_applications: _Optional[_Iterable[_Union[TaxonomyApplication, _Mapping]]] = ...) -> None: ...
+
+class CloneCollectionResponse(_message.Message):
+    __slots__ = ("collection", "source_collection_id")
+    COLLECTION_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    collection: Collection
+    source_collection_id: str
+    def __init__(self, collection: _Optional[_Union[Collection, _Mapping]] = ..., source_collection_id: _Optional[str] = ...) -> None: ...

@@ -55,6 +55,11 @@ class CollectionServiceStub:
                 request_serializer=vecplane_dot_v1_dot_collection__pb2.UpdateCollectionRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_collection__pb2.UpdateCollectionResponse.FromString,
                 _registered_method=True)
+        self.CloneCollection = channel.unary_unary(
+                '/vecplane.v1.CollectionService/CloneCollection',
+                request_serializer=vecplane_dot_v1_dot_collection__pb2.CloneCollectionRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_collection__pb2.CloneCollectionResponse.FromString,
+                _registered_method=True)
         self.DeleteCollection = channel.unary_unary(
                 '/vecplane.v1.CollectionService/DeleteCollection',
                 request_serializer=vecplane_dot_v1_dot_collection__pb2.DeleteCollectionRequest.SerializeToString,
@@ -95,6 +100,14 @@ class CollectionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CloneCollection(self, request, context):
+        """Creates a collection with the definition of another (source, extractors, schemas, settings),
+        under a new name and without documents; the request's fields replace the copied ones.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def DeleteCollection(self, request, context):
         """Deletes a collection and its documents; refused while other collections use it as their
         source, unless forced.
@@ -125,6 +138,11 @@ def add_CollectionServiceServicer_to_server(servicer, server):
                     servicer.UpdateCollection,
                     request_deserializer=vecplane_dot_v1_dot_collection__pb2.UpdateCollectionRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_collection__pb2.UpdateCollectionResponse.SerializeToString,
+            ),
+            'CloneCollection': grpc.unary_unary_rpc_method_handler(
+                    servicer.CloneCollection,
+                    request_deserializer=vecplane_dot_v1_dot_collection__pb2.CloneCollectionRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_collection__pb2.CloneCollectionResponse.SerializeToString,
             ),
             'DeleteCollection': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteCollection,
@@ -241,6 +259,33 @@ class CollectionService:
             '/vecplane.v1.CollectionService/UpdateCollection',
             vecplane_dot_v1_dot_collection__pb2.UpdateCollectionRequest.SerializeToString,
             vecplane_dot_v1_dot_collection__pb2.UpdateCollectionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CloneCollection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.CollectionService/CloneCollection',
+            vecplane_dot_v1_dot_collection__pb2.CloneCollectionRequest.SerializeToString,
+            vecplane_dot_v1_dot_collection__pb2.CloneCollectionResponse.FromString,
             options,
             channel_credentials,
             insecure,
