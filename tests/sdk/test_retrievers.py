@@ -10,6 +10,7 @@ from typing import Any
 
 import mixpeek
 import pytest
+from mixpeek._client.client import MixpeekAPIError
 from mixpeek.exceptions import ApiException
 
 from tests.conftest import new_org_api
@@ -136,11 +137,29 @@ def test_retrievers_through_the_high_level_client(base_url: str, corpus: Corpus)
     created = mp.retrievers.create(retriever_name=r.unique("ret"), stages=[search_stage(2)], collection_identifiers=[corpus.collection_id], input_schema=QUERY_SCHEMA)
     retriever_id = created["retriever_id"]
     assert mp.retrievers.get(retriever_id)["retriever_id"] == retriever_id
-    executed = mp.retrievers.execute(retriever_id, inputs={"query": "tennis reflexes"})
-    assert len(executed["documents"]) == 2 and executed["documents"][0]["text"] == "Tennis players need fast reflexes and stamina."
+    executed = mp.retrievers.execute(retriever_id, inputs={"query": "tennis reflexes"}, return_vectors=True)
+    best = executed["documents"][0]
+    assert len(executed["documents"]) == 2 and best["text"] == "Tennis players need fast reflexes and stamina."
     ran = mp.retrievers.run(retriever_id, inputs={"query": "tennis reflexes"})
     assert ran["cache_hit"] is True and [d["document_id"] for d in ran["documents"]] == [d["document_id"] for d in executed["documents"]]
     assert mp.retrievers.delete(retriever_id)["success"] is True
+
+    # search() with queries: an ephemeral retriever (created, executed and deleted by the client); the
+    # collections come in the create body (keyword arguments), as vecplane's retrievers need them.
+    text = {"feature_uri": URI, "query": {"input_mode": "text", "value": "tennis reflexes"}}
+    found = mp.search(namespace_id=corpus.namespace_id, queries=[text], limit=2, collection_identifiers=[corpus.collection_id])
+    assert [d["document_id"] for d in found["documents"]] == [d["document_id"] for d in executed["documents"]]
+    vector = {"vector_name": URI, "vector": best["_vectors"]["all_minilm_l6_v2"]}  # the vector-store docs' spelling
+    found = mp.search(namespace_id=corpus.namespace_id, queries=[vector], limit=1, collection_identifiers=[corpus.collection_id])
+    assert [d["document_id"] for d in found["documents"]] == [best["document_id"]]
+    assert not [x for x in mp.retrievers.list()["results"] if x["retriever_name"].startswith("sdk-byov-search-")]  # each deleted
+    with pytest.raises(MixpeekAPIError) as without:  # a vecplane retriever searches named collections
+        mp.search(namespace_id=corpus.namespace_id, queries=[text])
+    assert without.value.status == 400 and "collection_identifiers" in str(without.value.detail)
+    # search("text") sends stages of a shape no current API defines (README: Mixpeek SDK compatibility).
+    with pytest.raises(MixpeekAPIError) as legacy:
+        mp.search("tennis", collection=corpus.collection_id)
+    assert legacy.value.status == 422 and {"type", "feature_extractor", "query"} <= {e["location"][-1] for e in legacy.value.detail["error"]["details"]["validation_errors"]}
 
 
 def test_the_stage_catalogue_is_public(base_url: str) -> None:
