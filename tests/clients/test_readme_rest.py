@@ -1,4 +1,4 @@
-"""README `### Every resource with curl`, run as written: its blocks in one fresh bash shell (-e:
+"""README `### Every resource with curl` (and the REST introduction before it), run as written: its blocks in one fresh bash shell (-e:
 the first failing command fails the test), from a folder whose `.data/dev-api-key` holds the
 server's operator key, twice in a row (the README promises it can run again); the server is
 configured as a newcomer's (`plain_server`)."""
@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 
 import pytest
 
-from tests.clients.readme import section
+from tests.clients.readme import README, section
+from tests.conftest import new_org_api
 from tests.support.servers import InProcessServer
 
 HEADING = "Every resource with curl"
@@ -58,3 +60,17 @@ def test_the_curl_examples_run_as_written_and_again(plain_server: InProcessServe
         assert len(executed["documents"]) == 2 and executed["documents"][0]["content"] == "A light shoe for rough trails."
         assert next(a for a in printed if a.get("reviewed") is True)["document_id"]
         assert printed[-1]["namespace_id"] == created["namespace_id"] and "deleted" in printed[-1]["message"]
+
+
+def test_the_rest_introduction_runs_as_written_and_again(plain_server: InProcessServer, plain_root, tmp_path):
+    """The first block of `## REST (Mixpeek-compatible)`: a Mixpeek body, a reconfigure, and a delete
+    that leaves `catalog` free for the client examples, so it can run again."""
+    text = README.read_text().split("\n## REST (Mixpeek-compatible)\n", 1)[1].split("\n### ", 1)[0]
+    script = re.findall(r"```sh\n(.*?)```", text, re.DOTALL)[0].replace(REST_HOST, f"localhost:{plain_server.app.http_port}")
+    env = {**os.environ, "VECPLANE_API_KEY": new_org_api(plain_root, admin=True).key}
+    for run in (1, 2):
+        done = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        created, reconfigured, deleted = answers(done.stdout)
+        assert created["namespace_name"] == "catalog", f"run {run}: {created}"
+        assert reconfigured["status"] == "no_changes_needed" and deleted["namespace_id"] == created["namespace_id"]

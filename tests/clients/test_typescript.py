@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.clients.conftest import tool
-from tests.clients.readme import section
+from tests.clients.readme import README_HOST, section
+from tests.conftest import new_org_api
 from tests.support.servers import ADMIN_KEY
 
 PACKAGE = Path(__file__).resolve().parents[2] / "clients" / "typescript"
@@ -54,20 +57,56 @@ def test_node_flow_against_the_server(node_modules, server):
     assert summary["fail"] == "0" and summary["pass"] == summary["tests"] and int(summary["tests"]) >= 5, done.stdout[-3000:]
 
 
-@pytest.mark.slow  # a server process or a build; over 5 s
-def test_the_readme_typescript_examples_type_check(node_modules):
-    """The examples of README.md's `### TypeScript` and of the package's own README compile against
-    the built package (type-checked only: they create resources a test should not leave behind)."""
-    blocks = [b.text for b in section("TypeScript") if b.language == "ts"]
+@pytest.fixture(scope="module")
+def readme_examples(node_modules, plain_server) -> list[Path]:
+    """The examples of README.md's `### TypeScript` (pointed at the plain server) and of the
+    package's own README, type-checked strictly against the built package and compiled to
+    JavaScript; the compiled files, in that order."""
+    blocks = [b.text.replace(README_HOST, plain_server.target) for b in section("TypeScript") if b.language == "ts"]
     blocks += re.findall(r"```ts\n(.*?)```", (PACKAGE / "README.md").read_text(), re.DOTALL)
     assert len(blocks) == 3
     run(str(node_modules / ".bin" / "tsc"), "-p", "tsconfig.json")  # the examples import the built package
     folder = PACKAGE / "build-test" / "readme"
-    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
     files = []
     for number, block in enumerate(blocks):
         example = folder / f"example{number}.ts"
         example.write_text(block + "\nexport {};\n")
         files.append(str(example.relative_to(PACKAGE)))
-    run(str(node_modules / ".bin" / "tsc"), "--noEmit", "--strict", "--skipLibCheck", "--target", "es2022",
-        "--module", "nodenext", "--moduleResolution", "nodenext", "--types", "node", *files)
+    run(str(node_modules / ".bin" / "tsc"), "--strict", "--skipLibCheck", "--target", "es2022", "--module", "nodenext",
+        "--moduleResolution", "nodenext", "--types", "node", "--rootDir", str(folder), "--outDir", str(folder), *files)
+    return [folder / f"example{number}.js" for number in range(len(blocks))]
+
+
+@pytest.mark.slow  # a server process or a build; over 5 s
+def test_the_readme_typescript_examples_type_check(readme_examples):
+    assert all(compiled.is_file() for compiled in readme_examples)
+
+
+def python_retrieval_example() -> str:
+    return next(b.text for b in reversed(section("Python")) if b.language == "python")
+
+
+@pytest.mark.slow  # a server process or a build; over 5 s
+def test_the_readme_typescript_examples_run_twice(readme_examples, plain_server, plain_root, tmp_path):
+    """README.md's TypeScript examples as written, on a newcomer's server, twice: the first makes
+    `catalog` or takes what an earlier run made; the second searches the `notes` namespace that the
+    README's Python retrieval example makes (run first, as the README's order has it)."""
+    env = {**os.environ, "VECPLANE_API_KEY": new_org_api(plain_root).key}
+    script = tmp_path / "retrieval.py"
+    script.write_text(python_retrieval_example().replace(README_HOST, plain_server.target))
+    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    first, search, _ = readme_examples
+    outputs = []
+    for _ in range(2):
+        made = run(tool("node"), str(first), env=env).stdout.splitlines()
+        found = run(tool("node"), str(search), env=env).stdout.splitlines()
+        outputs.append((made, found))
+    assert outputs[0] == outputs[1]
+    (namespace, collection, missing), found = outputs[0]
+    assert namespace.startswith("ns_") and namespace.endswith(" [ 'all_minilm_l6_v2' ]"), namespace
+    assert collection.startswith("col_") and collection.endswith(" [ 'all_minilm_l6_v2' ]"), collection
+    assert missing == "NAMESPACE_NOT_FOUND no-such-namespace"
+    assert found[0].startswith("Qdrant stores vectors ") and found[-1] == "2", found
