@@ -344,6 +344,7 @@ _ANSWERS: dict[str, Callable[[dict[str, Any]], None]] = {
     _PKG + "Collection": _present_collection,
 }
 _REACHES: dict[str, bool] = {}
+_CHILDREN: dict[str, list[tuple[str, descriptor.Descriptor]]] = {}
 
 
 def _reaches(message_type: descriptor.Descriptor) -> bool:
@@ -364,17 +365,27 @@ def _reaches(message_type: descriptor.Descriptor) -> bool:
     return _REACHES[name]
 
 
+def _children(message_type: descriptor.Descriptor) -> list[tuple[str, descriptor.Descriptor]]:
+    """The (JSON key, type) of the message fields that can hold such a message."""
+    name = message_type.full_name
+    if name not in _CHILDREN:
+        _CHILDREN[name] = [
+            (field_json_name(f), f.message_type)
+            for f in message_type.fields
+            if f.type == _FD.TYPE_MESSAGE and not f.message_type.GetOptions().map_entry and _reaches(f.message_type)
+        ]
+    return _CHILDREN[name]
+
+
 def present(data: Any, message_type: descriptor.Descriptor) -> Any:
     """The answer JSON of a message with the current keys added (in place), inner messages first so
     that a copied one carries its own."""
     if not isinstance(data, dict) or not _reaches(message_type):
         return data
-    for child in message_type.fields:
-        if child.type != _FD.TYPE_MESSAGE or child.message_type.GetOptions().map_entry:
-            continue
-        value = data.get(field_json_name(child))
+    for key, child in _children(message_type):
+        value = data.get(key)
         for item in value if isinstance(value, list) else [value]:
-            present(item, child.message_type)
+            present(item, child)
     hook = _ANSWERS.get(message_type.full_name)
     if hook is not None:
         hook(data)

@@ -13,6 +13,7 @@ from mixpeek.exceptions import ApiException
 
 from tests.sdk.conftest import TypedSdk
 from tests.sdk.test_processing import poll_task
+from tests.support.openapi import validator
 from tests.support.processing import MINILM, document_ids, namespace_rest, setup_bucket
 from tests.support.rest import Rest
 
@@ -32,7 +33,6 @@ def current_request(name: str, bucket_id: str, **source: Any) -> mixpeek.CreateC
     )
 
 
-@pytest.mark.slow
 def test_typed_collection_flow_in_the_current_shapes(typed: TypedSdk, rest: Rest) -> None:
     bucket_id, object_ids = setup_bucket(rest, ["a note about cats", "a note about dogs", "a note about birds"])
     sdk = typed.in_namespace(rest.client.headers["x-namespace"])
@@ -119,3 +119,25 @@ def test_high_level_client_collections(base_url: str, sdk_org: Any, rest: Rest) 
     mp.collections.delete(created["collection_id"])
     mp.collections.delete("hl-copy")
     assert mp.collections.list()["results"] == []
+
+
+def test_both_shapes_fit_the_openapi_document_and_parse_in_the_sdk(base_url: str, rest: Rest) -> None:
+    bucket_id, _ = setup_bucket(rest, ["hello"])
+    doc = Rest(base_url).get("/openapi.json").json()
+    create_op = doc["paths"]["/v1/collections"]["post"]
+    request_schema = create_op["requestBody"]["content"]["application/json"]["schema"]
+    answer_schema = create_op["responses"]["200"]["content"]["application/json"]["schema"]
+    current = {"collection_name": "current", "source": {"type": "bucket", "bucket_ids": [bucket_id], "source_filters": {"filters": {"AND": [{"field": "title", "operator": "eq", "value": "t0"}]}}},
+               "feature_extractor": {**MINILM, "input_mappings": [{"input_key": "text", "source_type": "payload", "path": "content"}], "include_all_source_fields": False}}
+    seed_shaped = {"collection_name": "seed-shaped", "source": {"type": "bucket", "bucket_id": bucket_id}, "feature_extractors": [{**MINILM, "input_mapping": {"text": "content"}}]}
+    for path, body in (("/v1/collections", current), ("/v1/collections/create", seed_shaped)):
+        validator(doc, request_schema).validate(body)
+        created = rest.post(path, json=body)
+        assert created.status_code == 200, created.text
+        validator(doc, answer_schema).validate(created.json())
+        parsed = mixpeek.CollectionResponse.from_dict(created.json())
+        assert parsed.feature_extractor.input_mappings.actual_instance == {"text": "content"} and parsed.source.bucket_ids == [bucket_id]
+        assert created.json()["feature_extractors"][0]["input_mapping"] == {"text": "content"} and created.json()["source"]["bucket_id"] == bucket_id
+    # Both at once is ambiguous: refused, naming the key.
+    both = rest.post("/v1/collections", json={**seed_shaped, "collection_name": "both", "feature_extractor": current["feature_extractor"]})
+    assert both.status_code == 422 and both.json()["error"]["details"]["validation_errors"][0]["location"] == ["body", "feature_extractor"]
