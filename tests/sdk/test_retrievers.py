@@ -101,6 +101,19 @@ def test_retriever_flow_through_the_typed_api(sdk: TypedSdk, corpus: Corpus) -> 
     assert retrievers.get_retriever(retriever_id).retriever_name == created.retriever_name
     listed = retrievers.list_retrievers()
     assert isinstance(listed, mixpeek.ListRetrieversResponse) and [x.retriever_id for x in listed.results] == [retriever_id]
+    searched = retrievers.list_retrievers(page_size=5, list_retrievers_request=mixpeek.ListRetrieversRequest(search=created.retriever_name, sort=mixpeek.SortOption(field="created_at", direction="desc")))
+    assert [x.retriever_id for x in searched.results] == [retriever_id]
+    assert retrievers.list_retrievers(list_retrievers_request=mixpeek.ListRetrieversRequest(search="no such retriever")).results == []
+
+    # Pages through the SDK's pagination models.
+    offset = mixpeek.Pagination1(mixpeek.OffsetPaginationParams(page_size=2, page_number=2))
+    second = retrievers.execute_retriever(retriever_id, mixpeek.ExecuteRetrieverRequest(inputs={"query": "volcanic eruption"}, pagination=offset))
+    assert [d["document_id"] for d in second.documents] == [first.documents[2]["document_id"]] and second.pagination["page_number"] == 2
+    cursor = mixpeek.Pagination1(mixpeek.CursorPaginationParams(limit=2))
+    head = retrievers.execute_retriever(retriever_id, mixpeek.ExecuteRetrieverRequest(inputs={"query": "volcanic eruption"}, pagination=cursor))
+    rest = mixpeek.Pagination1(mixpeek.CursorPaginationParams(limit=2, cursor=head.pagination["cursor"]))
+    tail = retrievers.execute_retriever(retriever_id, mixpeek.ExecuteRetrieverRequest(inputs={"query": "volcanic eruption"}, pagination=rest))
+    assert [d["document_id"] for d in head.documents + tail.documents] == [d["document_id"] for d in first.documents]
     patched = retrievers.patch_retriever(retriever_id, mixpeek.PatchRetrieverRequest(description="changed"))
     assert patched.retriever.description == "changed"
     deleted = retrievers.delete_retriever(retriever_id)
