@@ -43,6 +43,7 @@ class Settings:
     ray_actors: int = 2  # extraction actors (each loads the models once)
     ray_actor_cpus: int = 1  # CPUs each actor reserves, and its model's threads
     ray_batch: int = 64  # sources per actor call (a chunk is split into calls of this size)
+    ray_writes: str = "auto"  # who writes the documents Ray actors make: auto, driver or actors (see ray_writer)
     http_max_body_bytes: int = 4 * 1024 * 1024  # REST request bodies; larger ones get 413
     http_timeout_seconds: float = 60.0  # deadline of each REST call; slower ones get 504
     http_header_timeout_seconds: float = 10.0  # a request head must arrive within this (also idle keep-alive)
@@ -64,6 +65,15 @@ class Settings:
     def blob_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
         """`blob_private_networks` parsed (ValueError naming a bad one)."""
         return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in self.blob_private_networks.split(",") if part.strip())
+
+    def ray_writer(self) -> str:
+        """Who writes the documents Ray actors make: "actors" (each writes its own, straight into the
+        Qdrant server) or "driver" (this process writes what they return). auto: the actors when
+        QDRANT_URL names a server, else the driver (the embedded Qdrant Edge has one writer: this
+        process)."""
+        if self.ray_writes == "auto":
+            return "actors" if self.qdrant_url else "driver"
+        return self.ray_writes
 
     def secrets(self) -> tuple[str, ...]:
         """Configured secrets, which the log never shows."""
@@ -113,6 +123,7 @@ _OPTIONS = [
     ("ray_actors", "VECPLANE_RAY_ACTORS", "--ray-actors", "Ray extraction actors (each loads the models once)"),
     ("ray_actor_cpus", "VECPLANE_RAY_ACTOR_CPUS", "--ray-actor-cpus", "CPUs each Ray actor reserves (and its model's threads)"),
     ("ray_batch", "VECPLANE_RAY_BATCH", "--ray-batch", "sources per Ray actor call"),
+    ("ray_writes", "VECPLANE_RAY_WRITES", "--ray-writes", "who writes the documents Ray actors make: auto (actors with QDRANT_URL, else this process), driver or actors"),
     ("tracing", "VECPLANE_TRACING", "--tracing", "OpenTelemetry spans: otlp (OTEL_EXPORTER_OTLP_* settings) or console; unset: off"),
     ("tls_cert_file", "VECPLANE_TLS_CERT", "--tls-cert", "PEM certificate chain; with --tls-key, gRPC and REST serve TLS only"),
     ("tls_key_file", "VECPLANE_TLS_KEY", "--tls-key", "PEM private key of --tls-cert"),
@@ -171,6 +182,10 @@ def load(args: argparse.Namespace | None = None, environ: Mapping[str, str] | No
         raise SystemExit("vecplane: VECPLANE_PROCESSING_WORKERS must be 0 or more, VECPLANE_PROCESSING_CHUNK and VECPLANE_PROCESSING_LEASE positive")
     if min(settings.ray_cpus, settings.ray_actors, settings.ray_actor_cpus, settings.ray_batch) <= 0:
         raise SystemExit("vecplane: VECPLANE_RAY_CPUS, VECPLANE_RAY_ACTORS, VECPLANE_RAY_ACTOR_CPUS and VECPLANE_RAY_BATCH must be positive")
+    if settings.ray_writes not in ("auto", "driver", "actors"):
+        raise SystemExit("vecplane: VECPLANE_RAY_WRITES must be auto, driver or actors")
+    if settings.ray_writes == "actors" and not settings.qdrant_url:
+        raise SystemExit("vecplane: VECPLANE_RAY_WRITES=actors needs QDRANT_URL: the embedded Qdrant Edge has one writer, this process")
     try:
         settings.blob_networks()
     except ValueError as error:

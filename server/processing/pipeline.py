@@ -38,7 +38,7 @@ from server.extractors.runtime import ExtractedDocument, Extractor, InputValue
 from server.storage.documents import DocumentStore
 from server.storage.objects import ObjectRepository
 from server.usecases.blobs import BlobReader, BlobUnreadable
-from server.usecases.documents import DocumentWriter, Made
+from server.usecases.documents import DocumentWriter, Made, Written
 from server.usecases.extraction import ExtractionUseCases
 
 _MISSING = object()
@@ -92,10 +92,13 @@ class ChunkResult:
 @dataclass
 class Extracted:
     """What extraction made of some sources: the documents of each step (by the step's position in
-    the run), and the sources that failed with the reason."""
+    the run), and the sources that failed with the reason. `stored` is set when the documents were
+    written where they were made (Ray actors writing into a Qdrant server): how many, and `made` is
+    then empty."""
 
     made: list[tuple[int, list[Made]]]
     failures: dict[str, str]
+    stored: Written | None = None
 
 
 class Executor(Protocol):
@@ -266,6 +269,17 @@ async def extract_sources(run: CollectionRun, items: Sequence[SourceItem], extra
     return Extracted(made, failed)
 
 
+async def write_made(writer: DocumentWriter, run: CollectionRun, made: Sequence[tuple[int, Sequence[Made]]]) -> Written:
+    """Writes what `extract_sources` made, each step's documents with the step's output handling
+    (the one writing path, wherever it runs: the process holding the task, or a Ray actor)."""
+    upserted = deleted = 0
+    for position, documents in made:
+        written = await writer.write(run.namespace_id, run.collection_id, run.steps[position].handling, documents)
+        upserted += written.upserted
+        deleted += written.deleted
+    return Written(upserted, deleted)
+
+
 async def _extract(
     extraction: ExtractionUseCases, step: Step, ready: list[tuple[SourceItem, dict[str, InputValue]]], failed: dict[str, str]
 ) -> list[tuple[SourceItem, list[ExtractedDocument]]]:
@@ -319,13 +333,17 @@ class Pipeline:
 
     async def process(self, run: CollectionRun, items: Sequence[SourceItem]) -> ChunkResult:
         """Makes and writes the documents of a chunk of sources; failed sources are listed. Each
-        part the executor yields is written as it arrives."""
+        part the executor yields is written as it arrives, unless its maker wrote it already: then
+        this process's listeners (the retrieval cache) are told of it as of its own writes."""
         failed: dict[str, str] = {}
         written = 0
         async for ready in self._fetched(run, items, failed):
             async for part in self._executor.extract(run, ready):
-                for position, made in part.made:
-                    written += (await self._writer.write(run.namespace_id, run.collection_id, run.steps[position].handling, made)).upserted
+                if part.stored is None:
+                    written += (await write_made(self._writer, run, part.made)).upserted
+                else:
+                    written += part.stored.upserted
+                    self._store.written_elsewhere(run.namespace_id, run.collection_id, part.stored.upserted, part.stored.deleted)
                 failed.update(part.failures)
         by_id = {item.source_id: item for item in items}
         return ChunkResult(written, [(by_id[source_id], reason) for source_id, reason in sorted(failed.items())])

@@ -8,10 +8,13 @@ sources, each sent to the next idle actor; each call's documents are written as 
 the task's checkpoint still follows the whole chunk, so a crash anywhere repeats at most the chunk,
 whose document IDs are deterministic.
 
-Who writes: this process (the driver), always. The embedded Qdrant Edge has one writer, and even
-with a Qdrant server (QDRANT_URL) the driver keeps writing: its writes are the ones the retrieval
-cache hears of and the ones the task's lease covers, and writing is a small part of a chunk's time
-(see README "Processing on Ray"). Actors never touch MongoDB or the vector store.
+Who writes (Settings.ray_writer, VECPLANE_RAY_WRITES): with the embedded Qdrant Edge, this process
+(the driver) writes each call's documents as they arrive: Edge has one writer. With a Qdrant server
+(QDRANT_URL), by default each actor writes the documents it made straight into it, through the same
+code (pipeline.write_made over a DocumentStore of its own), and returns only how many; the driver
+then tells its retrieval cache of them as of its own writes, and keeps the task's lease and
+checkpoints, so what a crash repeats is still at most the chunk, with the same document IDs. Actors
+never touch MongoDB.
 
 Faults: an actor that dies (killed, its worker process gone, its node lost) fails the call it was
 running with a RayActorError; the call is sent again to a new actor that takes the dead one's
@@ -21,6 +24,7 @@ detached); the task's lease expires and the next holder resumes from the checkpo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import secrets
@@ -39,14 +43,32 @@ from server.extractors.plugins import load_catalogue
 from server.extractors.providers import ProviderConfig
 from server.extractors.registry import build_registry
 from server.faults import Faults
-from server.processing.pipeline import CollectionRun, Extracted, SourceItem, extract_sources, plan_collection
+from server.processing.pipeline import (
+    CollectionRun,
+    Extracted,
+    SourceItem,
+    extract_sources,
+    plan_collection,
+    write_made,
+)
+from server.storage.documents import DocumentStore
 from server.storage.fetch import UrlFetcher
+from server.storage.qdrant_server import QdrantServerStore
+from server.usecases.documents import DocumentWriter
 from server.usecases.extraction import ExtractionUseCases
 
 log = logging.getLogger("vecplane.processing.ray")
 
 ATTEMPTS = 3  # actors tried per call before the chunk fails (and the task with it)
 READY_SECONDS = 120.0  # how long start-up waits for the actors to load their models
+
+
+@dataclass(frozen=True)
+class QdrantAddress:
+    """The Qdrant server actors write into (the server's QDRANT_URL: it must be reachable from every Ray node)."""
+
+    url: str
+    api_key: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -60,6 +82,7 @@ class WorkerSetup:
     model_threads: int
     fetch_timeout_seconds: float
     faults: str  # tests only: fault points armed in the actors (point "ray.extract")
+    writes_to: QdrantAddress | None = None  # None: the driver writes the documents
 
 
 class ExtractionActor:
@@ -71,6 +94,7 @@ class ExtractionActor:
         self._faults = Faults(setup.faults)
         self._extraction: ExtractionUseCases | None = None
         self._building = asyncio.Lock()
+        self._writer: DocumentWriter | None = None
 
     async def _built(self) -> ExtractionUseCases:
         async with self._building:
@@ -89,10 +113,20 @@ class ExtractionActor:
         await self._built()
         return os.getpid()
 
+    def open_store(self, address: QdrantAddress) -> QdrantServerStore:
+        return QdrantServerStore.connect(address.url, address.api_key)
+
     async def extract(self, collection: Mapping[str, Any], items: Sequence[SourceItem]) -> Extracted:
+        """The documents the collection makes of the sources, or, when this actor writes, how many it wrote."""
         extraction = await self._built()
         await self._faults.hit("ray.extract")
-        return await extract_sources(plan_collection(collection, extraction), items, extraction)
+        run = plan_collection(collection, extraction)
+        extracted = await extract_sources(run, items, extraction)
+        if self._setup.writes_to is None:
+            return extracted
+        if self._writer is None:
+            self._writer = DocumentWriter(DocumentStore(self.open_store(self._setup.writes_to)))
+        return Extracted([], extracted.failures, await write_made(self._writer, run, extracted.made))
 
 
 class RayExecutor:
@@ -126,7 +160,10 @@ class RayExecutor:
         except RayTaskError as error:
             await self.close()
             raise StartupError(f"VECPLANE_RAY_ADDRESS: a Ray actor could not build the extractors: {error.cause}") from None
-        log.info("Ray executor ready", extra={"ray_address": self._settings.ray_address, "actors": len(self._actors)})
+        log.info(
+            "Ray executor ready",
+            extra={"ray_address": self._settings.ray_address, "actors": len(self._actors), "documents_written_by": self._settings.ray_writer()},
+        )
 
     def _connect(self) -> None:
         address = self._settings.ray_address
@@ -171,8 +208,13 @@ class RayExecutor:
         for attempt in range(1, ATTEMPTS + 1):
             slot = await self._idle.get()
             self.in_flight += 1
+            call = self._actors[slot].extract.remote(collection, list(items))
             try:
-                return await self._actors[slot].extract.remote(collection, list(items))
+                return await call
+            except asyncio.CancelledError:  # the task stopped (lease lost, shutdown): so does the call
+                with contextlib.suppress(Exception):  # best effort: the actor may be gone already
+                    ray.cancel(call)
+                raise
             except RayTaskError as error:  # the extraction itself raised: the same error here
                 raise error.cause from None
             except RayActorError as error:
@@ -205,4 +247,5 @@ def worker_setup(settings: Settings, providers: Mapping[str, ProviderConfig]) ->
         model_threads=settings.ray_actor_cpus,
         fetch_timeout_seconds=settings.fetch_timeout_seconds,
         faults=settings.faults,
+        writes_to=QdrantAddress(settings.qdrant_url, settings.qdrant_api_key) if settings.ray_writer() == "actors" and settings.qdrant_url else None,
     )

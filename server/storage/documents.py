@@ -72,6 +72,15 @@ class DocumentStore:
         if documents:
             self._written(store, {doc.collection_id for doc in documents}, ("create", "update"))
 
+    def written_elsewhere(self, store: str, collection_id: str, upserted: int, deleted: int) -> None:
+        """Documents of the collection were written into the same vector store by another process
+        (a Ray actor): counted and told to the listeners as this store's own writes are."""
+        metrics.DOCUMENTS_WRITTEN.inc(upserted)
+        if upserted:
+            self._written(store, {collection_id}, ("create", "update"))
+        if deleted:
+            self._written(store, {collection_id}, ("delete",))
+
     async def get(self, store: str, collection_id: str, document_ids: Iterable[str], *, vectors: bool | Sequence[str] = False) -> dict[str, Document]:
         """The documents of the collection with these IDs that exist, by ID."""
         points: list[PointId] = [p for p in (point_id_of(i) for i in dict.fromkeys(document_ids)) if p is not None]
