@@ -11,7 +11,9 @@ others of the chunk are written.
 
 The extraction half (`extract_sources`: inputs, models, documents) touches no storage, so an
 executor (server.processing.executors) may run it in this process or elsewhere (a Ray actor); the
-reading and writing halves stay with `Pipeline.process`, in the process that holds the task's lease.
+reading and writing halves stay with `Pipeline.process`, in the process that holds the task's lease,
+except that Ray actors write their documents themselves into a Qdrant server (`write_made`, one
+writing path for both; server.processing.ray_executor says when).
 
 Blobs given by URL are fetched there, before extraction (server.usecases.blobs: the size and time
 limits and the private-address rule of object create), only those an extractor input reads, at most
