@@ -138,6 +138,12 @@ def test_both_shapes_fit_the_openapi_document_and_parse_in_the_sdk(base_url: str
         parsed = mixpeek.CollectionResponse.from_dict(created.json())
         assert parsed.feature_extractor.input_mappings.actual_instance == {"text": "content"} and parsed.source.bucket_ids == [bucket_id]
         assert created.json()["feature_extractors"][0]["input_mapping"] == {"text": "content"} and created.json()["source"]["bucket_id"] == bucket_id
+    # A second tier reads the first through collection_ids; its lineage has both tiers in both shapes.
+    tier2 = rest.post("/v1/collections", json={"collection_name": "tier-two", "source": {"type": "collection", "collection_ids": ["current"]}, "feature_extractor": {**MINILM, "input_mappings": {"text": "content"}}})
+    assert tier2.status_code == 200, tier2.text
+    lineage = mixpeek.CollectionResponse.from_dict(tier2.json()).source_lineage
+    assert [(t.source_config.type.value, t.source_config.bucket_ids) for t in lineage] == [("bucket", [bucket_id]), ("collection", None)]
+    assert tier2.json()["source"]["collection_id"] == lineage[1].source_config.collection_id == tier2.json()["source_lineage"][0]["collection_id"]
     # Both at once is ambiguous: refused, naming the key.
     both = rest.post("/v1/collections", json={**seed_shaped, "collection_name": "both", "feature_extractor": current["feature_extractor"]})
     assert both.status_code == 422 and both.json()["error"]["details"]["validation_errors"][0]["location"] == ["body", "feature_extractor"]
