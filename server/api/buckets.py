@@ -27,6 +27,10 @@ class BucketServicer(bucket_pb2_grpc.BucketServiceServicer):
         result = await self._buckets.list(principal(), namespace_header(), to_dict(request))
         return to_message({"results": result.items, "pagination": result.pagination, "total_count": result.total}, pb.ListBucketsResponse)
 
+    async def UpdateBucket(self, request: pb.UpdateBucketRequest, context: grpc.aio.ServicerContext) -> pb.UpdateBucketResponse:
+        updated = await self._buckets.update(principal(), namespace_header(), to_dict(request))
+        return pb.UpdateBucketResponse(bucket=to_message(updated, pb.Bucket))
+
     async def DeleteBucket(self, request: pb.DeleteBucketRequest, context: grpc.aio.ServicerContext) -> pb.DeleteBucketResponse:
         outcome = await self._buckets.delete(principal(), namespace_header(), request.bucket_id, request.force)
         return to_message(outcome, pb.DeleteBucketResponse)
@@ -46,6 +50,10 @@ class BucketServicer(bucket_pb2_grpc.BucketServiceServicer):
     async def ListObjects(self, request: pb.ListObjectsRequest, context: grpc.aio.ServicerContext) -> pb.ListObjectsResponse:
         result = await self._buckets.list_objects(principal(), namespace_header(), to_dict(request))
         return to_message({"results": result.items, "pagination": result.pagination, "total_count": result.total}, pb.ListObjectsResponse)
+
+    async def UpdateObject(self, request: pb.UpdateObjectRequest, context: grpc.aio.ServicerContext) -> pb.UpdateObjectResponse:
+        updated = await self._buckets.update_object(principal(), namespace_header(), to_dict(request))
+        return pb.UpdateObjectResponse(object=to_message(updated, pb.Object))
 
     async def DeleteObject(self, request: pb.DeleteObjectRequest, context: grpc.aio.ServicerContext) -> pb.DeleteObjectResponse:
         outcome = await self._buckets.delete_object(principal(), namespace_header(), request.bucket_id, request.object_id)

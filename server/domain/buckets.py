@@ -37,7 +37,9 @@ from server.domain.schema import (
     apply_defaults,
     check_schema,
     check_value,
+    properties_of,
 )
+from server.domain.updates import fields_to_update
 
 BUCKET_FIELDS = StaticFields(
     "a bucket",
@@ -174,25 +176,109 @@ def check_new_object(schema: Schema, new: NewObject, limits: BlobLimits, path: s
             elif kind and kind != declared.type:
                 problems.add(f"{where}.type", f"'{prop}' is declared as {declared.type}, so its blob must be of type {declared.type}")
     for name, spec in props.items():
+        if spec.is_file and spec.required and name not in seen and name not in metadata:
+            problems.add("blobs", f"the required file field '{name}' ({spec.type}) is missing: add a blob with property '{name}'")
+    filled = _checked_metadata(problems, schema, metadata)
+    if path:
+        problems.items[:] = [FieldViolation(f"{path}.{v.field}", v.description) for v in problems.items]
+    problems.raise_if_any()
+    return CheckedObject(filled, tuple(classified))
+
+
+def _checked_metadata(problems: Violations, schema: Schema, metadata: JsonObject) -> JsonObject:
+    """Checks an object's metadata against its bucket's schema; returns it with the schema's defaults."""
+    props = schema.properties
+    for name, spec in props.items():
         if name == METADATA_FIELD and spec.type == "object":
             check_value(problems, "metadata", metadata, spec)
         elif spec.is_file:
             if name in metadata:
                 problems.add(f"metadata.{name}", f"is a file field ({spec.type}): send it as a blob with property '{name}'")
-            elif spec.required and name not in seen:
-                problems.add("blobs", f"the required file field '{name}' ({spec.type}) is missing: add a blob with property '{name}'")
         elif metadata.get(name) is not None:
             check_value(problems, f"metadata.{name}", metadata[name], spec)
         elif spec.required and spec.default is None:
             problems.add(f"metadata.{name}", "is required")
-    if path:
-        problems.items[:] = [FieldViolation(f"{path}.{v.field}", v.description) for v in problems.items]
-    problems.raise_if_any()
     filled = apply_defaults(metadata, _metadata_keys(schema))
     described = props.get(METADATA_FIELD)
     if described is not None and described.properties:
         filled = apply_defaults(filled, described.properties)
-    return CheckedObject(filled, tuple(classified))
+    return filled
+
+
+BUCKET_UPDATABLE = ("bucket_name", "description", "metadata", "bucket_schema")
+OBJECT_UPDATABLE = ("key_prefix", "metadata", "skip_duplicates")  # skip_duplicates: accepted, no effect
+
+
+def bucket_changes(request: Mapping[str, Any], bucket: Mapping[str, Any]) -> JsonObject:
+    """The fields an UpdateBucket changes (its mask, or the fields it sets), every problem at once.
+    A schema may only grow: see `_check_schema_growth`."""
+    problems = Violations()
+    changes: JsonObject = {}
+    for path in fields_to_update(problems, dict(request), BUCKET_UPDATABLE):
+        if path == "bucket_name":
+            check_name(problems, "bucket_name", request.get("bucket_name"))
+            changes["bucket_name"] = request.get("bucket_name")
+        elif path == "description":
+            changes["description"] = request.get("description") or ""
+        elif path == "metadata":
+            changes["metadata"] = request.get("metadata") or {}
+        elif path == "bucket_schema":
+            schema = request.get("bucket_schema") or {"properties": {}}
+            check_schema(problems, "bucket_schema", schema)
+            _check_schema_growth(problems, bucket.get("bucket_schema") or {}, schema)
+            changes["bucket_schema"] = schema
+    problems.raise_if_any()
+    return changes
+
+
+def _check_schema_growth(problems: Violations, before: Json, after: Json) -> None:
+    """A bucket schema may gain fields, never lose or change one: objects were checked against it,
+    collections map their inputs to it, and filters resolve through it. A new field cannot be
+    required without a default, since the objects there are have no value for it."""
+    old, new = properties_of(before), properties_of(after)
+    for name, spec in old.items():
+        where = f"bucket_schema.properties.{name}"
+        if name not in new:
+            problems.add(where, "is missing: a bucket's fields cannot be removed (objects hold them, collections map them); send every field it has")
+        elif _meaningful(new[name]) != _meaningful(spec):
+            problems.add(where, "cannot change: objects were checked against it and collections map it; add a field instead")
+    for name in new.keys() - old.keys():
+        spec = new[name]
+        if isinstance(spec, dict) and spec.get("required") and spec.get("default") is None:
+            problems.add(f"bucket_schema.properties.{name}.required", "a new field cannot be required without a default: the bucket's objects have no value for it")
+
+
+def _meaningful(value: Json) -> Json:
+    """A schema declaration without its empty parts (null, false, "", [], {}), as JSON clients
+    echo them back or leave them out."""
+    if isinstance(value, dict):
+        return {k: _meaningful(v) for k, v in value.items() if v not in (None, False, "", [], {})}
+    if isinstance(value, list):
+        return [_meaningful(v) for v in value]
+    return value
+
+
+def object_changes(request: Mapping[str, Any], stored: Mapping[str, Any], schema: Schema) -> JsonObject:
+    """The fields an UpdateObject changes: its key prefix, and metadata keys set (null removes one)
+    over the stored metadata, which is checked whole against the schema again. Blobs never change."""
+    problems = Violations()
+    changes: JsonObject = {}
+    for path in fields_to_update(problems, dict(request), OBJECT_UPDATABLE):
+        if path == "key_prefix":
+            key_prefix = str(request.get("key_prefix") or "")
+            check_key_prefix(problems, "key_prefix", key_prefix)
+            changes["key_prefix"] = key_prefix
+        elif path == "metadata":
+            metadata = dict(stored.get("metadata") or {})
+            for key, value in (request.get("metadata") or {}).items():
+                if value is None:
+                    metadata.pop(key, None)
+                else:
+                    metadata[key] = value
+            checked = _checked_metadata(problems, schema, metadata)
+            changes["metadata"], changes["_ms"] = checked, time_shadows(schema, checked)
+    problems.raise_if_any()
+    return changes
 
 
 def _metadata_keys(schema: Schema) -> dict[str, SchemaField]:

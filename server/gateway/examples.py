@@ -68,6 +68,12 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "bucket_schema": {"properties": {"title": {"type": "string", "required": True}, "content": {"type": "text"}}},
     },
     "vecplane.v1.BucketService.ListBuckets": {"query": {"search": "prod"}},
+    "vecplane.v1.BucketService.UpdateBucket": {
+        "bucket_id": "products",
+        "description": "One object per product, with its price",
+        "bucket_schema": {"properties": {"title": {"type": "string", "required": True}, "content": {"type": "text"}, "price": {"type": "number"}}},
+    },
+    "vecplane.v1.BucketService.UpdateObject": {"bucket_id": "products", "object_id": "obj_a1b2c3d4e5", "key_prefix": "/shoes/trail", "metadata": {"brand": "Southwind"}},
     "vecplane.v1.BucketService.CreateObject": {
         "bucket_id": "products",
         "key_prefix": "/shoes",

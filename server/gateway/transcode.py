@@ -86,7 +86,7 @@ def build_request(
         # Query values first: a value set in the body wins (a flag set in either is set).
         if route.query_params:
             request.MergeFrom(_decode_texts(route, _query_values(route, query, issues), "query", issues))
-        body = gather_extra_keys(body, route.request_class.DESCRIPTOR)
+        body = gather_extra_keys(body, route.request_class.DESCRIPTOR, reserved=_resource_keys(route))
         request.MergeFrom(_decode(body if body is not None else {}, route, ("body",), issues))
         if route.update_mask is not None and isinstance(body, dict):
             _fill_update_mask(route, route.update_mask, request, body)
@@ -109,17 +109,25 @@ def build_request(
     return request
 
 
-def _immutable(route: Route, issues: list[DecodeIssue]) -> list[DecodeIssue]:
-    """On an update (PATCH, PUT), a body key the request does not have but the resource it answers
-    with does (a collection's `source`) is a field that cannot be changed: said so, instead of
-    "unknown field"."""
+def _resource_keys(route: Route) -> frozenset[str]:
+    """On an update (PATCH, PUT), the JSON keys of the resource it answers with: a body key among
+    them that the request does not have is a field that cannot be changed, never a custom field."""
     if route.http_method not in ("PATCH", "PUT") or not route.response_body:
-        return issues
+        return frozenset()
     resource = route.response_class.DESCRIPTOR.fields_by_name[route.response_body].message_type
     if resource is None:
+        return frozenset()
+    return frozenset({f.name for f in resource.fields} | {field_json_name(f) for f in resource.fields})
+
+
+def _immutable(route: Route, issues: list[DecodeIssue]) -> list[DecodeIssue]:
+    """On an update (PATCH, PUT), a body key the request does not have but the resource it answers
+    with does (a collection's `source`, an object's `blobs`) is a field that cannot be changed: said
+    so, instead of "unknown field"."""
+    keys = _resource_keys(route)
+    if not keys:
         return issues
-    keys = {f.name for f in resource.fields} | {field_json_name(f) for f in resource.fields}
-    noun = resource.name.lower()
+    noun = route.response_class.DESCRIPTOR.fields_by_name[route.response_body].message_type.name.lower()
     return [
         DecodeIssue(issue.location, f"cannot be changed (it is set when the {noun} is created)", "value_error")
         if issue.kind == "extra_forbidden" and len(issue.location) == 2 and issue.location[0] == "body" and issue.location[1] in keys
@@ -128,10 +136,11 @@ def _immutable(route: Route, issues: list[DecodeIssue]) -> list[DecodeIssue]:
     ]
 
 
-def gather_extra_keys(data: Any, message_type: descriptor.Descriptor) -> Any:
+def gather_extra_keys(data: Any, message_type: descriptor.Descriptor, reserved: frozenset[str] = frozenset()) -> Any:
     """A JSON body with the keys that name no field of a message marked
     `(vecplane.v1.extra_keys_into)` moved into that Struct field (keys already inside it win),
-    through nested messages and lists of them; other JSON is returned as it is."""
+    through nested messages and lists of them; other JSON is returned as it is. Top-level keys in
+    `reserved` are never moved (they stay unknown)."""
     if not isinstance(data, dict):
         return data
     fields: dict[str, descriptor.FieldDescriptor] = {}
@@ -143,7 +152,7 @@ def gather_extra_keys(data: Any, message_type: descriptor.Descriptor) -> Any:
     for key, value in data.items():
         found = fields.get(key)
         if found is None:
-            (extra if into else kept)[key] = value
+            (extra if into and key not in reserved else kept)[key] = value
             continue
         if found.type == descriptor.FieldDescriptor.TYPE_MESSAGE and not found.message_type.GetOptions().map_entry:
             if found.is_repeated and isinstance(value, list):

@@ -108,6 +108,18 @@ class BucketUseCases:
         result = await list_page(self._buckets, scope, request, params, self._cursors, rules.BUCKET_SEARCHABLE, node)
         return ListResult(await self._with_totals(result.items), result.pagination, result.total)
 
+    async def update(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        """Name, description, metadata, or fields added to the schema (server.domain.buckets.bucket_changes)."""
+        bucket, scope = await self._bucket(principal, header, request.get("bucket_id", ""))
+        changes = rules.bucket_changes(request, bucket)
+        try:
+            updated = await self._buckets.update(scope, bucket["_id"], {**changes, "updated_at": clock.now()})
+        except DuplicateKey:
+            raise AlreadyExists("bucket", str(changes["bucket_name"])) from None
+        if updated is None:
+            raise NotFound("bucket", request["bucket_id"])
+        return (await self._with_totals([updated]))[0]
+
     async def delete(self, principal: Principal, header: str | None, ident: str, force: bool) -> dict[str, Any]:
         """Refused while collections read the bucket, unless forced (server.usecases.readers). The
         documents made from its objects (in every collection, down the lineage) go first, then the
@@ -246,6 +258,21 @@ class BucketUseCases:
         if request.get("key_prefix"):
             node = filters.all_of(node, filters.prefix("key_prefix", request["key_prefix"]))
         return await list_page(self._objects, {**scope, "_bucket": bucket["_id"]}, request, params, self._cursors, rules.OBJECT_SEARCHABLE, node)
+
+    async def update_object(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        """Key prefix and metadata keys (server.domain.buckets.object_changes); never its blobs. The
+        documents made from it keep what they copied until it is processed again."""
+        bucket, scope = await self._bucket(principal, header, request.get("bucket_id", ""))
+        in_bucket = {**scope, "_bucket": bucket["_id"]}
+        object_id = _require("object_id", request.get("object_id"))
+        stored = await self._objects.get(in_bucket, object_id)
+        if stored is None:
+            raise NotFound("object", object_id)
+        changes = rules.object_changes(request, stored, Schema.from_json(bucket.get("bucket_schema")))
+        updated = await self._objects.update(in_bucket, object_id, {**changes, "updated_at": clock.now()})
+        if updated is None:
+            raise NotFound("object", object_id)
+        return updated
 
     async def delete_object(self, principal: Principal, header: str | None, bucket_ident: str, object_id: str) -> dict[str, Any]:
         """The documents made from the object (in every collection, down the lineage) go first, so

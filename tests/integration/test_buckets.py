@@ -329,3 +329,37 @@ def test_deleting_a_namespace_deletes_its_buckets_and_objects(api, server):
     assert server.run(db["objects"].count_documents({"_ns": ns.namespace_id})) == 0
     error = expect_error(scoped.call, scoped.buckets.GetBucket, bucket_pb2.GetBucketRequest(bucket_id=bucket.bucket_id))
     assert error.code == grpc.StatusCode.NOT_FOUND
+
+
+# Updates ------------------------------------------------------------------------------------------
+
+
+def update_object(api, body):
+    return api.call(api.buckets.UpdateObject, dict_to_message(body, bucket_pb2.UpdateObjectRequest)).object
+
+
+def test_update_bucket_renames_and_grows_the_schema_but_never_takes_a_taken_name(ns_api, api, root):
+    first = r.bucket(ns_api, name="shelf-a", metadata={"team": "search"})
+    r.bucket(ns_api, name="shelf-b")
+    grown = {"properties": {**r.PRODUCT_SCHEMA["properties"], "manual": {"type": "pdf"}}}
+    request = dict_to_message({"bucket_id": "shelf-a", "bucket_name": "shelf-c", "bucket_schema": grown, "update_mask": "bucket_name,bucket_schema"}, bucket_pb2.UpdateBucketRequest)
+    updated = ns_api.call(ns_api.buckets.UpdateBucket, request).bucket
+    assert (updated.bucket_id, updated.bucket_name, updated.metadata["team"]) == (first.bucket_id, "shelf-c", "search")
+    assert set(updated.bucket_schema.properties) == {"image", "metadata", "manual"}
+    taken = bucket_pb2.UpdateBucketRequest(bucket_id="shelf-c", bucket_name="shelf-b")
+    assert expect_error(ns_api.call, ns_api.buckets.UpdateBucket, taken).code == grpc.StatusCode.ALREADY_EXISTS
+    stranger = new_org_api(root).in_namespace(ns_api.namespace)
+    assert expect_error(stranger.call, stranger.buckets.UpdateBucket, bucket_pb2.UpdateBucketRequest(bucket_id=first.bucket_id, description="x")).code == grpc.StatusCode.NOT_FOUND
+
+
+def test_update_object_metadata_is_checked_and_filters_see_the_new_values(ns_api):
+    bucket = r.bucket(ns_api)
+    made = r.product(ns_api, bucket.bucket_id, "lamp", price=10.0, released="2025-01-01T00:00:00Z")
+    changed = update_object(ns_api, {"bucket_id": bucket.bucket_id, "object_id": made.object_id, "metadata": {"released": "2026-06-01T12:00:00.250Z", "price": None}, "update_mask": "metadata"})
+    assert dict(changed.metadata) == {"title": "lamp", "released": "2026-06-01T12:00:00.250Z"} and changed.blobs == made.blobs
+    later = {"filters": {"AND": [{"field": "metadata.released", "operator": "gt", "value": "2026-06-01T12:00:00.100Z"}]}}
+    assert [o.object_id for o in list_objects(ns_api, bucket_id=bucket.bucket_id, query=later).results] == [made.object_id]
+    error = expect_error(ns_api.call, ns_api.buckets.UpdateObject, dict_to_message({"bucket_id": bucket.bucket_id, "object_id": made.object_id, "key_prefix": "no spaces", "metadata": {"title": None}}, bucket_pb2.UpdateObjectRequest))
+    assert error.code == grpc.StatusCode.INVALID_ARGUMENT and set(error.violations) == {"key_prefix", "metadata.title"}
+    missing = bucket_pb2.UpdateObjectRequest(bucket_id=bucket.bucket_id, object_id="obj_0000000000", key_prefix="/x")
+    assert expect_error(ns_api.call, ns_api.buckets.UpdateObject, missing).code == grpc.StatusCode.NOT_FOUND

@@ -24,6 +24,7 @@ _sym_db = _symbol_database.Default()
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from vecplane.v1 import list_pb2 as vecplane_dot_v1_dot_list__pb2
@@ -31,7 +32,7 @@ from vecplane.v1 import options_pb2 as vecplane_dot_v1_dot_options__pb2
 from vecplane.v1 import schema_pb2 as vecplane_dot_v1_dot_schema__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18vecplane/v1/bucket.proto\x12\x0bvecplane.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16vecplane/v1/list.proto\x1a\x19vecplane/v1/options.proto\x1a\x18vecplane/v1/schema.proto\"\xf3\x03\n\x06\x42ucket\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03R\x08\x62ucketId\x12%\n\x0b\x62ucket_name\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\nbucketName\x12 \n\x0b\x64\x65scription\x18\x03 \x01(\tR\x0b\x64\x65scription\x12\x44\n\rbucket_schema\x18\x04 \x01(\x0b\x32\x19.vecplane.v1.BucketSchemaB\x04\xe2\x41\x01\x05R\x0c\x62ucketSchema\x12\x33\n\x08metadata\x18\x05 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\'\n\x0cnamespace_id\x18\x06 \x01(\tB\x04\xe2\x41\x01\x03R\x0bnamespaceId\x12?\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tcreatedAt\x12?\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tupdatedAt\x12\'\n\x0cobject_count\x18\t \x01(\x03\x42\x04\xe2\x41\x01\x03R\x0bobjectCount\x12.\n\x10total_size_bytes\x18\n \x01(\x03\x42\x04\xe2\x41\x01\x03R\x0etotalSizeBytes\"\xc6\x01\n\x04\x42lob\x12 \n\x08property\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08property\x12\x30\n\x04type\x18\x02 \x01(\x0e\x32\x16.vecplane.v1.FieldTypeB\x04\xe2\x41\x01\x02R\x04type\x12\x30\n\x04\x64\x61ta\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\x04\xe2\x41\x01\x02R\x04\x64\x61ta\x12\x38\n\x07\x64\x65tails\x18\x04 \x01(\x0b\x32\x18.vecplane.v1.BlobDetailsB\x04\xe2\x41\x01\x03R\x07\x64\x65tails\"u\n\x0b\x42lobDetails\x12\x16\n\x06source\x18\x01 \x01(\tR\x06source\x12\x1d\n\nsize_bytes\x18\x02 \x01(\x03R\tsizeBytes\x12\x1b\n\tmime_type\x18\x03 \x01(\tR\x08mimeType\x12\x12\n\x04hash\x18\x04 \x01(\tR\x04hash\"\xcd\x02\n\x06Object\x12!\n\tobject_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03R\x08objectId\x12!\n\tbucket_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03R\x08\x62ucketId\x12\x1d\n\nkey_prefix\x18\x03 \x01(\tR\tkeyPrefix\x12\x33\n\x08metadata\x18\x04 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\'\n\x05\x62lobs\x18\x05 \x03(\x0b\x32\x11.vecplane.v1.BlobR\x05\x62lobs\x12?\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tcreatedAt\x12?\n\nupdated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tupdatedAt\"\xd3\x01\n\x13\x43reateBucketRequest\x12%\n\x0b\x62ucket_name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\nbucketName\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12>\n\rbucket_schema\x18\x03 \x01(\x0b\x32\x19.vecplane.v1.BucketSchemaR\x0c\x62ucketSchema\x12\x33\n\x08metadata\x18\x04 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\"C\n\x14\x43reateBucketResponse\x12+\n\x06\x62ucket\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.BucketR\x06\x62ucket\"5\n\x10GetBucketRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\"@\n\x11GetBucketResponse\x12+\n\x06\x62ucket\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.BucketR\x06\x62ucket\"\xde\x01\n\x12ListBucketsRequest\x12\x14\n\x05limit\x18\x01 \x01(\x05R\x05limit\x12\x16\n\x06offset\x18\x02 \x01(\x05R\x06offset\x12\x16\n\x06\x63ursor\x18\x03 \x01(\tR\x06\x63ursor\x12#\n\rinclude_total\x18\x04 \x01(\x08R\x0cincludeTotal\x12,\n\x05query\x18\x05 \x01(\x0b\x32\x16.vecplane.v1.ListQueryR\x05query\x12\x1b\n\tpage_size\x18\x06 \x01(\x05R\x08pageSize\x12\x12\n\x04page\x18\x07 \x01(\x05R\x04page\"\xb3\x01\n\x13ListBucketsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x13.vecplane.v1.BucketR\x07results\x12\x37\n\npagination\x18\x02 \x01(\x0b\x32\x17.vecplane.v1.PaginationR\npagination\x12$\n\x0btotal_count\x18\x03 \x01(\x03H\x00R\ntotalCount\x88\x01\x01\x42\x0e\n\x0c_total_count\"N\n\x13\x44\x65leteBucketRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12\x14\n\x05\x66orce\x18\x02 \x01(\x08R\x05\x66orce\"\xa9\x01\n\x14\x44\x65leteBucketResponse\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\'\n\x0fobjects_deleted\x18\x02 \x01(\x03R\x0eobjectsDeleted\x12\x31\n\x14\x63ollections_disabled\x18\x03 \x03(\tR\x13\x63ollectionsDisabled\x12\x18\n\x07message\x18\x04 \x01(\tR\x07message\"\x90\x03\n\x13\x43reateObjectRequest\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\x1d\n\nkey_prefix\x18\x02 \x01(\tR\tkeyPrefix\x12\x33\n\x08metadata\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\'\n\x05\x62lobs\x18\x04 \x03(\x0b\x32\x11.vecplane.v1.BlobR\x05\x62lobs\x12\'\n\x0fskip_duplicates\x18\x05 \x01(\x08R\x0eskipDuplicates\x12\'\n\x0fidempotency_key\x18\x06 \x01(\tR\x0eidempotencyKey\x12\'\n\x0c\x61uto_process\x18\x07 \x01(\x08\x42\x04\xe0\xda\x18\x01R\x0b\x61utoProcess\x12/\n\x13\x63\x61nonicalize_source\x18\x08 \x01(\x08R\x12\x63\x61nonicalizeSource\x12%\n\x0e\x66orce_remirror\x18\t \x01(\x08R\rforceRemirror:\x0c\xea\xda\x18\x08metadata\"_\n\x14\x43reateObjectResponse\x12+\n\x06object\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.ObjectR\x06object\x12\x1a\n\x08replayed\x18\x02 \x01(\x08R\x08replayed\"\xa4\x01\n\x14\x43reateObjectsRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12@\n\x07objects\x18\x02 \x03(\x0b\x32 .vecplane.v1.CreateObjectRequestB\x04\xe2\x41\x01\x02R\x07objects\x12\'\n\x0c\x61uto_process\x18\x03 \x01(\x08\x42\x04\xe0\xda\x18\x01R\x0b\x61utoProcess\"\xfb\x02\n\rCreatedObject\x12!\n\x0cobject_index\x18\x01 \x01(\x05R\x0bobjectIndex\x12\x1a\n\x08replayed\x18\x02 \x01(\x08R\x08replayed\x12\x1b\n\tobject_id\x18\x03 \x01(\tR\x08objectId\x12\x1b\n\tbucket_id\x18\x04 \x01(\tR\x08\x62ucketId\x12\x1d\n\nkey_prefix\x18\x05 \x01(\tR\tkeyPrefix\x12\x33\n\x08metadata\x18\x06 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\'\n\x05\x62lobs\x18\x07 \x03(\x0b\x32\x11.vecplane.v1.BlobR\x05\x62lobs\x12\x39\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x39\n\nupdated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tupdatedAt\"f\n\x0c\x46\x61iledObject\x12!\n\x0cobject_index\x18\x01 \x01(\x05R\x0bobjectIndex\x12\x14\n\x05\x65rror\x18\x02 \x01(\tR\x05\x65rror\x12\x1d\n\nerror_type\x18\x03 \x01(\tR\terrorType\"\xf9\x01\n\x15\x43reateObjectsResponse\x12\x38\n\tsucceeded\x18\x01 \x03(\x0b\x32\x1a.vecplane.v1.CreatedObjectR\tsucceeded\x12\x31\n\x06\x66\x61iled\x18\x02 \x03(\x0b\x32\x19.vecplane.v1.FailedObjectR\x06\x66\x61iled\x12\'\n\x0ftotal_requested\x18\x03 \x01(\x05R\x0etotalRequested\x12\'\n\x0fsucceeded_count\x18\x04 \x01(\x05R\x0esucceededCount\x12!\n\x0c\x66\x61iled_count\x18\x05 \x01(\x05R\x0b\x66\x61iledCount\"X\n\x10GetObjectRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12!\n\tobject_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x08objectId\"@\n\x11GetObjectResponse\x12+\n\x06object\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.ObjectR\x06object\"\xa0\x02\n\x12ListObjectsRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12\x1d\n\nkey_prefix\x18\x02 \x01(\tR\tkeyPrefix\x12\x14\n\x05limit\x18\x03 \x01(\x05R\x05limit\x12\x16\n\x06offset\x18\x04 \x01(\x05R\x06offset\x12\x16\n\x06\x63ursor\x18\x05 \x01(\tR\x06\x63ursor\x12#\n\rinclude_total\x18\x06 \x01(\x08R\x0cincludeTotal\x12,\n\x05query\x18\x07 \x01(\x0b\x32\x16.vecplane.v1.ListQueryR\x05query\x12\x1b\n\tpage_size\x18\x08 \x01(\x05R\x08pageSize\x12\x12\n\x04page\x18\t \x01(\x05R\x04page\"\xb3\x01\n\x13ListObjectsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x13.vecplane.v1.ObjectR\x07results\x12\x37\n\npagination\x18\x02 \x01(\x0b\x32\x17.vecplane.v1.PaginationR\npagination\x12$\n\x0btotal_count\x18\x03 \x01(\x03H\x00R\ntotalCount\x88\x01\x01\x42\x0e\n\x0c_total_count\"[\n\x13\x44\x65leteObjectRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12!\n\tobject_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x08objectId\"3\n\x14\x44\x65leteObjectResponse\x12\x1b\n\tobject_id\x18\x01 \x01(\tR\x08objectId2\xa4\n\n\rBucketService\x12\x94\x01\n\x0c\x43reateBucket\x12 .vecplane.v1.CreateBucketRequest\x1a!.vecplane.v1.CreateBucketResponse\"?\x82\xd3\xe4\x93\x02\x39\"\x12/v1/buckets/create:\x01*Z\x18\"\x0b/v1/buckets:\x01*b\x06\x62ucketb\x06\x62ucket\x12s\n\tGetBucket\x12\x1d.vecplane.v1.GetBucketRequest\x1a\x1e.vecplane.v1.GetBucketResponse\"\'\x82\xd3\xe4\x93\x02!\x12\x17/v1/buckets/{bucket_id}b\x06\x62ucket\x12\x80\x01\n\x0bListBuckets\x12\x1f.vecplane.v1.ListBucketsRequest\x1a .vecplane.v1.ListBucketsResponse\".\x82\xd3\xe4\x93\x02(\"\x10/v1/buckets/list:\x05queryZ\r\x12\x0b/v1/buckets\x12t\n\x0c\x44\x65leteBucket\x12 .vecplane.v1.DeleteBucketRequest\x1a!.vecplane.v1.DeleteBucketResponse\"\x1f\x82\xd3\xe4\x93\x02\x19*\x17/v1/buckets/{bucket_id}\x12\xbc\x01\n\x0c\x43reateObject\x12 .vecplane.v1.CreateObjectRequest\x1a!.vecplane.v1.CreateObjectResponse\"g\x82\xd3\xe4\x93\x02\x61\"&/v1/buckets/{bucket_id}/objects/create:\x01*Z,\"\x1f/v1/buckets/{bucket_id}/objects:\x01*b\x06objectb\x06object\x12\x88\x01\n\rCreateObjects\x12!.vecplane.v1.CreateObjectsRequest\x1a\".vecplane.v1.CreateObjectsResponse\"0\x82\xd3\xe4\x93\x02*\"%/v1/buckets/{bucket_id}/objects/batch:\x01*\x12\x87\x01\n\tGetObject\x12\x1d.vecplane.v1.GetObjectRequest\x1a\x1e.vecplane.v1.GetObjectResponse\";\x82\xd3\xe4\x93\x02\x35\x12+/v1/buckets/{bucket_id}/objects/{object_id}b\x06object\x12\xa8\x01\n\x0bListObjects\x12\x1f.vecplane.v1.ListObjectsRequest\x1a .vecplane.v1.ListObjectsResponse\"V\x82\xd3\xe4\x93\x02P\"$/v1/buckets/{bucket_id}/objects/list:\x05queryZ!\x12\x1f/v1/buckets/{bucket_id}/objects\x12\x88\x01\n\x0c\x44\x65leteObject\x12 .vecplane.v1.DeleteObjectRequest\x1a!.vecplane.v1.DeleteObjectResponse\"3\x82\xd3\xe4\x93\x02-*+/v1/buckets/{bucket_id}/objects/{object_id}\x1a\x04\xd0\xda\x18\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18vecplane/v1/bucket.proto\x12\x0bvecplane.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16vecplane/v1/list.proto\x1a\x19vecplane/v1/options.proto\x1a\x18vecplane/v1/schema.proto\"\xed\x03\n\x06\x42ucket\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03R\x08\x62ucketId\x12%\n\x0b\x62ucket_name\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\nbucketName\x12 \n\x0b\x64\x65scription\x18\x03 \x01(\tR\x0b\x64\x65scription\x12>\n\rbucket_schema\x18\x04 \x01(\x0b\x32\x19.vecplane.v1.BucketSchemaR\x0c\x62ucketSchema\x12\x33\n\x08metadata\x18\x05 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\'\n\x0cnamespace_id\x18\x06 \x01(\tB\x04\xe2\x41\x01\x03R\x0bnamespaceId\x12?\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tcreatedAt\x12?\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tupdatedAt\x12\'\n\x0cobject_count\x18\t \x01(\x03\x42\x04\xe2\x41\x01\x03R\x0bobjectCount\x12.\n\x10total_size_bytes\x18\n \x01(\x03\x42\x04\xe2\x41\x01\x03R\x0etotalSizeBytes\"\xc6\x01\n\x04\x42lob\x12 \n\x08property\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08property\x12\x30\n\x04type\x18\x02 \x01(\x0e\x32\x16.vecplane.v1.FieldTypeB\x04\xe2\x41\x01\x02R\x04type\x12\x30\n\x04\x64\x61ta\x18\x03 \x01(\x0b\x32\x16.google.protobuf.ValueB\x04\xe2\x41\x01\x02R\x04\x64\x61ta\x12\x38\n\x07\x64\x65tails\x18\x04 \x01(\x0b\x32\x18.vecplane.v1.BlobDetailsB\x04\xe2\x41\x01\x03R\x07\x64\x65tails\"u\n\x0b\x42lobDetails\x12\x16\n\x06source\x18\x01 \x01(\tR\x06source\x12\x1d\n\nsize_bytes\x18\x02 \x01(\x03R\tsizeBytes\x12\x1b\n\tmime_type\x18\x03 \x01(\tR\x08mimeType\x12\x12\n\x04hash\x18\x04 \x01(\tR\x04hash\"\xcd\x02\n\x06Object\x12!\n\tobject_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03R\x08objectId\x12!\n\tbucket_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03R\x08\x62ucketId\x12\x1d\n\nkey_prefix\x18\x03 \x01(\tR\tkeyPrefix\x12\x33\n\x08metadata\x18\x04 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\'\n\x05\x62lobs\x18\x05 \x03(\x0b\x32\x11.vecplane.v1.BlobR\x05\x62lobs\x12?\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tcreatedAt\x12?\n\nupdated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03R\tupdatedAt\"\xd3\x01\n\x13\x43reateBucketRequest\x12%\n\x0b\x62ucket_name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\nbucketName\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12>\n\rbucket_schema\x18\x03 \x01(\x0b\x32\x19.vecplane.v1.BucketSchemaR\x0c\x62ucketSchema\x12\x33\n\x08metadata\x18\x04 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\"C\n\x14\x43reateBucketResponse\x12+\n\x06\x62ucket\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.BucketR\x06\x62ucket\"5\n\x10GetBucketRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\"@\n\x11GetBucketResponse\x12+\n\x06\x62ucket\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.BucketR\x06\x62ucket\"\xde\x01\n\x12ListBucketsRequest\x12\x14\n\x05limit\x18\x01 \x01(\x05R\x05limit\x12\x16\n\x06offset\x18\x02 \x01(\x05R\x06offset\x12\x16\n\x06\x63ursor\x18\x03 \x01(\tR\x06\x63ursor\x12#\n\rinclude_total\x18\x04 \x01(\x08R\x0cincludeTotal\x12,\n\x05query\x18\x05 \x01(\x0b\x32\x16.vecplane.v1.ListQueryR\x05query\x12\x1b\n\tpage_size\x18\x06 \x01(\x05R\x08pageSize\x12\x12\n\x04page\x18\x07 \x01(\x05R\x04page\"\xb3\x01\n\x13ListBucketsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x13.vecplane.v1.BucketR\x07results\x12\x37\n\npagination\x18\x02 \x01(\x0b\x32\x17.vecplane.v1.PaginationR\npagination\x12$\n\x0btotal_count\x18\x03 \x01(\x03H\x00R\ntotalCount\x88\x01\x01\x42\x0e\n\x0c_total_count\"\xd7\x02\n\x13UpdateBucketRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12$\n\x0b\x62ucket_name\x18\x02 \x01(\tH\x00R\nbucketName\x88\x01\x01\x12%\n\x0b\x64\x65scription\x18\x03 \x01(\tH\x01R\x0b\x64\x65scription\x88\x01\x01\x12\x33\n\x08metadata\x18\x04 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12>\n\rbucket_schema\x18\x05 \x01(\x0b\x32\x19.vecplane.v1.BucketSchemaR\x0c\x62ucketSchema\x12;\n\x0bupdate_mask\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskR\nupdateMaskB\x0e\n\x0c_bucket_nameB\x0e\n\x0c_description\"C\n\x14UpdateBucketResponse\x12+\n\x06\x62ucket\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.BucketR\x06\x62ucket\"N\n\x13\x44\x65leteBucketRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12\x14\n\x05\x66orce\x18\x02 \x01(\x08R\x05\x66orce\"\xa9\x01\n\x14\x44\x65leteBucketResponse\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\'\n\x0fobjects_deleted\x18\x02 \x01(\x03R\x0eobjectsDeleted\x12\x31\n\x14\x63ollections_disabled\x18\x03 \x03(\tR\x13\x63ollectionsDisabled\x12\x18\n\x07message\x18\x04 \x01(\tR\x07message\"\x90\x03\n\x13\x43reateObjectRequest\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\x1d\n\nkey_prefix\x18\x02 \x01(\tR\tkeyPrefix\x12\x33\n\x08metadata\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\'\n\x05\x62lobs\x18\x04 \x03(\x0b\x32\x11.vecplane.v1.BlobR\x05\x62lobs\x12\'\n\x0fskip_duplicates\x18\x05 \x01(\x08R\x0eskipDuplicates\x12\'\n\x0fidempotency_key\x18\x06 \x01(\tR\x0eidempotencyKey\x12\'\n\x0c\x61uto_process\x18\x07 \x01(\x08\x42\x04\xe0\xda\x18\x01R\x0b\x61utoProcess\x12/\n\x13\x63\x61nonicalize_source\x18\x08 \x01(\x08R\x12\x63\x61nonicalizeSource\x12%\n\x0e\x66orce_remirror\x18\t \x01(\x08R\rforceRemirror:\x0c\xea\xda\x18\x08metadata\"_\n\x14\x43reateObjectResponse\x12+\n\x06object\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.ObjectR\x06object\x12\x1a\n\x08replayed\x18\x02 \x01(\x08R\x08replayed\"\xa4\x01\n\x14\x43reateObjectsRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12@\n\x07objects\x18\x02 \x03(\x0b\x32 .vecplane.v1.CreateObjectRequestB\x04\xe2\x41\x01\x02R\x07objects\x12\'\n\x0c\x61uto_process\x18\x03 \x01(\x08\x42\x04\xe0\xda\x18\x01R\x0b\x61utoProcess\"\xfb\x02\n\rCreatedObject\x12!\n\x0cobject_index\x18\x01 \x01(\x05R\x0bobjectIndex\x12\x1a\n\x08replayed\x18\x02 \x01(\x08R\x08replayed\x12\x1b\n\tobject_id\x18\x03 \x01(\tR\x08objectId\x12\x1b\n\tbucket_id\x18\x04 \x01(\tR\x08\x62ucketId\x12\x1d\n\nkey_prefix\x18\x05 \x01(\tR\tkeyPrefix\x12\x33\n\x08metadata\x18\x06 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\'\n\x05\x62lobs\x18\x07 \x03(\x0b\x32\x11.vecplane.v1.BlobR\x05\x62lobs\x12\x39\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\x12\x39\n\nupdated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tupdatedAt\"f\n\x0c\x46\x61iledObject\x12!\n\x0cobject_index\x18\x01 \x01(\x05R\x0bobjectIndex\x12\x14\n\x05\x65rror\x18\x02 \x01(\tR\x05\x65rror\x12\x1d\n\nerror_type\x18\x03 \x01(\tR\terrorType\"\xf9\x01\n\x15\x43reateObjectsResponse\x12\x38\n\tsucceeded\x18\x01 \x03(\x0b\x32\x1a.vecplane.v1.CreatedObjectR\tsucceeded\x12\x31\n\x06\x66\x61iled\x18\x02 \x03(\x0b\x32\x19.vecplane.v1.FailedObjectR\x06\x66\x61iled\x12\'\n\x0ftotal_requested\x18\x03 \x01(\x05R\x0etotalRequested\x12\'\n\x0fsucceeded_count\x18\x04 \x01(\x05R\x0esucceededCount\x12!\n\x0c\x66\x61iled_count\x18\x05 \x01(\x05R\x0b\x66\x61iledCount\"X\n\x10GetObjectRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12!\n\tobject_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x08objectId\"@\n\x11GetObjectResponse\x12+\n\x06object\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.ObjectR\x06object\"\xa0\x02\n\x12ListObjectsRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12\x1d\n\nkey_prefix\x18\x02 \x01(\tR\tkeyPrefix\x12\x14\n\x05limit\x18\x03 \x01(\x05R\x05limit\x12\x16\n\x06offset\x18\x04 \x01(\x05R\x06offset\x12\x16\n\x06\x63ursor\x18\x05 \x01(\tR\x06\x63ursor\x12#\n\rinclude_total\x18\x06 \x01(\x08R\x0cincludeTotal\x12,\n\x05query\x18\x07 \x01(\x0b\x32\x16.vecplane.v1.ListQueryR\x05query\x12\x1b\n\tpage_size\x18\x08 \x01(\x05R\x08pageSize\x12\x12\n\x04page\x18\t \x01(\x05R\x04page\"\xb3\x01\n\x13ListObjectsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x13.vecplane.v1.ObjectR\x07results\x12\x37\n\npagination\x18\x02 \x01(\x0b\x32\x17.vecplane.v1.PaginationR\npagination\x12$\n\x0btotal_count\x18\x03 \x01(\x03H\x00R\ntotalCount\x88\x01\x01\x42\x0e\n\x0c_total_count\"\xb7\x02\n\x13UpdateObjectRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12!\n\tobject_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x08objectId\x12\"\n\nkey_prefix\x18\x03 \x01(\tH\x00R\tkeyPrefix\x88\x01\x01\x12\x33\n\x08metadata\x18\x04 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\'\n\x0fskip_duplicates\x18\x05 \x01(\x08R\x0eskipDuplicates\x12;\n\x0bupdate_mask\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskR\nupdateMask:\x0c\xea\xda\x18\x08metadataB\r\n\x0b_key_prefix\"C\n\x14UpdateObjectResponse\x12+\n\x06object\x18\x01 \x01(\x0b\x32\x13.vecplane.v1.ObjectR\x06object\"[\n\x13\x44\x65leteObjectRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12!\n\tobject_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x08objectId\"3\n\x14\x44\x65leteObjectResponse\x12\x1b\n\tobject_id\x18\x01 \x01(\tR\x08objectId2\x9c\r\n\rBucketService\x12\x94\x01\n\x0c\x43reateBucket\x12 .vecplane.v1.CreateBucketRequest\x1a!.vecplane.v1.CreateBucketResponse\"?\x82\xd3\xe4\x93\x02\x39\"\x12/v1/buckets/create:\x01*Z\x18\"\x0b/v1/buckets:\x01*b\x06\x62ucketb\x06\x62ucket\x12s\n\tGetBucket\x12\x1d.vecplane.v1.GetBucketRequest\x1a\x1e.vecplane.v1.GetBucketResponse\"\'\x82\xd3\xe4\x93\x02!\x12\x17/v1/buckets/{bucket_id}b\x06\x62ucket\x12\x80\x01\n\x0bListBuckets\x12\x1f.vecplane.v1.ListBucketsRequest\x1a .vecplane.v1.ListBucketsResponse\".\x82\xd3\xe4\x93\x02(\"\x10/v1/buckets/list:\x05queryZ\r\x12\x0b/v1/buckets\x12\xa5\x01\n\x0cUpdateBucket\x12 .vecplane.v1.UpdateBucketRequest\x1a!.vecplane.v1.UpdateBucketResponse\"P\x82\xd3\xe4\x93\x02J2\x17/v1/buckets/{bucket_id}:\x01*Z$\x1a\x17/v1/buckets/{bucket_id}:\x01*b\x06\x62ucketb\x06\x62ucket\x12t\n\x0c\x44\x65leteBucket\x12 .vecplane.v1.DeleteBucketRequest\x1a!.vecplane.v1.DeleteBucketResponse\"\x1f\x82\xd3\xe4\x93\x02\x19*\x17/v1/buckets/{bucket_id}\x12\xbc\x01\n\x0c\x43reateObject\x12 .vecplane.v1.CreateObjectRequest\x1a!.vecplane.v1.CreateObjectResponse\"g\x82\xd3\xe4\x93\x02\x61\"&/v1/buckets/{bucket_id}/objects/create:\x01*Z,\"\x1f/v1/buckets/{bucket_id}/objects:\x01*b\x06objectb\x06object\x12\x88\x01\n\rCreateObjects\x12!.vecplane.v1.CreateObjectsRequest\x1a\".vecplane.v1.CreateObjectsResponse\"0\x82\xd3\xe4\x93\x02*\"%/v1/buckets/{bucket_id}/objects/batch:\x01*\x12\x87\x01\n\tGetObject\x12\x1d.vecplane.v1.GetObjectRequest\x1a\x1e.vecplane.v1.GetObjectResponse\";\x82\xd3\xe4\x93\x02\x35\x12+/v1/buckets/{bucket_id}/objects/{object_id}b\x06object\x12\xa8\x01\n\x0bListObjects\x12\x1f.vecplane.v1.ListObjectsRequest\x1a .vecplane.v1.ListObjectsResponse\"V\x82\xd3\xe4\x93\x02P\"$/v1/buckets/{bucket_id}/objects/list:\x05queryZ!\x12\x1f/v1/buckets/{bucket_id}/objects\x12\xcd\x01\n\x0cUpdateObject\x12 .vecplane.v1.UpdateObjectRequest\x1a!.vecplane.v1.UpdateObjectResponse\"x\x82\xd3\xe4\x93\x02r2+/v1/buckets/{bucket_id}/objects/{object_id}:\x01*Z8\x1a+/v1/buckets/{bucket_id}/objects/{object_id}:\x01*b\x06objectb\x06object\x12\x88\x01\n\x0c\x44\x65leteObject\x12 .vecplane.v1.DeleteObjectRequest\x1a!.vecplane.v1.DeleteObjectResponse\"3\x82\xd3\xe4\x93\x02-*+/v1/buckets/{bucket_id}/objects/{object_id}\x1a\x04\xd0\xda\x18\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -42,8 +43,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_BUCKET'].fields_by_name['bucket_id']._serialized_options = b'\342A\001\003'
   _globals['_BUCKET'].fields_by_name['bucket_name']._loaded_options = None
   _globals['_BUCKET'].fields_by_name['bucket_name']._serialized_options = b'\342A\001\002'
-  _globals['_BUCKET'].fields_by_name['bucket_schema']._loaded_options = None
-  _globals['_BUCKET'].fields_by_name['bucket_schema']._serialized_options = b'\342A\001\005'
   _globals['_BUCKET'].fields_by_name['namespace_id']._loaded_options = None
   _globals['_BUCKET'].fields_by_name['namespace_id']._serialized_options = b'\342A\001\003'
   _globals['_BUCKET'].fields_by_name['created_at']._loaded_options = None
@@ -74,6 +73,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREATEBUCKETREQUEST'].fields_by_name['bucket_name']._serialized_options = b'\342A\001\002'
   _globals['_GETBUCKETREQUEST'].fields_by_name['bucket_id']._loaded_options = None
   _globals['_GETBUCKETREQUEST'].fields_by_name['bucket_id']._serialized_options = b'\342A\001\002'
+  _globals['_UPDATEBUCKETREQUEST'].fields_by_name['bucket_id']._loaded_options = None
+  _globals['_UPDATEBUCKETREQUEST'].fields_by_name['bucket_id']._serialized_options = b'\342A\001\002'
   _globals['_DELETEBUCKETREQUEST'].fields_by_name['bucket_id']._loaded_options = None
   _globals['_DELETEBUCKETREQUEST'].fields_by_name['bucket_id']._serialized_options = b'\342A\001\002'
   _globals['_CREATEOBJECTREQUEST'].fields_by_name['auto_process']._loaded_options = None
@@ -92,6 +93,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETOBJECTREQUEST'].fields_by_name['object_id']._serialized_options = b'\342A\001\002'
   _globals['_LISTOBJECTSREQUEST'].fields_by_name['bucket_id']._loaded_options = None
   _globals['_LISTOBJECTSREQUEST'].fields_by_name['bucket_id']._serialized_options = b'\342A\001\002'
+  _globals['_UPDATEOBJECTREQUEST'].fields_by_name['bucket_id']._loaded_options = None
+  _globals['_UPDATEOBJECTREQUEST'].fields_by_name['bucket_id']._serialized_options = b'\342A\001\002'
+  _globals['_UPDATEOBJECTREQUEST'].fields_by_name['object_id']._loaded_options = None
+  _globals['_UPDATEOBJECTREQUEST'].fields_by_name['object_id']._serialized_options = b'\342A\001\002'
+  _globals['_UPDATEOBJECTREQUEST']._loaded_options = None
+  _globals['_UPDATEOBJECTREQUEST']._serialized_options = b'\352\332\030\010metadata'
   _globals['_DELETEOBJECTREQUEST'].fields_by_name['bucket_id']._loaded_options = None
   _globals['_DELETEOBJECTREQUEST'].fields_by_name['bucket_id']._serialized_options = b'\342A\001\002'
   _globals['_DELETEOBJECTREQUEST'].fields_by_name['object_id']._loaded_options = None
@@ -104,6 +111,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_BUCKETSERVICE'].methods_by_name['GetBucket']._serialized_options = b'\202\323\344\223\002!\022\027/v1/buckets/{bucket_id}b\006bucket'
   _globals['_BUCKETSERVICE'].methods_by_name['ListBuckets']._loaded_options = None
   _globals['_BUCKETSERVICE'].methods_by_name['ListBuckets']._serialized_options = b'\202\323\344\223\002(\"\020/v1/buckets/list:\005queryZ\r\022\013/v1/buckets'
+  _globals['_BUCKETSERVICE'].methods_by_name['UpdateBucket']._loaded_options = None
+  _globals['_BUCKETSERVICE'].methods_by_name['UpdateBucket']._serialized_options = b'\202\323\344\223\002J2\027/v1/buckets/{bucket_id}:\001*Z$\032\027/v1/buckets/{bucket_id}:\001*b\006bucketb\006bucket'
   _globals['_BUCKETSERVICE'].methods_by_name['DeleteBucket']._loaded_options = None
   _globals['_BUCKETSERVICE'].methods_by_name['DeleteBucket']._serialized_options = b'\202\323\344\223\002\031*\027/v1/buckets/{bucket_id}'
   _globals['_BUCKETSERVICE'].methods_by_name['CreateObject']._loaded_options = None
@@ -114,56 +123,66 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_BUCKETSERVICE'].methods_by_name['GetObject']._serialized_options = b'\202\323\344\223\0025\022+/v1/buckets/{bucket_id}/objects/{object_id}b\006object'
   _globals['_BUCKETSERVICE'].methods_by_name['ListObjects']._loaded_options = None
   _globals['_BUCKETSERVICE'].methods_by_name['ListObjects']._serialized_options = b'\202\323\344\223\002P\"$/v1/buckets/{bucket_id}/objects/list:\005queryZ!\022\037/v1/buckets/{bucket_id}/objects'
+  _globals['_BUCKETSERVICE'].methods_by_name['UpdateObject']._loaded_options = None
+  _globals['_BUCKETSERVICE'].methods_by_name['UpdateObject']._serialized_options = b'\202\323\344\223\002r2+/v1/buckets/{bucket_id}/objects/{object_id}:\001*Z8\032+/v1/buckets/{bucket_id}/objects/{object_id}:\001*b\006objectb\006object'
   _globals['_BUCKETSERVICE'].methods_by_name['DeleteObject']._loaded_options = None
   _globals['_BUCKETSERVICE'].methods_by_name['DeleteObject']._serialized_options = b'\202\323\344\223\002-*+/v1/buckets/{bucket_id}/objects/{object_id}'
-  _globals['_BUCKET']._serialized_start=245
-  _globals['_BUCKET']._serialized_end=744
-  _globals['_BLOB']._serialized_start=747
-  _globals['_BLOB']._serialized_end=945
-  _globals['_BLOBDETAILS']._serialized_start=947
-  _globals['_BLOBDETAILS']._serialized_end=1064
-  _globals['_OBJECT']._serialized_start=1067
-  _globals['_OBJECT']._serialized_end=1400
-  _globals['_CREATEBUCKETREQUEST']._serialized_start=1403
-  _globals['_CREATEBUCKETREQUEST']._serialized_end=1614
-  _globals['_CREATEBUCKETRESPONSE']._serialized_start=1616
-  _globals['_CREATEBUCKETRESPONSE']._serialized_end=1683
-  _globals['_GETBUCKETREQUEST']._serialized_start=1685
-  _globals['_GETBUCKETREQUEST']._serialized_end=1738
-  _globals['_GETBUCKETRESPONSE']._serialized_start=1740
-  _globals['_GETBUCKETRESPONSE']._serialized_end=1804
-  _globals['_LISTBUCKETSREQUEST']._serialized_start=1807
-  _globals['_LISTBUCKETSREQUEST']._serialized_end=2029
-  _globals['_LISTBUCKETSRESPONSE']._serialized_start=2032
-  _globals['_LISTBUCKETSRESPONSE']._serialized_end=2211
-  _globals['_DELETEBUCKETREQUEST']._serialized_start=2213
-  _globals['_DELETEBUCKETREQUEST']._serialized_end=2291
-  _globals['_DELETEBUCKETRESPONSE']._serialized_start=2294
-  _globals['_DELETEBUCKETRESPONSE']._serialized_end=2463
-  _globals['_CREATEOBJECTREQUEST']._serialized_start=2466
-  _globals['_CREATEOBJECTREQUEST']._serialized_end=2866
-  _globals['_CREATEOBJECTRESPONSE']._serialized_start=2868
-  _globals['_CREATEOBJECTRESPONSE']._serialized_end=2963
-  _globals['_CREATEOBJECTSREQUEST']._serialized_start=2966
-  _globals['_CREATEOBJECTSREQUEST']._serialized_end=3130
-  _globals['_CREATEDOBJECT']._serialized_start=3133
-  _globals['_CREATEDOBJECT']._serialized_end=3512
-  _globals['_FAILEDOBJECT']._serialized_start=3514
-  _globals['_FAILEDOBJECT']._serialized_end=3616
-  _globals['_CREATEOBJECTSRESPONSE']._serialized_start=3619
-  _globals['_CREATEOBJECTSRESPONSE']._serialized_end=3868
-  _globals['_GETOBJECTREQUEST']._serialized_start=3870
-  _globals['_GETOBJECTREQUEST']._serialized_end=3958
-  _globals['_GETOBJECTRESPONSE']._serialized_start=3960
-  _globals['_GETOBJECTRESPONSE']._serialized_end=4024
-  _globals['_LISTOBJECTSREQUEST']._serialized_start=4027
-  _globals['_LISTOBJECTSREQUEST']._serialized_end=4315
-  _globals['_LISTOBJECTSRESPONSE']._serialized_start=4318
-  _globals['_LISTOBJECTSRESPONSE']._serialized_end=4497
-  _globals['_DELETEOBJECTREQUEST']._serialized_start=4499
-  _globals['_DELETEOBJECTREQUEST']._serialized_end=4590
-  _globals['_DELETEOBJECTRESPONSE']._serialized_start=4592
-  _globals['_DELETEOBJECTRESPONSE']._serialized_end=4643
-  _globals['_BUCKETSERVICE']._serialized_start=4646
-  _globals['_BUCKETSERVICE']._serialized_end=5962
+  _globals['_BUCKET']._serialized_start=279
+  _globals['_BUCKET']._serialized_end=772
+  _globals['_BLOB']._serialized_start=775
+  _globals['_BLOB']._serialized_end=973
+  _globals['_BLOBDETAILS']._serialized_start=975
+  _globals['_BLOBDETAILS']._serialized_end=1092
+  _globals['_OBJECT']._serialized_start=1095
+  _globals['_OBJECT']._serialized_end=1428
+  _globals['_CREATEBUCKETREQUEST']._serialized_start=1431
+  _globals['_CREATEBUCKETREQUEST']._serialized_end=1642
+  _globals['_CREATEBUCKETRESPONSE']._serialized_start=1644
+  _globals['_CREATEBUCKETRESPONSE']._serialized_end=1711
+  _globals['_GETBUCKETREQUEST']._serialized_start=1713
+  _globals['_GETBUCKETREQUEST']._serialized_end=1766
+  _globals['_GETBUCKETRESPONSE']._serialized_start=1768
+  _globals['_GETBUCKETRESPONSE']._serialized_end=1832
+  _globals['_LISTBUCKETSREQUEST']._serialized_start=1835
+  _globals['_LISTBUCKETSREQUEST']._serialized_end=2057
+  _globals['_LISTBUCKETSRESPONSE']._serialized_start=2060
+  _globals['_LISTBUCKETSRESPONSE']._serialized_end=2239
+  _globals['_UPDATEBUCKETREQUEST']._serialized_start=2242
+  _globals['_UPDATEBUCKETREQUEST']._serialized_end=2585
+  _globals['_UPDATEBUCKETRESPONSE']._serialized_start=2587
+  _globals['_UPDATEBUCKETRESPONSE']._serialized_end=2654
+  _globals['_DELETEBUCKETREQUEST']._serialized_start=2656
+  _globals['_DELETEBUCKETREQUEST']._serialized_end=2734
+  _globals['_DELETEBUCKETRESPONSE']._serialized_start=2737
+  _globals['_DELETEBUCKETRESPONSE']._serialized_end=2906
+  _globals['_CREATEOBJECTREQUEST']._serialized_start=2909
+  _globals['_CREATEOBJECTREQUEST']._serialized_end=3309
+  _globals['_CREATEOBJECTRESPONSE']._serialized_start=3311
+  _globals['_CREATEOBJECTRESPONSE']._serialized_end=3406
+  _globals['_CREATEOBJECTSREQUEST']._serialized_start=3409
+  _globals['_CREATEOBJECTSREQUEST']._serialized_end=3573
+  _globals['_CREATEDOBJECT']._serialized_start=3576
+  _globals['_CREATEDOBJECT']._serialized_end=3955
+  _globals['_FAILEDOBJECT']._serialized_start=3957
+  _globals['_FAILEDOBJECT']._serialized_end=4059
+  _globals['_CREATEOBJECTSRESPONSE']._serialized_start=4062
+  _globals['_CREATEOBJECTSRESPONSE']._serialized_end=4311
+  _globals['_GETOBJECTREQUEST']._serialized_start=4313
+  _globals['_GETOBJECTREQUEST']._serialized_end=4401
+  _globals['_GETOBJECTRESPONSE']._serialized_start=4403
+  _globals['_GETOBJECTRESPONSE']._serialized_end=4467
+  _globals['_LISTOBJECTSREQUEST']._serialized_start=4470
+  _globals['_LISTOBJECTSREQUEST']._serialized_end=4758
+  _globals['_LISTOBJECTSRESPONSE']._serialized_start=4761
+  _globals['_LISTOBJECTSRESPONSE']._serialized_end=4940
+  _globals['_UPDATEOBJECTREQUEST']._serialized_start=4943
+  _globals['_UPDATEOBJECTREQUEST']._serialized_end=5254
+  _globals['_UPDATEOBJECTRESPONSE']._serialized_start=5256
+  _globals['_UPDATEOBJECTRESPONSE']._serialized_end=5323
+  _globals['_DELETEOBJECTREQUEST']._serialized_start=5325
+  _globals['_DELETEOBJECTREQUEST']._serialized_end=5416
+  _globals['_DELETEOBJECTRESPONSE']._serialized_start=5418
+  _globals['_DELETEOBJECTRESPONSE']._serialized_end=5469
+  _globals['_BUCKETSERVICE']._serialized_start=5472
+  _globals['_BUCKETSERVICE']._serialized_end=7164
 # @@protoc_insertion_point(module_scope)

@@ -2,6 +2,7 @@ import datetime
 
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from vecplane.v1 import list_pb2 as _list_pb2
@@ -138,6 +139,28 @@ class ListBucketsResponse(_message.Message):
     pagination: _list_pb2.Pagination
     total_count: int
     def __init__(self, results: _Optional[_Iterable[_Union[Bucket, _Mapping]]] = ..., pagination: _Optional[_Union[_list_pb2.Pagination, _Mapping]] = ..., total_count: _Optional[int] = ...) -> None: ...
+
+class UpdateBucketRequest(_message.Message):
+    __slots__ = ("bucket_id", "bucket_name", "description", "metadata", "bucket_schema", "update_mask")
+    BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
+    BUCKET_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    BUCKET_SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    bucket_id: str
+    bucket_name: str
+    description: str
+    metadata: _struct_pb2.Struct
+    bucket_schema: _schema_pb2.BucketSchema
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, bucket_id: _Optional[str] = ..., bucket_name: _Optional[str] = ..., description: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., bucket_schema: _Optional[_Union[_schema_pb2.BucketSchema, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class UpdateBucketResponse(_message.Message):
+    __slots__ = ("bucket",)
+    BUCKET_FIELD_NUMBER: _ClassVar[int]
+    bucket: Bucket
+    def __init__(self, bucket: _Optional[_Union[Bucket, _Mapping]] = ...) -> None: ...
 
 class DeleteBucketRequest(_message.Message):
     __slots__ = ("bucket_id", "force")
@@ -290,6 +313,28 @@ class ListObjectsResponse(_message.Message):
     pagination: _list_pb2.Pagination
     total_count: int
     def __init__(self, results: _Optional[_Iterable[_Union[Object, _Mapping]]] = ..., pagination: _Optional[_Union[_list_pb2.Pagination, _Mapping]] = ..., total_count: _Optional[int] = ...) -> None: ...
+
+class UpdateObjectRequest(_message.Message):
+    __slots__ = ("bucket_id", "object_id", "key_prefix", "metadata", "skip_duplicates", "update_mask")
+    BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
+    OBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    KEY_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    SKIP_DUPLICATES_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    bucket_id: str
+    object_id: str
+    key_prefix: str
+    metadata: _struct_pb2.Struct
+    skip_duplicates: bool
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, bucket_id: _Optional[str] = ..., object_id: _Optional[str] = ..., key_prefix: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., skip_duplicates: _Optional[bool] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class UpdateObjectResponse(_message.Message):
+    __slots__ = ("object",)
+    OBJECT_FIELD_NUMBER: _ClassVar[int]
+    object: Object
+    def __init__(self, object: _Optional[_Union[Object, _Mapping]] = ...) -> None: ...
 
 class DeleteObjectRequest(_message.Message):
     __slots__ = ("bucket_id", "object_id")

@@ -50,6 +50,11 @@ class BucketServiceStub:
                 request_serializer=vecplane_dot_v1_dot_bucket__pb2.ListBucketsRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_bucket__pb2.ListBucketsResponse.FromString,
                 _registered_method=True)
+        self.UpdateBucket = channel.unary_unary(
+                '/vecplane.v1.BucketService/UpdateBucket',
+                request_serializer=vecplane_dot_v1_dot_bucket__pb2.UpdateBucketRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_bucket__pb2.UpdateBucketResponse.FromString,
+                _registered_method=True)
         self.DeleteBucket = channel.unary_unary(
                 '/vecplane.v1.BucketService/DeleteBucket',
                 request_serializer=vecplane_dot_v1_dot_bucket__pb2.DeleteBucketRequest.SerializeToString,
@@ -74,6 +79,11 @@ class BucketServiceStub:
                 '/vecplane.v1.BucketService/ListObjects',
                 request_serializer=vecplane_dot_v1_dot_bucket__pb2.ListObjectsRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_bucket__pb2.ListObjectsResponse.FromString,
+                _registered_method=True)
+        self.UpdateObject = channel.unary_unary(
+                '/vecplane.v1.BucketService/UpdateObject',
+                request_serializer=vecplane_dot_v1_dot_bucket__pb2.UpdateObjectRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_bucket__pb2.UpdateObjectResponse.FromString,
                 _registered_method=True)
         self.DeleteObject = channel.unary_unary(
                 '/vecplane.v1.BucketService/DeleteObject',
@@ -102,6 +112,14 @@ class BucketServiceServicer:
 
     def ListBuckets(self, request, context):
         """Lists the namespace's buckets.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateBucket(self, request, context):
+        """Changes a bucket's name, description or metadata, or adds fields to its schema (PATCH and PUT
+        alike: the fields sent change).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -143,6 +161,14 @@ class BucketServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UpdateObject(self, request, context):
+        """Changes an object's key prefix or metadata (PATCH and PUT alike: the keys sent change). Its
+        blobs cannot change; documents made from it keep what they copied until it is processed again.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def DeleteObject(self, request, context):
         """Deletes an object.
         """
@@ -168,6 +194,11 @@ def add_BucketServiceServicer_to_server(servicer, server):
                     request_deserializer=vecplane_dot_v1_dot_bucket__pb2.ListBucketsRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_bucket__pb2.ListBucketsResponse.SerializeToString,
             ),
+            'UpdateBucket': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateBucket,
+                    request_deserializer=vecplane_dot_v1_dot_bucket__pb2.UpdateBucketRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_bucket__pb2.UpdateBucketResponse.SerializeToString,
+            ),
             'DeleteBucket': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteBucket,
                     request_deserializer=vecplane_dot_v1_dot_bucket__pb2.DeleteBucketRequest.FromString,
@@ -192,6 +223,11 @@ def add_BucketServiceServicer_to_server(servicer, server):
                     servicer.ListObjects,
                     request_deserializer=vecplane_dot_v1_dot_bucket__pb2.ListObjectsRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_bucket__pb2.ListObjectsResponse.SerializeToString,
+            ),
+            'UpdateObject': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateObject,
+                    request_deserializer=vecplane_dot_v1_dot_bucket__pb2.UpdateObjectRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_bucket__pb2.UpdateObjectResponse.SerializeToString,
             ),
             'DeleteObject': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteObject,
@@ -281,6 +317,33 @@ class BucketService:
             '/vecplane.v1.BucketService/ListBuckets',
             vecplane_dot_v1_dot_bucket__pb2.ListBucketsRequest.SerializeToString,
             vecplane_dot_v1_dot_bucket__pb2.ListBucketsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateBucket(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.BucketService/UpdateBucket',
+            vecplane_dot_v1_dot_bucket__pb2.UpdateBucketRequest.SerializeToString,
+            vecplane_dot_v1_dot_bucket__pb2.UpdateBucketResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -416,6 +479,33 @@ class BucketService:
             '/vecplane.v1.BucketService/ListObjects',
             vecplane_dot_v1_dot_bucket__pb2.ListObjectsRequest.SerializeToString,
             vecplane_dot_v1_dot_bucket__pb2.ListObjectsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateObject(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.BucketService/UpdateObject',
+            vecplane_dot_v1_dot_bucket__pb2.UpdateObjectRequest.SerializeToString,
+            vecplane_dot_v1_dot_bucket__pb2.UpdateObjectResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -6,8 +6,8 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../google/api/annotations_pb.js";
 import { file_google_api_field_behavior } from "../../google/api/field_behavior_pb.js";
-import type { Timestamp, Value } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { FieldMask, Timestamp, Value } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { ListQuery, Pagination } from "./list_pb.js";
 import { file_vecplane_v1_list } from "./list_pb.js";
 import { file_vecplane_v1_options } from "./options_pb.js";
@@ -19,7 +19,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file vecplane/v1/bucket.proto.
  */
 export const file_vecplane_v1_bucket: GenFile = /*@__PURE__*/
-  fileDesc("Chh2ZWNwbGFuZS92MS9idWNrZXQucHJvdG8SC3ZlY3BsYW5lLnYxIvgCCgZCdWNrZXQSFwoJYnVja2V0X2lkGAEgASgJQgTiQQEDEhkKC2J1Y2tldF9uYW1lGAIgASgJQgTiQQECEhMKC2Rlc2NyaXB0aW9uGAMgASgJEjYKDWJ1Y2tldF9zY2hlbWEYBCABKAsyGS52ZWNwbGFuZS52MS5CdWNrZXRTY2hlbWFCBOJBAQUSKQoIbWV0YWRhdGEYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhoKDG5hbWVzcGFjZV9pZBgGIAEoCUIE4kEBAxI0CgpjcmVhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI0Cgp1cGRhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxIaCgxvYmplY3RfY291bnQYCSABKANCBOJBAQMSHgoQdG90YWxfc2l6ZV9ieXRlcxgKIAEoA0IE4kEBAyKnAQoEQmxvYhIWCghwcm9wZXJ0eRgBIAEoCUIE4kEBAhIqCgR0eXBlGAIgASgOMhYudmVjcGxhbmUudjEuRmllbGRUeXBlQgTiQQECEioKBGRhdGEYAyABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWVCBOJBAQISLwoHZGV0YWlscxgEIAEoCzIYLnZlY3BsYW5lLnYxLkJsb2JEZXRhaWxzQgTiQQEDIlIKC0Jsb2JEZXRhaWxzEg4KBnNvdXJjZRgBIAEoCRISCgpzaXplX2J5dGVzGAIgASgDEhEKCW1pbWVfdHlwZRgDIAEoCRIMCgRoYXNoGAQgASgJIocCCgZPYmplY3QSFwoJb2JqZWN0X2lkGAEgASgJQgTiQQEDEhcKCWJ1Y2tldF9pZBgCIAEoCUIE4kEBAxISCgprZXlfcHJlZml4GAMgASgJEikKCG1ldGFkYXRhGAQgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIgCgVibG9icxgFIAMoCzIRLnZlY3BsYW5lLnYxLkJsb2ISNAoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSNAoKdXBkYXRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMiogEKE0NyZWF0ZUJ1Y2tldFJlcXVlc3QSGQoLYnVja2V0X25hbWUYASABKAlCBOJBAQISEwoLZGVzY3JpcHRpb24YAiABKAkSMAoNYnVja2V0X3NjaGVtYRgDIAEoCzIZLnZlY3BsYW5lLnYxLkJ1Y2tldFNjaGVtYRIpCghtZXRhZGF0YRgEIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiOwoUQ3JlYXRlQnVja2V0UmVzcG9uc2USIwoGYnVja2V0GAEgASgLMhMudmVjcGxhbmUudjEuQnVja2V0IisKEEdldEJ1Y2tldFJlcXVlc3QSFwoJYnVja2V0X2lkGAEgASgJQgTiQQECIjgKEUdldEJ1Y2tldFJlc3BvbnNlEiMKBmJ1Y2tldBgBIAEoCzITLnZlY3BsYW5lLnYxLkJ1Y2tldCKiAQoSTGlzdEJ1Y2tldHNSZXF1ZXN0Eg0KBWxpbWl0GAEgASgFEg4KBm9mZnNldBgCIAEoBRIOCgZjdXJzb3IYAyABKAkSFQoNaW5jbHVkZV90b3RhbBgEIAEoCBIlCgVxdWVyeRgFIAEoCzIWLnZlY3BsYW5lLnYxLkxpc3RRdWVyeRIRCglwYWdlX3NpemUYBiABKAUSDAoEcGFnZRgHIAEoBSKSAQoTTGlzdEJ1Y2tldHNSZXNwb25zZRIkCgdyZXN1bHRzGAEgAygLMhMudmVjcGxhbmUudjEuQnVja2V0EisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhgKC3RvdGFsX2NvdW50GAMgASgDSACIAQFCDgoMX3RvdGFsX2NvdW50Ij0KE0RlbGV0ZUJ1Y2tldFJlcXVlc3QSFwoJYnVja2V0X2lkGAEgASgJQgTiQQECEg0KBWZvcmNlGAIgASgIInEKFERlbGV0ZUJ1Y2tldFJlc3BvbnNlEhEKCWJ1Y2tldF9pZBgBIAEoCRIXCg9vYmplY3RzX2RlbGV0ZWQYAiABKAMSHAoUY29sbGVjdGlvbnNfZGlzYWJsZWQYAyADKAkSDwoHbWVzc2FnZRgEIAEoCSKaAgoTQ3JlYXRlT2JqZWN0UmVxdWVzdBIRCglidWNrZXRfaWQYASABKAkSEgoKa2V5X3ByZWZpeBgCIAEoCRIpCghtZXRhZGF0YRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSIAoFYmxvYnMYBCADKAsyES52ZWNwbGFuZS52MS5CbG9iEhcKD3NraXBfZHVwbGljYXRlcxgFIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBiABKAkSGgoMYXV0b19wcm9jZXNzGAcgASgIQgTg2hgBEhsKE2Nhbm9uaWNhbGl6ZV9zb3VyY2UYCCABKAgSFgoOZm9yY2VfcmVtaXJyb3IYCSABKAg6DOraGAhtZXRhZGF0YSJNChRDcmVhdGVPYmplY3RSZXNwb25zZRIjCgZvYmplY3QYASABKAsyEy52ZWNwbGFuZS52MS5PYmplY3QSEAoIcmVwbGF5ZWQYAiABKAgihAEKFENyZWF0ZU9iamVjdHNSZXF1ZXN0EhcKCWJ1Y2tldF9pZBgBIAEoCUIE4kEBAhI3CgdvYmplY3RzGAIgAygLMiAudmVjcGxhbmUudjEuQ3JlYXRlT2JqZWN0UmVxdWVzdEIE4kEBAhIaCgxhdXRvX3Byb2Nlc3MYAyABKAhCBODaGAEingIKDUNyZWF0ZWRPYmplY3QSFAoMb2JqZWN0X2luZGV4GAEgASgFEhAKCHJlcGxheWVkGAIgASgIEhEKCW9iamVjdF9pZBgDIAEoCRIRCglidWNrZXRfaWQYBCABKAkSEgoKa2V5X3ByZWZpeBgFIAEoCRIpCghtZXRhZGF0YRgGIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSIAoFYmxvYnMYByADKAsyES52ZWNwbGFuZS52MS5CbG9iEi4KCmNyZWF0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkcKDEZhaWxlZE9iamVjdBIUCgxvYmplY3RfaW5kZXgYASABKAUSDQoFZXJyb3IYAiABKAkSEgoKZXJyb3JfdHlwZRgDIAEoCSK5AQoVQ3JlYXRlT2JqZWN0c1Jlc3BvbnNlEi0KCXN1Y2NlZWRlZBgBIAMoCzIaLnZlY3BsYW5lLnYxLkNyZWF0ZWRPYmplY3QSKQoGZmFpbGVkGAIgAygLMhkudmVjcGxhbmUudjEuRmFpbGVkT2JqZWN0EhcKD3RvdGFsX3JlcXVlc3RlZBgDIAEoBRIXCg9zdWNjZWVkZWRfY291bnQYBCABKAUSFAoMZmFpbGVkX2NvdW50GAUgASgFIkQKEEdldE9iamVjdFJlcXVlc3QSFwoJYnVja2V0X2lkGAEgASgJQgTiQQECEhcKCW9iamVjdF9pZBgCIAEoCUIE4kEBAiI4ChFHZXRPYmplY3RSZXNwb25zZRIjCgZvYmplY3QYASABKAsyEy52ZWNwbGFuZS52MS5PYmplY3QizwEKEkxpc3RPYmplY3RzUmVxdWVzdBIXCglidWNrZXRfaWQYASABKAlCBOJBAQISEgoKa2V5X3ByZWZpeBgCIAEoCRINCgVsaW1pdBgDIAEoBRIOCgZvZmZzZXQYBCABKAUSDgoGY3Vyc29yGAUgASgJEhUKDWluY2x1ZGVfdG90YWwYBiABKAgSJQoFcXVlcnkYByABKAsyFi52ZWNwbGFuZS52MS5MaXN0UXVlcnkSEQoJcGFnZV9zaXplGAggASgFEgwKBHBhZ2UYCSABKAUikgEKE0xpc3RPYmplY3RzUmVzcG9uc2USJAoHcmVzdWx0cxgBIAMoCzITLnZlY3BsYW5lLnYxLk9iamVjdBIrCgpwYWdpbmF0aW9uGAIgASgLMhcudmVjcGxhbmUudjEuUGFnaW5hdGlvbhIYCgt0b3RhbF9jb3VudBgDIAEoA0gAiAEBQg4KDF90b3RhbF9jb3VudCJHChNEZWxldGVPYmplY3RSZXF1ZXN0EhcKCWJ1Y2tldF9pZBgBIAEoCUIE4kEBAhIXCglvYmplY3RfaWQYAiABKAlCBOJBAQIiKQoURGVsZXRlT2JqZWN0UmVzcG9uc2USEQoJb2JqZWN0X2lkGAEgASgJMqQKCg1CdWNrZXRTZXJ2aWNlEpQBCgxDcmVhdGVCdWNrZXQSIC52ZWNwbGFuZS52MS5DcmVhdGVCdWNrZXRSZXF1ZXN0GiEudmVjcGxhbmUudjEuQ3JlYXRlQnVja2V0UmVzcG9uc2UiP4LT5JMCOToBKloYOgEqYgZidWNrZXQiCy92MS9idWNrZXRzYgZidWNrZXQiEi92MS9idWNrZXRzL2NyZWF0ZRJzCglHZXRCdWNrZXQSHS52ZWNwbGFuZS52MS5HZXRCdWNrZXRSZXF1ZXN0Gh4udmVjcGxhbmUudjEuR2V0QnVja2V0UmVzcG9uc2UiJ4LT5JMCIWIGYnVja2V0EhcvdjEvYnVja2V0cy97YnVja2V0X2lkfRKAAQoLTGlzdEJ1Y2tldHMSHy52ZWNwbGFuZS52MS5MaXN0QnVja2V0c1JlcXVlc3QaIC52ZWNwbGFuZS52MS5MaXN0QnVja2V0c1Jlc3BvbnNlIi6C0+STAig6BXF1ZXJ5Wg0SCy92MS9idWNrZXRzIhAvdjEvYnVja2V0cy9saXN0EnQKDERlbGV0ZUJ1Y2tldBIgLnZlY3BsYW5lLnYxLkRlbGV0ZUJ1Y2tldFJlcXVlc3QaIS52ZWNwbGFuZS52MS5EZWxldGVCdWNrZXRSZXNwb25zZSIfgtPkkwIZKhcvdjEvYnVja2V0cy97YnVja2V0X2lkfRK8AQoMQ3JlYXRlT2JqZWN0EiAudmVjcGxhbmUudjEuQ3JlYXRlT2JqZWN0UmVxdWVzdBohLnZlY3BsYW5lLnYxLkNyZWF0ZU9iamVjdFJlc3BvbnNlImeC0+STAmE6ASpaLDoBKmIGb2JqZWN0Ih8vdjEvYnVja2V0cy97YnVja2V0X2lkfS9vYmplY3RzYgZvYmplY3QiJi92MS9idWNrZXRzL3tidWNrZXRfaWR9L29iamVjdHMvY3JlYXRlEogBCg1DcmVhdGVPYmplY3RzEiEudmVjcGxhbmUudjEuQ3JlYXRlT2JqZWN0c1JlcXVlc3QaIi52ZWNwbGFuZS52MS5DcmVhdGVPYmplY3RzUmVzcG9uc2UiMILT5JMCKjoBKiIlL3YxL2J1Y2tldHMve2J1Y2tldF9pZH0vb2JqZWN0cy9iYXRjaBKHAQoJR2V0T2JqZWN0Eh0udmVjcGxhbmUudjEuR2V0T2JqZWN0UmVxdWVzdBoeLnZlY3BsYW5lLnYxLkdldE9iamVjdFJlc3BvbnNlIjuC0+STAjViBm9iamVjdBIrL3YxL2J1Y2tldHMve2J1Y2tldF9pZH0vb2JqZWN0cy97b2JqZWN0X2lkfRKoAQoLTGlzdE9iamVjdHMSHy52ZWNwbGFuZS52MS5MaXN0T2JqZWN0c1JlcXVlc3QaIC52ZWNwbGFuZS52MS5MaXN0T2JqZWN0c1Jlc3BvbnNlIlaC0+STAlA6BXF1ZXJ5WiESHy92MS9idWNrZXRzL3tidWNrZXRfaWR9L29iamVjdHMiJC92MS9idWNrZXRzL3tidWNrZXRfaWR9L29iamVjdHMvbGlzdBKIAQoMRGVsZXRlT2JqZWN0EiAudmVjcGxhbmUudjEuRGVsZXRlT2JqZWN0UmVxdWVzdBohLnZlY3BsYW5lLnYxLkRlbGV0ZU9iamVjdFJlc3BvbnNlIjOC0+STAi0qKy92MS9idWNrZXRzL3tidWNrZXRfaWR9L29iamVjdHMve29iamVjdF9pZH0aBNDaGAFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_google_protobuf_timestamp, file_vecplane_v1_list, file_vecplane_v1_options, file_vecplane_v1_schema]);
+  fileDesc("Chh2ZWNwbGFuZS92MS9idWNrZXQucHJvdG8SC3ZlY3BsYW5lLnYxIvICCgZCdWNrZXQSFwoJYnVja2V0X2lkGAEgASgJQgTiQQEDEhkKC2J1Y2tldF9uYW1lGAIgASgJQgTiQQECEhMKC2Rlc2NyaXB0aW9uGAMgASgJEjAKDWJ1Y2tldF9zY2hlbWEYBCABKAsyGS52ZWNwbGFuZS52MS5CdWNrZXRTY2hlbWESKQoIbWV0YWRhdGEYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhoKDG5hbWVzcGFjZV9pZBgGIAEoCUIE4kEBAxI0CgpjcmVhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI0Cgp1cGRhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxIaCgxvYmplY3RfY291bnQYCSABKANCBOJBAQMSHgoQdG90YWxfc2l6ZV9ieXRlcxgKIAEoA0IE4kEBAyKnAQoEQmxvYhIWCghwcm9wZXJ0eRgBIAEoCUIE4kEBAhIqCgR0eXBlGAIgASgOMhYudmVjcGxhbmUudjEuRmllbGRUeXBlQgTiQQECEioKBGRhdGEYAyABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWVCBOJBAQISLwoHZGV0YWlscxgEIAEoCzIYLnZlY3BsYW5lLnYxLkJsb2JEZXRhaWxzQgTiQQEDIlIKC0Jsb2JEZXRhaWxzEg4KBnNvdXJjZRgBIAEoCRISCgpzaXplX2J5dGVzGAIgASgDEhEKCW1pbWVfdHlwZRgDIAEoCRIMCgRoYXNoGAQgASgJIocCCgZPYmplY3QSFwoJb2JqZWN0X2lkGAEgASgJQgTiQQEDEhcKCWJ1Y2tldF9pZBgCIAEoCUIE4kEBAxISCgprZXlfcHJlZml4GAMgASgJEikKCG1ldGFkYXRhGAQgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIgCgVibG9icxgFIAMoCzIRLnZlY3BsYW5lLnYxLkJsb2ISNAoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSNAoKdXBkYXRlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMiogEKE0NyZWF0ZUJ1Y2tldFJlcXVlc3QSGQoLYnVja2V0X25hbWUYASABKAlCBOJBAQISEwoLZGVzY3JpcHRpb24YAiABKAkSMAoNYnVja2V0X3NjaGVtYRgDIAEoCzIZLnZlY3BsYW5lLnYxLkJ1Y2tldFNjaGVtYRIpCghtZXRhZGF0YRgEIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiOwoUQ3JlYXRlQnVja2V0UmVzcG9uc2USIwoGYnVja2V0GAEgASgLMhMudmVjcGxhbmUudjEuQnVja2V0IisKEEdldEJ1Y2tldFJlcXVlc3QSFwoJYnVja2V0X2lkGAEgASgJQgTiQQECIjgKEUdldEJ1Y2tldFJlc3BvbnNlEiMKBmJ1Y2tldBgBIAEoCzITLnZlY3BsYW5lLnYxLkJ1Y2tldCKiAQoSTGlzdEJ1Y2tldHNSZXF1ZXN0Eg0KBWxpbWl0GAEgASgFEg4KBm9mZnNldBgCIAEoBRIOCgZjdXJzb3IYAyABKAkSFQoNaW5jbHVkZV90b3RhbBgEIAEoCBIlCgVxdWVyeRgFIAEoCzIWLnZlY3BsYW5lLnYxLkxpc3RRdWVyeRIRCglwYWdlX3NpemUYBiABKAUSDAoEcGFnZRgHIAEoBSKSAQoTTGlzdEJ1Y2tldHNSZXNwb25zZRIkCgdyZXN1bHRzGAEgAygLMhMudmVjcGxhbmUudjEuQnVja2V0EisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhgKC3RvdGFsX2NvdW50GAMgASgDSACIAQFCDgoMX3RvdGFsX2NvdW50IpACChNVcGRhdGVCdWNrZXRSZXF1ZXN0EhcKCWJ1Y2tldF9pZBgBIAEoCUIE4kEBAhIYCgtidWNrZXRfbmFtZRgCIAEoCUgAiAEBEhgKC2Rlc2NyaXB0aW9uGAMgASgJSAGIAQESKQoIbWV0YWRhdGEYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjAKDWJ1Y2tldF9zY2hlbWEYBSABKAsyGS52ZWNwbGFuZS52MS5CdWNrZXRTY2hlbWESLwoLdXBkYXRlX21hc2sYBiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrQg4KDF9idWNrZXRfbmFtZUIOCgxfZGVzY3JpcHRpb24iOwoUVXBkYXRlQnVja2V0UmVzcG9uc2USIwoGYnVja2V0GAEgASgLMhMudmVjcGxhbmUudjEuQnVja2V0Ij0KE0RlbGV0ZUJ1Y2tldFJlcXVlc3QSFwoJYnVja2V0X2lkGAEgASgJQgTiQQECEg0KBWZvcmNlGAIgASgIInEKFERlbGV0ZUJ1Y2tldFJlc3BvbnNlEhEKCWJ1Y2tldF9pZBgBIAEoCRIXCg9vYmplY3RzX2RlbGV0ZWQYAiABKAMSHAoUY29sbGVjdGlvbnNfZGlzYWJsZWQYAyADKAkSDwoHbWVzc2FnZRgEIAEoCSKaAgoTQ3JlYXRlT2JqZWN0UmVxdWVzdBIRCglidWNrZXRfaWQYASABKAkSEgoKa2V5X3ByZWZpeBgCIAEoCRIpCghtZXRhZGF0YRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSIAoFYmxvYnMYBCADKAsyES52ZWNwbGFuZS52MS5CbG9iEhcKD3NraXBfZHVwbGljYXRlcxgFIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBiABKAkSGgoMYXV0b19wcm9jZXNzGAcgASgIQgTg2hgBEhsKE2Nhbm9uaWNhbGl6ZV9zb3VyY2UYCCABKAgSFgoOZm9yY2VfcmVtaXJyb3IYCSABKAg6DOraGAhtZXRhZGF0YSJNChRDcmVhdGVPYmplY3RSZXNwb25zZRIjCgZvYmplY3QYASABKAsyEy52ZWNwbGFuZS52MS5PYmplY3QSEAoIcmVwbGF5ZWQYAiABKAgihAEKFENyZWF0ZU9iamVjdHNSZXF1ZXN0EhcKCWJ1Y2tldF9pZBgBIAEoCUIE4kEBAhI3CgdvYmplY3RzGAIgAygLMiAudmVjcGxhbmUudjEuQ3JlYXRlT2JqZWN0UmVxdWVzdEIE4kEBAhIaCgxhdXRvX3Byb2Nlc3MYAyABKAhCBODaGAEingIKDUNyZWF0ZWRPYmplY3QSFAoMb2JqZWN0X2luZGV4GAEgASgFEhAKCHJlcGxheWVkGAIgASgIEhEKCW9iamVjdF9pZBgDIAEoCRIRCglidWNrZXRfaWQYBCABKAkSEgoKa2V5X3ByZWZpeBgFIAEoCRIpCghtZXRhZGF0YRgGIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSIAoFYmxvYnMYByADKAsyES52ZWNwbGFuZS52MS5CbG9iEi4KCmNyZWF0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkcKDEZhaWxlZE9iamVjdBIUCgxvYmplY3RfaW5kZXgYASABKAUSDQoFZXJyb3IYAiABKAkSEgoKZXJyb3JfdHlwZRgDIAEoCSK5AQoVQ3JlYXRlT2JqZWN0c1Jlc3BvbnNlEi0KCXN1Y2NlZWRlZBgBIAMoCzIaLnZlY3BsYW5lLnYxLkNyZWF0ZWRPYmplY3QSKQoGZmFpbGVkGAIgAygLMhkudmVjcGxhbmUudjEuRmFpbGVkT2JqZWN0EhcKD3RvdGFsX3JlcXVlc3RlZBgDIAEoBRIXCg9zdWNjZWVkZWRfY291bnQYBCABKAUSFAoMZmFpbGVkX2NvdW50GAUgASgFIkQKEEdldE9iamVjdFJlcXVlc3QSFwoJYnVja2V0X2lkGAEgASgJQgTiQQECEhcKCW9iamVjdF9pZBgCIAEoCUIE4kEBAiI4ChFHZXRPYmplY3RSZXNwb25zZRIjCgZvYmplY3QYASABKAsyEy52ZWNwbGFuZS52MS5PYmplY3QizwEKEkxpc3RPYmplY3RzUmVxdWVzdBIXCglidWNrZXRfaWQYASABKAlCBOJBAQISEgoKa2V5X3ByZWZpeBgCIAEoCRINCgVsaW1pdBgDIAEoBRIOCgZvZmZzZXQYBCABKAUSDgoGY3Vyc29yGAUgASgJEhUKDWluY2x1ZGVfdG90YWwYBiABKAgSJQoFcXVlcnkYByABKAsyFi52ZWNwbGFuZS52MS5MaXN0UXVlcnkSEQoJcGFnZV9zaXplGAggASgFEgwKBHBhZ2UYCSABKAUikgEKE0xpc3RPYmplY3RzUmVzcG9uc2USJAoHcmVzdWx0cxgBIAMoCzITLnZlY3BsYW5lLnYxLk9iamVjdBIrCgpwYWdpbmF0aW9uGAIgASgLMhcudmVjcGxhbmUudjEuUGFnaW5hdGlvbhIYCgt0b3RhbF9jb3VudBgDIAEoA0gAiAEBQg4KDF90b3RhbF9jb3VudCLyAQoTVXBkYXRlT2JqZWN0UmVxdWVzdBIXCglidWNrZXRfaWQYASABKAlCBOJBAQISFwoJb2JqZWN0X2lkGAIgASgJQgTiQQECEhcKCmtleV9wcmVmaXgYAyABKAlIAIgBARIpCghtZXRhZGF0YRgEIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSFwoPc2tpcF9kdXBsaWNhdGVzGAUgASgIEi8KC3VwZGF0ZV9tYXNrGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzazoM6toYCG1ldGFkYXRhQg0KC19rZXlfcHJlZml4IjsKFFVwZGF0ZU9iamVjdFJlc3BvbnNlEiMKBm9iamVjdBgBIAEoCzITLnZlY3BsYW5lLnYxLk9iamVjdCJHChNEZWxldGVPYmplY3RSZXF1ZXN0EhcKCWJ1Y2tldF9pZBgBIAEoCUIE4kEBAhIXCglvYmplY3RfaWQYAiABKAlCBOJBAQIiKQoURGVsZXRlT2JqZWN0UmVzcG9uc2USEQoJb2JqZWN0X2lkGAEgASgJMpwNCg1CdWNrZXRTZXJ2aWNlEpQBCgxDcmVhdGVCdWNrZXQSIC52ZWNwbGFuZS52MS5DcmVhdGVCdWNrZXRSZXF1ZXN0GiEudmVjcGxhbmUudjEuQ3JlYXRlQnVja2V0UmVzcG9uc2UiP4LT5JMCOToBKloYOgEqYgZidWNrZXQiCy92MS9idWNrZXRzYgZidWNrZXQiEi92MS9idWNrZXRzL2NyZWF0ZRJzCglHZXRCdWNrZXQSHS52ZWNwbGFuZS52MS5HZXRCdWNrZXRSZXF1ZXN0Gh4udmVjcGxhbmUudjEuR2V0QnVja2V0UmVzcG9uc2UiJ4LT5JMCIWIGYnVja2V0EhcvdjEvYnVja2V0cy97YnVja2V0X2lkfRKAAQoLTGlzdEJ1Y2tldHMSHy52ZWNwbGFuZS52MS5MaXN0QnVja2V0c1JlcXVlc3QaIC52ZWNwbGFuZS52MS5MaXN0QnVja2V0c1Jlc3BvbnNlIi6C0+STAig6BXF1ZXJ5Wg0SCy92MS9idWNrZXRzIhAvdjEvYnVja2V0cy9saXN0EqUBCgxVcGRhdGVCdWNrZXQSIC52ZWNwbGFuZS52MS5VcGRhdGVCdWNrZXRSZXF1ZXN0GiEudmVjcGxhbmUudjEuVXBkYXRlQnVja2V0UmVzcG9uc2UiUILT5JMCSjoBKlokOgEqYgZidWNrZXQaFy92MS9idWNrZXRzL3tidWNrZXRfaWR9YgZidWNrZXQyFy92MS9idWNrZXRzL3tidWNrZXRfaWR9EnQKDERlbGV0ZUJ1Y2tldBIgLnZlY3BsYW5lLnYxLkRlbGV0ZUJ1Y2tldFJlcXVlc3QaIS52ZWNwbGFuZS52MS5EZWxldGVCdWNrZXRSZXNwb25zZSIfgtPkkwIZKhcvdjEvYnVja2V0cy97YnVja2V0X2lkfRK8AQoMQ3JlYXRlT2JqZWN0EiAudmVjcGxhbmUudjEuQ3JlYXRlT2JqZWN0UmVxdWVzdBohLnZlY3BsYW5lLnYxLkNyZWF0ZU9iamVjdFJlc3BvbnNlImeC0+STAmE6ASpaLDoBKmIGb2JqZWN0Ih8vdjEvYnVja2V0cy97YnVja2V0X2lkfS9vYmplY3RzYgZvYmplY3QiJi92MS9idWNrZXRzL3tidWNrZXRfaWR9L29iamVjdHMvY3JlYXRlEogBCg1DcmVhdGVPYmplY3RzEiEudmVjcGxhbmUudjEuQ3JlYXRlT2JqZWN0c1JlcXVlc3QaIi52ZWNwbGFuZS52MS5DcmVhdGVPYmplY3RzUmVzcG9uc2UiMILT5JMCKjoBKiIlL3YxL2J1Y2tldHMve2J1Y2tldF9pZH0vb2JqZWN0cy9iYXRjaBKHAQoJR2V0T2JqZWN0Eh0udmVjcGxhbmUudjEuR2V0T2JqZWN0UmVxdWVzdBoeLnZlY3BsYW5lLnYxLkdldE9iamVjdFJlc3BvbnNlIjuC0+STAjViBm9iamVjdBIrL3YxL2J1Y2tldHMve2J1Y2tldF9pZH0vb2JqZWN0cy97b2JqZWN0X2lkfRKoAQoLTGlzdE9iamVjdHMSHy52ZWNwbGFuZS52MS5MaXN0T2JqZWN0c1JlcXVlc3QaIC52ZWNwbGFuZS52MS5MaXN0T2JqZWN0c1Jlc3BvbnNlIlaC0+STAlA6BXF1ZXJ5WiESHy92MS9idWNrZXRzL3tidWNrZXRfaWR9L29iamVjdHMiJC92MS9idWNrZXRzL3tidWNrZXRfaWR9L29iamVjdHMvbGlzdBLNAQoMVXBkYXRlT2JqZWN0EiAudmVjcGxhbmUudjEuVXBkYXRlT2JqZWN0UmVxdWVzdBohLnZlY3BsYW5lLnYxLlVwZGF0ZU9iamVjdFJlc3BvbnNlIniC0+STAnI6ASpaODoBKmIGb2JqZWN0GisvdjEvYnVja2V0cy97YnVja2V0X2lkfS9vYmplY3RzL3tvYmplY3RfaWR9YgZvYmplY3QyKy92MS9idWNrZXRzL3tidWNrZXRfaWR9L29iamVjdHMve29iamVjdF9pZH0SiAEKDERlbGV0ZU9iamVjdBIgLnZlY3BsYW5lLnYxLkRlbGV0ZU9iamVjdFJlcXVlc3QaIS52ZWNwbGFuZS52MS5EZWxldGVPYmplY3RSZXNwb25zZSIzgtPkkwItKisvdjEvYnVja2V0cy97YnVja2V0X2lkfS9vYmplY3RzL3tvYmplY3RfaWR9GgTQ2hgBYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp, file_vecplane_v1_list, file_vecplane_v1_options, file_vecplane_v1_schema]);
 
 /**
  * A bucket: a store of raw objects in a namespace, optionally with a schema the objects must fit.
@@ -50,7 +50,8 @@ export type Bucket = Message<"vecplane.v1.Bucket"> & {
   description: string;
 
   /**
-   * The fields objects carry; collections map extractor inputs to them. Cannot change.
+   * The fields objects carry; collections map extractor inputs to them. Fields may be added
+   * (UpdateBucket); the ones it has cannot change.
    *
    * @generated from field: vecplane.v1.BucketSchema bucket_schema = 4;
    */
@@ -466,6 +467,85 @@ export const ListBucketsResponseSchema: GenMessage<ListBucketsResponse> = /*@__P
   messageDesc(file_vecplane_v1_bucket, 9);
 
 /**
+ * Request for BucketService.UpdateBucket.
+ *
+ * @generated from message vecplane.v1.UpdateBucketRequest
+ */
+export type UpdateBucketRequest = Message<"vecplane.v1.UpdateBucketRequest"> & {
+  /**
+   * The bucket's ID or name.
+   *
+   * @generated from field: string bucket_id = 1;
+   */
+  bucketId: string;
+
+  /**
+   * New name, unique in the namespace.
+   *
+   * @generated from field: optional string bucket_name = 2;
+   */
+  bucketName?: string | undefined;
+
+  /**
+   * New description.
+   *
+   * @generated from field: optional string description = 3;
+   */
+  description?: string | undefined;
+
+  /**
+   * New metadata (replaces the bucket's).
+   *
+   * @generated from field: google.protobuf.Struct metadata = 4;
+   */
+  metadata?: JsonObject | undefined;
+
+  /**
+   * The schema with fields added: every field the bucket has must be sent unchanged (objects were
+   * checked against it and collections map it); new fields may not be required without a default
+   * (the objects there are have none).
+   *
+   * @generated from field: vecplane.v1.BucketSchema bucket_schema = 5;
+   */
+  bucketSchema?: BucketSchema$1 | undefined;
+
+  /**
+   * The fields to change: any of bucket_name, description, metadata, bucket_schema.
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 6;
+   */
+  updateMask?: FieldMask | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.UpdateBucketRequest.
+ * Use `create(UpdateBucketRequestSchema)` to create a new message.
+ */
+export const UpdateBucketRequestSchema: GenMessage<UpdateBucketRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_bucket, 10);
+
+/**
+ * Response of BucketService.UpdateBucket.
+ *
+ * @generated from message vecplane.v1.UpdateBucketResponse
+ */
+export type UpdateBucketResponse = Message<"vecplane.v1.UpdateBucketResponse"> & {
+  /**
+   * The bucket after the change.
+   *
+   * @generated from field: vecplane.v1.Bucket bucket = 1;
+   */
+  bucket?: Bucket | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.UpdateBucketResponse.
+ * Use `create(UpdateBucketResponseSchema)` to create a new message.
+ */
+export const UpdateBucketResponseSchema: GenMessage<UpdateBucketResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_bucket, 11);
+
+/**
  * Request for BucketService.DeleteBucket.
  *
  * @generated from message vecplane.v1.DeleteBucketRequest
@@ -492,7 +572,7 @@ export type DeleteBucketRequest = Message<"vecplane.v1.DeleteBucketRequest"> & {
  * Use `create(DeleteBucketRequestSchema)` to create a new message.
  */
 export const DeleteBucketRequestSchema: GenMessage<DeleteBucketRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 10);
+  messageDesc(file_vecplane_v1_bucket, 12);
 
 /**
  * Response of BucketService.DeleteBucket.
@@ -534,7 +614,7 @@ export type DeleteBucketResponse = Message<"vecplane.v1.DeleteBucketResponse"> &
  * Use `create(DeleteBucketResponseSchema)` to create a new message.
  */
 export const DeleteBucketResponseSchema: GenMessage<DeleteBucketResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 11);
+  messageDesc(file_vecplane_v1_bucket, 13);
 
 /**
  * Request for BucketService.CreateObject. REST: custom fields may also be sent as root keys, as
@@ -618,7 +698,7 @@ export type CreateObjectRequest = Message<"vecplane.v1.CreateObjectRequest"> & {
  * Use `create(CreateObjectRequestSchema)` to create a new message.
  */
 export const CreateObjectRequestSchema: GenMessage<CreateObjectRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 12);
+  messageDesc(file_vecplane_v1_bucket, 14);
 
 /**
  * Response of BucketService.CreateObject.
@@ -647,7 +727,7 @@ export type CreateObjectResponse = Message<"vecplane.v1.CreateObjectResponse"> &
  * Use `create(CreateObjectResponseSchema)` to create a new message.
  */
 export const CreateObjectResponseSchema: GenMessage<CreateObjectResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 13);
+  messageDesc(file_vecplane_v1_bucket, 15);
 
 /**
  * Request for BucketService.CreateObjects.
@@ -683,7 +763,7 @@ export type CreateObjectsRequest = Message<"vecplane.v1.CreateObjectsRequest"> &
  * Use `create(CreateObjectsRequestSchema)` to create a new message.
  */
 export const CreateObjectsRequestSchema: GenMessage<CreateObjectsRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 14);
+  messageDesc(file_vecplane_v1_bucket, 16);
 
 /**
  * An object CreateObjects created (or found, see `replayed`): the object's fields and its place in
@@ -761,7 +841,7 @@ export type CreatedObject = Message<"vecplane.v1.CreatedObject"> & {
  * Use `create(CreatedObjectSchema)` to create a new message.
  */
 export const CreatedObjectSchema: GenMessage<CreatedObject> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 15);
+  messageDesc(file_vecplane_v1_bucket, 17);
 
 /**
  * An object CreateObjects did not create, and why.
@@ -796,7 +876,7 @@ export type FailedObject = Message<"vecplane.v1.FailedObject"> & {
  * Use `create(FailedObjectSchema)` to create a new message.
  */
 export const FailedObjectSchema: GenMessage<FailedObject> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 16);
+  messageDesc(file_vecplane_v1_bucket, 18);
 
 /**
  * Response of BucketService.CreateObjects. When no object could be created, the call fails
@@ -846,7 +926,7 @@ export type CreateObjectsResponse = Message<"vecplane.v1.CreateObjectsResponse">
  * Use `create(CreateObjectsResponseSchema)` to create a new message.
  */
 export const CreateObjectsResponseSchema: GenMessage<CreateObjectsResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 17);
+  messageDesc(file_vecplane_v1_bucket, 19);
 
 /**
  * Request for BucketService.GetObject.
@@ -874,7 +954,7 @@ export type GetObjectRequest = Message<"vecplane.v1.GetObjectRequest"> & {
  * Use `create(GetObjectRequestSchema)` to create a new message.
  */
 export const GetObjectRequestSchema: GenMessage<GetObjectRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 18);
+  messageDesc(file_vecplane_v1_bucket, 20);
 
 /**
  * Response of BucketService.GetObject.
@@ -895,7 +975,7 @@ export type GetObjectResponse = Message<"vecplane.v1.GetObjectResponse"> & {
  * Use `create(GetObjectResponseSchema)` to create a new message.
  */
 export const GetObjectResponseSchema: GenMessage<GetObjectResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 19);
+  messageDesc(file_vecplane_v1_bucket, 21);
 
 /**
  * Request for BucketService.ListObjects.
@@ -974,7 +1054,7 @@ export type ListObjectsRequest = Message<"vecplane.v1.ListObjectsRequest"> & {
  * Use `create(ListObjectsRequestSchema)` to create a new message.
  */
 export const ListObjectsRequestSchema: GenMessage<ListObjectsRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 20);
+  messageDesc(file_vecplane_v1_bucket, 22);
 
 /**
  * Response of BucketService.ListObjects.
@@ -1010,7 +1090,87 @@ export type ListObjectsResponse = Message<"vecplane.v1.ListObjectsResponse"> & {
  * Use `create(ListObjectsResponseSchema)` to create a new message.
  */
 export const ListObjectsResponseSchema: GenMessage<ListObjectsResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 21);
+  messageDesc(file_vecplane_v1_bucket, 23);
+
+/**
+ * Request for BucketService.UpdateObject. Its blobs cannot change: documents were made from
+ * them (create a new object instead).
+ *
+ * @generated from message vecplane.v1.UpdateObjectRequest
+ */
+export type UpdateObjectRequest = Message<"vecplane.v1.UpdateObjectRequest"> & {
+  /**
+   * The bucket's ID or name.
+   *
+   * @generated from field: string bucket_id = 1;
+   */
+  bucketId: string;
+
+  /**
+   * The object's ID.
+   *
+   * @generated from field: string object_id = 2;
+   */
+  objectId: string;
+
+  /**
+   * New key prefix.
+   *
+   * @generated from field: optional string key_prefix = 3;
+   */
+  keyPrefix?: string | undefined;
+
+  /**
+   * Metadata keys to set (a null value removes the key); the keys not sent keep their values.
+   * Checked against the bucket schema with the rest of the metadata. REST: keys of the body that
+   * name no field go here, as Mixpeek's objects take their custom fields as root keys.
+   *
+   * @generated from field: google.protobuf.Struct metadata = 4;
+   */
+  metadata?: JsonObject | undefined;
+
+  /**
+   * Accepted for Mixpeek's SDK; no effect (an update changes no blobs).
+   *
+   * @generated from field: bool skip_duplicates = 5;
+   */
+  skipDuplicates: boolean;
+
+  /**
+   * The fields to change: any of key_prefix, metadata.
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 6;
+   */
+  updateMask?: FieldMask | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.UpdateObjectRequest.
+ * Use `create(UpdateObjectRequestSchema)` to create a new message.
+ */
+export const UpdateObjectRequestSchema: GenMessage<UpdateObjectRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_bucket, 24);
+
+/**
+ * Response of BucketService.UpdateObject.
+ *
+ * @generated from message vecplane.v1.UpdateObjectResponse
+ */
+export type UpdateObjectResponse = Message<"vecplane.v1.UpdateObjectResponse"> & {
+  /**
+   * The object after the change.
+   *
+   * @generated from field: vecplane.v1.Object object = 1;
+   */
+  object?: Object$ | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.UpdateObjectResponse.
+ * Use `create(UpdateObjectResponseSchema)` to create a new message.
+ */
+export const UpdateObjectResponseSchema: GenMessage<UpdateObjectResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_bucket, 25);
 
 /**
  * Request for BucketService.DeleteObject.
@@ -1038,7 +1198,7 @@ export type DeleteObjectRequest = Message<"vecplane.v1.DeleteObjectRequest"> & {
  * Use `create(DeleteObjectRequestSchema)` to create a new message.
  */
 export const DeleteObjectRequestSchema: GenMessage<DeleteObjectRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 22);
+  messageDesc(file_vecplane_v1_bucket, 26);
 
 /**
  * Response of BucketService.DeleteObject.
@@ -1059,7 +1219,7 @@ export type DeleteObjectResponse = Message<"vecplane.v1.DeleteObjectResponse"> &
  * Use `create(DeleteObjectResponseSchema)` to create a new message.
  */
 export const DeleteObjectResponseSchema: GenMessage<DeleteObjectResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_bucket, 23);
+  messageDesc(file_vecplane_v1_bucket, 27);
 
 /**
  * Buckets and their objects, in the namespace named by the `x-namespace` header.
@@ -1096,6 +1256,17 @@ export const BucketService: GenService<{
     methodKind: "unary";
     input: typeof ListBucketsRequestSchema;
     output: typeof ListBucketsResponseSchema;
+  },
+  /**
+   * Changes a bucket's name, description or metadata, or adds fields to its schema (PATCH and PUT
+   * alike: the fields sent change).
+   *
+   * @generated from rpc vecplane.v1.BucketService.UpdateBucket
+   */
+  updateBucket: {
+    methodKind: "unary";
+    input: typeof UpdateBucketRequestSchema;
+    output: typeof UpdateBucketResponseSchema;
   },
   /**
    * Deletes a bucket and its objects; refused while collections use it as a source, unless forced.
@@ -1147,6 +1318,17 @@ export const BucketService: GenService<{
     methodKind: "unary";
     input: typeof ListObjectsRequestSchema;
     output: typeof ListObjectsResponseSchema;
+  },
+  /**
+   * Changes an object's key prefix or metadata (PATCH and PUT alike: the keys sent change). Its
+   * blobs cannot change; documents made from it keep what they copied until it is processed again.
+   *
+   * @generated from rpc vecplane.v1.BucketService.UpdateObject
+   */
+  updateObject: {
+    methodKind: "unary";
+    input: typeof UpdateObjectRequestSchema;
+    output: typeof UpdateObjectResponseSchema;
   },
   /**
    * Deletes an object.
