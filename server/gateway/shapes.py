@@ -26,7 +26,7 @@ from typing import Any
 from google.protobuf import descriptor
 
 from server.domain.extractors import extractor_id
-from server.gateway.errors import HttpError
+from server.gateway.errors import HttpError, validation_error
 from server.protojson import DecodeIssue, field_json_name
 
 _FD = descriptor.FieldDescriptor
@@ -119,10 +119,10 @@ def _input_mappings(t: _Translation, value: Any, where: Location) -> dict[str, A
 
 def _extractor(t: _Translation, item: Any, where: Location, seed_where: str) -> Any:
     """One current FeatureExtractorConfig (or a seed FeatureExtractor) as the seed's."""
+    t.rename(seed_where, _path(where))
     if not isinstance(item, dict):
         return item  # the decoder names the wrong type
     out = {k: v for k, v in item.items() if k not in ("input_mappings", "field_passthrough", "include_all_source_fields", "feature_extractor_id", "params")}
-    t.rename(seed_where, _path(where))
     if "input_mappings" in item and item["input_mappings"] is not None:
         if item.get("input_mapping"):
             t.refuse((*where, "input_mappings"), "send input_mappings or input_mapping, not both")
@@ -294,10 +294,12 @@ def restate_error(error: HttpError, renames: list[tuple[str, str]]) -> HttpError
     """An error about a translated request, naming the keys the client sent (in place)."""
     if not renames:
         return error
-    error.message = restate(error.message, renames)
     details = error.details or {}
-    for item in details.get("validation_errors") or []:
-        item["location"] = _restate_location(item["location"], renames)
+    if details.get("validation_errors"):  # the gateway's 422: its message is made from the locations
+        return validation_error(
+            [DecodeIssue(tuple(_restate_location(i["location"], renames)), i["message"], i["type"]) for i in details["validation_errors"]]
+        )
+    error.message = restate(error.message, renames)
     for item in details.get("field_violations") or []:
         item["field"] = restate(item["field"], renames)
     return error

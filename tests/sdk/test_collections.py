@@ -144,6 +144,10 @@ def test_both_shapes_fit_the_openapi_document_and_parse_in_the_sdk(base_url: str
     lineage = mixpeek.CollectionResponse.from_dict(tier2.json()).source_lineage
     assert [(t.source_config.type.value, t.source_config.bucket_ids) for t in lineage] == [("bucket", [bucket_id]), ("collection", None)]
     assert tier2.json()["source"]["collection_id"] == lineage[1].source_config.collection_id == tier2.json()["source_lineage"][0]["collection_id"]
+    # A wrong type inside a translated key is named where the client put it.
+    typed_wrong = rest.post("/v1/collections", json={**current, "collection_name": "typed-wrong", "source": {"type": "bucket", "bucket_ids": [7]}})
+    assert typed_wrong.status_code == 422 and typed_wrong.json()["error"]["details"]["validation_errors"][0]["location"] == ["body", "source", "bucket_ids", 0]
+    assert "body.source.bucket_ids.0" in typed_wrong.json()["error"]["message"]
     # Both at once is ambiguous: refused, naming the key.
     both = rest.post("/v1/collections", json={**seed_shaped, "collection_name": "both", "feature_extractor": current["feature_extractor"]})
     assert both.status_code == 422 and both.json()["error"]["details"]["validation_errors"][0]["location"] == ["body", "feature_extractor"]
