@@ -15,8 +15,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from server.domain import clock
-from server.domain.errors import DomainError, FailedPrecondition, FieldViolation, InvalidArgument, NotFound
+from server.domain import buckets as bucket_rules
+from server.domain import clock, filters
+from server.domain.errors import (
+    DomainError,
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    Violations,
+)
 from server.domain.ids import new_id
 from server.domain.tasks import Task, TaskStatus, TaskType
 from server.faults import Faults
@@ -115,6 +123,25 @@ class BatchUseCases:
             resolved.append(found["_id"])
         return list(dict.fromkeys(resolved))
 
+    async def _chosen_objects(self, scope: dict[str, str], bucket: dict[str, Any], request: dict[str, Any]) -> list[str]:
+        """The batch's objects: `object_ids`, or the bucket's objects matching `filters` (at most `limit`)."""
+        object_ids, limit = list(request.get("object_ids") or []), int(request.get("limit") or 0)
+        if not request.get("filters"):
+            if limit:
+                raise InvalidArgument([FieldViolation("limit", "only applies with filters")])
+            return object_ids
+        problems = Violations()
+        if object_ids:
+            problems.add("filters", "give object_ids or filters, not both")
+        if not 0 <= limit <= MAX_OBJECT_IDS:
+            problems.add("limit", f"must be 1-{MAX_OBJECT_IDS}")
+        where = filters.parse(request["filters"], bucket_rules.ObjectFields(bucket.get("bucket_schema")), "filters", problems)
+        problems.raise_if_any()
+        found = await self._processing.matching_objects(scope, bucket["_id"], where, limit or MAX_OBJECT_IDS)
+        if not found:
+            raise InvalidArgument([FieldViolation("filters", "matches no object of the bucket: a batch needs at least one")])
+        return found
+
     def _check_ids(self, object_ids: list[str]) -> list[str]:
         if not object_ids:
             raise InvalidArgument([FieldViolation("object_ids", "is empty: a batch needs at least one object")])
@@ -123,10 +150,10 @@ class BatchUseCases:
         return list(dict.fromkeys(object_ids))
 
     async def create(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
-        object_ids = self._check_ids(list(request.get("object_ids") or []))
         if len(request.get("batch_name") or "") > MAX_NAME:
             raise InvalidArgument([FieldViolation("batch_name", f"is longer than {MAX_NAME} characters")])
         bucket, scope = await self._bucket(principal, header, request.get("bucket_id", ""))
+        object_ids = self._check_ids(await self._chosen_objects(scope, bucket, request))
         roots = await self._tier_roots(scope, bucket["_id"], list(request.get("collection_ids") or []))
         await self._processing.check_objects(scope, object_ids, bucket["_id"])
         now = clock.now()

@@ -13,6 +13,7 @@ from typing import Any
 
 from server.domain import clock
 from server.domain.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
+from server.domain.filters import Node
 from server.domain.ids import new_id
 from server.domain.tasks import Task, TaskType, TierProgress, tiers_of
 from server.processing.engine import Engine
@@ -113,6 +114,15 @@ class ProcessingUseCases:
             for collection_id in tier:
                 plan_collection(by_id[collection_id], self._extraction)
         return tiers
+
+    async def matching_objects(self, scope: dict[str, str], bucket_id: str, where: Node | None, limit: int) -> list[str]:
+        """The IDs of the bucket's first `limit` objects (in ID order) that match `where`."""
+        found: list[str] = []
+        after: str | None = ""
+        while after is not None and len(found) < limit:
+            docs, after = await self._objects.in_order(scope, bucket_id, prefix="", object_ids=[], where=where, after=after, limit=1000)
+            found += [doc["_id"] for doc in docs]
+        return found[:limit]
 
     async def check_objects(self, scope: dict[str, str], object_ids: list[str], bucket_id: str | None) -> None:
         problems = []

@@ -83,3 +83,27 @@ def test_organization_batch_list_and_its_filters(typed: TypedSdk, base_url: str,
     stub = batch_pb2_grpc.BatchServiceStub(sdk_org.channel)
     answer = stub.ListBatches(batch_pb2.ListBatchesRequest(status=task_pb2.PROCESSING_STATUS_DRAFT), metadata=(("authorization", f"Bearer {sdk_org.key}"),))
     assert {x.batch_id for x in answer.results} == {draft, other} and answer.total_count == 2
+
+
+def test_a_batch_from_a_filter(typed: TypedSdk, base_url: str, sdk_org: Api) -> None:
+    rest = namespace_rest(base_url, sdk_org.key)
+    bucket_id, object_ids = setup_bucket(rest, ["zero", "one", "two", "three"])
+    text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    batches = typed.in_namespace(rest.client.headers["x-namespace"]).api(mixpeek.BucketBatchesApi)
+    some = mixpeek.LogicalOperatorInput.from_dict({"field": "metadata.title", "operator": "in", "value": ["t1", "t2", "t3"]})
+    batch = batches.create_batch_buckets_batches(bucket_id, mixpeek.CreateBatchRequest(filters=some, limit=2))
+    assert batch.status.value == "DRAFT" and batch.object_ids == sorted(object_ids[1:])[:2]  # in object ID order
+    assert batches.create_batch_buckets_batches(bucket_id, mixpeek.CreateBatchRequest(filters=some)).object_ids == sorted(object_ids[1:])
+
+    def refused(request: mixpeek.CreateBatchRequest) -> str:
+        with pytest.raises(ApiException) as error:
+            batches.create_batch_buckets_batches(bucket_id, request)
+        assert error.value.status == 400
+        return str(error.value.body)
+
+    none = mixpeek.LogicalOperatorInput.from_dict({"field": "metadata.title", "value": "t9"})
+    assert "matches no object" in refused(mixpeek.CreateBatchRequest(filters=none))
+    assert "not both" in refused(mixpeek.CreateBatchRequest(filters=some, object_ids=object_ids[:1]))
+    assert "filters.field" in refused(mixpeek.CreateBatchRequest(filters=mixpeek.LogicalOperatorInput.from_dict({"field": "metadata.nothere", "value": 1})))
+    assert "only applies with filters" in refused(mixpeek.CreateBatchRequest(object_ids=object_ids[:1], limit=1))
+    assert batches.list_batches_buckets(bucket_id).total_count == 2  # the refused ones made nothing
