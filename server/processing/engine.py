@@ -3,9 +3,10 @@
 Each worker claims one runnable task at a time (server.storage.tasks: leases and fencing), renews
 its lease while it works, and checkpoints after every chunk of sources, so a crash at any point
 resumes, at the next start (or on another process once the lease expires), from the last
-checkpoint: the chunk after it is made and written again, which leaves the same documents because
+checkpoint: the chunks after it are made and written again, which leaves the same documents because
 their IDs are deterministic. A cancel request is seen at the next checkpoint: the chunk in hand is
-written whole first, so nothing is half-written. Memory is bounded by the chunk size."""
+written whole first, so nothing is half-written. Memory is bounded by the chunk size (two chunks
+are in hand at once: one extracted while the one before it is written)."""
 
 from __future__ import annotations
 
@@ -17,13 +18,14 @@ import socket
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from server.domain import clock
 from server.domain.errors import DomainError
 from server.domain.tasks import Task, TaskStatus
 from server.faults import Faults
-from server.processing.pipeline import CollectionRun, Pipeline, plan_collection
+from server.processing.pipeline import ChunkResult, CollectionRun, Pipeline, SourceItem, plan_collection
 from server.storage.collections import CollectionRepository
 from server.storage.tasks import LeaseLost, TaskRepository
 from server.usecases.extraction import ExtractionUseCases
@@ -200,18 +202,55 @@ class Engine:
             log.exception("could not reset a collection's status", extra={"collection_id": collection["_id"]})
 
     async def _collection(self, task: Task, run: CollectionRun, save: Callable[[], Awaitable[Any]]) -> None:
+        """The collection's sources a chunk at a time, a checkpoint after each. The next chunk is read
+        and started before this one is awaited, so its extraction keeps the model busy while this
+        one's documents are written and checkpointed (two chunks in hand at most). A cancel seen at a
+        checkpoint lets the chunk already started finish and checkpoint too, so none is half-written."""
         tier = task.tiers[task.current_tier]
-        while True:
-            items, last = await self._pipeline.read(run, task.organization_id, task.object_ids, tier.after, self._chunk)
-            if last is None:
-                return
-            result = await self._pipeline.process(run, items)
-            if result.failures:
-                await self._tasks.record_failures(task.task_id, tier.tier_num, [(s.source_id, s.base.root_object_id, run.collection_id, reason) for s, reason in result.failures])
-            await self._faults.hit("processing.after_write")
-            tier.after = last
-            tier.processed += len(items)
-            tier.failed += len(result.failures)
-            tier.documents_written += result.written
-            await save()
-            await self._faults.hit("processing.after_checkpoint")
+        current = following = None
+        try:
+            current = await self._start(task, run, tier.after)
+            while current is not None:
+                following = await self._start(task, run, current.last)
+                try:
+                    await self._finish(task, run, current, save)
+                except _Canceled:
+                    if following is not None:
+                        await self._finish(task, run, following, save)
+                    raise
+                current, following = following, None
+        finally:
+            for chunk in (current, following):
+                if chunk is not None and not chunk.processing.done():  # the lease was lost or the task failed
+                    chunk.processing.cancel()
+                    await asyncio.gather(chunk.processing, return_exceptions=True)
+
+    async def _start(self, task: Task, run: CollectionRun, after: str) -> _Chunk | None:
+        """Reads the chunk after `after` and starts processing it (None: no sources left)."""
+        items, last = await self._pipeline.read(run, task.organization_id, task.object_ids, after, self._chunk)
+        if last is None:
+            return None
+        return _Chunk(items, last, asyncio.create_task(self._pipeline.process(run, items)))
+
+    async def _finish(self, task: Task, run: CollectionRun, chunk: _Chunk, save: Callable[[], Awaitable[Any]]) -> None:
+        """Waits for a chunk's documents, records its failures and checkpoints after it."""
+        tier = task.tiers[task.current_tier]
+        result = await chunk.processing
+        if result.failures:
+            await self._tasks.record_failures(task.task_id, tier.tier_num, [(s.source_id, s.base.root_object_id, run.collection_id, reason) for s, reason in result.failures])
+        await self._faults.hit("processing.after_write")
+        tier.after = chunk.last
+        tier.processed += len(chunk.items)
+        tier.failed += len(result.failures)
+        tier.documents_written += result.written
+        await save()
+        await self._faults.hit("processing.after_checkpoint")
+
+
+@dataclass
+class _Chunk:
+    """A chunk of sources being processed: the sources, the last source ID looked at, the work."""
+
+    items: list[SourceItem]
+    last: str
+    processing: asyncio.Task[ChunkResult]
