@@ -130,7 +130,7 @@ def test_both_shapes_fit_the_openapi_document_and_parse_in_the_sdk(base_url: str
     current = {"collection_name": "current", "source": {"type": "bucket", "bucket_ids": [bucket_id], "source_filters": {"filters": {"AND": [{"field": "title", "operator": "eq", "value": "t0"}]}}},
                "feature_extractor": {**MINILM, "input_mappings": [{"input_key": "text", "source_type": "payload", "path": "content"}], "include_all_source_fields": False}}
     seed_shaped = {"collection_name": "seed-shaped", "source": {"type": "bucket", "bucket_id": bucket_id}, "feature_extractors": [{**MINILM, "input_mapping": {"text": "content"}}]}
-    for path, body in (("/v1/collections", current), ("/v1/collections/create", seed_shaped)):
+    for path, body in (("/v1/collections", current), ("/v1/collections/create", seed_shaped), ("/v1/collections/create", {**current, "collection_name": "current-2"})):
         validator(doc, request_schema).validate(body)
         created = rest.post(path, json=body)
         assert created.status_code == 200, created.text
