@@ -77,9 +77,11 @@ class Counters:
         await self.collection.delete_many({"_ns": namespace_id})
 
     async def recount(self, sources: list[CountedSource]) -> bool:
-        """Counts every scope once, unless this database was counted before. True if it counted."""
+        """Counts every scope once, unless this database was counted before. True if it found
+        something to count (a database from before counters; a new one has nothing)."""
         if await self.collection.find_one({"_id": _COUNTED_MARK}) is not None:
             return False
+        found = False
         for collection, resource, scope_field, owner_fields in sources:
             totals: Counter[str] = Counter()
             owners: dict[str, dict[str, str]] = {}
@@ -92,14 +94,15 @@ class Counters:
             for scope_id, n in totals.items():
                 key = counter_id(resource, scope_id)  # in the replacement too: portable.py, 7.
                 await self.collection.replace_one({"_id": key}, {"_id": key, **owners[scope_id], "n": n}, upsert=True)
+            found = found or bool(totals)
         with contextlib.suppress(pymongo.errors.DuplicateKeyError):  # another instance counted too
             await self.collection.insert_one({"_id": _COUNTED_MARK})
-        return True
+        return found
 
     async def resum(self, source: CountedSource, resource: str, amount: Callable[[dict[str, Any]], int], projection: dict[str, int]) -> bool:
         """Sums `amount` over the documents of `source` per scope, into counters named `resource`,
         once per database (its own mark, so a counter added after `recount` ran is filled too).
-        True if it summed."""
+        True if it found something to sum."""
         mark = f"{_COUNTED_MARK}:{resource}"
         if await self.collection.find_one({"_id": mark}) is not None:
             return False
@@ -116,4 +119,4 @@ class Counters:
             await self.collection.replace_one({"_id": key}, {"_id": key, **owners[scope_id], "n": n}, upsert=True)
         with contextlib.suppress(pymongo.errors.DuplicateKeyError):
             await self.collection.insert_one({"_id": mark})
-        return True
+        return bool(totals)

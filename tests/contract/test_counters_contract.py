@@ -27,6 +27,13 @@ def test_a_database_from_before_counters_is_counted_once(stores: Stores) -> None
     assert stores.run(stores.collections.page(scope, None, TOTAL)).total == 4
 
 
+def test_a_new_database_has_nothing_to_count(stores: Stores) -> None:
+    """So a newcomer's first start does not log that it counted a database from before counters."""
+    sources = [repo.counted() for repo in (stores.namespaces, stores.buckets, stores.objects, stores.collections)]
+    assert stores.run(stores.counters.recount(sources)) is False
+    assert stores.run(stores.objects.sum_bytes()) is False
+
+
 def test_namespace_totals_sum_each_kind_of_counter_in_the_namespace(stores: Stores) -> None:
     scope = {"_org": "org_t", "_ns": "ns_t"}
     for name in ("b1", "b2"):
