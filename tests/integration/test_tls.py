@@ -1,10 +1,8 @@
-"""TLS on both ports from certificate files (issue 15), with a CA this test makes: server-only TLS,
+"""TLS on both ports from certificate files (issue 15), with a CA made by the README's `openssl` commands: server-only TLS,
 mutual TLS, and the README's TLS examples run as written against it."""
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import os
 import ssl
 import subprocess
@@ -15,10 +13,6 @@ from pathlib import Path
 import grpc
 import httpx
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from vecplane.client import NO_RETRY, VecplaneClient
 from vecplane.v1 import namespace_pb2
 
@@ -41,57 +35,15 @@ class Pki:
     client_key: Path
 
 
-def _name(common_name: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-
-
-def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
-    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-
-
-def _issue(ca_key: ec.EllipticCurvePrivateKey, ca_name: x509.Name, subject: str, usage: x509.ObjectIdentifier, path: Path, key_path: Path) -> None:
-    key = ec.generate_private_key(ec.SECP256R1())
-    now = datetime.datetime.now(datetime.UTC)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(_name(subject))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-    )
-    path.write_bytes(builder.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM))
-    _write_key(key_path, key)
-
-
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory) -> Pki:
-    """A CA, a server certificate for localhost and 127.0.0.1, and a client certificate."""
+    """A CA, a server certificate for localhost and 127.0.0.1, and a client certificate, made by
+    the README's `openssl` commands (`### TLS`), as written."""
     folder = tmp_path_factory.mktemp("pki")
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = _name("vecplane test CA")
-    now = datetime.datetime.now(datetime.UTC)
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-        .sign(ca_key, hashes.SHA256())
-    )
-    pki = Pki(folder / "ca.pem", folder / "server.pem", folder / "server.key", folder / "client.pem", folder / "client.key")
-    pki.ca.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    _issue(ca_key, ca_name, "localhost", ExtendedKeyUsageOID.SERVER_AUTH, pki.server_cert, pki.server_key)
-    _issue(ca_key, ca_name, "a client", ExtendedKeyUsageOID.CLIENT_AUTH, pki.client_cert, pki.client_key)
-    return pki
+    (recipe,) = [b.text for b in section("TLS") if b.language == "sh" and "openssl" in b.text]
+    made = subprocess.run(["bash", "-euo", "pipefail", "-c", recipe], cwd=folder, capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    return Pki(folder / "ca.pem", folder / "server.pem", folder / "server.key", folder / "client.pem", folder / "client.key")
 
 
 def _server(tmp_path: Path, pki: Pki, mutual: bool) -> InProcessServer:
