@@ -1,4 +1,4 @@
-"""README `### Every resource with curl` (and the REST introduction before it), run as written: its blocks in one fresh bash shell (-e:
+"""README `### Every resource with curl` (and the REST introduction and the extractor direct runs), run as written: its blocks in one fresh bash shell (-e:
 the first failing command fails the test), from a folder whose `.data/dev-api-key` holds the
 server's operator key, twice in a row (the README promises it can run again); the server is
 configured as a newcomer's (`plain_server`)."""
@@ -74,3 +74,17 @@ def test_the_rest_introduction_runs_as_written_and_again(plain_server: InProcess
         created, reconfigured, deleted = answers(done.stdout)
         assert created["namespace_name"] == "catalog", f"run {run}: {created}"
         assert reconfigured["status"] == "no_changes_needed" and deleted["namespace_id"] == created["namespace_id"]
+
+
+def test_the_direct_run_examples_run_as_written(plain_server: InProcessServer, plain_root, tmp_path):
+    """`## Feature extractors and plugins`' direct runs, on a newcomer's server: the packaged text
+    model chunked by sentence, and the image fingerprint of the inline PNG."""
+    text = README.read_text().split("\n## Feature extractors and plugins\n", 1)[1].split("\n## ", 1)[0]
+    (script,) = [block for block in re.findall(r"```sh\n(.*?)```", text, re.DOTALL) if "/run" in block]
+    env = {**os.environ, "VECPLANE_API_KEY": new_org_api(plain_root).key}
+    done = subprocess.run(["bash", "-eo", "pipefail", "-c", script.replace(REST_HOST, f"localhost:{plain_server.app.http_port}")],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    chunks, fingerprint = answers(done.stdout)
+    assert [d["fields"]["text"] for d in chunks["documents"]] == ["A long text.", "Of several sentences."], chunks
+    assert len(fingerprint["documents"][0]["vectors"]["image_fingerprint_v1"]["values"]) == 128, fingerprint
