@@ -56,6 +56,14 @@ BUCKET_SORTABLE = {"created_at": "_created_ms", "updated_at": "_updated_ms", "bu
 BUCKET_SEARCHABLE = ("bucket_name", "description")
 OBJECT_SORTABLE = {"created_at": "_created_ms", "updated_at": "_updated_ms", "key_prefix": "key_prefix"}
 OBJECT_SEARCHABLE = ("key_prefix",)
+OBJECT_KEYS = ("object_id", "bucket_id", "key_prefix", "metadata", "blobs", "created_at", "updated_at")
+OBJECT_ALWAYS_SELECTED = ("object_id", "bucket_id")
+
+
+def selected_object_paths(select: list[str]) -> list[str]:
+    """An object list's `select` as paths of the stored object: a path naming no field of an object
+    is a metadata key (Mixpeek's objects hold custom fields at the root)."""
+    return [path if path.split(".")[0] in OBJECT_KEYS else f"metadata.{path}" for path in select]
 _OBJECT_SYSTEM = {
     "object_id": simple_field("object_id", "string", mongo="_id"),
     "bucket_id": simple_field("bucket_id", "string"),

@@ -15,7 +15,7 @@ from server.storage.documents import DocumentStore
 from server.storage.errors import DuplicateKey
 from server.storage.repositories import Buckets, Collections, Objects
 from server.usecases.auth import Principal
-from server.usecases.listing import ListResult, list_page, list_params
+from server.usecases.listing import ListResult, list_page, list_params, selected
 from server.usecases.namespaces import NamespaceUseCases
 from server.usecases.readers import delete_read_source
 
@@ -254,10 +254,15 @@ class BucketUseCases:
 
     async def list_objects(self, principal: Principal, header: str | None, request: dict[str, Any]) -> ListResult:
         bucket, scope = await self._bucket(principal, header, request.get("bucket_id", ""))
-        params, node = list_params(request, rules.OBJECT_SORTABLE, rules.ObjectFields(bucket.get("bucket_schema")), self._cursors)
+        params, node = list_params(request, rules.OBJECT_SORTABLE, rules.ObjectFields(bucket.get("bucket_schema")), self._cursors, selectable=True)
         if request.get("key_prefix"):
             node = filters.all_of(node, filters.prefix("key_prefix", request["key_prefix"]))
-        return await list_page(self._objects, {**scope, "_bucket": bucket["_id"]}, request, params, self._cursors, rules.OBJECT_SEARCHABLE, node)
+        result = await list_page(self._objects, {**scope, "_bucket": bucket["_id"]}, request, params, self._cursors, rules.OBJECT_SEARCHABLE, node)
+        select = (request.get("query") or {}).get("select")
+        if not select:
+            return result
+        paths = rules.selected_object_paths(select)
+        return ListResult([selected(item, paths, rules.OBJECT_ALWAYS_SELECTED) for item in result.items], result.pagination, result.total)
 
     async def update_object(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
         """Key prefix and metadata keys (server.domain.buckets.object_changes); never its blobs. The

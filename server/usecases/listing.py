@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,12 +21,27 @@ class ListResult:
     total: int | None  # the lists of MongoDB resources always have one (see `known_total`)
 
 
-def list_params(request: dict[str, Any], sortable: dict[str, str], fields: filters.Fields, cursors: Cursors) -> tuple[PageParams, filters.Node | None]:
+MAX_SELECT = 100
+_SELECT_PATH = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}(\.[A-Za-z0-9_]{1,64}){0,7}$")
+
+
+def list_params(
+    request: dict[str, Any], sortable: dict[str, str], fields: filters.Fields, cursors: Cursors, *, selectable: bool = False
+) -> tuple[PageParams, filters.Node | None]:
     """A list request's page parameters and its filter (over `fields`), with every problem of
-    both reported at once."""
+    both reported at once; `query.select` is checked where the list can select fields."""
     problems = Violations()
     query = request.get("query") or {}
     node = filters.parse(query.get("filters"), fields, "query.filters", problems)
+    select = query.get("select") or []
+    if select and not selectable:
+        problems.add("query.select", "is not supported by this list (the object list selects fields)")
+    elif len(select) > MAX_SELECT:
+        problems.add("query.select", f"names {len(select)} fields; at most {MAX_SELECT}")
+    else:
+        for index, path in enumerate(select):
+            if not _SELECT_PATH.match(path):
+                problems.add(f"query.select[{index}]", "must be a field path such as 'metadata.title' (letters, digits and '_', parts joined by '.')")
     if len(query.get("search") or "") > filters.MAX_VALUE_CHARS:
         problems.add("query.search", f"is longer than the limit of {filters.MAX_VALUE_CHARS} characters")
     params = None
@@ -68,6 +84,23 @@ async def list_page(
         node = filters.all_of(node, filters.search(query["search"], searchable, bool(query.get("case_sensitive"))))
     page = await repository.page(scope, node, params)
     return ListResult(page.items, pagination(params, page, cursors), known_total(params, page))
+
+
+def selected(item: dict[str, Any], paths: list[str], always: tuple[str, ...]) -> dict[str, Any]:
+    """The item with only the `always` keys and the fields at `paths` (dotted; a path it does not
+    have is left out)."""
+    out = {key: item[key] for key in always if key in item}
+    for path in paths:
+        *parents, leaf = path.split(".")
+        source: Any = item
+        for part in parents:
+            source = source.get(part) if isinstance(source, dict) else None
+        if isinstance(source, dict) and leaf in source:
+            target = out
+            for part in parents:
+                target = target.setdefault(part, {})
+            target[leaf] = source[leaf]
+    return out
 
 
 def known_total(params: PageParams, page: Page) -> int:

@@ -363,3 +363,14 @@ def test_update_object_metadata_is_checked_and_filters_see_the_new_values(ns_api
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT and set(error.violations) == {"key_prefix", "metadata.title"}
     missing = bucket_pb2.UpdateObjectRequest(bucket_id=bucket.bucket_id, object_id="obj_0000000000", key_prefix="/x")
     assert expect_error(ns_api.call, ns_api.buckets.UpdateObject, missing).code == grpc.StatusCode.NOT_FOUND
+
+
+def test_only_the_object_list_selects_fields(ns_api):
+    bucket = r.bucket(ns_api)
+    made = r.product(ns_api, bucket.bucket_id, "lamp", price=10.0)
+    (item,) = list_objects(ns_api, bucket_id=bucket.bucket_id, query={"select": ["metadata.price", "created_at"]}).results
+    assert (item.object_id, dict(item.metadata), item.created_at, item.key_prefix, len(item.blobs)) == (made.object_id, {"price": 10.0}, made.created_at, "", 0)
+    error = expect_error(ns_api.call, ns_api.buckets.ListBuckets, dict_to_message({"query": {"select": ["bucket_name"]}}, bucket_pb2.ListBucketsRequest))
+    assert error.code == grpc.StatusCode.INVALID_ARGUMENT and list(error.violations) == ["query.select"]
+    error = expect_error(ns_api.call, ns_api.buckets.ListObjects, dict_to_message({"bucket_id": bucket.bucket_id, "query": {"select": ["x"] * 101}}, bucket_pb2.ListObjectsRequest))
+    assert list(error.violations) == ["query.select"]

@@ -62,3 +62,20 @@ def test_high_level_client_namespaces_and_buckets(base_url, sdk_org, mp) -> None
     assert [b["bucket_name"] for b in scoped.buckets.list()["results"]] == ["docs"]
     scoped.buckets.delete("docs")
     mp.namespaces.delete("hl-ns")
+
+
+def test_object_list_selects_fields(typed) -> None:
+    typed.api(mixpeek.NamespacesApi).create_namespace(mixpeek.CreateNamespaceRequest(namespace_name="sel-ns", feature_extractors=[mixpeek.BaseFeatureExtractorModelInput(**MINILM)]))
+    scoped = typed.in_namespace("sel-ns")
+    schema = mixpeek.BucketSchemaInput(properties={n: mixpeek.BucketSchemaFieldInput(type=t) for n, t in (("content", "text"), ("title", "string"), ("stock", "integer"))})
+    scoped.api(mixpeek.BucketsApi).create_bucket(mixpeek.BucketCreateRequest(bucket_name="shelf", bucket_schema=schema))
+    objects = scoped.api(mixpeek.BucketObjectsApi)
+    body = {"key_prefix": "/a", "title": "lamp", "stock": 2, "blobs": [{"property": "content", "type": "text", "data": "a lamp"}]}
+    created = objects.create_object_buckets("shelf", mixpeek.CreateObjectRequest.from_dict(body))
+    listed = objects.list_objects_buckets("shelf", list_objects_request=mixpeek.ListObjectsRequest(select=["title", "key_prefix"]))
+    (item,) = listed.results
+    assert (item.object_id, item.bucket_id, item.key_prefix) == (created.object_id, created.bucket_id, "/a")
+    assert item.additional_properties["metadata"] == {"title": "lamp"} and not item.blobs  # not selected: empty
+    with pytest.raises(mixpeek.ApiException) as caught:
+        objects.list_objects_buckets("shelf", list_objects_request=mixpeek.ListObjectsRequest(select=["metadata..x"]))
+    assert caught.value.status == 400 and "query.select[0]" in caught.value.body

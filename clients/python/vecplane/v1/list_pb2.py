@@ -26,7 +26,7 @@ from vecplane.v1 import filter_pb2 as vecplane_dot_v1_dot_filter__pb2
 from vecplane.v1 import options_pb2 as vecplane_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16vecplane/v1/list.proto\x12\x0bvecplane.v1\x1a\x18vecplane/v1/filter.proto\x1a\x19vecplane/v1/options.proto\"\\\n\nSortOption\x12\x14\n\x05\x66ield\x18\x01 \x01(\tR\x05\x66ield\x12\x38\n\tdirection\x18\x02 \x01(\x0e\x32\x1a.vecplane.v1.SortDirectionR\tdirection\"\xb2\x03\n\tListQuery\x12\x36\n\x07\x66ilters\x18\x01 \x01(\x0b\x32\x1c.vecplane.v1.LogicalOperatorR\x07\x66ilters\x12+\n\x04sort\x18\x02 \x01(\x0b\x32\x17.vecplane.v1.SortOptionR\x04sort\x12\x16\n\x06search\x18\x03 \x01(\tR\x06search\x12*\n\x0e\x63\x61se_sensitive\x18\x04 \x01(\x08H\x00R\rcaseSensitive\x88\x01\x01\x12\x19\n\x05limit\x18\x05 \x01(\x05H\x01R\x05limit\x88\x01\x01\x12 \n\tpage_size\x18\x06 \x01(\x05H\x02R\x08pageSize\x88\x01\x01\x12\x1b\n\x06offset\x18\x07 \x01(\x05H\x03R\x06offset\x88\x01\x01\x12\x17\n\x04page\x18\x08 \x01(\x05H\x04R\x04page\x88\x01\x01\x12\x16\n\x06\x63ursor\x18\t \x01(\tR\x06\x63ursor\x12\x32\n\x15return_presigned_urls\x18\n \x01(\x08R\x13returnPresignedUrlsB\x11\n\x0f_case_sensitiveB\x08\n\x06_limitB\x0c\n\n_page_sizeB\t\n\x07_offsetB\x07\n\x05_page\"\xba\x02\n\nPagination\x12\x19\n\x05total\x18\x01 \x01(\x03H\x00R\x05total\x88\x01\x01\x12\x12\n\x04page\x18\x02 \x01(\x05R\x04page\x12\x1b\n\tpage_size\x18\x03 \x01(\x05R\x08pageSize\x12$\n\x0btotal_pages\x18\x04 \x01(\x05H\x01R\ntotalPages\x88\x01\x01\x12 \n\tnext_page\x18\x05 \x01(\tH\x02R\x08nextPage\x88\x01\x01\x12(\n\rprevious_page\x18\x06 \x01(\tH\x03R\x0cpreviousPage\x88\x01\x01\x12$\n\x0bnext_cursor\x18\x07 \x01(\tH\x04R\nnextCursor\x88\x01\x01\x42\x08\n\x06_totalB\x0e\n\x0c_total_pagesB\x0c\n\n_next_pageB\x10\n\x0e_previous_pageB\x0e\n\x0c_next_cursor*s\n\rSortDirection\x12\x1e\n\x1aSORT_DIRECTION_UNSPECIFIED\x10\x00\x12\x1f\n\x12SORT_DIRECTION_ASC\x10\x01\x1a\x07\xca\xda\x18\x03\x61sc\x12!\n\x13SORT_DIRECTION_DESC\x10\x02\x1a\x08\xca\xda\x18\x04\x64\x65scb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16vecplane/v1/list.proto\x12\x0bvecplane.v1\x1a\x18vecplane/v1/filter.proto\x1a\x19vecplane/v1/options.proto\"\\\n\nSortOption\x12\x14\n\x05\x66ield\x18\x01 \x01(\tR\x05\x66ield\x12\x38\n\tdirection\x18\x02 \x01(\x0e\x32\x1a.vecplane.v1.SortDirectionR\tdirection\"\xca\x03\n\tListQuery\x12\x36\n\x07\x66ilters\x18\x01 \x01(\x0b\x32\x1c.vecplane.v1.LogicalOperatorR\x07\x66ilters\x12+\n\x04sort\x18\x02 \x01(\x0b\x32\x17.vecplane.v1.SortOptionR\x04sort\x12\x16\n\x06search\x18\x03 \x01(\tR\x06search\x12*\n\x0e\x63\x61se_sensitive\x18\x04 \x01(\x08H\x00R\rcaseSensitive\x88\x01\x01\x12\x19\n\x05limit\x18\x05 \x01(\x05H\x01R\x05limit\x88\x01\x01\x12 \n\tpage_size\x18\x06 \x01(\x05H\x02R\x08pageSize\x88\x01\x01\x12\x1b\n\x06offset\x18\x07 \x01(\x05H\x03R\x06offset\x88\x01\x01\x12\x17\n\x04page\x18\x08 \x01(\x05H\x04R\x04page\x88\x01\x01\x12\x16\n\x06\x63ursor\x18\t \x01(\tR\x06\x63ursor\x12\x32\n\x15return_presigned_urls\x18\n \x01(\x08R\x13returnPresignedUrls\x12\x16\n\x06select\x18\x0b \x03(\tR\x06selectB\x11\n\x0f_case_sensitiveB\x08\n\x06_limitB\x0c\n\n_page_sizeB\t\n\x07_offsetB\x07\n\x05_page\"\xba\x02\n\nPagination\x12\x19\n\x05total\x18\x01 \x01(\x03H\x00R\x05total\x88\x01\x01\x12\x12\n\x04page\x18\x02 \x01(\x05R\x04page\x12\x1b\n\tpage_size\x18\x03 \x01(\x05R\x08pageSize\x12$\n\x0btotal_pages\x18\x04 \x01(\x05H\x01R\ntotalPages\x88\x01\x01\x12 \n\tnext_page\x18\x05 \x01(\tH\x02R\x08nextPage\x88\x01\x01\x12(\n\rprevious_page\x18\x06 \x01(\tH\x03R\x0cpreviousPage\x88\x01\x01\x12$\n\x0bnext_cursor\x18\x07 \x01(\tH\x04R\nnextCursor\x88\x01\x01\x42\x08\n\x06_totalB\x0e\n\x0c_total_pagesB\x0c\n\n_next_pageB\x10\n\x0e_previous_pageB\x0e\n\x0c_next_cursor*s\n\rSortDirection\x12\x1e\n\x1aSORT_DIRECTION_UNSPECIFIED\x10\x00\x12\x1f\n\x12SORT_DIRECTION_ASC\x10\x01\x1a\x07\xca\xda\x18\x03\x61sc\x12!\n\x13SORT_DIRECTION_DESC\x10\x02\x1a\x08\xca\xda\x18\x04\x64\x65scb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,12 +37,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SORTDIRECTION'].values_by_name["SORT_DIRECTION_ASC"]._serialized_options = b'\312\332\030\003asc'
   _globals['_SORTDIRECTION'].values_by_name["SORT_DIRECTION_DESC"]._loaded_options = None
   _globals['_SORTDIRECTION'].values_by_name["SORT_DIRECTION_DESC"]._serialized_options = b'\312\332\030\004desc'
-  _globals['_SORTDIRECTION']._serialized_start=940
-  _globals['_SORTDIRECTION']._serialized_end=1055
+  _globals['_SORTDIRECTION']._serialized_start=964
+  _globals['_SORTDIRECTION']._serialized_end=1079
   _globals['_SORTOPTION']._serialized_start=92
   _globals['_SORTOPTION']._serialized_end=184
   _globals['_LISTQUERY']._serialized_start=187
-  _globals['_LISTQUERY']._serialized_end=621
-  _globals['_PAGINATION']._serialized_start=624
-  _globals['_PAGINATION']._serialized_end=938
+  _globals['_LISTQUERY']._serialized_end=645
+  _globals['_PAGINATION']._serialized_start=648
+  _globals['_PAGINATION']._serialized_end=962
 # @@protoc_insertion_point(module_scope)

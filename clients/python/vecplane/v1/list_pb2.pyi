@@ -1,9 +1,10 @@
 from vecplane.v1 import filter_pb2 as _filter_pb2
 from vecplane.v1 import options_pb2 as _options_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -26,7 +27,7 @@ class SortOption(_message.Message):
     def __init__(self, field: _Optional[str] = ..., direction: _Optional[_Union[SortDirection, str]] = ...) -> None: ...
 
 class ListQuery(_message.Message):
-    __slots__ = ("filters", "sort", "search", "case_sensitive", "limit", "page_size", "offset", "page", "cursor", "return_presigned_urls")
+    __slots__ = ("filters", "sort", "search", "case_sensitive", "limit", "page_size", "offset", "page", "cursor", "return_presigned_urls", "select")
     FILTERS_FIELD_NUMBER: _ClassVar[int]
     SORT_FIELD_NUMBER: _ClassVar[int]
     SEARCH_FIELD_NUMBER: _ClassVar[int]
@@ -37,6 +38,7 @@ class ListQuery(_message.Message):
     PAGE_FIELD_NUMBER: _ClassVar[int]
     CURSOR_FIELD_NUMBER: _ClassVar[int]
     RETURN_PRESIGNED_URLS_FIELD_NUMBER: _ClassVar[int]
+    SELECT_FIELD_NUMBER: _ClassVar[int]
     filters: _filter_pb2.LogicalOperator
     sort: SortOption
     search: str
@@ -47,7 +49,8 @@ class ListQuery(_message.Message):
     page: int
     cursor: str
     return_presigned_urls: bool
-    def __init__(self, filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., sort: _Optional[_Union[SortOption, _Mapping]] = ..., search: _Optional[str] = ..., case_sensitive: _Optional[bool] = ..., limit: _Optional[int] = ..., page_size: _Optional[int] = ..., offset: _Optional[int] = ..., page: _Optional[int] = ..., cursor: _Optional[str] = ..., return_presigned_urls: _Optional[bool] = ...) -> None: ...
+    select: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., sort: _Optional[_Union[SortOption, _Mapping]] = ..., search: _Optional[str] = ..., case_sensitive: _Optional[bool] = ..., limit: _Optional[int] = ..., page_size: _Optional[int] = ..., offset: _Optional[int] = ..., page: _Optional[int] = ..., cursor: _Optional[str] = ..., return_presigned_urls: _Optional[bool] = ..., select: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Pagination(_message.Message):
     __slots__ = ("total", "page", "page_size", "total_pages", "next_page", "previous_page", "next_cursor")

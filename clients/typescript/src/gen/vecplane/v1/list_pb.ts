@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file vecplane/v1/list.proto.
  */
 export const file_vecplane_v1_list: GenFile = /*@__PURE__*/
-  fileDesc("ChZ2ZWNwbGFuZS92MS9saXN0LnByb3RvEgt2ZWNwbGFuZS52MSJKCgpTb3J0T3B0aW9uEg0KBWZpZWxkGAEgASgJEi0KCWRpcmVjdGlvbhgCIAEoDjIaLnZlY3BsYW5lLnYxLlNvcnREaXJlY3Rpb24i0AIKCUxpc3RRdWVyeRItCgdmaWx0ZXJzGAEgASgLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yEiUKBHNvcnQYAiABKAsyFy52ZWNwbGFuZS52MS5Tb3J0T3B0aW9uEg4KBnNlYXJjaBgDIAEoCRIbCg5jYXNlX3NlbnNpdGl2ZRgEIAEoCEgAiAEBEhIKBWxpbWl0GAUgASgFSAGIAQESFgoJcGFnZV9zaXplGAYgASgFSAKIAQESEwoGb2Zmc2V0GAcgASgFSAOIAQESEQoEcGFnZRgIIAEoBUgEiAEBEg4KBmN1cnNvchgJIAEoCRIdChVyZXR1cm5fcHJlc2lnbmVkX3VybHMYCiABKAhCEQoPX2Nhc2Vfc2Vuc2l0aXZlQggKBl9saW1pdEIMCgpfcGFnZV9zaXplQgkKB19vZmZzZXRCBwoFX3BhZ2Ui8wEKClBhZ2luYXRpb24SEgoFdG90YWwYASABKANIAIgBARIMCgRwYWdlGAIgASgFEhEKCXBhZ2Vfc2l6ZRgDIAEoBRIYCgt0b3RhbF9wYWdlcxgEIAEoBUgBiAEBEhYKCW5leHRfcGFnZRgFIAEoCUgCiAEBEhoKDXByZXZpb3VzX3BhZ2UYBiABKAlIA4gBARIYCgtuZXh0X2N1cnNvchgHIAEoCUgEiAEBQggKBl90b3RhbEIOCgxfdG90YWxfcGFnZXNCDAoKX25leHRfcGFnZUIQCg5fcHJldmlvdXNfcGFnZUIOCgxfbmV4dF9jdXJzb3IqcwoNU29ydERpcmVjdGlvbhIeChpTT1JUX0RJUkVDVElPTl9VTlNQRUNJRklFRBAAEh8KElNPUlRfRElSRUNUSU9OX0FTQxABGgfK2hgDYXNjEiEKE1NPUlRfRElSRUNUSU9OX0RFU0MQAhoIytoYBGRlc2NiBnByb3RvMw", [file_vecplane_v1_filter, file_vecplane_v1_options]);
+  fileDesc("ChZ2ZWNwbGFuZS92MS9saXN0LnByb3RvEgt2ZWNwbGFuZS52MSJKCgpTb3J0T3B0aW9uEg0KBWZpZWxkGAEgASgJEi0KCWRpcmVjdGlvbhgCIAEoDjIaLnZlY3BsYW5lLnYxLlNvcnREaXJlY3Rpb24i4AIKCUxpc3RRdWVyeRItCgdmaWx0ZXJzGAEgASgLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yEiUKBHNvcnQYAiABKAsyFy52ZWNwbGFuZS52MS5Tb3J0T3B0aW9uEg4KBnNlYXJjaBgDIAEoCRIbCg5jYXNlX3NlbnNpdGl2ZRgEIAEoCEgAiAEBEhIKBWxpbWl0GAUgASgFSAGIAQESFgoJcGFnZV9zaXplGAYgASgFSAKIAQESEwoGb2Zmc2V0GAcgASgFSAOIAQESEQoEcGFnZRgIIAEoBUgEiAEBEg4KBmN1cnNvchgJIAEoCRIdChVyZXR1cm5fcHJlc2lnbmVkX3VybHMYCiABKAgSDgoGc2VsZWN0GAsgAygJQhEKD19jYXNlX3NlbnNpdGl2ZUIICgZfbGltaXRCDAoKX3BhZ2Vfc2l6ZUIJCgdfb2Zmc2V0QgcKBV9wYWdlIvMBCgpQYWdpbmF0aW9uEhIKBXRvdGFsGAEgASgDSACIAQESDAoEcGFnZRgCIAEoBRIRCglwYWdlX3NpemUYAyABKAUSGAoLdG90YWxfcGFnZXMYBCABKAVIAYgBARIWCgluZXh0X3BhZ2UYBSABKAlIAogBARIaCg1wcmV2aW91c19wYWdlGAYgASgJSAOIAQESGAoLbmV4dF9jdXJzb3IYByABKAlIBIgBAUIICgZfdG90YWxCDgoMX3RvdGFsX3BhZ2VzQgwKCl9uZXh0X3BhZ2VCEAoOX3ByZXZpb3VzX3BhZ2VCDgoMX25leHRfY3Vyc29yKnMKDVNvcnREaXJlY3Rpb24SHgoaU09SVF9ESVJFQ1RJT05fVU5TUEVDSUZJRUQQABIfChJTT1JUX0RJUkVDVElPTl9BU0MQARoHytoYA2FzYxIhChNTT1JUX0RJUkVDVElPTl9ERVNDEAIaCMraGARkZXNjYgZwcm90bzM", [file_vecplane_v1_filter, file_vecplane_v1_options]);
 
 /**
  * How to sort a list.
@@ -122,6 +122,16 @@ export type ListQuery = Message<"vecplane.v1.ListQuery"> & {
    * @generated from field: bool return_presigned_urls = 10;
    */
   returnPresignedUrls: boolean;
+
+  /**
+   * Object lists only (other lists refuse it): the fields each object answers with, as paths such
+   * as `metadata.title` or `key_prefix` (at most 100); a path naming no field of an object is a
+   * metadata key (`title` is `metadata.title`, as Mixpeek's objects hold custom fields at the root).
+   * `object_id` and `bucket_id` always answer; the fields not selected answer empty.
+   *
+   * @generated from field: repeated string select = 11;
+   */
+  select: string[];
 };
 
 /**
