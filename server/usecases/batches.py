@@ -175,7 +175,7 @@ class BatchUseCases:
             "updated_at": now,
         }
         await self._batches.insert(batch)
-        if request.get("auto_submit"):
+        if request.get("auto_submit") or request.get("trigger_processing"):
             await self.submit(principal, header, {"bucket_id": bucket["_id"], "batch_id": batch_id})
             found = await self._batches.get(scope, batch_id)
             assert found is not None

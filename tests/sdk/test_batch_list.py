@@ -85,6 +85,7 @@ def test_organization_batch_list_and_its_filters(typed: TypedSdk, base_url: str,
     assert {x.batch_id for x in answer.results} == {draft, other} and answer.total_count == 2
 
 
+@pytest.mark.slow
 def test_a_batch_from_a_filter(typed: TypedSdk, base_url: str, sdk_org: Api) -> None:
     rest = namespace_rest(base_url, sdk_org.key)
     bucket_id, object_ids = setup_bucket(rest, ["zero", "one", "two", "three"])
@@ -107,3 +108,9 @@ def test_a_batch_from_a_filter(typed: TypedSdk, base_url: str, sdk_org: Api) -> 
     assert "filters.field" in refused(mixpeek.CreateBatchRequest(filters=mixpeek.LogicalOperatorInput.from_dict({"field": "metadata.nothere", "value": 1})))
     assert "only applies with filters" in refused(mixpeek.CreateBatchRequest(object_ids=object_ids[:1], limit=1))
     assert batches.list_batches_buckets(bucket_id).total_count == 2  # the refused ones made nothing
+
+    # auto_submit in the query string (as the SDK sends it), and its deprecated alias.
+    for flag in ({"auto_submit": True}, {"trigger_processing": True, "skip_validation": True}):
+        submitted = batches.create_batch_buckets_batches(bucket_id, mixpeek.CreateBatchRequest(object_ids=object_ids[:1]), **flag)
+        assert submitted.status.value != "DRAFT" and submitted.task_id, flag
+        assert wait_task(rest, submitted.task_id)["status"] == "COMPLETED"

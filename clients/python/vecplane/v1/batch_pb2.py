@@ -26,10 +26,11 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from vecplane.v1 import filter_pb2 as vecplane_dot_v1_dot_filter__pb2
+from vecplane.v1 import options_pb2 as vecplane_dot_v1_dot_options__pb2
 from vecplane.v1 import task_pb2 as vecplane_dot_v1_dot_task__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17vecplane/v1/batch.proto\x12\x0bvecplane.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x18vecplane/v1/filter.proto\x1a\x16vecplane/v1/task.proto\"\x88\x01\n\rBatchProgress\x12\x1c\n\tprocessed\x18\x01 \x01(\x03R\tprocessed\x12\x16\n\x06\x65rrors\x18\x02 \x01(\x03R\x06\x65rrors\x12+\n\x11\x64ocuments_written\x18\x03 \x01(\x03R\x10\x64ocumentsWritten\x12\x14\n\x05total\x18\x04 \x01(\x03R\x05total\"\xef\x05\n\x05\x42\x61tch\x12\x19\n\x08\x62\x61tch_id\x18\x01 \x01(\tR\x07\x62\x61tchId\x12\x1b\n\tbucket_id\x18\x02 \x01(\tR\x08\x62ucketId\x12!\n\x0cnamespace_id\x18\x03 \x01(\tR\x0bnamespaceId\x12\x1d\n\nbatch_name\x18\x04 \x01(\tR\tbatchName\x12\x35\n\x06status\x18\x05 \x01(\x0e\x32\x1d.vecplane.v1.ProcessingStatusR\x06status\x12\x1d\n\nobject_ids\x18\x06 \x03(\tR\tobjectIds\x12%\n\x0e\x63ollection_ids\x18\x07 \x03(\tR\rcollectionIds\x12\x17\n\x07task_id\x18\x08 \x01(\tR\x06taskId\x12\x38\n\ntier_tasks\x18\t \x03(\x0b\x32\x19.vecplane.v1.TierProgressR\ttierTasks\x12\x36\n\x08progress\x18\n \x01(\x0b\x32\x1a.vecplane.v1.BatchProgressR\x08progress\x12\x1f\n\x0btotal_tiers\x18\x0b \x01(\x05R\ntotalTiers\x12.\n\x13\x66\x61iled_object_count\x18\x0c \x01(\x03R\x11\x66\x61iledObjectCount\x12\x1f\n\x0bretry_count\x18\r \x01(\x05R\nretryCount\x12\x14\n\x05\x65rror\x18\x0e \x01(\tR\x05\x65rror\x12\x33\n\x08metadata\x18\x0f \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\x1d\n\ncreated_at\x18\x10 \x01(\tR\tcreatedAt\x12\x1d\n\nupdated_at\x18\x11 \x01(\tR\tupdatedAt\x12\x37\n\x18max_node_death_resubmits\x18\x12 \x01(\x05R\x15maxNodeDeathResubmits\x12\x30\n\x14max_deploy_resubmits\x18\x13 \x01(\x05R\x12maxDeployResubmits\"\xc0\x02\n\x12\x43reateBatchRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12\x1d\n\nobject_ids\x18\x02 \x03(\tR\tobjectIds\x12%\n\x0e\x63ollection_ids\x18\x03 \x03(\tR\rcollectionIds\x12\x1d\n\nbatch_name\x18\x04 \x01(\tR\tbatchName\x12\x33\n\x08metadata\x18\x05 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\x1f\n\x0b\x61uto_submit\x18\x06 \x01(\x08R\nautoSubmit\x12\x36\n\x07\x66ilters\x18\x07 \x01(\x0b\x32\x1c.vecplane.v1.LogicalOperatorR\x07\x66ilters\x12\x14\n\x05limit\x18\x08 \x01(\x05R\x05limit\"?\n\x13\x43reateBatchResponse\x12(\n\x05\x62\x61tch\x18\x01 \x01(\x0b\x32\x12.vecplane.v1.BatchR\x05\x62\x61tch\"O\n\x0fGetBatchRequest\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\x1f\n\x08\x62\x61tch_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x07\x62\x61tchId\"<\n\x10GetBatchResponse\x12(\n\x05\x62\x61tch\x18\x01 \x01(\x0b\x32\x12.vecplane.v1.BatchR\x05\x62\x61tch\"\xde\x01\n\x12ListBatchesRequest\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\x16\n\x06offset\x18\x02 \x01(\x05R\x06offset\x12\x14\n\x05limit\x18\x03 \x01(\x05R\x05limit\x12\x35\n\x06status\x18\x04 \x01(\x0e\x32\x1d.vecplane.v1.ProcessingStatusR\x06status\x12#\n\rcollection_id\x18\x05 \x01(\tR\x0c\x63ollectionId\x12!\n\x0cnamespace_id\x18\x06 \x01(\tR\x0bnamespaceId\"d\n\x13ListBatchesResponse\x12,\n\x07results\x18\x01 \x03(\x0b\x32\x12.vecplane.v1.BatchR\x07results\x12\x1f\n\x0btotal_count\x18\x02 \x01(\x03R\ntotalCount\"{\n\x16\x41\x64\x64\x42\x61tchObjectsRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12\x1f\n\x08\x62\x61tch_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x07\x62\x61tchId\x12\x1d\n\nobject_ids\x18\x03 \x03(\tR\tobjectIds\"C\n\x17\x41\x64\x64\x42\x61tchObjectsResponse\x12(\n\x05\x62\x61tch\x18\x01 \x01(\x0b\x32\x12.vecplane.v1.BatchR\x05\x62\x61tch\"R\n\x12SubmitBatchRequest\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\x1f\n\x08\x62\x61tch_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x07\x62\x61tchId\"<\n\x13SubmitBatchResponse\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.vecplane.v1.TaskR\x04task\"R\n\x12\x43\x61ncelBatchRequest\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\x1f\n\x08\x62\x61tch_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x07\x62\x61tchId\"<\n\x13\x43\x61ncelBatchResponse\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.vecplane.v1.TaskR\x04task\"\xb5\x01\n\x11RetryBatchRequest\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\x1f\n\x08\x62\x61tch_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x07\x62\x61tchId\x12\x1d\n\nretry_mode\x18\x03 \x01(\tR\tretryMode\x12\x1b\n\ttier_nums\x18\x04 \x03(\x05R\x08tierNums\x12&\n\x0fmax_retry_count\x18\x05 \x01(\x05R\rmaxRetryCount\";\n\x12RetryBatchResponse\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.vecplane.v1.TaskR\x04task\"R\n\x12\x44\x65leteBatchRequest\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\x1f\n\x08\x62\x61tch_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x07\x62\x61tchId\"I\n\x13\x44\x65leteBatchResponse\x12\x18\n\x07message\x18\x01 \x01(\tR\x07message\x12\x18\n\x07success\x18\x02 \x01(\x08R\x07success\"\x8e\x01\n\x1aListFailedDocumentsRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12\x1f\n\x08\x62\x61tch_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x07\x62\x61tchId\x12\x14\n\x05limit\x18\x03 \x01(\x05R\x05limit\x12\x16\n\x06offset\x18\x04 \x01(\x05R\x06offset\"\xa0\x01\n\x0e\x46\x61iledDocument\x12\x1b\n\tsource_id\x18\x01 \x01(\tR\x08sourceId\x12\x1b\n\tobject_id\x18\x02 \x01(\tR\x08objectId\x12#\n\rcollection_id\x18\x03 \x01(\tR\x0c\x63ollectionId\x12\x19\n\x08tier_num\x18\x04 \x01(\x05R\x07tierNum\x12\x14\n\x05\x65rror\x18\x05 \x01(\tR\x05\x65rror\"u\n\x1bListFailedDocumentsResponse\x12\x35\n\x07results\x18\x01 \x03(\x0b\x32\x1b.vecplane.v1.FailedDocumentR\x07results\x12\x1f\n\x0btotal_count\x18\x02 \x01(\x03R\ntotalCount2\x9c\x0b\n\x0c\x42\x61tchService\x12\x83\x01\n\x0b\x43reateBatch\x12\x1f.vecplane.v1.CreateBatchRequest\x1a .vecplane.v1.CreateBatchResponse\"1\x82\xd3\xe4\x93\x02+\"\x1f/v1/buckets/{bucket_id}/batches:\x01*b\x05\x62\x61tch\x12\xa3\x01\n\x08GetBatch\x12\x1c.vecplane.v1.GetBatchRequest\x1a\x1d.vecplane.v1.GetBatchResponse\"Z\x82\xd3\xe4\x93\x02T\x12*/v1/buckets/{bucket_id}/batches/{batch_id}Z\x1f\x12\x16/v1/batches/{batch_id}b\x05\x62\x61tchb\x05\x62\x61tch\x12\x98\x01\n\x0bListBatches\x12\x1f.vecplane.v1.ListBatchesRequest\x1a .vecplane.v1.ListBatchesResponse\"F\x82\xd3\xe4\x93\x02@\"$/v1/buckets/{bucket_id}/batches/list:\x01*Z\x15\"\x10/v1/batches/list:\x01*\x12\xa2\x01\n\x0f\x41\x64\x64\x42\x61tchObjects\x12#.vecplane.v1.AddBatchObjectsRequest\x1a$.vecplane.v1.AddBatchObjectsResponse\"D\x82\xd3\xe4\x93\x02>\"2/v1/buckets/{bucket_id}/batches/{batch_id}/objects:\x01*b\x05\x62\x61tch\x12\x94\x01\n\x0bSubmitBatch\x12\x1f.vecplane.v1.SubmitBatchRequest\x1a .vecplane.v1.SubmitBatchResponse\"B\x82\xd3\xe4\x93\x02<\"1/v1/buckets/{bucket_id}/batches/{batch_id}/submit:\x01*b\x04task\x12\xbe\x01\n\x0b\x43\x61ncelBatch\x12\x1f.vecplane.v1.CancelBatchRequest\x1a .vecplane.v1.CancelBatchResponse\"l\x82\xd3\xe4\x93\x02\x66\"1/v1/buckets/{bucket_id}/batches/{batch_id}/cancel:\x01*Z(\"\x1d/v1/batches/{batch_id}/cancel:\x01*b\x04taskb\x04task\x12\x90\x01\n\nRetryBatch\x12\x1e.vecplane.v1.RetryBatchRequest\x1a\x1f.vecplane.v1.RetryBatchResponse\"A\x82\xd3\xe4\x93\x02;\"0/v1/buckets/{bucket_id}/batches/{batch_id}/retry:\x01*b\x04task\x12\x84\x01\n\x0b\x44\x65leteBatch\x12\x1f.vecplane.v1.DeleteBatchRequest\x1a .vecplane.v1.DeleteBatchResponse\"2\x82\xd3\xe4\x93\x02,**/v1/buckets/{bucket_id}/batches/{batch_id}\x12\xad\x01\n\x13ListFailedDocuments\x12\'.vecplane.v1.ListFailedDocumentsRequest\x1a(.vecplane.v1.ListFailedDocumentsResponse\"C\x82\xd3\xe4\x93\x02=\x12;/v1/buckets/{bucket_id}/batches/{batch_id}/failed-documentsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17vecplane/v1/batch.proto\x12\x0bvecplane.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x18vecplane/v1/filter.proto\x1a\x19vecplane/v1/options.proto\x1a\x16vecplane/v1/task.proto\"\x88\x01\n\rBatchProgress\x12\x1c\n\tprocessed\x18\x01 \x01(\x03R\tprocessed\x12\x16\n\x06\x65rrors\x18\x02 \x01(\x03R\x06\x65rrors\x12+\n\x11\x64ocuments_written\x18\x03 \x01(\x03R\x10\x64ocumentsWritten\x12\x14\n\x05total\x18\x04 \x01(\x03R\x05total\"\xef\x05\n\x05\x42\x61tch\x12\x19\n\x08\x62\x61tch_id\x18\x01 \x01(\tR\x07\x62\x61tchId\x12\x1b\n\tbucket_id\x18\x02 \x01(\tR\x08\x62ucketId\x12!\n\x0cnamespace_id\x18\x03 \x01(\tR\x0bnamespaceId\x12\x1d\n\nbatch_name\x18\x04 \x01(\tR\tbatchName\x12\x35\n\x06status\x18\x05 \x01(\x0e\x32\x1d.vecplane.v1.ProcessingStatusR\x06status\x12\x1d\n\nobject_ids\x18\x06 \x03(\tR\tobjectIds\x12%\n\x0e\x63ollection_ids\x18\x07 \x03(\tR\rcollectionIds\x12\x17\n\x07task_id\x18\x08 \x01(\tR\x06taskId\x12\x38\n\ntier_tasks\x18\t \x03(\x0b\x32\x19.vecplane.v1.TierProgressR\ttierTasks\x12\x36\n\x08progress\x18\n \x01(\x0b\x32\x1a.vecplane.v1.BatchProgressR\x08progress\x12\x1f\n\x0btotal_tiers\x18\x0b \x01(\x05R\ntotalTiers\x12.\n\x13\x66\x61iled_object_count\x18\x0c \x01(\x03R\x11\x66\x61iledObjectCount\x12\x1f\n\x0bretry_count\x18\r \x01(\x05R\nretryCount\x12\x14\n\x05\x65rror\x18\x0e \x01(\tR\x05\x65rror\x12\x33\n\x08metadata\x18\x0f \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\x1d\n\ncreated_at\x18\x10 \x01(\tR\tcreatedAt\x12\x1d\n\nupdated_at\x18\x11 \x01(\tR\tupdatedAt\x12\x37\n\x18max_node_death_resubmits\x18\x12 \x01(\x05R\x15maxNodeDeathResubmits\x12\x30\n\x14max_deploy_resubmits\x18\x13 \x01(\x05R\x12maxDeployResubmits\"\xaa\x03\n\x12\x43reateBatchRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12\x1d\n\nobject_ids\x18\x02 \x03(\tR\tobjectIds\x12%\n\x0e\x63ollection_ids\x18\x03 \x03(\tR\rcollectionIds\x12\x1d\n\nbatch_name\x18\x04 \x01(\tR\tbatchName\x12\x33\n\x08metadata\x18\x05 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12%\n\x0b\x61uto_submit\x18\x06 \x01(\x08\x42\x04\xe0\xda\x18\x01R\nautoSubmit\x12\x36\n\x07\x66ilters\x18\x07 \x01(\x0b\x32\x1c.vecplane.v1.LogicalOperatorR\x07\x66ilters\x12\x14\n\x05limit\x18\x08 \x01(\x05R\x05limit\x12\x33\n\x12trigger_processing\x18\t \x01(\x08\x42\x04\xe0\xda\x18\x01R\x11triggerProcessing\x12-\n\x0fskip_validation\x18\n \x01(\x08\x42\x04\xe0\xda\x18\x01R\x0eskipValidation\"?\n\x13\x43reateBatchResponse\x12(\n\x05\x62\x61tch\x18\x01 \x01(\x0b\x32\x12.vecplane.v1.BatchR\x05\x62\x61tch\"O\n\x0fGetBatchRequest\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\x1f\n\x08\x62\x61tch_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x07\x62\x61tchId\"<\n\x10GetBatchResponse\x12(\n\x05\x62\x61tch\x18\x01 \x01(\x0b\x32\x12.vecplane.v1.BatchR\x05\x62\x61tch\"\xde\x01\n\x12ListBatchesRequest\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\x16\n\x06offset\x18\x02 \x01(\x05R\x06offset\x12\x14\n\x05limit\x18\x03 \x01(\x05R\x05limit\x12\x35\n\x06status\x18\x04 \x01(\x0e\x32\x1d.vecplane.v1.ProcessingStatusR\x06status\x12#\n\rcollection_id\x18\x05 \x01(\tR\x0c\x63ollectionId\x12!\n\x0cnamespace_id\x18\x06 \x01(\tR\x0bnamespaceId\"d\n\x13ListBatchesResponse\x12,\n\x07results\x18\x01 \x03(\x0b\x32\x12.vecplane.v1.BatchR\x07results\x12\x1f\n\x0btotal_count\x18\x02 \x01(\x03R\ntotalCount\"{\n\x16\x41\x64\x64\x42\x61tchObjectsRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12\x1f\n\x08\x62\x61tch_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x07\x62\x61tchId\x12\x1d\n\nobject_ids\x18\x03 \x03(\tR\tobjectIds\"C\n\x17\x41\x64\x64\x42\x61tchObjectsResponse\x12(\n\x05\x62\x61tch\x18\x01 \x01(\x0b\x32\x12.vecplane.v1.BatchR\x05\x62\x61tch\"R\n\x12SubmitBatchRequest\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\x1f\n\x08\x62\x61tch_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x07\x62\x61tchId\"<\n\x13SubmitBatchResponse\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.vecplane.v1.TaskR\x04task\"R\n\x12\x43\x61ncelBatchRequest\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\x1f\n\x08\x62\x61tch_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x07\x62\x61tchId\"<\n\x13\x43\x61ncelBatchResponse\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.vecplane.v1.TaskR\x04task\"\xb5\x01\n\x11RetryBatchRequest\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\x1f\n\x08\x62\x61tch_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x07\x62\x61tchId\x12\x1d\n\nretry_mode\x18\x03 \x01(\tR\tretryMode\x12\x1b\n\ttier_nums\x18\x04 \x03(\x05R\x08tierNums\x12&\n\x0fmax_retry_count\x18\x05 \x01(\x05R\rmaxRetryCount\";\n\x12RetryBatchResponse\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.vecplane.v1.TaskR\x04task\"R\n\x12\x44\x65leteBatchRequest\x12\x1b\n\tbucket_id\x18\x01 \x01(\tR\x08\x62ucketId\x12\x1f\n\x08\x62\x61tch_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x07\x62\x61tchId\"I\n\x13\x44\x65leteBatchResponse\x12\x18\n\x07message\x18\x01 \x01(\tR\x07message\x12\x18\n\x07success\x18\x02 \x01(\x08R\x07success\"\x8e\x01\n\x1aListFailedDocumentsRequest\x12!\n\tbucket_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x08\x62ucketId\x12\x1f\n\x08\x62\x61tch_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02R\x07\x62\x61tchId\x12\x14\n\x05limit\x18\x03 \x01(\x05R\x05limit\x12\x16\n\x06offset\x18\x04 \x01(\x05R\x06offset\"\xa0\x01\n\x0e\x46\x61iledDocument\x12\x1b\n\tsource_id\x18\x01 \x01(\tR\x08sourceId\x12\x1b\n\tobject_id\x18\x02 \x01(\tR\x08objectId\x12#\n\rcollection_id\x18\x03 \x01(\tR\x0c\x63ollectionId\x12\x19\n\x08tier_num\x18\x04 \x01(\x05R\x07tierNum\x12\x14\n\x05\x65rror\x18\x05 \x01(\tR\x05\x65rror\"u\n\x1bListFailedDocumentsResponse\x12\x35\n\x07results\x18\x01 \x03(\x0b\x32\x1b.vecplane.v1.FailedDocumentR\x07results\x12\x1f\n\x0btotal_count\x18\x02 \x01(\x03R\ntotalCount2\x9c\x0b\n\x0c\x42\x61tchService\x12\x83\x01\n\x0b\x43reateBatch\x12\x1f.vecplane.v1.CreateBatchRequest\x1a .vecplane.v1.CreateBatchResponse\"1\x82\xd3\xe4\x93\x02+\"\x1f/v1/buckets/{bucket_id}/batches:\x01*b\x05\x62\x61tch\x12\xa3\x01\n\x08GetBatch\x12\x1c.vecplane.v1.GetBatchRequest\x1a\x1d.vecplane.v1.GetBatchResponse\"Z\x82\xd3\xe4\x93\x02T\x12*/v1/buckets/{bucket_id}/batches/{batch_id}Z\x1f\x12\x16/v1/batches/{batch_id}b\x05\x62\x61tchb\x05\x62\x61tch\x12\x98\x01\n\x0bListBatches\x12\x1f.vecplane.v1.ListBatchesRequest\x1a .vecplane.v1.ListBatchesResponse\"F\x82\xd3\xe4\x93\x02@\"$/v1/buckets/{bucket_id}/batches/list:\x01*Z\x15\"\x10/v1/batches/list:\x01*\x12\xa2\x01\n\x0f\x41\x64\x64\x42\x61tchObjects\x12#.vecplane.v1.AddBatchObjectsRequest\x1a$.vecplane.v1.AddBatchObjectsResponse\"D\x82\xd3\xe4\x93\x02>\"2/v1/buckets/{bucket_id}/batches/{batch_id}/objects:\x01*b\x05\x62\x61tch\x12\x94\x01\n\x0bSubmitBatch\x12\x1f.vecplane.v1.SubmitBatchRequest\x1a .vecplane.v1.SubmitBatchResponse\"B\x82\xd3\xe4\x93\x02<\"1/v1/buckets/{bucket_id}/batches/{batch_id}/submit:\x01*b\x04task\x12\xbe\x01\n\x0b\x43\x61ncelBatch\x12\x1f.vecplane.v1.CancelBatchRequest\x1a .vecplane.v1.CancelBatchResponse\"l\x82\xd3\xe4\x93\x02\x66\"1/v1/buckets/{bucket_id}/batches/{batch_id}/cancel:\x01*Z(\"\x1d/v1/batches/{batch_id}/cancel:\x01*b\x04taskb\x04task\x12\x90\x01\n\nRetryBatch\x12\x1e.vecplane.v1.RetryBatchRequest\x1a\x1f.vecplane.v1.RetryBatchResponse\"A\x82\xd3\xe4\x93\x02;\"0/v1/buckets/{bucket_id}/batches/{batch_id}/retry:\x01*b\x04task\x12\x84\x01\n\x0b\x44\x65leteBatch\x12\x1f.vecplane.v1.DeleteBatchRequest\x1a .vecplane.v1.DeleteBatchResponse\"2\x82\xd3\xe4\x93\x02,**/v1/buckets/{bucket_id}/batches/{batch_id}\x12\xad\x01\n\x13ListFailedDocuments\x12\'.vecplane.v1.ListFailedDocumentsRequest\x1a(.vecplane.v1.ListFailedDocumentsResponse\"C\x82\xd3\xe4\x93\x02=\x12;/v1/buckets/{bucket_id}/batches/{batch_id}/failed-documentsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,6 +39,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_CREATEBATCHREQUEST'].fields_by_name['bucket_id']._loaded_options = None
   _globals['_CREATEBATCHREQUEST'].fields_by_name['bucket_id']._serialized_options = b'\342A\001\002'
+  _globals['_CREATEBATCHREQUEST'].fields_by_name['auto_submit']._loaded_options = None
+  _globals['_CREATEBATCHREQUEST'].fields_by_name['auto_submit']._serialized_options = b'\340\332\030\001'
+  _globals['_CREATEBATCHREQUEST'].fields_by_name['trigger_processing']._loaded_options = None
+  _globals['_CREATEBATCHREQUEST'].fields_by_name['trigger_processing']._serialized_options = b'\340\332\030\001'
+  _globals['_CREATEBATCHREQUEST'].fields_by_name['skip_validation']._loaded_options = None
+  _globals['_CREATEBATCHREQUEST'].fields_by_name['skip_validation']._serialized_options = b'\340\332\030\001'
   _globals['_GETBATCHREQUEST'].fields_by_name['batch_id']._loaded_options = None
   _globals['_GETBATCHREQUEST'].fields_by_name['batch_id']._serialized_options = b'\342A\001\002'
   _globals['_ADDBATCHOBJECTSREQUEST'].fields_by_name['bucket_id']._loaded_options = None
@@ -74,48 +81,48 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_BATCHSERVICE'].methods_by_name['DeleteBatch']._serialized_options = b'\202\323\344\223\002,**/v1/buckets/{bucket_id}/batches/{batch_id}'
   _globals['_BATCHSERVICE'].methods_by_name['ListFailedDocuments']._loaded_options = None
   _globals['_BATCHSERVICE'].methods_by_name['ListFailedDocuments']._serialized_options = b'\202\323\344\223\002=\022;/v1/buckets/{bucket_id}/batches/{batch_id}/failed-documents'
-  _globals['_BATCHPROGRESS']._serialized_start=184
-  _globals['_BATCHPROGRESS']._serialized_end=320
-  _globals['_BATCH']._serialized_start=323
-  _globals['_BATCH']._serialized_end=1074
-  _globals['_CREATEBATCHREQUEST']._serialized_start=1077
-  _globals['_CREATEBATCHREQUEST']._serialized_end=1397
-  _globals['_CREATEBATCHRESPONSE']._serialized_start=1399
-  _globals['_CREATEBATCHRESPONSE']._serialized_end=1462
-  _globals['_GETBATCHREQUEST']._serialized_start=1464
-  _globals['_GETBATCHREQUEST']._serialized_end=1543
-  _globals['_GETBATCHRESPONSE']._serialized_start=1545
-  _globals['_GETBATCHRESPONSE']._serialized_end=1605
-  _globals['_LISTBATCHESREQUEST']._serialized_start=1608
-  _globals['_LISTBATCHESREQUEST']._serialized_end=1830
-  _globals['_LISTBATCHESRESPONSE']._serialized_start=1832
-  _globals['_LISTBATCHESRESPONSE']._serialized_end=1932
-  _globals['_ADDBATCHOBJECTSREQUEST']._serialized_start=1934
-  _globals['_ADDBATCHOBJECTSREQUEST']._serialized_end=2057
-  _globals['_ADDBATCHOBJECTSRESPONSE']._serialized_start=2059
-  _globals['_ADDBATCHOBJECTSRESPONSE']._serialized_end=2126
-  _globals['_SUBMITBATCHREQUEST']._serialized_start=2128
-  _globals['_SUBMITBATCHREQUEST']._serialized_end=2210
-  _globals['_SUBMITBATCHRESPONSE']._serialized_start=2212
-  _globals['_SUBMITBATCHRESPONSE']._serialized_end=2272
-  _globals['_CANCELBATCHREQUEST']._serialized_start=2274
-  _globals['_CANCELBATCHREQUEST']._serialized_end=2356
-  _globals['_CANCELBATCHRESPONSE']._serialized_start=2358
-  _globals['_CANCELBATCHRESPONSE']._serialized_end=2418
-  _globals['_RETRYBATCHREQUEST']._serialized_start=2421
-  _globals['_RETRYBATCHREQUEST']._serialized_end=2602
-  _globals['_RETRYBATCHRESPONSE']._serialized_start=2604
-  _globals['_RETRYBATCHRESPONSE']._serialized_end=2663
-  _globals['_DELETEBATCHREQUEST']._serialized_start=2665
-  _globals['_DELETEBATCHREQUEST']._serialized_end=2747
-  _globals['_DELETEBATCHRESPONSE']._serialized_start=2749
-  _globals['_DELETEBATCHRESPONSE']._serialized_end=2822
-  _globals['_LISTFAILEDDOCUMENTSREQUEST']._serialized_start=2825
-  _globals['_LISTFAILEDDOCUMENTSREQUEST']._serialized_end=2967
-  _globals['_FAILEDDOCUMENT']._serialized_start=2970
-  _globals['_FAILEDDOCUMENT']._serialized_end=3130
-  _globals['_LISTFAILEDDOCUMENTSRESPONSE']._serialized_start=3132
-  _globals['_LISTFAILEDDOCUMENTSRESPONSE']._serialized_end=3249
-  _globals['_BATCHSERVICE']._serialized_start=3252
-  _globals['_BATCHSERVICE']._serialized_end=4688
+  _globals['_BATCHPROGRESS']._serialized_start=211
+  _globals['_BATCHPROGRESS']._serialized_end=347
+  _globals['_BATCH']._serialized_start=350
+  _globals['_BATCH']._serialized_end=1101
+  _globals['_CREATEBATCHREQUEST']._serialized_start=1104
+  _globals['_CREATEBATCHREQUEST']._serialized_end=1530
+  _globals['_CREATEBATCHRESPONSE']._serialized_start=1532
+  _globals['_CREATEBATCHRESPONSE']._serialized_end=1595
+  _globals['_GETBATCHREQUEST']._serialized_start=1597
+  _globals['_GETBATCHREQUEST']._serialized_end=1676
+  _globals['_GETBATCHRESPONSE']._serialized_start=1678
+  _globals['_GETBATCHRESPONSE']._serialized_end=1738
+  _globals['_LISTBATCHESREQUEST']._serialized_start=1741
+  _globals['_LISTBATCHESREQUEST']._serialized_end=1963
+  _globals['_LISTBATCHESRESPONSE']._serialized_start=1965
+  _globals['_LISTBATCHESRESPONSE']._serialized_end=2065
+  _globals['_ADDBATCHOBJECTSREQUEST']._serialized_start=2067
+  _globals['_ADDBATCHOBJECTSREQUEST']._serialized_end=2190
+  _globals['_ADDBATCHOBJECTSRESPONSE']._serialized_start=2192
+  _globals['_ADDBATCHOBJECTSRESPONSE']._serialized_end=2259
+  _globals['_SUBMITBATCHREQUEST']._serialized_start=2261
+  _globals['_SUBMITBATCHREQUEST']._serialized_end=2343
+  _globals['_SUBMITBATCHRESPONSE']._serialized_start=2345
+  _globals['_SUBMITBATCHRESPONSE']._serialized_end=2405
+  _globals['_CANCELBATCHREQUEST']._serialized_start=2407
+  _globals['_CANCELBATCHREQUEST']._serialized_end=2489
+  _globals['_CANCELBATCHRESPONSE']._serialized_start=2491
+  _globals['_CANCELBATCHRESPONSE']._serialized_end=2551
+  _globals['_RETRYBATCHREQUEST']._serialized_start=2554
+  _globals['_RETRYBATCHREQUEST']._serialized_end=2735
+  _globals['_RETRYBATCHRESPONSE']._serialized_start=2737
+  _globals['_RETRYBATCHRESPONSE']._serialized_end=2796
+  _globals['_DELETEBATCHREQUEST']._serialized_start=2798
+  _globals['_DELETEBATCHREQUEST']._serialized_end=2880
+  _globals['_DELETEBATCHRESPONSE']._serialized_start=2882
+  _globals['_DELETEBATCHRESPONSE']._serialized_end=2955
+  _globals['_LISTFAILEDDOCUMENTSREQUEST']._serialized_start=2958
+  _globals['_LISTFAILEDDOCUMENTSREQUEST']._serialized_end=3100
+  _globals['_FAILEDDOCUMENT']._serialized_start=3103
+  _globals['_FAILEDDOCUMENT']._serialized_end=3263
+  _globals['_LISTFAILEDDOCUMENTSRESPONSE']._serialized_start=3265
+  _globals['_LISTFAILEDDOCUMENTSRESPONSE']._serialized_end=3382
+  _globals['_BATCHSERVICE']._serialized_start=3385
+  _globals['_BATCHSERVICE']._serialized_end=4821
 # @@protoc_insertion_point(module_scope)

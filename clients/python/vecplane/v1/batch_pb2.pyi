@@ -2,6 +2,7 @@ from google.api import annotations_pb2 as _annotations_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.protobuf import struct_pb2 as _struct_pb2
 from vecplane.v1 import filter_pb2 as _filter_pb2
+from vecplane.v1 import options_pb2 as _options_pb2
 from vecplane.v1 import task_pb2 as _task_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
@@ -66,7 +67,7 @@ class Batch(_message.Message):
     def __init__(self, batch_id: _Optional[str] = ..., bucket_id: _Optional[str] = ..., namespace_id: _Optional[str] = ..., batch_name: _Optional[str] = ..., status: _Optional[_Union[_task_pb2.ProcessingStatus, str]] = ..., object_ids: _Optional[_Iterable[str]] = ..., collection_ids: _Optional[_Iterable[str]] = ..., task_id: _Optional[str] = ..., tier_tasks: _Optional[_Iterable[_Union[_task_pb2.TierProgress, _Mapping]]] = ..., progress: _Optional[_Union[BatchProgress, _Mapping]] = ..., total_tiers: _Optional[int] = ..., failed_object_count: _Optional[int] = ..., retry_count: _Optional[int] = ..., error: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., created_at: _Optional[str] = ..., updated_at: _Optional[str] = ..., max_node_death_resubmits: _Optional[int] = ..., max_deploy_resubmits: _Optional[int] = ...) -> None: ...
 
 class CreateBatchRequest(_message.Message):
-    __slots__ = ("bucket_id", "object_ids", "collection_ids", "batch_name", "metadata", "auto_submit", "filters", "limit")
+    __slots__ = ("bucket_id", "object_ids", "collection_ids", "batch_name", "metadata", "auto_submit", "filters", "limit", "trigger_processing", "skip_validation")
     BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
     OBJECT_IDS_FIELD_NUMBER: _ClassVar[int]
     COLLECTION_IDS_FIELD_NUMBER: _ClassVar[int]
@@ -75,6 +76,8 @@ class CreateBatchRequest(_message.Message):
     AUTO_SUBMIT_FIELD_NUMBER: _ClassVar[int]
     FILTERS_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
+    TRIGGER_PROCESSING_FIELD_NUMBER: _ClassVar[int]
+    SKIP_VALIDATION_FIELD_NUMBER: _ClassVar[int]
     bucket_id: str
     object_ids: _containers.RepeatedScalarFieldContainer[str]
     collection_ids: _containers.RepeatedScalarFieldContainer[str]
@@ -83,7 +86,9 @@ class CreateBatchRequest(_message.Message):
     auto_submit: bool
     filters: _filter_pb2.LogicalOperator
     limit: int
-    def __init__(self, bucket_id: _Optional[str] = ..., object_ids: _Optional[_Iterable[str]] = ..., collection_ids: _Optional[_Iterable[str]] = ..., batch_name: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., auto_submit: _Optional[bool] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., limit: _Optional[int] = ...) -> None: ...
+    trigger_processing: bool
+    skip_validation: bool
+    def __init__(self, bucket_id: _Optional[str] = ..., object_ids: _Optional[_Iterable[str]] = ..., collection_ids: _Optional[_Iterable[str]] = ..., batch_name: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., auto_submit: _Optional[bool] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., limit: _Optional[int] = ..., trigger_processing: _Optional[bool] = ..., skip_validation: _Optional[bool] = ...) -> None: ...
 
 class CreateBatchResponse(_message.Message):
     __slots__ = ("batch",)
