@@ -59,12 +59,13 @@ def test_node_flow_against_the_server(node_modules, server):
 
 @pytest.fixture(scope="module")
 def readme_examples(node_modules, plain_server) -> list[Path]:
-    """The examples of README.md's `### TypeScript` (pointed at the plain server) and of the
-    package's own README, type-checked strictly against the built package and compiled to
+    """The examples of README.md's `### TypeScript` and of the package's own README (pointed at
+    the plain server), type-checked strictly against the built package and compiled to
     JavaScript; the compiled files, in that order."""
-    blocks = [b.text.replace(README_HOST, plain_server.target) for b in section("TypeScript") if b.language == "ts"]
+    blocks = [b.text for b in section("TypeScript") if b.language == "ts"]
     blocks += re.findall(r"```ts\n(.*?)```", (PACKAGE / "README.md").read_text(), re.DOTALL)
     assert len(blocks) == 3
+    blocks = [block.replace(README_HOST, plain_server.target) for block in blocks]
     run(str(node_modules / ".bin" / "tsc"), "-p", "tsconfig.json")  # the examples import the built package
     folder = PACKAGE / "build-test" / "readme"
     shutil.rmtree(folder, ignore_errors=True)
@@ -110,3 +111,15 @@ def test_the_readme_typescript_examples_run_twice(readme_examples, plain_server,
     assert collection.startswith("col_") and collection.endswith(" [ 'all_minilm_l6_v2' ]"), collection
     assert missing == "NAMESPACE_NOT_FOUND no-such-namespace"
     assert found[0].startswith("Qdrant stores vectors ") and found[-1] == "2", found
+
+
+@pytest.mark.slow  # a server process or a build; over 5 s
+def test_the_package_readme_example_runs_twice(readme_examples, plain_root):
+    """clients/typescript/README.md's example, twice with a new organization's key: the first run
+    makes `catalog`, the second takes it; both list its buckets and show a refused create."""
+    env = {**os.environ, "VECPLANE_API_KEY": new_org_api(plain_root, admin=True).key}
+    *_, example = readme_examples
+    first, second = (run(tool("node"), str(example), env=env).stdout.splitlines() for _ in range(2))
+    assert first[0].startswith("ns_") and first[0].endswith(" [ 'all_minilm_l6_v2' ]"), first
+    assert first[1:-1] == second[:-1] and second[0] == "0" and "namespace_name: 'must be at least 3 characters'," in second[2], second
+    assert all(lines[-1].startswith("INVALID_ARGUMENT ") for lines in (first, second))  # and the call's correlation id
