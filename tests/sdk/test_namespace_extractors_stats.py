@@ -47,21 +47,29 @@ def test_patch_appends_extractors_and_the_namespace_lists_them(typed: TypedSdk) 
         extractors.list_extractors_namespaces("no-such-ns")
 
 
-def test_stats_count_buckets_collections_objects_and_documents(base_url: str, sdk_org: Any, typed: TypedSdk) -> None:
+def test_stats_count_buckets_collections_and_objects(base_url: str, sdk_org: Any, typed: TypedSdk) -> None:
     rest = namespace_rest(base_url, sdk_org.key)
     namespace_id = rest.client.headers["x-namespace"]
-    bucket_id, object_ids = setup_bucket(rest, ["first text", "second text", "third text"])
-    collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    bucket_id, _ = setup_bucket(rest, ["first text", "second text", "third text"])
+    text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
     namespaces = typed.api(mixpeek.NamespacesApi)
-    before = namespaces.get_namespace_stats(namespace_id)
-    assert isinstance(before, mixpeek.NamespaceStatsResponse)
-    assert (before.bucket_count, before.collection_count, before.object_count, before.document_count, before.document_count_complete) == (1, 1, 3, 0, True)
-
-    task = rest.post(f"/v1/collections/{collection_id}/trigger", json={"object_ids": object_ids[:2]}).json()
-    assert wait_task(rest, task["task_id"])["status"] == "COMPLETED"
-    other = typed.api(mixpeek.NamespacesApi).create_namespace(mixpeek.CreateNamespaceRequest(namespace_name="empty-ns", feature_extractors=[mixpeek.BaseFeatureExtractorModelInput(**MINILM)]))
+    stats = namespaces.get_namespace_stats(namespace_id)
+    assert isinstance(stats, mixpeek.NamespaceStatsResponse)
+    assert (stats.bucket_count, stats.collection_count, stats.object_count, stats.document_count, stats.document_count_complete) == (1, 1, 3, 0, True)
+    other = namespaces.create_namespace(mixpeek.CreateNamespaceRequest(namespace_name="empty-ns", feature_extractors=[mixpeek.BaseFeatureExtractorModelInput(**MINILM)]))
     batch = namespaces.get_namespace_stats_batch(mixpeek.NamespaceStatsBatchRequest(namespace_ids=[namespace_id, other.namespace_id, "ns_0000000000"]))
     assert isinstance(batch, mixpeek.NamespaceStatsBatchResponse) and set(batch.stats) == {namespace_id, other.namespace_id}
-    assert batch.stats[namespace_id].document_count == 2 and batch.stats[other.namespace_id].object_count == 0
+    assert batch.stats[namespace_id].object_count == 3 and batch.stats[other.namespace_id].object_count == 0
     with pytest.raises(NotFoundException):
         namespaces.get_namespace_stats("ns_0000000000")
+
+
+@pytest.mark.slow
+def test_stats_count_the_documents_processing_wrote(base_url: str, sdk_org: Any, typed: TypedSdk) -> None:
+    rest = namespace_rest(base_url, sdk_org.key)
+    bucket_id, object_ids = setup_bucket(rest, ["first text", "second text", "third text"])
+    collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    task = rest.post(f"/v1/collections/{collection_id}/trigger", json={"object_ids": object_ids[:2]}).json()
+    assert wait_task(rest, task["task_id"])["status"] == "COMPLETED"
+    stats = typed.api(mixpeek.NamespacesApi).get_namespace_stats(rest.client.headers["x-namespace"])
+    assert (stats.document_count, stats.document_count_complete, stats.object_count) == (2, True, 3)
