@@ -17,7 +17,7 @@ from vecplane.client import NO_RETRY, VecplaneClient
 from vecplane.v1 import namespace_pb2
 
 from server import tls
-from server.config import StartupError
+from server.config import Settings, StartupError
 from tests.clients.conftest import tool
 from tests.clients.readme import README_HOST, section
 from tests.support.servers import ADMIN_KEY, InProcessServer, test_settings
@@ -47,8 +47,14 @@ def pki(tmp_path_factory) -> Pki:
 
 
 def _server(tmp_path: Path, pki: Pki, mutual: bool) -> InProcessServer:
-    settings = test_settings(
-        tmp_path / "data",
+    """Default settings otherwise (no provider, plugin or model folder), as the README's TLS
+    examples would meet them after `scripts/serve`."""
+    settings = Settings(
+        grpc_port=0,
+        http_port=0,
+        data_dir=tmp_path / "data",
+        api_key=ADMIN_KEY,
+        shutdown_grace_seconds=2.0,
         tls_cert_file=pki.server_cert,
         tls_key_file=pki.server_key,
         tls_client_ca_file=pki.ca if mutual else None,
