@@ -16,6 +16,7 @@ Choices where Mixpeek is silent:
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import re
@@ -230,6 +231,12 @@ class Stage:
     @property
     def category(self) -> str:
         return STAGES[self.stage_id].category
+
+    @functools.cached_property
+    def templated(self) -> bool:
+        """Whether a parameter takes an input's value (`{{INPUT.x}}`), so each execution checks it
+        once resolved (computed once per stage, not per execution)."""
+        return has_template(self.parameters)
 
     def as_api(self) -> dict[str, Any]:
         config: dict[str, Any] = {"stage_id": self.stage_id, "parameters": self.parameters}

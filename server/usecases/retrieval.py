@@ -547,7 +547,7 @@ class RetrieverUseCases:
             path = f"stages[{index}].config.parameters"
             problems = Violations()
             parameters = stage.parameters  # checked when the retriever was made
-            if rules.has_template(parameters):  # inputs may make them invalid
+            if stage.templated:  # inputs may make them invalid
                 parameters = rules.check_resolved(problems, path, rules.STAGES[stage.stage_id], parameters, inputs)
             problems.raise_if_any()
             started = time.perf_counter()
