@@ -21,7 +21,6 @@ from server.domain.errors import FieldViolation, InvalidArgument
 from server.usecases.processing import ProcessingUseCases
 
 _TERMINAL = {"COMPLETED", "COMPLETED_WITH_ERRORS", "FAILED", "CANCELED"}
-_STATUS_NAMES = {value.number: name.removeprefix("PROCESSING_STATUS_") for name, value in pb.ProcessingStatus.DESCRIPTOR.values_by_name.items()}
 MAX_WAIT_SECONDS = 60.0
 
 
@@ -37,8 +36,7 @@ class TaskServicer(task_pb2_grpc.TaskServiceServicer):
         return pb.GetTaskResponse(task=to_message(await self._processing.get(principal(), request.task_id), pb.Task))
 
     async def ListTasks(self, request: pb.ListTasksRequest, context: grpc.aio.ServicerContext) -> pb.ListTasksResponse:
-        status = _STATUS_NAMES[request.status] if request.status else None
-        return to_message(await self._processing.list_page(principal(), status, request.offset, request.limit, request.task_type or None), pb.ListTasksResponse)
+        return to_message(await self._processing.list_page(principal(), to_dict(request)), pb.ListTasksResponse)
 
     async def CancelTask(self, request: pb.CancelTaskRequest, context: grpc.aio.ServicerContext) -> pb.CancelTaskResponse:
         return pb.CancelTaskResponse(task=to_message(await self._processing.cancel(principal(), request.task_id), pb.Task))

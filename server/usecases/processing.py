@@ -233,9 +233,16 @@ class ProcessingUseCases:
         merged.sort(key=lambda t: (t["additional_data"]["created_at"], t["task_id"]), reverse=True)
         return merged[offset:window]
 
-    async def list_page(self, principal: Principal, status: str | None, offset: int, limit: int, task_type: str | None = None) -> dict[str, Any]:
-        """A page of tasks in Mixpeek's list envelope: `results` and `pagination` (offset pages)."""
-        found = await self.list(principal, status, offset, limit, task_type)
+    async def list_page(self, principal: Principal, request: dict[str, Any]) -> dict[str, Any]:
+        """A page of tasks (a ListTasksRequest as its dict) in Mixpeek's list envelope: `results` and
+        `pagination` (offset pages). `page_size` and `page` are Mixpeek's other names for the page."""
+        limit = int(request.get("limit") or request.get("page_size") or 0)
+        offset, page = int(request.get("offset") or 0), int(request.get("page") or 0)
+        if page and not offset:
+            if not 1 <= page <= 10_000 // (limit or 100) + 1:
+                raise InvalidArgument([FieldViolation("page", f"must be 1-{10_000 // (limit or 100) + 1} (at most 10000 tasks are skipped)")])
+            offset = (page - 1) * (limit or 100)
+        found = await self.list(principal, request.get("status") or None, offset, limit, request.get("task_type") or None)
         size = limit or 100
         pagination: dict[str, Any] = {"page": offset // size + 1, "page_size": size}
         if len(found) == size:

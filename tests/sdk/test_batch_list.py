@@ -75,6 +75,8 @@ def test_organization_batch_list_and_its_filters(typed: TypedSdk, base_url: str,
     done_task = a.get(f"/v1/batches/{done}").json()["task_id"]
     assert [t.task_id for t in tasks.list_tasks(list_tasks_request=mixpeek.ListTasksRequest(task_type="api_buckets_batches_submit")).results] == [done_task]
     assert tasks.list_tasks(list_tasks_request=mixpeek.ListTasksRequest(task_type="api_collections_trigger")).results == []
+    paged = [tasks.list_tasks(page_size=1, page=p) for p in (1, 2)]
+    assert [[t.task_id for t in x.results] for x in paged] == [[done_task], []] and paged[1].pagination.page == 2
     mp = mixpeek.Mixpeek(sdk_org.key, base_url=f"{base_url}/v1")
     assert [t["task_id"] for t in mp.tasks.list(task_type="api_buckets_batches_submit", status="COMPLETED")["results"]] == [done_task]
     assert mp.tasks.list(task_type="api_namespaces_reconfigure")["results"] == []

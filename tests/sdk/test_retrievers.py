@@ -104,6 +104,7 @@ def test_retriever_flow_through_the_typed_api(sdk: TypedSdk, corpus: Corpus) -> 
     searched = retrievers.list_retrievers(page_size=5, list_retrievers_request=mixpeek.ListRetrieversRequest(search=created.retriever_name, sort=mixpeek.SortOption(field="created_at", direction="desc")))
     assert [x.retriever_id for x in searched.results] == [retriever_id]
     assert retrievers.list_retrievers(list_retrievers_request=mixpeek.ListRetrieversRequest(search="no such retriever")).results == []
+    assert [[x.retriever_id for x in retrievers.list_retrievers(page_size=1, page=p).results] for p in (1, 2)] == [[retriever_id], []]
 
     # Pages through the SDK's pagination models.
     offset = mixpeek.Pagination1(mixpeek.OffsetPaginationParams(page_size=2, page_number=2))

@@ -97,18 +97,22 @@ class GetRetrieverRequest(_message.Message):
     def __init__(self, retriever_id: _Optional[str] = ...) -> None: ...
 
 class ListRetrieversRequest(_message.Message):
-    __slots__ = ("limit", "offset", "cursor", "include_total", "query")
+    __slots__ = ("limit", "offset", "cursor", "include_total", "query", "page_size", "page")
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
     CURSOR_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_TOTAL_FIELD_NUMBER: _ClassVar[int]
     QUERY_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
     limit: int
     offset: int
     cursor: str
     include_total: bool
     query: _list_pb2.ListQuery
-    def __init__(self, limit: _Optional[int] = ..., offset: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., query: _Optional[_Union[_list_pb2.ListQuery, _Mapping]] = ...) -> None: ...
+    page_size: int
+    page: int
+    def __init__(self, limit: _Optional[int] = ..., offset: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., query: _Optional[_Union[_list_pb2.ListQuery, _Mapping]] = ..., page_size: _Optional[int] = ..., page: _Optional[int] = ...) -> None: ...
 
 class ListRetrieversResponse(_message.Message):
     __slots__ = ("results", "pagination", "total")

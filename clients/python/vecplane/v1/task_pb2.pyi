@@ -119,16 +119,20 @@ class GetTaskResponse(_message.Message):
     def __init__(self, task: _Optional[_Union[Task, _Mapping]] = ...) -> None: ...
 
 class ListTasksRequest(_message.Message):
-    __slots__ = ("status", "offset", "limit", "task_type")
+    __slots__ = ("status", "offset", "limit", "task_type", "page_size", "page")
     STATUS_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     TASK_TYPE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
     status: ProcessingStatus
     offset: int
     limit: int
     task_type: str
-    def __init__(self, status: _Optional[_Union[ProcessingStatus, str]] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ..., task_type: _Optional[str] = ...) -> None: ...
+    page_size: int
+    page: int
+    def __init__(self, status: _Optional[_Union[ProcessingStatus, str]] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ..., task_type: _Optional[str] = ..., page_size: _Optional[int] = ..., page: _Optional[int] = ...) -> None: ...
 
 class ListTasksResponse(_message.Message):
     __slots__ = ("results", "pagination")
