@@ -71,6 +71,10 @@ class NamespaceServicer(namespace_pb2_grpc.NamespaceServiceServicer):
         stats = await self._namespaces.stats(principal(), list(request.namespace_ids))
         return pb.BatchGetNamespaceStatsResponse(stats={k: to_message(v, pb.NamespaceStats) for k, v in stats.items()})
 
+    async def EnsureNamespaceIndexes(self, request: pb.EnsureNamespaceIndexesRequest, context: grpc.aio.ServicerContext) -> pb.EnsureNamespaceIndexesResponse:
+        outcome = await self._namespaces.ensure_indexes(principal(), request.namespace_id, request.force_rebuild)
+        return to_message(outcome, pb.EnsureNamespaceIndexesResponse)
+
     async def DeleteNamespace(self, request: pb.DeleteNamespaceRequest, context: grpc.aio.ServicerContext) -> pb.DeleteNamespaceResponse:
         outcome = await self._namespaces.delete(principal(), request.namespace_id)
         return to_message(outcome, pb.DeleteNamespaceResponse)

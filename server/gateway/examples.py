@@ -61,6 +61,7 @@ REQUESTS: dict[str, dict[str, Any]] = {
     },
     "vecplane.v1.NamespaceService.PatchNamespace": {"namespace_id": "catalog", "description": "Product catalogue: texts and photos", "feature_extractors": [_FINGERPRINT]},
     "vecplane.v1.NamespaceService.BatchGetNamespaceStats": {"namespace_ids": ["ns_a1b2c3d4e5"]},
+    "vecplane.v1.NamespaceService.EnsureNamespaceIndexes": {"namespace_id": "catalog"},
     "vecplane.v1.NamespaceService.Reconfigure": {"namespace_id": "catalog", "confirm": True},
     "vecplane.v1.BucketService.CreateBucket": {
         "bucket_name": "products",

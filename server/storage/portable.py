@@ -35,6 +35,9 @@ repositories, against nx-27017 always and against a real server when `MONGODB_UR
    document of the collection (about 2 s at 50,000 objects), while a range on another field is SQL
    that an index serves (about 10 ms). Processing reads a bucket's objects in ID order by a range on
    `object_id`, a copy of `_id`, with an index on (`_ns`, `_bucket`, `object_id`).
+9. `$push` of an object onto an array stores the object as a JSON string on nx-27017 (seen with
+   `{"$push": {"payload_indexes": {...}}}`). Arrays of objects are written whole with `$set`;
+   `$addToSet` is used for strings only (a batch's object IDs).
 """
 
 from __future__ import annotations

@@ -206,6 +206,22 @@ class NamespaceUseCases:
             }
         return out
 
+    async def ensure_indexes(self, principal: Principal, ident: str, force_rebuild: bool) -> dict[str, Any]:
+        """Creates the payload indexes the namespace declares that its vector store lacks."""
+        if force_rebuild:
+            raise InvalidArgument([FieldViolation("force_rebuild", "is not supported: payload indexes are kept with every write, so there is nothing to rebuild; leave it out to create any missing index")])
+        namespace = await self.find(principal, ident)
+        declared = rules.all_payload_indexes(namespace, self.definitions(namespace))
+        before = await self._vectors.payload_indexes(namespace["_id"])
+        await self._vectors.ensure_payload_indexes(namespace["_id"], declared)
+        created = [field for field, _kind in declared if field not in before]
+        return {
+            "namespace_id": namespace["_id"],
+            "ensured": [field for field, _kind in declared],
+            "created": created,
+            "message": f"{len(declared)} payload index(es) present; {len(created)} created.",
+        }
+
     async def bump_revision(self, principal: Principal, namespace_id: str) -> dict[str, Any] | None:
         """Bumps the namespace's revision and returns it as it is now (None if it was deleted). A
         CreateCollection calls this after inserting its collection and checks the extractors it uses

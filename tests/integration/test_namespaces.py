@@ -258,3 +258,18 @@ def test_namespace_extractors_and_stats_over_grpc(api, root):
     error = expect_error(api.call, api.namespaces.BatchGetNamespaceStats, namespace_pb2.BatchGetNamespaceStatsRequest(namespace_ids=[created.namespace_id] * 101))
     assert list(error.violations) == ["namespace_ids"]
     assert expect_error(api.call, api.namespaces.BatchGetNamespaceStats, namespace_pb2.BatchGetNamespaceStatsRequest()).violations == {"namespace_ids": "is required: at least one namespace ID"}
+
+
+def test_ensure_indexes_creates_a_declared_index_the_store_lacks(api, server):
+    created = create(api, "repairable")
+    # A payload index declared but missing from the vector store, as a failure between the two writes leaves it.
+    index = {"field_name": "metadata.brand", "type": "keyword"}
+    server.run(server.app.backends.db["namespaces"].update_one({"_id": created.namespace_id}, {"$set": {"payload_indexes": [index]}}))
+    assert "metadata.brand" not in server.run(server.app.backends.vectors.payload_indexes(created.namespace_id))
+    repaired = api.call(api.namespaces.EnsureNamespaceIndexes, namespace_pb2.EnsureNamespaceIndexesRequest(namespace_id="repairable"))
+    assert list(repaired.created) == ["metadata.brand"] and "metadata.brand" in repaired.ensured
+    assert server.run(server.app.backends.vectors.payload_indexes(created.namespace_id))["metadata.brand"] == "keyword"
+    again = api.call(api.namespaces.EnsureNamespaceIndexes, namespace_pb2.EnsureNamespaceIndexesRequest(namespace_id="repairable"))
+    assert list(again.created) == [] and list(again.ensured) == list(repaired.ensured)
+    error = expect_error(api.call, api.namespaces.EnsureNamespaceIndexes, namespace_pb2.EnsureNamespaceIndexesRequest(namespace_id="repairable", force_rebuild=True))
+    assert list(error.violations) == ["force_rebuild"]

@@ -46,6 +46,12 @@ def test_patch_appends_extractors_and_the_namespace_lists_them(typed: TypedSdk) 
     with pytest.raises(NotFoundException):
         extractors.list_extractors_namespaces("no-such-ns")
 
+    ensured = namespaces.ensure_namespace_indexes("ext-ns")  # the SDK takes any object
+    assert ensured["namespace_id"] == created.namespace_id and ensured["created"] == [] and "document_id" in ensured["ensured"]
+    with pytest.raises(ApiException) as caught:
+        namespaces.ensure_namespace_indexes("ext-ns", force_rebuild=True)
+    assert caught.value.status == 400 and "force_rebuild" in caught.value.body
+
 
 def test_stats_count_buckets_collections_and_objects(base_url: str, sdk_org: Any, typed: TypedSdk) -> None:
     rest = namespace_rest(base_url, sdk_org.key)

@@ -54,7 +54,7 @@ def test_routes_of_the_vecplane_services():
         ]
     )
     by_key = {(r.http_method, r.template.text): r for r in built}
-    assert len(built) == 22  # RunFeatureExtractor adds two POST routes; namespace extractors (2) and stats (2)
+    assert len(built) == 23  # RunFeatureExtractor adds two POST routes; namespace extractors (2), stats (2), ensure-indexes
     get_list = by_key[("GET", "/v1/namespaces")]
     assert get_list.method.name == "ListNamespaces" and get_list.binding == 1 and get_list.operation_id == "NamespaceService_ListNamespaces_2"
     assert [q.json_path for q in get_list.query_params][:4] == ["limit", "offset", "cursor", "include_total"]

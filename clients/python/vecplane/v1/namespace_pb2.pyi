@@ -279,6 +279,26 @@ class BatchGetNamespaceStatsResponse(_message.Message):
     stats: _containers.MessageMap[str, NamespaceStats]
     def __init__(self, stats: _Optional[_Mapping[str, NamespaceStats]] = ...) -> None: ...
 
+class EnsureNamespaceIndexesRequest(_message.Message):
+    __slots__ = ("namespace_id", "force_rebuild")
+    NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]
+    FORCE_REBUILD_FIELD_NUMBER: _ClassVar[int]
+    namespace_id: str
+    force_rebuild: bool
+    def __init__(self, namespace_id: _Optional[str] = ..., force_rebuild: _Optional[bool] = ...) -> None: ...
+
+class EnsureNamespaceIndexesResponse(_message.Message):
+    __slots__ = ("namespace_id", "ensured", "created", "message")
+    NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]
+    ENSURED_FIELD_NUMBER: _ClassVar[int]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    namespace_id: str
+    ensured: _containers.RepeatedScalarFieldContainer[str]
+    created: _containers.RepeatedScalarFieldContainer[str]
+    message: str
+    def __init__(self, namespace_id: _Optional[str] = ..., ensured: _Optional[_Iterable[str]] = ..., created: _Optional[_Iterable[str]] = ..., message: _Optional[str] = ...) -> None: ...
+
 class DeleteNamespaceRequest(_message.Message):
     __slots__ = ("namespace_id",)
     NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]

@@ -75,6 +75,11 @@ class NamespaceServiceStub:
                 request_serializer=vecplane_dot_v1_dot_namespace__pb2.GetNamespaceStatsRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_namespace__pb2.GetNamespaceStatsResponse.FromString,
                 _registered_method=True)
+        self.EnsureNamespaceIndexes = channel.unary_unary(
+                '/vecplane.v1.NamespaceService/EnsureNamespaceIndexes',
+                request_serializer=vecplane_dot_v1_dot_namespace__pb2.EnsureNamespaceIndexesRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_namespace__pb2.EnsureNamespaceIndexesResponse.FromString,
+                _registered_method=True)
         self.BatchGetNamespaceStats = channel.unary_unary(
                 '/vecplane.v1.NamespaceService/BatchGetNamespaceStats',
                 request_serializer=vecplane_dot_v1_dot_namespace__pb2.BatchGetNamespaceStatsRequest.SerializeToString,
@@ -155,6 +160,14 @@ class NamespaceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def EnsureNamespaceIndexes(self, request, context):
+        """Creates any payload index the namespace declares that its vector store lacks (a repair; no
+        document is processed again). Create, UpdateNamespace and Reconfigure create them as well.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def BatchGetNamespaceStats(self, request, context):
         """GetNamespaceStats for up to 100 namespaces in one call.
         """
@@ -219,6 +232,11 @@ def add_NamespaceServiceServicer_to_server(servicer, server):
                     servicer.GetNamespaceStats,
                     request_deserializer=vecplane_dot_v1_dot_namespace__pb2.GetNamespaceStatsRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_namespace__pb2.GetNamespaceStatsResponse.SerializeToString,
+            ),
+            'EnsureNamespaceIndexes': grpc.unary_unary_rpc_method_handler(
+                    servicer.EnsureNamespaceIndexes,
+                    request_deserializer=vecplane_dot_v1_dot_namespace__pb2.EnsureNamespaceIndexesRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_namespace__pb2.EnsureNamespaceIndexesResponse.SerializeToString,
             ),
             'BatchGetNamespaceStats': grpc.unary_unary_rpc_method_handler(
                     servicer.BatchGetNamespaceStats,
@@ -453,6 +471,33 @@ class NamespaceService:
             '/vecplane.v1.NamespaceService/GetNamespaceStats',
             vecplane_dot_v1_dot_namespace__pb2.GetNamespaceStatsRequest.SerializeToString,
             vecplane_dot_v1_dot_namespace__pb2.GetNamespaceStatsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EnsureNamespaceIndexes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.NamespaceService/EnsureNamespaceIndexes',
+            vecplane_dot_v1_dot_namespace__pb2.EnsureNamespaceIndexesRequest.SerializeToString,
+            vecplane_dot_v1_dot_namespace__pb2.EnsureNamespaceIndexesResponse.FromString,
             options,
             channel_credentials,
             insecure,
