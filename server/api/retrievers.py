@@ -77,6 +77,9 @@ class RetrieverServicer(retriever_pb2_grpc.RetrieverServiceServicer):
         result = await self._retrievers.execute_adhoc(principal(), namespace_header(), to_dict(request))
         return pb.ExecuteAdhocRetrieverResponse(execution=_execution(result))
 
+    async def CloneRetriever(self, request: pb.CloneRetrieverRequest, context: grpc.aio.ServicerContext) -> pb.CloneRetrieverResponse:
+        return to_message(await self._retrievers.clone(principal(), namespace_header(), to_dict(request)), pb.CloneRetrieverResponse)
+
     async def ExplainRetriever(self, request: pb.ExplainRetrieverRequest, context: grpc.aio.ServicerContext) -> pb.ExplainRetrieverResponse:
         explained = await self._retrievers.explain(principal(), namespace_header(), request.retriever_id, to_dict(request).get("inputs") or {})
         return to_message(explained, pb.ExplainRetrieverResponse)

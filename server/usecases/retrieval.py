@@ -266,6 +266,21 @@ class RetrieverUseCases:
             raise AlreadyExists("retriever", name) from None
         return doc
 
+    async def clone(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        """A new retriever with the source's definition, each field the request gives replacing
+        the source's, checked as a create is."""
+        source, _ = await self._find(principal, header, request.get("retriever_id", ""))
+        made = {
+            "retriever_name": request.get("retriever_name"),
+            "description": request.get("description", source.get("description", "")),
+            "collection_identifiers": request.get("collection_identifiers") or request.get("collection_ids") or source["collection_ids"],
+            "stages": request.get("stages") or [{k: v for k, v in s.items() if k != "parameters"} for s in source["stages"]],
+            "input_schema": request.get("input_schema") or source.get("input_schema") or {},
+            "tags": request.get("tags") or source.get("tags") or [],
+            "metadata": source.get("metadata") or {},
+        }
+        return {"retriever": await self.create(principal, header, made), "source_retriever_id": source["_id"]}
+
     async def _find(self, principal: Principal, header: str | None, ident: str) -> tuple[dict[str, Any], dict[str, str]]:
         if not ident:
             raise InvalidArgument([FieldViolation("retriever_id", "is required")])

@@ -117,6 +117,18 @@ def test_retriever_flow_through_the_typed_api(sdk: TypedSdk, corpus: Corpus) -> 
     assert [d["document_id"] for d in head.documents + tail.documents] == [d["document_id"] for d in first.documents]
     patched = retrievers.patch_retriever(retriever_id, mixpeek.PatchRetrieverRequest(description="changed"))
     assert patched.retriever.description == "changed"
+
+    # A clone copies the definition; the fields given replace the source's.
+    clone = retrievers.clone_retriever(retriever_id, mixpeek.CloneRetrieverRequest(retriever_name=r.unique("ret"), stages=[mixpeek.StageConfigInput.from_dict(search_stage(1))]))
+    assert isinstance(clone, mixpeek.CloneRetrieverResponse) and clone.source_retriever_id == retriever_id
+    copy = clone.retriever
+    assert copy.retriever_id != retriever_id and (copy.description, copy.tags, copy.collection_ids, copy.version) == ("changed", ["sdk"], [corpus.collection_id], 1)
+    assert [s_.stage_name for s_ in copy.stages] == ["search"] and "query" in copy.input_schema
+    assert len(retrievers.execute_retriever(copy.retriever_id, mixpeek.ExecuteRetrieverRequest(inputs={"query": "volcanic eruption"})).documents) == 1
+    with pytest.raises(ApiException) as taken:
+        retrievers.clone_retriever(retriever_id, mixpeek.CloneRetrieverRequest(retriever_name=copy.retriever_name))
+    assert taken.value.status == 409
+    retrievers.delete_retriever(copy.retriever_id)
     deleted = retrievers.delete_retriever(retriever_id)
     assert deleted["success"] is True
 
@@ -156,6 +168,9 @@ def test_retrievers_through_the_high_level_client(base_url: str, corpus: Corpus)
     assert len(executed["documents"]) == 2 and best["text"] == "Tennis players need fast reflexes and stamina."
     ran = mp.retrievers.run(retriever_id, inputs={"query": "tennis reflexes"})
     assert ran["cache_hit"] is True and [d["document_id"] for d in ran["documents"]] == [d["document_id"] for d in executed["documents"]]
+    clone = mp.retrievers.clone(retriever_id, retriever_name=r.unique("ret"), description="a copy")
+    assert clone["source_retriever_id"] == retriever_id and clone["retriever"]["description"] == "a copy"
+    assert mp.retrievers.delete(clone["retriever"]["retriever_id"])["success"] is True
     assert mp.retrievers.delete(retriever_id)["success"] is True
 
     # search() with queries: an ephemeral retriever (created, executed and deleted by the client); the

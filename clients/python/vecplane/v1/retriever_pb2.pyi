@@ -353,6 +353,34 @@ class ListRetrieverStagesResponse(_message.Message):
     stages: _containers.RepeatedCompositeFieldContainer[StageDefinition]
     def __init__(self, stages: _Optional[_Iterable[_Union[StageDefinition, _Mapping]]] = ...) -> None: ...
 
+class CloneRetrieverRequest(_message.Message):
+    __slots__ = ("retriever_id", "retriever_name", "description", "collection_identifiers", "collection_ids", "stages", "input_schema", "tags")
+    RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    RETRIEVER_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_IDENTIFIERS_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_IDS_FIELD_NUMBER: _ClassVar[int]
+    STAGES_FIELD_NUMBER: _ClassVar[int]
+    INPUT_SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    retriever_id: str
+    retriever_name: str
+    description: str
+    collection_identifiers: _containers.RepeatedScalarFieldContainer[str]
+    collection_ids: _containers.RepeatedScalarFieldContainer[str]
+    stages: _containers.RepeatedCompositeFieldContainer[StageConfig]
+    input_schema: _struct_pb2.Struct
+    tags: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, retriever_id: _Optional[str] = ..., retriever_name: _Optional[str] = ..., description: _Optional[str] = ..., collection_identifiers: _Optional[_Iterable[str]] = ..., collection_ids: _Optional[_Iterable[str]] = ..., stages: _Optional[_Iterable[_Union[StageConfig, _Mapping]]] = ..., input_schema: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., tags: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class CloneRetrieverResponse(_message.Message):
+    __slots__ = ("retriever", "source_retriever_id")
+    RETRIEVER_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    retriever: Retriever
+    source_retriever_id: str
+    def __init__(self, retriever: _Optional[_Union[Retriever, _Mapping]] = ..., source_retriever_id: _Optional[str] = ...) -> None: ...
+
 class ExplainRetrieverRequest(_message.Message):
     __slots__ = ("retriever_id", "inputs")
     RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]

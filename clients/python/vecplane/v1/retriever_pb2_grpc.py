@@ -70,6 +70,11 @@ class RetrieverServiceStub:
                 request_serializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteAdhocRetrieverRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteAdhocRetrieverResponse.FromString,
                 _registered_method=True)
+        self.CloneRetriever = channel.unary_unary(
+                '/vecplane.v1.RetrieverService/CloneRetriever',
+                request_serializer=vecplane_dot_v1_dot_retriever__pb2.CloneRetrieverRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_retriever__pb2.CloneRetrieverResponse.FromString,
+                _registered_method=True)
         self.ExplainRetriever = channel.unary_unary(
                 '/vecplane.v1.RetrieverService/ExplainRetriever',
                 request_serializer=vecplane_dot_v1_dot_retriever__pb2.ExplainRetrieverRequest.SerializeToString,
@@ -135,6 +140,13 @@ class RetrieverServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CloneRetriever(self, request, context):
+        """Makes a new retriever from another's definition, with the fields given replaced.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ExplainRetriever(self, request, context):
         """Says how an execution would run, without running it.
         """
@@ -186,6 +198,11 @@ def add_RetrieverServiceServicer_to_server(servicer, server):
                     servicer.ExecuteAdhocRetriever,
                     request_deserializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteAdhocRetrieverRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteAdhocRetrieverResponse.SerializeToString,
+            ),
+            'CloneRetriever': grpc.unary_unary_rpc_method_handler(
+                    servicer.CloneRetriever,
+                    request_deserializer=vecplane_dot_v1_dot_retriever__pb2.CloneRetrieverRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_retriever__pb2.CloneRetrieverResponse.SerializeToString,
             ),
             'ExplainRetriever': grpc.unary_unary_rpc_method_handler(
                     servicer.ExplainRetriever,
@@ -388,6 +405,33 @@ class RetrieverService:
             '/vecplane.v1.RetrieverService/ExecuteAdhocRetriever',
             vecplane_dot_v1_dot_retriever__pb2.ExecuteAdhocRetrieverRequest.SerializeToString,
             vecplane_dot_v1_dot_retriever__pb2.ExecuteAdhocRetrieverResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CloneRetriever(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.RetrieverService/CloneRetriever',
+            vecplane_dot_v1_dot_retriever__pb2.CloneRetrieverRequest.SerializeToString,
+            vecplane_dot_v1_dot_retriever__pb2.CloneRetrieverResponse.FromString,
             options,
             channel_credentials,
             insecure,
