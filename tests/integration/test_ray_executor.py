@@ -286,7 +286,7 @@ async def _run_chunk(tmp: Path, settings: Any) -> tuple[dict[str, Any], list[tup
     heard: list[tuple[Any, ...]] = []
     documents.on_write(lambda *told: heard.append(told))
     never_connected = AsyncMongoClient("mongodb://127.0.0.1:9", connect=False)  # process() reads no source: it is given them
-    pipeline = Pipeline(ObjectRepository(never_connected["unused"]), documents, DocumentWriter(documents), HereExecutor(), blobs=None)  # type: ignore[arg-type]
+    pipeline = Pipeline(ObjectRepository(never_connected["unused"]), documents, DocumentWriter(documents), HereExecutor(), blobs=None)  # text sources: no URL to fetch
     run = plan_collection(COLLECTION, await actor._built())
     result = await pipeline.process(run, _sources())
     made, _ = await documents.scroll("ns_directwrite", "col_directwrite", limit=100, vectors=True)
