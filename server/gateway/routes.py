@@ -93,7 +93,9 @@ class Route:
 
     @property
     def namespaced(self) -> bool:
-        return bool(self.service.GetOptions().Extensions[options_pb2.namespaced])
+        """Whether the call acts in the namespace `x-namespace` names: the calls of a namespaced
+        service, but for public (key-optional) catalogues, which belong to no namespace."""
+        return bool(self.service.GetOptions().Extensions[options_pb2.namespaced]) and not self.key_optional
 
     @property
     def body_field(self) -> descriptor.FieldDescriptor | None:

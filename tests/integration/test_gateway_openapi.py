@@ -132,6 +132,10 @@ def test_errors_security_and_namespace_header(doc):
         op = everything["paths"][route.template.openapi_path()][route.http_method.lower()]
         namespaced = {"$ref": "#/components/parameters/XNamespace"} in op["parameters"]
         assert namespaced == (route.service.name in ("CollectionService", "BucketService"))
+    # A public catalogue of a namespaced service needs no key and acts in no namespace.
+    stages = doc["paths"]["/v1/retrievers/stages"]["get"]
+    assert stages["security"] == [{}, {"bearerAuth": []}] and {"$ref": "#/components/parameters/XNamespace"} not in stages["parameters"]
+    assert {"$ref": "#/components/parameters/XNamespace"} in doc["paths"]["/v1/retrievers"]["post"]["parameters"]
 
 
 def test_live_answers_and_errors_fit_their_documented_schemas(doc, base_url, api):
