@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,7 @@ from tests.clients.conftest import tool
 from tests.clients.readme import README_HOST, section
 from tests.conftest import new_org_api
 from tests.support.servers import ADMIN_KEY
-
-PACKAGE = Path(__file__).resolve().parents[2] / "clients" / "typescript"
+from tests.support.typescript import PACKAGE, typescript_package
 
 
 def run(*command: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -27,12 +27,10 @@ def run(*command: str, env: dict[str, str] | None = None, timeout: float = 300) 
 
 
 @pytest.fixture(scope="module")
-def node_modules() -> Path:
-    """The package's dependencies, installed from the committed package-lock.json when missing."""
-    tool("node")
-    if not (PACKAGE / "node_modules" / ".bin" / "tsc").exists():
-        run(tool("npm"), "ci", "--no-audit", "--no-fund", "--loglevel=error")
-    return PACKAGE / "node_modules"
+def node_modules() -> Iterator[Path]:
+    """The package's dependencies, the package held by this module's tests while they run."""
+    with typescript_package(tool) as installed:
+        yield installed
 
 
 @pytest.mark.slow  # a server process or a build; over 5 s

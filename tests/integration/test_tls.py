@@ -21,6 +21,7 @@ from server.config import Settings, StartupError
 from tests.clients.conftest import tool
 from tests.clients.readme import README_HOST, section
 from tests.support.servers import ADMIN_KEY, InProcessServer, test_settings
+from tests.support.typescript import PACKAGE, typescript_package
 
 REPO = Path(__file__).resolve().parents[2]
 LIST = namespace_pb2.ListNamespacesRequest()
@@ -163,10 +164,6 @@ def test_bad_tls_settings_are_one_line_startup_errors_naming_the_setting(pki, tm
 @pytest.mark.slow
 def test_typescript_client_over_mutual_tls(mtls_server, pki):
     """The README's TypeScript TLS recipe (https URL, nodeOptions ca/cert/key) with the built package."""
-    package = REPO / "clients" / "typescript"
-    if not (package / "node_modules" / ".bin" / "tsc").exists():
-        subprocess.run([tool("npm"), "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=package, check=True, timeout=300)
-    subprocess.run([str(package / "node_modules" / ".bin" / "tsc"), "-p", "tsconfig.json"], cwd=package, check=True, timeout=300)
     script = """
         import { readFileSync } from "node:fs";
         import { createVecplaneClient } from "@vecplane/client";
@@ -183,5 +180,7 @@ def test_typescript_client_over_mutual_tls(mtls_server, pki):
         **os.environ, "VECPLANE_URL": f"https://localhost:{mtls_server.app.grpc_port}", "VECPLANE_API_KEY": ADMIN_KEY,
         "CA": str(pki.ca), "CERT": str(pki.client_cert), "KEY": str(pki.client_key),
     }
-    ran = subprocess.run([tool("node"), "--input-type=module", "-e", script], cwd=package, env=env, capture_output=True, text=True, timeout=60)
+    with typescript_package(tool) as node_modules:
+        subprocess.run([str(node_modules / ".bin" / "tsc"), "-p", "tsconfig.json"], cwd=PACKAGE, check=True, timeout=300)
+        ran = subprocess.run([tool("node"), "--input-type=module", "-e", script], cwd=PACKAGE, env=env, capture_output=True, text=True, timeout=60)
     assert ran.returncode == 0 and ran.stdout.strip() == "true", ran.stderr[-3000:]
