@@ -31,6 +31,7 @@ def _execution(result: Execution) -> pb.Execution:
         cache_hit=result.cache_hit,
         cached_at=result.cached_at,
         cached_at_unix=result.cached_at_unix,
+        consistency_mode=result.consistency_mode,
         warnings=result.warnings,
     )
     if result.explain_plan is not None:

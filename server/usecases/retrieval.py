@@ -118,6 +118,7 @@ class Execution:
     warnings: list[str] = field(default_factory=list)
     status: str = "completed"
     explain_plan: dict[str, Any] | None = None  # with `explain`: the stages as they ran
+    consistency_mode: str = "strong"  # `eventual` when the cache answered
 
     @property
     def cached_at_unix(self) -> float | None:
@@ -432,8 +433,12 @@ class RetrieverUseCases:
         key = self._cache_key(principal, definition)
         cache_policy = policy(definition.collections, definition.retriever_id or None)
         entry = None
-        if cache_policy.enabled and not request.get("skip_cache"):
+        strong = _strong(request)
+        if cache_policy.enabled and not request.get("skip_cache") and not strong:
             entry = self.cache.get(key, fingerprint, cache_policy.ttl_seconds)
+            staleness = (request.get("consistency") or {}).get("max_staleness_ms")
+            if entry is not None and staleness and (time.monotonic() - entry.computed_at) * 1000 > staleness:
+                entry = None  # older than the caller accepts: computed again (and stored)
         hit = entry is not None
         if entry is None:
             entry = await self._fill(principal, definition, inputs, request_filter, key, fingerprint, cache_policy)
@@ -452,7 +457,17 @@ class RetrieverUseCases:
         statistics = {**entry.statistics, "total_time_ms": round((time.perf_counter() - started) * 1000, 3)}
         plan = _explain_plan(definition, statistics, hit) if request.get("explain") else None
         return Execution(
-            new_id("exec", 16), definition.retriever_id, chosen, pagination, statistics, hit, entry.cached_at if hit else "", [*warnings, *entry.warnings], encoded=encoded, explain_plan=plan
+            new_id("exec", 16),
+            definition.retriever_id,
+            chosen,
+            pagination,
+            statistics,
+            hit,
+            entry.cached_at if hit else "",
+            [*warnings, *entry.warnings],
+            encoded=encoded,
+            explain_plan=plan,
+            consistency_mode="eventual" if hit else "strong",
         )
 
     async def _fill(
@@ -700,6 +715,14 @@ class RetrieverUseCases:
         records = await self._vectors.retrieve(namespace_id, ids, with_payload=False, with_vectors=True)
         by_id = {str(r.id): r.vectors for r in records}
         return [{**d, "_vectors": by_id.get(point_id_of(str(d.get("document_id", ""))) or "", {})} for d in documents]
+
+
+def _strong(request: Mapping[str, Any]) -> bool:
+    """Whether the caller wants a strong read (Mixpeek's `consistency.mode`, or a `write_token`)."""
+    mode = (request.get("consistency") or {}).get("mode") or "eventual"
+    if mode not in ("strong", "eventual"):
+        raise InvalidArgument([FieldViolation("consistency.mode", f"must be strong or eventual, not {mode!r}")])
+    return mode == "strong" or bool(request.get("write_token"))
 
 
 def _explain_plan(definition: Definition, statistics: Mapping[str, Any], cache_hit: bool) -> dict[str, Any]:

@@ -85,6 +85,21 @@ def test_retriever_flow_through_the_typed_api(sdk: TypedSdk, corpus: Corpus) -> 
     assert again.cache_hit and isinstance(again.cached_at, float) and again.cached_at > 1.7e9
     assert [d["document_id"] for d in again.documents] == [d["document_id"] for d in first.documents] and again.explain_plan is None
 
+    # Read consistency: strong (or a write token) computes the answer again; eventual may take the
+    # cache, unless the cached answer is older than max_staleness_ms.
+    query = {"query": "volcanic eruption"}
+    assert again.consistency_mode == "eventual" and first.consistency_mode == "strong"
+    strong = retrievers.execute_retriever(retriever_id, mixpeek.ExecuteRetrieverRequest(inputs=query, consistency=mixpeek.ReadConsistencyOption(mode="strong")))
+    assert (strong.cache_hit, strong.consistency_mode) == (False, "strong")
+    assert not retrievers.execute_retriever(retriever_id, mixpeek.ExecuteRetrieverRequest(inputs=query, write_token="wt_anything")).cache_hit
+    eventual = retrievers.execute_retriever(retriever_id, mixpeek.ExecuteRetrieverRequest(inputs=query, consistency=mixpeek.ReadConsistencyOption(mode="eventual", max_staleness_ms=60_000)))
+    assert (eventual.cache_hit, eventual.consistency_mode) == (True, "eventual")
+    fresh = retrievers.execute_retriever(retriever_id, mixpeek.ExecuteRetrieverRequest(inputs=query, consistency=mixpeek.ReadConsistencyOption(mode="eventual", max_staleness_ms=1)))
+    assert not fresh.cache_hit
+    with pytest.raises(ApiException) as bad_mode:
+        retrievers.execute_retriever(retriever_id, mixpeek.ExecuteRetrieverRequest(inputs=query, consistency=mixpeek.ReadConsistencyOption.model_construct(mode="bounded")))  # past the SDK's own check
+    assert bad_mode.value.status == 400 and "consistency.mode" in bad_mode.value.body
+
     # Explain reads the cached run's flow; with other inputs it estimates from the document count.
     explained = retrievers.explain_retriever_execution_id_execute(retriever_id, mixpeek.ExplainRetrieverRequest(inputs={"query": "volcanic eruption"}))
     assert isinstance(explained, mixpeek.ExplainRetrieverResponse) and explained.total_estimated_stages == 2

@@ -178,8 +178,16 @@ class ExecutePagination(_message.Message):
     cursor: str
     def __init__(self, method: _Optional[str] = ..., page_size: _Optional[int] = ..., page_number: _Optional[int] = ..., limit: _Optional[int] = ..., cursor: _Optional[str] = ...) -> None: ...
 
+class ReadConsistency(_message.Message):
+    __slots__ = ("mode", "max_staleness_ms")
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    MAX_STALENESS_MS_FIELD_NUMBER: _ClassVar[int]
+    mode: str
+    max_staleness_ms: int
+    def __init__(self, mode: _Optional[str] = ..., max_staleness_ms: _Optional[int] = ...) -> None: ...
+
 class ExecuteRetrieverRequest(_message.Message):
-    __slots__ = ("retriever_id", "inputs", "filters", "pagination", "limit", "skip_cache", "return_vectors", "stream", "return_presigned_urls", "explain")
+    __slots__ = ("retriever_id", "inputs", "filters", "pagination", "limit", "skip_cache", "return_vectors", "stream", "return_presigned_urls", "explain", "consistency", "write_token")
     RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
     INPUTS_FIELD_NUMBER: _ClassVar[int]
     FILTERS_FIELD_NUMBER: _ClassVar[int]
@@ -190,6 +198,8 @@ class ExecuteRetrieverRequest(_message.Message):
     STREAM_FIELD_NUMBER: _ClassVar[int]
     RETURN_PRESIGNED_URLS_FIELD_NUMBER: _ClassVar[int]
     EXPLAIN_FIELD_NUMBER: _ClassVar[int]
+    CONSISTENCY_FIELD_NUMBER: _ClassVar[int]
+    WRITE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     retriever_id: str
     inputs: _struct_pb2.Struct
     filters: _filter_pb2.LogicalOperator
@@ -200,10 +210,12 @@ class ExecuteRetrieverRequest(_message.Message):
     stream: bool
     return_presigned_urls: bool
     explain: bool
-    def __init__(self, retriever_id: _Optional[str] = ..., inputs: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., pagination: _Optional[_Union[ExecutePagination, _Mapping]] = ..., limit: _Optional[int] = ..., skip_cache: _Optional[bool] = ..., return_vectors: _Optional[bool] = ..., stream: _Optional[bool] = ..., return_presigned_urls: _Optional[bool] = ..., explain: _Optional[bool] = ...) -> None: ...
+    consistency: ReadConsistency
+    write_token: str
+    def __init__(self, retriever_id: _Optional[str] = ..., inputs: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., pagination: _Optional[_Union[ExecutePagination, _Mapping]] = ..., limit: _Optional[int] = ..., skip_cache: _Optional[bool] = ..., return_vectors: _Optional[bool] = ..., stream: _Optional[bool] = ..., return_presigned_urls: _Optional[bool] = ..., explain: _Optional[bool] = ..., consistency: _Optional[_Union[ReadConsistency, _Mapping]] = ..., write_token: _Optional[str] = ...) -> None: ...
 
 class ExecuteAdhocRetrieverRequest(_message.Message):
-    __slots__ = ("collection_identifiers", "collection_ids", "stages", "input_schema", "inputs", "filters", "pagination", "limit", "skip_cache", "return_vectors", "retriever_name", "stream", "return_presigned_urls", "explain")
+    __slots__ = ("collection_identifiers", "collection_ids", "stages", "input_schema", "inputs", "filters", "pagination", "limit", "skip_cache", "return_vectors", "retriever_name", "stream", "return_presigned_urls", "explain", "consistency", "write_token")
     COLLECTION_IDENTIFIERS_FIELD_NUMBER: _ClassVar[int]
     COLLECTION_IDS_FIELD_NUMBER: _ClassVar[int]
     STAGES_FIELD_NUMBER: _ClassVar[int]
@@ -218,6 +230,8 @@ class ExecuteAdhocRetrieverRequest(_message.Message):
     STREAM_FIELD_NUMBER: _ClassVar[int]
     RETURN_PRESIGNED_URLS_FIELD_NUMBER: _ClassVar[int]
     EXPLAIN_FIELD_NUMBER: _ClassVar[int]
+    CONSISTENCY_FIELD_NUMBER: _ClassVar[int]
+    WRITE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     collection_identifiers: _containers.RepeatedScalarFieldContainer[str]
     collection_ids: _containers.RepeatedScalarFieldContainer[str]
     stages: _containers.RepeatedCompositeFieldContainer[StageConfig]
@@ -232,7 +246,9 @@ class ExecuteAdhocRetrieverRequest(_message.Message):
     stream: bool
     return_presigned_urls: bool
     explain: bool
-    def __init__(self, collection_identifiers: _Optional[_Iterable[str]] = ..., collection_ids: _Optional[_Iterable[str]] = ..., stages: _Optional[_Iterable[_Union[StageConfig, _Mapping]]] = ..., input_schema: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., inputs: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., pagination: _Optional[_Union[ExecutePagination, _Mapping]] = ..., limit: _Optional[int] = ..., skip_cache: _Optional[bool] = ..., return_vectors: _Optional[bool] = ..., retriever_name: _Optional[str] = ..., stream: _Optional[bool] = ..., return_presigned_urls: _Optional[bool] = ..., explain: _Optional[bool] = ...) -> None: ...
+    consistency: ReadConsistency
+    write_token: str
+    def __init__(self, collection_identifiers: _Optional[_Iterable[str]] = ..., collection_ids: _Optional[_Iterable[str]] = ..., stages: _Optional[_Iterable[_Union[StageConfig, _Mapping]]] = ..., input_schema: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., inputs: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., pagination: _Optional[_Union[ExecutePagination, _Mapping]] = ..., limit: _Optional[int] = ..., skip_cache: _Optional[bool] = ..., return_vectors: _Optional[bool] = ..., retriever_name: _Optional[str] = ..., stream: _Optional[bool] = ..., return_presigned_urls: _Optional[bool] = ..., explain: _Optional[bool] = ..., consistency: _Optional[_Union[ReadConsistency, _Mapping]] = ..., write_token: _Optional[str] = ...) -> None: ...
 
 class StageStatistic(_message.Message):
     __slots__ = ("input_count", "output_count", "duration_ms", "efficiency")
@@ -280,7 +296,7 @@ class ExecutePage(_message.Message):
     def __init__(self, method: _Optional[str] = ..., returned: _Optional[int] = ..., total: _Optional[int] = ..., has_next: _Optional[bool] = ..., cursor: _Optional[str] = ..., page_number: _Optional[int] = ..., page_size: _Optional[int] = ...) -> None: ...
 
 class Execution(_message.Message):
-    __slots__ = ("execution_id", "status", "retriever_id", "documents", "pagination", "stage_statistics", "cache_hit", "cached_at", "warnings", "explain_plan", "cached_at_unix")
+    __slots__ = ("execution_id", "status", "retriever_id", "documents", "pagination", "stage_statistics", "cache_hit", "cached_at", "warnings", "explain_plan", "cached_at_unix", "consistency_mode")
     EXECUTION_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -292,6 +308,7 @@ class Execution(_message.Message):
     WARNINGS_FIELD_NUMBER: _ClassVar[int]
     EXPLAIN_PLAN_FIELD_NUMBER: _ClassVar[int]
     CACHED_AT_UNIX_FIELD_NUMBER: _ClassVar[int]
+    CONSISTENCY_MODE_FIELD_NUMBER: _ClassVar[int]
     execution_id: str
     status: str
     retriever_id: str
@@ -303,7 +320,8 @@ class Execution(_message.Message):
     warnings: _containers.RepeatedScalarFieldContainer[str]
     explain_plan: _struct_pb2.Struct
     cached_at_unix: float
-    def __init__(self, execution_id: _Optional[str] = ..., status: _Optional[str] = ..., retriever_id: _Optional[str] = ..., documents: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ..., pagination: _Optional[_Union[ExecutePage, _Mapping]] = ..., stage_statistics: _Optional[_Union[StageStatistics, _Mapping]] = ..., cache_hit: _Optional[bool] = ..., cached_at: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., explain_plan: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., cached_at_unix: _Optional[float] = ...) -> None: ...
+    consistency_mode: str
+    def __init__(self, execution_id: _Optional[str] = ..., status: _Optional[str] = ..., retriever_id: _Optional[str] = ..., documents: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ..., pagination: _Optional[_Union[ExecutePage, _Mapping]] = ..., stage_statistics: _Optional[_Union[StageStatistics, _Mapping]] = ..., cache_hit: _Optional[bool] = ..., cached_at: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., explain_plan: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., cached_at_unix: _Optional[float] = ..., consistency_mode: _Optional[str] = ...) -> None: ...
 
 class ExecuteRetrieverResponse(_message.Message):
     __slots__ = ("execution",)
