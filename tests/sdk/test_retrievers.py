@@ -18,6 +18,7 @@ from tests.integration.test_retrievers import ARTICLES, MINILM, SCHEMA, URI, wri
 from tests.sdk.conftest import TypedSdk
 from tests.support import resources as r
 from tests.support.api import Api
+from tests.support.rest import Rest
 from tests.support.servers import InProcessServer
 
 QUERY_SCHEMA = {"query": {"type": "text", "required": True}}
@@ -84,6 +85,8 @@ def test_retriever_flow_through_the_typed_api(sdk: TypedSdk, corpus: Corpus) -> 
     again = retrievers.execute_retriever(retriever_id, mixpeek.ExecuteRetrieverRequest(inputs={"query": "volcanic eruption"}))
     assert again.cache_hit and isinstance(again.cached_at, float) and again.cached_at > 1.7e9
     assert [d["document_id"] for d in again.documents] == [d["document_id"] for d in first.documents] and again.explain_plan is None
+    flagged = Rest(sdk.base_url, sdk.key, corpus.namespace_id).post(f"/v1/retrievers/{retriever_id}/execute?explain=true", json={"inputs": {"query": "volcanic eruption"}})
+    assert flagged.json()["explain_plan"]["cache_hit"] is True  # the flag in the query string, as Mixpeek also takes it
 
     # Read consistency: strong (or a write token) computes the answer again; eventual may take the
     # cache, unless the cached answer is older than max_staleness_ms.
