@@ -14,7 +14,12 @@ Choices where the seeds are silent (each is what a user of such a service would 
 - An extractor input without a mapping reads the source field of the same name; when the input is
   required and the input schema has no such field, the request is rejected (with no schema at all,
   nothing can be checked and nothing is).
-- The output schema is the input fields passed through plus every extractor output (renamed by
+- Which source fields documents carry is each extractor's rule (Mixpeek's `field_passthrough` and
+  `include_all_source_fields`): every input-schema field (the default, and seed 004's behaviour),
+  or only the `field_passthrough` ones (the default when that list is given), renamed to their
+  `target_path`. A rule's source path must exist in the input schema and its target may not be an
+  extractor output, a reserved field, or another rule's target.
+- The output schema is the source fields passed through plus every extractor output (renamed by
   `output_mapping`). Two extractors writing the same output, or two writing the same named vector,
   are rejected; an output may replace a passed-through source field of the same type.
 - Taxonomy ids and cache invalidation events are checked for shape only: taxonomies and retrievers
@@ -31,13 +36,14 @@ from typing import Any
 
 from server.domain import filters
 from server.domain.buckets import ObjectFields, check_key_prefix
-from server.domain.documents import SYSTEM_FIELDS
+from server.domain.documents import SYSTEM_FIELDS, is_reserved
 from server.domain.errors import FailedPrecondition, FieldViolation, Violations
 from server.domain.extractors import Catalogue, ExtractorDefinition, check_extractor_list, enabled_ids
 from server.domain.filters import FieldSpec, StaticFields, loose_field, simple_field
 from server.domain.names import check_name
 from server.domain.namespaces import SYSTEM_PAYLOAD_INDEXES
 from server.domain.schema import (
+    BLOB_ONLY_TYPES,
     PROPERTY_NAME,
     check_schema,
     field_at,
@@ -52,6 +58,7 @@ TAXONOMY_ID = re.compile(r"^tax_[A-Za-z0-9]+$")
 RETRIEVER_ID = re.compile(r"^ret_[A-Za-z0-9]+$")
 INVALIDATION_ACTIONS = ("create", "update", "delete")
 MAX_TTL_SECONDS = 31_536_000
+MAX_PASSTHROUGH = 100
 CACHE_DEFAULTS = {
     "enabled": True,
     "ttl_seconds": 604_800,
@@ -347,8 +354,81 @@ def _check_mappings(problems: Violations, where: str, item: dict[str, Any], defi
             problems.add(at, "must be a field name: 1-64 letters, digits or '_', starting with a letter")
 
 
-def _output_schema(problems: Violations, requested: list[dict[str, Any]], definitions: list[ExtractorDefinition | None], input_schema: dict[str, Any] | None) -> dict[str, Any]:
-    properties = dict(properties_of(input_schema))
+def includes_all_fields(item: dict[str, Any]) -> bool:
+    """Whether an extractor's documents carry every input-schema field: as stored, else (a request,
+    or a collection stored before the rule existed) unless `field_passthrough` names fields."""
+    value = item.get("include_all_source_fields")
+    return not item.get("field_passthrough") if value is None else bool(value)
+
+
+def passed_fields(item: dict[str, Any], properties: dict[str, Any]) -> list[str]:
+    """The input-schema fields an extractor's documents carry under their own name: all of them
+    when it includes all source fields, but those a `field_passthrough` entry renames (as Mixpeek:
+    {a, b} with a -> x gives {x, b}); else none."""
+    if not includes_all_fields(item):
+        return []
+    renamed = {rule.get("source_path") for rule in item.get("field_passthrough") or [] if passthrough_target(rule) != rule.get("source_path")}
+    return [name for name in properties if name not in renamed]
+
+
+def passthrough_target(rule: dict[str, Any]) -> str:
+    return str(rule.get("target_path") or str(rule.get("source_path") or "").rsplit(".", 1)[-1])
+
+
+def _outputs_of(item: dict[str, Any], definition: ExtractorDefinition) -> set[str]:
+    renames = item.get("output_mapping") or {}
+    return {renames.get(output) or output for output in definition.outputs}
+
+
+def _check_passthrough(
+    problems: Violations, where: str, item: dict[str, Any], outputs: set[str], input_schema: dict[str, Any] | None, schema_known: bool
+) -> dict[str, Any]:
+    """Checks an extractor's `field_passthrough`; returns the fields it adds to the output schema."""
+    rules = item.get("field_passthrough") or []
+    if len(rules) > MAX_PASSTHROUGH:
+        problems.add(f"{where}.field_passthrough", f"has {len(rules)} entries; at most {MAX_PASSTHROUGH}")
+        return {}
+    added: dict[str, Any] = {}
+    targets: set[str] = set()
+    for index, rule in enumerate(rules):
+        at = f"{where}.field_passthrough[{index}]"
+        path = rule.get("source_path") or ""
+        target = passthrough_target(rule)
+        if not path:
+            problems.add(f"{at}.source_path", "is required: the path of a source field, e.g. 'metadata.title'")
+            continue
+        target_problem = None
+        if not PROPERTY_NAME.match(target) or is_reserved(target):
+            target_problem = f"'{target}' cannot be a document field: use 1-64 letters, digits or '_', starting with a letter, and not a system field"
+        elif target in outputs:
+            target_problem = f"'{target}' is an output of the extractor; pass the field through under another target_path"
+        elif target in targets:
+            target_problem = f"'{target}' is the target of another field_passthrough entry"
+        targets.add(target)
+        if target_problem:
+            problems.add(f"{at}.target_path", target_problem)
+        if not schema_known:
+            continue
+        found = field_at(input_schema, path) if properties_of(input_schema) else None
+        if found is None:
+            problems.add(f"{at}.source_path", f"The source field '{path}' does not exist in the source schema.")
+        elif found[1]:
+            problems.add(f"{at}.source_path", f"'{path}' is inside a list; pass the list field through")
+        elif found[0].get("type") in BLOB_ONLY_TYPES:
+            problems.add(f"{at}.source_path", f"'{path}' is a {found[0].get('type')} file; documents carry extractor outputs of files, not the files")
+        elif not target_problem:
+            added[target] = found[0]
+    return added
+
+
+def _output_schema(problems: Violations, requested: list[dict[str, Any]], definitions: list[ExtractorDefinition | None], input_schema: dict[str, Any] | None, schema_known: bool) -> dict[str, Any]:
+    passed: dict[str, Any] = {}
+    for index, (item, definition) in enumerate(zip(requested, definitions, strict=True)):
+        if definition is None:
+            continue
+        passed.update({name: properties_of(input_schema)[name] for name in passed_fields(item, properties_of(input_schema))})
+        passed.update(_check_passthrough(problems, f"feature_extractors[{index}]", item, _outputs_of(item, definition), input_schema, schema_known))
+    properties = dict(passed)
     written_by: dict[str, int] = {}
     for index, (item, definition) in enumerate(zip(requested, definitions, strict=True)):
         if definition is None:
@@ -360,9 +440,9 @@ def _output_schema(problems: Violations, requested: list[dict[str, Any]], defini
             if target in written_by:
                 problems.add(where, f"output '{target}' of {definition.id} is also written by feature_extractors[{written_by[target]}]; rename one with output_mapping")
                 continue
-            passed = properties_of(input_schema).get(target)
-            if passed is not None and passed.get("type") != spec.get("type"):
-                problems.add(where, f"output '{target}' of {definition.id} ({spec.get('type')}) would replace source field '{target}' ({passed.get('type')}); rename it with output_mapping")
+            source_field = passed.get(target)
+            if source_field is not None and source_field.get("type") != spec.get("type"):
+                problems.add(where, f"output '{target}' of {definition.id} ({spec.get('type')}) would replace source field '{target}' ({source_field.get('type')}); rename it with output_mapping")
                 continue
             written_by[target] = index
             properties[target] = spec
@@ -408,6 +488,10 @@ def _normalized_extractor(item: dict[str, Any], definition: ExtractorDefinition)
         "document_output_type": item.get("document_output_type") or definition.data.get("document_output_type") or "single",
         "document_input_handling": item.get("document_input_handling") or definition.data.get("document_input_handling") or "individual",
         "document_output_handling": item.get("document_output_handling") or definition.data.get("document_output_handling") or "create_new",
+        "field_passthrough": [
+            {**rule, "target_path": passthrough_target(rule), "required": bool(rule.get("required"))} for rule in item.get("field_passthrough") or []
+        ],
+        "include_all_source_fields": includes_all_fields(item),
     }
 
 
@@ -443,7 +527,7 @@ def plan(
     for index, (item, definition) in enumerate(zip(requested, draft.definitions, strict=True)):
         if definition is not None:
             _check_mappings(problems, f"feature_extractors[{index}]", item, definition, input_schema, schema_known)
-    output_schema = _output_schema(problems, requested, draft.definitions, input_schema)
+    output_schema = _output_schema(problems, requested, draft.definitions, input_schema, schema_known)
     vector_indexes = _vector_indexes(problems, draft.definitions)
     extractors = [_normalized_extractor(item, d) for item, d in zip(requested, draft.definitions, strict=True) if d is not None]
     produces_many = any(e["document_output_type"] == "multiple" for e in extractors)

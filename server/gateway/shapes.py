@@ -8,8 +8,7 @@ The protos speak the seed's (mid-2025) shapes, which gRPC keeps: a list `feature
 lineage entries `{source_config, feature_extractor, output_schema}`.
 
 - `accept`: a request body in either shape (or a mix) becomes the seed's before it is decoded;
-  what the current shape can say and vecplane cannot do (several source buckets, field passthrough
-  lists, schedules, ...) is refused by name. Fields the seed shape does not have keep the client's
+  what the current shape can say and vecplane cannot do (several source buckets, schedules, ...) is refused by name. Fields the seed shape does not have keep the client's
   name in errors found later (`restate`).
 - `present`: answers keep every seed key and gain the current ones, so they parse as the seed's
   and as the SDK's models (which ignore keys they do not know).
@@ -45,7 +44,7 @@ _UNSUPPORTED_CREATE = {
 }
 _UNSUPPORTED_SOURCE = {
     "source_namespace_id": "sources in other namespaces are not supported: create the collection in the source's namespace",
-    "field_map": "per-source field maps are not supported: a collection reads one source and passes all its fields through",
+    "field_map": "per-source field maps are not supported: a collection reads one source (narrow its fields with feature_extractor.field_passthrough)",
 }
 # Update keys of the current API naming what is set when a collection is created.
 _FIXED_ON_UPDATE = ("feature_extractor", "features", "retriever_transform")
@@ -122,7 +121,7 @@ def _extractor(t: _Translation, item: Any, where: Location, seed_where: str) -> 
     t.rename(seed_where, _path(where))
     if not isinstance(item, dict):
         return item  # the decoder names the wrong type
-    out = {k: v for k, v in item.items() if k not in ("input_mappings", "field_passthrough", "include_all_source_fields", "feature_extractor_id", "params")}
+    out = {k: v for k, v in item.items() if k not in ("input_mappings", "feature_extractor_id", "params")}
     if "input_mappings" in item and item["input_mappings"] is not None:
         if item.get("input_mapping"):
             t.refuse((*where, "input_mappings"), "send input_mappings or input_mapping, not both")
@@ -130,8 +129,6 @@ def _extractor(t: _Translation, item: Any, where: Location, seed_where: str) -> 
         if mapping is not None:
             out["input_mapping"] = mapping
             t.rename(f"{seed_where}.input_mapping", _path((*where, "input_mappings")))
-    if item.get("field_passthrough"):
-        t.refuse((*where, "field_passthrough"), "is not supported: every source field is passed through (include_all_source_fields is always true here)")
     if item.get("params"):
         t.refuse((*where, "params"), "index parameters are set where the namespace enables the extractor (feature_extractors[].params); use parameters here")
     parameters = item.get("parameters")
@@ -216,7 +213,10 @@ def _create(t: _Translation, body: dict[str, Any]) -> dict[str, Any]:
         if body.get("feature_extractors"):
             t.refuse(("feature_extractor",), "send feature_extractor (one) or feature_extractors (a list), not both")
         else:
-            out["feature_extractors"] = [_extractor(t, body["feature_extractor"], ("feature_extractor",), "feature_extractors[0]")]
+            extractor = _extractor(t, body["feature_extractor"], ("feature_extractor",), "feature_extractors[0]")
+            if isinstance(extractor, dict):  # Mixpeek's default; the seed's list (no such key) passes every field
+                extractor.setdefault("include_all_source_fields", False)
+            out["feature_extractors"] = [extractor]
     elif isinstance(body.get("feature_extractors"), list):
         out["feature_extractors"] = [_extractor(t, item, ("feature_extractors", i), f"feature_extractors[{i}]") for i, item in enumerate(body["feature_extractors"])]
     if "taxonomy_applications" in body:
@@ -313,8 +313,8 @@ def _present_extractor(data: dict[str, Any]) -> None:
     if data.get("feature_extractor_name") and data.get("version"):
         data["feature_extractor_id"] = extractor_id(data["feature_extractor_name"], data["version"])
     data["input_mappings"] = dict(data.get("input_mapping") or {})
-    data["include_all_source_fields"] = True  # the input fields are always passed through
-    data["field_passthrough"] = []
+    data.setdefault("field_passthrough", [])
+    data.setdefault("include_all_source_fields", not data["field_passthrough"])  # stored before the rule existed
 
 
 def _present_source(data: dict[str, Any]) -> None:
@@ -416,8 +416,6 @@ def _documented_extractor(ref: Ref) -> dict[str, Any]:
                 {"type": "array", "items": {"type": "object", "required": ["input_key"], "properties": {"input_key": path, "source_type": {"enum": ["payload", "blob", None]}, "path": path}}},
             ],
         },
-        "include_all_source_fields": {"type": "boolean", "description": "Always true here: documents carry every input field. Accepted either way."},
-        "field_passthrough": {"type": "array", "maxItems": 0, "description": "Empty: every input field is passed through (a list narrowing them is refused)."},
     }
 
 

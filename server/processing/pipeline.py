@@ -4,9 +4,10 @@ A collection's sources are the objects of its bucket (tier 1) or the documents o
 collection (tier N), read in ID order a chunk at a time. For each source, every feature extractor
 gets its inputs through `input_mapping` (an input without a mapping reads the source field of its
 own name); the extractor runs batched through the extraction use case; each output becomes a
-document (outputs renamed by `output_mapping`, the source's input-schema fields passed through),
-written through the document writer with the extractor's `document_output_handling`. A source
-missing a mapped input, or one the model refuses, is a failure of that source with the reason; the
+document (outputs renamed by `output_mapping`, beside the source fields the extractor's passthrough
+rule picks: every input-schema field, or its `field_passthrough` ones renamed), written through the
+document writer with the extractor's `document_output_handling`. A source missing a mapped input or
+a required passthrough field, or one the model refuses, is a failure of that source with the reason; the
 others of the chunk are written.
 
 The extraction half (`extract_sources`: inputs, models, documents) touches no storage, so an
@@ -32,7 +33,7 @@ from typing import Any, Protocol
 
 from server.domain import clock, filters
 from server.domain import documents as d
-from server.domain.collections import source_fields
+from server.domain.collections import passed_fields, source_fields
 from server.domain.errors import FailedPrecondition, InvalidArgument, Violations
 from server.domain.extractors import ExtractorDefinition
 from server.domain.filters import Condition, Group, Node, simple_field
@@ -59,6 +60,8 @@ class Step:
     parameters: Mapping[str, Any]
     output_type: str
     handling: d.OutputHandling
+    passed_names: tuple[str, ...]  # the input-schema fields documents carry as they are
+    field_passthrough: tuple[Mapping[str, Any], ...]  # as stored: source_path, target_path, default?, required
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,6 @@ class CollectionRun:
     source_id: str  # bucket ID or source collection ID
     prefix: str
     where: Node | None  # the collection's source filters
-    passthrough: tuple[str, ...]
     steps: tuple[Step, ...]
     collection: Mapping[str, Any]  # the stored collection it was planned from (an executor elsewhere plans it again)
 
@@ -114,6 +116,7 @@ class Executor(Protocol):
 
 def plan_collection(collection: Mapping[str, Any], extraction: ExtractionUseCases) -> CollectionRun:
     """The collection's run, or FAILED_PRECONDITION if one of its extractors cannot run here."""
+    properties = (collection.get("input_schema") or {}).get("properties") or {}
     steps = []
     for item in collection.get("feature_extractors") or []:
         definition = extraction.definition(f"{item['feature_extractor_name']}_{item['version']}")
@@ -127,13 +130,14 @@ def plan_collection(collection: Mapping[str, Any], extraction: ExtractionUseCase
                 dict(item.get("parameters") or {}),
                 str(item.get("document_output_type") or "single"),
                 d.OutputHandling(item.get("document_output_handling") or "create_new"),
+                tuple(passed_fields(item, properties)),
+                tuple(item.get("field_passthrough") or ()),
             )
         )
     if not steps:
         raise FailedPrecondition(f"Collection {collection['_id']} has no feature extractor, so processing would make no documents.")
     source = collection.get("source") or {}
     source_type = str(source.get("type") or "bucket")
-    properties = (collection.get("input_schema") or {}).get("properties") or {}
     problems = Violations()
     where = filters.parse(source.get("filters"), source_fields(source_type, collection.get("input_schema")), "source.filters", problems)
     problems.raise_if_any()  # checked when the collection was created
@@ -144,7 +148,6 @@ def plan_collection(collection: Mapping[str, Any], extraction: ExtractionUseCase
         source_id=str(source.get("bucket_id") if source_type == "bucket" else source.get("collection_id")),
         prefix=str(source.get("prefix_key") or ""),
         where=where,
-        passthrough=tuple(properties),
         steps=tuple(steps),
         collection=collection,
     )
@@ -237,6 +240,22 @@ def _inputs(step: Step, item: SourceItem) -> dict[str, InputValue] | str:
     return values
 
 
+def _passed(step: Step, item: SourceItem) -> dict[str, Any] | str:
+    """The source fields the step's documents of one source carry, or the reason a required one is missing."""
+    passed = {name: value for name in step.passed_names if (value := _field(item, name)) is not _MISSING and not isinstance(value, (bytes, _Url))}
+    for rule in step.field_passthrough:
+        value = _field(item, rule["source_path"])
+        if value is _MISSING or value is None:
+            if rule.get("default") is not None:
+                value = rule["default"]
+            elif rule.get("required"):
+                return f"field_passthrough: required source field '{rule['source_path']}' is missing"
+            else:
+                continue
+        passed[rule["target_path"]] = value
+    return passed
+
+
 async def extract_sources(run: CollectionRun, items: Sequence[SourceItem], extraction: ExtractionUseCases) -> Extracted:
     """The pipeline function: the documents each step of the run makes of the sources (a source
     that fails a step is left out of the later ones), without writing them."""
@@ -245,24 +264,26 @@ async def extract_sources(run: CollectionRun, items: Sequence[SourceItem], extra
     now = clock.now()
     for position, step in enumerate(run.steps):
         ready: list[tuple[SourceItem, dict[str, InputValue]]] = []
+        passed: dict[str, dict[str, Any]] = {}
         for item in items:
             if item.source_id in failed:
                 continue
             inputs = _inputs(step, item)
-            if isinstance(inputs, str):
-                failed[item.source_id] = inputs
+            fields = _passed(step, item)
+            if isinstance(inputs, str) or isinstance(fields, str):
+                failed[item.source_id] = inputs if isinstance(inputs, str) else str(fields)
             else:
                 ready.append((item, inputs))
+                passed[item.source_id] = fields
         outputs = await _extract(extraction, step, ready, failed)
         step_made = []
         for item, extracted in outputs:
-            passed = {name: value for name in run.passthrough if (value := _field(item, name)) is not _MISSING and not isinstance(value, (bytes, _Url))}
             docs = d.make_documents(
                 namespace_id=run.namespace_id,
                 collection_id=run.collection_id,
                 feature_extractor_id=step.definition.id,
                 base=item.base,
-                outputs=[d.Output(index, {**passed, **_renamed(doc.fields, step.output_mapping)}, {k: v.tolist() for k, v in doc.vectors.items()}) for index, doc in enumerate(extracted)],
+                outputs=[d.Output(index, {**passed[item.source_id], **_renamed(doc.fields, step.output_mapping)}, {k: v.tolist() for k, v in doc.vectors.items()}) for index, doc in enumerate(extracted)],
                 now=now,
             )
             step_made.append(Made(item.base.source, docs))

@@ -47,7 +47,9 @@ def test_typed_collection_flow_in_the_current_shapes(typed: TypedSdk, rest: Rest
     assert created.source.bucket_ids == [bucket_id] and created.source.source_filters.filters is not None
     (tier,) = created.source_lineage
     assert tier.source_config.bucket_ids == [bucket_id] and tier.feature_extractor.feature_extractor_id == "minilm_text_extractor_v1"
-    assert set(created.output_schema.properties) >= {"content", "title", "text"}
+    # The SDK sends include_all_source_fields=false and no field_passthrough: only extractor outputs.
+    assert created.feature_extractor.include_all_source_fields is False and not created.feature_extractor.field_passthrough
+    assert "text" in created.output_schema.properties and not {"content", "title"} & set(created.output_schema.properties)
 
     assert collections.get_collection("sdk-notes").collection_id == created.collection_id
     listed = collections.list_collections(page_size=5, list_collections_request=mixpeek.ListCollectionsRequest(include_system=True))
@@ -83,14 +85,13 @@ def test_current_shapes_vecplane_cannot_serve_are_refused_by_name(typed: TypedSd
     collections = typed.in_namespace(rest.client.headers["x-namespace"]).api(mixpeek.CollectionsApi)
     request = current_request("two-buckets", bucket_id)
     request.source.bucket_ids = [bucket_id, other_id]
-    request.feature_extractor.field_passthrough = [mixpeek.FieldPassthrough(source_path="title", target_path="name")]
+    request.feature_extractor.field_passthrough = [mixpeek.FieldPassthrough(source_path="title", target_path="text")]
     with pytest.raises(ApiException) as refused:
         collections.create_collection(request)
     assert refused.value.status == 422, refused.value.body
     issues = {tuple(i["location"]): i["message"] for i in json.loads(refused.value.body)["error"]["details"]["validation_errors"]}
     assert issues == {
         ("body", "source", "bucket_ids"): "a collection reads one bucket here; got 2",
-        ("body", "feature_extractor", "field_passthrough"): "is not supported: every source field is passed through (include_all_source_fields is always true here)",
     }
     # A mistake found after translation names the key the client sent.
     wrong = current_request("wrong-input", bucket_id)
@@ -99,6 +100,11 @@ def test_current_shapes_vecplane_cannot_serve_are_refused_by_name(typed: TypedSd
         collections.create_collection(wrong)
     assert missing.value.status == 400 and "feature_extractor.input_mappings.text" in missing.value.body, missing.value.body
     assert "feature_extractors[0]" not in missing.value.body
+    wrong = current_request("wrong-target", bucket_id)
+    wrong.feature_extractor.field_passthrough = [mixpeek.FieldPassthrough(source_path="title", target_path="text")]
+    with pytest.raises(ApiException) as colliding:
+        collections.create_collection(wrong)
+    assert colliding.value.status == 400 and "feature_extractor.field_passthrough[0].target_path: 'text' is an output" in colliding.value.body, colliding.value.body
     assert collections.list_collections().results == []
 
 
@@ -139,8 +145,10 @@ def test_both_shapes_fit_the_openapi_document_and_parse_in_the_sdk(base_url: str
         assert parsed.feature_extractor.input_mappings.actual_instance == {"text": "content"} and parsed.source.bucket_ids == [bucket_id]
         assert created.json()["feature_extractors"][0]["input_mapping"] == {"text": "content"} and created.json()["source"]["bucket_id"] == bucket_id
     # A second tier reads the first through collection_ids; its lineage has both tiers in both shapes.
-    tier2 = rest.post("/v1/collections", json={"collection_name": "tier-two", "source": {"type": "collection", "collection_ids": ["current"]}, "feature_extractor": {**MINILM, "input_mappings": {"text": "content"}}})
+    # "current" passes no source field through (include_all_source_fields false): tier two reads its output.
+    tier2 = rest.post("/v1/collections", json={"collection_name": "tier-two", "source": {"type": "collection", "collection_ids": ["current"]}, "feature_extractor": {**MINILM, "input_mappings": {"text": "text"}}})
     assert tier2.status_code == 200, tier2.text
+    assert tier2.json()["feature_extractor"]["include_all_source_fields"] is False  # Mixpeek's default when the key is absent
     lineage = mixpeek.CollectionResponse.from_dict(tier2.json()).source_lineage
     assert [(t.source_config.type.value, t.source_config.bucket_ids) for t in lineage] == [("bucket", [bucket_id]), ("collection", None)]
     assert tier2.json()["source"]["collection_id"] == lineage[1].source_config.collection_id == tier2.json()["source_lineage"][0]["collection_id"]

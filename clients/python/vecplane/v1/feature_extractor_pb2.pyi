@@ -52,7 +52,7 @@ EXTRACTOR_SOURCE_BUILTIN: ExtractorSource
 EXTRACTOR_SOURCE_PLUGIN: ExtractorSource
 
 class FeatureExtractor(_message.Message):
-    __slots__ = ("feature_extractor_name", "version", "parameters", "input_mapping", "output_mapping", "document_output_type", "document_input_handling", "document_output_handling")
+    __slots__ = ("feature_extractor_name", "version", "parameters", "input_mapping", "output_mapping", "document_output_type", "document_input_handling", "document_output_handling", "field_passthrough", "include_all_source_fields")
     class InputMappingEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -75,6 +75,8 @@ class FeatureExtractor(_message.Message):
     DOCUMENT_OUTPUT_TYPE_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_INPUT_HANDLING_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_OUTPUT_HANDLING_FIELD_NUMBER: _ClassVar[int]
+    FIELD_PASSTHROUGH_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_ALL_SOURCE_FIELDS_FIELD_NUMBER: _ClassVar[int]
     feature_extractor_name: str
     version: str
     parameters: _struct_pb2.Struct
@@ -83,7 +85,21 @@ class FeatureExtractor(_message.Message):
     document_output_type: DocumentOutputType
     document_input_handling: DocumentInputHandling
     document_output_handling: DocumentOutputHandling
-    def __init__(self, feature_extractor_name: _Optional[str] = ..., version: _Optional[str] = ..., parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., input_mapping: _Optional[_Mapping[str, str]] = ..., output_mapping: _Optional[_Mapping[str, str]] = ..., document_output_type: _Optional[_Union[DocumentOutputType, str]] = ..., document_input_handling: _Optional[_Union[DocumentInputHandling, str]] = ..., document_output_handling: _Optional[_Union[DocumentOutputHandling, str]] = ...) -> None: ...
+    field_passthrough: _containers.RepeatedCompositeFieldContainer[FieldPassthrough]
+    include_all_source_fields: bool
+    def __init__(self, feature_extractor_name: _Optional[str] = ..., version: _Optional[str] = ..., parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., input_mapping: _Optional[_Mapping[str, str]] = ..., output_mapping: _Optional[_Mapping[str, str]] = ..., document_output_type: _Optional[_Union[DocumentOutputType, str]] = ..., document_input_handling: _Optional[_Union[DocumentInputHandling, str]] = ..., document_output_handling: _Optional[_Union[DocumentOutputHandling, str]] = ..., field_passthrough: _Optional[_Iterable[_Union[FieldPassthrough, _Mapping]]] = ..., include_all_source_fields: _Optional[bool] = ...) -> None: ...
+
+class FieldPassthrough(_message.Message):
+    __slots__ = ("source_path", "target_path", "default", "required")
+    SOURCE_PATH_FIELD_NUMBER: _ClassVar[int]
+    TARGET_PATH_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    source_path: str
+    target_path: str
+    default: _struct_pb2.Value
+    required: bool
+    def __init__(self, source_path: _Optional[str] = ..., target_path: _Optional[str] = ..., default: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., required: _Optional[bool] = ...) -> None: ...
 
 class FeatureExtractorDefinition(_message.Message):
     __slots__ = ("feature_extractor_id", "feature_extractor_name", "version", "description", "input_schema", "output_schema", "parameter_schema", "supported_input_types", "default_parameters", "document_output_type", "document_input_handling", "document_output_handling", "required_vector_indexes", "required_payload_indexes", "source", "plugin_module", "availability", "icon", "max_inputs")

@@ -6,6 +6,7 @@ import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobu
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../google/api/annotations_pb.js";
 import { file_google_api_field_behavior } from "../../google/api/field_behavior_pb.js";
+import type { Value } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
 import type { PayloadIndex, VectorIndexDefinition } from "./indexes_pb.js";
 import { file_vecplane_v1_indexes } from "./indexes_pb.js";
@@ -18,7 +19,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file vecplane/v1/feature_extractor.proto.
  */
 export const file_vecplane_v1_feature_extractor: GenFile = /*@__PURE__*/
-  fileDesc("CiN2ZWNwbGFuZS92MS9mZWF0dXJlX2V4dHJhY3Rvci5wcm90bxILdmVjcGxhbmUudjEixAQKEEZlYXR1cmVFeHRyYWN0b3ISJAoWZmVhdHVyZV9leHRyYWN0b3JfbmFtZRgBIAEoCUIE4kEBAhIVCgd2ZXJzaW9uGAIgASgJQgTiQQECEisKCnBhcmFtZXRlcnMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EkYKDWlucHV0X21hcHBpbmcYBCADKAsyLy52ZWNwbGFuZS52MS5GZWF0dXJlRXh0cmFjdG9yLklucHV0TWFwcGluZ0VudHJ5EkgKDm91dHB1dF9tYXBwaW5nGAUgAygLMjAudmVjcGxhbmUudjEuRmVhdHVyZUV4dHJhY3Rvci5PdXRwdXRNYXBwaW5nRW50cnkSPQoUZG9jdW1lbnRfb3V0cHV0X3R5cGUYBiABKA4yHy52ZWNwbGFuZS52MS5Eb2N1bWVudE91dHB1dFR5cGUSQwoXZG9jdW1lbnRfaW5wdXRfaGFuZGxpbmcYByABKA4yIi52ZWNwbGFuZS52MS5Eb2N1bWVudElucHV0SGFuZGxpbmcSRQoYZG9jdW1lbnRfb3V0cHV0X2hhbmRsaW5nGAggASgOMiMudmVjcGxhbmUudjEuRG9jdW1lbnRPdXRwdXRIYW5kbGluZxozChFJbnB1dE1hcHBpbmdFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGjQKEk91dHB1dE1hcHBpbmdFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIugHChpGZWF0dXJlRXh0cmFjdG9yRGVmaW5pdGlvbhIiChRmZWF0dXJlX2V4dHJhY3Rvcl9pZBgBIAEoCUIE4kEBAxIeChZmZWF0dXJlX2V4dHJhY3Rvcl9uYW1lGAIgASgJEg8KB3ZlcnNpb24YAyABKAkSEwoLZGVzY3JpcHRpb24YBCABKAkSLwoMaW5wdXRfc2NoZW1hGAUgASgLMhkudmVjcGxhbmUudjEuQnVja2V0U2NoZW1hEjAKDW91dHB1dF9zY2hlbWEYBiABKAsyGS52ZWNwbGFuZS52MS5CdWNrZXRTY2hlbWESMwoQcGFyYW1ldGVyX3NjaGVtYRgHIAEoCzIZLnZlY3BsYW5lLnYxLkJ1Y2tldFNjaGVtYRI1ChVzdXBwb3J0ZWRfaW5wdXRfdHlwZXMYCCADKA4yFi52ZWNwbGFuZS52MS5GaWVsZFR5cGUSMwoSZGVmYXVsdF9wYXJhbWV0ZXJzGAkgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBI9ChRkb2N1bWVudF9vdXRwdXRfdHlwZRgKIAEoDjIfLnZlY3BsYW5lLnYxLkRvY3VtZW50T3V0cHV0VHlwZRJDChdkb2N1bWVudF9pbnB1dF9oYW5kbGluZxgLIAEoDjIiLnZlY3BsYW5lLnYxLkRvY3VtZW50SW5wdXRIYW5kbGluZxJFChhkb2N1bWVudF9vdXRwdXRfaGFuZGxpbmcYDCABKA4yIy52ZWNwbGFuZS52MS5Eb2N1bWVudE91dHB1dEhhbmRsaW5nEkMKF3JlcXVpcmVkX3ZlY3Rvcl9pbmRleGVzGA0gAygLMiIudmVjcGxhbmUudjEuVmVjdG9ySW5kZXhEZWZpbml0aW9uEjsKGHJlcXVpcmVkX3BheWxvYWRfaW5kZXhlcxgOIAMoCzIZLnZlY3BsYW5lLnYxLlBheWxvYWRJbmRleBIsCgZzb3VyY2UYDyABKA4yHC52ZWNwbGFuZS52MS5FeHRyYWN0b3JTb3VyY2USFQoNcGx1Z2luX21vZHVsZRgQIAEoCRI+CgxhdmFpbGFiaWxpdHkYESABKAsyIi52ZWNwbGFuZS52MS5FeHRyYWN0b3JBdmFpbGFiaWxpdHlCBOJBAQMSDAoEaWNvbhgSIAEoCRJKCgptYXhfaW5wdXRzGBMgAygLMjYudmVjcGxhbmUudjEuRmVhdHVyZUV4dHJhY3RvckRlZmluaXRpb24uTWF4SW5wdXRzRW50cnkaMAoOTWF4SW5wdXRzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgFOgI4ASJtCg5FeHRyYWN0b3JNb2RlbBITCgt2ZWN0b3JfbmFtZRgBIAEoCRIQCghtb2RlbF9pZBgCIAEoCRISCgpkaW1lbnNpb25zGAMgASgFEhEKCXJ1bnNfd2l0aBgEIAEoCRINCgVuZWVkcxgFIAEoCSJlChVFeHRyYWN0b3JBdmFpbGFiaWxpdHkSEAoIcnVubmFibGUYASABKAgSKwoGbW9kZWxzGAIgAygLMhsudmVjcGxhbmUudjEuRXh0cmFjdG9yTW9kZWwSDQoFbmVlZHMYAyABKAkiWAoORXh0cmFjdG9ySW5wdXQSDAoEbmFtZRgBIAEoCRIOCgR0ZXh0GAIgASgJSAASEAoGYmFzZTY0GAMgASgJSAASDQoDdXJsGAQgASgJSABCBwoFdmFsdWUiGwoJRW1iZWRkaW5nEg4KBnZhbHVlcxgBIAMoAiLXAQoRRXh0cmFjdGVkRG9jdW1lbnQSEwoLaW5wdXRfaW5kZXgYASABKAUSPAoHdmVjdG9ycxgCIAMoCzIrLnZlY3BsYW5lLnYxLkV4dHJhY3RlZERvY3VtZW50LlZlY3RvcnNFbnRyeRInCgZmaWVsZHMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0GkYKDFZlY3RvcnNFbnRyeRILCgNrZXkYASABKAkSJQoFdmFsdWUYAiABKAsyFi52ZWNwbGFuZS52MS5FbWJlZGRpbmc6AjgBIt8BChpSdW5GZWF0dXJlRXh0cmFjdG9yUmVxdWVzdBIiChRmZWF0dXJlX2V4dHJhY3Rvcl9pZBgBIAEoCUIE4kEBAhIxCgZpbnB1dHMYAiADKAsyGy52ZWNwbGFuZS52MS5FeHRyYWN0b3JJbnB1dEIE4kEBAhIrCgpwYXJhbWV0ZXJzGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBI9ChRkb2N1bWVudF9vdXRwdXRfdHlwZRgEIAEoDjIfLnZlY3BsYW5lLnYxLkRvY3VtZW50T3V0cHV0VHlwZSJuChtSdW5GZWF0dXJlRXh0cmFjdG9yUmVzcG9uc2USHAoUZmVhdHVyZV9leHRyYWN0b3JfaWQYASABKAkSMQoJZG9jdW1lbnRzGAIgAygLMh4udmVjcGxhbmUudjEuRXh0cmFjdGVkRG9jdW1lbnQiHgocTGlzdEZlYXR1cmVFeHRyYWN0b3JzUmVxdWVzdCJZCh1MaXN0RmVhdHVyZUV4dHJhY3RvcnNSZXNwb25zZRI4CgdyZXN1bHRzGAEgAygLMicudmVjcGxhbmUudjEuRmVhdHVyZUV4dHJhY3RvckRlZmluaXRpb24iQAoaR2V0RmVhdHVyZUV4dHJhY3RvclJlcXVlc3QSIgoUZmVhdHVyZV9leHRyYWN0b3JfaWQYASABKAlCBOJBAQIiYQobR2V0RmVhdHVyZUV4dHJhY3RvclJlc3BvbnNlEkIKEWZlYXR1cmVfZXh0cmFjdG9yGAEgASgLMicudmVjcGxhbmUudjEuRmVhdHVyZUV4dHJhY3RvckRlZmluaXRpb24qmAEKEkRvY3VtZW50T3V0cHV0VHlwZRIkCiBET0NVTUVOVF9PVVRQVVRfVFlQRV9VTlNQRUNJRklFRBAAEisKG0RPQ1VNRU5UX09VVFBVVF9UWVBFX1NJTkdMRRABGgrK2hgGc2luZ2xlEi8KHURPQ1VNRU5UX09VVFBVVF9UWVBFX01VTFRJUExFEAIaDMraGAhtdWx0aXBsZSqqAQoVRG9jdW1lbnRJbnB1dEhhbmRsaW5nEicKI0RPQ1VNRU5UX0lOUFVUX0hBTkRMSU5HX1VOU1BFQ0lGSUVEEAASNgoiRE9DVU1FTlRfSU5QVVRfSEFORExJTkdfSU5ESVZJRFVBTBABGg7K2hgKaW5kaXZpZHVhbBIwCh9ET0NVTUVOVF9JTlBVVF9IQU5ETElOR19HUk9VUEVEEAIaC8raGAdncm91cGVkKt8BChZEb2N1bWVudE91dHB1dEhhbmRsaW5nEigKJERPQ1VNRU5UX09VVFBVVF9IQU5ETElOR19VTlNQRUNJRklFRBAAEjcKI0RPQ1VNRU5UX09VVFBVVF9IQU5ETElOR19DUkVBVEVfTkVXEAEaDsraGApjcmVhdGVfbmV3Ei8KH0RPQ1VNRU5UX09VVFBVVF9IQU5ETElOR19FTlJJQ0gQAhoKytoYBmVucmljaBIxCiBET0NVTUVOVF9PVVRQVVRfSEFORExJTkdfUkVQTEFDRRADGgvK2hgHcmVwbGFjZSqHAQoPRXh0cmFjdG9yU291cmNlEiAKHEVYVFJBQ1RPUl9TT1VSQ0VfVU5TUEVDSUZJRUQQABIpChhFWFRSQUNUT1JfU09VUkNFX0JVSUxUSU4QARoLytoYB2J1aWx0aW4SJwoXRVhUUkFDVE9SX1NPVVJDRV9QTFVHSU4QAhoKytoYBmN1c3RvbTLlBQoXRmVhdHVyZUV4dHJhY3RvclNlcnZpY2USzAEKFUxpc3RGZWF0dXJlRXh0cmFjdG9ycxIpLnZlY3BsYW5lLnYxLkxpc3RGZWF0dXJlRXh0cmFjdG9yc1JlcXVlc3QaKi52ZWNwbGFuZS52MS5MaXN0RmVhdHVyZUV4dHJhY3RvcnNSZXNwb25zZSJc+NoYAYLT5JMCUloiYgdyZXN1bHRzEhcvdjEvZmVhdHVyZXMvZXh0cmFjdG9yc2IHcmVzdWx0cxIjL3YxL2NvbGxlY3Rpb25zL2ZlYXR1cmVzL2V4dHJhY3RvcnMS7QEKE1J1bkZlYXR1cmVFeHRyYWN0b3ISJy52ZWNwbGFuZS52MS5SdW5GZWF0dXJlRXh0cmFjdG9yUmVxdWVzdBooLnZlY3BsYW5lLnYxLlJ1bkZlYXR1cmVFeHRyYWN0b3JSZXNwb25zZSKCAYLT5JMCfDoBKlpDOgEqIj4vdjEvY29sbGVjdGlvbnMvZmVhdHVyZXMvZXh0cmFjdG9ycy97ZmVhdHVyZV9leHRyYWN0b3JfaWR9L3J1biIyL3YxL2ZlYXR1cmVzL2V4dHJhY3RvcnMve2ZlYXR1cmVfZXh0cmFjdG9yX2lkfS9ydW4SigIKE0dldEZlYXR1cmVFeHRyYWN0b3ISJy52ZWNwbGFuZS52MS5HZXRGZWF0dXJlRXh0cmFjdG9yUmVxdWVzdBooLnZlY3BsYW5lLnYxLkdldEZlYXR1cmVFeHRyYWN0b3JSZXNwb25zZSKfAfjaGAGC0+STApQBWkNiEWZlYXR1cmVfZXh0cmFjdG9yEi4vdjEvZmVhdHVyZXMvZXh0cmFjdG9ycy97ZmVhdHVyZV9leHRyYWN0b3JfaWR9YhFmZWF0dXJlX2V4dHJhY3RvchI6L3YxL2NvbGxlY3Rpb25zL2ZlYXR1cmVzL2V4dHJhY3RvcnMve2ZlYXR1cmVfZXh0cmFjdG9yX2lkfWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_indexes, file_vecplane_v1_options, file_vecplane_v1_schema]);
+  fileDesc("CiN2ZWNwbGFuZS92MS9mZWF0dXJlX2V4dHJhY3Rvci5wcm90bxILdmVjcGxhbmUudjEixAUKEEZlYXR1cmVFeHRyYWN0b3ISJAoWZmVhdHVyZV9leHRyYWN0b3JfbmFtZRgBIAEoCUIE4kEBAhIVCgd2ZXJzaW9uGAIgASgJQgTiQQECEisKCnBhcmFtZXRlcnMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EkYKDWlucHV0X21hcHBpbmcYBCADKAsyLy52ZWNwbGFuZS52MS5GZWF0dXJlRXh0cmFjdG9yLklucHV0TWFwcGluZ0VudHJ5EkgKDm91dHB1dF9tYXBwaW5nGAUgAygLMjAudmVjcGxhbmUudjEuRmVhdHVyZUV4dHJhY3Rvci5PdXRwdXRNYXBwaW5nRW50cnkSPQoUZG9jdW1lbnRfb3V0cHV0X3R5cGUYBiABKA4yHy52ZWNwbGFuZS52MS5Eb2N1bWVudE91dHB1dFR5cGUSQwoXZG9jdW1lbnRfaW5wdXRfaGFuZGxpbmcYByABKA4yIi52ZWNwbGFuZS52MS5Eb2N1bWVudElucHV0SGFuZGxpbmcSRQoYZG9jdW1lbnRfb3V0cHV0X2hhbmRsaW5nGAggASgOMiMudmVjcGxhbmUudjEuRG9jdW1lbnRPdXRwdXRIYW5kbGluZxI4ChFmaWVsZF9wYXNzdGhyb3VnaBgJIAMoCzIdLnZlY3BsYW5lLnYxLkZpZWxkUGFzc3Rocm91Z2gSJgoZaW5jbHVkZV9hbGxfc291cmNlX2ZpZWxkcxgKIAEoCEgAiAEBGjMKEUlucHV0TWFwcGluZ0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaNAoST3V0cHV0TWFwcGluZ0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCHAoaX2luY2x1ZGVfYWxsX3NvdXJjZV9maWVsZHMifQoQRmllbGRQYXNzdGhyb3VnaBIZCgtzb3VyY2VfcGF0aBgBIAEoCUIE4kEBAhITCgt0YXJnZXRfcGF0aBgCIAEoCRInCgdkZWZhdWx0GAMgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEhAKCHJlcXVpcmVkGAQgASgIIugHChpGZWF0dXJlRXh0cmFjdG9yRGVmaW5pdGlvbhIiChRmZWF0dXJlX2V4dHJhY3Rvcl9pZBgBIAEoCUIE4kEBAxIeChZmZWF0dXJlX2V4dHJhY3Rvcl9uYW1lGAIgASgJEg8KB3ZlcnNpb24YAyABKAkSEwoLZGVzY3JpcHRpb24YBCABKAkSLwoMaW5wdXRfc2NoZW1hGAUgASgLMhkudmVjcGxhbmUudjEuQnVja2V0U2NoZW1hEjAKDW91dHB1dF9zY2hlbWEYBiABKAsyGS52ZWNwbGFuZS52MS5CdWNrZXRTY2hlbWESMwoQcGFyYW1ldGVyX3NjaGVtYRgHIAEoCzIZLnZlY3BsYW5lLnYxLkJ1Y2tldFNjaGVtYRI1ChVzdXBwb3J0ZWRfaW5wdXRfdHlwZXMYCCADKA4yFi52ZWNwbGFuZS52MS5GaWVsZFR5cGUSMwoSZGVmYXVsdF9wYXJhbWV0ZXJzGAkgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBI9ChRkb2N1bWVudF9vdXRwdXRfdHlwZRgKIAEoDjIfLnZlY3BsYW5lLnYxLkRvY3VtZW50T3V0cHV0VHlwZRJDChdkb2N1bWVudF9pbnB1dF9oYW5kbGluZxgLIAEoDjIiLnZlY3BsYW5lLnYxLkRvY3VtZW50SW5wdXRIYW5kbGluZxJFChhkb2N1bWVudF9vdXRwdXRfaGFuZGxpbmcYDCABKA4yIy52ZWNwbGFuZS52MS5Eb2N1bWVudE91dHB1dEhhbmRsaW5nEkMKF3JlcXVpcmVkX3ZlY3Rvcl9pbmRleGVzGA0gAygLMiIudmVjcGxhbmUudjEuVmVjdG9ySW5kZXhEZWZpbml0aW9uEjsKGHJlcXVpcmVkX3BheWxvYWRfaW5kZXhlcxgOIAMoCzIZLnZlY3BsYW5lLnYxLlBheWxvYWRJbmRleBIsCgZzb3VyY2UYDyABKA4yHC52ZWNwbGFuZS52MS5FeHRyYWN0b3JTb3VyY2USFQoNcGx1Z2luX21vZHVsZRgQIAEoCRI+CgxhdmFpbGFiaWxpdHkYESABKAsyIi52ZWNwbGFuZS52MS5FeHRyYWN0b3JBdmFpbGFiaWxpdHlCBOJBAQMSDAoEaWNvbhgSIAEoCRJKCgptYXhfaW5wdXRzGBMgAygLMjYudmVjcGxhbmUudjEuRmVhdHVyZUV4dHJhY3RvckRlZmluaXRpb24uTWF4SW5wdXRzRW50cnkaMAoOTWF4SW5wdXRzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgFOgI4ASJtCg5FeHRyYWN0b3JNb2RlbBITCgt2ZWN0b3JfbmFtZRgBIAEoCRIQCghtb2RlbF9pZBgCIAEoCRISCgpkaW1lbnNpb25zGAMgASgFEhEKCXJ1bnNfd2l0aBgEIAEoCRINCgVuZWVkcxgFIAEoCSJlChVFeHRyYWN0b3JBdmFpbGFiaWxpdHkSEAoIcnVubmFibGUYASABKAgSKwoGbW9kZWxzGAIgAygLMhsudmVjcGxhbmUudjEuRXh0cmFjdG9yTW9kZWwSDQoFbmVlZHMYAyABKAkiWAoORXh0cmFjdG9ySW5wdXQSDAoEbmFtZRgBIAEoCRIOCgR0ZXh0GAIgASgJSAASEAoGYmFzZTY0GAMgASgJSAASDQoDdXJsGAQgASgJSABCBwoFdmFsdWUiGwoJRW1iZWRkaW5nEg4KBnZhbHVlcxgBIAMoAiLXAQoRRXh0cmFjdGVkRG9jdW1lbnQSEwoLaW5wdXRfaW5kZXgYASABKAUSPAoHdmVjdG9ycxgCIAMoCzIrLnZlY3BsYW5lLnYxLkV4dHJhY3RlZERvY3VtZW50LlZlY3RvcnNFbnRyeRInCgZmaWVsZHMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0GkYKDFZlY3RvcnNFbnRyeRILCgNrZXkYASABKAkSJQoFdmFsdWUYAiABKAsyFi52ZWNwbGFuZS52MS5FbWJlZGRpbmc6AjgBIt8BChpSdW5GZWF0dXJlRXh0cmFjdG9yUmVxdWVzdBIiChRmZWF0dXJlX2V4dHJhY3Rvcl9pZBgBIAEoCUIE4kEBAhIxCgZpbnB1dHMYAiADKAsyGy52ZWNwbGFuZS52MS5FeHRyYWN0b3JJbnB1dEIE4kEBAhIrCgpwYXJhbWV0ZXJzGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBI9ChRkb2N1bWVudF9vdXRwdXRfdHlwZRgEIAEoDjIfLnZlY3BsYW5lLnYxLkRvY3VtZW50T3V0cHV0VHlwZSJuChtSdW5GZWF0dXJlRXh0cmFjdG9yUmVzcG9uc2USHAoUZmVhdHVyZV9leHRyYWN0b3JfaWQYASABKAkSMQoJZG9jdW1lbnRzGAIgAygLMh4udmVjcGxhbmUudjEuRXh0cmFjdGVkRG9jdW1lbnQiHgocTGlzdEZlYXR1cmVFeHRyYWN0b3JzUmVxdWVzdCJZCh1MaXN0RmVhdHVyZUV4dHJhY3RvcnNSZXNwb25zZRI4CgdyZXN1bHRzGAEgAygLMicudmVjcGxhbmUudjEuRmVhdHVyZUV4dHJhY3RvckRlZmluaXRpb24iQAoaR2V0RmVhdHVyZUV4dHJhY3RvclJlcXVlc3QSIgoUZmVhdHVyZV9leHRyYWN0b3JfaWQYASABKAlCBOJBAQIiYQobR2V0RmVhdHVyZUV4dHJhY3RvclJlc3BvbnNlEkIKEWZlYXR1cmVfZXh0cmFjdG9yGAEgASgLMicudmVjcGxhbmUudjEuRmVhdHVyZUV4dHJhY3RvckRlZmluaXRpb24qmAEKEkRvY3VtZW50T3V0cHV0VHlwZRIkCiBET0NVTUVOVF9PVVRQVVRfVFlQRV9VTlNQRUNJRklFRBAAEisKG0RPQ1VNRU5UX09VVFBVVF9UWVBFX1NJTkdMRRABGgrK2hgGc2luZ2xlEi8KHURPQ1VNRU5UX09VVFBVVF9UWVBFX01VTFRJUExFEAIaDMraGAhtdWx0aXBsZSqqAQoVRG9jdW1lbnRJbnB1dEhhbmRsaW5nEicKI0RPQ1VNRU5UX0lOUFVUX0hBTkRMSU5HX1VOU1BFQ0lGSUVEEAASNgoiRE9DVU1FTlRfSU5QVVRfSEFORExJTkdfSU5ESVZJRFVBTBABGg7K2hgKaW5kaXZpZHVhbBIwCh9ET0NVTUVOVF9JTlBVVF9IQU5ETElOR19HUk9VUEVEEAIaC8raGAdncm91cGVkKt8BChZEb2N1bWVudE91dHB1dEhhbmRsaW5nEigKJERPQ1VNRU5UX09VVFBVVF9IQU5ETElOR19VTlNQRUNJRklFRBAAEjcKI0RPQ1VNRU5UX09VVFBVVF9IQU5ETElOR19DUkVBVEVfTkVXEAEaDsraGApjcmVhdGVfbmV3Ei8KH0RPQ1VNRU5UX09VVFBVVF9IQU5ETElOR19FTlJJQ0gQAhoKytoYBmVucmljaBIxCiBET0NVTUVOVF9PVVRQVVRfSEFORExJTkdfUkVQTEFDRRADGgvK2hgHcmVwbGFjZSqHAQoPRXh0cmFjdG9yU291cmNlEiAKHEVYVFJBQ1RPUl9TT1VSQ0VfVU5TUEVDSUZJRUQQABIpChhFWFRSQUNUT1JfU09VUkNFX0JVSUxUSU4QARoLytoYB2J1aWx0aW4SJwoXRVhUUkFDVE9SX1NPVVJDRV9QTFVHSU4QAhoKytoYBmN1c3RvbTLlBQoXRmVhdHVyZUV4dHJhY3RvclNlcnZpY2USzAEKFUxpc3RGZWF0dXJlRXh0cmFjdG9ycxIpLnZlY3BsYW5lLnYxLkxpc3RGZWF0dXJlRXh0cmFjdG9yc1JlcXVlc3QaKi52ZWNwbGFuZS52MS5MaXN0RmVhdHVyZUV4dHJhY3RvcnNSZXNwb25zZSJc+NoYAYLT5JMCUloiYgdyZXN1bHRzEhcvdjEvZmVhdHVyZXMvZXh0cmFjdG9yc2IHcmVzdWx0cxIjL3YxL2NvbGxlY3Rpb25zL2ZlYXR1cmVzL2V4dHJhY3RvcnMS7QEKE1J1bkZlYXR1cmVFeHRyYWN0b3ISJy52ZWNwbGFuZS52MS5SdW5GZWF0dXJlRXh0cmFjdG9yUmVxdWVzdBooLnZlY3BsYW5lLnYxLlJ1bkZlYXR1cmVFeHRyYWN0b3JSZXNwb25zZSKCAYLT5JMCfDoBKlpDOgEqIj4vdjEvY29sbGVjdGlvbnMvZmVhdHVyZXMvZXh0cmFjdG9ycy97ZmVhdHVyZV9leHRyYWN0b3JfaWR9L3J1biIyL3YxL2ZlYXR1cmVzL2V4dHJhY3RvcnMve2ZlYXR1cmVfZXh0cmFjdG9yX2lkfS9ydW4SigIKE0dldEZlYXR1cmVFeHRyYWN0b3ISJy52ZWNwbGFuZS52MS5HZXRGZWF0dXJlRXh0cmFjdG9yUmVxdWVzdBooLnZlY3BsYW5lLnYxLkdldEZlYXR1cmVFeHRyYWN0b3JSZXNwb25zZSKfAfjaGAGC0+STApQBWkNiEWZlYXR1cmVfZXh0cmFjdG9yEi4vdjEvZmVhdHVyZXMvZXh0cmFjdG9ycy97ZmVhdHVyZV9leHRyYWN0b3JfaWR9YhFmZWF0dXJlX2V4dHJhY3RvchI6L3YxL2NvbGxlY3Rpb25zL2ZlYXR1cmVzL2V4dHJhY3RvcnMve2ZlYXR1cmVfZXh0cmFjdG9yX2lkfWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_indexes, file_vecplane_v1_options, file_vecplane_v1_schema]);
 
 /**
  * A feature extractor applied by a collection: which catalogue entry, its parameters, and how the
@@ -83,6 +84,23 @@ export type FeatureExtractor = Message<"vecplane.v1.FeatureExtractor"> & {
    * @generated from field: vecplane.v1.DocumentOutputHandling document_output_handling = 8;
    */
   documentOutputHandling: DocumentOutputHandling;
+
+  /**
+   * Source fields the documents carry besides the extractor's outputs (Mixpeek's
+   * `field_passthrough`), at most 100.
+   *
+   * @generated from field: repeated vecplane.v1.FieldPassthrough field_passthrough = 9;
+   */
+  fieldPassthrough: FieldPassthrough[];
+
+  /**
+   * Whether documents carry every field of the collection's input schema. When not set: true
+   * unless `field_passthrough` names fields (then they carry only those). Answers give the value
+   * the collection stored.
+   *
+   * @generated from field: optional bool include_all_source_fields = 10;
+   */
+  includeAllSourceFields?: boolean | undefined;
 };
 
 /**
@@ -91,6 +109,48 @@ export type FeatureExtractor = Message<"vecplane.v1.FeatureExtractor"> & {
  */
 export const FeatureExtractorSchema: GenMessage<FeatureExtractor> = /*@__PURE__*/
   messageDesc(file_vecplane_v1_feature_extractor, 0);
+
+/**
+ * A source field that documents carry, possibly renamed.
+ *
+ * @generated from message vecplane.v1.FieldPassthrough
+ */
+export type FieldPassthrough = Message<"vecplane.v1.FieldPassthrough"> & {
+  /**
+   * The field's path in the collection's input schema, e.g. `metadata.title` or `category`.
+   *
+   * @generated from field: string source_path = 1;
+   */
+  sourcePath: string;
+
+  /**
+   * The document field it is written to. Default: the path's last segment.
+   *
+   * @generated from field: string target_path = 2;
+   */
+  targetPath: string;
+
+  /**
+   * The value written when a source lacks the field (or it is null). Default: the field is left out.
+   *
+   * @generated from field: google.protobuf.Value default = 3;
+   */
+  default?: Value | undefined;
+
+  /**
+   * Whether a source without the field (and no default) fails processing with the reason.
+   *
+   * @generated from field: bool required = 4;
+   */
+  required: boolean;
+};
+
+/**
+ * Describes the message vecplane.v1.FieldPassthrough.
+ * Use `create(FieldPassthroughSchema)` to create a new message.
+ */
+export const FieldPassthroughSchema: GenMessage<FieldPassthrough> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_feature_extractor, 1);
 
 /**
  * A catalogue entry: a feature extractor that namespaces can enable and collections can apply.
@@ -242,7 +302,7 @@ export type FeatureExtractorDefinition = Message<"vecplane.v1.FeatureExtractorDe
  * Use `create(FeatureExtractorDefinitionSchema)` to create a new message.
  */
 export const FeatureExtractorDefinitionSchema: GenMessage<FeatureExtractorDefinition> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_feature_extractor, 1);
+  messageDesc(file_vecplane_v1_feature_extractor, 2);
 
 /**
  * The model behind one vector an extractor declares, as this server runs it.
@@ -292,7 +352,7 @@ export type ExtractorModel = Message<"vecplane.v1.ExtractorModel"> & {
  * Use `create(ExtractorModelSchema)` to create a new message.
  */
 export const ExtractorModelSchema: GenMessage<ExtractorModel> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_feature_extractor, 2);
+  messageDesc(file_vecplane_v1_feature_extractor, 3);
 
 /**
  * Whether this server can run an extractor.
@@ -327,7 +387,7 @@ export type ExtractorAvailability = Message<"vecplane.v1.ExtractorAvailability">
  * Use `create(ExtractorAvailabilitySchema)` to create a new message.
  */
 export const ExtractorAvailabilitySchema: GenMessage<ExtractorAvailability> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_feature_extractor, 3);
+  messageDesc(file_vecplane_v1_feature_extractor, 4);
 
 /**
  * One input of a direct extractor run: text, a file's bytes, or a URL of a file.
@@ -380,7 +440,7 @@ export type ExtractorInput = Message<"vecplane.v1.ExtractorInput"> & {
  * Use `create(ExtractorInputSchema)` to create a new message.
  */
 export const ExtractorInputSchema: GenMessage<ExtractorInput> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_feature_extractor, 4);
+  messageDesc(file_vecplane_v1_feature_extractor, 5);
 
 /**
  * A dense vector.
@@ -401,7 +461,7 @@ export type Embedding = Message<"vecplane.v1.Embedding"> & {
  * Use `create(EmbeddingSchema)` to create a new message.
  */
 export const EmbeddingSchema: GenMessage<Embedding> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_feature_extractor, 5);
+  messageDesc(file_vecplane_v1_feature_extractor, 6);
 
 /**
  * A document an extractor made from one input.
@@ -436,7 +496,7 @@ export type ExtractedDocument = Message<"vecplane.v1.ExtractedDocument"> & {
  * Use `create(ExtractedDocumentSchema)` to create a new message.
  */
 export const ExtractedDocumentSchema: GenMessage<ExtractedDocument> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_feature_extractor, 6);
+  messageDesc(file_vecplane_v1_feature_extractor, 7);
 
 /**
  * Request for FeatureExtractorService.RunFeatureExtractor.
@@ -479,7 +539,7 @@ export type RunFeatureExtractorRequest = Message<"vecplane.v1.RunFeatureExtracto
  * Use `create(RunFeatureExtractorRequestSchema)` to create a new message.
  */
 export const RunFeatureExtractorRequestSchema: GenMessage<RunFeatureExtractorRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_feature_extractor, 7);
+  messageDesc(file_vecplane_v1_feature_extractor, 8);
 
 /**
  * Response of FeatureExtractorService.RunFeatureExtractor.
@@ -507,7 +567,7 @@ export type RunFeatureExtractorResponse = Message<"vecplane.v1.RunFeatureExtract
  * Use `create(RunFeatureExtractorResponseSchema)` to create a new message.
  */
 export const RunFeatureExtractorResponseSchema: GenMessage<RunFeatureExtractorResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_feature_extractor, 8);
+  messageDesc(file_vecplane_v1_feature_extractor, 9);
 
 /**
  * Request for FeatureExtractorService.ListFeatureExtractors.
@@ -522,7 +582,7 @@ export type ListFeatureExtractorsRequest = Message<"vecplane.v1.ListFeatureExtra
  * Use `create(ListFeatureExtractorsRequestSchema)` to create a new message.
  */
 export const ListFeatureExtractorsRequestSchema: GenMessage<ListFeatureExtractorsRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_feature_extractor, 9);
+  messageDesc(file_vecplane_v1_feature_extractor, 10);
 
 /**
  * Response of FeatureExtractorService.ListFeatureExtractors.
@@ -543,7 +603,7 @@ export type ListFeatureExtractorsResponse = Message<"vecplane.v1.ListFeatureExtr
  * Use `create(ListFeatureExtractorsResponseSchema)` to create a new message.
  */
 export const ListFeatureExtractorsResponseSchema: GenMessage<ListFeatureExtractorsResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_feature_extractor, 10);
+  messageDesc(file_vecplane_v1_feature_extractor, 11);
 
 /**
  * Request for FeatureExtractorService.GetFeatureExtractor.
@@ -564,7 +624,7 @@ export type GetFeatureExtractorRequest = Message<"vecplane.v1.GetFeatureExtracto
  * Use `create(GetFeatureExtractorRequestSchema)` to create a new message.
  */
 export const GetFeatureExtractorRequestSchema: GenMessage<GetFeatureExtractorRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_feature_extractor, 11);
+  messageDesc(file_vecplane_v1_feature_extractor, 12);
 
 /**
  * Response of FeatureExtractorService.GetFeatureExtractor.
@@ -585,7 +645,7 @@ export type GetFeatureExtractorResponse = Message<"vecplane.v1.GetFeatureExtract
  * Use `create(GetFeatureExtractorResponseSchema)` to create a new message.
  */
 export const GetFeatureExtractorResponseSchema: GenMessage<GetFeatureExtractorResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_feature_extractor, 12);
+  messageDesc(file_vecplane_v1_feature_extractor, 13);
 
 /**
  * How many documents an extractor emits per input.
