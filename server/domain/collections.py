@@ -45,7 +45,9 @@ from server.domain.namespaces import SYSTEM_PAYLOAD_INDEXES
 from server.domain.schema import (
     BLOB_ONLY_TYPES,
     PROPERTY_NAME,
+    SchemaField,
     check_schema,
+    check_value,
     field_at,
     list_prefix,
     properties_of,
@@ -416,8 +418,11 @@ def _check_passthrough(
             problems.add(f"{at}.source_path", f"'{path}' is inside a list; pass the list field through")
         elif found[0].get("type") in BLOB_ONLY_TYPES:
             problems.add(f"{at}.source_path", f"'{path}' is a {found[0].get('type')} file; documents carry extractor outputs of files, not the files")
-        elif not target_problem:
-            added[target] = found[0]
+        else:
+            if rule.get("default") is not None:
+                check_value(problems, f"{at}.default", rule["default"], SchemaField.from_json(found[0]))
+            if not target_problem:
+                added[target] = found[0]
     return added
 
 

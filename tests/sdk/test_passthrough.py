@@ -141,11 +141,13 @@ def test_seed_collection_keeps_every_field_and_bad_rules_are_refused(rest: Rest,
             feature_extractor_pb2.FieldPassthrough(source_path="category", target_path="kind"),
             feature_extractor_pb2.FieldPassthrough(source_path="priority", target_path="kind"),
             feature_extractor_pb2.FieldPassthrough(source_path="category", target_path="document_id"),
+            feature_extractor_pb2.FieldPassthrough(source_path="priority", target_path="rank", default=struct_pb2.Value(string_value="high")),
         )
     error = rich_error(refused.value)
     at = "feature_extractors[0].field_passthrough"
-    assert error.code == grpc.StatusCode.INVALID_ARGUMENT and set(error.violations) == {f"{at}[0].source_path", f"{at}[1].target_path", f"{at}[3].target_path", f"{at}[4].target_path"}, error
+    assert error.code == grpc.StatusCode.INVALID_ARGUMENT and set(error.violations) == {f"{at}[0].source_path", f"{at}[1].target_path", f"{at}[3].target_path", f"{at}[4].target_path", f"{at}[5].default"}, error
     assert "'nope' does not exist" in error.violations[f"{at}[0].source_path"] and "output of the extractor" in error.violations[f"{at}[1].target_path"]
+    assert error.violations[f"{at}[5].default"] == "must be an integer, got a string"
     with pytest.raises(grpc.RpcError) as too_many:
         create("grpc-many", *[feature_extractor_pb2.FieldPassthrough(source_path="title", target_path=f"t{i}") for i in range(101)])
     assert list(rich_error(too_many.value).violations) == [at]
