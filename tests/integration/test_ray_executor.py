@@ -94,23 +94,24 @@ def _vector(doc: dict[str, Any]) -> list[float]:
     return list(next(iter(vectors.values())))
 
 
-@pytest.mark.slow
-def test_ray_executor_makes_the_same_documents_as_in_process(tmp_path: Path, ray_cluster: dict[str, str]) -> None:
+def _same_documents_in_process_and_on_ray(local: config.Settings, on_ray_settings: config.Settings) -> None:
+    """Processes TEXTS with the in-process executor (`local`), then the same objects with the Ray
+    executor (`on_ray_settings`, same MongoDB and store): the same documents, fields and vectors."""
     from server.processing.executors import InProcessExecutor
     from server.processing.ray_executor import RayExecutor
 
-    local = InProcessServer(test_settings(tmp_path)).start()
+    in_process = InProcessServer(local).start()
     try:
-        assert isinstance(local.app.executor, InProcessExecutor)
-        rest = namespace_rest(f"http://127.0.0.1:{local.app.http_port}", ADMIN_KEY)
+        assert isinstance(in_process.app.executor, InProcessExecutor)
+        rest = namespace_rest(f"http://127.0.0.1:{in_process.app.http_port}", ADMIN_KEY)
         bucket_id, object_ids = setup_bucket(rest, TEXTS)
         here = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
         task = wait_task(rest, rest.post(f"/v1/collections/{here}/trigger", json={}).json()["task_id"])
         assert task["status"] == "COMPLETED_WITH_ERRORS", task
         expected = _documents(rest, here)
     finally:
-        local.stop()
-    on_ray = InProcessServer(test_settings(tmp_path, ray_address=ray_cluster["VECPLANE_RAY_ADDRESS"], **RAY_SETTINGS)).start()
+        in_process.stop()
+    on_ray = InProcessServer(on_ray_settings).start()
     try:
         assert isinstance(on_ray.app.executor, RayExecutor)
         rest = Rest(f"http://127.0.0.1:{on_ray.app.http_port}", ADMIN_KEY, rest.client.headers["x-namespace"])
@@ -129,6 +130,13 @@ def test_ray_executor_makes_the_same_documents_as_in_process(tmp_path: Path, ray
         a, b = _vector(doc), _vector(expected[object_id])
         assert len(a) == len(b) == 384
         assert math.dist(a, b) < 1e-3, object_id
+
+
+@pytest.mark.slow
+def test_ray_executor_makes_the_same_documents_as_in_process(tmp_path: Path, ray_cluster: dict[str, str]) -> None:
+    _same_documents_in_process_and_on_ray(
+        test_settings(tmp_path), test_settings(tmp_path, ray_address=ray_cluster["VECPLANE_RAY_ADDRESS"], **RAY_SETTINGS)
+    )
 
 
 @pytest.mark.slow
@@ -320,33 +328,7 @@ def test_an_actor_writing_directly_leaves_what_the_driver_would_write(tmp_path: 
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("QDRANT_URL"), reason="QDRANT_URL is not set: no Qdrant server for the actors to write into")
 def test_on_a_qdrant_server_actors_write_the_same_documents_as_in_process(tmp_path: Path, ray_cluster: dict[str, str]) -> None:
-    from server.processing.ray_executor import RayExecutor
-
     url, key = os.environ["QDRANT_URL"], os.environ.get("QDRANT_API_KEY")
-    local = InProcessServer(test_settings(tmp_path / "here", qdrant_url=url, qdrant_api_key=key)).start()
-    try:
-        rest = namespace_rest(f"http://127.0.0.1:{local.app.http_port}", ADMIN_KEY)
-        bucket_id, object_ids = setup_bucket(rest, TEXTS)
-        here = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
-        assert wait_task(rest, rest.post(f"/v1/collections/{here}/trigger", json={}).json()["task_id"])["status"] == "COMPLETED_WITH_ERRORS"
-        expected = _documents(rest, here)
-    finally:
-        local.stop()
     settings = test_settings(tmp_path / "here", qdrant_url=url, qdrant_api_key=key, ray_address=ray_cluster["VECPLANE_RAY_ADDRESS"], **RAY_SETTINGS)
     assert settings.ray_writer() == "actors"
-    on_ray = InProcessServer(settings).start()
-    try:
-        assert isinstance(on_ray.app.executor, RayExecutor)
-        rest = Rest(f"http://127.0.0.1:{on_ray.app.http_port}", ADMIN_KEY, rest.client.headers["x-namespace"])
-        there = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
-        task = wait_task(rest, rest.post(f"/v1/collections/{there}/trigger", json={}).json()["task_id"])
-        assert task["status"] == "COMPLETED_WITH_ERRORS", task
-        (tier,) = task["additional_data"]["tiers"]
-        assert (tier["processed"], tier["failed"], tier["documents_written"]) == (len(TEXTS), 1, len(TEXTS) - 1)
-        assert document_ids(rest, there) == expected_ids(there, bucket_id, object_ids[:-1])
-        made = _documents(rest, there)
-    finally:
-        on_ray.stop()
-    for object_id, doc in made.items():
-        assert _comparable(doc, there) == _comparable(expected[object_id], here)
-        assert math.dist(_vector(doc), _vector(expected[object_id])) < 1e-3, object_id
+    _same_documents_in_process_and_on_ray(test_settings(tmp_path / "here", qdrant_url=url, qdrant_api_key=key), settings)
