@@ -153,6 +153,7 @@ def test_missing_or_wrong_keys_are_unauthenticated_and_non_admin_keys_permission
     assert denied.value.reason == "OPERATOR_KEY_REQUIRED"
 
 
+@pytest.mark.slow  # 4-6 s in a loaded fast-subset run
 def test_iter_results_follows_the_cursor_over_every_page(client):
     names = [f"paged-{i}" for i in range(5)]
     for name in names:

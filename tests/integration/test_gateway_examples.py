@@ -65,6 +65,7 @@ def test_the_docs_page_shows_the_examples(base_url, doc):
     assert "&quot;namespace_name&quot;: &quot;catalog&quot;" in page
 
 
+@pytest.mark.slow  # 4-6 s in a loaded fast-subset run
 def test_the_server_accepts_every_example_as_documented(root: Api, base_url, doc, server):
     """Sent in examples.py's order to a fresh organization: each is answered 2xx, or 404 when it
     names a generated ID that does not exist here (or, on a second path of the same call, a 409 for

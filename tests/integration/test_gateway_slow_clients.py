@@ -150,6 +150,7 @@ def test_idle_keep_alive_connections_are_reused_within_the_header_timeout(impati
             time.sleep(0.3)
 
 
+@pytest.mark.slow  # 4-6 s in a loaded fast-subset run
 def test_at_the_cap_a_new_connection_is_answered_503_when_all_are_running_calls(tmp_path):
     settings = settings_for(tmp_path, http_max_connections=1, faults="rpc.ListFeatureExtractors=sleep:2")
     server = InProcessServer(settings).start()

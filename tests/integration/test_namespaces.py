@@ -70,6 +70,7 @@ def test_duplicate_name_is_already_exists(api):
     assert error.resource.resource_name == "twice"
 
 
+@pytest.mark.slow  # 4-6 s in a loaded fast-subset run
 def test_concurrent_duplicate_creates_yield_exactly_one_namespace(api, server):
     def attempt(_):
         try:
@@ -138,6 +139,7 @@ def test_no_extractor_is_invalid(api):
     assert "at least one" in error.violations["feature_extractors"]
 
 
+@pytest.mark.slow  # 4-6 s in a loaded fast-subset run
 def test_list_paginates_with_offsets_and_cursors(api):
     names = [f"page-{i:02d}" for i in range(7)]
     for name in names:

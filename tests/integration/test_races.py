@@ -161,6 +161,7 @@ def test_a_namespace_deleted_while_a_collection_is_created_in_it(racing, point):
     assert server.run(server.app.backends.vectors.physical_collections(ns.namespace_id)) == []
 
 
+@pytest.mark.slow  # 4-6 s in a loaded fast-subset run
 def test_delete_namespace_during_a_slow_recreate_creates_nothing_for_the_deleted_namespace(racing):
     """Issue 9 item 13: DeleteNamespace while Reconfigure(recreate) is paused after creating its new
     collection. The delete is ABORTED naming the running reconfigure (the namespace's operation lock

@@ -207,6 +207,7 @@ def test_the_driver_sigkilled_mid_task_then_restarted_completes_it_exactly(tmp_p
         time.sleep(0.2)
 
 
+@pytest.mark.slow  # 4-6 s in a loaded fast-subset run
 def test_the_default_server_does_not_import_ray() -> None:
     code = "import sys, server.app, server.cli; sys.exit('ray' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO, timeout=60).returncode == 0

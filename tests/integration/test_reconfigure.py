@@ -227,6 +227,7 @@ def test_reconfigure_accepts_the_namespace_name(api, server):
     assert reconfigure(api, "by-name", confirm=True).namespace_id == ns
 
 
+@pytest.mark.slow  # 4-6 s in a loaded fast-subset run
 def test_a_second_reconfigure_while_one_runs_is_aborted_naming_it(api, server):
     ns, points = populated(server, api, "busy", (TEXT_EXTRACTOR,), [E5], 30)
     enable(api, ns, TEXT_EXTRACTOR, FASHION_EXTRACTOR)

@@ -101,6 +101,7 @@ def test_a_failed_call_is_marked_with_its_code(traced):
     assert rpc.attributes is not None and rpc.attributes["rpc.grpc.status_code"] == grpc.StatusCode.NOT_FOUND.value[0]
 
 
+@pytest.mark.slow  # 4-6 s in a loaded fast-subset run
 def test_tracing_is_off_by_default_and_opentelemetry_is_not_loaded():
     """The service imports no OpenTelemetry module unless VECPLANE_TRACING asks for it."""
     import subprocess

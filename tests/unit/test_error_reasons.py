@@ -55,6 +55,7 @@ def reasons_in_code() -> dict[str, str]:
     return found
 
 
+@pytest.mark.slow  # 4-6 s in a loaded fast-subset run
 def test_every_reason_in_the_code_is_an_error_reason_value() -> None:
     found = reasons_in_code()
     assert len(found) > 30
