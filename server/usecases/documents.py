@@ -160,8 +160,7 @@ class DocumentUseCases:
             sortable[sort["field"]] = sort["field"]
         params = None
         try:
-            limit = request.get("limit") or request.get("page_size") or 0  # page_size: Mixpeek's alias
-            params = page_params({**request, "limit": limit, "query": {"sort": sort}}, sortable, self._cursors, default_sort="document_id")
+            params = page_params({**request, "query": {"sort": sort}}, sortable, self._cursors, default_sort="document_id")
         except InvalidArgument as error:
             problems.items.extend(FieldViolation(v.field.removeprefix("query."), v.description) for v in error.violations)
         problems.raise_if_any()
