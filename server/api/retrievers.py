@@ -11,8 +11,10 @@ from vecplane.v1 import retriever_pb2_grpc
 
 from server.api.context import namespace_header, principal
 from server.api.convert import to_dict, to_message
+from server.api.status import code_for
+from server.domain.errors import DomainError, InvalidArgument
 from server.protojson import struct_of
-from server.usecases.retrieval import Execution, RetrieverUseCases
+from server.usecases.retrieval import BatchAnswer, Execution, RetrieverUseCases
 
 
 def encode_document(document: dict[str, Any]) -> bytes:
@@ -44,6 +46,23 @@ def _execution(result: Execution) -> pb.Execution:
     return message
 
 
+def _batch_error(error: DomainError) -> pb.BatchQueryError:
+    violations = error.violations if isinstance(error, InvalidArgument) else []
+    return pb.BatchQueryError(
+        code=code_for(error).name,
+        reason=error.reason,
+        message=error.message,
+        field_violations=[pb.BatchFieldViolation(field=v.field, description=v.description) for v in violations],
+    )
+
+
+def _batch_result(answer: BatchAnswer) -> pb.BatchQueryResult:
+    if answer.error is not None:
+        return pb.BatchQueryResult(query_index=answer.query_index, status="failed", error=_batch_error(answer.error))
+    assert answer.execution is not None
+    return pb.BatchQueryResult(query_index=answer.query_index, status=answer.execution.status, execution=_execution(answer.execution))
+
+
 class RetrieverServicer(retriever_pb2_grpc.RetrieverServiceServicer):
     def __init__(self, retrievers: RetrieverUseCases):
         self._retrievers = retrievers
@@ -73,6 +92,18 @@ class RetrieverServicer(retriever_pb2_grpc.RetrieverServiceServicer):
     async def ExecuteRetriever(self, request: pb.ExecuteRetrieverRequest, context: grpc.aio.ServicerContext) -> pb.ExecuteRetrieverResponse:
         result = await self._retrievers.execute(principal(), namespace_header(), to_dict(request))
         return pb.ExecuteRetrieverResponse(execution=_execution(result))
+
+    async def ExecuteBatchRetriever(self, request: pb.ExecuteBatchRetrieverRequest, context: grpc.aio.ServicerContext) -> pb.ExecuteBatchRetrieverResponse:
+        batch = await self._retrievers.execute_batch(principal(), namespace_header(), to_dict(request))
+        failed = sum(1 for answer in batch.answers if answer.error is not None)
+        return pb.ExecuteBatchRetrieverResponse(
+            retriever_id=batch.retriever_id,
+            results=[_batch_result(answer) for answer in batch.answers],
+            total_queries=len(batch.answers),
+            succeeded=len(batch.answers) - failed,
+            failed=failed,
+            total_time_ms=batch.total_time_ms,
+        )
 
     async def ExecuteAdhocRetriever(self, request: pb.ExecuteAdhocRetrieverRequest, context: grpc.aio.ServicerContext) -> pb.ExecuteAdhocRetrieverResponse:
         result = await self._retrievers.execute_adhoc(principal(), namespace_header(), to_dict(request))

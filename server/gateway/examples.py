@@ -121,6 +121,11 @@ REQUESTS: dict[str, dict[str, Any]] = {
     "vecplane.v1.RetrieverService.ListRetrievers": {"query": {"search": "product"}},
     "vecplane.v1.RetrieverService.UpdateRetriever": {"retriever_id": "product-search", "description": "Products by meaning", "tags": ["catalog", "v2"]},
     "vecplane.v1.RetrieverService.ExecuteRetriever": {"retriever_id": "product-search", "inputs": {"query": "shoes for hiking"}, "limit": 5},
+    "vecplane.v1.RetrieverService.ExecuteBatchRetriever": {
+        "retriever_id": "product-search",
+        "queries": [{"inputs": {"query": "shoes for hiking"}}, {"inputs": {"query": "rain jacket"}, "filters": _TRAIL_FILTER}],
+        "settings": {"limit": 3},
+    },
     "vecplane.v1.RetrieverService.ExplainRetriever": {"retriever_id": "product-search", "inputs": {"query": "shoes for hiking"}},
     "vecplane.v1.RetrieverService.CloneRetriever": {"retriever_id": "product-search", "retriever_name": "product-search-v2", "tags": ["catalog", "experiment"]},
     "vecplane.v1.RetrieverService.ExecuteAdhocRetriever": {

@@ -14,6 +14,7 @@ the caller's organization and namespace."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import functools
@@ -34,7 +35,14 @@ from server.domain import collections as collection_rules
 from server.domain import retrieval as rules
 from server.domain.collections import DocumentFields
 from server.domain.documents import point_id_of
-from server.domain.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound, Violations
+from server.domain.errors import (
+    AlreadyExists,
+    DomainError,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    Violations,
+)
 from server.domain.extraction import RawInput
 from server.domain.extractors import Catalogue, ExtractorDefinition
 from server.domain.fusion import Ranked, fuse
@@ -67,6 +75,9 @@ DEFAULT_PAGE = 10
 # made through another server process are seen within this time.
 DEFINITION_TTL_SECONDS = 5.0
 MAX_FILTER_ONLY = rules.MAX_TOP_K  # documents a pipeline without a search starts from
+MAX_BATCH_QUERIES = 16  # Mixpeek's cap on the queries of one batch execution
+MAX_BATCH_CONCURRENCY = 20
+DEFAULT_BATCH_CONCURRENCY = 5
 
 RETRIEVER_FIELDS = filters.StaticFields(
     "a retriever",
@@ -127,6 +138,22 @@ class Execution:
     # `documents` as the use cases' `encode_document` made them (None without one, or when the page
     # was changed for this call, e.g. by return_vectors)
     encoded: list[Any] | None = None
+
+
+@dataclass
+class BatchAnswer:
+    """One query of a batch: its answer, or the error ExecuteRetriever would have raised."""
+
+    query_index: int
+    execution: Execution | None = None
+    error: DomainError | None = None
+
+
+@dataclass
+class BatchExecution:
+    retriever_id: str
+    answers: list[BatchAnswer]
+    total_time_ms: float
 
 
 def _fields(collections: Sequence[Mapping[str, Any]]) -> DocumentFields:
@@ -384,6 +411,44 @@ class RetrieverUseCases:
         namespace_id = await self._namespaces.resolve_id(principal, header)
         definition = Definition("", request.get("retriever_name") or "adhoc", 0, namespace_id, collections, stages, input_schema, _fields(collections))
         return await self._execute(principal, definition, request, [])
+
+    async def execute_batch(self, principal: Principal, header: str | None, request: dict[str, Any]) -> BatchExecution:
+        """Several queries of one retriever, each executed as `execute` executes one, at most
+        `concurrency` at once. A query that fails answers its error (its fields named under
+        `queries[i]`) and the others are answered all the same; only a bad batch (the retriever, the
+        number of queries, the shared settings) fails the call."""
+        started = time.perf_counter()
+        queries = list(request.get("queries") or [])
+        settings = dict(request.get("settings") or {})
+        concurrency = int(request.get("concurrency") or DEFAULT_BATCH_CONCURRENCY)
+        problems = Violations()
+        if not 1 <= len(queries) <= MAX_BATCH_QUERIES:
+            problems.add("queries", f"has {len(queries)} queries; a batch takes 1 to {MAX_BATCH_QUERIES} (limits.max_queries): split larger sets into several requests")
+        if not 1 <= concurrency <= MAX_BATCH_CONCURRENCY:
+            problems.add("concurrency", f"must be between 1 and {MAX_BATCH_CONCURRENCY}")
+        for key in sorted(settings.keys() - {"limit"}):
+            problems.add(f"settings.{key}", "is not supported: settings takes only limit (results per query)")
+        if request.get("stream"):
+            problems.add("stream", "must be false: vecplane answers a batch in one piece, not as a stream of query results")
+        limit = settings.get("limit", DEFAULT_PAGE)
+        if not isinstance(limit, (int, float)) or isinstance(limit, bool) or limit != int(limit) or not 1 <= limit <= rules.MAX_PAGE:
+            problems.add("settings.limit", f"must be a whole number between 1 and {rules.MAX_PAGE}")
+        problems.raise_if_any()
+        definition, warnings = await self._saved(principal, header, request.get("retriever_id", ""))
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(index: int, query: Mapping[str, Any]) -> BatchAnswer:
+            single = {"inputs": query.get("inputs") or {}, "filters": query.get("filters"), "limit": int(limit), "return_vectors": request.get("return_vectors")}
+            async with gate:
+                try:
+                    return BatchAnswer(index, execution=await self._execute(principal, definition, single, list(warnings)))
+                except InvalidArgument as error:
+                    return BatchAnswer(index, error=InvalidArgument([_in_query(index, v) for v in error.violations], reason=error.reason))
+                except DomainError as error:
+                    return BatchAnswer(index, error=error)
+
+        answers = await asyncio.gather(*(one(i, q) for i, q in enumerate(queries)))
+        return BatchExecution(definition.retriever_id, list(answers), round((time.perf_counter() - started) * 1000, 3))
 
     def _cache_key(self, principal: Principal, definition: Definition) -> tuple[str, ...]:
         if definition.retriever_id:
@@ -715,6 +780,13 @@ class RetrieverUseCases:
         records = await self._vectors.retrieve(namespace_id, ids, with_payload=False, with_vectors=True)
         by_id = {str(r.id): r.vectors for r in records}
         return [{**d, "_vectors": by_id.get(point_id_of(str(d.get("document_id", ""))) or "", {})} for d in documents]
+
+
+def _in_query(index: int, violation: FieldViolation) -> FieldViolation:
+    """A violation of a batch's query, named where the query's fields are in the batch request."""
+    if violation.field.split(".")[0].split("[")[0] in ("inputs", "filters"):
+        return FieldViolation(f"queries[{index}].{violation.field}", violation.description)
+    return violation
 
 
 def _strong(request: Mapping[str, Any]) -> bool:

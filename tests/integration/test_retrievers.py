@@ -512,3 +512,22 @@ def test_documents_made_by_processing_are_found_and_a_new_run_invalidates_the_ca
     assert deleted.status_code == 200, deleted.text
     gone = rest.post(run, json=query).json()  # a deleted collection's documents are never served from the cache
     assert gone["cache_hit"] is False and gone["documents"] == []
+
+
+def test_a_batch_over_grpc_answers_each_query_and_fails_only_the_bad_one(corpus: Corpus) -> None:
+    """Each query as ExecuteRetriever answers it; a query whose input makes a stage parameter
+    invalid answers INVALID_ARGUMENT naming that parameter, and the others are answered."""
+    c = corpus
+    stage = search_stage(text_search(top_k="{{INPUT.k}}"), final_top_k="{{INPUT.k}}")
+    retriever = create(c, [stage], input_schema={"query": {"type": "text", "required": True}, "k": {"type": "integer", "default": 3}})
+    queries = [{"inputs": {"query": "volcano"}}, {"inputs": {"query": "volcano", "k": 0}}, {"inputs": {"query": "pasta", "k": 2}}]
+    request = dict_to_message({"retriever_id": retriever["retriever_name"], "queries": queries, "concurrency": 3}, pb.ExecuteBatchRetrieverRequest)
+    batch = c.api.call(c.api.retrievers.ExecuteBatchRetriever, request)
+    assert (batch.retriever_id, batch.total_queries, batch.succeeded, batch.failed) == (retriever["retriever_id"], 3, 2, 1)
+    assert [len(x.execution.documents) for x in batch.results] == [3, 0, 2] and [x.status for x in batch.results] == ["completed", "failed", "completed"]
+    assert batch.results[2].execution.documents[0]["document_id"] == c.ids[ARTICLES[8][0]]
+    error = batch.results[1].error
+    assert error.code == "INVALID_ARGUMENT" and "stages[0].config.parameters.final_top_k" in [v.field for v in error.field_violations]
+    for bad, field in (({"queries": []}, "queries"), ({"queries": queries[:1], "concurrency": 21}, "concurrency"), ({"queries": queries[:1], "settings": {"limit": 501}}, "settings.limit")):
+        failure = expect_error(c.api.call, c.api.retrievers.ExecuteBatchRetriever, dict_to_message({"retriever_id": retriever["retriever_id"], **bad}, pb.ExecuteBatchRetrieverRequest))
+        assert failure.code == grpc.StatusCode.INVALID_ARGUMENT and field in failure.violations

@@ -217,3 +217,46 @@ def test_the_stage_catalogue_is_public(base_url: str) -> None:
     with pytest.raises(ApiException) as refused:  # a key that is sent is checked
         mixpeek.RetrieverStagesApi(anonymous).list_stages_retrievers(_headers={"Authorization": "Bearer sk_not_a_key"})
     assert refused.value.status == 401
+
+
+def test_batch_execution_answers_each_query_as_execute_does(sdk: TypedSdk, corpus: Corpus, base_url: str, root: Api) -> None:
+    retrievers = sdk.api(mixpeek.RetrieversApi)
+    created = retrievers.create_retriever(
+        mixpeek.CreateRetrieverRequest(
+            retriever_name=r.unique("ret"),
+            collection_identifiers=[corpus.collection_id],
+            stages=[mixpeek.StageConfigInput.from_dict(search_stage(5))],
+            input_schema={"query": mixpeek.RetrieverInputSchemaFieldInput.from_dict(QUERY_SCHEMA["query"])},
+        )
+    )
+    retriever_id = created.retriever_id
+    sport = {"AND": [{"field": "metadata.category", "operator": "eq", "value": "sport"}]}
+    queries = [
+        mixpeek.BatchQueryItem(inputs={"query": "volcanic eruption"}),
+        mixpeek.BatchQueryItem(inputs={"query": "x", "qurey": "volcanic eruption"}),  # an unknown input: this query alone fails
+        mixpeek.BatchQueryItem(inputs={"query": "volcanic eruption"}, filters=sport),
+    ]
+    batch = retrievers.execute_batch_retrievers(retriever_id, mixpeek.ExecuteBatchRequest(queries=queries, settings={"limit": 2}, concurrency=2))
+    assert (batch["retriever_id"], batch["total_queries"], batch["succeeded"], batch["failed"]) == (retriever_id, 3, 2, 1)
+    first, missing, filtered = batch["results"]
+    assert [x["query_index"] for x in batch["results"]] == [0, 1, 2] and [x["status"] for x in batch["results"]] == ["completed", "failed", "completed"]
+    single = retrievers.execute_retriever(retriever_id, mixpeek.ExecuteRetrieverRequest(inputs={"query": "volcanic eruption"}, limit=2, skip_cache=True))
+    assert [d["document_id"] for d in first["execution"]["documents"]] == [d["document_id"] for d in single.documents]
+    assert mixpeek.ExecuteRetrieverResponse.from_dict(first["execution"]).pagination["returned"] == 2  # each answer parses as execute's
+    assert missing["error"]["code"] == "INVALID_ARGUMENT" and [v["field"] for v in missing["error"]["field_violations"]] == ["queries[1].inputs.qurey"]
+    assert {d["metadata"]["category"] for d in filtered["execution"]["documents"]} == {"sport"}
+
+    # The high-level client wraps bare inputs; the same answers.
+    mp = mixpeek.Mixpeek(corpus.key, base_url=f"{base_url}/v1", namespace=corpus.namespace_id)
+    wrapped = mp.retrievers.execute_batch(retriever_id, queries=[{"query": "volcanic eruption"}], settings={"limit": 2})
+    assert [d["document_id"] for d in wrapped["results"][0]["execution"]["documents"]] == [d["document_id"] for d in single.documents]
+
+    # A bad batch fails whole, naming the field: 17 queries, an unknown setting, streaming.
+    too_many = mixpeek.ExecuteBatchRequest.model_construct(queries=[mixpeek.BatchQueryItem(inputs={"query": "x"})] * 17)  # past the SDK's own check
+    for request, field in ((too_many, "queries"), (mixpeek.ExecuteBatchRequest(queries=queries[:1], settings={"max_chunks": 3}), "settings.max_chunks"), (mixpeek.ExecuteBatchRequest(queries=queries[:1], stream=True), "stream")):
+        with pytest.raises(ApiException) as refused:
+            retrievers.execute_batch_retrievers(retriever_id, request)
+        assert refused.value.status == 400 and field in refused.value.body
+    with pytest.raises(ApiException) as elsewhere:  # another organization's retriever is not found
+        TypedSdk(base_url, new_org_api(root, admin=True).key, corpus.namespace_id).api(mixpeek.RetrieversApi).execute_batch_retrievers(retriever_id, mixpeek.ExecuteBatchRequest(queries=queries[:1]))
+    assert elsewhere.value.status == 404

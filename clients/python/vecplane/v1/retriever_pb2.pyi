@@ -462,3 +462,77 @@ class ExplainRetrieverResponse(_message.Message):
     optimization_level: str
     estimated_cost: ExplainCost
     def __init__(self, retriever_id: _Optional[str] = ..., retriever_name: _Optional[str] = ..., execution_plan: _Optional[_Iterable[_Union[PlannedStage, _Mapping]]] = ..., total_estimated_stages: _Optional[int] = ..., would_hit_cache: _Optional[bool] = ..., optimization_level: _Optional[str] = ..., estimated_cost: _Optional[_Union[ExplainCost, _Mapping]] = ...) -> None: ...
+
+class BatchQuery(_message.Message):
+    __slots__ = ("inputs", "filters")
+    INPUTS_FIELD_NUMBER: _ClassVar[int]
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    inputs: _struct_pb2.Struct
+    filters: _filter_pb2.LogicalOperator
+    def __init__(self, inputs: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ...) -> None: ...
+
+class ExecuteBatchRetrieverRequest(_message.Message):
+    __slots__ = ("retriever_id", "queries", "settings", "concurrency", "return_presigned_urls", "return_vectors", "stream")
+    RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    QUERIES_FIELD_NUMBER: _ClassVar[int]
+    SETTINGS_FIELD_NUMBER: _ClassVar[int]
+    CONCURRENCY_FIELD_NUMBER: _ClassVar[int]
+    RETURN_PRESIGNED_URLS_FIELD_NUMBER: _ClassVar[int]
+    RETURN_VECTORS_FIELD_NUMBER: _ClassVar[int]
+    STREAM_FIELD_NUMBER: _ClassVar[int]
+    retriever_id: str
+    queries: _containers.RepeatedCompositeFieldContainer[BatchQuery]
+    settings: _struct_pb2.Struct
+    concurrency: int
+    return_presigned_urls: bool
+    return_vectors: bool
+    stream: bool
+    def __init__(self, retriever_id: _Optional[str] = ..., queries: _Optional[_Iterable[_Union[BatchQuery, _Mapping]]] = ..., settings: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., concurrency: _Optional[int] = ..., return_presigned_urls: _Optional[bool] = ..., return_vectors: _Optional[bool] = ..., stream: _Optional[bool] = ...) -> None: ...
+
+class BatchQueryError(_message.Message):
+    __slots__ = ("code", "reason", "message", "field_violations")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    FIELD_VIOLATIONS_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    reason: str
+    message: str
+    field_violations: _containers.RepeatedCompositeFieldContainer[BatchFieldViolation]
+    def __init__(self, code: _Optional[str] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., field_violations: _Optional[_Iterable[_Union[BatchFieldViolation, _Mapping]]] = ...) -> None: ...
+
+class BatchFieldViolation(_message.Message):
+    __slots__ = ("field", "description")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    description: str
+    def __init__(self, field: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+
+class BatchQueryResult(_message.Message):
+    __slots__ = ("query_index", "status", "execution", "error")
+    QUERY_INDEX_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    EXECUTION_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    query_index: int
+    status: str
+    execution: Execution
+    error: BatchQueryError
+    def __init__(self, query_index: _Optional[int] = ..., status: _Optional[str] = ..., execution: _Optional[_Union[Execution, _Mapping]] = ..., error: _Optional[_Union[BatchQueryError, _Mapping]] = ...) -> None: ...
+
+class ExecuteBatchRetrieverResponse(_message.Message):
+    __slots__ = ("retriever_id", "results", "total_queries", "succeeded", "failed", "total_time_ms")
+    RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_QUERIES_FIELD_NUMBER: _ClassVar[int]
+    SUCCEEDED_FIELD_NUMBER: _ClassVar[int]
+    FAILED_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_TIME_MS_FIELD_NUMBER: _ClassVar[int]
+    retriever_id: str
+    results: _containers.RepeatedCompositeFieldContainer[BatchQueryResult]
+    total_queries: int
+    succeeded: int
+    failed: int
+    total_time_ms: float
+    def __init__(self, retriever_id: _Optional[str] = ..., results: _Optional[_Iterable[_Union[BatchQueryResult, _Mapping]]] = ..., total_queries: _Optional[int] = ..., succeeded: _Optional[int] = ..., failed: _Optional[int] = ..., total_time_ms: _Optional[float] = ...) -> None: ...

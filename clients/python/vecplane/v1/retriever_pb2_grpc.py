@@ -65,6 +65,11 @@ class RetrieverServiceStub:
                 request_serializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteRetrieverRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteRetrieverResponse.FromString,
                 _registered_method=True)
+        self.ExecuteBatchRetriever = channel.unary_unary(
+                '/vecplane.v1.RetrieverService/ExecuteBatchRetriever',
+                request_serializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteBatchRetrieverRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteBatchRetrieverResponse.FromString,
+                _registered_method=True)
         self.ExecuteAdhocRetriever = channel.unary_unary(
                 '/vecplane.v1.RetrieverService/ExecuteAdhocRetriever',
                 request_serializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteAdhocRetrieverRequest.SerializeToString,
@@ -133,6 +138,14 @@ class RetrieverServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExecuteBatchRetriever(self, request, context):
+        """Runs a retriever for several queries in one call; a query that fails answers its error, the
+        others their documents.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ExecuteAdhocRetriever(self, request, context):
         """Runs an unsaved retriever.
         """
@@ -193,6 +206,11 @@ def add_RetrieverServiceServicer_to_server(servicer, server):
                     servicer.ExecuteRetriever,
                     request_deserializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteRetrieverRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteRetrieverResponse.SerializeToString,
+            ),
+            'ExecuteBatchRetriever': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExecuteBatchRetriever,
+                    request_deserializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteBatchRetrieverRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteBatchRetrieverResponse.SerializeToString,
             ),
             'ExecuteAdhocRetriever': grpc.unary_unary_rpc_method_handler(
                     servicer.ExecuteAdhocRetriever,
@@ -378,6 +396,33 @@ class RetrieverService:
             '/vecplane.v1.RetrieverService/ExecuteRetriever',
             vecplane_dot_v1_dot_retriever__pb2.ExecuteRetrieverRequest.SerializeToString,
             vecplane_dot_v1_dot_retriever__pb2.ExecuteRetrieverResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExecuteBatchRetriever(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.RetrieverService/ExecuteBatchRetriever',
+            vecplane_dot_v1_dot_retriever__pb2.ExecuteBatchRetrieverRequest.SerializeToString,
+            vecplane_dot_v1_dot_retriever__pb2.ExecuteBatchRetrieverResponse.FromString,
             options,
             channel_credentials,
             insecure,
