@@ -11,6 +11,7 @@ import mixpeek
 import pytest
 from mixpeek.exceptions import ApiException
 
+from tests.conftest import new_org_api
 from tests.sdk.conftest import TypedSdk
 from tests.sdk.test_processing import poll_task
 from tests.support.openapi import validator
@@ -159,3 +160,29 @@ def test_both_shapes_fit_the_openapi_document_and_parse_in_the_sdk(base_url: str
     # Both at once is ambiguous: refused, naming the key.
     both = rest.post("/v1/collections", json={**seed_shaped, "collection_name": "both", "feature_extractor": current["feature_extractor"]})
     assert both.status_code == 422 and both.json()["error"]["details"]["validation_errors"][0]["location"] == ["body", "feature_extractor"]
+
+
+def test_describe_collection_features_lists_what_retrievers_search(typed: TypedSdk, rest: Rest, base_url: str, root: Any) -> None:
+    bucket_id, _ = setup_bucket(rest, ["a note about cats"])
+    sdk = typed.in_namespace(rest.client.headers["x-namespace"])
+    collections = sdk.api(mixpeek.CollectionsApi)
+    created = collections.create_collection(current_request("sdk-features", bucket_id))
+
+    described = collections.describe_collection_features("sdk-features")
+    assert isinstance(described, mixpeek.DescribeCollectionFeaturesResponse)
+    (feature,) = described.features
+    uri = "mixpeek://minilm_text_extractor@v1/all_minilm_l6_v2"
+    assert (feature.feature_uri, feature.feature_address, feature.feature_extractor_name, feature.version, feature.primary) == (uri, uri, "minilm_text_extractor", "v1", True)
+    index = feature.vector_index
+    assert (index.name, index.dimensions, index.type.value, index.distance) == ("all_minilm_l6_v2", 384, "dense", "cosine")
+    # the URI is the one a retriever's feature_search takes for this collection
+    stages = [{"stage_name": "s", "config": {"stage_id": "feature_search", "parameters": {"searches": [{"feature_uri": feature.feature_uri, "query": {"input_mode": "text", "value": "cats"}}]}}}]
+    answer = rest.post("/v1/retrievers/execute", json={"collection_identifiers": [created.collection_id], "stages": stages})
+    assert answer.status_code == 200, answer.text
+
+    with pytest.raises(ApiException) as missing:
+        collections.describe_collection_features("no-such-collection")
+    assert missing.value.status == 404
+    # another organization's collection is not found either
+    other = Rest(base_url, new_org_api(root).key, namespace=rest.client.headers["x-namespace"])
+    assert other.get(f"/v1/collections/{created.collection_id}/features").status_code == 404

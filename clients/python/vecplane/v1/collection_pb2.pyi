@@ -54,6 +54,13 @@ class TaskStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TASK_STATUS_FAILED: _ClassVar[TaskStatus]
     TASK_STATUS_SKIPPED: _ClassVar[TaskStatus]
     TASK_STATUS_CANCELLED: _ClassVar[TaskStatus]
+
+class FeatureVectorType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    FEATURE_VECTOR_TYPE_UNSPECIFIED: _ClassVar[FeatureVectorType]
+    FEATURE_VECTOR_TYPE_DENSE: _ClassVar[FeatureVectorType]
+    FEATURE_VECTOR_TYPE_SPARSE: _ClassVar[FeatureVectorType]
+    FEATURE_VECTOR_TYPE_MULTI_DENSE: _ClassVar[FeatureVectorType]
 SOURCE_TYPE_UNSPECIFIED: SourceType
 SOURCE_TYPE_BUCKET: SourceType
 SOURCE_TYPE_COLLECTION: SourceType
@@ -77,6 +84,10 @@ TASK_STATUS_DONE: TaskStatus
 TASK_STATUS_FAILED: TaskStatus
 TASK_STATUS_SKIPPED: TaskStatus
 TASK_STATUS_CANCELLED: TaskStatus
+FEATURE_VECTOR_TYPE_UNSPECIFIED: FeatureVectorType
+FEATURE_VECTOR_TYPE_DENSE: FeatureVectorType
+FEATURE_VECTOR_TYPE_SPARSE: FeatureVectorType
+FEATURE_VECTOR_TYPE_MULTI_DENSE: FeatureVectorType
 
 class SourceConfig(_message.Message):
     __slots__ = ("type", "bucket_id", "prefix_key", "collection_id", "filters")
@@ -252,6 +263,48 @@ class GetCollectionRequest(_message.Message):
     COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
     collection_id: str
     def __init__(self, collection_id: _Optional[str] = ...) -> None: ...
+
+class DescribeCollectionFeaturesRequest(_message.Message):
+    __slots__ = ("collection_id",)
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    def __init__(self, collection_id: _Optional[str] = ...) -> None: ...
+
+class FeatureVectorIndex(_message.Message):
+    __slots__ = ("name", "description", "dimensions", "type", "distance")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    DIMENSIONS_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    DISTANCE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    description: str
+    dimensions: int
+    type: FeatureVectorType
+    distance: str
+    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., dimensions: _Optional[int] = ..., type: _Optional[_Union[FeatureVectorType, str]] = ..., distance: _Optional[str] = ...) -> None: ...
+
+class CollectionFeature(_message.Message):
+    __slots__ = ("feature_address", "feature_uri", "feature_extractor_name", "version", "vector_index", "primary")
+    FEATURE_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_URI_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_EXTRACTOR_NAME_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    VECTOR_INDEX_FIELD_NUMBER: _ClassVar[int]
+    PRIMARY_FIELD_NUMBER: _ClassVar[int]
+    feature_address: str
+    feature_uri: str
+    feature_extractor_name: str
+    version: str
+    vector_index: FeatureVectorIndex
+    primary: bool
+    def __init__(self, feature_address: _Optional[str] = ..., feature_uri: _Optional[str] = ..., feature_extractor_name: _Optional[str] = ..., version: _Optional[str] = ..., vector_index: _Optional[_Union[FeatureVectorIndex, _Mapping]] = ..., primary: _Optional[bool] = ...) -> None: ...
+
+class DescribeCollectionFeaturesResponse(_message.Message):
+    __slots__ = ("features",)
+    FEATURES_FIELD_NUMBER: _ClassVar[int]
+    features: _containers.RepeatedCompositeFieldContainer[CollectionFeature]
+    def __init__(self, features: _Optional[_Iterable[_Union[CollectionFeature, _Mapping]]] = ...) -> None: ...
 
 class GetCollectionResponse(_message.Message):
     __slots__ = ("collection",)

@@ -45,6 +45,11 @@ class CollectionServiceStub:
                 request_serializer=vecplane_dot_v1_dot_collection__pb2.GetCollectionRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_collection__pb2.GetCollectionResponse.FromString,
                 _registered_method=True)
+        self.DescribeCollectionFeatures = channel.unary_unary(
+                '/vecplane.v1.CollectionService/DescribeCollectionFeatures',
+                request_serializer=vecplane_dot_v1_dot_collection__pb2.DescribeCollectionFeaturesRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_collection__pb2.DescribeCollectionFeaturesResponse.FromString,
+                _registered_method=True)
         self.ListCollections = channel.unary_unary(
                 '/vecplane.v1.CollectionService/ListCollections',
                 request_serializer=vecplane_dot_v1_dot_collection__pb2.ListCollectionsRequest.SerializeToString,
@@ -81,6 +86,14 @@ class CollectionServiceServicer:
 
     def GetCollection(self, request, context):
         """Gets a collection by ID or name.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DescribeCollectionFeatures(self, request, context):
+        """Lists the features (vectors, by feature URI) that a collection's documents carry: what
+        feature_search can search in it.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -128,6 +141,11 @@ def add_CollectionServiceServicer_to_server(servicer, server):
                     servicer.GetCollection,
                     request_deserializer=vecplane_dot_v1_dot_collection__pb2.GetCollectionRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_collection__pb2.GetCollectionResponse.SerializeToString,
+            ),
+            'DescribeCollectionFeatures': grpc.unary_unary_rpc_method_handler(
+                    servicer.DescribeCollectionFeatures,
+                    request_deserializer=vecplane_dot_v1_dot_collection__pb2.DescribeCollectionFeaturesRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_collection__pb2.DescribeCollectionFeaturesResponse.SerializeToString,
             ),
             'ListCollections': grpc.unary_unary_rpc_method_handler(
                     servicer.ListCollections,
@@ -205,6 +223,33 @@ class CollectionService:
             '/vecplane.v1.CollectionService/GetCollection',
             vecplane_dot_v1_dot_collection__pb2.GetCollectionRequest.SerializeToString,
             vecplane_dot_v1_dot_collection__pb2.GetCollectionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DescribeCollectionFeatures(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.CollectionService/DescribeCollectionFeatures',
+            vecplane_dot_v1_dot_collection__pb2.DescribeCollectionFeaturesRequest.SerializeToString,
+            vecplane_dot_v1_dot_collection__pb2.DescribeCollectionFeaturesResponse.FromString,
             options,
             channel_credentials,
             insecure,

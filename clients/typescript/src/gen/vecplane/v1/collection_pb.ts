@@ -25,7 +25,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file vecplane/v1/collection.proto.
  */
 export const file_vecplane_v1_collection: GenFile = /*@__PURE__*/
-  fileDesc("Chx2ZWNwbGFuZS92MS9jb2xsZWN0aW9uLnByb3RvEgt2ZWNwbGFuZS52MSKoAQoMU291cmNlQ29uZmlnEisKBHR5cGUYASABKA4yFy52ZWNwbGFuZS52MS5Tb3VyY2VUeXBlQgTiQQECEhEKCWJ1Y2tldF9pZBgCIAEoCRISCgpwcmVmaXhfa2V5GAMgASgJEhUKDWNvbGxlY3Rpb25faWQYBCABKAkSLQoHZmlsdGVycxgFIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvciLBAgoSU291cmNlTGluZWFnZUVudHJ5EiwKC3NvdXJjZV90eXBlGAEgASgOMhcudmVjcGxhbmUudjEuU291cmNlVHlwZRIVCg1jb2xsZWN0aW9uX2lkGAIgASgJEhEKCWJ1Y2tldF9pZBgDIAEoCRIwCg1idWNrZXRfY29uZmlnGAQgASgLMhkudmVjcGxhbmUudjEuU291cmNlQ29uZmlnEjQKEWNvbGxlY3Rpb25fY29uZmlnGAUgASgLMhkudmVjcGxhbmUudjEuU291cmNlQ29uZmlnEjkKEmZlYXR1cmVfZXh0cmFjdG9ycxgGIAMoCzIdLnZlY3BsYW5lLnYxLkZlYXR1cmVFeHRyYWN0b3ISMAoNb3V0cHV0X3NjaGVtYRgHIAEoCzIZLnZlY3BsYW5lLnYxLkJ1Y2tldFNjaGVtYSJLChNUYXhvbm9teUFwcGxpY2F0aW9uEhkKC3RheG9ub215X2lkGAEgASgJQgTiQQECEhkKEW91dHB1dF9jb2xsZWN0aW9uGAIgASgJIpUBChFJbnZhbGlkYXRpb25FdmVudBIYCgpjb2xsZWN0aW9uGAEgASgJQgTiQQECEhQKBmFjdGlvbhgCIAEoCUIE4kEBAhI6ChJyZWNvbXB1dGVfc3RyYXRlZ3kYAyABKA4yHi52ZWNwbGFuZS52MS5SZWNvbXB1dGVTdHJhdGVneRIUCgxyZXRyaWV2ZXJfaWQYBCABKAkilAEKFFJldHJpZXZlckNhY2hlQ29uZmlnEhQKB2VuYWJsZWQYASABKAhIAIgBARIYCgt0dGxfc2Vjb25kcxgCIAEoBUgBiAEBEhwKD3Njb3JlX3RocmVzaG9sZBgDIAEoAUgCiAEBQgoKCF9lbmFibGVkQg4KDF90dGxfc2Vjb25kc0ISChBfc2NvcmVfdGhyZXNob2xkIusDCgtDYWNoZUNvbmZpZxIUCgdlbmFibGVkGAEgASgISACIAQESGAoLdHRsX3NlY29uZHMYAiABKAVIAYgBARJAChVpbnZhbGlkYXRpb25fc3RyYXRlZ3kYAyABKA4yIS52ZWNwbGFuZS52MS5JbnZhbGlkYXRpb25TdHJhdGVneRIgChNtYXhfZW50cmllc19wZXJfa2V5GAQgASgFSAKIAQESHAoPc2NvcmVfdGhyZXNob2xkGAUgASgBSAOIAQESOwoTaW52YWxpZGF0aW9uX2V2ZW50cxgGIAMoCzIeLnZlY3BsYW5lLnYxLkludmFsaWRhdGlvbkV2ZW50EkkKEXJldHJpZXZlcl9jb25maWdzGAcgAygLMi4udmVjcGxhbmUudjEuQ2FjaGVDb25maWcuUmV0cmlldmVyQ29uZmlnc0VudHJ5GloKFVJldHJpZXZlckNvbmZpZ3NFbnRyeRILCgNrZXkYASABKAkSMAoFdmFsdWUYAiABKAsyIS52ZWNwbGFuZS52MS5SZXRyaWV2ZXJDYWNoZUNvbmZpZzoCOAFCCgoIX2VuYWJsZWRCDgoMX3R0bF9zZWNvbmRzQhYKFF9tYXhfZW50cmllc19wZXJfa2V5QhIKEF9zY29yZV90aHJlc2hvbGQiSAoQRG9jdW1lbnRIYW5kbGluZxI0CgtvdXRwdXRfdHlwZRgBIAEoDjIfLnZlY3BsYW5lLnYxLkRvY3VtZW50T3V0cHV0VHlwZSLtBwoKQ29sbGVjdGlvbhIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQEDEh0KD2NvbGxlY3Rpb25fbmFtZRgCIAEoCUIE4kEBAhITCgtkZXNjcmlwdGlvbhgDIAEoCRIaCgxuYW1lc3BhY2VfaWQYBCABKAlCBOJBAQMSMAoGc291cmNlGAUgASgLMhkudmVjcGxhbmUudjEuU291cmNlQ29uZmlnQgXiQQICBRI1CgxpbnB1dF9zY2hlbWEYBiABKAsyGS52ZWNwbGFuZS52MS5CdWNrZXRTY2hlbWFCBOJBAQUSNgoNb3V0cHV0X3NjaGVtYRgHIAEoCzIZLnZlY3BsYW5lLnYxLkJ1Y2tldFNjaGVtYUIE4kEBAxJAChJmZWF0dXJlX2V4dHJhY3RvcnMYCCADKAsyHS52ZWNwbGFuZS52MS5GZWF0dXJlRXh0cmFjdG9yQgXiQQICBRI9Cg5zb3VyY2VfbGluZWFnZRgJIAMoCzIfLnZlY3BsYW5lLnYxLlNvdXJjZUxpbmVhZ2VFbnRyeUIE4kEBAxJACg52ZWN0b3JfaW5kZXhlcxgKIAMoCzIiLnZlY3BsYW5lLnYxLlZlY3RvckluZGV4RGVmaW5pdGlvbkIE4kEBAxI4Cg9wYXlsb2FkX2luZGV4ZXMYCyADKAsyGS52ZWNwbGFuZS52MS5QYXlsb2FkSW5kZXhCBOJBAQMSDwoHZW5hYmxlZBgMIAEoCBIpCghtZXRhZGF0YRgNIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSLQoGc3RhdHVzGA4gASgOMhcudmVjcGxhbmUudjEuVGFza1N0YXR1c0IE4kEBAxIcCg5zdGF0dXNfbWVzc2FnZRgPIAEoCUIE4kEBAxI/ChV0YXhvbm9teV9hcHBsaWNhdGlvbnMYECADKAsyIC52ZWNwbGFuZS52MS5UYXhvbm9teUFwcGxpY2F0aW9uEi4KDGNhY2hlX2NvbmZpZxgRIAEoCzIYLnZlY3BsYW5lLnYxLkNhY2hlQ29uZmlnEjgKEWRvY3VtZW50X2hhbmRsaW5nGBIgASgLMh0udmVjcGxhbmUudjEuRG9jdW1lbnRIYW5kbGluZxI0CgpjcmVhdGVkX2F0GBMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI0Cgp1cGRhdGVkX2F0GBQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxIhCg5kb2N1bWVudF9jb3VudBgVIAEoA0IE4kEBA0gAiAEBQhEKD19kb2N1bWVudF9jb3VudCLoAwoXQ3JlYXRlQ29sbGVjdGlvblJlcXVlc3QSHQoPY29sbGVjdGlvbl9uYW1lGAEgASgJQgTiQQECEhMKC2Rlc2NyaXB0aW9uGAIgASgJEi8KBnNvdXJjZRgDIAEoCzIZLnZlY3BsYW5lLnYxLlNvdXJjZUNvbmZpZ0IE4kEBAhIvCgxpbnB1dF9zY2hlbWEYBCABKAsyGS52ZWNwbGFuZS52MS5CdWNrZXRTY2hlbWESPwoSZmVhdHVyZV9leHRyYWN0b3JzGAUgAygLMh0udmVjcGxhbmUudjEuRmVhdHVyZUV4dHJhY3RvckIE4kEBAhI/ChV0YXhvbm9teV9hcHBsaWNhdGlvbnMYBiADKAsyIC52ZWNwbGFuZS52MS5UYXhvbm9teUFwcGxpY2F0aW9uEhQKB2VuYWJsZWQYByABKAhIAIgBARIpCghtZXRhZGF0YRgIIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSOAoRZG9jdW1lbnRfaGFuZGxpbmcYCSABKAsyHS52ZWNwbGFuZS52MS5Eb2N1bWVudEhhbmRsaW5nEi4KDGNhY2hlX2NvbmZpZxgKIAEoCzIYLnZlY3BsYW5lLnYxLkNhY2hlQ29uZmlnQgoKCF9lbmFibGVkIkcKGENyZWF0ZUNvbGxlY3Rpb25SZXNwb25zZRIrCgpjb2xsZWN0aW9uGAEgASgLMhcudmVjcGxhbmUudjEuQ29sbGVjdGlvbiIzChRHZXRDb2xsZWN0aW9uUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECIkQKFUdldENvbGxlY3Rpb25SZXNwb25zZRIrCgpjb2xsZWN0aW9uGAEgASgLMhcudmVjcGxhbmUudjEuQ29sbGVjdGlvbiKFAQoWTGlzdENvbGxlY3Rpb25zUmVxdWVzdBINCgVsaW1pdBgBIAEoBRIOCgZvZmZzZXQYAiABKAUSDgoGY3Vyc29yGAMgASgJEhUKDWluY2x1ZGVfdG90YWwYBCABKAgSJQoFcXVlcnkYBSABKAsyFi52ZWNwbGFuZS52MS5MaXN0UXVlcnkimgEKF0xpc3RDb2xsZWN0aW9uc1Jlc3BvbnNlEigKB3Jlc3VsdHMYASADKAsyFy52ZWNwbGFuZS52MS5Db2xsZWN0aW9uEisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhgKC3RvdGFsX2NvdW50GAMgASgDSACIAQFCDgoMX3RvdGFsX2NvdW50ItECChdVcGRhdGVDb2xsZWN0aW9uUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEhwKD2NvbGxlY3Rpb25fbmFtZRgCIAEoCUgAiAEBEhgKC2Rlc2NyaXB0aW9uGAMgASgJSAGIAQESFAoHZW5hYmxlZBgEIAEoCEgCiAEBEikKCG1ldGFkYXRhGAUgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBI/ChV0YXhvbm9teV9hcHBsaWNhdGlvbnMYBiADKAsyIC52ZWNwbGFuZS52MS5UYXhvbm9teUFwcGxpY2F0aW9uEi8KC3VwZGF0ZV9tYXNrGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFza0ISChBfY29sbGVjdGlvbl9uYW1lQg4KDF9kZXNjcmlwdGlvbkIKCghfZW5hYmxlZCJHChhVcGRhdGVDb2xsZWN0aW9uUmVzcG9uc2USKwoKY29sbGVjdGlvbhgBIAEoCzIXLnZlY3BsYW5lLnYxLkNvbGxlY3Rpb24iRQoXRGVsZXRlQ29sbGVjdGlvblJlcXVlc3QSGwoNY29sbGVjdGlvbl9pZBgBIAEoCUIE4kEBAhINCgVmb3JjZRgCIAEoCCJ7ChhEZWxldGVDb2xsZWN0aW9uUmVzcG9uc2USFQoNY29sbGVjdGlvbl9pZBgBIAEoCRIZChFkb2N1bWVudHNfZGVsZXRlZBgCIAEoAxIcChRjb2xsZWN0aW9uc19kaXNhYmxlZBgDIAMoCRIPCgdtZXNzYWdlGAQgASgJIvICChZDbG9uZUNvbGxlY3Rpb25SZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISHQoPY29sbGVjdGlvbl9uYW1lGAIgASgJQgTiQQECEhgKC2Rlc2NyaXB0aW9uGAMgASgJSACIAQESKQoGc291cmNlGAQgASgLMhkudmVjcGxhbmUudjEuU291cmNlQ29uZmlnEjkKEmZlYXR1cmVfZXh0cmFjdG9ycxgFIAMoCzIdLnZlY3BsYW5lLnYxLkZlYXR1cmVFeHRyYWN0b3ISFAoHZW5hYmxlZBgGIAEoCEgBiAEBEikKCG1ldGFkYXRhGAcgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBI/ChV0YXhvbm9teV9hcHBsaWNhdGlvbnMYCCADKAsyIC52ZWNwbGFuZS52MS5UYXhvbm9teUFwcGxpY2F0aW9uQg4KDF9kZXNjcmlwdGlvbkIKCghfZW5hYmxlZCJkChdDbG9uZUNvbGxlY3Rpb25SZXNwb25zZRIrCgpjb2xsZWN0aW9uGAEgASgLMhcudmVjcGxhbmUudjEuQ29sbGVjdGlvbhIcChRzb3VyY2VfY29sbGVjdGlvbl9pZBgCIAEoCSp5CgpTb3VyY2VUeXBlEhsKF1NPVVJDRV9UWVBFX1VOU1BFQ0lGSUVEEAASIgoSU09VUkNFX1RZUEVfQlVDS0VUEAEaCsraGAZidWNrZXQSKgoWU09VUkNFX1RZUEVfQ09MTEVDVElPThACGg7K2hgKY29sbGVjdGlvbir7AQoUSW52YWxpZGF0aW9uU3RyYXRlZ3kSJQohSU5WQUxJREFUSU9OX1NUUkFURUdZX1VOU1BFQ0lGSUVEEAASQgonSU5WQUxJREFUSU9OX1NUUkFURUdZX1JFUExBQ0VfSUZfQkVUVEVSEAEaFcraGBFyZXBsYWNlX2lmX2JldHRlchI8CiRJTlZBTElEQVRJT05fU1RSQVRFR1lfUkVQTEFDRV9BTFdBWVMQAhoSytoYDnJlcGxhY2VfYWx3YXlzEjoKI0lOVkFMSURBVElPTl9TVFJBVEVHWV9LRUVQX0VYSVNUSU5HEAMaEcraGA1rZWVwX2V4aXN0aW5nKsIBChFSZWNvbXB1dGVTdHJhdGVneRIiCh5SRUNPTVBVVEVfU1RSQVRFR1lfVU5TUEVDSUZJRUQQABIvChxSRUNPTVBVVEVfU1RSQVRFR1lfSU1NRURJQVRFEAEaDcraGAlpbW1lZGlhdGUSMQodUkVDT01QVVRFX1NUUkFURUdZX0JBQ0tHUk9VTkQQAhoOytoYCmJhY2tncm91bmQSJQoXUkVDT01QVVRFX1NUUkFURUdZX0xBWlkQAxoIytoYBGxhenkq5wMKClRhc2tTdGF0dXMSGwoXVEFTS19TVEFUVVNfVU5TUEVDSUZJRUQQABIkChNUQVNLX1NUQVRVU19QRU5ESU5HEAEaC8raGAdQRU5ESU5HEiIKElRBU0tfU1RBVFVTX1FVRVVFRBACGgrK2hgGUVVFVUVEEi4KGFRBU0tfU1RBVFVTX0lOSVRJQUxJWklORxADGhDK2hgMSU5JVElBTElaSU5HEioKFlRBU0tfU1RBVFVTX1BST0NFU1NJTkcQBBoOytoYClBST0NFU1NJTkcSLAoXVEFTS19TVEFUVVNfRE9XTkxPQURJTkcQBRoPytoYC0RPV05MT0FESU5HEigKFVRBU0tfU1RBVFVTX1VQTE9BRElORxAGGg3K2hgJVVBMT0FESU5HEioKFlRBU0tfU1RBVFVTX0NPTlZFUlRJTkcQBxoOytoYCkNPTlZFUlRJTkcSHgoQVEFTS19TVEFUVVNfRE9ORRAIGgjK2hgERE9ORRIiChJUQVNLX1NUQVRVU19GQUlMRUQQCRoKytoYBkZBSUxFRBIkChNUQVNLX1NUQVRVU19TS0lQUEVEEAoaC8raGAdTS0lQUEVEEigKFVRBU0tfU1RBVFVTX0NBTkNFTExFRBALGg3K2hgJQ0FOQ0VMTEVEMqcHChFDb2xsZWN0aW9uU2VydmljZRKwAQoQQ3JlYXRlQ29sbGVjdGlvbhIkLnZlY3BsYW5lLnYxLkNyZWF0ZUNvbGxlY3Rpb25SZXF1ZXN0GiUudmVjcGxhbmUudjEuQ3JlYXRlQ29sbGVjdGlvblJlc3BvbnNlIk+C0+STAkk6ASpaIDoBKmIKY29sbGVjdGlvbiIPL3YxL2NvbGxlY3Rpb25zYgpjb2xsZWN0aW9uIhYvdjEvY29sbGVjdGlvbnMvY3JlYXRlEosBCg1HZXRDb2xsZWN0aW9uEiEudmVjcGxhbmUudjEuR2V0Q29sbGVjdGlvblJlcXVlc3QaIi52ZWNwbGFuZS52MS5HZXRDb2xsZWN0aW9uUmVzcG9uc2UiM4LT5JMCLWIKY29sbGVjdGlvbhIfL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfRKUAQoPTGlzdENvbGxlY3Rpb25zEiMudmVjcGxhbmUudjEuTGlzdENvbGxlY3Rpb25zUmVxdWVzdBokLnZlY3BsYW5lLnYxLkxpc3RDb2xsZWN0aW9uc1Jlc3BvbnNlIjaC0+STAjA6BXF1ZXJ5WhESDy92MS9jb2xsZWN0aW9ucyIUL3YxL2NvbGxlY3Rpb25zL2xpc3QSlwEKEFVwZGF0ZUNvbGxlY3Rpb24SJC52ZWNwbGFuZS52MS5VcGRhdGVDb2xsZWN0aW9uUmVxdWVzdBolLnZlY3BsYW5lLnYxLlVwZGF0ZUNvbGxlY3Rpb25SZXNwb25zZSI2gtPkkwIwOgEqYgpjb2xsZWN0aW9uMh8vdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9Eo4BCg9DbG9uZUNvbGxlY3Rpb24SIy52ZWNwbGFuZS52MS5DbG9uZUNvbGxlY3Rpb25SZXF1ZXN0GiQudmVjcGxhbmUudjEuQ2xvbmVDb2xsZWN0aW9uUmVzcG9uc2UiMILT5JMCKjoBKiIlL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9jbG9uZRKIAQoQRGVsZXRlQ29sbGVjdGlvbhIkLnZlY3BsYW5lLnYxLkRlbGV0ZUNvbGxlY3Rpb25SZXF1ZXN0GiUudmVjcGxhbmUudjEuRGVsZXRlQ29sbGVjdGlvblJlc3BvbnNlIieC0+STAiEqHy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0aBNDaGAFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp, file_vecplane_v1_feature_extractor, file_vecplane_v1_filter, file_vecplane_v1_indexes, file_vecplane_v1_list, file_vecplane_v1_options, file_vecplane_v1_schema]);
+  fileDesc("Chx2ZWNwbGFuZS92MS9jb2xsZWN0aW9uLnByb3RvEgt2ZWNwbGFuZS52MSKoAQoMU291cmNlQ29uZmlnEisKBHR5cGUYASABKA4yFy52ZWNwbGFuZS52MS5Tb3VyY2VUeXBlQgTiQQECEhEKCWJ1Y2tldF9pZBgCIAEoCRISCgpwcmVmaXhfa2V5GAMgASgJEhUKDWNvbGxlY3Rpb25faWQYBCABKAkSLQoHZmlsdGVycxgFIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvciLBAgoSU291cmNlTGluZWFnZUVudHJ5EiwKC3NvdXJjZV90eXBlGAEgASgOMhcudmVjcGxhbmUudjEuU291cmNlVHlwZRIVCg1jb2xsZWN0aW9uX2lkGAIgASgJEhEKCWJ1Y2tldF9pZBgDIAEoCRIwCg1idWNrZXRfY29uZmlnGAQgASgLMhkudmVjcGxhbmUudjEuU291cmNlQ29uZmlnEjQKEWNvbGxlY3Rpb25fY29uZmlnGAUgASgLMhkudmVjcGxhbmUudjEuU291cmNlQ29uZmlnEjkKEmZlYXR1cmVfZXh0cmFjdG9ycxgGIAMoCzIdLnZlY3BsYW5lLnYxLkZlYXR1cmVFeHRyYWN0b3ISMAoNb3V0cHV0X3NjaGVtYRgHIAEoCzIZLnZlY3BsYW5lLnYxLkJ1Y2tldFNjaGVtYSJLChNUYXhvbm9teUFwcGxpY2F0aW9uEhkKC3RheG9ub215X2lkGAEgASgJQgTiQQECEhkKEW91dHB1dF9jb2xsZWN0aW9uGAIgASgJIpUBChFJbnZhbGlkYXRpb25FdmVudBIYCgpjb2xsZWN0aW9uGAEgASgJQgTiQQECEhQKBmFjdGlvbhgCIAEoCUIE4kEBAhI6ChJyZWNvbXB1dGVfc3RyYXRlZ3kYAyABKA4yHi52ZWNwbGFuZS52MS5SZWNvbXB1dGVTdHJhdGVneRIUCgxyZXRyaWV2ZXJfaWQYBCABKAkilAEKFFJldHJpZXZlckNhY2hlQ29uZmlnEhQKB2VuYWJsZWQYASABKAhIAIgBARIYCgt0dGxfc2Vjb25kcxgCIAEoBUgBiAEBEhwKD3Njb3JlX3RocmVzaG9sZBgDIAEoAUgCiAEBQgoKCF9lbmFibGVkQg4KDF90dGxfc2Vjb25kc0ISChBfc2NvcmVfdGhyZXNob2xkIusDCgtDYWNoZUNvbmZpZxIUCgdlbmFibGVkGAEgASgISACIAQESGAoLdHRsX3NlY29uZHMYAiABKAVIAYgBARJAChVpbnZhbGlkYXRpb25fc3RyYXRlZ3kYAyABKA4yIS52ZWNwbGFuZS52MS5JbnZhbGlkYXRpb25TdHJhdGVneRIgChNtYXhfZW50cmllc19wZXJfa2V5GAQgASgFSAKIAQESHAoPc2NvcmVfdGhyZXNob2xkGAUgASgBSAOIAQESOwoTaW52YWxpZGF0aW9uX2V2ZW50cxgGIAMoCzIeLnZlY3BsYW5lLnYxLkludmFsaWRhdGlvbkV2ZW50EkkKEXJldHJpZXZlcl9jb25maWdzGAcgAygLMi4udmVjcGxhbmUudjEuQ2FjaGVDb25maWcuUmV0cmlldmVyQ29uZmlnc0VudHJ5GloKFVJldHJpZXZlckNvbmZpZ3NFbnRyeRILCgNrZXkYASABKAkSMAoFdmFsdWUYAiABKAsyIS52ZWNwbGFuZS52MS5SZXRyaWV2ZXJDYWNoZUNvbmZpZzoCOAFCCgoIX2VuYWJsZWRCDgoMX3R0bF9zZWNvbmRzQhYKFF9tYXhfZW50cmllc19wZXJfa2V5QhIKEF9zY29yZV90aHJlc2hvbGQiSAoQRG9jdW1lbnRIYW5kbGluZxI0CgtvdXRwdXRfdHlwZRgBIAEoDjIfLnZlY3BsYW5lLnYxLkRvY3VtZW50T3V0cHV0VHlwZSLtBwoKQ29sbGVjdGlvbhIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQEDEh0KD2NvbGxlY3Rpb25fbmFtZRgCIAEoCUIE4kEBAhITCgtkZXNjcmlwdGlvbhgDIAEoCRIaCgxuYW1lc3BhY2VfaWQYBCABKAlCBOJBAQMSMAoGc291cmNlGAUgASgLMhkudmVjcGxhbmUudjEuU291cmNlQ29uZmlnQgXiQQICBRI1CgxpbnB1dF9zY2hlbWEYBiABKAsyGS52ZWNwbGFuZS52MS5CdWNrZXRTY2hlbWFCBOJBAQUSNgoNb3V0cHV0X3NjaGVtYRgHIAEoCzIZLnZlY3BsYW5lLnYxLkJ1Y2tldFNjaGVtYUIE4kEBAxJAChJmZWF0dXJlX2V4dHJhY3RvcnMYCCADKAsyHS52ZWNwbGFuZS52MS5GZWF0dXJlRXh0cmFjdG9yQgXiQQICBRI9Cg5zb3VyY2VfbGluZWFnZRgJIAMoCzIfLnZlY3BsYW5lLnYxLlNvdXJjZUxpbmVhZ2VFbnRyeUIE4kEBAxJACg52ZWN0b3JfaW5kZXhlcxgKIAMoCzIiLnZlY3BsYW5lLnYxLlZlY3RvckluZGV4RGVmaW5pdGlvbkIE4kEBAxI4Cg9wYXlsb2FkX2luZGV4ZXMYCyADKAsyGS52ZWNwbGFuZS52MS5QYXlsb2FkSW5kZXhCBOJBAQMSDwoHZW5hYmxlZBgMIAEoCBIpCghtZXRhZGF0YRgNIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSLQoGc3RhdHVzGA4gASgOMhcudmVjcGxhbmUudjEuVGFza1N0YXR1c0IE4kEBAxIcCg5zdGF0dXNfbWVzc2FnZRgPIAEoCUIE4kEBAxI/ChV0YXhvbm9teV9hcHBsaWNhdGlvbnMYECADKAsyIC52ZWNwbGFuZS52MS5UYXhvbm9teUFwcGxpY2F0aW9uEi4KDGNhY2hlX2NvbmZpZxgRIAEoCzIYLnZlY3BsYW5lLnYxLkNhY2hlQ29uZmlnEjgKEWRvY3VtZW50X2hhbmRsaW5nGBIgASgLMh0udmVjcGxhbmUudjEuRG9jdW1lbnRIYW5kbGluZxI0CgpjcmVhdGVkX2F0GBMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI0Cgp1cGRhdGVkX2F0GBQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxIhCg5kb2N1bWVudF9jb3VudBgVIAEoA0IE4kEBA0gAiAEBQhEKD19kb2N1bWVudF9jb3VudCLoAwoXQ3JlYXRlQ29sbGVjdGlvblJlcXVlc3QSHQoPY29sbGVjdGlvbl9uYW1lGAEgASgJQgTiQQECEhMKC2Rlc2NyaXB0aW9uGAIgASgJEi8KBnNvdXJjZRgDIAEoCzIZLnZlY3BsYW5lLnYxLlNvdXJjZUNvbmZpZ0IE4kEBAhIvCgxpbnB1dF9zY2hlbWEYBCABKAsyGS52ZWNwbGFuZS52MS5CdWNrZXRTY2hlbWESPwoSZmVhdHVyZV9leHRyYWN0b3JzGAUgAygLMh0udmVjcGxhbmUudjEuRmVhdHVyZUV4dHJhY3RvckIE4kEBAhI/ChV0YXhvbm9teV9hcHBsaWNhdGlvbnMYBiADKAsyIC52ZWNwbGFuZS52MS5UYXhvbm9teUFwcGxpY2F0aW9uEhQKB2VuYWJsZWQYByABKAhIAIgBARIpCghtZXRhZGF0YRgIIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSOAoRZG9jdW1lbnRfaGFuZGxpbmcYCSABKAsyHS52ZWNwbGFuZS52MS5Eb2N1bWVudEhhbmRsaW5nEi4KDGNhY2hlX2NvbmZpZxgKIAEoCzIYLnZlY3BsYW5lLnYxLkNhY2hlQ29uZmlnQgoKCF9lbmFibGVkIkcKGENyZWF0ZUNvbGxlY3Rpb25SZXNwb25zZRIrCgpjb2xsZWN0aW9uGAEgASgLMhcudmVjcGxhbmUudjEuQ29sbGVjdGlvbiIzChRHZXRDb2xsZWN0aW9uUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECIkAKIURlc2NyaWJlQ29sbGVjdGlvbkZlYXR1cmVzUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECIosBChJGZWF0dXJlVmVjdG9ySW5kZXgSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRISCgpkaW1lbnNpb25zGAMgASgFEiwKBHR5cGUYBCABKA4yHi52ZWNwbGFuZS52MS5GZWF0dXJlVmVjdG9yVHlwZRIQCghkaXN0YW5jZRgFIAEoCSK6AQoRQ29sbGVjdGlvbkZlYXR1cmUSFwoPZmVhdHVyZV9hZGRyZXNzGAEgASgJEhMKC2ZlYXR1cmVfdXJpGAIgASgJEh4KFmZlYXR1cmVfZXh0cmFjdG9yX25hbWUYAyABKAkSDwoHdmVyc2lvbhgEIAEoCRI1Cgx2ZWN0b3JfaW5kZXgYBSABKAsyHy52ZWNwbGFuZS52MS5GZWF0dXJlVmVjdG9ySW5kZXgSDwoHcHJpbWFyeRgGIAEoCCJWCiJEZXNjcmliZUNvbGxlY3Rpb25GZWF0dXJlc1Jlc3BvbnNlEjAKCGZlYXR1cmVzGAEgAygLMh4udmVjcGxhbmUudjEuQ29sbGVjdGlvbkZlYXR1cmUiRAoVR2V0Q29sbGVjdGlvblJlc3BvbnNlEisKCmNvbGxlY3Rpb24YASABKAsyFy52ZWNwbGFuZS52MS5Db2xsZWN0aW9uIoUBChZMaXN0Q29sbGVjdGlvbnNSZXF1ZXN0Eg0KBWxpbWl0GAEgASgFEg4KBm9mZnNldBgCIAEoBRIOCgZjdXJzb3IYAyABKAkSFQoNaW5jbHVkZV90b3RhbBgEIAEoCBIlCgVxdWVyeRgFIAEoCzIWLnZlY3BsYW5lLnYxLkxpc3RRdWVyeSKaAQoXTGlzdENvbGxlY3Rpb25zUmVzcG9uc2USKAoHcmVzdWx0cxgBIAMoCzIXLnZlY3BsYW5lLnYxLkNvbGxlY3Rpb24SKwoKcGFnaW5hdGlvbhgCIAEoCzIXLnZlY3BsYW5lLnYxLlBhZ2luYXRpb24SGAoLdG90YWxfY291bnQYAyABKANIAIgBAUIOCgxfdG90YWxfY291bnQi0QIKF1VwZGF0ZUNvbGxlY3Rpb25SZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISHAoPY29sbGVjdGlvbl9uYW1lGAIgASgJSACIAQESGAoLZGVzY3JpcHRpb24YAyABKAlIAYgBARIUCgdlbmFibGVkGAQgASgISAKIAQESKQoIbWV0YWRhdGEYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Ej8KFXRheG9ub215X2FwcGxpY2F0aW9ucxgGIAMoCzIgLnZlY3BsYW5lLnYxLlRheG9ub215QXBwbGljYXRpb24SLwoLdXBkYXRlX21hc2sYByABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrQhIKEF9jb2xsZWN0aW9uX25hbWVCDgoMX2Rlc2NyaXB0aW9uQgoKCF9lbmFibGVkIkcKGFVwZGF0ZUNvbGxlY3Rpb25SZXNwb25zZRIrCgpjb2xsZWN0aW9uGAEgASgLMhcudmVjcGxhbmUudjEuQ29sbGVjdGlvbiJFChdEZWxldGVDb2xsZWN0aW9uUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEg0KBWZvcmNlGAIgASgIInsKGERlbGV0ZUNvbGxlY3Rpb25SZXNwb25zZRIVCg1jb2xsZWN0aW9uX2lkGAEgASgJEhkKEWRvY3VtZW50c19kZWxldGVkGAIgASgDEhwKFGNvbGxlY3Rpb25zX2Rpc2FibGVkGAMgAygJEg8KB21lc3NhZ2UYBCABKAki8gIKFkNsb25lQ29sbGVjdGlvblJlcXVlc3QSGwoNY29sbGVjdGlvbl9pZBgBIAEoCUIE4kEBAhIdCg9jb2xsZWN0aW9uX25hbWUYAiABKAlCBOJBAQISGAoLZGVzY3JpcHRpb24YAyABKAlIAIgBARIpCgZzb3VyY2UYBCABKAsyGS52ZWNwbGFuZS52MS5Tb3VyY2VDb25maWcSOQoSZmVhdHVyZV9leHRyYWN0b3JzGAUgAygLMh0udmVjcGxhbmUudjEuRmVhdHVyZUV4dHJhY3RvchIUCgdlbmFibGVkGAYgASgISAGIAQESKQoIbWV0YWRhdGEYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Ej8KFXRheG9ub215X2FwcGxpY2F0aW9ucxgIIAMoCzIgLnZlY3BsYW5lLnYxLlRheG9ub215QXBwbGljYXRpb25CDgoMX2Rlc2NyaXB0aW9uQgoKCF9lbmFibGVkImQKF0Nsb25lQ29sbGVjdGlvblJlc3BvbnNlEisKCmNvbGxlY3Rpb24YASABKAsyFy52ZWNwbGFuZS52MS5Db2xsZWN0aW9uEhwKFHNvdXJjZV9jb2xsZWN0aW9uX2lkGAIgASgJKnkKClNvdXJjZVR5cGUSGwoXU09VUkNFX1RZUEVfVU5TUEVDSUZJRUQQABIiChJTT1VSQ0VfVFlQRV9CVUNLRVQQARoKytoYBmJ1Y2tldBIqChZTT1VSQ0VfVFlQRV9DT0xMRUNUSU9OEAIaDsraGApjb2xsZWN0aW9uKvsBChRJbnZhbGlkYXRpb25TdHJhdGVneRIlCiFJTlZBTElEQVRJT05fU1RSQVRFR1lfVU5TUEVDSUZJRUQQABJCCidJTlZBTElEQVRJT05fU1RSQVRFR1lfUkVQTEFDRV9JRl9CRVRURVIQARoVytoYEXJlcGxhY2VfaWZfYmV0dGVyEjwKJElOVkFMSURBVElPTl9TVFJBVEVHWV9SRVBMQUNFX0FMV0FZUxACGhLK2hgOcmVwbGFjZV9hbHdheXMSOgojSU5WQUxJREFUSU9OX1NUUkFURUdZX0tFRVBfRVhJU1RJTkcQAxoRytoYDWtlZXBfZXhpc3RpbmcqwgEKEVJlY29tcHV0ZVN0cmF0ZWd5EiIKHlJFQ09NUFVURV9TVFJBVEVHWV9VTlNQRUNJRklFRBAAEi8KHFJFQ09NUFVURV9TVFJBVEVHWV9JTU1FRElBVEUQARoNytoYCWltbWVkaWF0ZRIxCh1SRUNPTVBVVEVfU1RSQVRFR1lfQkFDS0dST1VORBACGg7K2hgKYmFja2dyb3VuZBIlChdSRUNPTVBVVEVfU1RSQVRFR1lfTEFaWRADGgjK2hgEbGF6eSrnAwoKVGFza1N0YXR1cxIbChdUQVNLX1NUQVRVU19VTlNQRUNJRklFRBAAEiQKE1RBU0tfU1RBVFVTX1BFTkRJTkcQARoLytoYB1BFTkRJTkcSIgoSVEFTS19TVEFUVVNfUVVFVUVEEAIaCsraGAZRVUVVRUQSLgoYVEFTS19TVEFUVVNfSU5JVElBTElaSU5HEAMaEMraGAxJTklUSUFMSVpJTkcSKgoWVEFTS19TVEFUVVNfUFJPQ0VTU0lORxAEGg7K2hgKUFJPQ0VTU0lORxIsChdUQVNLX1NUQVRVU19ET1dOTE9BRElORxAFGg/K2hgLRE9XTkxPQURJTkcSKAoVVEFTS19TVEFUVVNfVVBMT0FESU5HEAYaDcraGAlVUExPQURJTkcSKgoWVEFTS19TVEFUVVNfQ09OVkVSVElORxAHGg7K2hgKQ09OVkVSVElORxIeChBUQVNLX1NUQVRVU19ET05FEAgaCMraGARET05FEiIKElRBU0tfU1RBVFVTX0ZBSUxFRBAJGgrK2hgGRkFJTEVEEiQKE1RBU0tfU1RBVFVTX1NLSVBQRUQQChoLytoYB1NLSVBQRUQSKAoVVEFTS19TVEFUVVNfQ0FOQ0VMTEVEEAsaDcraGAlDQU5DRUxMRUQqxAEKEUZlYXR1cmVWZWN0b3JUeXBlEiMKH0ZFQVRVUkVfVkVDVE9SX1RZUEVfVU5TUEVDSUZJRUQQABIoChlGRUFUVVJFX1ZFQ1RPUl9UWVBFX0RFTlNFEAEaCcraGAVkZW5zZRIqChpGRUFUVVJFX1ZFQ1RPUl9UWVBFX1NQQVJTRRACGgrK2hgGc3BhcnNlEjQKH0ZFQVRVUkVfVkVDVE9SX1RZUEVfTVVMVElfREVOU0UQAxoPytoYC211bHRpX2RlbnNlMtkIChFDb2xsZWN0aW9uU2VydmljZRKwAQoQQ3JlYXRlQ29sbGVjdGlvbhIkLnZlY3BsYW5lLnYxLkNyZWF0ZUNvbGxlY3Rpb25SZXF1ZXN0GiUudmVjcGxhbmUudjEuQ3JlYXRlQ29sbGVjdGlvblJlc3BvbnNlIk+C0+STAkk6ASpaIDoBKmIKY29sbGVjdGlvbiIPL3YxL2NvbGxlY3Rpb25zYgpjb2xsZWN0aW9uIhYvdjEvY29sbGVjdGlvbnMvY3JlYXRlEosBCg1HZXRDb2xsZWN0aW9uEiEudmVjcGxhbmUudjEuR2V0Q29sbGVjdGlvblJlcXVlc3QaIi52ZWNwbGFuZS52MS5HZXRDb2xsZWN0aW9uUmVzcG9uc2UiM4LT5JMCLWIKY29sbGVjdGlvbhIfL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfRKvAQoaRGVzY3JpYmVDb2xsZWN0aW9uRmVhdHVyZXMSLi52ZWNwbGFuZS52MS5EZXNjcmliZUNvbGxlY3Rpb25GZWF0dXJlc1JlcXVlc3QaLy52ZWNwbGFuZS52MS5EZXNjcmliZUNvbGxlY3Rpb25GZWF0dXJlc1Jlc3BvbnNlIjCC0+STAioSKC92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZmVhdHVyZXMSlAEKD0xpc3RDb2xsZWN0aW9ucxIjLnZlY3BsYW5lLnYxLkxpc3RDb2xsZWN0aW9uc1JlcXVlc3QaJC52ZWNwbGFuZS52MS5MaXN0Q29sbGVjdGlvbnNSZXNwb25zZSI2gtPkkwIwOgVxdWVyeVoREg8vdjEvY29sbGVjdGlvbnMiFC92MS9jb2xsZWN0aW9ucy9saXN0EpcBChBVcGRhdGVDb2xsZWN0aW9uEiQudmVjcGxhbmUudjEuVXBkYXRlQ29sbGVjdGlvblJlcXVlc3QaJS52ZWNwbGFuZS52MS5VcGRhdGVDb2xsZWN0aW9uUmVzcG9uc2UiNoLT5JMCMDoBKmIKY29sbGVjdGlvbjIfL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfRKOAQoPQ2xvbmVDb2xsZWN0aW9uEiMudmVjcGxhbmUudjEuQ2xvbmVDb2xsZWN0aW9uUmVxdWVzdBokLnZlY3BsYW5lLnYxLkNsb25lQ29sbGVjdGlvblJlc3BvbnNlIjCC0+STAio6ASoiJS92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vY2xvbmUSiAEKEERlbGV0ZUNvbGxlY3Rpb24SJC52ZWNwbGFuZS52MS5EZWxldGVDb2xsZWN0aW9uUmVxdWVzdBolLnZlY3BsYW5lLnYxLkRlbGV0ZUNvbGxlY3Rpb25SZXNwb25zZSIngtPkkwIhKh8vdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9GgTQ2hgBYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp, file_vecplane_v1_feature_extractor, file_vecplane_v1_filter, file_vecplane_v1_indexes, file_vecplane_v1_list, file_vecplane_v1_options, file_vecplane_v1_schema]);
 
 /**
  * Where a collection's input comes from.
@@ -623,6 +623,153 @@ export const GetCollectionRequestSchema: GenMessage<GetCollectionRequest> = /*@_
   messageDesc(file_vecplane_v1_collection, 10);
 
 /**
+ * Request for CollectionService.DescribeCollectionFeatures.
+ *
+ * @generated from message vecplane.v1.DescribeCollectionFeaturesRequest
+ */
+export type DescribeCollectionFeaturesRequest = Message<"vecplane.v1.DescribeCollectionFeaturesRequest"> & {
+  /**
+   * The collection's ID or name.
+   *
+   * @generated from field: string collection_id = 1;
+   */
+  collectionId: string;
+};
+
+/**
+ * Describes the message vecplane.v1.DescribeCollectionFeaturesRequest.
+ * Use `create(DescribeCollectionFeaturesRequestSchema)` to create a new message.
+ */
+export const DescribeCollectionFeaturesRequestSchema: GenMessage<DescribeCollectionFeaturesRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_collection, 11);
+
+/**
+ * The vector a feature searches.
+ *
+ * @generated from message vecplane.v1.FeatureVectorIndex
+ */
+export type FeatureVectorIndex = Message<"vecplane.v1.FeatureVectorIndex"> & {
+  /**
+   * The vector's name in the store.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * What the vectors represent.
+   *
+   * @generated from field: string description = 2;
+   */
+  description: string;
+
+  /**
+   * The number of dimensions of each vector (dense vectors only).
+   *
+   * @generated from field: int32 dimensions = 3;
+   */
+  dimensions: number;
+
+  /**
+   * Dense, sparse or multi-dense.
+   *
+   * @generated from field: vecplane.v1.FeatureVectorType type = 4;
+   */
+  type: FeatureVectorType;
+
+  /**
+   * How vectors are compared: `cosine`, `dot`, `euclid` or `manhattan`.
+   *
+   * @generated from field: string distance = 5;
+   */
+  distance: string;
+};
+
+/**
+ * Describes the message vecplane.v1.FeatureVectorIndex.
+ * Use `create(FeatureVectorIndexSchema)` to create a new message.
+ */
+export const FeatureVectorIndexSchema: GenMessage<FeatureVectorIndex> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_collection, 12);
+
+/**
+ * A vector that a collection's documents carry, addressed as retrievers search it.
+ *
+ * @generated from message vecplane.v1.CollectionFeature
+ */
+export type CollectionFeature = Message<"vecplane.v1.CollectionFeature"> & {
+  /**
+   * The feature URI: `mixpeek://{extractor}@{version}/{vector}`.
+   *
+   * @generated from field: string feature_address = 1;
+   */
+  featureAddress: string;
+
+  /**
+   * The same string as `feature_address`: feature_search takes it as `feature_uri`.
+   *
+   * @generated from field: string feature_uri = 2;
+   */
+  featureUri: string;
+
+  /**
+   * The extractor that writes the vector.
+   *
+   * @generated from field: string feature_extractor_name = 3;
+   */
+  featureExtractorName: string;
+
+  /**
+   * The extractor's version.
+   *
+   * @generated from field: string version = 4;
+   */
+  version: string;
+
+  /**
+   * The vector.
+   *
+   * @generated from field: vecplane.v1.FeatureVectorIndex vector_index = 5;
+   */
+  vectorIndex?: FeatureVectorIndex | undefined;
+
+  /**
+   * Whether this is the extractor's first (main) vector.
+   *
+   * @generated from field: bool primary = 6;
+   */
+  primary: boolean;
+};
+
+/**
+ * Describes the message vecplane.v1.CollectionFeature.
+ * Use `create(CollectionFeatureSchema)` to create a new message.
+ */
+export const CollectionFeatureSchema: GenMessage<CollectionFeature> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_collection, 13);
+
+/**
+ * Response of CollectionService.DescribeCollectionFeatures.
+ *
+ * @generated from message vecplane.v1.DescribeCollectionFeaturesResponse
+ */
+export type DescribeCollectionFeaturesResponse = Message<"vecplane.v1.DescribeCollectionFeaturesResponse"> & {
+  /**
+   * The searchable features of the collection, one per vector, in extractor order.
+   *
+   * @generated from field: repeated vecplane.v1.CollectionFeature features = 1;
+   */
+  features: CollectionFeature[];
+};
+
+/**
+ * Describes the message vecplane.v1.DescribeCollectionFeaturesResponse.
+ * Use `create(DescribeCollectionFeaturesResponseSchema)` to create a new message.
+ */
+export const DescribeCollectionFeaturesResponseSchema: GenMessage<DescribeCollectionFeaturesResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_collection, 14);
+
+/**
  * Response of CollectionService.GetCollection.
  *
  * @generated from message vecplane.v1.GetCollectionResponse
@@ -641,7 +788,7 @@ export type GetCollectionResponse = Message<"vecplane.v1.GetCollectionResponse">
  * Use `create(GetCollectionResponseSchema)` to create a new message.
  */
 export const GetCollectionResponseSchema: GenMessage<GetCollectionResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_collection, 11);
+  messageDesc(file_vecplane_v1_collection, 15);
 
 /**
  * Request for CollectionService.ListCollections.
@@ -691,7 +838,7 @@ export type ListCollectionsRequest = Message<"vecplane.v1.ListCollectionsRequest
  * Use `create(ListCollectionsRequestSchema)` to create a new message.
  */
 export const ListCollectionsRequestSchema: GenMessage<ListCollectionsRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_collection, 12);
+  messageDesc(file_vecplane_v1_collection, 16);
 
 /**
  * Response of CollectionService.ListCollections.
@@ -727,7 +874,7 @@ export type ListCollectionsResponse = Message<"vecplane.v1.ListCollectionsRespon
  * Use `create(ListCollectionsResponseSchema)` to create a new message.
  */
 export const ListCollectionsResponseSchema: GenMessage<ListCollectionsResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_collection, 13);
+  messageDesc(file_vecplane_v1_collection, 17);
 
 /**
  * Request for CollectionService.UpdateCollection. Fields named in `update_mask` are replaced; with
@@ -793,7 +940,7 @@ export type UpdateCollectionRequest = Message<"vecplane.v1.UpdateCollectionReque
  * Use `create(UpdateCollectionRequestSchema)` to create a new message.
  */
 export const UpdateCollectionRequestSchema: GenMessage<UpdateCollectionRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_collection, 14);
+  messageDesc(file_vecplane_v1_collection, 18);
 
 /**
  * Response of CollectionService.UpdateCollection.
@@ -814,7 +961,7 @@ export type UpdateCollectionResponse = Message<"vecplane.v1.UpdateCollectionResp
  * Use `create(UpdateCollectionResponseSchema)` to create a new message.
  */
 export const UpdateCollectionResponseSchema: GenMessage<UpdateCollectionResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_collection, 15);
+  messageDesc(file_vecplane_v1_collection, 19);
 
 /**
  * Request for CollectionService.DeleteCollection.
@@ -843,7 +990,7 @@ export type DeleteCollectionRequest = Message<"vecplane.v1.DeleteCollectionReque
  * Use `create(DeleteCollectionRequestSchema)` to create a new message.
  */
 export const DeleteCollectionRequestSchema: GenMessage<DeleteCollectionRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_collection, 16);
+  messageDesc(file_vecplane_v1_collection, 20);
 
 /**
  * Response of CollectionService.DeleteCollection.
@@ -885,7 +1032,7 @@ export type DeleteCollectionResponse = Message<"vecplane.v1.DeleteCollectionResp
  * Use `create(DeleteCollectionResponseSchema)` to create a new message.
  */
 export const DeleteCollectionResponseSchema: GenMessage<DeleteCollectionResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_collection, 17);
+  messageDesc(file_vecplane_v1_collection, 21);
 
 /**
  * Request for CollectionService.CloneCollection: a new collection with the definition of an
@@ -956,7 +1103,7 @@ export type CloneCollectionRequest = Message<"vecplane.v1.CloneCollectionRequest
  * Use `create(CloneCollectionRequestSchema)` to create a new message.
  */
 export const CloneCollectionRequestSchema: GenMessage<CloneCollectionRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_collection, 18);
+  messageDesc(file_vecplane_v1_collection, 22);
 
 /**
  * Response of CollectionService.CloneCollection.
@@ -984,7 +1131,7 @@ export type CloneCollectionResponse = Message<"vecplane.v1.CloneCollectionRespon
  * Use `create(CloneCollectionResponseSchema)` to create a new message.
  */
 export const CloneCollectionResponseSchema: GenMessage<CloneCollectionResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_collection, 19);
+  messageDesc(file_vecplane_v1_collection, 23);
 
 /**
  * What a collection reads from.
@@ -1200,6 +1347,47 @@ export const TaskStatusSchema: GenEnum<TaskStatus> = /*@__PURE__*/
   enumDesc(file_vecplane_v1_collection, 3);
 
 /**
+ * The storage form of a feature's vectors, as Mixpeek names it.
+ *
+ * @generated from enum vecplane.v1.FeatureVectorType
+ */
+export enum FeatureVectorType {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: FEATURE_VECTOR_TYPE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * One dense vector per document.
+   *
+   * @generated from enum value: FEATURE_VECTOR_TYPE_DENSE = 1;
+   */
+  DENSE = 1,
+
+  /**
+   * One sparse vector per document.
+   *
+   * @generated from enum value: FEATURE_VECTOR_TYPE_SPARSE = 2;
+   */
+  SPARSE = 2,
+
+  /**
+   * Several dense vectors per document (late interaction).
+   *
+   * @generated from enum value: FEATURE_VECTOR_TYPE_MULTI_DENSE = 3;
+   */
+  MULTI_DENSE = 3,
+}
+
+/**
+ * Describes the enum vecplane.v1.FeatureVectorType.
+ */
+export const FeatureVectorTypeSchema: GenEnum<FeatureVectorType> = /*@__PURE__*/
+  enumDesc(file_vecplane_v1_collection, 4);
+
+/**
  * Collections, in the namespace named by the `x-namespace` header.
  *
  * @generated from service vecplane.v1.CollectionService
@@ -1225,6 +1413,17 @@ export const CollectionService: GenService<{
     methodKind: "unary";
     input: typeof GetCollectionRequestSchema;
     output: typeof GetCollectionResponseSchema;
+  },
+  /**
+   * Lists the features (vectors, by feature URI) that a collection's documents carry: what
+   * feature_search can search in it.
+   *
+   * @generated from rpc vecplane.v1.CollectionService.DescribeCollectionFeatures
+   */
+  describeCollectionFeatures: {
+    methodKind: "unary";
+    input: typeof DescribeCollectionFeaturesRequestSchema;
+    output: typeof DescribeCollectionFeaturesResponseSchema;
   },
   /**
    * Lists the namespace's collections.
