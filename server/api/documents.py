@@ -21,6 +21,12 @@ def _struct(document: dict[str, Any]) -> struct_pb2.Struct:
     return found
 
 
+def _value(value: Any) -> struct_pb2.Value:
+    found = struct_pb2.Value()
+    json_format.ParseDict(value, found)
+    return found
+
+
 class DocumentServicer(document_pb2_grpc.DocumentServiceServicer):
     def __init__(self, documents: DocumentUseCases):
         self._documents = documents
@@ -47,3 +53,13 @@ class DocumentServicer(document_pb2_grpc.DocumentServiceServicer):
     async def DeleteDocument(self, request: pb.DeleteDocumentRequest, context: grpc.aio.ServicerContext) -> pb.DeleteDocumentResponse:
         outcome = await self._documents.delete(principal(), namespace_header(), request.collection_id, request.document_id)
         return to_message(outcome, pb.DeleteDocumentResponse)
+
+    async def AggregateDocuments(self, request: pb.AggregateDocumentsRequest, context: grpc.aio.ServicerContext) -> pb.AggregateDocumentsResponse:
+        answer = await self._documents.aggregate(principal(), namespace_header(), to_dict(request))
+        rows = [pb.AggregationRow(group=_struct(row["group"]), metrics=_struct(row["metrics"])) for row in answer["results"]]
+        return pb.AggregateDocumentsResponse(results=rows, total_groups=answer["total_groups"], query_info=_struct(answer["query_info"]))
+
+    async def DistinctDocumentValues(self, request: pb.DistinctDocumentValuesRequest, context: grpc.aio.ServicerContext) -> pb.DistinctDocumentValuesResponse:
+        answer = await self._documents.distinct(principal(), namespace_header(), to_dict(request))
+        values = [pb.DistinctValue(value=_value(item["value"]), count=item["count"]) for item in answer["values"]]
+        return pb.DistinctDocumentValuesResponse(field=answer["field"], values=values, total_distinct=answer["total_distinct"], query_info=_struct(answer["query_info"]))

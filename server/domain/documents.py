@@ -21,6 +21,7 @@ the source collection (tier N). No I/O; server.storage.documents keeps them as v
 from __future__ import annotations
 
 import enum
+import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -342,6 +343,19 @@ def updated(doc: Document, changes: Mapping[str, JSON], now: str) -> Document:
             else:
                 target[leaf] = value
     return replace(doc, fields=fields, updated_at=now)
+
+
+def value_order(value: JSON) -> tuple[int, Any]:
+    """Orders values of mixed types: numbers, then strings, then booleans, then the rest; missing last."""
+    if value is None:
+        return (4, 0)
+    if isinstance(value, bool):
+        return (2, value)
+    if isinstance(value, (int, float)):
+        return (0, value)
+    if isinstance(value, str):
+        return (1, value)
+    return (3, json.dumps(value, sort_keys=True))
 
 
 def _deep_copy(value: Mapping[str, JSON]) -> dict[str, JSON]:

@@ -105,6 +105,15 @@ REQUESTS: dict[str, dict[str, Any]] = {
     "vecplane.v1.TaskService.ListTasks": {"status": "COMPLETED", "limit": 10},
     "vecplane.v1.DocumentService.ListDocuments": {"collection_id": "product-texts", "filters": _TRAIL_FILTER, "limit": 10},
     "vecplane.v1.DocumentService.CountDocuments": {"collection_id": "product-texts", "filters": _TRAIL_FILTER},
+    "vecplane.v1.DocumentService.AggregateDocuments": {
+        "collection_id": "product-texts",
+        "group_by": [{"field": "root_object_id", "alias": "object"}],
+        "aggregations": [{"function": "count", "alias": "documents"}],
+        "filters": _TRAIL_FILTER,
+        "sort_by": "documents",
+        "limit": 10,
+    },
+    "vecplane.v1.DocumentService.DistinctDocumentValues": {"collection_id": "product-texts", "field": "root_bucket_id", "limit": 10},
     "vecplane.v1.DocumentService.UpdateDocument": {
         "collection_id": "product-texts",
         "document_id": "doc_3f2b9c0e5a7d4e1f8b6a2c9d0e7f1a3b",

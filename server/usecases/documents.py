@@ -6,11 +6,11 @@ API (DocumentUseCases). server.domain.documents has the rules, server.storage.do
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from server.domain import clock, filters
+from server.domain import aggregation, clock, filters
 from server.domain import documents as rules
 from server.domain.collections import DocumentFields
 from server.domain.documents import Document, OutputHandling, Source
@@ -75,19 +75,6 @@ def _response(doc: Document, with_vectors: bool) -> dict[str, Any]:
     if with_vectors:
         out["_vectors"] = {name: _vector_json(v) for name, v in doc.vectors.items()}
     return out
-
-
-def _sort_key(value: Any) -> tuple[int, Any]:
-    """Orders values of mixed types: numbers, then strings, then booleans, then the rest; missing last."""
-    if value is None:
-        return (4, 0)
-    if isinstance(value, bool):
-        return (2, value)
-    if isinstance(value, (int, float)):
-        return (0, value)
-    if isinstance(value, str):
-        return (1, value)
-    return (3, json.dumps(value, sort_keys=True))
 
 
 class DocumentUseCases:
@@ -206,7 +193,7 @@ class DocumentUseCases:
             docs += page
             if start is None:
                 break
-        docs.sort(key=lambda doc: (_sort_key(value_at(doc.payload(), params.sort_field)), doc.document_id), reverse=params.descending)
+        docs.sort(key=lambda doc: (rules.value_order(value_at(doc.payload(), params.sort_field)), doc.document_id), reverse=params.descending)
         chosen = docs[params.offset : params.offset + params.limit]
         if with_vectors and chosen:
             full = await self._store.get(namespace_id, collection_id, [doc.document_id for doc in chosen], vectors=True)
@@ -221,3 +208,75 @@ class DocumentUseCases:
             items.append(item)
         end = params.offset + len(items)
         return items, Position(None, "", end) if end < len(docs) else None
+
+    async def _matching(self, namespace_id: str, collection_id: str, where: Node | None) -> AsyncIterator[dict[str, Any]]:
+        """The payloads of the matching documents, at most aggregation.MAX_SCANNED of them: more
+        is INVALID_ARGUMENT naming `filters` (counted first, and checked again while reading)."""
+
+        def too_many(matching: int | str) -> InvalidArgument:
+            return InvalidArgument(
+                [FieldViolation("filters", f"{matching} documents match; an aggregation reads at most {aggregation.MAX_SCANNED}: narrow the filters")],
+                reason="QUERY_TOO_COSTLY",
+            )
+
+        matching = await self._store.count(namespace_id, collection_id, where)
+        if matching > aggregation.MAX_SCANNED:
+            raise too_many(matching)
+        start: str | None = None
+        read = 0
+        while True:
+            page, start = await self._store.scroll(namespace_id, collection_id, where, after=start, limit=_SCAN)
+            read += len(page)
+            if read > aggregation.MAX_SCANNED:
+                raise too_many(f"more than {aggregation.MAX_SCANNED}")
+            for doc in page:
+                yield doc.payload()
+            if start is None:
+                return
+
+    async def aggregate(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        """Groups the matching documents and computes the metrics (server.domain.aggregation); a
+        count without group_by is one count query, anything else reads the matching documents."""
+        namespace_id, collection_id, fields = await self._collection(principal, header, request.get("collection_id", ""))
+        where = self._filter(request.get("filters"), fields, "filters")
+        plan = aggregation.plan(request, fields)
+        result = aggregation.Aggregation(plan)
+        if plan.counts_only:
+            result.counted(await self._store.count(namespace_id, collection_id, where))
+        else:
+            async for payload in self._matching(namespace_id, collection_id, where):
+                result.add(payload)
+        rows = result.rows()
+        info = {
+            "collection_id": collection_id,
+            "documents_scanned": result.scanned,
+            "groups": result.groups,
+            "max_documents_scanned": aggregation.MAX_SCANNED,
+            "max_groups": aggregation.MAX_GROUPS,
+        }
+        return {"results": rows, "total_groups": len(rows), "query_info": info}
+
+    async def distinct(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        """The distinct values of one field over the matching documents, the most frequent first;
+        at most aggregation.MAX_DISTINCT of them, and `query_info` says so when that cut them."""
+        namespace_id, collection_id, fields = await self._collection(principal, header, request.get("collection_id", ""))
+        problems = Violations()
+        where = filters.parse(request.get("filters"), fields, "filters", problems)
+        path = aggregation.payload_path(problems, "field", request.get("field"), fields)
+        limit = request.get("limit")
+        if limit is not None and not 1 <= limit <= aggregation.MAX_DISTINCT:
+            problems.add("limit", f"must be 1-{aggregation.MAX_DISTINCT}")
+        problems.raise_if_any()
+        assert path is not None
+        found = aggregation.Distinct(path)
+        async for payload in self._matching(namespace_id, collection_id, where):
+            found.add(payload)
+        values, cut = found.values(limit)
+        info: dict[str, Any] = {"documents_scanned": found.scanned}
+        if cut:
+            info |= {
+                "truncated": True,
+                "reason": "max_distinct_values",
+                "warning": f"the field has more than {aggregation.MAX_DISTINCT} distinct values; only the {aggregation.MAX_DISTINCT} most frequent are returned (narrow the filters)",
+            }
+        return {"field": request["field"], "values": values, "total_distinct": len(values), "query_info": info}

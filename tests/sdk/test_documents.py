@@ -56,3 +56,34 @@ def test_documents_through_the_high_level_client(base_url: str, sdk_org: Any, pr
     assert mp.documents.update(collection_id, document_id, update_data={"title": "changed"})["title"] == "changed"
     assert mp.documents.delete(collection_id, document_id)["success"] is True
     assert len(mp.documents.list(collection_id)["results"]) == 2
+
+
+@pytest.mark.slow
+def test_aggregate_and_distinct_through_the_typed_api(typed: TypedSdk, processed: tuple[Rest, str]) -> None:
+    rest, collection_id = processed
+    documents = typed.in_namespace(rest.client.headers["x-namespace"]).api(mixpeek.CollectionDocumentsApi)
+    listed = documents.list_documents(collection_id, list_documents_request=mixpeek.ListDocumentsRequest(limit=10)).results
+    objects = sorted(d.to_dict()["root_object_id"] for d in listed)
+
+    grouped = documents.aggregate_documents(collection_id, mixpeek.DocumentAggregationRequest(
+        group_by=[mixpeek.GroupByField(field="root_object_id", alias="object")],
+        aggregations=[mixpeek.AggregationOperation(function=mixpeek.AggregationFunction.COUNT, alias="n")],
+        sort_by="object", sort_direction="asc",
+    ))
+    assert isinstance(grouped, mixpeek.DocumentAggregationResponse) and grouped.total_groups == 3
+    assert [(row.group["object"], row.metrics["n"]) for row in grouped.results] == [(o, 1) for o in objects]
+    total = documents.aggregate_documents(collection_id, mixpeek.DocumentAggregationRequest(
+        aggregations=[mixpeek.AggregationOperation(function=mixpeek.AggregationFunction.COUNT, alias="total")],
+        filters={"AND": [{"field": "root_object_id", "operator": "in", "value": objects[:2]}]},
+    ))
+    assert [(row.group, row.metrics) for row in total.results] == [({}, {"total": 2})]
+
+    distinct = documents.distinct_document_values(collection_id, mixpeek.DistinctValuesRequest(field="root_bucket_id", limit=5))
+    assert isinstance(distinct, mixpeek.DistinctValuesResponse) and distinct.total_distinct == 1
+    assert (distinct.values[0].count, distinct.values[0].value) == (3, listed[0].to_dict()["root_bucket_id"])
+    with pytest.raises(mixpeek.ApiException) as refused:
+        documents.aggregate_documents(collection_id, mixpeek.DocumentAggregationRequest(
+            group_by=[mixpeek.GroupByField(field="root_object_id")],
+            aggregations=[mixpeek.AggregationOperation(function=mixpeek.AggregationFunction.PUSH, field="root_object_id", alias="all")],
+        ))
+    assert refused.value.status == 400 and "aggregations[0].function" in str(refused.value.body)

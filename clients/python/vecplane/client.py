@@ -332,6 +332,8 @@ _ERROR_TYPES: dict[grpc.StatusCode, type[VecplaneError]] = {
 _READS = frozenset(
     (
         "/vecplane.v1.DocumentService/CountDocuments",
+        "/vecplane.v1.DocumentService/AggregateDocuments",
+        "/vecplane.v1.DocumentService/DistinctDocumentValues",
         "/vecplane.v1.RetrieverService/ExecuteRetriever",
         "/vecplane.v1.RetrieverService/ExecuteAdhocRetriever",
         "/vecplane.v1.RetrieverService/ExplainRetriever",
@@ -340,7 +342,7 @@ _READS = frozenset(
 
 
 def safe_to_retry_on_aborted(method: str) -> bool:
-    """Whether an ABORTED `method` may be sent again: reads (Get*, List*, counting documents,
+    """Whether an ABORTED `method` may be sent again: reads (Get*, List*, counting, aggregating documents or their distinct values,
     executing or explaining a retriever) and Reconfigure, whose ABORTED means another reconfigure
     held the namespace's lock and nothing was changed."""
     name = method.rsplit("/", 1)[-1]

@@ -109,3 +109,109 @@ class CountDocumentsResponse(_message.Message):
     collection_id: str
     count: int
     def __init__(self, collection_id: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
+
+class AggregationGroupBy(_message.Message):
+    __slots__ = ("field", "alias", "date_trunc", "date_part")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    ALIAS_FIELD_NUMBER: _ClassVar[int]
+    DATE_TRUNC_FIELD_NUMBER: _ClassVar[int]
+    DATE_PART_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    alias: str
+    date_trunc: str
+    date_part: str
+    def __init__(self, field: _Optional[str] = ..., alias: _Optional[str] = ..., date_trunc: _Optional[str] = ..., date_part: _Optional[str] = ...) -> None: ...
+
+class AggregationOperation(_message.Message):
+    __slots__ = ("function", "field", "alias", "distinct_field")
+    FUNCTION_FIELD_NUMBER: _ClassVar[int]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    ALIAS_FIELD_NUMBER: _ClassVar[int]
+    DISTINCT_FIELD_FIELD_NUMBER: _ClassVar[int]
+    function: str
+    field: str
+    alias: str
+    distinct_field: str
+    def __init__(self, function: _Optional[str] = ..., field: _Optional[str] = ..., alias: _Optional[str] = ..., distinct_field: _Optional[str] = ...) -> None: ...
+
+class AggregationHaving(_message.Message):
+    __slots__ = ("field", "operator", "value")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    OPERATOR_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    operator: str
+    value: _struct_pb2.Value
+    def __init__(self, field: _Optional[str] = ..., operator: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ...) -> None: ...
+
+class AggregateDocumentsRequest(_message.Message):
+    __slots__ = ("collection_id", "group_by", "aggregations", "filters", "having", "unwind", "sort_by", "sort_direction", "limit")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    GROUP_BY_FIELD_NUMBER: _ClassVar[int]
+    AGGREGATIONS_FIELD_NUMBER: _ClassVar[int]
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    HAVING_FIELD_NUMBER: _ClassVar[int]
+    UNWIND_FIELD_NUMBER: _ClassVar[int]
+    SORT_BY_FIELD_NUMBER: _ClassVar[int]
+    SORT_DIRECTION_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    group_by: _containers.RepeatedCompositeFieldContainer[AggregationGroupBy]
+    aggregations: _containers.RepeatedCompositeFieldContainer[AggregationOperation]
+    filters: _filter_pb2.LogicalOperator
+    having: _containers.RepeatedCompositeFieldContainer[AggregationHaving]
+    unwind: str
+    sort_by: str
+    sort_direction: str
+    limit: int
+    def __init__(self, collection_id: _Optional[str] = ..., group_by: _Optional[_Iterable[_Union[AggregationGroupBy, _Mapping]]] = ..., aggregations: _Optional[_Iterable[_Union[AggregationOperation, _Mapping]]] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., having: _Optional[_Iterable[_Union[AggregationHaving, _Mapping]]] = ..., unwind: _Optional[str] = ..., sort_by: _Optional[str] = ..., sort_direction: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class AggregationRow(_message.Message):
+    __slots__ = ("group", "metrics")
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    METRICS_FIELD_NUMBER: _ClassVar[int]
+    group: _struct_pb2.Struct
+    metrics: _struct_pb2.Struct
+    def __init__(self, group: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., metrics: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class AggregateDocumentsResponse(_message.Message):
+    __slots__ = ("results", "total_groups", "query_info")
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_GROUPS_FIELD_NUMBER: _ClassVar[int]
+    QUERY_INFO_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[AggregationRow]
+    total_groups: int
+    query_info: _struct_pb2.Struct
+    def __init__(self, results: _Optional[_Iterable[_Union[AggregationRow, _Mapping]]] = ..., total_groups: _Optional[int] = ..., query_info: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class DistinctDocumentValuesRequest(_message.Message):
+    __slots__ = ("collection_id", "field", "filters", "limit")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    field: str
+    filters: _filter_pb2.LogicalOperator
+    limit: int
+    def __init__(self, collection_id: _Optional[str] = ..., field: _Optional[str] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class DistinctValue(_message.Message):
+    __slots__ = ("value", "count")
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    value: _struct_pb2.Value
+    count: int
+    def __init__(self, value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., count: _Optional[int] = ...) -> None: ...
+
+class DistinctDocumentValuesResponse(_message.Message):
+    __slots__ = ("field", "values", "total_distinct", "query_info")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_DISTINCT_FIELD_NUMBER: _ClassVar[int]
+    QUERY_INFO_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    values: _containers.RepeatedCompositeFieldContainer[DistinctValue]
+    total_distinct: int
+    query_info: _struct_pb2.Struct
+    def __init__(self, field: _Optional[str] = ..., values: _Optional[_Iterable[_Union[DistinctValue, _Mapping]]] = ..., total_distinct: _Optional[int] = ..., query_info: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...

@@ -61,6 +61,16 @@ class DocumentServiceStub:
                 request_serializer=vecplane_dot_v1_dot_document__pb2.DeleteDocumentRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_document__pb2.DeleteDocumentResponse.FromString,
                 _registered_method=True)
+        self.AggregateDocuments = channel.unary_unary(
+                '/vecplane.v1.DocumentService/AggregateDocuments',
+                request_serializer=vecplane_dot_v1_dot_document__pb2.AggregateDocumentsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_document__pb2.AggregateDocumentsResponse.FromString,
+                _registered_method=True)
+        self.DistinctDocumentValues = channel.unary_unary(
+                '/vecplane.v1.DocumentService/DistinctDocumentValues',
+                request_serializer=vecplane_dot_v1_dot_document__pb2.DistinctDocumentValuesRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_document__pb2.DistinctDocumentValuesResponse.FromString,
+                _registered_method=True)
 
 
 class DocumentServiceServicer:
@@ -103,6 +113,20 @@ class DocumentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AggregateDocuments(self, request, context):
+        """Groups the matching documents by fields and computes metrics per group.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DistinctDocumentValues(self, request, context):
+        """The distinct values of one field of the matching documents, with their counts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DocumentServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -130,6 +154,16 @@ def add_DocumentServiceServicer_to_server(servicer, server):
                     servicer.DeleteDocument,
                     request_deserializer=vecplane_dot_v1_dot_document__pb2.DeleteDocumentRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_document__pb2.DeleteDocumentResponse.SerializeToString,
+            ),
+            'AggregateDocuments': grpc.unary_unary_rpc_method_handler(
+                    servicer.AggregateDocuments,
+                    request_deserializer=vecplane_dot_v1_dot_document__pb2.AggregateDocumentsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_document__pb2.AggregateDocumentsResponse.SerializeToString,
+            ),
+            'DistinctDocumentValues': grpc.unary_unary_rpc_method_handler(
+                    servicer.DistinctDocumentValues,
+                    request_deserializer=vecplane_dot_v1_dot_document__pb2.DistinctDocumentValuesRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_document__pb2.DistinctDocumentValuesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -269,6 +303,60 @@ class DocumentService:
             '/vecplane.v1.DocumentService/DeleteDocument',
             vecplane_dot_v1_dot_document__pb2.DeleteDocumentRequest.SerializeToString,
             vecplane_dot_v1_dot_document__pb2.DeleteDocumentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AggregateDocuments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.DocumentService/AggregateDocuments',
+            vecplane_dot_v1_dot_document__pb2.AggregateDocumentsRequest.SerializeToString,
+            vecplane_dot_v1_dot_document__pb2.AggregateDocumentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DistinctDocumentValues(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.DocumentService/DistinctDocumentValues',
+            vecplane_dot_v1_dot_document__pb2.DistinctDocumentValuesRequest.SerializeToString,
+            vecplane_dot_v1_dot_document__pb2.DistinctDocumentValuesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -6,6 +6,7 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "../../google/api/annotations_pb.js";
 import { file_google_api_field_behavior } from "../../google/api/field_behavior_pb.js";
+import type { Value } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
 import type { LogicalOperator } from "./filter_pb.js";
 import { file_vecplane_v1_filter } from "./filter_pb.js";
@@ -18,7 +19,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file vecplane/v1/document.proto.
  */
 export const file_vecplane_v1_document: GenFile = /*@__PURE__*/
-  fileDesc("Chp2ZWNwbGFuZS92MS9kb2N1bWVudC5wcm90bxILdmVjcGxhbmUudjEiwwIKFExpc3REb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISEwoFbGltaXQYAiABKAVCBODaGAESFAoGb2Zmc2V0GAMgASgFQgTg2hgBEhQKBmN1cnNvchgEIAEoCUIE4NoYARIbCg1pbmNsdWRlX3RvdGFsGAUgASgIQgTg2hgBEi0KB2ZpbHRlcnMYBiABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISJQoEc29ydBgHIAEoCzIXLnZlY3BsYW5lLnYxLlNvcnRPcHRpb24SHAoOcmV0dXJuX3ZlY3RvcnMYCCABKAhCBODaGAESFwoJcGFnZV9zaXplGAkgASgFQgTg2hgBEiMKFXJldHVybl9wcmVzaWduZWRfdXJscxgKIAEoCEIE4NoYASKYAQoVTGlzdERvY3VtZW50c1Jlc3BvbnNlEigKB3Jlc3VsdHMYASADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhgKC3RvdGFsX2NvdW50GAMgASgDSACIAQFCDgoMX3RvdGFsX2NvdW50ImQKEkdldERvY3VtZW50UmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEhkKC2RvY3VtZW50X2lkGAIgASgJQgTiQQECEhYKDnJldHVybl92ZWN0b3JzGAMgASgIIkAKE0dldERvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IkMKFlVwZGF0ZURvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IoMBChVVcGRhdGVEb2N1bWVudFJlcXVlc3QSGwoNY29sbGVjdGlvbl9pZBgBIAEoCUIE4kEBAhIZCgtkb2N1bWVudF9pZBgCIAEoCUIE4kEBAhIyCgt1cGRhdGVfZGF0YRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiTwoVRGVsZXRlRG9jdW1lbnRSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiOgoWRGVsZXRlRG9jdW1lbnRSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgiYwoVQ291bnREb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISLQoHZmlsdGVycxgCIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvciI+ChZDb3VudERvY3VtZW50c1Jlc3BvbnNlEhUKDWNvbGxlY3Rpb25faWQYASABKAkSDQoFY291bnQYAiABKAMy5gcKD0RvY3VtZW50U2VydmljZRK+AQoNTGlzdERvY3VtZW50cxIhLnZlY3BsYW5lLnYxLkxpc3REb2N1bWVudHNSZXF1ZXN0GiIudmVjcGxhbmUudjEuTGlzdERvY3VtZW50c1Jlc3BvbnNlImaC0+STAmA6ASpaKxIpL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMiLi92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL2xpc3QSyAEKDkNvdW50RG9jdW1lbnRzEiIudmVjcGxhbmUudjEuQ291bnREb2N1bWVudHNSZXF1ZXN0GiMudmVjcGxhbmUudjEuQ291bnREb2N1bWVudHNSZXNwb25zZSJtgtPkkwJnWjQ6ASoiLy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL2NvdW50Ei8vdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy9jb3VudBKbAQoLR2V0RG9jdW1lbnQSHy52ZWNwbGFuZS52MS5HZXREb2N1bWVudFJlcXVlc3QaIC52ZWNwbGFuZS52MS5HZXREb2N1bWVudFJlc3BvbnNlIkmC0+STAkNiCGRvY3VtZW50EjcvdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy97ZG9jdW1lbnRfaWR9EoUCCg5VcGRhdGVEb2N1bWVudBIiLnZlY3BsYW5lLnYxLlVwZGF0ZURvY3VtZW50UmVxdWVzdBojLnZlY3BsYW5lLnYxLlVwZGF0ZURvY3VtZW50UmVzcG9uc2UiqQGC0+STAqIBOgt1cGRhdGVfZGF0YVpQOgt1cGRhdGVfZGF0YWIIZG9jdW1lbnQaNy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH1iCGRvY3VtZW50MjcvdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy97ZG9jdW1lbnRfaWR9EpoBCg5EZWxldGVEb2N1bWVudBIiLnZlY3BsYW5lLnYxLkRlbGV0ZURvY3VtZW50UmVxdWVzdBojLnZlY3BsYW5lLnYxLkRlbGV0ZURvY3VtZW50UmVzcG9uc2UiP4LT5JMCOSo3L3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMve2RvY3VtZW50X2lkfRoE0NoYAWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_filter, file_vecplane_v1_list, file_vecplane_v1_options]);
+  fileDesc("Chp2ZWNwbGFuZS92MS9kb2N1bWVudC5wcm90bxILdmVjcGxhbmUudjEiwwIKFExpc3REb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISEwoFbGltaXQYAiABKAVCBODaGAESFAoGb2Zmc2V0GAMgASgFQgTg2hgBEhQKBmN1cnNvchgEIAEoCUIE4NoYARIbCg1pbmNsdWRlX3RvdGFsGAUgASgIQgTg2hgBEi0KB2ZpbHRlcnMYBiABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISJQoEc29ydBgHIAEoCzIXLnZlY3BsYW5lLnYxLlNvcnRPcHRpb24SHAoOcmV0dXJuX3ZlY3RvcnMYCCABKAhCBODaGAESFwoJcGFnZV9zaXplGAkgASgFQgTg2hgBEiMKFXJldHVybl9wcmVzaWduZWRfdXJscxgKIAEoCEIE4NoYASKYAQoVTGlzdERvY3VtZW50c1Jlc3BvbnNlEigKB3Jlc3VsdHMYASADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhgKC3RvdGFsX2NvdW50GAMgASgDSACIAQFCDgoMX3RvdGFsX2NvdW50ImQKEkdldERvY3VtZW50UmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEhkKC2RvY3VtZW50X2lkGAIgASgJQgTiQQECEhYKDnJldHVybl92ZWN0b3JzGAMgASgIIkAKE0dldERvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IkMKFlVwZGF0ZURvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IoMBChVVcGRhdGVEb2N1bWVudFJlcXVlc3QSGwoNY29sbGVjdGlvbl9pZBgBIAEoCUIE4kEBAhIZCgtkb2N1bWVudF9pZBgCIAEoCUIE4kEBAhIyCgt1cGRhdGVfZGF0YRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiTwoVRGVsZXRlRG9jdW1lbnRSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiOgoWRGVsZXRlRG9jdW1lbnRSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgiYwoVQ291bnREb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISLQoHZmlsdGVycxgCIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvciI+ChZDb3VudERvY3VtZW50c1Jlc3BvbnNlEhUKDWNvbGxlY3Rpb25faWQYASABKAkSDQoFY291bnQYAiABKAMiXwoSQWdncmVnYXRpb25Hcm91cEJ5EhMKBWZpZWxkGAEgASgJQgTiQQECEg0KBWFsaWFzGAIgASgJEhIKCmRhdGVfdHJ1bmMYAyABKAkSEQoJZGF0ZV9wYXJ0GAQgASgJImoKFEFnZ3JlZ2F0aW9uT3BlcmF0aW9uEhYKCGZ1bmN0aW9uGAEgASgJQgTiQQECEg0KBWZpZWxkGAIgASgJEhMKBWFsaWFzGAMgASgJQgTiQQECEhYKDmRpc3RpbmN0X2ZpZWxkGAQgASgJIm0KEUFnZ3JlZ2F0aW9uSGF2aW5nEhMKBWZpZWxkGAEgASgJQgTiQQECEhYKCG9wZXJhdG9yGAIgASgJQgTiQQECEisKBXZhbHVlGAMgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlQgTiQQECIuACChlBZ2dyZWdhdGVEb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISMQoIZ3JvdXBfYnkYAiADKAsyHy52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvbkdyb3VwQnkSPQoMYWdncmVnYXRpb25zGAMgAygLMiEudmVjcGxhbmUudjEuQWdncmVnYXRpb25PcGVyYXRpb25CBOJBAQISLQoHZmlsdGVycxgEIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchIuCgZoYXZpbmcYBSADKAsyHi52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvbkhhdmluZxIOCgZ1bndpbmQYBiABKAkSDwoHc29ydF9ieRgHIAEoCRIWCg5zb3J0X2RpcmVjdGlvbhgIIAEoCRISCgVsaW1pdBgJIAEoBUgAiAEBQggKBl9saW1pdCJiCg5BZ2dyZWdhdGlvblJvdxImCgVncm91cBgBIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSKAoHbWV0cmljcxgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QijQEKGkFnZ3JlZ2F0ZURvY3VtZW50c1Jlc3BvbnNlEiwKB3Jlc3VsdHMYASADKAsyGy52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvblJvdxIUCgx0b3RhbF9ncm91cHMYAiABKAUSKwoKcXVlcnlfaW5mbxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QingEKHURpc3RpbmN0RG9jdW1lbnRWYWx1ZXNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISEwoFZmllbGQYAiABKAlCBOJBAQISLQoHZmlsdGVycxgDIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchISCgVsaW1pdBgEIAEoBUgAiAEBQggKBl9saW1pdCJFCg1EaXN0aW5jdFZhbHVlEiUKBXZhbHVlGAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEg0KBWNvdW50GAIgASgDIqABCh5EaXN0aW5jdERvY3VtZW50VmFsdWVzUmVzcG9uc2USDQoFZmllbGQYASABKAkSKgoGdmFsdWVzGAIgAygLMhoudmVjcGxhbmUudjEuRGlzdGluY3RWYWx1ZRIWCg50b3RhbF9kaXN0aW5jdBgDIAEoBRIrCgpxdWVyeV9pbmZvGAQgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdDLBCgoPRG9jdW1lbnRTZXJ2aWNlEr4BCg1MaXN0RG9jdW1lbnRzEiEudmVjcGxhbmUudjEuTGlzdERvY3VtZW50c1JlcXVlc3QaIi52ZWNwbGFuZS52MS5MaXN0RG9jdW1lbnRzUmVzcG9uc2UiZoLT5JMCYDoBKlorEikvdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cyIuL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvbGlzdBLIAQoOQ291bnREb2N1bWVudHMSIi52ZWNwbGFuZS52MS5Db3VudERvY3VtZW50c1JlcXVlc3QaIy52ZWNwbGFuZS52MS5Db3VudERvY3VtZW50c1Jlc3BvbnNlIm2C0+STAmdaNDoBKiIvL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvY291bnQSLy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL2NvdW50EpsBCgtHZXREb2N1bWVudBIfLnZlY3BsYW5lLnYxLkdldERvY3VtZW50UmVxdWVzdBogLnZlY3BsYW5lLnYxLkdldERvY3VtZW50UmVzcG9uc2UiSYLT5JMCQ2IIZG9jdW1lbnQSNy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0ShQIKDlVwZGF0ZURvY3VtZW50EiIudmVjcGxhbmUudjEuVXBkYXRlRG9jdW1lbnRSZXF1ZXN0GiMudmVjcGxhbmUudjEuVXBkYXRlRG9jdW1lbnRSZXNwb25zZSKpAYLT5JMCogE6C3VwZGF0ZV9kYXRhWlA6C3VwZGF0ZV9kYXRhYghkb2N1bWVudBo3L3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMve2RvY3VtZW50X2lkfWIIZG9jdW1lbnQyNy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0SmgEKDkRlbGV0ZURvY3VtZW50EiIudmVjcGxhbmUudjEuRGVsZXRlRG9jdW1lbnRSZXF1ZXN0GiMudmVjcGxhbmUudjEuRGVsZXRlRG9jdW1lbnRSZXNwb25zZSI/gtPkkwI5KjcvdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy97ZG9jdW1lbnRfaWR9EqUBChJBZ2dyZWdhdGVEb2N1bWVudHMSJi52ZWNwbGFuZS52MS5BZ2dyZWdhdGVEb2N1bWVudHNSZXF1ZXN0GicudmVjcGxhbmUudjEuQWdncmVnYXRlRG9jdW1lbnRzUmVzcG9uc2UiPoLT5JMCODoBKiIzL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvYWdncmVnYXRlErABChZEaXN0aW5jdERvY3VtZW50VmFsdWVzEioudmVjcGxhbmUudjEuRGlzdGluY3REb2N1bWVudFZhbHVlc1JlcXVlc3QaKy52ZWNwbGFuZS52MS5EaXN0aW5jdERvY3VtZW50VmFsdWVzUmVzcG9uc2UiPYLT5JMCNzoBKiIyL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvZGlzdGluY3QaBNDaGAFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_filter, file_vecplane_v1_list, file_vecplane_v1_options]);
 
 /**
  * Request for DocumentService.ListDocuments.
@@ -369,6 +370,382 @@ export const CountDocumentsResponseSchema: GenMessage<CountDocumentsResponse> = 
   messageDesc(file_vecplane_v1_document, 9);
 
 /**
+ * One key an aggregation groups by.
+ *
+ * @generated from message vecplane.v1.AggregationGroupBy
+ */
+export type AggregationGroupBy = Message<"vecplane.v1.AggregationGroupBy"> & {
+  /**
+   * The field's dot path (a document field, a system ID, `created_at` or `updated_at`).
+   *
+   * @generated from field: string field = 1;
+   */
+  field: string;
+
+  /**
+   * The key of this value in each row's `group`; default `field`.
+   *
+   * @generated from field: string alias = 2;
+   */
+  alias: string;
+
+  /**
+   * Truncates an ISO 8601 date value to this unit (`year`, `month`, `week` (from Sunday), `day`,
+   * `hour`, `minute`, `second`): the group value is the truncated time in ISO 8601 (UTC).
+   *
+   * @generated from field: string date_trunc = 3;
+   */
+  dateTrunc: string;
+
+  /**
+   * Extracts this part of an ISO 8601 date value as an integer (`year`, `month`, `week` (0-53,
+   * weeks from Sunday), `day`, `dayOfWeek` (1 = Sunday), `dayOfYear`, `hour`, `minute`, `second`).
+   *
+   * @generated from field: string date_part = 4;
+   */
+  datePart: string;
+};
+
+/**
+ * Describes the message vecplane.v1.AggregationGroupBy.
+ * Use `create(AggregationGroupBySchema)` to create a new message.
+ */
+export const AggregationGroupBySchema: GenMessage<AggregationGroupBy> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 10);
+
+/**
+ * One metric an aggregation computes per group.
+ *
+ * @generated from message vecplane.v1.AggregationOperation
+ */
+export type AggregationOperation = Message<"vecplane.v1.AggregationOperation"> & {
+  /**
+   * `count` (documents), `count_distinct` (distinct values of the field), `sum`, `avg` (of its
+   * numeric values), `min`, `max` (of its values, numbers before strings).
+   *
+   * @generated from field: string function = 1;
+   */
+  function: string;
+
+  /**
+   * The field's dot path; required but for `count`.
+   *
+   * @generated from field: string field = 2;
+   */
+  field: string;
+
+  /**
+   * The key of this metric in each row's `metrics`.
+   *
+   * @generated from field: string alias = 3;
+   */
+  alias: string;
+
+  /**
+   * For `count_distinct`: the field whose distinct values are counted (default `field`).
+   *
+   * @generated from field: string distinct_field = 4;
+   */
+  distinctField: string;
+};
+
+/**
+ * Describes the message vecplane.v1.AggregationOperation.
+ * Use `create(AggregationOperationSchema)` to create a new message.
+ */
+export const AggregationOperationSchema: GenMessage<AggregationOperation> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 11);
+
+/**
+ * A condition on a metric, applied after grouping (SQL's HAVING).
+ *
+ * @generated from message vecplane.v1.AggregationHaving
+ */
+export type AggregationHaving = Message<"vecplane.v1.AggregationHaving"> & {
+  /**
+   * A metric's alias.
+   *
+   * @generated from field: string field = 1;
+   */
+  field: string;
+
+  /**
+   * `gt`, `gte`, `lt`, `lte`, `eq` or `ne`.
+   *
+   * @generated from field: string operator = 2;
+   */
+  operator: string;
+
+  /**
+   * The value the metric is compared with.
+   *
+   * @generated from field: google.protobuf.Value value = 3;
+   */
+  value?: Value | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.AggregationHaving.
+ * Use `create(AggregationHavingSchema)` to create a new message.
+ */
+export const AggregationHavingSchema: GenMessage<AggregationHaving> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 12);
+
+/**
+ * Request for DocumentService.AggregateDocuments.
+ *
+ * @generated from message vecplane.v1.AggregateDocumentsRequest
+ */
+export type AggregateDocumentsRequest = Message<"vecplane.v1.AggregateDocumentsRequest"> & {
+  /**
+   * The collection's ID or name.
+   *
+   * @generated from field: string collection_id = 1;
+   */
+  collectionId: string;
+
+  /**
+   * The keys to group by (at most 8); none: one row over every matching document.
+   *
+   * @generated from field: repeated vecplane.v1.AggregationGroupBy group_by = 2;
+   */
+  groupBy: AggregationGroupBy[];
+
+  /**
+   * The metrics to compute (1-32).
+   *
+   * @generated from field: repeated vecplane.v1.AggregationOperation aggregations = 3;
+   */
+  aggregations: AggregationOperation[];
+
+  /**
+   * Only documents that match (the shared filter language), before grouping.
+   *
+   * @generated from field: vecplane.v1.LogicalOperator filters = 4;
+   */
+  filters?: LogicalOperator | undefined;
+
+  /**
+   * Conditions on the metrics, after grouping; all must hold.
+   *
+   * @generated from field: repeated vecplane.v1.AggregationHaving having = 5;
+   */
+  having: AggregationHaving[];
+
+  /**
+   * A list field: each document counts once per element, with the field holding that element.
+   *
+   * @generated from field: string unwind = 6;
+   */
+  unwind: string;
+
+  /**
+   * A group key (alias) or metric alias to order the rows by; unset: by group key.
+   *
+   * @generated from field: string sort_by = 7;
+   */
+  sortBy: string;
+
+  /**
+   * `asc` or `desc` (default).
+   *
+   * @generated from field: string sort_direction = 8;
+   */
+  sortDirection: string;
+
+  /**
+   * At most this many rows (1-10000), after sorting.
+   *
+   * @generated from field: optional int32 limit = 9;
+   */
+  limit?: number | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.AggregateDocumentsRequest.
+ * Use `create(AggregateDocumentsRequestSchema)` to create a new message.
+ */
+export const AggregateDocumentsRequestSchema: GenMessage<AggregateDocumentsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 13);
+
+/**
+ * One row of an aggregation: a group and its metrics.
+ *
+ * @generated from message vecplane.v1.AggregationRow
+ */
+export type AggregationRow = Message<"vecplane.v1.AggregationRow"> & {
+  /**
+   * The group's key values (by alias); empty without `group_by`.
+   *
+   * @generated from field: google.protobuf.Struct group = 1;
+   */
+  group?: JsonObject | undefined;
+
+  /**
+   * The metrics (by alias).
+   *
+   * @generated from field: google.protobuf.Struct metrics = 2;
+   */
+  metrics?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.AggregationRow.
+ * Use `create(AggregationRowSchema)` to create a new message.
+ */
+export const AggregationRowSchema: GenMessage<AggregationRow> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 14);
+
+/**
+ * Response of DocumentService.AggregateDocuments.
+ *
+ * @generated from message vecplane.v1.AggregateDocumentsResponse
+ */
+export type AggregateDocumentsResponse = Message<"vecplane.v1.AggregateDocumentsResponse"> & {
+  /**
+   * The rows.
+   *
+   * @generated from field: repeated vecplane.v1.AggregationRow results = 1;
+   */
+  results: AggregationRow[];
+
+  /**
+   * How many rows were returned.
+   *
+   * @generated from field: int32 total_groups = 2;
+   */
+  totalGroups: number;
+
+  /**
+   * How the answer was computed: `documents_scanned`, `groups` (before `having` and `limit`) and
+   * the caps.
+   *
+   * @generated from field: google.protobuf.Struct query_info = 3;
+   */
+  queryInfo?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.AggregateDocumentsResponse.
+ * Use `create(AggregateDocumentsResponseSchema)` to create a new message.
+ */
+export const AggregateDocumentsResponseSchema: GenMessage<AggregateDocumentsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 15);
+
+/**
+ * Request for DocumentService.DistinctDocumentValues.
+ *
+ * @generated from message vecplane.v1.DistinctDocumentValuesRequest
+ */
+export type DistinctDocumentValuesRequest = Message<"vecplane.v1.DistinctDocumentValuesRequest"> & {
+  /**
+   * The collection's ID or name.
+   *
+   * @generated from field: string collection_id = 1;
+   */
+  collectionId: string;
+
+  /**
+   * The field's dot path; each element of a list counts as a value.
+   *
+   * @generated from field: string field = 2;
+   */
+  field: string;
+
+  /**
+   * Only documents that match (the shared filter language).
+   *
+   * @generated from field: vecplane.v1.LogicalOperator filters = 3;
+   */
+  filters?: LogicalOperator | undefined;
+
+  /**
+   * At most this many values (1-10000), the most frequent first.
+   *
+   * @generated from field: optional int32 limit = 4;
+   */
+  limit?: number | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.DistinctDocumentValuesRequest.
+ * Use `create(DistinctDocumentValuesRequestSchema)` to create a new message.
+ */
+export const DistinctDocumentValuesRequestSchema: GenMessage<DistinctDocumentValuesRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 16);
+
+/**
+ * One distinct value of a field.
+ *
+ * @generated from message vecplane.v1.DistinctValue
+ */
+export type DistinctValue = Message<"vecplane.v1.DistinctValue"> & {
+  /**
+   * The value, as stored.
+   *
+   * @generated from field: google.protobuf.Value value = 1;
+   */
+  value?: Value | undefined;
+
+  /**
+   * How many documents hold it.
+   *
+   * @generated from field: int64 count = 2;
+   */
+  count: bigint;
+};
+
+/**
+ * Describes the message vecplane.v1.DistinctValue.
+ * Use `create(DistinctValueSchema)` to create a new message.
+ */
+export const DistinctValueSchema: GenMessage<DistinctValue> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 17);
+
+/**
+ * Response of DocumentService.DistinctDocumentValues.
+ *
+ * @generated from message vecplane.v1.DistinctDocumentValuesResponse
+ */
+export type DistinctDocumentValuesResponse = Message<"vecplane.v1.DistinctDocumentValuesResponse"> & {
+  /**
+   * The field asked for.
+   *
+   * @generated from field: string field = 1;
+   */
+  field: string;
+
+  /**
+   * The distinct values, the most frequent first (ties by value).
+   *
+   * @generated from field: repeated vecplane.v1.DistinctValue values = 2;
+   */
+  values: DistinctValue[];
+
+  /**
+   * How many values are returned.
+   *
+   * @generated from field: int32 total_distinct = 3;
+   */
+  totalDistinct: number;
+
+  /**
+   * `documents_scanned`; and `truncated`, `reason` and `warning` when the values were cut to the
+   * 10,000 cap without a `limit`.
+   *
+   * @generated from field: google.protobuf.Struct query_info = 4;
+   */
+  queryInfo?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.DistinctDocumentValuesResponse.
+ * Use `create(DistinctDocumentValuesResponseSchema)` to create a new message.
+ */
+export const DistinctDocumentValuesResponseSchema: GenMessage<DistinctDocumentValuesResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 18);
+
+/**
  * The documents of a collection, in the namespace named by the `x-namespace` header. Documents
  * are made by processing; these calls read, change and remove them.
  *
@@ -424,6 +801,26 @@ export const DocumentService: GenService<{
     methodKind: "unary";
     input: typeof DeleteDocumentRequestSchema;
     output: typeof DeleteDocumentResponseSchema;
+  },
+  /**
+   * Groups the matching documents by fields and computes metrics per group.
+   *
+   * @generated from rpc vecplane.v1.DocumentService.AggregateDocuments
+   */
+  aggregateDocuments: {
+    methodKind: "unary";
+    input: typeof AggregateDocumentsRequestSchema;
+    output: typeof AggregateDocumentsResponseSchema;
+  },
+  /**
+   * The distinct values of one field of the matching documents, with their counts.
+   *
+   * @generated from rpc vecplane.v1.DocumentService.DistinctDocumentValues
+   */
+  distinctDocumentValues: {
+    methodKind: "unary";
+    input: typeof DistinctDocumentValuesRequestSchema;
+    output: typeof DistinctDocumentValuesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_vecplane_v1_document, 0);
