@@ -29,52 +29,32 @@ class CollectionServicer(collection_pb2_grpc.CollectionServiceServicer):
             found = self._messages[key] = to_message(doc, pb.Collection)
         return found
 
-    async def CreateCollection(
-        self, request: pb.CreateCollectionRequest, context: grpc.aio.ServicerContext
-    ) -> pb.CreateCollectionResponse:
+    async def CreateCollection(self, request: pb.CreateCollectionRequest, context: grpc.aio.ServicerContext) -> pb.CreateCollectionResponse:
         created = await self._collections.create(principal(), namespace_header(), to_dict(request))
         return pb.CreateCollectionResponse(collection=to_message(created, pb.Collection))
 
-    async def GetCollection(
-        self, request: pb.GetCollectionRequest, context: grpc.aio.ServicerContext
-    ) -> pb.GetCollectionResponse:
+    async def GetCollection(self, request: pb.GetCollectionRequest, context: grpc.aio.ServicerContext) -> pb.GetCollectionResponse:
         found = await self._collections.get(principal(), namespace_header(), request.collection_id)
         return pb.GetCollectionResponse(collection=self._message(found))
 
-    async def DescribeCollectionFeatures(
-        self, request: pb.DescribeCollectionFeaturesRequest, context: grpc.aio.ServicerContext
-    ) -> pb.DescribeCollectionFeaturesResponse:
+    async def DescribeCollectionFeatures(self, request: pb.DescribeCollectionFeaturesRequest, context: grpc.aio.ServicerContext) -> pb.DescribeCollectionFeaturesResponse:
         features = await self._collections.features(principal(), namespace_header(), request.collection_id)
         return to_message({"features": features}, pb.DescribeCollectionFeaturesResponse)
 
-    async def ListCollections(
-        self, request: pb.ListCollectionsRequest, context: grpc.aio.ServicerContext
-    ) -> pb.ListCollectionsResponse:
+    async def ListCollections(self, request: pb.ListCollectionsRequest, context: grpc.aio.ServicerContext) -> pb.ListCollectionsResponse:
         result = await self._collections.list(principal(), namespace_header(), to_dict(request))
-        response = to_message(
-            {"pagination": result.pagination, "total_count": result.total}, pb.ListCollectionsResponse
-        )
+        response = to_message({"pagination": result.pagination, "total_count": result.total}, pb.ListCollectionsResponse)
         response.results.extend(self._message(item) for item in result.items)
         return response
 
-    async def UpdateCollection(
-        self, request: pb.UpdateCollectionRequest, context: grpc.aio.ServicerContext
-    ) -> pb.UpdateCollectionResponse:
+    async def UpdateCollection(self, request: pb.UpdateCollectionRequest, context: grpc.aio.ServicerContext) -> pb.UpdateCollectionResponse:
         updated = await self._collections.update(principal(), namespace_header(), to_dict(request))
         return pb.UpdateCollectionResponse(collection=to_message(updated, pb.Collection))
 
-    async def CloneCollection(
-        self, request: pb.CloneCollectionRequest, context: grpc.aio.ServicerContext
-    ) -> pb.CloneCollectionResponse:
+    async def CloneCollection(self, request: pb.CloneCollectionRequest, context: grpc.aio.ServicerContext) -> pb.CloneCollectionResponse:
         created, source_id = await self._collections.clone(principal(), namespace_header(), to_dict(request))
-        return pb.CloneCollectionResponse(
-            collection=to_message(created, pb.Collection), source_collection_id=source_id
-        )
+        return pb.CloneCollectionResponse(collection=to_message(created, pb.Collection), source_collection_id=source_id)
 
-    async def DeleteCollection(
-        self, request: pb.DeleteCollectionRequest, context: grpc.aio.ServicerContext
-    ) -> pb.DeleteCollectionResponse:
-        outcome = await self._collections.delete(
-            principal(), namespace_header(), request.collection_id, request.force
-        )
+    async def DeleteCollection(self, request: pb.DeleteCollectionRequest, context: grpc.aio.ServicerContext) -> pb.DeleteCollectionResponse:
+        outcome = await self._collections.delete(principal(), namespace_header(), request.collection_id, request.force)
         return to_message(outcome, pb.DeleteCollectionResponse)

@@ -36,31 +36,11 @@ MAX_TOP_K = 5000
 MAX_PAGE = 500
 MAX_INPUT_NAMES = 50
 
-FEATURE_URI = re.compile(
-    r"^mixpeek://(?P<name>[a-z][a-z0-9_]{1,62})@(?P<version>v[0-9]+)/(?P<vector>[A-Za-z0-9_]{1,128})$"
-)
+FEATURE_URI = re.compile(r"^mixpeek://(?P<name>[a-z][a-z0-9_]{1,62})@(?P<version>v[0-9]+)/(?P<vector>[A-Za-z0-9_]{1,128})$")
 TEMPLATE = re.compile(r"\{\{\s*INPUT\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _WHOLE_TEMPLATE = re.compile(r"^\{\{\s*INPUT\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
 
-_FILTER_OPERATORS = [
-    "eq",
-    "ne",
-    "gt",
-    "lt",
-    "gte",
-    "lte",
-    "in",
-    "nin",
-    "contains",
-    "starts_with",
-    "ends_with",
-    "regex",
-    "exists",
-    "is_null",
-    "text",
-    "phrase",
-    "words",
-]
+_FILTER_OPERATORS = ["eq", "ne", "gt", "lt", "gte", "lte", "in", "nin", "contains", "starts_with", "ends_with", "regex", "exists", "is_null", "text", "phrase", "words"]
 _QUERY = {
     "type": "object",
     "additionalProperties": False,
@@ -98,12 +78,7 @@ _SEARCH = {
 
 
 def _schema(properties: dict[str, Any], required: Sequence[str] = ()) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": properties,
-        "required": list(required),
-    }
+    return {"type": "object", "additionalProperties": False, "properties": properties, "required": list(required)}
 
 
 @dataclass(frozen=True)
@@ -115,13 +90,7 @@ class StageDefinition:
     parameter_schema: dict[str, Any]
 
     def as_api(self) -> dict[str, Any]:
-        return {
-            "stage_id": self.stage_id,
-            "description": self.description,
-            "category": self.category,
-            "icon": self.icon,
-            "parameter_schema": self.parameter_schema,
-        }
+        return {"stage_id": self.stage_id, "description": self.description, "category": self.category, "icon": self.icon, "parameter_schema": self.parameter_schema}
 
 
 STAGES = {
@@ -190,10 +159,7 @@ STAGES = {
                 {
                     "lambda": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.7},
                     "top_k": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 25},
-                    "diversity_feature_uri": {
-                        "type": "string",
-                        "description": "default: the first search's feature_uri",
-                    },
+                    "diversity_feature_uri": {"type": "string", "description": "default: the first search's feature_uri"},
                     "score_field": {"type": "string", "minLength": 1, "default": "score"},
                     "mmr_score_field": {"type": "string", "minLength": 1, "default": "scores.mmr"},
                 }
@@ -230,9 +196,7 @@ STAGES = {
 
 
 # Built once: a validator compiles its schema, which costs more than checking small parameters.
-_VALIDATORS = {
-    stage_id: jsonschema.Draft202012Validator(stage.parameter_schema) for stage_id, stage in STAGES.items()
-}
+_VALIDATORS = {stage_id: jsonschema.Draft202012Validator(stage.parameter_schema) for stage_id, stage in STAGES.items()}
 
 
 @dataclass(frozen=True)
@@ -255,13 +219,9 @@ def collection_features(collection: Mapping[str, Any]) -> list[dict[str, Any]]:
     features = []
     for extractor in collection.get("feature_extractors") or []:
         name, version = extractor["feature_extractor_name"], extractor["version"]
-        owner = f"{name}_{version}"
-        vectors = [
-            v for v in collection.get("vector_indexes") or [] if v.get("feature_extractor_id") == owner
-        ]
+        vectors = [v for v in collection.get("vector_indexes") or [] if v.get("feature_extractor_id") == f"{name}_{version}"]
         for position, vector in enumerate(vectors):
             index = vector.get("index") or {}
-            kind = "multi_dense" if vector.get("type") == "multi" else index.get("type", "dense")
             uri = str(FeatureUri(name, version, vector["name"]))
             features.append(
                 {
@@ -273,7 +233,7 @@ def collection_features(collection: Mapping[str, Any]) -> list[dict[str, Any]]:
                         "name": vector["name"],
                         "description": index.get("description") or vector.get("description", ""),
                         "dimensions": index.get("dimensions", 0),
-                        "type": kind,
+                        "type": "multi_dense" if vector.get("type") == "multi" else index.get("type", "dense"),
                         "distance": index.get("distance", "cosine"),
                     },
                     "primary": position == 0,
@@ -311,13 +271,7 @@ class Stage:
         config: dict[str, Any] = {"stage_id": self.stage_id, "parameters": self.parameters}
         if self.pre_filters:
             config["pre_filters"] = self.pre_filters
-        return {
-            "stage_name": self.stage_name,
-            "stage_type": self.category,
-            "config": config,
-            "description": self.description,
-            "parameters": self.parameters,
-        }
+        return {"stage_name": self.stage_name, "stage_type": self.category, "config": config, "description": self.description, "parameters": self.parameters}
 
 
 def _fill_defaults(schema: dict[str, Any], value: Any) -> Any:
@@ -341,22 +295,13 @@ def _path(base: str, parts: Sequence[Any]) -> str:
 
 
 def check_parameters(
-    problems: Violations,
-    path: str,
-    definition: StageDefinition,
-    parameters: Mapping[str, Any],
-    *,
-    deferring_templates: bool = False,
+    problems: Violations, path: str, definition: StageDefinition, parameters: Mapping[str, Any], *, deferring_templates: bool = False
 ) -> dict[str, Any]:
     """The parameters with defaults, every schema violation added to `problems` with its field.
     `deferring_templates` (a definition being saved): a value that is only `{{INPUT.name}}` stands
     for any value and is checked when an execution gives it (e.g. `top_k` from an integer input)."""
-    validator = _VALIDATORS.get(definition.stage_id) or jsonschema.Draft202012Validator(
-        definition.parameter_schema
-    )
-    for error in sorted(
-        validator.iter_errors(dict(parameters)), key=lambda e: list(map(str, e.absolute_path))
-    ):
+    validator = _VALIDATORS.get(definition.stage_id) or jsonschema.Draft202012Validator(definition.parameter_schema)
+    for error in sorted(validator.iter_errors(dict(parameters)), key=lambda e: list(map(str, e.absolute_path))):
         if deferring_templates and _deferred(error):
             continue
         where = _path(path, list(error.absolute_path))
@@ -382,9 +327,7 @@ def _deferred(error: jsonschema.ValidationError) -> bool:
     return "object" not in (schema.get("type"), items.get("type") if isinstance(items, dict) else None)
 
 
-def check_stages(
-    problems: Violations, raw: Sequence[Mapping[str, Any]], fields: filters.Fields, path: str = "stages"
-) -> list[Stage]:
+def check_stages(problems: Violations, raw: Sequence[Mapping[str, Any]], fields: filters.Fields, path: str = "stages") -> list[Stage]:
     """Checks stage definitions: names unique, IDs in the catalogue (unknown ones named), parameters
     against the stage's schema, feature URIs well formed, filters in the shared filter language."""
     if not raw:
@@ -401,43 +344,24 @@ def check_stages(
         if not name:
             problems.add(f"{where}.stage_name", "is required")
         elif name in names:
-            problems.add(
-                f"{where}.stage_name", f"'{name[:100]}' names another stage too; stage names are unique"
-            )
+            problems.add(f"{where}.stage_name", f"'{name[:100]}' names another stage too; stage names are unique")
         names.add(name)
         definition = STAGES.get(stage_id)
         if definition is None:
-            problems.add(
-                f"{where}.config.stage_id",
-                f"'{stage_id[:100]}' is not a stage; known: {', '.join(STAGES)}"
-                if stage_id
-                else "is required",
-            )
+            problems.add(f"{where}.config.stage_id", f"'{stage_id[:100]}' is not a stage; known: {', '.join(STAGES)}" if stage_id else "is required")
             continue
-        parameters = check_parameters(
-            problems,
-            f"{where}.config.parameters",
-            definition,
-            config.get("parameters") or {},
-            deferring_templates=True,
-        )
+        parameters = check_parameters(problems, f"{where}.config.parameters", definition, config.get("parameters") or {}, deferring_templates=True)
         pre = config.get("pre_filters") or None
         if pre is not None:
             if stage_id != "feature_search":
-                problems.add(
-                    f"{where}.config.pre_filters",
-                    "only feature_search takes pre_filters; use an attribute_filter stage",
-                )
+                problems.add(f"{where}.config.pre_filters", "only feature_search takes pre_filters; use an attribute_filter stage")
             else:
                 filters.parse(pre, fields, f"{where}.config.pre_filters", problems)
         if stage_id == "feature_search":
             for s, search in searches_of(parameters):
                 uri = search.get("feature_uri")
                 if isinstance(uri, str) and parse_feature_uri(uri) is None:
-                    problems.add(
-                        f"{where}.config.parameters.searches[{s}].feature_uri",
-                        f"'{uri[:200]}' is not a feature URI: mixpeek://{{extractor}}@{{version}}/{{vector}}",
-                    )
+                    problems.add(f"{where}.config.parameters.searches[{s}].feature_uri", f"'{uri[:200]}' is not a feature URI: mixpeek://{{extractor}}@{{version}}/{{vector}}")
         if stage_id == "attribute_filter" and not has_template(parameters):
             attribute_condition(problems, f"{where}.config.parameters", parameters, fields)
         stages.append(Stage(name, stage_id, parameters, pre, item.get("description") or ""))
@@ -448,9 +372,7 @@ def searches_of(parameters: Mapping[str, Any]) -> list[tuple[int, dict[str, Any]
     """A feature_search's searches that are objects, with their positions (the others are reported
     by the schema check)."""
     searches = parameters.get("searches")
-    return (
-        [(i, s) for i, s in enumerate(searches) if isinstance(s, dict)] if isinstance(searches, list) else []
-    )
+    return [(i, s) for i, s in enumerate(searches) if isinstance(s, dict)] if isinstance(searches, list) else []
 
 
 def has_template(value: Any) -> bool:
@@ -464,25 +386,14 @@ def has_template(value: Any) -> bool:
     return False
 
 
-def attribute_condition(
-    problems: Violations, path: str, parameters: Mapping[str, Any], fields: filters.Fields
-) -> filters.Node | None:
+def attribute_condition(problems: Violations, path: str, parameters: Mapping[str, Any], fields: filters.Fields) -> filters.Node | None:
     """An attribute_filter's condition as a filter node: `conditions`, or one (field, operator, value)."""
     if parameters.get("conditions"):
         return filters.parse(parameters["conditions"], fields, f"{path}.conditions", problems)
     if not parameters.get("field"):
         problems.add(f"{path}.field", "is required (or give `conditions`)")
         return None
-    raw = {
-        "AND": [
-            {
-                "field": parameters["field"],
-                "operator": parameters.get("operator", "eq"),
-                "value": parameters.get("value"),
-            }
-        ],
-        "case_sensitive": not parameters.get("case_insensitive", False),
-    }
+    raw = {"AND": [{"field": parameters["field"], "operator": parameters.get("operator", "eq"), "value": parameters.get("value")}], "case_sensitive": not parameters.get("case_insensitive", False)}
     found = Violations()
     node = filters.parse(raw, fields, path, found)
     for item in found.items:  # the condition's fields are the stage's parameters
@@ -530,19 +441,14 @@ def _fits(kind: str, value: Any) -> bool:
     return isinstance(value, _INPUT_TYPES[kind])
 
 
-def check_inputs(
-    schema: Mapping[str, Any], inputs: Mapping[str, Any], path: str = "inputs"
-) -> dict[str, Any]:
+def check_inputs(schema: Mapping[str, Any], inputs: Mapping[str, Any], path: str = "inputs") -> dict[str, Any]:
     """The inputs with defaults filled in; INVALID_ARGUMENT naming each missing, unknown or ill-typed
     one. Without a schema every input is taken as given."""
     problems = Violations()
     if schema:
         for name in inputs:
             if name not in schema:
-                problems.add(
-                    f"{path}.{name}",
-                    f"is not an input of this retriever; inputs: {', '.join(schema) or 'none'}",
-                )
+                problems.add(f"{path}.{name}", f"is not an input of this retriever; inputs: {', '.join(schema) or 'none'}")
     out = dict(inputs)
     for name, spec in schema.items():
         kind = spec.get("type", "string")
@@ -561,13 +467,7 @@ def check_inputs(
     return out
 
 
-def check_resolved(
-    problems: Violations,
-    path: str,
-    definition: StageDefinition,
-    saved: Mapping[str, Any],
-    inputs: Mapping[str, Any],
-) -> dict[str, Any]:
+def check_resolved(problems: Violations, path: str, definition: StageDefinition, saved: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
     """Saved parameters (checked, defaults filled in) with their templates resolved from `inputs`;
     each value a template gave is checked against the schema at its place, the rest was checked
     when the definition was saved. A template where the schema sets nothing (a query's `value`,
@@ -588,9 +488,7 @@ def check_resolved(
     return resolved
 
 
-_SUB_VALIDATORS: dict[
-    int, jsonschema.Draft202012Validator
-] = {}  # by the id of a part of a stage's schema (they live as long as the process)
+_SUB_VALIDATORS: dict[int, jsonschema.Draft202012Validator] = {}  # by the id of a part of a stage's schema (they live as long as the process)
 _ANNOTATIONS = frozenset(("description", "default", "examples", "title"))
 _CONSTRAINTS = frozenset(jsonschema.Draft202012Validator.VALIDATORS) - _ANNOTATIONS
 
@@ -707,9 +605,7 @@ def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
     return dot / (na * nb) if na and nb else 0.0
 
 
-def mmr(
-    hits: Sequence[Hit], vector: str, lambda_: float, top_k: int, score_field: str, mmr_field: str
-) -> list[Hit]:
+def mmr(hits: Sequence[Hit], vector: str, lambda_: float, top_k: int, score_field: str, mmr_field: str) -> list[Hit]:
     """Greedy maximal marginal relevance: each pick maximises lambda * relevance - (1 - lambda) *
     its highest cosine similarity to the picks so far. Documents without the vector are never
     picked before those with it."""
@@ -753,11 +649,6 @@ def group_by(hits: Sequence[Hit], field_path: str, max_per_group: int, mode: str
     out = []
     for members in groups.values():
         best = members[0]
-        group_payload = {
-            "group_key": best.value(field_path),
-            "group_by_field": field_path,
-            "document_id": best.document_id,
-            "count": len(members),
-        }
+        group_payload = {"group_key": best.value(field_path), "group_by_field": field_path, "document_id": best.document_id, "count": len(members)}
         out.append(Hit(best.document_id, group_payload, best.score, {}, {}, tuple(members[:max_per_group])))
     return out

@@ -98,9 +98,7 @@ class CollectionUseCases:
     def _source_repository(self, source_type: str) -> Resources:
         return self._buckets if source_type == "bucket" else self._collections
 
-    async def create(
-        self, principal: Principal, header: str | None, request: dict[str, Any]
-    ) -> dict[str, Any]:
+    async def create(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
         """Checks and plans the collection (every problem at once), then writes it so that no failure
         leaves a broken collection behind, without transactions:
         1. the vector store is checked (it must hold the extractors' vectors) and given the payload
@@ -121,20 +119,9 @@ class CollectionUseCases:
         if source_type is not None and source_ident is not None:
             source = await self._source_repository(source_type).find(scope, source_ident)
             if source is None and not draft.problems:
-                raise NotFound(
-                    source_type,
-                    source_ident,
-                    f"{source_type.capitalize()} '{source_ident}' not found in namespace '{namespace['namespace_name']}'.",
-                )
+                raise NotFound(source_type, source_ident, f"{source_type.capitalize()} '{source_ident}' not found in namespace '{namespace['namespace_name']}'.")
         collection_id = new_id("col")
-        doc = rules.plan(
-            draft,
-            request,
-            source,
-            collection_id=collection_id,
-            namespace_id=namespace["_id"],
-            now=clock.now(),
-        )
+        doc = rules.plan(draft, request, source, collection_id=collection_id, namespace_id=namespace["_id"], now=clock.now())
         # plan() raised InvalidArgument unless the source was named and found.
         assert source is not None and source_type is not None and source_ident is not None
         if source_type == "collection" and source.get("status") == "FAILED":
@@ -172,11 +159,7 @@ class CollectionUseCases:
             self._namespaces.bump_revision(principal, namespace["_id"]),
             self._source_repository(source_type).exists(scope, source["_id"]),
         )
-        disabled = (
-            sorted(set(stored["_extractors"]) - set(enabled_ids(current.get("feature_extractors", []))))
-            if current
-            else []
-        )
+        disabled = sorted(set(stored["_extractors"]) - set(enabled_ids(current.get("feature_extractors", [])))) if current else []
         if current is None or disabled or not source_exists:
             await self._collections.delete(scope, collection_id)
         if current is None:
@@ -191,11 +174,7 @@ class CollectionUseCases:
         if not source_exists:
             if not await self._namespaces.exists(principal, namespace["_id"]):
                 raise self._namespace_deleted(namespace)
-            raise NotFound(
-                source_type,
-                source_ident,
-                f"{source_type.capitalize()} '{source_ident}' was deleted while the collection was being created.",
-            )
+            raise NotFound(source_type, source_ident, f"{source_type.capitalize()} '{source_ident}' was deleted while the collection was being created.")
         self._named(stored)
         return {**stored, "document_count": 0}
 
@@ -216,15 +195,11 @@ class CollectionUseCases:
             if missing:
                 parts.append("lacks vector(s) " + ", ".join(f"'{n}' ({owners[n]})" for n in missing))
             if changed:
-                parts.append(
-                    "has vector(s) "
-                    + ", ".join(f"'{n}' ({owners[n]})" for n in changed)
-                    + " with another definition"
-                )
+                parts.append("has vector(s) " + ", ".join(f"'{n}' ({owners[n]})" for n in changed) + " with another definition")
             raise FailedPrecondition(
                 f"The vector store of namespace '{namespace['namespace_name']}' {' and '.join(parts)}: the extractors are enabled "
                 f"but the store was not updated yet. Call Reconfigure (POST /v1/namespaces/{namespace['_id']}/plugins/reconfigure "
-                'with {"confirm": true}), then create the collection again.',
+                "with {\"confirm\": true}), then create the collection again.",
                 reason="RECONFIGURE_REQUIRED",
                 metadata={"namespace_id": namespace["_id"], "missing_vectors": ",".join(missing + changed)},
             )
@@ -234,9 +209,7 @@ class CollectionUseCases:
             await self._vectors.ensure_payload_indexes(namespace["_id"], missing_indexes)
             self._ensured_indexes.setdefault(namespace["_id"], set()).update(missing_indexes)
 
-    def _payload_indexes_to_ensure(
-        self, namespace: dict[str, Any], doc: dict[str, Any]
-    ) -> list[tuple[str, str]]:
+    def _payload_indexes_to_ensure(self, namespace: dict[str, Any], doc: dict[str, Any]) -> list[tuple[str, str]]:
         """The collection's payload indexes that its namespace's store may lack. Ensuring an index
         is idempotent but not free (local mode rewrites its metadata file each time: 28% of the CPU
         under create load), so it is done once: the namespace's own indexes (system, extractors',
@@ -247,14 +220,10 @@ class CollectionUseCases:
         wanted = [(p["field_name"], p["type"]) for p in doc["payload_indexes"]]
         return [index for index in wanted if index not in ensured]
 
-    async def _find(
-        self, principal: Principal, header: str | None, ident: str
-    ) -> tuple[dict[str, Any], dict[str, str]]:
+    async def _find(self, principal: Principal, header: str | None, ident: str) -> tuple[dict[str, Any], dict[str, str]]:
         if not ident:
             raise InvalidArgument([FieldViolation("collection_id", "is required")])
-        found, scope = await self._namespaces.scoped_read(
-            principal, header, lambda s: self._collections.find(s, ident)
-        )
+        found, scope = await self._namespaces.scoped_read(principal, header, lambda s: self._collections.find(s, ident))
         if found is None:
             raise NotFound("collection", ident)
         return found, scope
@@ -262,21 +231,14 @@ class CollectionUseCases:
     async def get(self, principal: Principal, header: str | None, ident: str) -> dict[str, Any]:
         return (await self._counted([(await self._find(principal, header, ident))[0]]))[0]
 
-    async def features(
-        self, principal: Principal, header: str | None, ident: str
-    ) -> builtins.list[dict[str, Any]]:
+    async def features(self, principal: Principal, header: str | None, ident: str) -> builtins.list[dict[str, Any]]:
         """The vectors the collection's documents carry, as feature URIs retrievers search."""
         return collection_features((await self._find(principal, header, ident))[0])
 
     async def list(self, principal: Principal, header: str | None, request: dict[str, Any]) -> ListResult:
         params, node = list_params(request, rules.COLLECTION_SORTABLE, rules.COLLECTION_FIELDS, self._cursors)
-        scope = {
-            "_org": principal.organization_id,
-            "_ns": await self._namespaces.resolve_id(principal, header),
-        }
-        page = await list_page(
-            self._collections, scope, request, params, self._cursors, rules.COLLECTION_SEARCHABLE, node
-        )
+        scope = {"_org": principal.organization_id, "_ns": await self._namespaces.resolve_id(principal, header)}
+        page = await list_page(self._collections, scope, request, params, self._cursors, rules.COLLECTION_SEARCHABLE, node)
         return dataclasses.replace(page, items=await self._counted(page.items))
 
     async def _counted(self, collections: builtins.list[dict[str, Any]]) -> builtins.list[dict[str, Any]]:
@@ -286,9 +248,7 @@ class CollectionUseCases:
         counts = await self._counts.of(collections[0]["namespace_id"], [c["_id"] for c in collections])
         return [{**c, "document_count": counts[c["_id"]]} if c["_id"] in counts else c for c in collections]
 
-    async def update(
-        self, principal: Principal, header: str | None, request: dict[str, Any]
-    ) -> dict[str, Any]:
+    async def update(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
         collection, scope = await self._find(principal, header, request.get("collection_id", ""))
         changes = rules.update_changes(request, collection)
         rules.check_enable(collection, changes)
@@ -314,17 +274,13 @@ class CollectionUseCases:
             self._named(updated)
         return (await self._counted([updated]))[0]
 
-    async def clone(
-        self, principal: Principal, header: str | None, request: dict[str, Any]
-    ) -> tuple[dict[str, Any], str]:
+    async def clone(self, principal: Principal, header: str | None, request: dict[str, Any]) -> tuple[dict[str, Any], str]:
         """A new collection with the definition of `request["collection_id"]` (no documents), created
         as CreateCollection creates one; returns it and the copied collection's ID."""
         found, _ = await self._find(principal, header, request.get("collection_id", ""))
         return await self.create(principal, header, rules.clone_request(found, request)), found["_id"]
 
-    async def delete(
-        self, principal: Principal, header: str | None, ident: str, force: bool
-    ) -> dict[str, Any]:
+    async def delete(self, principal: Principal, header: str | None, ident: str, force: bool) -> dict[str, Any]:
         """Refused while other collections read this one, unless forced (server.usecases.readers).
         The collection's points go before its definition: a failure part-way leaves the collection
         in place (maybe with fewer documents), so the delete can simply be retried; never documents
@@ -335,50 +291,26 @@ class CollectionUseCases:
         async def remove() -> int:
             # Through the document store, which tells the retrieval cache of every write.
             documents = await self._documents.delete_where(scope["_ns"], "collection_id", collection["_id"])
-            for derived in rules.derived_collections(
-                collection["_id"], await self._collections.all_in(scope)
-            ):
+            for derived in rules.derived_collections(collection["_id"], await self._collections.all_in(scope)):
                 documents += await self._documents.delete_where(scope["_ns"], "collection_id", derived)
             await self._collections.delete(scope, collection["_id"])
             return documents
 
-        documents, disabled = await delete_read_source(
-            self._collections,
-            scope,
-            "collection",
-            collection["_id"],
-            collection["collection_name"],
-            force,
-            remove,
-        )
+        documents, disabled = await delete_read_source(self._collections, scope, "collection", collection["_id"], collection["collection_name"], force, remove)
         text = f"Collection {collection['_id']} deleted with {documents} document(s)"
-        text += (
-            f"; {len(disabled)} collection(s) disabled and marked FAILED: {', '.join(disabled)}."
-            if disabled
-            else "."
-        )
-        return {
-            "collection_id": collection["_id"],
-            "documents_deleted": documents,
-            "collections_disabled": disabled,
-            "message": text,
-        }
+        text += f"; {len(disabled)} collection(s) disabled and marked FAILED: {', '.join(disabled)}." if disabled else "."
+        return {"collection_id": collection["_id"], "documents_deleted": documents, "collections_disabled": disabled, "message": text}
 
-    async def refuse_disabling_used_extractors(
-        self, principal: Principal, namespace: dict[str, Any], update: NamespaceUpdate
-    ) -> None:
+    async def refuse_disabling_used_extractors(self, principal: Principal, namespace: dict[str, Any], update: NamespaceUpdate) -> None:
         """UpdateNamespace guard: an extractor cannot be disabled while collections apply it."""
         if not update.disabled:
             return
         removed = update.disabled
-        users = await self._collections.using_extractors(
-            {"_org": principal.organization_id, "_ns": namespace["_id"]}, removed
-        )
+        users = await self._collections.using_extractors({"_org": principal.organization_id, "_ns": namespace["_id"]}, removed)
         if users:
             in_use = sorted({e for c in users for e in c.get("_extractors", []) if e in removed})
             detail = "; ".join(
-                f"'{c['collection_name']}' ({c['_id']}) uses {', '.join(sorted(set(c.get('_extractors', [])) & set(removed)))}"
-                for c in users
+                f"'{c['collection_name']}' ({c['_id']}) uses {', '.join(sorted(set(c.get('_extractors', [])) & set(removed)))}" for c in users
             )
             raise FailedPrecondition(
                 f"Cannot disable feature extractor(s) {', '.join(in_use)} in namespace '{namespace['namespace_name']}': "
