@@ -63,3 +63,20 @@ class DocumentServicer(document_pb2_grpc.DocumentServiceServicer):
         answer = await self._documents.distinct(principal(), namespace_header(), to_dict(request))
         values = [pb.DistinctValue(value=_value(item["value"]), count=item["count"]) for item in answer["values"]]
         return pb.DistinctDocumentValuesResponse(field=answer["field"], values=values, total_distinct=answer["total_distinct"], query_info=_struct(answer["query_info"]))
+
+    async def BatchDeleteDocuments(self, request: pb.BatchDeleteDocumentsRequest, context: grpc.aio.ServicerContext) -> pb.BatchDeleteDocumentsResponse:
+        return to_message(await self._documents.batch_delete(principal(), namespace_header(), to_dict(request)), pb.BatchDeleteDocumentsResponse)
+
+    async def BatchUpdateDocuments(self, request: pb.BatchUpdateDocumentsRequest, context: grpc.aio.ServicerContext) -> pb.BatchUpdateDocumentsResponse:
+        return to_message(await self._documents.batch_update(principal(), namespace_header(), to_dict(request)), pb.BatchUpdateDocumentsResponse)
+
+    async def BulkUpdateDocuments(self, request: pb.BulkUpdateDocumentsRequest, context: grpc.aio.ServicerContext) -> pb.BulkUpdateDocumentsResponse:
+        return to_message(await self._documents.bulk_update(principal(), namespace_header(), to_dict(request)), pb.BulkUpdateDocumentsResponse)
+
+    async def GetDocumentAncestors(self, request: pb.GetDocumentAncestorsRequest, context: grpc.aio.ServicerContext) -> pb.GetDocumentAncestorsResponse:
+        found = await self._documents.ancestors(principal(), namespace_header(), request.collection_id, request.document_id)
+        return pb.GetDocumentAncestorsResponse(documents=[_struct(doc) for doc in found])
+
+    async def GetDocumentDescendants(self, request: pb.GetDocumentDescendantsRequest, context: grpc.aio.ServicerContext) -> pb.GetDocumentDescendantsResponse:
+        found = await self._documents.descendants(principal(), namespace_header(), request.collection_id, request.document_id)
+        return pb.GetDocumentDescendantsResponse(documents=[_struct(doc) for doc in found])

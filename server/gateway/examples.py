@@ -119,6 +119,19 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "document_id": "doc_3f2b9c0e5a7d4e1f8b6a2c9d0e7f1a3b",
         "update_data": {"reviewed": True, "metadata.brand": "Northwind"},
     },
+    "vecplane.v1.DocumentService.BatchUpdateDocuments": {
+        "collection_id": "product-texts",
+        "updates": [
+            {"document_id": "doc_3f2b9c0e5a7d4e1f8b6a2c9d0e7f1a3b", "update_data": {"reviewed": True}},
+            {"document_id": "doc_8c1d4e7f0a2b4c6d9e3f5a7b1c0d2e4f", "update_data": {"metadata.brand": "Northwind"}},
+        ],
+    },
+    "vecplane.v1.DocumentService.BulkUpdateDocuments": {"collection_id": "product-texts", "filters": _TRAIL_FILTER, "update_data": {"metadata.category": "outdoor"}},
+    "vecplane.v1.DocumentService.BatchDeleteDocuments": {
+        "collection_id": "product-texts",
+        "document_ids": ["doc_8c1d4e7f0a2b4c6d9e3f5a7b1c0d2e4f"],
+        "reason": "discontinued product",
+    },
     "vecplane.v1.RetrieverService.CreateRetriever": {
         "retriever_name": "product-search",
         "description": "Products by what their text means",

@@ -113,6 +113,13 @@ class DocumentStore:
             )
         return [_document(r) for r in records], document_id_of_point(str(next_offset)) if next_offset is not None else None
 
+    async def children(self, store: str, document_id: str, limit: int) -> list[Document]:
+        """Up to `limit` documents made directly from document `document_id` (of any collection of
+        the store), in document-ID order."""
+        with metrics.timed(metrics.VECTOR_STORE_SECONDS, "scroll", span="vector_store scroll"):
+            records, _ = await self._vectors.scroll(store, Where(equals={"source_document_id": document_id}), limit=limit)
+        return [_document(r) for r in records]
+
     async def count(self, store: str, collection_id: str, where: Node | None = None) -> int:
         with metrics.timed(metrics.VECTOR_STORE_SECONDS, "count", span="vector_store count"):
             return await self._vectors.count(store, Where(equals={"collection_id": collection_id}, filter=where))

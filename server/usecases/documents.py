@@ -6,11 +6,13 @@ API (DocumentUseCases). server.domain.documents has the rules, server.storage.do
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Sequence
+import logging
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from server.domain import aggregation, clock, filters
+from server.domain import document_batches as batches
 from server.domain import documents as rules
 from server.domain.collections import DocumentFields
 from server.domain.documents import Document, OutputHandling, Source
@@ -59,8 +61,13 @@ class DocumentWriter:
         return Written(len(plan.upserts), len(plan.deletes))
 
 
+log = logging.getLogger(__name__)
+
 MAX_SORTED = 10_000
+MAX_ANCESTORS = 100  # the nearest ones of a longer lineage
+MAX_DESCENDANTS = 100  # as Mixpeek's
 _SCAN = 1000  # documents per vector-store read when listing
+_WRITE_CHUNK = 256  # documents read with their vectors and rewritten at a time by batch updates
 
 
 def _vector_json(value: Any) -> Any:
@@ -75,6 +82,17 @@ def _response(doc: Document, with_vectors: bool) -> dict[str, Any]:
     if with_vectors:
         out["_vectors"] = {name: _vector_json(v) for name, v in doc.vectors.items()}
     return out
+
+
+def _not_found(document_id: str, collection_id: str) -> str:
+    return f"Document '{document_id:.100}' not found in collection '{collection_id}'."
+
+
+def _outcome(document_id: str, done: bool, collection_id: str) -> dict[str, Any]:
+    """One document's entry in a batch answer (Mixpeek's BatchDocument*Result)."""
+    if done:
+        return {"document_id": document_id, "success": True}
+    return {"document_id": document_id, "success": False, "error": _not_found(document_id, collection_id)}
 
 
 class DocumentUseCases:
@@ -104,7 +122,7 @@ class DocumentUseCases:
             raise InvalidArgument([FieldViolation("document_id", "is required")])
         found = (await self._store.get(namespace_id, collection_id, [document_id], vectors=with_vectors)).get(document_id)
         if found is None:
-            raise NotFound("document", document_id, f"Document '{document_id:.100}' not found in collection '{collection_id}'.")
+            raise NotFound("document", document_id, _not_found(document_id, collection_id))
         return found
 
     async def get(self, principal: Principal, header: str | None, collection: str, document_id: str, with_vectors: bool) -> dict[str, Any]:
@@ -128,6 +146,141 @@ class DocumentUseCases:
         await self._document(namespace_id, collection_id, document_id, False)
         await self._store.delete(namespace_id, [document_id])
         return {"message": f"Document {document_id} deleted.", "success": True}
+
+    async def batch_delete(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        """Deletes the documents `document_ids` names (each one that is not in the collection is
+        reported, the others deleted) or those `filters` matches (at most MAX_MATCHED)."""
+        ids: list[str] = list(request.get("document_ids") or [])
+        raw_filters = request.get("filters")
+        problems = Violations()
+        if ids and raw_filters:
+            problems.add("filters", "cannot be combined with document_ids: delete by IDs or by filters")
+        elif not ids and not raw_filters:
+            problems.add("document_ids", "is required unless filters are sent: the documents to delete")
+        batches.check_named_deletes(problems, ids)
+        reason = str(request.get("reason") or "")
+        batches.check_reason(problems, reason)
+        problems.raise_if_any()
+        namespace_id, collection_id, fields = await self._collection(principal, header, request.get("collection_id", ""))
+        if ids:
+            found = await self._store.get(namespace_id, collection_id, ids)
+            await self._store.delete(namespace_id, list(found))
+            answer: dict[str, Any] = {
+                "deleted_count": len(found),
+                "failed_count": len(ids) - len(found),
+                "results": [_outcome(i, i in found, collection_id) for i in ids],
+                "message": f"{len(found)} documents deleted, {len(ids) - len(found)} not found.",
+            }
+        else:
+            where = self._filter(raw_filters, fields, "filters")
+            if where is None:  # e.g. only case_sensitive: it would delete every document
+                raise InvalidArgument([FieldViolation("filters", "sets no condition: send the conditions the documents to delete match")])
+            matched = await self._matched(namespace_id, collection_id, where)
+            deleted = 0
+            start: str | None = None
+            while deleted < batches.MAX_MATCHED:
+                page, start = await self._store.scroll(namespace_id, collection_id, where, after=start, limit=min(_SCAN, batches.MAX_MATCHED - deleted))
+                await self._store.delete(namespace_id, [doc.document_id for doc in page])
+                deleted += len(page)
+                if start is None:
+                    break
+            limits = {"max_rows_inline": batches.MAX_MATCHED, "matched": matched}
+            answer = {"deleted_count": deleted, "failed_count": 0, "limits": limits, "message": f"{deleted} documents deleted."}
+        log.info("documents deleted in a batch", extra={"collection_id": collection_id, "deleted": answer["deleted_count"], "reason": reason})
+        return answer
+
+    async def batch_update(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        """Applies each of `updates` to its document (one that is not in the collection is
+        reported, the others changed), or `update_data` to every document `filters` matches."""
+        updates = request.get("updates") or []
+        raw_filters = request.get("filters")
+        problems = Violations()
+        if updates:
+            if raw_filters or "update_data" in request:
+                problems.add("updates", "cannot be combined with filters and update_data: change documents by ID (updates) or by filters (filters with update_data)")
+            named = batches.check_named_changes(problems, updates)
+            problems.raise_if_any()
+            namespace_id, collection_id, _ = await self._collection(principal, header, request.get("collection_id", ""))
+            done = await self._apply(namespace_id, collection_id, {change.document_id: change.update_data for change in named})
+            return {
+                "updated_count": len(done),
+                "failed_count": len(named) - len(done),
+                "results": [_outcome(change.document_id, change.document_id in done, collection_id) for change in named],
+                "message": f"{len(done)} documents updated, {len(named) - len(done)} not found.",
+            }
+        if not raw_filters:
+            problems.add("updates", "is required unless filters with update_data are sent: the documents to change and how")
+        elif "update_data" not in request:
+            problems.add("update_data", "is required with filters: the change for each matching document")
+        else:
+            batches.check_changes(problems, "update_data", request["update_data"])
+        problems.raise_if_any()
+        updated = await self._update_matching(principal, header, request)
+        return {"updated_count": updated, "failed_count": 0, "message": f"{updated} documents updated."}
+
+    async def bulk_update(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        """Applies `update_data` to every document `filters` matches (all of them without filters)."""
+        problems = Violations()
+        batches.check_changes(problems, "update_data", request.get("update_data"))
+        problems.raise_if_any()
+        updated = await self._update_matching(principal, header, request)
+        return {"status": "COMPLETED", "updated_count": updated, "message": f"{updated} documents updated."}
+
+    async def _matched(self, namespace_id: str, collection_id: str, where: Node | None) -> int:
+        """How many documents `where` matches; refused (nothing changed) beyond MAX_MATCHED."""
+        matched = await self._store.count(namespace_id, collection_id, where)
+        too_many = batches.too_many_matched(matched)
+        if too_many:
+            raise InvalidArgument([FieldViolation("filters", too_many)], reason="QUERY_TOO_COSTLY")
+        return matched
+
+    async def _apply(self, namespace_id: str, collection_id: str, changes: Mapping[str, Mapping[str, Any]]) -> set[str]:
+        """Applies each document's change as UpdateDocument does (read with the vectors: a write
+        replaces the whole point); returns the IDs of the documents changed."""
+        now = clock.now()
+        done: set[str] = set()
+        ids = list(changes)
+        for start in range(0, len(ids), _WRITE_CHUNK):
+            found = await self._store.get(namespace_id, collection_id, ids[start : start + _WRITE_CHUNK], vectors=True)
+            await self._store.upsert(namespace_id, [rules.updated(doc, changes[doc_id], now) for doc_id, doc in found.items()])
+            done.update(found)
+        return done
+
+    async def _update_matching(self, principal: Principal, header: str | None, request: dict[str, Any]) -> int:
+        """Applies the request's `update_data` to the documents its `filters` match, a chunk at a
+        time in document-ID order (a change that makes a document stop matching does not move the
+        pages); returns how many were changed."""
+        namespace_id, collection_id, fields = await self._collection(principal, header, request.get("collection_id", ""))
+        where = self._filter(request.get("filters"), fields, "filters")
+        await self._matched(namespace_id, collection_id, where)
+        now = clock.now()
+        updated = 0
+        start: str | None = None
+        while updated < batches.MAX_MATCHED:
+            page, start = await self._store.scroll(namespace_id, collection_id, where, after=start, limit=min(_WRITE_CHUNK, batches.MAX_MATCHED - updated), vectors=True)
+            await self._store.upsert(namespace_id, [rules.updated(doc, request["update_data"], now) for doc in page])
+            updated += len(page)
+            if start is None:
+                break
+        return updated
+
+    async def ancestors(self, principal: Principal, header: str | None, collection: str, document_id: str) -> list[dict[str, Any]]:
+        """The documents a document was made from, root first (its lineage chain; at most the
+        MAX_ANCESTORS nearest). Ancestors deleted since are left out."""
+        namespace_id, collection_id, _ = await self._collection(principal, header, collection)
+        doc = await self._document(namespace_id, collection_id, document_id, False)
+        links = [link for link in doc.lineage.chain if link.document_id != doc.document_id][-MAX_ANCESTORS:]
+        found: dict[str, Document] = {}
+        for source_collection in dict.fromkeys(link.collection_id for link in links):
+            found |= await self._store.get(namespace_id, source_collection, [link.document_id for link in links if link.collection_id == source_collection])
+        return [_response(found[link.document_id], False) for link in links if link.document_id in found]
+
+    async def descendants(self, principal: Principal, header: str | None, collection: str, document_id: str) -> list[dict[str, Any]]:
+        """The documents made directly from a document, in any collection of the namespace (at
+        most MAX_DESCENDANTS, in document-ID order)."""
+        namespace_id, collection_id, _ = await self._collection(principal, header, collection)
+        doc = await self._document(namespace_id, collection_id, document_id, False)
+        return [_response(child, False) for child in await self._store.children(namespace_id, doc.document_id, MAX_DESCENDANTS)]
 
     async def count(self, principal: Principal, header: str | None, collection: str, raw_filters: Any) -> dict[str, Any]:
         namespace_id, collection_id, fields = await self._collection(principal, header, collection)

@@ -94,6 +94,129 @@ class DeleteDocumentResponse(_message.Message):
     success: bool
     def __init__(self, message: _Optional[str] = ..., success: _Optional[bool] = ...) -> None: ...
 
+class BatchDeleteDocumentsRequest(_message.Message):
+    __slots__ = ("collection_id", "document_ids", "filters", "reason")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_IDS_FIELD_NUMBER: _ClassVar[int]
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    document_ids: _containers.RepeatedScalarFieldContainer[str]
+    filters: _filter_pb2.LogicalOperator
+    reason: str
+    def __init__(self, collection_id: _Optional[str] = ..., document_ids: _Optional[_Iterable[str]] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class BatchDocumentResult(_message.Message):
+    __slots__ = ("document_id", "success", "error")
+    DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    SUCCESS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    document_id: str
+    success: bool
+    error: str
+    def __init__(self, document_id: _Optional[str] = ..., success: _Optional[bool] = ..., error: _Optional[str] = ...) -> None: ...
+
+class BatchDeleteDocumentsResponse(_message.Message):
+    __slots__ = ("deleted_count", "failed_count", "results", "limits", "message")
+    class LimitsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    DELETED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    FAILED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    LIMITS_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    deleted_count: int
+    failed_count: int
+    results: _containers.RepeatedCompositeFieldContainer[BatchDocumentResult]
+    limits: _containers.ScalarMap[str, int]
+    message: str
+    def __init__(self, deleted_count: _Optional[int] = ..., failed_count: _Optional[int] = ..., results: _Optional[_Iterable[_Union[BatchDocumentResult, _Mapping]]] = ..., limits: _Optional[_Mapping[str, int]] = ..., message: _Optional[str] = ...) -> None: ...
+
+class BatchDocumentUpdate(_message.Message):
+    __slots__ = ("document_id", "update_data")
+    DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_DATA_FIELD_NUMBER: _ClassVar[int]
+    document_id: str
+    update_data: _struct_pb2.Struct
+    def __init__(self, document_id: _Optional[str] = ..., update_data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class BatchUpdateDocumentsRequest(_message.Message):
+    __slots__ = ("collection_id", "updates", "filters", "update_data")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    UPDATES_FIELD_NUMBER: _ClassVar[int]
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_DATA_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    updates: _containers.RepeatedCompositeFieldContainer[BatchDocumentUpdate]
+    filters: _filter_pb2.LogicalOperator
+    update_data: _struct_pb2.Struct
+    def __init__(self, collection_id: _Optional[str] = ..., updates: _Optional[_Iterable[_Union[BatchDocumentUpdate, _Mapping]]] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., update_data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class BatchUpdateDocumentsResponse(_message.Message):
+    __slots__ = ("updated_count", "failed_count", "results", "message")
+    UPDATED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    FAILED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    updated_count: int
+    failed_count: int
+    results: _containers.RepeatedCompositeFieldContainer[BatchDocumentResult]
+    message: str
+    def __init__(self, updated_count: _Optional[int] = ..., failed_count: _Optional[int] = ..., results: _Optional[_Iterable[_Union[BatchDocumentResult, _Mapping]]] = ..., message: _Optional[str] = ...) -> None: ...
+
+class BulkUpdateDocumentsRequest(_message.Message):
+    __slots__ = ("collection_id", "filters", "update_data")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_DATA_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    filters: _filter_pb2.LogicalOperator
+    update_data: _struct_pb2.Struct
+    def __init__(self, collection_id: _Optional[str] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., update_data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class BulkUpdateDocumentsResponse(_message.Message):
+    __slots__ = ("status", "updated_count", "message")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    status: str
+    updated_count: int
+    message: str
+    def __init__(self, status: _Optional[str] = ..., updated_count: _Optional[int] = ..., message: _Optional[str] = ...) -> None: ...
+
+class GetDocumentAncestorsRequest(_message.Message):
+    __slots__ = ("collection_id", "document_id")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    document_id: str
+    def __init__(self, collection_id: _Optional[str] = ..., document_id: _Optional[str] = ...) -> None: ...
+
+class GetDocumentAncestorsResponse(_message.Message):
+    __slots__ = ("documents",)
+    DOCUMENTS_FIELD_NUMBER: _ClassVar[int]
+    documents: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
+    def __init__(self, documents: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ...) -> None: ...
+
+class GetDocumentDescendantsRequest(_message.Message):
+    __slots__ = ("collection_id", "document_id")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    document_id: str
+    def __init__(self, collection_id: _Optional[str] = ..., document_id: _Optional[str] = ...) -> None: ...
+
+class GetDocumentDescendantsResponse(_message.Message):
+    __slots__ = ("documents",)
+    DOCUMENTS_FIELD_NUMBER: _ClassVar[int]
+    documents: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
+    def __init__(self, documents: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ...) -> None: ...
+
 class CountDocumentsRequest(_message.Message):
     __slots__ = ("collection_id", "filters")
     COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]

@@ -56,6 +56,31 @@ class DocumentServiceStub:
                 request_serializer=vecplane_dot_v1_dot_document__pb2.UpdateDocumentRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_document__pb2.UpdateDocumentResponse.FromString,
                 _registered_method=True)
+        self.BatchDeleteDocuments = channel.unary_unary(
+                '/vecplane.v1.DocumentService/BatchDeleteDocuments',
+                request_serializer=vecplane_dot_v1_dot_document__pb2.BatchDeleteDocumentsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_document__pb2.BatchDeleteDocumentsResponse.FromString,
+                _registered_method=True)
+        self.BatchUpdateDocuments = channel.unary_unary(
+                '/vecplane.v1.DocumentService/BatchUpdateDocuments',
+                request_serializer=vecplane_dot_v1_dot_document__pb2.BatchUpdateDocumentsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_document__pb2.BatchUpdateDocumentsResponse.FromString,
+                _registered_method=True)
+        self.BulkUpdateDocuments = channel.unary_unary(
+                '/vecplane.v1.DocumentService/BulkUpdateDocuments',
+                request_serializer=vecplane_dot_v1_dot_document__pb2.BulkUpdateDocumentsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_document__pb2.BulkUpdateDocumentsResponse.FromString,
+                _registered_method=True)
+        self.GetDocumentAncestors = channel.unary_unary(
+                '/vecplane.v1.DocumentService/GetDocumentAncestors',
+                request_serializer=vecplane_dot_v1_dot_document__pb2.GetDocumentAncestorsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_document__pb2.GetDocumentAncestorsResponse.FromString,
+                _registered_method=True)
+        self.GetDocumentDescendants = channel.unary_unary(
+                '/vecplane.v1.DocumentService/GetDocumentDescendants',
+                request_serializer=vecplane_dot_v1_dot_document__pb2.GetDocumentDescendantsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_document__pb2.GetDocumentDescendantsResponse.FromString,
+                _registered_method=True)
         self.DeleteDocument = channel.unary_unary(
                 '/vecplane.v1.DocumentService/DeleteDocument',
                 request_serializer=vecplane_dot_v1_dot_document__pb2.DeleteDocumentRequest.SerializeToString,
@@ -106,6 +131,41 @@ class DocumentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def BatchDeleteDocuments(self, request, context):
+        """Deletes the documents named, or those that match filters (Mixpeek's batch delete).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchUpdateDocuments(self, request, context):
+        """Changes documents: each named one its own way, or all that match filters the same way.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BulkUpdateDocuments(self, request, context):
+        """Changes every document that matches filters the same way.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDocumentAncestors(self, request, context):
+        """The documents a document was made from, along its lineage.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDocumentDescendants(self, request, context):
+        """The documents made directly from a document.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def DeleteDocument(self, request, context):
         """Deletes a document.
         """
@@ -149,6 +209,31 @@ def add_DocumentServiceServicer_to_server(servicer, server):
                     servicer.UpdateDocument,
                     request_deserializer=vecplane_dot_v1_dot_document__pb2.UpdateDocumentRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_document__pb2.UpdateDocumentResponse.SerializeToString,
+            ),
+            'BatchDeleteDocuments': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchDeleteDocuments,
+                    request_deserializer=vecplane_dot_v1_dot_document__pb2.BatchDeleteDocumentsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_document__pb2.BatchDeleteDocumentsResponse.SerializeToString,
+            ),
+            'BatchUpdateDocuments': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchUpdateDocuments,
+                    request_deserializer=vecplane_dot_v1_dot_document__pb2.BatchUpdateDocumentsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_document__pb2.BatchUpdateDocumentsResponse.SerializeToString,
+            ),
+            'BulkUpdateDocuments': grpc.unary_unary_rpc_method_handler(
+                    servicer.BulkUpdateDocuments,
+                    request_deserializer=vecplane_dot_v1_dot_document__pb2.BulkUpdateDocumentsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_document__pb2.BulkUpdateDocumentsResponse.SerializeToString,
+            ),
+            'GetDocumentAncestors': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDocumentAncestors,
+                    request_deserializer=vecplane_dot_v1_dot_document__pb2.GetDocumentAncestorsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_document__pb2.GetDocumentAncestorsResponse.SerializeToString,
+            ),
+            'GetDocumentDescendants': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDocumentDescendants,
+                    request_deserializer=vecplane_dot_v1_dot_document__pb2.GetDocumentDescendantsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_document__pb2.GetDocumentDescendantsResponse.SerializeToString,
             ),
             'DeleteDocument': grpc.unary_unary_rpc_method_handler(
                     servicer.DeleteDocument,
@@ -276,6 +361,141 @@ class DocumentService:
             '/vecplane.v1.DocumentService/UpdateDocument',
             vecplane_dot_v1_dot_document__pb2.UpdateDocumentRequest.SerializeToString,
             vecplane_dot_v1_dot_document__pb2.UpdateDocumentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchDeleteDocuments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.DocumentService/BatchDeleteDocuments',
+            vecplane_dot_v1_dot_document__pb2.BatchDeleteDocumentsRequest.SerializeToString,
+            vecplane_dot_v1_dot_document__pb2.BatchDeleteDocumentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchUpdateDocuments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.DocumentService/BatchUpdateDocuments',
+            vecplane_dot_v1_dot_document__pb2.BatchUpdateDocumentsRequest.SerializeToString,
+            vecplane_dot_v1_dot_document__pb2.BatchUpdateDocumentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BulkUpdateDocuments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.DocumentService/BulkUpdateDocuments',
+            vecplane_dot_v1_dot_document__pb2.BulkUpdateDocumentsRequest.SerializeToString,
+            vecplane_dot_v1_dot_document__pb2.BulkUpdateDocumentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDocumentAncestors(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.DocumentService/GetDocumentAncestors',
+            vecplane_dot_v1_dot_document__pb2.GetDocumentAncestorsRequest.SerializeToString,
+            vecplane_dot_v1_dot_document__pb2.GetDocumentAncestorsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDocumentDescendants(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.DocumentService/GetDocumentDescendants',
+            vecplane_dot_v1_dot_document__pb2.GetDocumentDescendantsRequest.SerializeToString,
+            vecplane_dot_v1_dot_document__pb2.GetDocumentDescendantsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -19,7 +19,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file vecplane/v1/document.proto.
  */
 export const file_vecplane_v1_document: GenFile = /*@__PURE__*/
-  fileDesc("Chp2ZWNwbGFuZS92MS9kb2N1bWVudC5wcm90bxILdmVjcGxhbmUudjEiwwIKFExpc3REb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISEwoFbGltaXQYAiABKAVCBODaGAESFAoGb2Zmc2V0GAMgASgFQgTg2hgBEhQKBmN1cnNvchgEIAEoCUIE4NoYARIbCg1pbmNsdWRlX3RvdGFsGAUgASgIQgTg2hgBEi0KB2ZpbHRlcnMYBiABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISJQoEc29ydBgHIAEoCzIXLnZlY3BsYW5lLnYxLlNvcnRPcHRpb24SHAoOcmV0dXJuX3ZlY3RvcnMYCCABKAhCBODaGAESFwoJcGFnZV9zaXplGAkgASgFQgTg2hgBEiMKFXJldHVybl9wcmVzaWduZWRfdXJscxgKIAEoCEIE4NoYASKYAQoVTGlzdERvY3VtZW50c1Jlc3BvbnNlEigKB3Jlc3VsdHMYASADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhgKC3RvdGFsX2NvdW50GAMgASgDSACIAQFCDgoMX3RvdGFsX2NvdW50ImQKEkdldERvY3VtZW50UmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEhkKC2RvY3VtZW50X2lkGAIgASgJQgTiQQECEhYKDnJldHVybl92ZWN0b3JzGAMgASgIIkAKE0dldERvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IkMKFlVwZGF0ZURvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IoMBChVVcGRhdGVEb2N1bWVudFJlcXVlc3QSGwoNY29sbGVjdGlvbl9pZBgBIAEoCUIE4kEBAhIZCgtkb2N1bWVudF9pZBgCIAEoCUIE4kEBAhIyCgt1cGRhdGVfZGF0YRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiTwoVRGVsZXRlRG9jdW1lbnRSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiOgoWRGVsZXRlRG9jdW1lbnRSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgiYwoVQ291bnREb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISLQoHZmlsdGVycxgCIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvciI+ChZDb3VudERvY3VtZW50c1Jlc3BvbnNlEhUKDWNvbGxlY3Rpb25faWQYASABKAkSDQoFY291bnQYAiABKAMiXwoSQWdncmVnYXRpb25Hcm91cEJ5EhMKBWZpZWxkGAEgASgJQgTiQQECEg0KBWFsaWFzGAIgASgJEhIKCmRhdGVfdHJ1bmMYAyABKAkSEQoJZGF0ZV9wYXJ0GAQgASgJImoKFEFnZ3JlZ2F0aW9uT3BlcmF0aW9uEhYKCGZ1bmN0aW9uGAEgASgJQgTiQQECEg0KBWZpZWxkGAIgASgJEhMKBWFsaWFzGAMgASgJQgTiQQECEhYKDmRpc3RpbmN0X2ZpZWxkGAQgASgJIm0KEUFnZ3JlZ2F0aW9uSGF2aW5nEhMKBWZpZWxkGAEgASgJQgTiQQECEhYKCG9wZXJhdG9yGAIgASgJQgTiQQECEisKBXZhbHVlGAMgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlQgTiQQECIuACChlBZ2dyZWdhdGVEb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISMQoIZ3JvdXBfYnkYAiADKAsyHy52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvbkdyb3VwQnkSPQoMYWdncmVnYXRpb25zGAMgAygLMiEudmVjcGxhbmUudjEuQWdncmVnYXRpb25PcGVyYXRpb25CBOJBAQISLQoHZmlsdGVycxgEIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchIuCgZoYXZpbmcYBSADKAsyHi52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvbkhhdmluZxIOCgZ1bndpbmQYBiABKAkSDwoHc29ydF9ieRgHIAEoCRIWCg5zb3J0X2RpcmVjdGlvbhgIIAEoCRISCgVsaW1pdBgJIAEoBUgAiAEBQggKBl9saW1pdCJiCg5BZ2dyZWdhdGlvblJvdxImCgVncm91cBgBIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSKAoHbWV0cmljcxgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QijQEKGkFnZ3JlZ2F0ZURvY3VtZW50c1Jlc3BvbnNlEiwKB3Jlc3VsdHMYASADKAsyGy52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvblJvdxIUCgx0b3RhbF9ncm91cHMYAiABKAUSKwoKcXVlcnlfaW5mbxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QingEKHURpc3RpbmN0RG9jdW1lbnRWYWx1ZXNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISEwoFZmllbGQYAiABKAlCBOJBAQISLQoHZmlsdGVycxgDIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchISCgVsaW1pdBgEIAEoBUgAiAEBQggKBl9saW1pdCJFCg1EaXN0aW5jdFZhbHVlEiUKBXZhbHVlGAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEg0KBWNvdW50GAIgASgDIqABCh5EaXN0aW5jdERvY3VtZW50VmFsdWVzUmVzcG9uc2USDQoFZmllbGQYASABKAkSKgoGdmFsdWVzGAIgAygLMhoudmVjcGxhbmUudjEuRGlzdGluY3RWYWx1ZRIWCg50b3RhbF9kaXN0aW5jdBgDIAEoBRIrCgpxdWVyeV9pbmZvGAQgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdDLBCgoPRG9jdW1lbnRTZXJ2aWNlEr4BCg1MaXN0RG9jdW1lbnRzEiEudmVjcGxhbmUudjEuTGlzdERvY3VtZW50c1JlcXVlc3QaIi52ZWNwbGFuZS52MS5MaXN0RG9jdW1lbnRzUmVzcG9uc2UiZoLT5JMCYDoBKlorEikvdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cyIuL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvbGlzdBLIAQoOQ291bnREb2N1bWVudHMSIi52ZWNwbGFuZS52MS5Db3VudERvY3VtZW50c1JlcXVlc3QaIy52ZWNwbGFuZS52MS5Db3VudERvY3VtZW50c1Jlc3BvbnNlIm2C0+STAmdaNDoBKiIvL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvY291bnQSLy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL2NvdW50EpsBCgtHZXREb2N1bWVudBIfLnZlY3BsYW5lLnYxLkdldERvY3VtZW50UmVxdWVzdBogLnZlY3BsYW5lLnYxLkdldERvY3VtZW50UmVzcG9uc2UiSYLT5JMCQ2IIZG9jdW1lbnQSNy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0ShQIKDlVwZGF0ZURvY3VtZW50EiIudmVjcGxhbmUudjEuVXBkYXRlRG9jdW1lbnRSZXF1ZXN0GiMudmVjcGxhbmUudjEuVXBkYXRlRG9jdW1lbnRSZXNwb25zZSKpAYLT5JMCogE6C3VwZGF0ZV9kYXRhWlA6C3VwZGF0ZV9kYXRhYghkb2N1bWVudBo3L3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMve2RvY3VtZW50X2lkfWIIZG9jdW1lbnQyNy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0SmgEKDkRlbGV0ZURvY3VtZW50EiIudmVjcGxhbmUudjEuRGVsZXRlRG9jdW1lbnRSZXF1ZXN0GiMudmVjcGxhbmUudjEuRGVsZXRlRG9jdW1lbnRSZXNwb25zZSI/gtPkkwI5KjcvdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy97ZG9jdW1lbnRfaWR9EqUBChJBZ2dyZWdhdGVEb2N1bWVudHMSJi52ZWNwbGFuZS52MS5BZ2dyZWdhdGVEb2N1bWVudHNSZXF1ZXN0GicudmVjcGxhbmUudjEuQWdncmVnYXRlRG9jdW1lbnRzUmVzcG9uc2UiPoLT5JMCODoBKiIzL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvYWdncmVnYXRlErABChZEaXN0aW5jdERvY3VtZW50VmFsdWVzEioudmVjcGxhbmUudjEuRGlzdGluY3REb2N1bWVudFZhbHVlc1JlcXVlc3QaKy52ZWNwbGFuZS52MS5EaXN0aW5jdERvY3VtZW50VmFsdWVzUmVzcG9uc2UiPYLT5JMCNzoBKiIyL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvZGlzdGluY3QaBNDaGAFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_filter, file_vecplane_v1_list, file_vecplane_v1_options]);
+  fileDesc("Chp2ZWNwbGFuZS92MS9kb2N1bWVudC5wcm90bxILdmVjcGxhbmUudjEiwwIKFExpc3REb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISEwoFbGltaXQYAiABKAVCBODaGAESFAoGb2Zmc2V0GAMgASgFQgTg2hgBEhQKBmN1cnNvchgEIAEoCUIE4NoYARIbCg1pbmNsdWRlX3RvdGFsGAUgASgIQgTg2hgBEi0KB2ZpbHRlcnMYBiABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISJQoEc29ydBgHIAEoCzIXLnZlY3BsYW5lLnYxLlNvcnRPcHRpb24SHAoOcmV0dXJuX3ZlY3RvcnMYCCABKAhCBODaGAESFwoJcGFnZV9zaXplGAkgASgFQgTg2hgBEiMKFXJldHVybl9wcmVzaWduZWRfdXJscxgKIAEoCEIE4NoYASKYAQoVTGlzdERvY3VtZW50c1Jlc3BvbnNlEigKB3Jlc3VsdHMYASADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhgKC3RvdGFsX2NvdW50GAMgASgDSACIAQFCDgoMX3RvdGFsX2NvdW50ImQKEkdldERvY3VtZW50UmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEhkKC2RvY3VtZW50X2lkGAIgASgJQgTiQQECEhYKDnJldHVybl92ZWN0b3JzGAMgASgIIkAKE0dldERvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IkMKFlVwZGF0ZURvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IoMBChVVcGRhdGVEb2N1bWVudFJlcXVlc3QSGwoNY29sbGVjdGlvbl9pZBgBIAEoCUIE4kEBAhIZCgtkb2N1bWVudF9pZBgCIAEoCUIE4kEBAhIyCgt1cGRhdGVfZGF0YRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiTwoVRGVsZXRlRG9jdW1lbnRSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiOgoWRGVsZXRlRG9jdW1lbnRSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgijwEKG0JhdGNoRGVsZXRlRG9jdW1lbnRzUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEhQKDGRvY3VtZW50X2lkcxgCIAMoCRItCgdmaWx0ZXJzGAMgASgLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yEg4KBnJlYXNvbhgEIAEoCSJZChNCYXRjaERvY3VtZW50UmVzdWx0EhMKC2RvY3VtZW50X2lkGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgSEgoFZXJyb3IYAyABKAlIAIgBAUIICgZfZXJyb3IihQIKHEJhdGNoRGVsZXRlRG9jdW1lbnRzUmVzcG9uc2USFQoNZGVsZXRlZF9jb3VudBgBIAEoAxIUCgxmYWlsZWRfY291bnQYAiABKAMSMQoHcmVzdWx0cxgDIAMoCzIgLnZlY3BsYW5lLnYxLkJhdGNoRG9jdW1lbnRSZXN1bHQSRQoGbGltaXRzGAQgAygLMjUudmVjcGxhbmUudjEuQmF0Y2hEZWxldGVEb2N1bWVudHNSZXNwb25zZS5MaW1pdHNFbnRyeRIPCgdtZXNzYWdlGAUgASgJGi0KC0xpbWl0c0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAzoCOAEiZAoTQmF0Y2hEb2N1bWVudFVwZGF0ZRIZCgtkb2N1bWVudF9pZBgBIAEoCUIE4kEBAhIyCgt1cGRhdGVfZGF0YRgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiygEKG0JhdGNoVXBkYXRlRG9jdW1lbnRzUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEjEKB3VwZGF0ZXMYAiADKAsyIC52ZWNwbGFuZS52MS5CYXRjaERvY3VtZW50VXBkYXRlEi0KB2ZpbHRlcnMYAyABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISLAoLdXBkYXRlX2RhdGEYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Io8BChxCYXRjaFVwZGF0ZURvY3VtZW50c1Jlc3BvbnNlEhUKDXVwZGF0ZWRfY291bnQYASABKAMSFAoMZmFpbGVkX2NvdW50GAIgASgDEjEKB3Jlc3VsdHMYAyADKAsyIC52ZWNwbGFuZS52MS5CYXRjaERvY3VtZW50UmVzdWx0Eg8KB21lc3NhZ2UYBCABKAkinAEKGkJ1bGtVcGRhdGVEb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISLQoHZmlsdGVycxgCIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchIyCgt1cGRhdGVfZGF0YRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiVQobQnVsa1VwZGF0ZURvY3VtZW50c1Jlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRIVCg11cGRhdGVkX2NvdW50GAIgASgDEg8KB21lc3NhZ2UYAyABKAkiVQobR2V0RG9jdW1lbnRBbmNlc3RvcnNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiSgocR2V0RG9jdW1lbnRBbmNlc3RvcnNSZXNwb25zZRIqCglkb2N1bWVudHMYASADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IlcKHUdldERvY3VtZW50RGVzY2VuZGFudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiTAoeR2V0RG9jdW1lbnREZXNjZW5kYW50c1Jlc3BvbnNlEioKCWRvY3VtZW50cxgBIAMoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiYwoVQ291bnREb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISLQoHZmlsdGVycxgCIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvciI+ChZDb3VudERvY3VtZW50c1Jlc3BvbnNlEhUKDWNvbGxlY3Rpb25faWQYASABKAkSDQoFY291bnQYAiABKAMiXwoSQWdncmVnYXRpb25Hcm91cEJ5EhMKBWZpZWxkGAEgASgJQgTiQQECEg0KBWFsaWFzGAIgASgJEhIKCmRhdGVfdHJ1bmMYAyABKAkSEQoJZGF0ZV9wYXJ0GAQgASgJImoKFEFnZ3JlZ2F0aW9uT3BlcmF0aW9uEhYKCGZ1bmN0aW9uGAEgASgJQgTiQQECEg0KBWZpZWxkGAIgASgJEhMKBWFsaWFzGAMgASgJQgTiQQECEhYKDmRpc3RpbmN0X2ZpZWxkGAQgASgJIm0KEUFnZ3JlZ2F0aW9uSGF2aW5nEhMKBWZpZWxkGAEgASgJQgTiQQECEhYKCG9wZXJhdG9yGAIgASgJQgTiQQECEisKBXZhbHVlGAMgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlQgTiQQECIuACChlBZ2dyZWdhdGVEb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISMQoIZ3JvdXBfYnkYAiADKAsyHy52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvbkdyb3VwQnkSPQoMYWdncmVnYXRpb25zGAMgAygLMiEudmVjcGxhbmUudjEuQWdncmVnYXRpb25PcGVyYXRpb25CBOJBAQISLQoHZmlsdGVycxgEIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchIuCgZoYXZpbmcYBSADKAsyHi52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvbkhhdmluZxIOCgZ1bndpbmQYBiABKAkSDwoHc29ydF9ieRgHIAEoCRIWCg5zb3J0X2RpcmVjdGlvbhgIIAEoCRISCgVsaW1pdBgJIAEoBUgAiAEBQggKBl9saW1pdCJiCg5BZ2dyZWdhdGlvblJvdxImCgVncm91cBgBIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSKAoHbWV0cmljcxgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QijQEKGkFnZ3JlZ2F0ZURvY3VtZW50c1Jlc3BvbnNlEiwKB3Jlc3VsdHMYASADKAsyGy52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvblJvdxIUCgx0b3RhbF9ncm91cHMYAiABKAUSKwoKcXVlcnlfaW5mbxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QingEKHURpc3RpbmN0RG9jdW1lbnRWYWx1ZXNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISEwoFZmllbGQYAiABKAlCBOJBAQISLQoHZmlsdGVycxgDIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchISCgVsaW1pdBgEIAEoBUgAiAEBQggKBl9saW1pdCJFCg1EaXN0aW5jdFZhbHVlEiUKBXZhbHVlGAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEg0KBWNvdW50GAIgASgDIqABCh5EaXN0aW5jdERvY3VtZW50VmFsdWVzUmVzcG9uc2USDQoFZmllbGQYASABKAkSKgoGdmFsdWVzGAIgAygLMhoudmVjcGxhbmUudjEuRGlzdGluY3RWYWx1ZRIWCg50b3RhbF9kaXN0aW5jdBgDIAEoBRIrCgpxdWVyeV9pbmZvGAQgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdDLLEQoPRG9jdW1lbnRTZXJ2aWNlEr4BCg1MaXN0RG9jdW1lbnRzEiEudmVjcGxhbmUudjEuTGlzdERvY3VtZW50c1JlcXVlc3QaIi52ZWNwbGFuZS52MS5MaXN0RG9jdW1lbnRzUmVzcG9uc2UiZoLT5JMCYDoBKlorEikvdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cyIuL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvbGlzdBLIAQoOQ291bnREb2N1bWVudHMSIi52ZWNwbGFuZS52MS5Db3VudERvY3VtZW50c1JlcXVlc3QaIy52ZWNwbGFuZS52MS5Db3VudERvY3VtZW50c1Jlc3BvbnNlIm2C0+STAmdaNDoBKiIvL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvY291bnQSLy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL2NvdW50EpsBCgtHZXREb2N1bWVudBIfLnZlY3BsYW5lLnYxLkdldERvY3VtZW50UmVxdWVzdBogLnZlY3BsYW5lLnYxLkdldERvY3VtZW50UmVzcG9uc2UiSYLT5JMCQ2IIZG9jdW1lbnQSNy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0ShQIKDlVwZGF0ZURvY3VtZW50EiIudmVjcGxhbmUudjEuVXBkYXRlRG9jdW1lbnRSZXF1ZXN0GiMudmVjcGxhbmUudjEuVXBkYXRlRG9jdW1lbnRSZXNwb25zZSKpAYLT5JMCogE6C3VwZGF0ZV9kYXRhWlA6C3VwZGF0ZV9kYXRhYghkb2N1bWVudBo3L3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMve2RvY3VtZW50X2lkfWIIZG9jdW1lbnQyNy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0SpwEKFEJhdGNoRGVsZXRlRG9jdW1lbnRzEigudmVjcGxhbmUudjEuQmF0Y2hEZWxldGVEb2N1bWVudHNSZXF1ZXN0GikudmVjcGxhbmUudjEuQmF0Y2hEZWxldGVEb2N1bWVudHNSZXNwb25zZSI6gtPkkwI0OgEqKi8vdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy9iYXRjaBKnAQoUQmF0Y2hVcGRhdGVEb2N1bWVudHMSKC52ZWNwbGFuZS52MS5CYXRjaFVwZGF0ZURvY3VtZW50c1JlcXVlc3QaKS52ZWNwbGFuZS52MS5CYXRjaFVwZGF0ZURvY3VtZW50c1Jlc3BvbnNlIjqC0+STAjQ6ASoiLy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL2JhdGNoEqMBChNCdWxrVXBkYXRlRG9jdW1lbnRzEicudmVjcGxhbmUudjEuQnVsa1VwZGF0ZURvY3VtZW50c1JlcXVlc3QaKC52ZWNwbGFuZS52MS5CdWxrVXBkYXRlRG9jdW1lbnRzUmVzcG9uc2UiOYLT5JMCMzoBKjIuL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvYnVsaxLBAQoUR2V0RG9jdW1lbnRBbmNlc3RvcnMSKC52ZWNwbGFuZS52MS5HZXREb2N1bWVudEFuY2VzdG9yc1JlcXVlc3QaKS52ZWNwbGFuZS52MS5HZXREb2N1bWVudEFuY2VzdG9yc1Jlc3BvbnNlIlSC0+STAk5iCWRvY3VtZW50cxJBL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMve2RvY3VtZW50X2lkfS9hbmNlc3RvcnMSyQEKFkdldERvY3VtZW50RGVzY2VuZGFudHMSKi52ZWNwbGFuZS52MS5HZXREb2N1bWVudERlc2NlbmRhbnRzUmVxdWVzdBorLnZlY3BsYW5lLnYxLkdldERvY3VtZW50RGVzY2VuZGFudHNSZXNwb25zZSJWgtPkkwJQYglkb2N1bWVudHMSQy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0vZGVzY2VuZGFudHMSmgEKDkRlbGV0ZURvY3VtZW50EiIudmVjcGxhbmUudjEuRGVsZXRlRG9jdW1lbnRSZXF1ZXN0GiMudmVjcGxhbmUudjEuRGVsZXRlRG9jdW1lbnRSZXNwb25zZSI/gtPkkwI5KjcvdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy97ZG9jdW1lbnRfaWR9EqUBChJBZ2dyZWdhdGVEb2N1bWVudHMSJi52ZWNwbGFuZS52MS5BZ2dyZWdhdGVEb2N1bWVudHNSZXF1ZXN0GicudmVjcGxhbmUudjEuQWdncmVnYXRlRG9jdW1lbnRzUmVzcG9uc2UiPoLT5JMCODoBKiIzL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvYWdncmVnYXRlErABChZEaXN0aW5jdERvY3VtZW50VmFsdWVzEioudmVjcGxhbmUudjEuRGlzdGluY3REb2N1bWVudFZhbHVlc1JlcXVlc3QaKy52ZWNwbGFuZS52MS5EaXN0aW5jdERvY3VtZW50VmFsdWVzUmVzcG9uc2UiPYLT5JMCNzoBKiIyL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvZGlzdGluY3QaBNDaGAFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_filter, file_vecplane_v1_list, file_vecplane_v1_options]);
 
 /**
  * Request for DocumentService.ListDocuments.
@@ -314,6 +314,420 @@ export const DeleteDocumentResponseSchema: GenMessage<DeleteDocumentResponse> = 
   messageDesc(file_vecplane_v1_document, 7);
 
 /**
+ * Request for DocumentService.BatchDeleteDocuments: the documents named by `document_ids`, or the
+ * ones `filters` matches (one of the two).
+ *
+ * @generated from message vecplane.v1.BatchDeleteDocumentsRequest
+ */
+export type BatchDeleteDocumentsRequest = Message<"vecplane.v1.BatchDeleteDocumentsRequest"> & {
+  /**
+   * The collection's ID or name.
+   *
+   * @generated from field: string collection_id = 1;
+   */
+  collectionId: string;
+
+  /**
+   * The documents to delete, at most 1000, each once. An ID of no document of the collection is
+   * reported in `results`, and the others are deleted.
+   *
+   * @generated from field: repeated string document_ids = 2;
+   */
+  documentIds: string[];
+
+  /**
+   * Delete every document that matches (at most 10,000 may match; narrow the filters beyond).
+   *
+   * @generated from field: vecplane.v1.LogicalOperator filters = 3;
+   */
+  filters?: LogicalOperator | undefined;
+
+  /**
+   * Why (at most 500 characters): written to the server log with the deleted count.
+   *
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message vecplane.v1.BatchDeleteDocumentsRequest.
+ * Use `create(BatchDeleteDocumentsRequestSchema)` to create a new message.
+ */
+export const BatchDeleteDocumentsRequestSchema: GenMessage<BatchDeleteDocumentsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 8);
+
+/**
+ * What happened to one document of a batch.
+ *
+ * @generated from message vecplane.v1.BatchDocumentResult
+ */
+export type BatchDocumentResult = Message<"vecplane.v1.BatchDocumentResult"> & {
+  /**
+   * The document's ID, as sent.
+   *
+   * @generated from field: string document_id = 1;
+   */
+  documentId: string;
+
+  /**
+   * Whether it was changed (or deleted).
+   *
+   * @generated from field: bool success = 2;
+   */
+  success: boolean;
+
+  /**
+   * Why not, when `success` is false.
+   *
+   * @generated from field: optional string error = 3;
+   */
+  error?: string | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.BatchDocumentResult.
+ * Use `create(BatchDocumentResultSchema)` to create a new message.
+ */
+export const BatchDocumentResultSchema: GenMessage<BatchDocumentResult> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 9);
+
+/**
+ * Response of DocumentService.BatchDeleteDocuments.
+ *
+ * @generated from message vecplane.v1.BatchDeleteDocumentsResponse
+ */
+export type BatchDeleteDocumentsResponse = Message<"vecplane.v1.BatchDeleteDocumentsResponse"> & {
+  /**
+   * How many documents were deleted.
+   *
+   * @generated from field: int64 deleted_count = 1;
+   */
+  deletedCount: bigint;
+
+  /**
+   * How many of `document_ids` were not deleted (see `results`).
+   *
+   * @generated from field: int64 failed_count = 2;
+   */
+  failedCount: bigint;
+
+  /**
+   * One per sent ID, in order (empty for a delete by filters).
+   *
+   * @generated from field: repeated vecplane.v1.BatchDocumentResult results = 3;
+   */
+  results: BatchDocumentResult[];
+
+  /**
+   * For a delete by filters: `max_rows_inline` (the most documents one request deletes) and
+   * `matched` (how many the filters matched).
+   *
+   * @generated from field: map<string, int64> limits = 4;
+   */
+  limits: { [key: string]: bigint };
+
+  /**
+   * What happened, in words.
+   *
+   * @generated from field: string message = 5;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message vecplane.v1.BatchDeleteDocumentsResponse.
+ * Use `create(BatchDeleteDocumentsResponseSchema)` to create a new message.
+ */
+export const BatchDeleteDocumentsResponseSchema: GenMessage<BatchDeleteDocumentsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 10);
+
+/**
+ * One document's change in a BatchUpdateDocumentsRequest.
+ *
+ * @generated from message vecplane.v1.BatchDocumentUpdate
+ */
+export type BatchDocumentUpdate = Message<"vecplane.v1.BatchDocumentUpdate"> & {
+  /**
+   * The document's ID.
+   *
+   * @generated from field: string document_id = 1;
+   */
+  documentId: string;
+
+  /**
+   * The fields to change, as UpdateDocumentRequest.update_data.
+   *
+   * @generated from field: google.protobuf.Struct update_data = 2;
+   */
+  updateData?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.BatchDocumentUpdate.
+ * Use `create(BatchDocumentUpdateSchema)` to create a new message.
+ */
+export const BatchDocumentUpdateSchema: GenMessage<BatchDocumentUpdate> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 11);
+
+/**
+ * Request for DocumentService.BatchUpdateDocuments: per-document changes (`updates`), or one
+ * change (`update_data`) to every document `filters` matches.
+ *
+ * @generated from message vecplane.v1.BatchUpdateDocumentsRequest
+ */
+export type BatchUpdateDocumentsRequest = Message<"vecplane.v1.BatchUpdateDocumentsRequest"> & {
+  /**
+   * The collection's ID or name.
+   *
+   * @generated from field: string collection_id = 1;
+   */
+  collectionId: string;
+
+  /**
+   * The changes, at most 1000, one per document. A document that is not in the collection is
+   * reported in `results`, and the others are changed.
+   *
+   * @generated from field: repeated vecplane.v1.BatchDocumentUpdate updates = 2;
+   */
+  updates: BatchDocumentUpdate[];
+
+  /**
+   * With `update_data`: the documents to change (at most 10,000 may match).
+   *
+   * @generated from field: vecplane.v1.LogicalOperator filters = 3;
+   */
+  filters?: LogicalOperator | undefined;
+
+  /**
+   * With `filters`: the change for each matching document, as UpdateDocumentRequest.update_data.
+   *
+   * @generated from field: google.protobuf.Struct update_data = 4;
+   */
+  updateData?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.BatchUpdateDocumentsRequest.
+ * Use `create(BatchUpdateDocumentsRequestSchema)` to create a new message.
+ */
+export const BatchUpdateDocumentsRequestSchema: GenMessage<BatchUpdateDocumentsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 12);
+
+/**
+ * Response of DocumentService.BatchUpdateDocuments.
+ *
+ * @generated from message vecplane.v1.BatchUpdateDocumentsResponse
+ */
+export type BatchUpdateDocumentsResponse = Message<"vecplane.v1.BatchUpdateDocumentsResponse"> & {
+  /**
+   * How many documents were changed.
+   *
+   * @generated from field: int64 updated_count = 1;
+   */
+  updatedCount: bigint;
+
+  /**
+   * How many of `updates` were not applied (see `results`).
+   *
+   * @generated from field: int64 failed_count = 2;
+   */
+  failedCount: bigint;
+
+  /**
+   * One per sent update, in order (empty for an update by filters).
+   *
+   * @generated from field: repeated vecplane.v1.BatchDocumentResult results = 3;
+   */
+  results: BatchDocumentResult[];
+
+  /**
+   * What happened, in words.
+   *
+   * @generated from field: string message = 4;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message vecplane.v1.BatchUpdateDocumentsResponse.
+ * Use `create(BatchUpdateDocumentsResponseSchema)` to create a new message.
+ */
+export const BatchUpdateDocumentsResponseSchema: GenMessage<BatchUpdateDocumentsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 13);
+
+/**
+ * Request for DocumentService.BulkUpdateDocuments.
+ *
+ * @generated from message vecplane.v1.BulkUpdateDocumentsRequest
+ */
+export type BulkUpdateDocumentsRequest = Message<"vecplane.v1.BulkUpdateDocumentsRequest"> & {
+  /**
+   * The collection's ID or name.
+   *
+   * @generated from field: string collection_id = 1;
+   */
+  collectionId: string;
+
+  /**
+   * The documents to change (unset: all of them); at most 10,000 may match.
+   *
+   * @generated from field: vecplane.v1.LogicalOperator filters = 2;
+   */
+  filters?: LogicalOperator | undefined;
+
+  /**
+   * The change for each document, as UpdateDocumentRequest.update_data.
+   *
+   * @generated from field: google.protobuf.Struct update_data = 3;
+   */
+  updateData?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.BulkUpdateDocumentsRequest.
+ * Use `create(BulkUpdateDocumentsRequestSchema)` to create a new message.
+ */
+export const BulkUpdateDocumentsRequestSchema: GenMessage<BulkUpdateDocumentsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 14);
+
+/**
+ * Response of DocumentService.BulkUpdateDocuments. The update runs within the call (Mixpeek queues
+ * a task), so it answers `COMPLETED` with the count.
+ *
+ * @generated from message vecplane.v1.BulkUpdateDocumentsResponse
+ */
+export type BulkUpdateDocumentsResponse = Message<"vecplane.v1.BulkUpdateDocumentsResponse"> & {
+  /**
+   * `COMPLETED`.
+   *
+   * @generated from field: string status = 1;
+   */
+  status: string;
+
+  /**
+   * How many documents were changed.
+   *
+   * @generated from field: int64 updated_count = 2;
+   */
+  updatedCount: bigint;
+
+  /**
+   * What happened, in words.
+   *
+   * @generated from field: string message = 3;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message vecplane.v1.BulkUpdateDocumentsResponse.
+ * Use `create(BulkUpdateDocumentsResponseSchema)` to create a new message.
+ */
+export const BulkUpdateDocumentsResponseSchema: GenMessage<BulkUpdateDocumentsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 15);
+
+/**
+ * Request for DocumentService.GetDocumentAncestors.
+ *
+ * @generated from message vecplane.v1.GetDocumentAncestorsRequest
+ */
+export type GetDocumentAncestorsRequest = Message<"vecplane.v1.GetDocumentAncestorsRequest"> & {
+  /**
+   * The collection's ID or name.
+   *
+   * @generated from field: string collection_id = 1;
+   */
+  collectionId: string;
+
+  /**
+   * The document's ID.
+   *
+   * @generated from field: string document_id = 2;
+   */
+  documentId: string;
+};
+
+/**
+ * Describes the message vecplane.v1.GetDocumentAncestorsRequest.
+ * Use `create(GetDocumentAncestorsRequestSchema)` to create a new message.
+ */
+export const GetDocumentAncestorsRequestSchema: GenMessage<GetDocumentAncestorsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 16);
+
+/**
+ * Response of DocumentService.GetDocumentAncestors.
+ *
+ * @generated from message vecplane.v1.GetDocumentAncestorsResponse
+ */
+export type GetDocumentAncestorsResponse = Message<"vecplane.v1.GetDocumentAncestorsResponse"> & {
+  /**
+   * The documents this one was made from, root first, its direct source last (see the file
+   * comment for their shape); ancestors deleted since are left out.
+   *
+   * @generated from field: repeated google.protobuf.Struct documents = 1;
+   */
+  documents: JsonObject[];
+};
+
+/**
+ * Describes the message vecplane.v1.GetDocumentAncestorsResponse.
+ * Use `create(GetDocumentAncestorsResponseSchema)` to create a new message.
+ */
+export const GetDocumentAncestorsResponseSchema: GenMessage<GetDocumentAncestorsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 17);
+
+/**
+ * Request for DocumentService.GetDocumentDescendants.
+ *
+ * @generated from message vecplane.v1.GetDocumentDescendantsRequest
+ */
+export type GetDocumentDescendantsRequest = Message<"vecplane.v1.GetDocumentDescendantsRequest"> & {
+  /**
+   * The collection's ID or name.
+   *
+   * @generated from field: string collection_id = 1;
+   */
+  collectionId: string;
+
+  /**
+   * The document's ID.
+   *
+   * @generated from field: string document_id = 2;
+   */
+  documentId: string;
+};
+
+/**
+ * Describes the message vecplane.v1.GetDocumentDescendantsRequest.
+ * Use `create(GetDocumentDescendantsRequestSchema)` to create a new message.
+ */
+export const GetDocumentDescendantsRequestSchema: GenMessage<GetDocumentDescendantsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 18);
+
+/**
+ * Response of DocumentService.GetDocumentDescendants.
+ *
+ * @generated from message vecplane.v1.GetDocumentDescendantsResponse
+ */
+export type GetDocumentDescendantsResponse = Message<"vecplane.v1.GetDocumentDescendantsResponse"> & {
+  /**
+   * The documents made directly from this one (in any collection of the namespace), at most 100,
+   * in document-ID order.
+   *
+   * @generated from field: repeated google.protobuf.Struct documents = 1;
+   */
+  documents: JsonObject[];
+};
+
+/**
+ * Describes the message vecplane.v1.GetDocumentDescendantsResponse.
+ * Use `create(GetDocumentDescendantsResponseSchema)` to create a new message.
+ */
+export const GetDocumentDescendantsResponseSchema: GenMessage<GetDocumentDescendantsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 19);
+
+/**
  * Request for DocumentService.CountDocuments.
  *
  * @generated from message vecplane.v1.CountDocumentsRequest
@@ -339,7 +753,7 @@ export type CountDocumentsRequest = Message<"vecplane.v1.CountDocumentsRequest">
  * Use `create(CountDocumentsRequestSchema)` to create a new message.
  */
 export const CountDocumentsRequestSchema: GenMessage<CountDocumentsRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_document, 8);
+  messageDesc(file_vecplane_v1_document, 20);
 
 /**
  * Response of DocumentService.CountDocuments.
@@ -367,7 +781,7 @@ export type CountDocumentsResponse = Message<"vecplane.v1.CountDocumentsResponse
  * Use `create(CountDocumentsResponseSchema)` to create a new message.
  */
 export const CountDocumentsResponseSchema: GenMessage<CountDocumentsResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_document, 9);
+  messageDesc(file_vecplane_v1_document, 21);
 
 /**
  * One key an aggregation groups by.
@@ -411,7 +825,7 @@ export type AggregationGroupBy = Message<"vecplane.v1.AggregationGroupBy"> & {
  * Use `create(AggregationGroupBySchema)` to create a new message.
  */
 export const AggregationGroupBySchema: GenMessage<AggregationGroupBy> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_document, 10);
+  messageDesc(file_vecplane_v1_document, 22);
 
 /**
  * One metric an aggregation computes per group.
@@ -454,7 +868,7 @@ export type AggregationOperation = Message<"vecplane.v1.AggregationOperation"> &
  * Use `create(AggregationOperationSchema)` to create a new message.
  */
 export const AggregationOperationSchema: GenMessage<AggregationOperation> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_document, 11);
+  messageDesc(file_vecplane_v1_document, 23);
 
 /**
  * A condition on a metric, applied after grouping (SQL's HAVING).
@@ -489,7 +903,7 @@ export type AggregationHaving = Message<"vecplane.v1.AggregationHaving"> & {
  * Use `create(AggregationHavingSchema)` to create a new message.
  */
 export const AggregationHavingSchema: GenMessage<AggregationHaving> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_document, 12);
+  messageDesc(file_vecplane_v1_document, 24);
 
 /**
  * Request for DocumentService.AggregateDocuments.
@@ -566,7 +980,7 @@ export type AggregateDocumentsRequest = Message<"vecplane.v1.AggregateDocumentsR
  * Use `create(AggregateDocumentsRequestSchema)` to create a new message.
  */
 export const AggregateDocumentsRequestSchema: GenMessage<AggregateDocumentsRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_document, 13);
+  messageDesc(file_vecplane_v1_document, 25);
 
 /**
  * One row of an aggregation: a group and its metrics.
@@ -594,7 +1008,7 @@ export type AggregationRow = Message<"vecplane.v1.AggregationRow"> & {
  * Use `create(AggregationRowSchema)` to create a new message.
  */
 export const AggregationRowSchema: GenMessage<AggregationRow> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_document, 14);
+  messageDesc(file_vecplane_v1_document, 26);
 
 /**
  * Response of DocumentService.AggregateDocuments.
@@ -630,7 +1044,7 @@ export type AggregateDocumentsResponse = Message<"vecplane.v1.AggregateDocuments
  * Use `create(AggregateDocumentsResponseSchema)` to create a new message.
  */
 export const AggregateDocumentsResponseSchema: GenMessage<AggregateDocumentsResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_document, 15);
+  messageDesc(file_vecplane_v1_document, 27);
 
 /**
  * Request for DocumentService.DistinctDocumentValues.
@@ -672,7 +1086,7 @@ export type DistinctDocumentValuesRequest = Message<"vecplane.v1.DistinctDocumen
  * Use `create(DistinctDocumentValuesRequestSchema)` to create a new message.
  */
 export const DistinctDocumentValuesRequestSchema: GenMessage<DistinctDocumentValuesRequest> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_document, 16);
+  messageDesc(file_vecplane_v1_document, 28);
 
 /**
  * One distinct value of a field.
@@ -700,7 +1114,7 @@ export type DistinctValue = Message<"vecplane.v1.DistinctValue"> & {
  * Use `create(DistinctValueSchema)` to create a new message.
  */
 export const DistinctValueSchema: GenMessage<DistinctValue> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_document, 17);
+  messageDesc(file_vecplane_v1_document, 29);
 
 /**
  * Response of DocumentService.DistinctDocumentValues.
@@ -743,7 +1157,7 @@ export type DistinctDocumentValuesResponse = Message<"vecplane.v1.DistinctDocume
  * Use `create(DistinctDocumentValuesResponseSchema)` to create a new message.
  */
 export const DistinctDocumentValuesResponseSchema: GenMessage<DistinctDocumentValuesResponse> = /*@__PURE__*/
-  messageDesc(file_vecplane_v1_document, 18);
+  messageDesc(file_vecplane_v1_document, 30);
 
 /**
  * The documents of a collection, in the namespace named by the `x-namespace` header. Documents
@@ -791,6 +1205,56 @@ export const DocumentService: GenService<{
     methodKind: "unary";
     input: typeof UpdateDocumentRequestSchema;
     output: typeof UpdateDocumentResponseSchema;
+  },
+  /**
+   * Deletes the documents named, or those that match filters (Mixpeek's batch delete).
+   *
+   * @generated from rpc vecplane.v1.DocumentService.BatchDeleteDocuments
+   */
+  batchDeleteDocuments: {
+    methodKind: "unary";
+    input: typeof BatchDeleteDocumentsRequestSchema;
+    output: typeof BatchDeleteDocumentsResponseSchema;
+  },
+  /**
+   * Changes documents: each named one its own way, or all that match filters the same way.
+   *
+   * @generated from rpc vecplane.v1.DocumentService.BatchUpdateDocuments
+   */
+  batchUpdateDocuments: {
+    methodKind: "unary";
+    input: typeof BatchUpdateDocumentsRequestSchema;
+    output: typeof BatchUpdateDocumentsResponseSchema;
+  },
+  /**
+   * Changes every document that matches filters the same way.
+   *
+   * @generated from rpc vecplane.v1.DocumentService.BulkUpdateDocuments
+   */
+  bulkUpdateDocuments: {
+    methodKind: "unary";
+    input: typeof BulkUpdateDocumentsRequestSchema;
+    output: typeof BulkUpdateDocumentsResponseSchema;
+  },
+  /**
+   * The documents a document was made from, along its lineage.
+   *
+   * @generated from rpc vecplane.v1.DocumentService.GetDocumentAncestors
+   */
+  getDocumentAncestors: {
+    methodKind: "unary";
+    input: typeof GetDocumentAncestorsRequestSchema;
+    output: typeof GetDocumentAncestorsResponseSchema;
+  },
+  /**
+   * The documents made directly from a document.
+   *
+   * @generated from rpc vecplane.v1.DocumentService.GetDocumentDescendants
+   */
+  getDocumentDescendants: {
+    methodKind: "unary";
+    input: typeof GetDocumentDescendantsRequestSchema;
+    output: typeof GetDocumentDescendantsResponseSchema;
   },
   /**
    * Deletes a document.
