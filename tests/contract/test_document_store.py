@@ -172,3 +172,17 @@ def test_deletes_by_id_and_down_the_lineage(h: Harness) -> None:
     assert h.run(h.store.count(h.ns, "col_2")) == 0
     of_source = h.run(h.store.ids_of_sources(h.ns, "col_1", [d.Source.object("bkt_a", "obj_2")]))
     assert sorted(of_source) == sorted(doc.document_id for doc in tier1[2].documents)
+
+
+def test_children_are_found_in_every_collection_up_to_the_limit(h: Harness) -> None:
+    tier1 = [_docs(h, "col_1", "obj_0", {0: {"text": "t0"}, 1: {"text": "t1"}})]
+    h.run(h.writer.write(h.ns, "col_1", d.OutputHandling.CREATE_NEW, tier1))
+    parent, other = tier1[0].documents
+    made = {collection: _children(h, collection, [parent]) for collection in ("col_2", "col_3")}
+    for collection, children in made.items():
+        h.run(h.writer.write(h.ns, collection, d.OutputHandling.CREATE_NEW, children))
+    h.run(h.writer.write(h.ns, "col_2", d.OutputHandling.CREATE_NEW, _children(h, "col_2", [other])))
+    expected = sorted(doc.document_id for children in made.values() for item in children for doc in item.documents)
+    assert [doc.document_id for doc in h.run(h.store.children(h.ns, parent.document_id, 10))] == expected
+    assert [doc.document_id for doc in h.run(h.store.children(h.ns, parent.document_id, 1))] == expected[:1]
+    assert h.run(h.store.children(h.ns, expected[0], 10)) == []
