@@ -59,6 +59,8 @@ def test_the_curl_examples_run_as_written_and_again(plain_server: InProcessServe
         executed = next(a for a in printed if "execution_id" in a)
         assert len(executed["documents"]) == 2 and executed["documents"][0]["content"] == "A light shoe for rough trails."
         assert next(a for a in printed if a.get("reviewed") is True)["document_id"]
+        assert next(a for a in printed if a.get("status") == "COMPLETED" and "updated_count" in a)["updated_count"] == 2  # the trail documents
+        assert next(a for a in printed if "updated_count" in a and "results" in a)["results"][0]["success"] is True
         assert printed[-1]["namespace_id"] == created["namespace_id"] and "deleted" in printed[-1]["message"]
 
 
