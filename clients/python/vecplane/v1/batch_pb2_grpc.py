@@ -81,6 +81,56 @@ class BatchServiceStub:
                 request_serializer=vecplane_dot_v1_dot_batch__pb2.ListFailedDocumentsRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_batch__pb2.ListFailedDocumentsResponse.FromString,
                 _registered_method=True)
+        self.PatchBatch = channel.unary_unary(
+                '/vecplane.v1.BatchService/PatchBatch',
+                request_serializer=vecplane_dot_v1_dot_batch__pb2.PatchBatchRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_batch__pb2.PatchBatchResponse.FromString,
+                _registered_method=True)
+        self.SubmitAllDrafts = channel.unary_unary(
+                '/vecplane.v1.BatchService/SubmitAllDrafts',
+                request_serializer=vecplane_dot_v1_dot_batch__pb2.SubmitAllDraftsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_batch__pb2.SubmitAllDraftsResponse.FromString,
+                _registered_method=True)
+        self.BulkSubmitBatches = channel.unary_unary(
+                '/vecplane.v1.BatchService/BulkSubmitBatches',
+                request_serializer=vecplane_dot_v1_dot_batch__pb2.BulkSubmitBatchesRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_batch__pb2.BulkSubmitBatchesResponse.FromString,
+                _registered_method=True)
+        self.ResubmitBatch = channel.unary_unary(
+                '/vecplane.v1.BatchService/ResubmitBatch',
+                request_serializer=vecplane_dot_v1_dot_batch__pb2.ResubmitBatchRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_batch__pb2.ResubmitBatchResponse.FromString,
+                _registered_method=True)
+        self.GetBatchAudit = channel.unary_unary(
+                '/vecplane.v1.BatchService/GetBatchAudit',
+                request_serializer=vecplane_dot_v1_dot_batch__pb2.GetBatchAuditRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_batch__pb2.GetBatchAuditResponse.FromString,
+                _registered_method=True)
+        self.GetBatchLogs = channel.unary_unary(
+                '/vecplane.v1.BatchService/GetBatchLogs',
+                request_serializer=vecplane_dot_v1_dot_batch__pb2.GetBatchLogsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_batch__pb2.GetBatchLogsResponse.FromString,
+                _registered_method=True)
+        self.DiagnoseBatch = channel.unary_unary(
+                '/vecplane.v1.BatchService/DiagnoseBatch',
+                request_serializer=vecplane_dot_v1_dot_batch__pb2.DiagnoseBatchRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_batch__pb2.DiagnoseBatchResponse.FromString,
+                _registered_method=True)
+        self.EstimateBatchCost = channel.unary_unary(
+                '/vecplane.v1.BatchService/EstimateBatchCost',
+                request_serializer=vecplane_dot_v1_dot_batch__pb2.EstimateBatchCostRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_batch__pb2.EstimateBatchCostResponse.FromString,
+                _registered_method=True)
+        self.DeleteBatchDocuments = channel.unary_unary(
+                '/vecplane.v1.BatchService/DeleteBatchDocuments',
+                request_serializer=vecplane_dot_v1_dot_batch__pb2.DeleteBatchDocumentsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_batch__pb2.DeleteBatchDocumentsResponse.FromString,
+                _registered_method=True)
+        self.GetBatchQueue = channel.unary_unary(
+                '/vecplane.v1.BatchService/GetBatchQueue',
+                request_serializer=vecplane_dot_v1_dot_batch__pb2.GetBatchQueueRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_batch__pb2.GetBatchQueueResponse.FromString,
+                _registered_method=True)
 
 
 class BatchServiceServicer:
@@ -151,6 +201,77 @@ class BatchServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PatchBatch(self, request, context):
+        """Changes a batch's metadata or name (any state) or its tier-1 collections (a DRAFT).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitAllDrafts(self, request, context):
+        """Submits the bucket's DRAFT batches, oldest first (at most 100 a call).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BulkSubmitBatches(self, request, context):
+        """Splits the bucket's objects (or those matching a filter) into batches of `chunk_size` and
+        submits each.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResubmitBatch(self, request, context):
+        """Runs a finished batch again, all its objects (a new task), or makes it a DRAFT again.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetBatchAudit(self, request, context):
+        """Per-tier accounting of the batch's current task, and the batch's recorded changes.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetBatchLogs(self, request, context):
+        """The batch's recorded changes (there are no job logs: tasks run in the server's own workers).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DiagnoseBatch(self, request, context):
+        """Status, timing, progress, failures and what to do next, in one answer.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EstimateBatchCost(self, request, context):
+        """What a submit of the batch would process (no credits: processing costs none here).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteBatchDocuments(self, request, context):
+        """Deletes the documents of the batch's objects in the collections its task ran (a finished batch).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetBatchQueue(self, request, context):
+        """The organization's queued and running tasks.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BatchServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -198,6 +319,56 @@ def add_BatchServiceServicer_to_server(servicer, server):
                     servicer.ListFailedDocuments,
                     request_deserializer=vecplane_dot_v1_dot_batch__pb2.ListFailedDocumentsRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_batch__pb2.ListFailedDocumentsResponse.SerializeToString,
+            ),
+            'PatchBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.PatchBatch,
+                    request_deserializer=vecplane_dot_v1_dot_batch__pb2.PatchBatchRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_batch__pb2.PatchBatchResponse.SerializeToString,
+            ),
+            'SubmitAllDrafts': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitAllDrafts,
+                    request_deserializer=vecplane_dot_v1_dot_batch__pb2.SubmitAllDraftsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_batch__pb2.SubmitAllDraftsResponse.SerializeToString,
+            ),
+            'BulkSubmitBatches': grpc.unary_unary_rpc_method_handler(
+                    servicer.BulkSubmitBatches,
+                    request_deserializer=vecplane_dot_v1_dot_batch__pb2.BulkSubmitBatchesRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_batch__pb2.BulkSubmitBatchesResponse.SerializeToString,
+            ),
+            'ResubmitBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResubmitBatch,
+                    request_deserializer=vecplane_dot_v1_dot_batch__pb2.ResubmitBatchRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_batch__pb2.ResubmitBatchResponse.SerializeToString,
+            ),
+            'GetBatchAudit': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetBatchAudit,
+                    request_deserializer=vecplane_dot_v1_dot_batch__pb2.GetBatchAuditRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_batch__pb2.GetBatchAuditResponse.SerializeToString,
+            ),
+            'GetBatchLogs': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetBatchLogs,
+                    request_deserializer=vecplane_dot_v1_dot_batch__pb2.GetBatchLogsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_batch__pb2.GetBatchLogsResponse.SerializeToString,
+            ),
+            'DiagnoseBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.DiagnoseBatch,
+                    request_deserializer=vecplane_dot_v1_dot_batch__pb2.DiagnoseBatchRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_batch__pb2.DiagnoseBatchResponse.SerializeToString,
+            ),
+            'EstimateBatchCost': grpc.unary_unary_rpc_method_handler(
+                    servicer.EstimateBatchCost,
+                    request_deserializer=vecplane_dot_v1_dot_batch__pb2.EstimateBatchCostRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_batch__pb2.EstimateBatchCostResponse.SerializeToString,
+            ),
+            'DeleteBatchDocuments': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteBatchDocuments,
+                    request_deserializer=vecplane_dot_v1_dot_batch__pb2.DeleteBatchDocumentsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_batch__pb2.DeleteBatchDocumentsResponse.SerializeToString,
+            ),
+            'GetBatchQueue': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetBatchQueue,
+                    request_deserializer=vecplane_dot_v1_dot_batch__pb2.GetBatchQueueRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_batch__pb2.GetBatchQueueResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -445,6 +616,276 @@ class BatchService:
             '/vecplane.v1.BatchService/ListFailedDocuments',
             vecplane_dot_v1_dot_batch__pb2.ListFailedDocumentsRequest.SerializeToString,
             vecplane_dot_v1_dot_batch__pb2.ListFailedDocumentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PatchBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.BatchService/PatchBatch',
+            vecplane_dot_v1_dot_batch__pb2.PatchBatchRequest.SerializeToString,
+            vecplane_dot_v1_dot_batch__pb2.PatchBatchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitAllDrafts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.BatchService/SubmitAllDrafts',
+            vecplane_dot_v1_dot_batch__pb2.SubmitAllDraftsRequest.SerializeToString,
+            vecplane_dot_v1_dot_batch__pb2.SubmitAllDraftsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BulkSubmitBatches(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.BatchService/BulkSubmitBatches',
+            vecplane_dot_v1_dot_batch__pb2.BulkSubmitBatchesRequest.SerializeToString,
+            vecplane_dot_v1_dot_batch__pb2.BulkSubmitBatchesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResubmitBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.BatchService/ResubmitBatch',
+            vecplane_dot_v1_dot_batch__pb2.ResubmitBatchRequest.SerializeToString,
+            vecplane_dot_v1_dot_batch__pb2.ResubmitBatchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetBatchAudit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.BatchService/GetBatchAudit',
+            vecplane_dot_v1_dot_batch__pb2.GetBatchAuditRequest.SerializeToString,
+            vecplane_dot_v1_dot_batch__pb2.GetBatchAuditResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetBatchLogs(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.BatchService/GetBatchLogs',
+            vecplane_dot_v1_dot_batch__pb2.GetBatchLogsRequest.SerializeToString,
+            vecplane_dot_v1_dot_batch__pb2.GetBatchLogsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DiagnoseBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.BatchService/DiagnoseBatch',
+            vecplane_dot_v1_dot_batch__pb2.DiagnoseBatchRequest.SerializeToString,
+            vecplane_dot_v1_dot_batch__pb2.DiagnoseBatchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EstimateBatchCost(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.BatchService/EstimateBatchCost',
+            vecplane_dot_v1_dot_batch__pb2.EstimateBatchCostRequest.SerializeToString,
+            vecplane_dot_v1_dot_batch__pb2.EstimateBatchCostResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteBatchDocuments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.BatchService/DeleteBatchDocuments',
+            vecplane_dot_v1_dot_batch__pb2.DeleteBatchDocumentsRequest.SerializeToString,
+            vecplane_dot_v1_dot_batch__pb2.DeleteBatchDocumentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetBatchQueue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.BatchService/GetBatchQueue',
+            vecplane_dot_v1_dot_batch__pb2.GetBatchQueueRequest.SerializeToString,
+            vecplane_dot_v1_dot_batch__pb2.GetBatchQueueResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -18,7 +18,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file vecplane/v1/batch.proto.
  */
 export const file_vecplane_v1_batch: GenFile = /*@__PURE__*/
-  fileDesc("Chd2ZWNwbGFuZS92MS9iYXRjaC5wcm90bxILdmVjcGxhbmUudjEiXAoNQmF0Y2hQcm9ncmVzcxIRCglwcm9jZXNzZWQYASABKAMSDgoGZXJyb3JzGAIgASgDEhkKEWRvY3VtZW50c193cml0dGVuGAMgASgDEg0KBXRvdGFsGAQgASgDIogECgVCYXRjaBIQCghiYXRjaF9pZBgBIAEoCRIRCglidWNrZXRfaWQYAiABKAkSFAoMbmFtZXNwYWNlX2lkGAMgASgJEhIKCmJhdGNoX25hbWUYBCABKAkSLQoGc3RhdHVzGAUgASgOMh0udmVjcGxhbmUudjEuUHJvY2Vzc2luZ1N0YXR1cxISCgpvYmplY3RfaWRzGAYgAygJEhYKDmNvbGxlY3Rpb25faWRzGAcgAygJEg8KB3Rhc2tfaWQYCCABKAkSLQoKdGllcl90YXNrcxgJIAMoCzIZLnZlY3BsYW5lLnYxLlRpZXJQcm9ncmVzcxIsCghwcm9ncmVzcxgKIAEoCzIaLnZlY3BsYW5lLnYxLkJhdGNoUHJvZ3Jlc3MSEwoLdG90YWxfdGllcnMYCyABKAUSGwoTZmFpbGVkX29iamVjdF9jb3VudBgMIAEoAxITCgtyZXRyeV9jb3VudBgNIAEoBRINCgVlcnJvchgOIAEoCRIpCghtZXRhZGF0YRgPIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEgoKY3JlYXRlZF9hdBgQIAEoCRISCgp1cGRhdGVkX2F0GBEgASgJEiAKGG1heF9ub2RlX2RlYXRoX3Jlc3VibWl0cxgSIAEoBRIcChRtYXhfZGVwbG95X3Jlc3VibWl0cxgTIAEoBSKyAgoSQ3JlYXRlQmF0Y2hSZXF1ZXN0EhcKCWJ1Y2tldF9pZBgBIAEoCUIE4kEBAhISCgpvYmplY3RfaWRzGAIgAygJEhYKDmNvbGxlY3Rpb25faWRzGAMgAygJEhIKCmJhdGNoX25hbWUYBCABKAkSKQoIbWV0YWRhdGEYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhkKC2F1dG9fc3VibWl0GAYgASgIQgTg2hgBEi0KB2ZpbHRlcnMYByABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISDQoFbGltaXQYCCABKAUSIAoSdHJpZ2dlcl9wcm9jZXNzaW5nGAkgASgIQgTg2hgBEh0KD3NraXBfdmFsaWRhdGlvbhgKIAEoCEIE4NoYASI4ChNDcmVhdGVCYXRjaFJlc3BvbnNlEiEKBWJhdGNoGAEgASgLMhIudmVjcGxhbmUudjEuQmF0Y2giPAoPR2V0QmF0Y2hSZXF1ZXN0EhEKCWJ1Y2tldF9pZBgBIAEoCRIWCghiYXRjaF9pZBgCIAEoCUIE4kEBAiI1ChBHZXRCYXRjaFJlc3BvbnNlEiEKBWJhdGNoGAEgASgLMhIudmVjcGxhbmUudjEuQmF0Y2giogEKEkxpc3RCYXRjaGVzUmVxdWVzdBIRCglidWNrZXRfaWQYASABKAkSDgoGb2Zmc2V0GAIgASgFEg0KBWxpbWl0GAMgASgFEi0KBnN0YXR1cxgEIAEoDjIdLnZlY3BsYW5lLnYxLlByb2Nlc3NpbmdTdGF0dXMSFQoNY29sbGVjdGlvbl9pZBgFIAEoCRIUCgxuYW1lc3BhY2VfaWQYBiABKAkiTwoTTGlzdEJhdGNoZXNSZXNwb25zZRIjCgdyZXN1bHRzGAEgAygLMhIudmVjcGxhbmUudjEuQmF0Y2gSEwoLdG90YWxfY291bnQYAiABKAMiXQoWQWRkQmF0Y2hPYmplY3RzUmVxdWVzdBIXCglidWNrZXRfaWQYASABKAlCBOJBAQISFgoIYmF0Y2hfaWQYAiABKAlCBOJBAQISEgoKb2JqZWN0X2lkcxgDIAMoCSI8ChdBZGRCYXRjaE9iamVjdHNSZXNwb25zZRIhCgViYXRjaBgBIAEoCzISLnZlY3BsYW5lLnYxLkJhdGNoIj8KElN1Ym1pdEJhdGNoUmVxdWVzdBIRCglidWNrZXRfaWQYASABKAkSFgoIYmF0Y2hfaWQYAiABKAlCBOJBAQIiNgoTU3VibWl0QmF0Y2hSZXNwb25zZRIfCgR0YXNrGAEgASgLMhEudmVjcGxhbmUudjEuVGFzayI/ChJDYW5jZWxCYXRjaFJlcXVlc3QSEQoJYnVja2V0X2lkGAEgASgJEhYKCGJhdGNoX2lkGAIgASgJQgTiQQECIjYKE0NhbmNlbEJhdGNoUmVzcG9uc2USHwoEdGFzaxgBIAEoCzIRLnZlY3BsYW5lLnYxLlRhc2sifgoRUmV0cnlCYXRjaFJlcXVlc3QSEQoJYnVja2V0X2lkGAEgASgJEhYKCGJhdGNoX2lkGAIgASgJQgTiQQECEhIKCnJldHJ5X21vZGUYAyABKAkSEQoJdGllcl9udW1zGAQgAygFEhcKD21heF9yZXRyeV9jb3VudBgFIAEoBSI1ChJSZXRyeUJhdGNoUmVzcG9uc2USHwoEdGFzaxgBIAEoCzIRLnZlY3BsYW5lLnYxLlRhc2siPwoSRGVsZXRlQmF0Y2hSZXF1ZXN0EhEKCWJ1Y2tldF9pZBgBIAEoCRIWCghiYXRjaF9pZBgCIAEoCUIE4kEBAiI3ChNEZWxldGVCYXRjaFJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSDwoHc3VjY2VzcxgCIAEoCCJsChpMaXN0RmFpbGVkRG9jdW1lbnRzUmVxdWVzdBIXCglidWNrZXRfaWQYASABKAlCBOJBAQISFgoIYmF0Y2hfaWQYAiABKAlCBOJBAQISDQoFbGltaXQYAyABKAUSDgoGb2Zmc2V0GAQgASgFIm4KDkZhaWxlZERvY3VtZW50EhEKCXNvdXJjZV9pZBgBIAEoCRIRCglvYmplY3RfaWQYAiABKAkSFQoNY29sbGVjdGlvbl9pZBgDIAEoCRIQCgh0aWVyX251bRgEIAEoBRINCgVlcnJvchgFIAEoCSJgChtMaXN0RmFpbGVkRG9jdW1lbnRzUmVzcG9uc2USLAoHcmVzdWx0cxgBIAMoCzIbLnZlY3BsYW5lLnYxLkZhaWxlZERvY3VtZW50EhMKC3RvdGFsX2NvdW50GAIgASgDMpwLCgxCYXRjaFNlcnZpY2USgwEKC0NyZWF0ZUJhdGNoEh8udmVjcGxhbmUudjEuQ3JlYXRlQmF0Y2hSZXF1ZXN0GiAudmVjcGxhbmUudjEuQ3JlYXRlQmF0Y2hSZXNwb25zZSIxgtPkkwIrOgEqYgViYXRjaCIfL3YxL2J1Y2tldHMve2J1Y2tldF9pZH0vYmF0Y2hlcxKjAQoIR2V0QmF0Y2gSHC52ZWNwbGFuZS52MS5HZXRCYXRjaFJlcXVlc3QaHS52ZWNwbGFuZS52MS5HZXRCYXRjaFJlc3BvbnNlIlqC0+STAlRaH2IFYmF0Y2gSFi92MS9iYXRjaGVzL3tiYXRjaF9pZH1iBWJhdGNoEiovdjEvYnVja2V0cy97YnVja2V0X2lkfS9iYXRjaGVzL3tiYXRjaF9pZH0SmAEKC0xpc3RCYXRjaGVzEh8udmVjcGxhbmUudjEuTGlzdEJhdGNoZXNSZXF1ZXN0GiAudmVjcGxhbmUudjEuTGlzdEJhdGNoZXNSZXNwb25zZSJGgtPkkwJAOgEqWhU6ASoiEC92MS9iYXRjaGVzL2xpc3QiJC92MS9idWNrZXRzL3tidWNrZXRfaWR9L2JhdGNoZXMvbGlzdBKiAQoPQWRkQmF0Y2hPYmplY3RzEiMudmVjcGxhbmUudjEuQWRkQmF0Y2hPYmplY3RzUmVxdWVzdBokLnZlY3BsYW5lLnYxLkFkZEJhdGNoT2JqZWN0c1Jlc3BvbnNlIkSC0+STAj46ASpiBWJhdGNoIjIvdjEvYnVja2V0cy97YnVja2V0X2lkfS9iYXRjaGVzL3tiYXRjaF9pZH0vb2JqZWN0cxKUAQoLU3VibWl0QmF0Y2gSHy52ZWNwbGFuZS52MS5TdWJtaXRCYXRjaFJlcXVlc3QaIC52ZWNwbGFuZS52MS5TdWJtaXRCYXRjaFJlc3BvbnNlIkKC0+STAjw6ASpiBHRhc2siMS92MS9idWNrZXRzL3tidWNrZXRfaWR9L2JhdGNoZXMve2JhdGNoX2lkfS9zdWJtaXQSvgEKC0NhbmNlbEJhdGNoEh8udmVjcGxhbmUudjEuQ2FuY2VsQmF0Y2hSZXF1ZXN0GiAudmVjcGxhbmUudjEuQ2FuY2VsQmF0Y2hSZXNwb25zZSJsgtPkkwJmOgEqWig6ASpiBHRhc2siHS92MS9iYXRjaGVzL3tiYXRjaF9pZH0vY2FuY2VsYgR0YXNrIjEvdjEvYnVja2V0cy97YnVja2V0X2lkfS9iYXRjaGVzL3tiYXRjaF9pZH0vY2FuY2VsEpABCgpSZXRyeUJhdGNoEh4udmVjcGxhbmUudjEuUmV0cnlCYXRjaFJlcXVlc3QaHy52ZWNwbGFuZS52MS5SZXRyeUJhdGNoUmVzcG9uc2UiQYLT5JMCOzoBKmIEdGFzayIwL3YxL2J1Y2tldHMve2J1Y2tldF9pZH0vYmF0Y2hlcy97YmF0Y2hfaWR9L3JldHJ5EoQBCgtEZWxldGVCYXRjaBIfLnZlY3BsYW5lLnYxLkRlbGV0ZUJhdGNoUmVxdWVzdBogLnZlY3BsYW5lLnYxLkRlbGV0ZUJhdGNoUmVzcG9uc2UiMoLT5JMCLCoqL3YxL2J1Y2tldHMve2J1Y2tldF9pZH0vYmF0Y2hlcy97YmF0Y2hfaWR9Eq0BChNMaXN0RmFpbGVkRG9jdW1lbnRzEicudmVjcGxhbmUudjEuTGlzdEZhaWxlZERvY3VtZW50c1JlcXVlc3QaKC52ZWNwbGFuZS52MS5MaXN0RmFpbGVkRG9jdW1lbnRzUmVzcG9uc2UiQ4LT5JMCPRI7L3YxL2J1Y2tldHMve2J1Y2tldF9pZH0vYmF0Y2hlcy97YmF0Y2hfaWR9L2ZhaWxlZC1kb2N1bWVudHNiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_filter, file_vecplane_v1_options, file_vecplane_v1_task]);
+  fileDesc("Chd2ZWNwbGFuZS92MS9iYXRjaC5wcm90bxILdmVjcGxhbmUudjEiXAoNQmF0Y2hQcm9ncmVzcxIRCglwcm9jZXNzZWQYASABKAMSDgoGZXJyb3JzGAIgASgDEhkKEWRvY3VtZW50c193cml0dGVuGAMgASgDEg0KBXRvdGFsGAQgASgDIqAECgVCYXRjaBIQCghiYXRjaF9pZBgBIAEoCRIRCglidWNrZXRfaWQYAiABKAkSFAoMbmFtZXNwYWNlX2lkGAMgASgJEhIKCmJhdGNoX25hbWUYBCABKAkSLQoGc3RhdHVzGAUgASgOMh0udmVjcGxhbmUudjEuUHJvY2Vzc2luZ1N0YXR1cxISCgpvYmplY3RfaWRzGAYgAygJEhYKDmNvbGxlY3Rpb25faWRzGAcgAygJEg8KB3Rhc2tfaWQYCCABKAkSLQoKdGllcl90YXNrcxgJIAMoCzIZLnZlY3BsYW5lLnYxLlRpZXJQcm9ncmVzcxIsCghwcm9ncmVzcxgKIAEoCzIaLnZlY3BsYW5lLnYxLkJhdGNoUHJvZ3Jlc3MSEwoLdG90YWxfdGllcnMYCyABKAUSGwoTZmFpbGVkX29iamVjdF9jb3VudBgMIAEoAxITCgtyZXRyeV9jb3VudBgNIAEoBRINCgVlcnJvchgOIAEoCRIpCghtZXRhZGF0YRgPIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEgoKY3JlYXRlZF9hdBgQIAEoCRISCgp1cGRhdGVkX2F0GBEgASgJEiAKGG1heF9ub2RlX2RlYXRoX3Jlc3VibWl0cxgSIAEoBRIcChRtYXhfZGVwbG95X3Jlc3VibWl0cxgTIAEoBRIWCg5iYXRjaF9ncm91cF9pZBgUIAEoCSKyAgoSQ3JlYXRlQmF0Y2hSZXF1ZXN0EhcKCWJ1Y2tldF9pZBgBIAEoCUIE4kEBAhISCgpvYmplY3RfaWRzGAIgAygJEhYKDmNvbGxlY3Rpb25faWRzGAMgAygJEhIKCmJhdGNoX25hbWUYBCABKAkSKQoIbWV0YWRhdGEYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhkKC2F1dG9fc3VibWl0GAYgASgIQgTg2hgBEi0KB2ZpbHRlcnMYByABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISDQoFbGltaXQYCCABKAUSIAoSdHJpZ2dlcl9wcm9jZXNzaW5nGAkgASgIQgTg2hgBEh0KD3NraXBfdmFsaWRhdGlvbhgKIAEoCEIE4NoYASI4ChNDcmVhdGVCYXRjaFJlc3BvbnNlEiEKBWJhdGNoGAEgASgLMhIudmVjcGxhbmUudjEuQmF0Y2giPAoPR2V0QmF0Y2hSZXF1ZXN0EhEKCWJ1Y2tldF9pZBgBIAEoCRIWCghiYXRjaF9pZBgCIAEoCUIE4kEBAiI1ChBHZXRCYXRjaFJlc3BvbnNlEiEKBWJhdGNoGAEgASgLMhIudmVjcGxhbmUudjEuQmF0Y2giogEKEkxpc3RCYXRjaGVzUmVxdWVzdBIRCglidWNrZXRfaWQYASABKAkSDgoGb2Zmc2V0GAIgASgFEg0KBWxpbWl0GAMgASgFEi0KBnN0YXR1cxgEIAEoDjIdLnZlY3BsYW5lLnYxLlByb2Nlc3NpbmdTdGF0dXMSFQoNY29sbGVjdGlvbl9pZBgFIAEoCRIUCgxuYW1lc3BhY2VfaWQYBiABKAkiTwoTTGlzdEJhdGNoZXNSZXNwb25zZRIjCgdyZXN1bHRzGAEgAygLMhIudmVjcGxhbmUudjEuQmF0Y2gSEwoLdG90YWxfY291bnQYAiABKAMiXQoWQWRkQmF0Y2hPYmplY3RzUmVxdWVzdBIXCglidWNrZXRfaWQYASABKAlCBOJBAQISFgoIYmF0Y2hfaWQYAiABKAlCBOJBAQISEgoKb2JqZWN0X2lkcxgDIAMoCSI8ChdBZGRCYXRjaE9iamVjdHNSZXNwb25zZRIhCgViYXRjaBgBIAEoCzISLnZlY3BsYW5lLnYxLkJhdGNoIj8KElN1Ym1pdEJhdGNoUmVxdWVzdBIRCglidWNrZXRfaWQYASABKAkSFgoIYmF0Y2hfaWQYAiABKAlCBOJBAQIiNgoTU3VibWl0QmF0Y2hSZXNwb25zZRIfCgR0YXNrGAEgASgLMhEudmVjcGxhbmUudjEuVGFzayI/ChJDYW5jZWxCYXRjaFJlcXVlc3QSEQoJYnVja2V0X2lkGAEgASgJEhYKCGJhdGNoX2lkGAIgASgJQgTiQQECIjYKE0NhbmNlbEJhdGNoUmVzcG9uc2USHwoEdGFzaxgBIAEoCzIRLnZlY3BsYW5lLnYxLlRhc2sifgoRUmV0cnlCYXRjaFJlcXVlc3QSEQoJYnVja2V0X2lkGAEgASgJEhYKCGJhdGNoX2lkGAIgASgJQgTiQQECEhIKCnJldHJ5X21vZGUYAyABKAkSEQoJdGllcl9udW1zGAQgAygFEhcKD21heF9yZXRyeV9jb3VudBgFIAEoBSI1ChJSZXRyeUJhdGNoUmVzcG9uc2USHwoEdGFzaxgBIAEoCzIRLnZlY3BsYW5lLnYxLlRhc2siPwoSRGVsZXRlQmF0Y2hSZXF1ZXN0EhEKCWJ1Y2tldF9pZBgBIAEoCRIWCghiYXRjaF9pZBgCIAEoCUIE4kEBAiI3ChNEZWxldGVCYXRjaFJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSDwoHc3VjY2VzcxgCIAEoCCJsChpMaXN0RmFpbGVkRG9jdW1lbnRzUmVxdWVzdBIXCglidWNrZXRfaWQYASABKAlCBOJBAQISFgoIYmF0Y2hfaWQYAiABKAlCBOJBAQISDQoFbGltaXQYAyABKAUSDgoGb2Zmc2V0GAQgASgFIm4KDkZhaWxlZERvY3VtZW50EhEKCXNvdXJjZV9pZBgBIAEoCRIRCglvYmplY3RfaWQYAiABKAkSFQoNY29sbGVjdGlvbl9pZBgDIAEoCRIQCgh0aWVyX251bRgEIAEoBRINCgVlcnJvchgFIAEoCSJgChtMaXN0RmFpbGVkRG9jdW1lbnRzUmVzcG9uc2USLAoHcmVzdWx0cxgBIAMoCzIbLnZlY3BsYW5lLnYxLkZhaWxlZERvY3VtZW50EhMKC3RvdGFsX2NvdW50GAIgASgDIq8BChFQYXRjaEJhdGNoUmVxdWVzdBIXCglidWNrZXRfaWQYASABKAlCBOJBAQISFgoIYmF0Y2hfaWQYAiABKAlCBOJBAQISKQoIbWV0YWRhdGEYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhcKCmJhdGNoX25hbWUYBCABKAlIAIgBARIWCg5jb2xsZWN0aW9uX2lkcxgFIAMoCUINCgtfYmF0Y2hfbmFtZSI3ChJQYXRjaEJhdGNoUmVzcG9uc2USIQoFYmF0Y2gYASABKAsyEi52ZWNwbGFuZS52MS5CYXRjaCIxChZTdWJtaXRBbGxEcmFmdHNSZXF1ZXN0EhcKCWJ1Y2tldF9pZBgBIAEoCUIE4kEBAiJoCg5TdWJtaXR0ZWRCYXRjaBIQCghiYXRjaF9pZBgBIAEoCRIOCgZzdGF0dXMYAiABKAkSDwoHdGFza19pZBgDIAEoCRIUCgxvYmplY3RfY291bnQYBCABKAMSDQoFZXJyb3IYBSABKAkijgEKF1N1Ym1pdEFsbERyYWZ0c1Jlc3BvbnNlEhEKCXN1Ym1pdHRlZBgBIAEoBRIOCgZmYWlsZWQYAiABKAUSLAoHcmVzdWx0cxgDIAMoCzIbLnZlY3BsYW5lLnYxLlN1Ym1pdHRlZEJhdGNoEhEKCXJlbWFpbmluZxgEIAEoAxIPCgdtZXNzYWdlGAUgASgJIqMBChhCdWxrU3VibWl0QmF0Y2hlc1JlcXVlc3QSFwoJYnVja2V0X2lkGAEgASgJQgTiQQECEhYKDmNvbGxlY3Rpb25faWRzGAIgAygJEi0KB2ZpbHRlcnMYAyABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISEgoKY2h1bmtfc2l6ZRgEIAEoBRITCgttYXhfb2JqZWN0cxgFIAEoBSLGAQoZQnVsa1N1Ym1pdEJhdGNoZXNSZXNwb25zZRIWCg5iYXRjaF9ncm91cF9pZBgBIAEoCRIVCg10b3RhbF9vYmplY3RzGAIgASgDEhUKDXRvdGFsX2JhdGNoZXMYAyABKAUSEQoJc3VibWl0dGVkGAQgASgFEg4KBmZhaWxlZBgFIAEoBRISCgpjaHVua19zaXplGAYgASgFEiwKB2JhdGNoZXMYByADKAsyGy52ZWNwbGFuZS52MS5TdWJtaXR0ZWRCYXRjaCLhAQoUUmVzdWJtaXRCYXRjaFJlcXVlc3QSFwoJYnVja2V0X2lkGAEgASgJQgTiQQECEhYKCGJhdGNoX2lkGAIgASgJQgTiQQECEhwKCWZyb21fdGllchgDIAEoBUIE4NoYAUgAiAEBEh4KC2F1dG9fc3VibWl0GAQgASgIQgTg2hgBSAGIAQESJQoSdHJpZ2dlcl9wcm9jZXNzaW5nGAUgASgIQgTg2hgBSAKIAQFCDAoKX2Zyb21fdGllckIOCgxfYXV0b19zdWJtaXRCFQoTX3RyaWdnZXJfcHJvY2Vzc2luZyI6ChVSZXN1Ym1pdEJhdGNoUmVzcG9uc2USIQoFYmF0Y2gYASABKAsyEi52ZWNwbGFuZS52MS5CYXRjaCJrCgpCYXRjaEV2ZW50EgoKAmF0GAEgASgJEg0KBWV2ZW50GAIgASgJEg4KBnN0YXR1cxgDIAEoCRIPCgd0YXNrX2lkGAQgASgJEhAKCHRpZXJfbnVtGAUgASgFEg8KB21lc3NhZ2UYBiABKAkiRwoUR2V0QmF0Y2hBdWRpdFJlcXVlc3QSFwoJYnVja2V0X2lkGAEgASgJQgTiQQECEhYKCGJhdGNoX2lkGAIgASgJQgTiQQECIr4BCglUaWVyQXVkaXQSEAoIdGllcl9udW0YASABKAUSFgoOY29sbGVjdGlvbl9pZHMYAiADKAkSFgoJc3VibWl0dGVkGAMgASgDSACIAQESEQoJcHJvY2Vzc2VkGAQgASgDEg4KBmZhaWxlZBgFIAEoAxIPCgdza2lwcGVkGAYgASgDEgwKBGxvc3QYByABKAMSEAoIYmFsYW5jZWQYCCABKAgSDQoFbm90ZXMYCSADKAlCDAoKX3N1Ym1pdHRlZCLpAQoVR2V0QmF0Y2hBdWRpdFJlc3BvbnNlEhAKCGJhdGNoX2lkGAEgASgJEi0KBnN0YXR1cxgCIAEoDjIdLnZlY3BsYW5lLnYxLlByb2Nlc3NpbmdTdGF0dXMSDwoHdGFza19pZBgDIAEoCRIlCgV0aWVycxgEIAMoCzIWLnZlY3BsYW5lLnYxLlRpZXJBdWRpdBIUCgxhbGxfYmFsYW5jZWQYBSABKAgSGAoQaGFzX2xvc3Rfb2JqZWN0cxgGIAEoCBInCgZldmVudHMYByADKAsyFy52ZWNwbGFuZS52MS5CYXRjaEV2ZW50ImoKE0dldEJhdGNoTG9nc1JlcXVlc3QSFwoJYnVja2V0X2lkGAEgASgJQgTiQQECEhYKCGJhdGNoX2lkGAIgASgJQgTiQQECEhUKCHRpZXJfbnVtGAMgASgFSACIAQFCCwoJX3RpZXJfbnVtImQKFEdldEJhdGNoTG9nc1Jlc3BvbnNlEhAKCGJhdGNoX2lkGAEgASgJEiUKBGxvZ3MYAiADKAsyFy52ZWNwbGFuZS52MS5CYXRjaEV2ZW50EhMKC3RvdGFsX2NvdW50GAMgASgFIkcKFERpYWdub3NlQmF0Y2hSZXF1ZXN0EhcKCWJ1Y2tldF9pZBgBIAEoCUIE4kEBAhIWCghiYXRjaF9pZBgCIAEoCUIE4kEBAiJ1CgtCYXRjaFRpbWluZxISCgpjcmVhdGVkX2F0GAEgASgJEhQKDHN1Ym1pdHRlZF9hdBgCIAEoCRISCgpzdGFydGVkX2F0GAMgASgJEhMKC2ZpbmlzaGVkX2F0GAQgASgJEhMKC2R1cmF0aW9uX21zGAUgASgDIqgEChVEaWFnbm9zZUJhdGNoUmVzcG9uc2USEAoIYmF0Y2hfaWQYASABKAkSLQoGc3RhdHVzGAIgASgOMh0udmVjcGxhbmUudjEuUHJvY2Vzc2luZ1N0YXR1cxIPCgd0YXNrX2lkGAMgASgJEg0KBWVycm9yGAQgASgJEigKBnRpbWluZxgFIAEoCzIYLnZlY3BsYW5lLnYxLkJhdGNoVGltaW5nEiwKCHByb2dyZXNzGAYgASgLMhoudmVjcGxhbmUudjEuQmF0Y2hQcm9ncmVzcxItCgp0aWVyX3Rhc2tzGAcgAygLMhkudmVjcGxhbmUudjEuVGllclByb2dyZXNzEh0KFWZhaWxlZF9kb2N1bWVudF9jb3VudBgIIAEoAxI1ChBmYWlsZWRfZG9jdW1lbnRzGAkgAygLMhsudmVjcGxhbmUudjEuRmFpbGVkRG9jdW1lbnQSSwoNZXJyb3Jfc3VtbWFyeRgKIAMoCzI0LnZlY3BsYW5lLnYxLkRpYWdub3NlQmF0Y2hSZXNwb25zZS5FcnJvclN1bW1hcnlFbnRyeRI2ChVpbmZyYXN0cnVjdHVyZV9ldmVudHMYCyADKAsyFy52ZWNwbGFuZS52MS5CYXRjaEV2ZW50EhcKD3JlY29tbWVuZGF0aW9ucxgMIAMoCRozChFFcnJvclN1bW1hcnlFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAM6AjgBIksKGEVzdGltYXRlQmF0Y2hDb3N0UmVxdWVzdBIXCglidWNrZXRfaWQYASABKAlCBOJBAQISFgoIYmF0Y2hfaWQYAiABKAlCBOJBAQIijQIKGUVzdGltYXRlQmF0Y2hDb3N0UmVzcG9uc2USEAoIYmF0Y2hfaWQYASABKAkSFgoOY29sbGVjdGlvbl9pZHMYAiADKAkSFgoOZGVkdXBfc3RyYXRlZ3kYAyABKAkSFAoMb2JqZWN0X2NvdW50GAQgASgDEh8KF2FscmVhZHlfZXh0cmFjdGVkX2NvdW50GAUgASgDEhkKEWVzdGltYXRlZF9jcmVkaXRzGAYgASgDEhUKDWVzdGltYXRlZF91c2QYByABKAESHwoXZXN0aW1hdGVkX3JlcGF5X2NyZWRpdHMYCCABKAMSEgoKZXh0cmFjdG9ycxgJIAMoCRIQCgh3YXJuaW5ncxgKIAMoCSJOChtEZWxldGVCYXRjaERvY3VtZW50c1JlcXVlc3QSFwoJYnVja2V0X2lkGAEgASgJQgTiQQECEhYKCGJhdGNoX2lkGAIgASgJQgTiQQECIvIBChxEZWxldGVCYXRjaERvY3VtZW50c1Jlc3BvbnNlEhAKCGJhdGNoX2lkGAEgASgJEhUKDWRlbGV0ZWRfY291bnQYAiABKAMSUgoNYnlfY29sbGVjdGlvbhgDIAMoCzI7LnZlY3BsYW5lLnYxLkRlbGV0ZUJhdGNoRG9jdW1lbnRzUmVzcG9uc2UuQnlDb2xsZWN0aW9uRW50cnkSDwoHbWVzc2FnZRgEIAEoCRIPCgdzdWNjZXNzGAUgASgIGjMKEUJ5Q29sbGVjdGlvbkVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAzoCOAEiFgoUR2V0QmF0Y2hRdWV1ZVJlcXVlc3QimwEKClF1ZXVlZFRhc2sSDwoHdGFza19pZBgBIAEoCRIRCgl0YXNrX3R5cGUYAiABKAkSEAoIYmF0Y2hfaWQYAyABKAkSFAoMbmFtZXNwYWNlX2lkGAQgASgJEi0KBnN0YXR1cxgFIAEoDjIdLnZlY3BsYW5lLnYxLlByb2Nlc3NpbmdTdGF0dXMSEgoKY3JlYXRlZF9hdBgGIAEoCSKXAQoVR2V0QmF0Y2hRdWV1ZVJlc3BvbnNlEhQKDGFjdGl2ZV9jb3VudBgBIAEoAxIVCg13YWl0aW5nX2NvdW50GAIgASgDEicKBmFjdGl2ZRgDIAMoCzIXLnZlY3BsYW5lLnYxLlF1ZXVlZFRhc2sSKAoHd2FpdGluZxgEIAMoCzIXLnZlY3BsYW5lLnYxLlF1ZXVlZFRhc2sy/hYKDEJhdGNoU2VydmljZRKDAQoLQ3JlYXRlQmF0Y2gSHy52ZWNwbGFuZS52MS5DcmVhdGVCYXRjaFJlcXVlc3QaIC52ZWNwbGFuZS52MS5DcmVhdGVCYXRjaFJlc3BvbnNlIjGC0+STAis6ASpiBWJhdGNoIh8vdjEvYnVja2V0cy97YnVja2V0X2lkfS9iYXRjaGVzEqMBCghHZXRCYXRjaBIcLnZlY3BsYW5lLnYxLkdldEJhdGNoUmVxdWVzdBodLnZlY3BsYW5lLnYxLkdldEJhdGNoUmVzcG9uc2UiWoLT5JMCVFofYgViYXRjaBIWL3YxL2JhdGNoZXMve2JhdGNoX2lkfWIFYmF0Y2gSKi92MS9idWNrZXRzL3tidWNrZXRfaWR9L2JhdGNoZXMve2JhdGNoX2lkfRKYAQoLTGlzdEJhdGNoZXMSHy52ZWNwbGFuZS52MS5MaXN0QmF0Y2hlc1JlcXVlc3QaIC52ZWNwbGFuZS52MS5MaXN0QmF0Y2hlc1Jlc3BvbnNlIkaC0+STAkA6ASpaFToBKiIQL3YxL2JhdGNoZXMvbGlzdCIkL3YxL2J1Y2tldHMve2J1Y2tldF9pZH0vYmF0Y2hlcy9saXN0EqIBCg9BZGRCYXRjaE9iamVjdHMSIy52ZWNwbGFuZS52MS5BZGRCYXRjaE9iamVjdHNSZXF1ZXN0GiQudmVjcGxhbmUudjEuQWRkQmF0Y2hPYmplY3RzUmVzcG9uc2UiRILT5JMCPjoBKmIFYmF0Y2giMi92MS9idWNrZXRzL3tidWNrZXRfaWR9L2JhdGNoZXMve2JhdGNoX2lkfS9vYmplY3RzEpQBCgtTdWJtaXRCYXRjaBIfLnZlY3BsYW5lLnYxLlN1Ym1pdEJhdGNoUmVxdWVzdBogLnZlY3BsYW5lLnYxLlN1Ym1pdEJhdGNoUmVzcG9uc2UiQoLT5JMCPDoBKmIEdGFzayIxL3YxL2J1Y2tldHMve2J1Y2tldF9pZH0vYmF0Y2hlcy97YmF0Y2hfaWR9L3N1Ym1pdBK+AQoLQ2FuY2VsQmF0Y2gSHy52ZWNwbGFuZS52MS5DYW5jZWxCYXRjaFJlcXVlc3QaIC52ZWNwbGFuZS52MS5DYW5jZWxCYXRjaFJlc3BvbnNlImyC0+STAmY6ASpaKDoBKmIEdGFzayIdL3YxL2JhdGNoZXMve2JhdGNoX2lkfS9jYW5jZWxiBHRhc2siMS92MS9idWNrZXRzL3tidWNrZXRfaWR9L2JhdGNoZXMve2JhdGNoX2lkfS9jYW5jZWwSkAEKClJldHJ5QmF0Y2gSHi52ZWNwbGFuZS52MS5SZXRyeUJhdGNoUmVxdWVzdBofLnZlY3BsYW5lLnYxLlJldHJ5QmF0Y2hSZXNwb25zZSJBgtPkkwI7OgEqYgR0YXNrIjAvdjEvYnVja2V0cy97YnVja2V0X2lkfS9iYXRjaGVzL3tiYXRjaF9pZH0vcmV0cnkShAEKC0RlbGV0ZUJhdGNoEh8udmVjcGxhbmUudjEuRGVsZXRlQmF0Y2hSZXF1ZXN0GiAudmVjcGxhbmUudjEuRGVsZXRlQmF0Y2hSZXNwb25zZSIygtPkkwIsKiovdjEvYnVja2V0cy97YnVja2V0X2lkfS9iYXRjaGVzL3tiYXRjaF9pZH0SrQEKE0xpc3RGYWlsZWREb2N1bWVudHMSJy52ZWNwbGFuZS52MS5MaXN0RmFpbGVkRG9jdW1lbnRzUmVxdWVzdBooLnZlY3BsYW5lLnYxLkxpc3RGYWlsZWREb2N1bWVudHNSZXNwb25zZSJDgtPkkwI9EjsvdjEvYnVja2V0cy97YnVja2V0X2lkfS9iYXRjaGVzL3tiYXRjaF9pZH0vZmFpbGVkLWRvY3VtZW50cxKLAQoKUGF0Y2hCYXRjaBIeLnZlY3BsYW5lLnYxLlBhdGNoQmF0Y2hSZXF1ZXN0Gh8udmVjcGxhbmUudjEuUGF0Y2hCYXRjaFJlc3BvbnNlIjyC0+STAjY6ASpiBWJhdGNoMiovdjEvYnVja2V0cy97YnVja2V0X2lkfS9iYXRjaGVzL3tiYXRjaF9pZH0SkwEKD1N1Ym1pdEFsbERyYWZ0cxIjLnZlY3BsYW5lLnYxLlN1Ym1pdEFsbERyYWZ0c1JlcXVlc3QaJC52ZWNwbGFuZS52MS5TdWJtaXRBbGxEcmFmdHNSZXNwb25zZSI1gtPkkwIvOgEqIiovdjEvYnVja2V0cy97YnVja2V0X2lkfS9iYXRjaGVzL3N1Ym1pdC1hbGwSmgEKEUJ1bGtTdWJtaXRCYXRjaGVzEiUudmVjcGxhbmUudjEuQnVsa1N1Ym1pdEJhdGNoZXNSZXF1ZXN0GiYudmVjcGxhbmUudjEuQnVsa1N1Ym1pdEJhdGNoZXNSZXNwb25zZSI2gtPkkwIwOgEqIisvdjEvYnVja2V0cy97YnVja2V0X2lkfS9iYXRjaGVzL2J1bGstc3VibWl0Ep0BCg1SZXN1Ym1pdEJhdGNoEiEudmVjcGxhbmUudjEuUmVzdWJtaXRCYXRjaFJlcXVlc3QaIi52ZWNwbGFuZS52MS5SZXN1Ym1pdEJhdGNoUmVzcG9uc2UiRYLT5JMCPzoBKmIFYmF0Y2giMy92MS9idWNrZXRzL3tidWNrZXRfaWR9L2JhdGNoZXMve2JhdGNoX2lkfS9yZXN1Ym1pdBKQAQoNR2V0QmF0Y2hBdWRpdBIhLnZlY3BsYW5lLnYxLkdldEJhdGNoQXVkaXRSZXF1ZXN0GiIudmVjcGxhbmUudjEuR2V0QmF0Y2hBdWRpdFJlc3BvbnNlIjiC0+STAjISMC92MS9idWNrZXRzL3tidWNrZXRfaWR9L2JhdGNoZXMve2JhdGNoX2lkfS9hdWRpdBKMAQoMR2V0QmF0Y2hMb2dzEiAudmVjcGxhbmUudjEuR2V0QmF0Y2hMb2dzUmVxdWVzdBohLnZlY3BsYW5lLnYxLkdldEJhdGNoTG9nc1Jlc3BvbnNlIjeC0+STAjESLy92MS9idWNrZXRzL3tidWNrZXRfaWR9L2JhdGNoZXMve2JhdGNoX2lkfS9sb2dzEpMBCg1EaWFnbm9zZUJhdGNoEiEudmVjcGxhbmUudjEuRGlhZ25vc2VCYXRjaFJlcXVlc3QaIi52ZWNwbGFuZS52MS5EaWFnbm9zZUJhdGNoUmVzcG9uc2UiO4LT5JMCNRIzL3YxL2J1Y2tldHMve2J1Y2tldF9pZH0vYmF0Y2hlcy97YmF0Y2hfaWR9L2RpYWdub3NlEqcBChFFc3RpbWF0ZUJhdGNoQ29zdBIlLnZlY3BsYW5lLnYxLkVzdGltYXRlQmF0Y2hDb3N0UmVxdWVzdBomLnZlY3BsYW5lLnYxLkVzdGltYXRlQmF0Y2hDb3N0UmVzcG9uc2UiQ4LT5JMCPToBKiI4L3YxL2J1Y2tldHMve2J1Y2tldF9pZH0vYmF0Y2hlcy97YmF0Y2hfaWR9L2VzdGltYXRlLWNvc3QSqQEKFERlbGV0ZUJhdGNoRG9jdW1lbnRzEigudmVjcGxhbmUudjEuRGVsZXRlQmF0Y2hEb2N1bWVudHNSZXF1ZXN0GikudmVjcGxhbmUudjEuRGVsZXRlQmF0Y2hEb2N1bWVudHNSZXNwb25zZSI8gtPkkwI2KjQvdjEvYnVja2V0cy97YnVja2V0X2lkfS9iYXRjaGVzL3tiYXRjaF9pZH0vZG9jdW1lbnRzEnEKDUdldEJhdGNoUXVldWUSIS52ZWNwbGFuZS52MS5HZXRCYXRjaFF1ZXVlUmVxdWVzdBoiLnZlY3BsYW5lLnYxLkdldEJhdGNoUXVldWVSZXNwb25zZSIZgtPkkwITEhEvdjEvYmF0Y2hlcy9xdWV1ZWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_filter, file_vecplane_v1_options, file_vecplane_v1_task]);
 
 /**
  * How far a batch got, over all its tiers.
@@ -202,6 +202,13 @@ export type Batch = Message<"vecplane.v1.Batch"> & {
    * @generated from field: int32 max_deploy_resubmits = 19;
    */
   maxDeployResubmits: number;
+
+  /**
+   * The bulk submit that made the batch (`bulk-submit`'s `batch_group_id`); empty otherwise.
+   *
+   * @generated from field: string batch_group_id = 20;
+   */
+  batchGroupId: string;
 };
 
 /**
@@ -853,6 +860,1158 @@ export const ListFailedDocumentsResponseSchema: GenMessage<ListFailedDocumentsRe
   messageDesc(file_vecplane_v1_batch, 20);
 
 /**
+ * Request for BatchService.PatchBatch.
+ *
+ * @generated from message vecplane.v1.PatchBatchRequest
+ */
+export type PatchBatchRequest = Message<"vecplane.v1.PatchBatchRequest"> & {
+  /**
+   * The bucket's ID.
+   *
+   * @generated from field: string bucket_id = 1;
+   */
+  bucketId: string;
+
+  /**
+   * The batch's ID.
+   *
+   * @generated from field: string batch_id = 2;
+   */
+  batchId: string;
+
+  /**
+   * New metadata (replaces the batch's), in any state.
+   *
+   * @generated from field: google.protobuf.Struct metadata = 3;
+   */
+  metadata?: JsonObject | undefined;
+
+  /**
+   * New name (at most 256 characters), in any state.
+   *
+   * @generated from field: optional string batch_name = 4;
+   */
+  batchName?: string | undefined;
+
+  /**
+   * New tier-1 collections (they must read the bucket): a DRAFT only, as its tiers are resolved on
+   * submit.
+   *
+   * @generated from field: repeated string collection_ids = 5;
+   */
+  collectionIds: string[];
+};
+
+/**
+ * Describes the message vecplane.v1.PatchBatchRequest.
+ * Use `create(PatchBatchRequestSchema)` to create a new message.
+ */
+export const PatchBatchRequestSchema: GenMessage<PatchBatchRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 21);
+
+/**
+ * Response of BatchService.PatchBatch.
+ *
+ * @generated from message vecplane.v1.PatchBatchResponse
+ */
+export type PatchBatchResponse = Message<"vecplane.v1.PatchBatchResponse"> & {
+  /**
+   * The batch after the change.
+   *
+   * @generated from field: vecplane.v1.Batch batch = 1;
+   */
+  batch?: Batch | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.PatchBatchResponse.
+ * Use `create(PatchBatchResponseSchema)` to create a new message.
+ */
+export const PatchBatchResponseSchema: GenMessage<PatchBatchResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 22);
+
+/**
+ * Request for BatchService.SubmitAllDrafts.
+ *
+ * @generated from message vecplane.v1.SubmitAllDraftsRequest
+ */
+export type SubmitAllDraftsRequest = Message<"vecplane.v1.SubmitAllDraftsRequest"> & {
+  /**
+   * The bucket's ID.
+   *
+   * @generated from field: string bucket_id = 1;
+   */
+  bucketId: string;
+};
+
+/**
+ * Describes the message vecplane.v1.SubmitAllDraftsRequest.
+ * Use `create(SubmitAllDraftsRequestSchema)` to create a new message.
+ */
+export const SubmitAllDraftsRequestSchema: GenMessage<SubmitAllDraftsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 23);
+
+/**
+ * One batch of a SubmitAllDrafts or a BulkSubmitBatches.
+ *
+ * @generated from message vecplane.v1.SubmittedBatch
+ */
+export type SubmittedBatch = Message<"vecplane.v1.SubmittedBatch"> & {
+  /**
+   * The batch.
+   *
+   * @generated from field: string batch_id = 1;
+   */
+  batchId: string;
+
+  /**
+   * PENDING when its task was queued; the batch's status otherwise (DRAFT when the submit failed).
+   *
+   * @generated from field: string status = 2;
+   */
+  status: string;
+
+  /**
+   * Its task (empty when the submit failed).
+   *
+   * @generated from field: string task_id = 3;
+   */
+  taskId: string;
+
+  /**
+   * The batch's objects.
+   *
+   * @generated from field: int64 object_count = 4;
+   */
+  objectCount: bigint;
+
+  /**
+   * Why the submit failed, if it did.
+   *
+   * @generated from field: string error = 5;
+   */
+  error: string;
+};
+
+/**
+ * Describes the message vecplane.v1.SubmittedBatch.
+ * Use `create(SubmittedBatchSchema)` to create a new message.
+ */
+export const SubmittedBatchSchema: GenMessage<SubmittedBatch> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 24);
+
+/**
+ * Response of BatchService.SubmitAllDrafts.
+ *
+ * @generated from message vecplane.v1.SubmitAllDraftsResponse
+ */
+export type SubmitAllDraftsResponse = Message<"vecplane.v1.SubmitAllDraftsResponse"> & {
+  /**
+   * Drafts submitted.
+   *
+   * @generated from field: int32 submitted = 1;
+   */
+  submitted: number;
+
+  /**
+   * Drafts whose submit failed (they stay DRAFT; `results` says why).
+   *
+   * @generated from field: int32 failed = 2;
+   */
+  failed: number;
+
+  /**
+   * Each draft taken, oldest first.
+   *
+   * @generated from field: repeated vecplane.v1.SubmittedBatch results = 3;
+   */
+  results: SubmittedBatch[];
+
+  /**
+   * Drafts left in the bucket beyond this call's cap (100 a call): call again.
+   *
+   * @generated from field: int64 remaining = 4;
+   */
+  remaining: bigint;
+
+  /**
+   * What happened.
+   *
+   * @generated from field: string message = 5;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message vecplane.v1.SubmitAllDraftsResponse.
+ * Use `create(SubmitAllDraftsResponseSchema)` to create a new message.
+ */
+export const SubmitAllDraftsResponseSchema: GenMessage<SubmitAllDraftsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 25);
+
+/**
+ * Request for BatchService.BulkSubmitBatches.
+ *
+ * @generated from message vecplane.v1.BulkSubmitBatchesRequest
+ */
+export type BulkSubmitBatchesRequest = Message<"vecplane.v1.BulkSubmitBatchesRequest"> & {
+  /**
+   * The bucket's ID.
+   *
+   * @generated from field: string bucket_id = 1;
+   */
+  bucketId: string;
+
+  /**
+   * The tier-1 collections to run (they must read this bucket); empty: every collection that does.
+   *
+   * @generated from field: repeated string collection_ids = 2;
+   */
+  collectionIds: string[];
+
+  /**
+   * Only the bucket's objects matching this filter (as ListObjects filters); none: every object.
+   *
+   * @generated from field: vecplane.v1.LogicalOperator filters = 3;
+   */
+  filters?: LogicalOperator | undefined;
+
+  /**
+   * Objects per batch, 1-50,000. Default 1000.
+   *
+   * @generated from field: int32 chunk_size = 4;
+   */
+  chunkSize: number;
+
+  /**
+   * The most objects to take, 1-100,000 (in object ID order). Unset: every matching object, which
+   * must then be at most 100,000.
+   *
+   * @generated from field: int32 max_objects = 5;
+   */
+  maxObjects: number;
+};
+
+/**
+ * Describes the message vecplane.v1.BulkSubmitBatchesRequest.
+ * Use `create(BulkSubmitBatchesRequestSchema)` to create a new message.
+ */
+export const BulkSubmitBatchesRequestSchema: GenMessage<BulkSubmitBatchesRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 26);
+
+/**
+ * Response of BatchService.BulkSubmitBatches.
+ *
+ * @generated from message vecplane.v1.BulkSubmitBatchesResponse
+ */
+export type BulkSubmitBatchesResponse = Message<"vecplane.v1.BulkSubmitBatchesResponse"> & {
+  /**
+   * Set on every batch this call made (`batch_group_id`).
+   *
+   * @generated from field: string batch_group_id = 1;
+   */
+  batchGroupId: string;
+
+  /**
+   * Objects taken.
+   *
+   * @generated from field: int64 total_objects = 2;
+   */
+  totalObjects: bigint;
+
+  /**
+   * Batches made.
+   *
+   * @generated from field: int32 total_batches = 3;
+   */
+  totalBatches: number;
+
+  /**
+   * Batches whose task was queued.
+   *
+   * @generated from field: int32 submitted = 4;
+   */
+  submitted: number;
+
+  /**
+   * Batches whose submit failed (left DRAFT).
+   *
+   * @generated from field: int32 failed = 5;
+   */
+  failed: number;
+
+  /**
+   * Objects per batch.
+   *
+   * @generated from field: int32 chunk_size = 6;
+   */
+  chunkSize: number;
+
+  /**
+   * Each batch, in object ID order.
+   *
+   * @generated from field: repeated vecplane.v1.SubmittedBatch batches = 7;
+   */
+  batches: SubmittedBatch[];
+};
+
+/**
+ * Describes the message vecplane.v1.BulkSubmitBatchesResponse.
+ * Use `create(BulkSubmitBatchesResponseSchema)` to create a new message.
+ */
+export const BulkSubmitBatchesResponseSchema: GenMessage<BulkSubmitBatchesResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 27);
+
+/**
+ * Request for BatchService.ResubmitBatch.
+ *
+ * @generated from message vecplane.v1.ResubmitBatchRequest
+ */
+export type ResubmitBatchRequest = Message<"vecplane.v1.ResubmitBatchRequest"> & {
+  /**
+   * The bucket's ID.
+   *
+   * @generated from field: string bucket_id = 1;
+   */
+  bucketId: string;
+
+  /**
+   * The batch's ID.
+   *
+   * @generated from field: string batch_id = 2;
+   */
+  batchId: string;
+
+  /**
+   * Run from this tier on, counted from 0 as Mixpeek's (0 is `tier_tasks`' tier_num 1): the tiers
+   * before it keep the previous task's progress as COMPLETED. Unset: every tier. Needs the previous
+   * task to have completed those tiers, and `auto_submit`.
+   *
+   * @generated from field: optional int32 from_tier = 3;
+   */
+  fromTier?: number | undefined;
+
+  /**
+   * Queue the new task at once (default true); false leaves the batch a DRAFT to change and submit.
+   *
+   * @generated from field: optional bool auto_submit = 4;
+   */
+  autoSubmit?: boolean | undefined;
+
+  /**
+   * Mixpeek's deprecated alias of `auto_submit` (`auto_submit` wins when both are given).
+   *
+   * @generated from field: optional bool trigger_processing = 5;
+   */
+  triggerProcessing?: boolean | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.ResubmitBatchRequest.
+ * Use `create(ResubmitBatchRequestSchema)` to create a new message.
+ */
+export const ResubmitBatchRequestSchema: GenMessage<ResubmitBatchRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 28);
+
+/**
+ * Response of BatchService.ResubmitBatch.
+ *
+ * @generated from message vecplane.v1.ResubmitBatchResponse
+ */
+export type ResubmitBatchResponse = Message<"vecplane.v1.ResubmitBatchResponse"> & {
+  /**
+   * The batch, with its new task (or a DRAFT again).
+   *
+   * @generated from field: vecplane.v1.Batch batch = 1;
+   */
+  batch?: Batch | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.ResubmitBatchResponse.
+ * Use `create(ResubmitBatchResponseSchema)` to create a new message.
+ */
+export const ResubmitBatchResponseSchema: GenMessage<ResubmitBatchResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 29);
+
+/**
+ * One recorded change of a batch or of its tasks (the batch's audit trail, at most the newest 200).
+ *
+ * @generated from message vecplane.v1.BatchEvent
+ */
+export type BatchEvent = Message<"vecplane.v1.BatchEvent"> & {
+  /**
+   * When (RFC 3339).
+   *
+   * @generated from field: string at = 1;
+   */
+  at: string;
+
+  /**
+   * What: created, patched, objects_added, submitted, retried, resubmitted, reset_to_draft,
+   * cancel_requested, draft_canceled, recovered, task_started, task_resumed, tier_finished,
+   * task_finished, documents_deleted.
+   *
+   * @generated from field: string event = 2;
+   */
+  event: string;
+
+  /**
+   * The batch's or the task's status after it.
+   *
+   * @generated from field: string status = 3;
+   */
+  status: string;
+
+  /**
+   * The task concerned (empty for changes of a DRAFT).
+   *
+   * @generated from field: string task_id = 4;
+   */
+  taskId: string;
+
+  /**
+   * The tier concerned (tier_finished), counted from 1 as `tier_tasks`; 0 otherwise.
+   *
+   * @generated from field: int32 tier_num = 5;
+   */
+  tierNum: number;
+
+  /**
+   * Details.
+   *
+   * @generated from field: string message = 6;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message vecplane.v1.BatchEvent.
+ * Use `create(BatchEventSchema)` to create a new message.
+ */
+export const BatchEventSchema: GenMessage<BatchEvent> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 30);
+
+/**
+ * Request for BatchService.GetBatchAudit.
+ *
+ * @generated from message vecplane.v1.GetBatchAuditRequest
+ */
+export type GetBatchAuditRequest = Message<"vecplane.v1.GetBatchAuditRequest"> & {
+  /**
+   * The bucket's ID.
+   *
+   * @generated from field: string bucket_id = 1;
+   */
+  bucketId: string;
+
+  /**
+   * The batch's ID.
+   *
+   * @generated from field: string batch_id = 2;
+   */
+  batchId: string;
+};
+
+/**
+ * Describes the message vecplane.v1.GetBatchAuditRequest.
+ * Use `create(GetBatchAuditRequestSchema)` to create a new message.
+ */
+export const GetBatchAuditRequestSchema: GenMessage<GetBatchAuditRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 31);
+
+/**
+ * A tier's accounting (Mixpeek's TierAuditInfo) of the batch's current task.
+ *
+ * @generated from message vecplane.v1.TierAudit
+ */
+export type TierAudit = Message<"vecplane.v1.TierAudit"> & {
+  /**
+   * Counted from 1, as `tier_tasks`.
+   *
+   * @generated from field: int32 tier_num = 1;
+   */
+  tierNum: number;
+
+  /**
+   * The tier's collections.
+   *
+   * @generated from field: repeated string collection_ids = 2;
+   */
+  collectionIds: string[];
+
+  /**
+   * Sources the tier read (each counted once per collection of the tier); unset until the tier
+   * finished.
+   *
+   * @generated from field: optional int64 submitted = 3;
+   */
+  submitted?: bigint | undefined;
+
+  /**
+   * Sources that made documents.
+   *
+   * @generated from field: int64 processed = 4;
+   */
+  processed: bigint;
+
+  /**
+   * Sources in the failure ledger (failed-documents).
+   *
+   * @generated from field: int64 failed = 5;
+   */
+  failed: bigint;
+
+  /**
+   * Always 0: a source is either processed or failed.
+   *
+   * @generated from field: int64 skipped = 6;
+   */
+  skipped: bigint;
+
+  /**
+   * Sources read but in neither ledger: max(0, submitted - processed - failed).
+   *
+   * @generated from field: int64 lost = 7;
+   */
+  lost: bigint;
+
+  /**
+   * Whether `submitted` is known and equals processed + failed + skipped.
+   *
+   * @generated from field: bool balanced = 8;
+   */
+  balanced: boolean;
+
+  /**
+   * Notes on the accounting.
+   *
+   * @generated from field: repeated string notes = 9;
+   */
+  notes: string[];
+};
+
+/**
+ * Describes the message vecplane.v1.TierAudit.
+ * Use `create(TierAuditSchema)` to create a new message.
+ */
+export const TierAuditSchema: GenMessage<TierAudit> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 32);
+
+/**
+ * Response of BatchService.GetBatchAudit.
+ *
+ * @generated from message vecplane.v1.GetBatchAuditResponse
+ */
+export type GetBatchAuditResponse = Message<"vecplane.v1.GetBatchAuditResponse"> & {
+  /**
+   * The batch.
+   *
+   * @generated from field: string batch_id = 1;
+   */
+  batchId: string;
+
+  /**
+   * Its status.
+   *
+   * @generated from field: vecplane.v1.ProcessingStatus status = 2;
+   */
+  status: ProcessingStatus;
+
+  /**
+   * Its current task.
+   *
+   * @generated from field: string task_id = 3;
+   */
+  taskId: string;
+
+  /**
+   * The current task's tiers.
+   *
+   * @generated from field: repeated vecplane.v1.TierAudit tiers = 4;
+   */
+  tiers: TierAudit[];
+
+  /**
+   * Whether the task finished and every tier balanced.
+   *
+   * @generated from field: bool all_balanced = 5;
+   */
+  allBalanced: boolean;
+
+  /**
+   * Whether a tier lost sources.
+   *
+   * @generated from field: bool has_lost_objects = 6;
+   */
+  hasLostObjects: boolean;
+
+  /**
+   * The batch's recorded changes, oldest first.
+   *
+   * @generated from field: repeated vecplane.v1.BatchEvent events = 7;
+   */
+  events: BatchEvent[];
+};
+
+/**
+ * Describes the message vecplane.v1.GetBatchAuditResponse.
+ * Use `create(GetBatchAuditResponseSchema)` to create a new message.
+ */
+export const GetBatchAuditResponseSchema: GenMessage<GetBatchAuditResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 33);
+
+/**
+ * Request for BatchService.GetBatchLogs.
+ *
+ * @generated from message vecplane.v1.GetBatchLogsRequest
+ */
+export type GetBatchLogsRequest = Message<"vecplane.v1.GetBatchLogsRequest"> & {
+  /**
+   * The bucket's ID.
+   *
+   * @generated from field: string bucket_id = 1;
+   */
+  bucketId: string;
+
+  /**
+   * The batch's ID.
+   *
+   * @generated from field: string batch_id = 2;
+   */
+  batchId: string;
+
+  /**
+   * Only this tier's entries, counted from 1 as `tier_tasks` (1 or more).
+   *
+   * @generated from field: optional int32 tier_num = 3;
+   */
+  tierNum?: number | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.GetBatchLogsRequest.
+ * Use `create(GetBatchLogsRequestSchema)` to create a new message.
+ */
+export const GetBatchLogsRequestSchema: GenMessage<GetBatchLogsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 34);
+
+/**
+ * Response of BatchService.GetBatchLogs.
+ *
+ * @generated from message vecplane.v1.GetBatchLogsResponse
+ */
+export type GetBatchLogsResponse = Message<"vecplane.v1.GetBatchLogsResponse"> & {
+  /**
+   * The batch.
+   *
+   * @generated from field: string batch_id = 1;
+   */
+  batchId: string;
+
+  /**
+   * The batch's recorded changes (its audit trail), oldest first.
+   *
+   * @generated from field: repeated vecplane.v1.BatchEvent logs = 2;
+   */
+  logs: BatchEvent[];
+
+  /**
+   * The number of entries.
+   *
+   * @generated from field: int32 total_count = 3;
+   */
+  totalCount: number;
+};
+
+/**
+ * Describes the message vecplane.v1.GetBatchLogsResponse.
+ * Use `create(GetBatchLogsResponseSchema)` to create a new message.
+ */
+export const GetBatchLogsResponseSchema: GenMessage<GetBatchLogsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 35);
+
+/**
+ * Request for BatchService.DiagnoseBatch.
+ *
+ * @generated from message vecplane.v1.DiagnoseBatchRequest
+ */
+export type DiagnoseBatchRequest = Message<"vecplane.v1.DiagnoseBatchRequest"> & {
+  /**
+   * The bucket's ID.
+   *
+   * @generated from field: string bucket_id = 1;
+   */
+  bucketId: string;
+
+  /**
+   * The batch's ID.
+   *
+   * @generated from field: string batch_id = 2;
+   */
+  batchId: string;
+};
+
+/**
+ * Describes the message vecplane.v1.DiagnoseBatchRequest.
+ * Use `create(DiagnoseBatchRequestSchema)` to create a new message.
+ */
+export const DiagnoseBatchRequestSchema: GenMessage<DiagnoseBatchRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 36);
+
+/**
+ * When a batch's current task got where (RFC 3339; empty: not yet).
+ *
+ * @generated from message vecplane.v1.BatchTiming
+ */
+export type BatchTiming = Message<"vecplane.v1.BatchTiming"> & {
+  /**
+   * The batch was created.
+   *
+   * @generated from field: string created_at = 1;
+   */
+  createdAt: string;
+
+  /**
+   * Its current task was queued.
+   *
+   * @generated from field: string submitted_at = 2;
+   */
+  submittedAt: string;
+
+  /**
+   * A worker first took the task.
+   *
+   * @generated from field: string started_at = 3;
+   */
+  startedAt: string;
+
+  /**
+   * The task ended.
+   *
+   * @generated from field: string finished_at = 4;
+   */
+  finishedAt: string;
+
+  /**
+   * From queued to ended (or to now while running), in milliseconds.
+   *
+   * @generated from field: int64 duration_ms = 5;
+   */
+  durationMs: bigint;
+};
+
+/**
+ * Describes the message vecplane.v1.BatchTiming.
+ * Use `create(BatchTimingSchema)` to create a new message.
+ */
+export const BatchTimingSchema: GenMessage<BatchTiming> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 37);
+
+/**
+ * Response of BatchService.DiagnoseBatch.
+ *
+ * @generated from message vecplane.v1.DiagnoseBatchResponse
+ */
+export type DiagnoseBatchResponse = Message<"vecplane.v1.DiagnoseBatchResponse"> & {
+  /**
+   * The batch.
+   *
+   * @generated from field: string batch_id = 1;
+   */
+  batchId: string;
+
+  /**
+   * Its status.
+   *
+   * @generated from field: vecplane.v1.ProcessingStatus status = 2;
+   */
+  status: ProcessingStatus;
+
+  /**
+   * Its current task.
+   *
+   * @generated from field: string task_id = 3;
+   */
+  taskId: string;
+
+  /**
+   * Why the task failed, if it did.
+   *
+   * @generated from field: string error = 4;
+   */
+  error: string;
+
+  /**
+   * When what happened.
+   *
+   * @generated from field: vecplane.v1.BatchTiming timing = 5;
+   */
+  timing?: BatchTiming | undefined;
+
+  /**
+   * Progress over all tiers.
+   *
+   * @generated from field: vecplane.v1.BatchProgress progress = 6;
+   */
+  progress?: BatchProgress | undefined;
+
+  /**
+   * Each tier's progress.
+   *
+   * @generated from field: repeated vecplane.v1.TierProgress tier_tasks = 7;
+   */
+  tierTasks: TierProgress[];
+
+  /**
+   * Failures of the current task.
+   *
+   * @generated from field: int64 failed_document_count = 8;
+   */
+  failedDocumentCount: bigint;
+
+  /**
+   * The first 10 of them.
+   *
+   * @generated from field: repeated vecplane.v1.FailedDocument failed_documents = 9;
+   */
+  failedDocuments: FailedDocument[];
+
+  /**
+   * Failure reasons and how many sources failed for each (the 20 most frequent among the first
+   * 1,000 failures).
+   *
+   * @generated from field: map<string, int64> error_summary = 10;
+   */
+  errorSummary: { [key: string]: bigint };
+
+  /**
+   * Times the task was taken over after its worker stopped (a crash or a lost lease).
+   *
+   * @generated from field: repeated vecplane.v1.BatchEvent infrastructure_events = 11;
+   */
+  infrastructureEvents: BatchEvent[];
+
+  /**
+   * What to do next.
+   *
+   * @generated from field: repeated string recommendations = 12;
+   */
+  recommendations: string[];
+};
+
+/**
+ * Describes the message vecplane.v1.DiagnoseBatchResponse.
+ * Use `create(DiagnoseBatchResponseSchema)` to create a new message.
+ */
+export const DiagnoseBatchResponseSchema: GenMessage<DiagnoseBatchResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 38);
+
+/**
+ * Request for BatchService.EstimateBatchCost.
+ *
+ * @generated from message vecplane.v1.EstimateBatchCostRequest
+ */
+export type EstimateBatchCostRequest = Message<"vecplane.v1.EstimateBatchCostRequest"> & {
+  /**
+   * The bucket's ID.
+   *
+   * @generated from field: string bucket_id = 1;
+   */
+  bucketId: string;
+
+  /**
+   * The batch's ID.
+   *
+   * @generated from field: string batch_id = 2;
+   */
+  batchId: string;
+};
+
+/**
+ * Describes the message vecplane.v1.EstimateBatchCostRequest.
+ * Use `create(EstimateBatchCostRequestSchema)` to create a new message.
+ */
+export const EstimateBatchCostRequestSchema: GenMessage<EstimateBatchCostRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 39);
+
+/**
+ * Response of BatchService.EstimateBatchCost (Mixpeek's BatchCostEstimate). vecplane has no
+ * credits: processing costs none.
+ *
+ * @generated from message vecplane.v1.EstimateBatchCostResponse
+ */
+export type EstimateBatchCostResponse = Message<"vecplane.v1.EstimateBatchCostResponse"> & {
+  /**
+   * The batch.
+   *
+   * @generated from field: string batch_id = 1;
+   */
+  batchId: string;
+
+  /**
+   * Every collection a submit runs, all tiers.
+   *
+   * @generated from field: repeated string collection_ids = 2;
+   */
+  collectionIds: string[];
+
+  /**
+   * Always `replace`: a batch processes its objects again and rewrites their documents.
+   *
+   * @generated from field: string dedup_strategy = 3;
+   */
+  dedupStrategy: string;
+
+  /**
+   * Objects in the batch.
+   *
+   * @generated from field: int64 object_count = 4;
+   */
+  objectCount: bigint;
+
+  /**
+   * Objects of the batch that have documents in its tier-1 collections already (processed again on
+   * submit).
+   *
+   * @generated from field: int64 already_extracted_count = 5;
+   */
+  alreadyExtractedCount: bigint;
+
+  /**
+   * Always 0.
+   *
+   * @generated from field: int64 estimated_credits = 6;
+   */
+  estimatedCredits: bigint;
+
+  /**
+   * Always 0.
+   *
+   * @generated from field: double estimated_usd = 7;
+   */
+  estimatedUsd: number;
+
+  /**
+   * Always 0.
+   *
+   * @generated from field: int64 estimated_repay_credits = 8;
+   */
+  estimatedRepayCredits: bigint;
+
+  /**
+   * The extractors the collections run (`name_version`).
+   *
+   * @generated from field: repeated string extractors = 9;
+   */
+  extractors: string[];
+
+  /**
+   * Notes.
+   *
+   * @generated from field: repeated string warnings = 10;
+   */
+  warnings: string[];
+};
+
+/**
+ * Describes the message vecplane.v1.EstimateBatchCostResponse.
+ * Use `create(EstimateBatchCostResponseSchema)` to create a new message.
+ */
+export const EstimateBatchCostResponseSchema: GenMessage<EstimateBatchCostResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 40);
+
+/**
+ * Request for BatchService.DeleteBatchDocuments.
+ *
+ * @generated from message vecplane.v1.DeleteBatchDocumentsRequest
+ */
+export type DeleteBatchDocumentsRequest = Message<"vecplane.v1.DeleteBatchDocumentsRequest"> & {
+  /**
+   * The bucket's ID.
+   *
+   * @generated from field: string bucket_id = 1;
+   */
+  bucketId: string;
+
+  /**
+   * The batch's ID.
+   *
+   * @generated from field: string batch_id = 2;
+   */
+  batchId: string;
+};
+
+/**
+ * Describes the message vecplane.v1.DeleteBatchDocumentsRequest.
+ * Use `create(DeleteBatchDocumentsRequestSchema)` to create a new message.
+ */
+export const DeleteBatchDocumentsRequestSchema: GenMessage<DeleteBatchDocumentsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 41);
+
+/**
+ * Response of BatchService.DeleteBatchDocuments.
+ *
+ * @generated from message vecplane.v1.DeleteBatchDocumentsResponse
+ */
+export type DeleteBatchDocumentsResponse = Message<"vecplane.v1.DeleteBatchDocumentsResponse"> & {
+  /**
+   * The batch.
+   *
+   * @generated from field: string batch_id = 1;
+   */
+  batchId: string;
+
+  /**
+   * Documents deleted.
+   *
+   * @generated from field: int64 deleted_count = 2;
+   */
+  deletedCount: bigint;
+
+  /**
+   * Documents deleted per collection.
+   *
+   * @generated from field: map<string, int64> by_collection = 3;
+   */
+  byCollection: { [key: string]: bigint };
+
+  /**
+   * What happened.
+   *
+   * @generated from field: string message = 4;
+   */
+  message: string;
+
+  /**
+   * Always true.
+   *
+   * @generated from field: bool success = 5;
+   */
+  success: boolean;
+};
+
+/**
+ * Describes the message vecplane.v1.DeleteBatchDocumentsResponse.
+ * Use `create(DeleteBatchDocumentsResponseSchema)` to create a new message.
+ */
+export const DeleteBatchDocumentsResponseSchema: GenMessage<DeleteBatchDocumentsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 42);
+
+/**
+ * Request for BatchService.GetBatchQueue.
+ *
+ * @generated from message vecplane.v1.GetBatchQueueRequest
+ */
+export type GetBatchQueueRequest = Message<"vecplane.v1.GetBatchQueueRequest"> & {
+};
+
+/**
+ * Describes the message vecplane.v1.GetBatchQueueRequest.
+ * Use `create(GetBatchQueueRequestSchema)` to create a new message.
+ */
+export const GetBatchQueueRequestSchema: GenMessage<GetBatchQueueRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 43);
+
+/**
+ * A task of the organization that is queued or running.
+ *
+ * @generated from message vecplane.v1.QueuedTask
+ */
+export type QueuedTask = Message<"vecplane.v1.QueuedTask"> & {
+  /**
+   * The task.
+   *
+   * @generated from field: string task_id = 1;
+   */
+  taskId: string;
+
+  /**
+   * Its type.
+   *
+   * @generated from field: string task_type = 2;
+   */
+  taskType: string;
+
+  /**
+   * Its batch (batch tasks).
+   *
+   * @generated from field: string batch_id = 3;
+   */
+  batchId: string;
+
+  /**
+   * The namespace.
+   *
+   * @generated from field: string namespace_id = 4;
+   */
+  namespaceId: string;
+
+  /**
+   * PENDING or IN_PROGRESS.
+   *
+   * @generated from field: vecplane.v1.ProcessingStatus status = 5;
+   */
+  status: ProcessingStatus;
+
+  /**
+   * When it was queued (RFC 3339).
+   *
+   * @generated from field: string created_at = 6;
+   */
+  createdAt: string;
+};
+
+/**
+ * Describes the message vecplane.v1.QueuedTask.
+ * Use `create(QueuedTaskSchema)` to create a new message.
+ */
+export const QueuedTaskSchema: GenMessage<QueuedTask> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 44);
+
+/**
+ * Response of BatchService.GetBatchQueue.
+ *
+ * @generated from message vecplane.v1.GetBatchQueueResponse
+ */
+export type GetBatchQueueResponse = Message<"vecplane.v1.GetBatchQueueResponse"> & {
+  /**
+   * The organization's tasks running.
+   *
+   * @generated from field: int64 active_count = 1;
+   */
+  activeCount: bigint;
+
+  /**
+   * The organization's tasks queued.
+   *
+   * @generated from field: int64 waiting_count = 2;
+   */
+  waitingCount: bigint;
+
+  /**
+   * The running ones (at most 100), oldest first.
+   *
+   * @generated from field: repeated vecplane.v1.QueuedTask active = 3;
+   */
+  active: QueuedTask[];
+
+  /**
+   * The queued ones (at most 100), in the order workers take them (oldest first).
+   *
+   * @generated from field: repeated vecplane.v1.QueuedTask waiting = 4;
+   */
+  waiting: QueuedTask[];
+};
+
+/**
+ * Describes the message vecplane.v1.GetBatchQueueResponse.
+ * Use `create(GetBatchQueueResponseSchema)` to create a new message.
+ */
+export const GetBatchQueueResponseSchema: GenMessage<GetBatchQueueResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_batch, 45);
+
+/**
  * Batches: a fixed set of a bucket's objects, processed as one task through the collections that
  * read the bucket and every collection downstream.
  *
@@ -948,6 +2107,107 @@ export const BatchService: GenService<{
     methodKind: "unary";
     input: typeof ListFailedDocumentsRequestSchema;
     output: typeof ListFailedDocumentsResponseSchema;
+  },
+  /**
+   * Changes a batch's metadata or name (any state) or its tier-1 collections (a DRAFT).
+   *
+   * @generated from rpc vecplane.v1.BatchService.PatchBatch
+   */
+  patchBatch: {
+    methodKind: "unary";
+    input: typeof PatchBatchRequestSchema;
+    output: typeof PatchBatchResponseSchema;
+  },
+  /**
+   * Submits the bucket's DRAFT batches, oldest first (at most 100 a call).
+   *
+   * @generated from rpc vecplane.v1.BatchService.SubmitAllDrafts
+   */
+  submitAllDrafts: {
+    methodKind: "unary";
+    input: typeof SubmitAllDraftsRequestSchema;
+    output: typeof SubmitAllDraftsResponseSchema;
+  },
+  /**
+   * Splits the bucket's objects (or those matching a filter) into batches of `chunk_size` and
+   * submits each.
+   *
+   * @generated from rpc vecplane.v1.BatchService.BulkSubmitBatches
+   */
+  bulkSubmitBatches: {
+    methodKind: "unary";
+    input: typeof BulkSubmitBatchesRequestSchema;
+    output: typeof BulkSubmitBatchesResponseSchema;
+  },
+  /**
+   * Runs a finished batch again, all its objects (a new task), or makes it a DRAFT again.
+   *
+   * @generated from rpc vecplane.v1.BatchService.ResubmitBatch
+   */
+  resubmitBatch: {
+    methodKind: "unary";
+    input: typeof ResubmitBatchRequestSchema;
+    output: typeof ResubmitBatchResponseSchema;
+  },
+  /**
+   * Per-tier accounting of the batch's current task, and the batch's recorded changes.
+   *
+   * @generated from rpc vecplane.v1.BatchService.GetBatchAudit
+   */
+  getBatchAudit: {
+    methodKind: "unary";
+    input: typeof GetBatchAuditRequestSchema;
+    output: typeof GetBatchAuditResponseSchema;
+  },
+  /**
+   * The batch's recorded changes (there are no job logs: tasks run in the server's own workers).
+   *
+   * @generated from rpc vecplane.v1.BatchService.GetBatchLogs
+   */
+  getBatchLogs: {
+    methodKind: "unary";
+    input: typeof GetBatchLogsRequestSchema;
+    output: typeof GetBatchLogsResponseSchema;
+  },
+  /**
+   * Status, timing, progress, failures and what to do next, in one answer.
+   *
+   * @generated from rpc vecplane.v1.BatchService.DiagnoseBatch
+   */
+  diagnoseBatch: {
+    methodKind: "unary";
+    input: typeof DiagnoseBatchRequestSchema;
+    output: typeof DiagnoseBatchResponseSchema;
+  },
+  /**
+   * What a submit of the batch would process (no credits: processing costs none here).
+   *
+   * @generated from rpc vecplane.v1.BatchService.EstimateBatchCost
+   */
+  estimateBatchCost: {
+    methodKind: "unary";
+    input: typeof EstimateBatchCostRequestSchema;
+    output: typeof EstimateBatchCostResponseSchema;
+  },
+  /**
+   * Deletes the documents of the batch's objects in the collections its task ran (a finished batch).
+   *
+   * @generated from rpc vecplane.v1.BatchService.DeleteBatchDocuments
+   */
+  deleteBatchDocuments: {
+    methodKind: "unary";
+    input: typeof DeleteBatchDocumentsRequestSchema;
+    output: typeof DeleteBatchDocumentsResponseSchema;
+  },
+  /**
+   * The organization's queued and running tasks.
+   *
+   * @generated from rpc vecplane.v1.BatchService.GetBatchQueue
+   */
+  getBatchQueue: {
+    methodKind: "unary";
+    input: typeof GetBatchQueueRequestSchema;
+    output: typeof GetBatchQueueResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_vecplane_v1_batch, 0);
