@@ -26,6 +26,7 @@ from server.domain.errors import DomainError
 from server.domain.tasks import Task, TaskStatus
 from server.faults import Faults
 from server.processing.pipeline import ChunkResult, CollectionRun, Pipeline, SourceItem, plan_collection
+from server.storage.batch_events import BatchEvent, BatchEventRepository
 from server.storage.collections import CollectionRepository
 from server.storage.tasks import LeaseLost, TaskRepository
 from server.usecases.extraction import ExtractionUseCases
@@ -50,6 +51,7 @@ class Engine:
         lease_seconds: float,
         chunk: int,
         poll_seconds: float = 1.0,
+        events: BatchEventRepository | None = None,
     ):
         self._tasks = tasks
         self._collections = collections
@@ -60,6 +62,7 @@ class Engine:
         self._lease = lease_seconds
         self._chunk = chunk
         self._poll = poll_seconds
+        self._events = events
         # Names the process in the task's `lease_owner`, so an operator sees which replica holds it.
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._wake = asyncio.Event()
@@ -93,8 +96,17 @@ class Engine:
                 continue
             await self._run(task)
 
+    async def _event(self, task: Task, event: BatchEvent) -> None:
+        """Records a change of a batch's task in the batch's audit trail."""
+        if task.batch_id and self._events is not None:
+            await self._events.record(task.organization_id, task.batch_id, event)
+
     async def _run(self, task: Task) -> None:
         await self._faults.hit("processing.after_claim")
+        # Every claim bumps the fence: a task claimed before (fence > 1) was stopped and is resumed.
+        resumed = task.fence > 1
+        taken = f"taken over by {self._owner} from its checkpoint (claim {task.fence})" if resumed else f"taken by {self._owner}"
+        await self._event(task, BatchEvent("task_resumed" if resumed else "task_started", str(task.status), task.task_id, message=taken))
         work = asyncio.create_task(self._work(task))
         beat = asyncio.create_task(self._heartbeat(task, work))
         try:
@@ -112,12 +124,15 @@ class Engine:
             status, error = await self._tiers(task)
             await self._faults.hit("processing.before_finish")
             await self._tasks.finish(task, status, error, clock.now())
+            await self._event(task, BatchEvent("task_finished", str(status), task.task_id, message=error))
         except LeaseLost:
             log.warning("lost the lease of a task; its new holder carries on", extra={"task_id": task.task_id})
         except Exception as exc:
             log.exception("task failed", extra={"task_id": task.task_id})
+            error = f"{type(exc).__name__}: {exc}"[:500]
             with contextlib.suppress(LeaseLost):
-                await self._tasks.finish(task, TaskStatus.FAILED, f"{type(exc).__name__}: {exc}"[:500], clock.now())
+                await self._tasks.finish(task, TaskStatus.FAILED, error, clock.now())
+                await self._event(task, BatchEvent("task_finished", str(TaskStatus.FAILED), task.task_id, message=error))
 
     async def _heartbeat(self, task: Task, work: asyncio.Task[None]) -> bool:
         """Renews the lease every third of it. When the lease is lost (another process took the task
@@ -178,6 +193,8 @@ class Engine:
                 tier.status = TaskStatus.COMPLETED_WITH_ERRORS if tier.failed else TaskStatus.COMPLETED
                 task.current_tier += 1
                 await save()
+                done = f"processed {tier.processed} source(s), {tier.failed} failed, {tier.documents_written} document(s) written"
+                await self._event(task, BatchEvent("tier_finished", str(tier.status), task.task_id, tier.tier_num, done))
         except _Canceled:
             for tier in task.tiers[task.current_tier :]:
                 tier.status = TaskStatus.CANCELED

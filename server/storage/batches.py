@@ -100,6 +100,24 @@ class BatchRepository:
         """Batches (of every organization) whose task was named but perhaps never stored."""
         return await self.collection.find({"_queuing": {"$gt": ""}}).limit(limit).to_list()
 
+    async def oldest(self, where: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+        """The first `limit` batches matching a `matching` query, oldest first."""
+        return await self.collection.find(where).sort("_created_ms", pymongo.ASCENDING).limit(limit).to_list()
+
+    async def patch(self, scope: dict[str, str], batch_id: str, changes: dict[str, Any], now: str, *, draft_only: bool) -> bool:
+        """Sets `changes`; with `draft_only`, only while the batch is a DRAFT (False otherwise)."""
+        where = {**scope, "_id": batch_id, **({"state": DRAFT} if draft_only else {})}
+        done = await self.collection.update_one(where, {"$set": {**changes, "updated_at": now}})
+        return bool(done.matched_count)
+
+    async def resubmit(self, scope: dict[str, str], batch: dict[str, Any], task_id: str, object_ids: list[str], now: str) -> bool:
+        """Points a finished batch (as read: its state and task) at a new task, to be stored next
+        (`queued`), or, with `task_id` "", makes it a DRAFT again; False if it changed meanwhile."""
+        where = {**scope, "_id": batch["_id"], "state": batch["state"], "task_id": batch.get("task_id") or ""}
+        changes = {"state": SUBMITTED, "task_id": task_id, "_queuing": task_id, "_queuing_objects": object_ids} if task_id else {"state": DRAFT, "task_id": ""}
+        done = await self.collection.update_one(where, {"$set": {**changes, "updated_at": now}})
+        return bool(done.matched_count)
+
     async def cancel_draft(self, scope: dict[str, str], batch_id: str, now: str) -> bool:
         done = await self.collection.update_one({**scope, "_id": batch_id, "state": DRAFT}, {"$set": {"state": CANCELED, "updated_at": now}})
         return bool(done.matched_count)

@@ -6,7 +6,7 @@ not found."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 
 from qdrant_client import models
 
@@ -24,6 +24,8 @@ from server.storage.vectors import Point, PointId, Record, VectorStore, Where
 
 #: points written per vector-store call
 UPSERT_BATCH = 256
+#: root object IDs per filter when reading the documents of many objects
+ROOTS_PER_QUERY = 1000
 SYSTEM_INDEXES = tuple((name, "keyword") for name in SYSTEM_FIELDS)
 
 
@@ -149,6 +151,28 @@ class DocumentStore:
                 await self._vectors.raw_delete(store, selector)
         if points:
             self._written(store, None, ("delete",))
+
+    async def of_roots(self, store: str, collection_id: str, root_object_ids: Sequence[str]) -> AsyncIterator[list[Document]]:
+        """The collection's documents descended from these objects, a page at a time (any tier:
+        every document keeps its root object)."""
+        for start in range(0, len(root_object_ids), ROOTS_PER_QUERY):
+            where = _keyword_in("root_object_id", root_object_ids[start : start + ROOTS_PER_QUERY])
+            after: str | None = None
+            while True:
+                docs, after = await self.scroll(store, collection_id, where, after=after, limit=self._batch)
+                if docs:
+                    yield docs
+                if after is None:
+                    break
+
+    async def delete_of_roots(self, store: str, collection_id: str, root_object_ids: Sequence[str]) -> int:
+        """Deletes the collection's documents descended from these objects, a page at a time (the
+        scroll goes on from the next page's first ID, which this does not delete); returns how many."""
+        deleted = 0
+        async for docs in self.of_roots(store, collection_id, root_object_ids):
+            await self.delete(store, [doc.document_id for doc in docs])
+            deleted += len(docs)
+        return deleted
 
     async def delete_where(self, store: str, key: str, value: str) -> int:
         """Deletes every document whose system field `key` (collection_id, root_object_id,

@@ -199,8 +199,15 @@ class TaskRepository:
         """The root objects of the task's failed sources (what a retry runs again)."""
         return sorted({doc["root_object_id"] async for doc in self.failures.find({"task_id": task_id}, {"root_object_id": 1})})
 
-    async def count_failures(self, task_id: str) -> int:
-        return await self.failures.count_documents({"task_id": task_id})
+    async def count_failures(self, task_id: str, tier_num: int = 0) -> int:
+        """The task's failures, or one tier's."""
+        return await self.failures.count_documents({"task_id": task_id, **({"tier_num": tier_num} if tier_num else {})})
+
+    async def of_organization(self, organization_id: str, status: TaskStatus, limit: int) -> tuple[int, list[Task]]:
+        """How many of the organization's tasks are in `status`, and the oldest `limit` of them."""
+        query = {"_org": organization_id, "status": str(status)}
+        found = await self.collection.find(query).sort("_created_ms", pymongo.ASCENDING).limit(limit).to_list()
+        return await self.collection.count_documents(query), [to_task(doc) for doc in found]
 
     async def failures_of(self, task_id: str, limit: int, offset: int = 0) -> list[dict[str, Any]]:
         cursor = self.failures.find({"task_id": task_id}).sort("_id", pymongo.ASCENDING).skip(offset).limit(limit)
