@@ -65,6 +65,7 @@ from server.processing.engine import Engine
 from server.processing.executors import InProcessExecutor
 from server.processing.pipeline import Executor, Pipeline
 from server.storage.accounts import AccountRepository
+from server.storage.batch_events import BatchEventRepository
 from server.storage.batches import BatchRepository
 from server.storage.buckets import BucketRepository
 from server.storage.collections import CollectionRepository
@@ -84,6 +85,7 @@ from server.storage.tasks import TaskRepository
 from server.storage.vectors import VectorStore
 from server.usecases.admin import AdminUseCases
 from server.usecases.auth import Authenticator, ensure_bootstrap_key
+from server.usecases.batch_reports import BatchReportUseCases
 from server.usecases.batches import BatchUseCases
 from server.usecases.blobs import BlobReader
 from server.usecases.buckets import BucketUseCases
@@ -208,6 +210,7 @@ class UseCases:
     documents: DocumentUseCases
     processing: ProcessingUseCases
     batches: BatchUseCases
+    batch_reports: BatchReportUseCases
     retrievers: RetrieverUseCases
     blobs: BlobReader  # processing reads objects' blobs through it
 
@@ -269,7 +272,8 @@ class Vecplane:
         tasks_repo = TaskRepository(backends.db)
         self._tasks = tasks_repo
         batches_repo = BatchRepository(backends.db)
-        for repository in (accounts, namespaces_repo, operations, buckets_repo, objects_repo, collections_repo, retrievers_repo, counters, tasks_repo, batches_repo):
+        batch_events = BatchEventRepository(backends.db)
+        for repository in (accounts, namespaces_repo, operations, buckets_repo, objects_repo, collections_repo, retrievers_repo, counters, tasks_repo, batches_repo, batch_events):
             await repository.ensure_indexes()
         if await counters.recount([repo.counted() for repo in (namespaces_repo, buckets_repo, objects_repo, collections_repo, retrievers_repo)]):
             log.info("counted the resources of every scope once (a database from before counters)")
@@ -307,8 +311,10 @@ class Vecplane:
             workers=settings.processing_workers,
             lease_seconds=settings.processing_lease_seconds,
             chunk=settings.processing_chunk,
+            events=batch_events,
         )
         processing = ProcessingUseCases(tasks_repo, collections_repo, objects_repo, collections, extraction, self.engine, operations)
+        batches = BatchUseCases(batches_repo, buckets_repo, collections_repo, tasks_repo, namespaces, processing, batch_events, self.faults)
         self.usecases = UseCases(
             namespaces=namespaces,
             admin=AdminUseCases(accounts, authenticator),
@@ -339,7 +345,8 @@ class Vecplane:
                 encode_document=encode_document,
             ),
             processing=processing,
-            batches=BatchUseCases(batches_repo, buckets_repo, collections_repo, tasks_repo, namespaces, processing, self.faults),
+            batches=batches,
+            batch_reports=BatchReportUseCases(batches, tasks_repo, collections_repo, documents, batch_events),
             reconfigure=ReconfigureUseCases(
                 namespaces,
                 namespaces_repo,
@@ -385,7 +392,7 @@ class Vecplane:
         document_pb2_grpc.add_DocumentServiceServicer_to_server(DocumentServicer(self.usecases.documents), calls)
         retriever_pb2_grpc.add_RetrieverServiceServicer_to_server(RetrieverServicer(self.usecases.retrievers), calls)
         task_pb2_grpc.add_TaskServiceServicer_to_server(TaskServicer(self.usecases.processing), calls)
-        batch_pb2_grpc.add_BatchServiceServicer_to_server(BatchServicer(self.usecases.batches), calls)
+        batch_pb2_grpc.add_BatchServiceServicer_to_server(BatchServicer(self.usecases.batches, self.usecases.batch_reports), calls)
         operations_pb2_grpc.add_OperationsServicer_to_server(OperationsServicer(self.usecases.processing), server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
         registered = self._add_reflection(server)

@@ -163,4 +163,9 @@ REQUESTS: dict[str, dict[str, Any]] = {
     "vecplane.v1.BatchService.SubmitBatch": {"bucket_id": "products", "batch_id": "btch_Vn3sP0aQ7eXk"},
     "vecplane.v1.BatchService.CancelBatch": {"bucket_id": "products", "batch_id": "btch_Vn3sP0aQ7eXk"},
     "vecplane.v1.BatchService.RetryBatch": {"bucket_id": "products", "batch_id": "btch_Vn3sP0aQ7eXk"},
+    "vecplane.v1.BatchService.PatchBatch": {"bucket_id": "products", "batch_id": "btch_Vn3sP0aQ7eXk", "metadata": {"campaign_id": "spring"}},
+    "vecplane.v1.BatchService.ResubmitBatch": {"bucket_id": "products", "batch_id": "btch_Vn3sP0aQ7eXk", "auto_submit": True},
+    "vecplane.v1.BatchService.EstimateBatchCost": {"bucket_id": "products", "batch_id": "btch_Vn3sP0aQ7eXk"},
+    "vecplane.v1.BatchService.SubmitAllDrafts": {"bucket_id": "products"},
+    "vecplane.v1.BatchService.BulkSubmitBatches": {"bucket_id": "products", "chunk_size": 1000, "max_objects": 5000},
 }
