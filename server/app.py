@@ -315,23 +315,24 @@ class Vecplane:
         )
         processing = ProcessingUseCases(tasks_repo, collections_repo, objects_repo, collections, extraction, self.engine, operations)
         batches = BatchUseCases(batches_repo, buckets_repo, collections_repo, tasks_repo, namespaces, processing, batch_events, self.faults)
+        buckets = BucketUseCases(
+            buckets_repo,
+            objects_repo,
+            collections_repo,
+            namespaces,
+            cursors=cursors,
+            blob_limits=blob_limits,
+            documents=documents,
+            processing=processing,
+        )
         self.usecases = UseCases(
             namespaces=namespaces,
             admin=AdminUseCases(accounts, authenticator),
-            buckets=BucketUseCases(
-                buckets_repo,
-                objects_repo,
-                collections_repo,
-                namespaces,
-                cursors=cursors,
-                blob_limits=blob_limits,
-                documents=documents,
-                processing=processing,
-            ),
+            buckets=buckets,
             collections=collections,
             extraction=extraction,
             blobs=blobs,
-            documents=DocumentUseCases(documents, collections, cursors),
+            documents=DocumentUseCases(documents, collections, cursors, buckets),
             retrievers=RetrieverUseCases(
                 retrievers_repo,
                 namespaces,

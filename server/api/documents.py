@@ -80,3 +80,11 @@ class DocumentServicer(document_pb2_grpc.DocumentServiceServicer):
     async def GetDocumentDescendants(self, request: pb.GetDocumentDescendantsRequest, context: grpc.aio.ServicerContext) -> pb.GetDocumentDescendantsResponse:
         found = await self._documents.descendants(principal(), namespace_header(), request.collection_id, request.document_id)
         return pb.GetDocumentDescendantsResponse(documents=[_struct(doc) for doc in found])
+
+    async def ValidateDocumentSchema(self, request: pb.ValidateDocumentSchemaRequest, context: grpc.aio.ServicerContext) -> pb.ValidateDocumentSchemaResponse:
+        document = json_format.MessageToDict(request.document)
+        return to_message(await self._documents.validate(principal(), namespace_header(), request.collection_id, document), pb.ValidateDocumentSchemaResponse)
+
+    async def GetDocumentDiagnostics(self, request: pb.GetDocumentDiagnosticsRequest, context: grpc.aio.ServicerContext) -> pb.GetDocumentDiagnosticsResponse:
+        found = await self._documents.diagnose(principal(), namespace_header(), request.collection_id, request.document_id)
+        return to_message(found, pb.GetDocumentDiagnosticsResponse)

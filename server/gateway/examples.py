@@ -114,6 +114,7 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "limit": 10,
     },
     "vecplane.v1.DocumentService.DistinctDocumentValues": {"collection_id": "product-texts", "field": "root_bucket_id", "limit": 10},
+    "vecplane.v1.DocumentService.ValidateDocumentSchema": {"collection_id": "product-texts", "document": {"content": "Trail running shoes", "reviewed": True}},
     "vecplane.v1.DocumentService.UpdateDocument": {
         "collection_id": "product-texts",
         "document_id": "doc_3f2b9c0e5a7d4e1f8b6a2c9d0e7f1a3b",

@@ -9,12 +9,12 @@ import json
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from server.domain import aggregation, clock, filters
+from server.domain import aggregation, clock, diagnostics, filters
 from server.domain import document_batches as batches
 from server.domain import documents as rules
-from server.domain.collections import DocumentFields
+from server.domain.collections import DocumentFields, required_vectors
 from server.domain.documents import Document, OutputHandling, Source
 from server.domain.errors import FieldViolation, InvalidArgument, NotFound, Violations
 from server.domain.filters import Node
@@ -95,14 +95,21 @@ def _outcome(document_id: str, done: bool, collection_id: str) -> dict[str, Any]
     return {"document_id": document_id, "success": False, "error": _not_found(document_id, collection_id)}
 
 
+class SourceObjects(Protocol):
+    """Finds a bucket's object (NOT_FOUND when it, or its bucket, is gone)."""
+
+    async def get_object(self, principal: Principal, header: str | None, bucket_ident: str, object_id: str) -> dict[str, Any]: ...
+
+
 class DocumentUseCases:
     """The Documents API: a collection's documents, found through the caller's organization and
     namespace (another organization's collection, and so its documents, is NOT_FOUND)."""
 
-    def __init__(self, store: DocumentStore, collections: CollectionUseCases, cursors: Cursors):
+    def __init__(self, store: DocumentStore, collections: CollectionUseCases, cursors: Cursors, objects: SourceObjects):
         self._store = store
         self._collections = collections
         self._cursors = cursors
+        self._objects = objects
 
     async def _collection(self, principal: Principal, header: str | None, ident: str) -> tuple[str, str, DocumentFields]:
         if not ident:
@@ -361,6 +368,26 @@ class DocumentUseCases:
             items.append(item)
         end = params.offset + len(items)
         return items, Position(None, "", end) if end < len(docs) else None
+
+    async def validate(self, principal: Principal, header: str | None, collection: str, document: dict[str, Any]) -> dict[str, Any]:
+        """A dry run: the document's fields against the collection's output schema."""
+        found = await self._collections.get(principal, header, collection) if collection else None
+        if found is None:
+            raise InvalidArgument([FieldViolation("collection_id", "is required")])
+        return {"collection_id": found["_id"], **diagnostics.validate(document, found.get("output_schema"))}
+
+    async def diagnose(self, principal: Principal, header: str | None, collection: str, document_id: str) -> dict[str, Any]:
+        """The document's vectors against the collection's, its lineage, history and source object."""
+        if not collection:
+            raise InvalidArgument([FieldViolation("collection_id", "is required")])
+        found = await self._collections.get(principal, header, collection)
+        doc = await self._document(found["namespace_id"], found["_id"], document_id, True)
+        try:
+            await self._objects.get_object(principal, header, doc.lineage.root_bucket_id, doc.lineage.root_object_id)
+            exists = True
+        except NotFound:
+            exists = False
+        return diagnostics.diagnose(doc, required_vectors(found), exists)
 
     async def _matching(self, namespace_id: str, collection_id: str, where: Node | None) -> AsyncIterator[dict[str, Any]]:
         """The payloads of the matching documents, at most aggregation.MAX_SCANNED of them: more

@@ -87,3 +87,21 @@ def test_aggregate_and_distinct_through_the_typed_api(typed: TypedSdk, processed
             aggregations=[mixpeek.AggregationOperation(function=mixpeek.AggregationFunction.PUSH, field="root_object_id", alias="all")],
         ))
     assert refused.value.status == 400 and "aggregations[0].function" in str(refused.value.body)
+
+
+@pytest.mark.slow
+def test_validate_and_diagnostics_through_the_typed_api(typed: TypedSdk, processed: tuple[Rest, str]) -> None:
+    rest, collection_id = processed
+    documents = typed.in_namespace(rest.client.headers["x-namespace"]).api(mixpeek.CollectionDocumentsApi)
+    doc = documents.list_documents(collection_id, list_documents_request=mixpeek.ListDocumentsRequest(limit=1)).results[0].to_dict()
+
+    checked = documents.validate_document_schema(collection_id, {"document_id": "doc_x", "note": "fine"})
+    assert checked["valid"] is False and [e["field"] for e in checked["errors"]] == ["document_id"]
+
+    found = documents.get_document_diagnostics(collection_id, doc["document_id"])
+    assert isinstance(found, mixpeek.DocumentDiagnosticsResponse)
+    assert (found.document_id, found.collection_id, found.source_object_id) == (doc["document_id"], collection_id, doc["root_object_id"])
+    assert found.visibility_reason.searchable is True and found.recent_failures.reason
+    assert [e.source for e in found.diagnostic_history.entries] == ["_internal.created_at", "lineage.chain"]
+    raw = rest.get(f"/v1/collections/{collection_id}/documents/{doc['document_id']}/diagnostics").json()
+    assert raw["source_object"] == {"object_id": doc["root_object_id"], "bucket_id": doc["root_bucket_id"], "exists": True}

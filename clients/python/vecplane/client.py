@@ -334,6 +334,7 @@ _READS = frozenset(
         "/vecplane.v1.DocumentService/CountDocuments",
         "/vecplane.v1.DocumentService/AggregateDocuments",
         "/vecplane.v1.DocumentService/DistinctDocumentValues",
+        "/vecplane.v1.DocumentService/ValidateDocumentSchema",
         "/vecplane.v1.RetrieverService/ExecuteRetriever",
         "/vecplane.v1.RetrieverService/ExecuteAdhocRetriever",
         "/vecplane.v1.RetrieverService/ExplainRetriever",
@@ -342,7 +343,7 @@ _READS = frozenset(
 
 
 def safe_to_retry_on_aborted(method: str) -> bool:
-    """Whether an ABORTED `method` may be sent again: reads (Get*, List*, counting, aggregating documents or their distinct values,
+    """Whether an ABORTED `method` may be sent again: reads (Get*, List*, counting, aggregating or validating documents,
     executing or explaining a retriever) and Reconfigure, whose ABORTED means another reconfigure
     held the namespace's lock and nothing was changed."""
     name = method.rsplit("/", 1)[-1]

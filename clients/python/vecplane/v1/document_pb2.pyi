@@ -338,3 +338,114 @@ class DistinctDocumentValuesResponse(_message.Message):
     total_distinct: int
     query_info: _struct_pb2.Struct
     def __init__(self, field: _Optional[str] = ..., values: _Optional[_Iterable[_Union[DistinctValue, _Mapping]]] = ..., total_distinct: _Optional[int] = ..., query_info: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class ValidateDocumentSchemaRequest(_message.Message):
+    __slots__ = ("collection_id", "document")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    document: _struct_pb2.Struct
+    def __init__(self, collection_id: _Optional[str] = ..., document: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class DocumentSchemaIssue(_message.Message):
+    __slots__ = ("field", "message")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    message: str
+    def __init__(self, field: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+
+class ValidateDocumentSchemaResponse(_message.Message):
+    __slots__ = ("collection_id", "valid", "errors", "warnings")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    VALID_FIELD_NUMBER: _ClassVar[int]
+    ERRORS_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    valid: bool
+    errors: _containers.RepeatedCompositeFieldContainer[DocumentSchemaIssue]
+    warnings: _containers.RepeatedCompositeFieldContainer[DocumentSchemaIssue]
+    def __init__(self, collection_id: _Optional[str] = ..., valid: _Optional[bool] = ..., errors: _Optional[_Iterable[_Union[DocumentSchemaIssue, _Mapping]]] = ..., warnings: _Optional[_Iterable[_Union[DocumentSchemaIssue, _Mapping]]] = ...) -> None: ...
+
+class GetDocumentDiagnosticsRequest(_message.Message):
+    __slots__ = ("collection_id", "document_id")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    document_id: str
+    def __init__(self, collection_id: _Optional[str] = ..., document_id: _Optional[str] = ...) -> None: ...
+
+class DocumentVisibility(_message.Message):
+    __slots__ = ("searchable", "reason", "source_object_id")
+    SEARCHABLE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_OBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    searchable: bool
+    reason: str
+    source_object_id: str
+    def __init__(self, searchable: _Optional[bool] = ..., reason: _Optional[str] = ..., source_object_id: _Optional[str] = ...) -> None: ...
+
+class DocumentFailures(_message.Message):
+    __slots__ = ("reason",)
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    reason: str
+    def __init__(self, reason: _Optional[str] = ...) -> None: ...
+
+class DocumentHistoryEntry(_message.Message):
+    __slots__ = ("source", "timestamp", "detail")
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMP_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    source: str
+    timestamp: str
+    detail: _struct_pb2.Struct
+    def __init__(self, source: _Optional[str] = ..., timestamp: _Optional[str] = ..., detail: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class DocumentHistory(_message.Message):
+    __slots__ = ("entries", "reason")
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[DocumentHistoryEntry]
+    reason: str
+    def __init__(self, entries: _Optional[_Iterable[_Union[DocumentHistoryEntry, _Mapping]]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class DocumentSourceObject(_message.Message):
+    __slots__ = ("object_id", "bucket_id", "exists")
+    OBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
+    EXISTS_FIELD_NUMBER: _ClassVar[int]
+    object_id: str
+    bucket_id: str
+    exists: bool
+    def __init__(self, object_id: _Optional[str] = ..., bucket_id: _Optional[str] = ..., exists: _Optional[bool] = ...) -> None: ...
+
+class GetDocumentDiagnosticsResponse(_message.Message):
+    __slots__ = ("document_id", "collection_id", "source_object_id", "visibility_reason", "recent_failures", "diagnostic_history", "vectors", "missing_vectors", "lineage", "source_object")
+    class VectorsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_OBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    VISIBILITY_REASON_FIELD_NUMBER: _ClassVar[int]
+    RECENT_FAILURES_FIELD_NUMBER: _ClassVar[int]
+    DIAGNOSTIC_HISTORY_FIELD_NUMBER: _ClassVar[int]
+    VECTORS_FIELD_NUMBER: _ClassVar[int]
+    MISSING_VECTORS_FIELD_NUMBER: _ClassVar[int]
+    LINEAGE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_OBJECT_FIELD_NUMBER: _ClassVar[int]
+    document_id: str
+    collection_id: str
+    source_object_id: str
+    visibility_reason: DocumentVisibility
+    recent_failures: DocumentFailures
+    diagnostic_history: DocumentHistory
+    vectors: _containers.ScalarMap[str, int]
+    missing_vectors: _containers.RepeatedScalarFieldContainer[str]
+    lineage: _struct_pb2.Struct
+    source_object: DocumentSourceObject
+    def __init__(self, document_id: _Optional[str] = ..., collection_id: _Optional[str] = ..., source_object_id: _Optional[str] = ..., visibility_reason: _Optional[_Union[DocumentVisibility, _Mapping]] = ..., recent_failures: _Optional[_Union[DocumentFailures, _Mapping]] = ..., diagnostic_history: _Optional[_Union[DocumentHistory, _Mapping]] = ..., vectors: _Optional[_Mapping[str, int]] = ..., missing_vectors: _Optional[_Iterable[str]] = ..., lineage: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., source_object: _Optional[_Union[DocumentSourceObject, _Mapping]] = ...) -> None: ...

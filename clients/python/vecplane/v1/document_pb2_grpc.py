@@ -96,6 +96,16 @@ class DocumentServiceStub:
                 request_serializer=vecplane_dot_v1_dot_document__pb2.DistinctDocumentValuesRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_document__pb2.DistinctDocumentValuesResponse.FromString,
                 _registered_method=True)
+        self.ValidateDocumentSchema = channel.unary_unary(
+                '/vecplane.v1.DocumentService/ValidateDocumentSchema',
+                request_serializer=vecplane_dot_v1_dot_document__pb2.ValidateDocumentSchemaRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_document__pb2.ValidateDocumentSchemaResponse.FromString,
+                _registered_method=True)
+        self.GetDocumentDiagnostics = channel.unary_unary(
+                '/vecplane.v1.DocumentService/GetDocumentDiagnostics',
+                request_serializer=vecplane_dot_v1_dot_document__pb2.GetDocumentDiagnosticsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_document__pb2.GetDocumentDiagnosticsResponse.FromString,
+                _registered_method=True)
 
 
 class DocumentServiceServicer:
@@ -187,6 +197,21 @@ class DocumentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ValidateDocumentSchema(self, request, context):
+        """Checks a document's fields against the collection's output schema, writing nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDocumentDiagnostics(self, request, context):
+        """What vecplane knows about a document: its vectors against the collection's, lineage, source
+        object and history.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DocumentServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -249,6 +274,16 @@ def add_DocumentServiceServicer_to_server(servicer, server):
                     servicer.DistinctDocumentValues,
                     request_deserializer=vecplane_dot_v1_dot_document__pb2.DistinctDocumentValuesRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_document__pb2.DistinctDocumentValuesResponse.SerializeToString,
+            ),
+            'ValidateDocumentSchema': grpc.unary_unary_rpc_method_handler(
+                    servicer.ValidateDocumentSchema,
+                    request_deserializer=vecplane_dot_v1_dot_document__pb2.ValidateDocumentSchemaRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_document__pb2.ValidateDocumentSchemaResponse.SerializeToString,
+            ),
+            'GetDocumentDiagnostics': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDocumentDiagnostics,
+                    request_deserializer=vecplane_dot_v1_dot_document__pb2.GetDocumentDiagnosticsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_document__pb2.GetDocumentDiagnosticsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -577,6 +612,60 @@ class DocumentService:
             '/vecplane.v1.DocumentService/DistinctDocumentValues',
             vecplane_dot_v1_dot_document__pb2.DistinctDocumentValuesRequest.SerializeToString,
             vecplane_dot_v1_dot_document__pb2.DistinctDocumentValuesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ValidateDocumentSchema(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.DocumentService/ValidateDocumentSchema',
+            vecplane_dot_v1_dot_document__pb2.ValidateDocumentSchemaRequest.SerializeToString,
+            vecplane_dot_v1_dot_document__pb2.ValidateDocumentSchemaResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDocumentDiagnostics(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.DocumentService/GetDocumentDiagnostics',
+            vecplane_dot_v1_dot_document__pb2.GetDocumentDiagnosticsRequest.SerializeToString,
+            vecplane_dot_v1_dot_document__pb2.GetDocumentDiagnosticsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -19,7 +19,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file vecplane/v1/document.proto.
  */
 export const file_vecplane_v1_document: GenFile = /*@__PURE__*/
-  fileDesc("Chp2ZWNwbGFuZS92MS9kb2N1bWVudC5wcm90bxILdmVjcGxhbmUudjEiwwIKFExpc3REb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISEwoFbGltaXQYAiABKAVCBODaGAESFAoGb2Zmc2V0GAMgASgFQgTg2hgBEhQKBmN1cnNvchgEIAEoCUIE4NoYARIbCg1pbmNsdWRlX3RvdGFsGAUgASgIQgTg2hgBEi0KB2ZpbHRlcnMYBiABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISJQoEc29ydBgHIAEoCzIXLnZlY3BsYW5lLnYxLlNvcnRPcHRpb24SHAoOcmV0dXJuX3ZlY3RvcnMYCCABKAhCBODaGAESFwoJcGFnZV9zaXplGAkgASgFQgTg2hgBEiMKFXJldHVybl9wcmVzaWduZWRfdXJscxgKIAEoCEIE4NoYASKYAQoVTGlzdERvY3VtZW50c1Jlc3BvbnNlEigKB3Jlc3VsdHMYASADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhgKC3RvdGFsX2NvdW50GAMgASgDSACIAQFCDgoMX3RvdGFsX2NvdW50ImQKEkdldERvY3VtZW50UmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEhkKC2RvY3VtZW50X2lkGAIgASgJQgTiQQECEhYKDnJldHVybl92ZWN0b3JzGAMgASgIIkAKE0dldERvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IkMKFlVwZGF0ZURvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IoMBChVVcGRhdGVEb2N1bWVudFJlcXVlc3QSGwoNY29sbGVjdGlvbl9pZBgBIAEoCUIE4kEBAhIZCgtkb2N1bWVudF9pZBgCIAEoCUIE4kEBAhIyCgt1cGRhdGVfZGF0YRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiTwoVRGVsZXRlRG9jdW1lbnRSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiOgoWRGVsZXRlRG9jdW1lbnRSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgijwEKG0JhdGNoRGVsZXRlRG9jdW1lbnRzUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEhQKDGRvY3VtZW50X2lkcxgCIAMoCRItCgdmaWx0ZXJzGAMgASgLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yEg4KBnJlYXNvbhgEIAEoCSJZChNCYXRjaERvY3VtZW50UmVzdWx0EhMKC2RvY3VtZW50X2lkGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgSEgoFZXJyb3IYAyABKAlIAIgBAUIICgZfZXJyb3IihQIKHEJhdGNoRGVsZXRlRG9jdW1lbnRzUmVzcG9uc2USFQoNZGVsZXRlZF9jb3VudBgBIAEoAxIUCgxmYWlsZWRfY291bnQYAiABKAMSMQoHcmVzdWx0cxgDIAMoCzIgLnZlY3BsYW5lLnYxLkJhdGNoRG9jdW1lbnRSZXN1bHQSRQoGbGltaXRzGAQgAygLMjUudmVjcGxhbmUudjEuQmF0Y2hEZWxldGVEb2N1bWVudHNSZXNwb25zZS5MaW1pdHNFbnRyeRIPCgdtZXNzYWdlGAUgASgJGi0KC0xpbWl0c0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAzoCOAEiZAoTQmF0Y2hEb2N1bWVudFVwZGF0ZRIZCgtkb2N1bWVudF9pZBgBIAEoCUIE4kEBAhIyCgt1cGRhdGVfZGF0YRgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiygEKG0JhdGNoVXBkYXRlRG9jdW1lbnRzUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEjEKB3VwZGF0ZXMYAiADKAsyIC52ZWNwbGFuZS52MS5CYXRjaERvY3VtZW50VXBkYXRlEi0KB2ZpbHRlcnMYAyABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISLAoLdXBkYXRlX2RhdGEYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Io8BChxCYXRjaFVwZGF0ZURvY3VtZW50c1Jlc3BvbnNlEhUKDXVwZGF0ZWRfY291bnQYASABKAMSFAoMZmFpbGVkX2NvdW50GAIgASgDEjEKB3Jlc3VsdHMYAyADKAsyIC52ZWNwbGFuZS52MS5CYXRjaERvY3VtZW50UmVzdWx0Eg8KB21lc3NhZ2UYBCABKAkinAEKGkJ1bGtVcGRhdGVEb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISLQoHZmlsdGVycxgCIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchIyCgt1cGRhdGVfZGF0YRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiVQobQnVsa1VwZGF0ZURvY3VtZW50c1Jlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRIVCg11cGRhdGVkX2NvdW50GAIgASgDEg8KB21lc3NhZ2UYAyABKAkiVQobR2V0RG9jdW1lbnRBbmNlc3RvcnNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiSgocR2V0RG9jdW1lbnRBbmNlc3RvcnNSZXNwb25zZRIqCglkb2N1bWVudHMYASADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IlcKHUdldERvY3VtZW50RGVzY2VuZGFudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiTAoeR2V0RG9jdW1lbnREZXNjZW5kYW50c1Jlc3BvbnNlEioKCWRvY3VtZW50cxgBIAMoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiYwoVQ291bnREb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISLQoHZmlsdGVycxgCIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvciI+ChZDb3VudERvY3VtZW50c1Jlc3BvbnNlEhUKDWNvbGxlY3Rpb25faWQYASABKAkSDQoFY291bnQYAiABKAMiXwoSQWdncmVnYXRpb25Hcm91cEJ5EhMKBWZpZWxkGAEgASgJQgTiQQECEg0KBWFsaWFzGAIgASgJEhIKCmRhdGVfdHJ1bmMYAyABKAkSEQoJZGF0ZV9wYXJ0GAQgASgJImoKFEFnZ3JlZ2F0aW9uT3BlcmF0aW9uEhYKCGZ1bmN0aW9uGAEgASgJQgTiQQECEg0KBWZpZWxkGAIgASgJEhMKBWFsaWFzGAMgASgJQgTiQQECEhYKDmRpc3RpbmN0X2ZpZWxkGAQgASgJIm0KEUFnZ3JlZ2F0aW9uSGF2aW5nEhMKBWZpZWxkGAEgASgJQgTiQQECEhYKCG9wZXJhdG9yGAIgASgJQgTiQQECEisKBXZhbHVlGAMgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlQgTiQQECIuACChlBZ2dyZWdhdGVEb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISMQoIZ3JvdXBfYnkYAiADKAsyHy52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvbkdyb3VwQnkSPQoMYWdncmVnYXRpb25zGAMgAygLMiEudmVjcGxhbmUudjEuQWdncmVnYXRpb25PcGVyYXRpb25CBOJBAQISLQoHZmlsdGVycxgEIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchIuCgZoYXZpbmcYBSADKAsyHi52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvbkhhdmluZxIOCgZ1bndpbmQYBiABKAkSDwoHc29ydF9ieRgHIAEoCRIWCg5zb3J0X2RpcmVjdGlvbhgIIAEoCRISCgVsaW1pdBgJIAEoBUgAiAEBQggKBl9saW1pdCJiCg5BZ2dyZWdhdGlvblJvdxImCgVncm91cBgBIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSKAoHbWV0cmljcxgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QijQEKGkFnZ3JlZ2F0ZURvY3VtZW50c1Jlc3BvbnNlEiwKB3Jlc3VsdHMYASADKAsyGy52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvblJvdxIUCgx0b3RhbF9ncm91cHMYAiABKAUSKwoKcXVlcnlfaW5mbxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QingEKHURpc3RpbmN0RG9jdW1lbnRWYWx1ZXNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISEwoFZmllbGQYAiABKAlCBOJBAQISLQoHZmlsdGVycxgDIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchISCgVsaW1pdBgEIAEoBUgAiAEBQggKBl9saW1pdCJFCg1EaXN0aW5jdFZhbHVlEiUKBXZhbHVlGAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEg0KBWNvdW50GAIgASgDIqABCh5EaXN0aW5jdERvY3VtZW50VmFsdWVzUmVzcG9uc2USDQoFZmllbGQYASABKAkSKgoGdmFsdWVzGAIgAygLMhoudmVjcGxhbmUudjEuRGlzdGluY3RWYWx1ZRIWCg50b3RhbF9kaXN0aW5jdBgDIAEoBRIrCgpxdWVyeV9pbmZvGAQgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdDLLEQoPRG9jdW1lbnRTZXJ2aWNlEr4BCg1MaXN0RG9jdW1lbnRzEiEudmVjcGxhbmUudjEuTGlzdERvY3VtZW50c1JlcXVlc3QaIi52ZWNwbGFuZS52MS5MaXN0RG9jdW1lbnRzUmVzcG9uc2UiZoLT5JMCYDoBKlorEikvdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cyIuL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvbGlzdBLIAQoOQ291bnREb2N1bWVudHMSIi52ZWNwbGFuZS52MS5Db3VudERvY3VtZW50c1JlcXVlc3QaIy52ZWNwbGFuZS52MS5Db3VudERvY3VtZW50c1Jlc3BvbnNlIm2C0+STAmdaNDoBKiIvL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvY291bnQSLy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL2NvdW50EpsBCgtHZXREb2N1bWVudBIfLnZlY3BsYW5lLnYxLkdldERvY3VtZW50UmVxdWVzdBogLnZlY3BsYW5lLnYxLkdldERvY3VtZW50UmVzcG9uc2UiSYLT5JMCQ2IIZG9jdW1lbnQSNy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0ShQIKDlVwZGF0ZURvY3VtZW50EiIudmVjcGxhbmUudjEuVXBkYXRlRG9jdW1lbnRSZXF1ZXN0GiMudmVjcGxhbmUudjEuVXBkYXRlRG9jdW1lbnRSZXNwb25zZSKpAYLT5JMCogE6C3VwZGF0ZV9kYXRhWlA6C3VwZGF0ZV9kYXRhYghkb2N1bWVudBo3L3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMve2RvY3VtZW50X2lkfWIIZG9jdW1lbnQyNy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0SpwEKFEJhdGNoRGVsZXRlRG9jdW1lbnRzEigudmVjcGxhbmUudjEuQmF0Y2hEZWxldGVEb2N1bWVudHNSZXF1ZXN0GikudmVjcGxhbmUudjEuQmF0Y2hEZWxldGVEb2N1bWVudHNSZXNwb25zZSI6gtPkkwI0OgEqKi8vdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy9iYXRjaBKnAQoUQmF0Y2hVcGRhdGVEb2N1bWVudHMSKC52ZWNwbGFuZS52MS5CYXRjaFVwZGF0ZURvY3VtZW50c1JlcXVlc3QaKS52ZWNwbGFuZS52MS5CYXRjaFVwZGF0ZURvY3VtZW50c1Jlc3BvbnNlIjqC0+STAjQ6ASoiLy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL2JhdGNoEqMBChNCdWxrVXBkYXRlRG9jdW1lbnRzEicudmVjcGxhbmUudjEuQnVsa1VwZGF0ZURvY3VtZW50c1JlcXVlc3QaKC52ZWNwbGFuZS52MS5CdWxrVXBkYXRlRG9jdW1lbnRzUmVzcG9uc2UiOYLT5JMCMzoBKjIuL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvYnVsaxLBAQoUR2V0RG9jdW1lbnRBbmNlc3RvcnMSKC52ZWNwbGFuZS52MS5HZXREb2N1bWVudEFuY2VzdG9yc1JlcXVlc3QaKS52ZWNwbGFuZS52MS5HZXREb2N1bWVudEFuY2VzdG9yc1Jlc3BvbnNlIlSC0+STAk5iCWRvY3VtZW50cxJBL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMve2RvY3VtZW50X2lkfS9hbmNlc3RvcnMSyQEKFkdldERvY3VtZW50RGVzY2VuZGFudHMSKi52ZWNwbGFuZS52MS5HZXREb2N1bWVudERlc2NlbmRhbnRzUmVxdWVzdBorLnZlY3BsYW5lLnYxLkdldERvY3VtZW50RGVzY2VuZGFudHNSZXNwb25zZSJWgtPkkwJQYglkb2N1bWVudHMSQy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0vZGVzY2VuZGFudHMSmgEKDkRlbGV0ZURvY3VtZW50EiIudmVjcGxhbmUudjEuRGVsZXRlRG9jdW1lbnRSZXF1ZXN0GiMudmVjcGxhbmUudjEuRGVsZXRlRG9jdW1lbnRSZXNwb25zZSI/gtPkkwI5KjcvdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy97ZG9jdW1lbnRfaWR9EqUBChJBZ2dyZWdhdGVEb2N1bWVudHMSJi52ZWNwbGFuZS52MS5BZ2dyZWdhdGVEb2N1bWVudHNSZXF1ZXN0GicudmVjcGxhbmUudjEuQWdncmVnYXRlRG9jdW1lbnRzUmVzcG9uc2UiPoLT5JMCODoBKiIzL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvYWdncmVnYXRlErABChZEaXN0aW5jdERvY3VtZW50VmFsdWVzEioudmVjcGxhbmUudjEuRGlzdGluY3REb2N1bWVudFZhbHVlc1JlcXVlc3QaKy52ZWNwbGFuZS52MS5EaXN0aW5jdERvY3VtZW50VmFsdWVzUmVzcG9uc2UiPYLT5JMCNzoBKiIyL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvZGlzdGluY3QaBNDaGAFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_filter, file_vecplane_v1_list, file_vecplane_v1_options]);
+  fileDesc("Chp2ZWNwbGFuZS92MS9kb2N1bWVudC5wcm90bxILdmVjcGxhbmUudjEiwwIKFExpc3REb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISEwoFbGltaXQYAiABKAVCBODaGAESFAoGb2Zmc2V0GAMgASgFQgTg2hgBEhQKBmN1cnNvchgEIAEoCUIE4NoYARIbCg1pbmNsdWRlX3RvdGFsGAUgASgIQgTg2hgBEi0KB2ZpbHRlcnMYBiABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISJQoEc29ydBgHIAEoCzIXLnZlY3BsYW5lLnYxLlNvcnRPcHRpb24SHAoOcmV0dXJuX3ZlY3RvcnMYCCABKAhCBODaGAESFwoJcGFnZV9zaXplGAkgASgFQgTg2hgBEiMKFXJldHVybl9wcmVzaWduZWRfdXJscxgKIAEoCEIE4NoYASKYAQoVTGlzdERvY3VtZW50c1Jlc3BvbnNlEigKB3Jlc3VsdHMYASADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhgKC3RvdGFsX2NvdW50GAMgASgDSACIAQFCDgoMX3RvdGFsX2NvdW50ImQKEkdldERvY3VtZW50UmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEhkKC2RvY3VtZW50X2lkGAIgASgJQgTiQQECEhYKDnJldHVybl92ZWN0b3JzGAMgASgIIkAKE0dldERvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IkMKFlVwZGF0ZURvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IoMBChVVcGRhdGVEb2N1bWVudFJlcXVlc3QSGwoNY29sbGVjdGlvbl9pZBgBIAEoCUIE4kEBAhIZCgtkb2N1bWVudF9pZBgCIAEoCUIE4kEBAhIyCgt1cGRhdGVfZGF0YRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiTwoVRGVsZXRlRG9jdW1lbnRSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiOgoWRGVsZXRlRG9jdW1lbnRSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgijwEKG0JhdGNoRGVsZXRlRG9jdW1lbnRzUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEhQKDGRvY3VtZW50X2lkcxgCIAMoCRItCgdmaWx0ZXJzGAMgASgLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yEg4KBnJlYXNvbhgEIAEoCSJZChNCYXRjaERvY3VtZW50UmVzdWx0EhMKC2RvY3VtZW50X2lkGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgSEgoFZXJyb3IYAyABKAlIAIgBAUIICgZfZXJyb3IihQIKHEJhdGNoRGVsZXRlRG9jdW1lbnRzUmVzcG9uc2USFQoNZGVsZXRlZF9jb3VudBgBIAEoAxIUCgxmYWlsZWRfY291bnQYAiABKAMSMQoHcmVzdWx0cxgDIAMoCzIgLnZlY3BsYW5lLnYxLkJhdGNoRG9jdW1lbnRSZXN1bHQSRQoGbGltaXRzGAQgAygLMjUudmVjcGxhbmUudjEuQmF0Y2hEZWxldGVEb2N1bWVudHNSZXNwb25zZS5MaW1pdHNFbnRyeRIPCgdtZXNzYWdlGAUgASgJGi0KC0xpbWl0c0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAzoCOAEiZAoTQmF0Y2hEb2N1bWVudFVwZGF0ZRIZCgtkb2N1bWVudF9pZBgBIAEoCUIE4kEBAhIyCgt1cGRhdGVfZGF0YRgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiygEKG0JhdGNoVXBkYXRlRG9jdW1lbnRzUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEjEKB3VwZGF0ZXMYAiADKAsyIC52ZWNwbGFuZS52MS5CYXRjaERvY3VtZW50VXBkYXRlEi0KB2ZpbHRlcnMYAyABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISLAoLdXBkYXRlX2RhdGEYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Io8BChxCYXRjaFVwZGF0ZURvY3VtZW50c1Jlc3BvbnNlEhUKDXVwZGF0ZWRfY291bnQYASABKAMSFAoMZmFpbGVkX2NvdW50GAIgASgDEjEKB3Jlc3VsdHMYAyADKAsyIC52ZWNwbGFuZS52MS5CYXRjaERvY3VtZW50UmVzdWx0Eg8KB21lc3NhZ2UYBCABKAkinAEKGkJ1bGtVcGRhdGVEb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISLQoHZmlsdGVycxgCIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchIyCgt1cGRhdGVfZGF0YRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiVQobQnVsa1VwZGF0ZURvY3VtZW50c1Jlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRIVCg11cGRhdGVkX2NvdW50GAIgASgDEg8KB21lc3NhZ2UYAyABKAkiVQobR2V0RG9jdW1lbnRBbmNlc3RvcnNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiSgocR2V0RG9jdW1lbnRBbmNlc3RvcnNSZXNwb25zZRIqCglkb2N1bWVudHMYASADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IlcKHUdldERvY3VtZW50RGVzY2VuZGFudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiTAoeR2V0RG9jdW1lbnREZXNjZW5kYW50c1Jlc3BvbnNlEioKCWRvY3VtZW50cxgBIAMoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiYwoVQ291bnREb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISLQoHZmlsdGVycxgCIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvciI+ChZDb3VudERvY3VtZW50c1Jlc3BvbnNlEhUKDWNvbGxlY3Rpb25faWQYASABKAkSDQoFY291bnQYAiABKAMiXwoSQWdncmVnYXRpb25Hcm91cEJ5EhMKBWZpZWxkGAEgASgJQgTiQQECEg0KBWFsaWFzGAIgASgJEhIKCmRhdGVfdHJ1bmMYAyABKAkSEQoJZGF0ZV9wYXJ0GAQgASgJImoKFEFnZ3JlZ2F0aW9uT3BlcmF0aW9uEhYKCGZ1bmN0aW9uGAEgASgJQgTiQQECEg0KBWZpZWxkGAIgASgJEhMKBWFsaWFzGAMgASgJQgTiQQECEhYKDmRpc3RpbmN0X2ZpZWxkGAQgASgJIm0KEUFnZ3JlZ2F0aW9uSGF2aW5nEhMKBWZpZWxkGAEgASgJQgTiQQECEhYKCG9wZXJhdG9yGAIgASgJQgTiQQECEisKBXZhbHVlGAMgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlQgTiQQECIuACChlBZ2dyZWdhdGVEb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISMQoIZ3JvdXBfYnkYAiADKAsyHy52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvbkdyb3VwQnkSPQoMYWdncmVnYXRpb25zGAMgAygLMiEudmVjcGxhbmUudjEuQWdncmVnYXRpb25PcGVyYXRpb25CBOJBAQISLQoHZmlsdGVycxgEIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchIuCgZoYXZpbmcYBSADKAsyHi52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvbkhhdmluZxIOCgZ1bndpbmQYBiABKAkSDwoHc29ydF9ieRgHIAEoCRIWCg5zb3J0X2RpcmVjdGlvbhgIIAEoCRISCgVsaW1pdBgJIAEoBUgAiAEBQggKBl9saW1pdCJiCg5BZ2dyZWdhdGlvblJvdxImCgVncm91cBgBIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSKAoHbWV0cmljcxgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QijQEKGkFnZ3JlZ2F0ZURvY3VtZW50c1Jlc3BvbnNlEiwKB3Jlc3VsdHMYASADKAsyGy52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvblJvdxIUCgx0b3RhbF9ncm91cHMYAiABKAUSKwoKcXVlcnlfaW5mbxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QingEKHURpc3RpbmN0RG9jdW1lbnRWYWx1ZXNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISEwoFZmllbGQYAiABKAlCBOJBAQISLQoHZmlsdGVycxgDIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchISCgVsaW1pdBgEIAEoBUgAiAEBQggKBl9saW1pdCJFCg1EaXN0aW5jdFZhbHVlEiUKBXZhbHVlGAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEg0KBWNvdW50GAIgASgDIqABCh5EaXN0aW5jdERvY3VtZW50VmFsdWVzUmVzcG9uc2USDQoFZmllbGQYASABKAkSKgoGdmFsdWVzGAIgAygLMhoudmVjcGxhbmUudjEuRGlzdGluY3RWYWx1ZRIWCg50b3RhbF9kaXN0aW5jdBgDIAEoBRIrCgpxdWVyeV9pbmZvGAQgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCJtCh1WYWxpZGF0ZURvY3VtZW50U2NoZW1hUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEi8KCGRvY3VtZW50GAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdEIE4kEBAiI1ChNEb2N1bWVudFNjaGVtYUlzc3VlEg0KBWZpZWxkGAEgASgJEg8KB21lc3NhZ2UYAiABKAkirAEKHlZhbGlkYXRlRG9jdW1lbnRTY2hlbWFSZXNwb25zZRIVCg1jb2xsZWN0aW9uX2lkGAEgASgJEg0KBXZhbGlkGAIgASgIEjAKBmVycm9ycxgDIAMoCzIgLnZlY3BsYW5lLnYxLkRvY3VtZW50U2NoZW1hSXNzdWUSMgoId2FybmluZ3MYBCADKAsyIC52ZWNwbGFuZS52MS5Eb2N1bWVudFNjaGVtYUlzc3VlIlcKHUdldERvY3VtZW50RGlhZ25vc3RpY3NSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIibAoSRG9jdW1lbnRWaXNpYmlsaXR5EhIKCnNlYXJjaGFibGUYASABKAgSDgoGcmVhc29uGAIgASgJEh0KEHNvdXJjZV9vYmplY3RfaWQYAyABKAlIAIgBAUITChFfc291cmNlX29iamVjdF9pZCIiChBEb2N1bWVudEZhaWx1cmVzEg4KBnJlYXNvbhgBIAEoCSJiChREb2N1bWVudEhpc3RvcnlFbnRyeRIOCgZzb3VyY2UYASABKAkSEQoJdGltZXN0YW1wGAIgASgJEicKBmRldGFpbBgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiZQoPRG9jdW1lbnRIaXN0b3J5EjIKB2VudHJpZXMYASADKAsyIS52ZWNwbGFuZS52MS5Eb2N1bWVudEhpc3RvcnlFbnRyeRITCgZyZWFzb24YAiABKAlIAIgBAUIJCgdfcmVhc29uIkwKFERvY3VtZW50U291cmNlT2JqZWN0EhEKCW9iamVjdF9pZBgBIAEoCRIRCglidWNrZXRfaWQYAiABKAkSDgoGZXhpc3RzGAMgASgIIqYECh5HZXREb2N1bWVudERpYWdub3N0aWNzUmVzcG9uc2USEwoLZG9jdW1lbnRfaWQYASABKAkSFQoNY29sbGVjdGlvbl9pZBgCIAEoCRIdChBzb3VyY2Vfb2JqZWN0X2lkGAMgASgJSACIAQESOgoRdmlzaWJpbGl0eV9yZWFzb24YBCABKAsyHy52ZWNwbGFuZS52MS5Eb2N1bWVudFZpc2liaWxpdHkSNgoPcmVjZW50X2ZhaWx1cmVzGAUgASgLMh0udmVjcGxhbmUudjEuRG9jdW1lbnRGYWlsdXJlcxI4ChJkaWFnbm9zdGljX2hpc3RvcnkYBiABKAsyHC52ZWNwbGFuZS52MS5Eb2N1bWVudEhpc3RvcnkSSQoHdmVjdG9ycxgHIAMoCzI4LnZlY3BsYW5lLnYxLkdldERvY3VtZW50RGlhZ25vc3RpY3NSZXNwb25zZS5WZWN0b3JzRW50cnkSFwoPbWlzc2luZ192ZWN0b3JzGAggAygJEigKB2xpbmVhZ2UYCSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjgKDXNvdXJjZV9vYmplY3QYCiABKAsyIS52ZWNwbGFuZS52MS5Eb2N1bWVudFNvdXJjZU9iamVjdBouCgxWZWN0b3JzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgFOgI4AUITChFfc291cmNlX29iamVjdF9pZDLNFAoPRG9jdW1lbnRTZXJ2aWNlEr4BCg1MaXN0RG9jdW1lbnRzEiEudmVjcGxhbmUudjEuTGlzdERvY3VtZW50c1JlcXVlc3QaIi52ZWNwbGFuZS52MS5MaXN0RG9jdW1lbnRzUmVzcG9uc2UiZoLT5JMCYDoBKlorEikvdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cyIuL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvbGlzdBLIAQoOQ291bnREb2N1bWVudHMSIi52ZWNwbGFuZS52MS5Db3VudERvY3VtZW50c1JlcXVlc3QaIy52ZWNwbGFuZS52MS5Db3VudERvY3VtZW50c1Jlc3BvbnNlIm2C0+STAmdaNDoBKiIvL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvY291bnQSLy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL2NvdW50EpsBCgtHZXREb2N1bWVudBIfLnZlY3BsYW5lLnYxLkdldERvY3VtZW50UmVxdWVzdBogLnZlY3BsYW5lLnYxLkdldERvY3VtZW50UmVzcG9uc2UiSYLT5JMCQ2IIZG9jdW1lbnQSNy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0ShQIKDlVwZGF0ZURvY3VtZW50EiIudmVjcGxhbmUudjEuVXBkYXRlRG9jdW1lbnRSZXF1ZXN0GiMudmVjcGxhbmUudjEuVXBkYXRlRG9jdW1lbnRSZXNwb25zZSKpAYLT5JMCogE6C3VwZGF0ZV9kYXRhWlA6C3VwZGF0ZV9kYXRhYghkb2N1bWVudBo3L3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMve2RvY3VtZW50X2lkfWIIZG9jdW1lbnQyNy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0SpwEKFEJhdGNoRGVsZXRlRG9jdW1lbnRzEigudmVjcGxhbmUudjEuQmF0Y2hEZWxldGVEb2N1bWVudHNSZXF1ZXN0GikudmVjcGxhbmUudjEuQmF0Y2hEZWxldGVEb2N1bWVudHNSZXNwb25zZSI6gtPkkwI0OgEqKi8vdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy9iYXRjaBKnAQoUQmF0Y2hVcGRhdGVEb2N1bWVudHMSKC52ZWNwbGFuZS52MS5CYXRjaFVwZGF0ZURvY3VtZW50c1JlcXVlc3QaKS52ZWNwbGFuZS52MS5CYXRjaFVwZGF0ZURvY3VtZW50c1Jlc3BvbnNlIjqC0+STAjQ6ASoiLy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL2JhdGNoEqMBChNCdWxrVXBkYXRlRG9jdW1lbnRzEicudmVjcGxhbmUudjEuQnVsa1VwZGF0ZURvY3VtZW50c1JlcXVlc3QaKC52ZWNwbGFuZS52MS5CdWxrVXBkYXRlRG9jdW1lbnRzUmVzcG9uc2UiOYLT5JMCMzoBKjIuL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvYnVsaxLBAQoUR2V0RG9jdW1lbnRBbmNlc3RvcnMSKC52ZWNwbGFuZS52MS5HZXREb2N1bWVudEFuY2VzdG9yc1JlcXVlc3QaKS52ZWNwbGFuZS52MS5HZXREb2N1bWVudEFuY2VzdG9yc1Jlc3BvbnNlIlSC0+STAk5iCWRvY3VtZW50cxJBL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMve2RvY3VtZW50X2lkfS9hbmNlc3RvcnMSyQEKFkdldERvY3VtZW50RGVzY2VuZGFudHMSKi52ZWNwbGFuZS52MS5HZXREb2N1bWVudERlc2NlbmRhbnRzUmVxdWVzdBorLnZlY3BsYW5lLnYxLkdldERvY3VtZW50RGVzY2VuZGFudHNSZXNwb25zZSJWgtPkkwJQYglkb2N1bWVudHMSQy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0vZGVzY2VuZGFudHMSmgEKDkRlbGV0ZURvY3VtZW50EiIudmVjcGxhbmUudjEuRGVsZXRlRG9jdW1lbnRSZXF1ZXN0GiMudmVjcGxhbmUudjEuRGVsZXRlRG9jdW1lbnRSZXNwb25zZSI/gtPkkwI5KjcvdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy97ZG9jdW1lbnRfaWR9EqUBChJBZ2dyZWdhdGVEb2N1bWVudHMSJi52ZWNwbGFuZS52MS5BZ2dyZWdhdGVEb2N1bWVudHNSZXF1ZXN0GicudmVjcGxhbmUudjEuQWdncmVnYXRlRG9jdW1lbnRzUmVzcG9uc2UiPoLT5JMCODoBKiIzL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvYWdncmVnYXRlErABChZEaXN0aW5jdERvY3VtZW50VmFsdWVzEioudmVjcGxhbmUudjEuRGlzdGluY3REb2N1bWVudFZhbHVlc1JlcXVlc3QaKy52ZWNwbGFuZS52MS5EaXN0aW5jdERvY3VtZW50VmFsdWVzUmVzcG9uc2UiPYLT5JMCNzoBKiIyL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvZGlzdGluY3QSvgEKFlZhbGlkYXRlRG9jdW1lbnRTY2hlbWESKi52ZWNwbGFuZS52MS5WYWxpZGF0ZURvY3VtZW50U2NoZW1hUmVxdWVzdBorLnZlY3BsYW5lLnYxLlZhbGlkYXRlRG9jdW1lbnRTY2hlbWFSZXNwb25zZSJLgtPkkwJFOghkb2N1bWVudCI5L3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvc2NoZW1hL3ZhbGlkYXRlEr4BChZHZXREb2N1bWVudERpYWdub3N0aWNzEioudmVjcGxhbmUudjEuR2V0RG9jdW1lbnREaWFnbm9zdGljc1JlcXVlc3QaKy52ZWNwbGFuZS52MS5HZXREb2N1bWVudERpYWdub3N0aWNzUmVzcG9uc2UiS4LT5JMCRRJDL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMve2RvY3VtZW50X2lkfS9kaWFnbm9zdGljcxoE0NoYAWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_filter, file_vecplane_v1_list, file_vecplane_v1_options]);
 
 /**
  * Request for DocumentService.ListDocuments.
@@ -1160,6 +1160,373 @@ export const DistinctDocumentValuesResponseSchema: GenMessage<DistinctDocumentVa
   messageDesc(file_vecplane_v1_document, 30);
 
 /**
+ * Request for DocumentService.ValidateDocumentSchema.
+ *
+ * @generated from message vecplane.v1.ValidateDocumentSchemaRequest
+ */
+export type ValidateDocumentSchemaRequest = Message<"vecplane.v1.ValidateDocumentSchemaRequest"> & {
+  /**
+   * The collection's ID or name.
+   *
+   * @generated from field: string collection_id = 1;
+   */
+  collectionId: string;
+
+  /**
+   * The document's fields to check (REST: the whole body), as a document holds them (root keys).
+   *
+   * @generated from field: google.protobuf.Struct document = 2;
+   */
+  document?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.ValidateDocumentSchemaRequest.
+ * Use `create(ValidateDocumentSchemaRequestSchema)` to create a new message.
+ */
+export const ValidateDocumentSchemaRequestSchema: GenMessage<ValidateDocumentSchemaRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 31);
+
+/**
+ * One way a document does not fit its collection.
+ *
+ * @generated from message vecplane.v1.DocumentSchemaIssue
+ */
+export type DocumentSchemaIssue = Message<"vecplane.v1.DocumentSchemaIssue"> & {
+  /**
+   * The field's dot path (`metadata.price`, `tags[2]`).
+   *
+   * @generated from field: string field = 1;
+   */
+  field: string;
+
+  /**
+   * What is wrong, in words.
+   *
+   * @generated from field: string message = 2;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message vecplane.v1.DocumentSchemaIssue.
+ * Use `create(DocumentSchemaIssueSchema)` to create a new message.
+ */
+export const DocumentSchemaIssueSchema: GenMessage<DocumentSchemaIssue> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 32);
+
+/**
+ * Response of DocumentService.ValidateDocumentSchema. Nothing is written.
+ *
+ * @generated from message vecplane.v1.ValidateDocumentSchemaResponse
+ */
+export type ValidateDocumentSchemaResponse = Message<"vecplane.v1.ValidateDocumentSchemaResponse"> & {
+  /**
+   * The collection's ID.
+   *
+   * @generated from field: string collection_id = 1;
+   */
+  collectionId: string;
+
+  /**
+   * Whether the document fits (no `errors`).
+   *
+   * @generated from field: bool valid = 2;
+   */
+  valid: boolean;
+
+  /**
+   * Values that do not fit their declared type or enum, missing required fields, reserved names.
+   *
+   * @generated from field: repeated vecplane.v1.DocumentSchemaIssue errors = 3;
+   */
+  errors: DocumentSchemaIssue[];
+
+  /**
+   * Fields the output schema does not declare (allowed, but filters and sorts cannot name them).
+   *
+   * @generated from field: repeated vecplane.v1.DocumentSchemaIssue warnings = 4;
+   */
+  warnings: DocumentSchemaIssue[];
+};
+
+/**
+ * Describes the message vecplane.v1.ValidateDocumentSchemaResponse.
+ * Use `create(ValidateDocumentSchemaResponseSchema)` to create a new message.
+ */
+export const ValidateDocumentSchemaResponseSchema: GenMessage<ValidateDocumentSchemaResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 33);
+
+/**
+ * Request for DocumentService.GetDocumentDiagnostics.
+ *
+ * @generated from message vecplane.v1.GetDocumentDiagnosticsRequest
+ */
+export type GetDocumentDiagnosticsRequest = Message<"vecplane.v1.GetDocumentDiagnosticsRequest"> & {
+  /**
+   * The collection's ID or name.
+   *
+   * @generated from field: string collection_id = 1;
+   */
+  collectionId: string;
+
+  /**
+   * The document's ID.
+   *
+   * @generated from field: string document_id = 2;
+   */
+  documentId: string;
+};
+
+/**
+ * Describes the message vecplane.v1.GetDocumentDiagnosticsRequest.
+ * Use `create(GetDocumentDiagnosticsRequestSchema)` to create a new message.
+ */
+export const GetDocumentDiagnosticsRequestSchema: GenMessage<GetDocumentDiagnosticsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 34);
+
+/**
+ * Whether a document can be found by retrievers: its vectors against the collection's.
+ *
+ * @generated from message vecplane.v1.DocumentVisibility
+ */
+export type DocumentVisibility = Message<"vecplane.v1.DocumentVisibility"> & {
+  /**
+   * True when the document holds every vector of the collection's vector indexes.
+   *
+   * @generated from field: bool searchable = 1;
+   */
+  searchable: boolean;
+
+  /**
+   * Why, in words (the missing vectors by name).
+   *
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+
+  /**
+   * The source object of the document's lineage, when it has one.
+   *
+   * @generated from field: optional string source_object_id = 3;
+   */
+  sourceObjectId?: string | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.DocumentVisibility.
+ * Use `create(DocumentVisibilitySchema)` to create a new message.
+ */
+export const DocumentVisibilitySchema: GenMessage<DocumentVisibility> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 35);
+
+/**
+ * The failures recorded for the document's source: vecplane records failures per task and
+ * batch, not per object, so this only says where to look (Mixpeek's `failures` list is left out).
+ *
+ * @generated from message vecplane.v1.DocumentFailures
+ */
+export type DocumentFailures = Message<"vecplane.v1.DocumentFailures"> & {
+  /**
+   * Where failures are recorded.
+   *
+   * @generated from field: string reason = 1;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message vecplane.v1.DocumentFailures.
+ * Use `create(DocumentFailuresSchema)` to create a new message.
+ */
+export const DocumentFailuresSchema: GenMessage<DocumentFailures> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 36);
+
+/**
+ * One entry of a document's processing history.
+ *
+ * @generated from message vecplane.v1.DocumentHistoryEntry
+ */
+export type DocumentHistoryEntry = Message<"vecplane.v1.DocumentHistoryEntry"> & {
+  /**
+   * Which record carries it: `lineage.chain` (one per tier that made the document),
+   * `_internal.created_at`, `_internal.updated_at`.
+   *
+   * @generated from field: string source = 1;
+   */
+  source: string;
+
+  /**
+   * When, in ISO 8601.
+   *
+   * @generated from field: string timestamp = 2;
+   */
+  timestamp: string;
+
+  /**
+   * The entry itself.
+   *
+   * @generated from field: google.protobuf.Struct detail = 3;
+   */
+  detail?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.DocumentHistoryEntry.
+ * Use `create(DocumentHistoryEntrySchema)` to create a new message.
+ */
+export const DocumentHistoryEntrySchema: GenMessage<DocumentHistoryEntry> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 37);
+
+/**
+ * A document's processing history, from its own records.
+ *
+ * @generated from message vecplane.v1.DocumentHistory
+ */
+export type DocumentHistory = Message<"vecplane.v1.DocumentHistory"> & {
+  /**
+   * Oldest first.
+   *
+   * @generated from field: repeated vecplane.v1.DocumentHistoryEntry entries = 1;
+   */
+  entries: DocumentHistoryEntry[];
+
+  /**
+   * Present when there are no entries.
+   *
+   * @generated from field: optional string reason = 2;
+   */
+  reason?: string | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.DocumentHistory.
+ * Use `create(DocumentHistorySchema)` to create a new message.
+ */
+export const DocumentHistorySchema: GenMessage<DocumentHistory> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 38);
+
+/**
+ * The document's source object, as vecplane finds it now.
+ *
+ * @generated from message vecplane.v1.DocumentSourceObject
+ */
+export type DocumentSourceObject = Message<"vecplane.v1.DocumentSourceObject"> & {
+  /**
+   * The object's ID.
+   *
+   * @generated from field: string object_id = 1;
+   */
+  objectId: string;
+
+  /**
+   * Its bucket's ID.
+   *
+   * @generated from field: string bucket_id = 2;
+   */
+  bucketId: string;
+
+  /**
+   * Whether the object still exists.
+   *
+   * @generated from field: bool exists = 3;
+   */
+  exists: boolean;
+};
+
+/**
+ * Describes the message vecplane.v1.DocumentSourceObject.
+ * Use `create(DocumentSourceObjectSchema)` to create a new message.
+ */
+export const DocumentSourceObjectSchema: GenMessage<DocumentSourceObject> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 39);
+
+/**
+ * Response of DocumentService.GetDocumentDiagnostics (Mixpeek's DocumentDiagnosticsResponse, plus
+ * what vecplane knows besides).
+ *
+ * @generated from message vecplane.v1.GetDocumentDiagnosticsResponse
+ */
+export type GetDocumentDiagnosticsResponse = Message<"vecplane.v1.GetDocumentDiagnosticsResponse"> & {
+  /**
+   * The document's ID.
+   *
+   * @generated from field: string document_id = 1;
+   */
+  documentId: string;
+
+  /**
+   * The collection's ID.
+   *
+   * @generated from field: string collection_id = 2;
+   */
+  collectionId: string;
+
+  /**
+   * The object at the root of the document's lineage, when its direct source is an object.
+   *
+   * @generated from field: optional string source_object_id = 3;
+   */
+  sourceObjectId?: string | undefined;
+
+  /**
+   * Whether retrievers can find it.
+   *
+   * @generated from field: vecplane.v1.DocumentVisibility visibility_reason = 4;
+   */
+  visibilityReason?: DocumentVisibility | undefined;
+
+  /**
+   * Failures recorded for its source.
+   *
+   * @generated from field: vecplane.v1.DocumentFailures recent_failures = 5;
+   */
+  recentFailures?: DocumentFailures | undefined;
+
+  /**
+   * Its processing history.
+   *
+   * @generated from field: vecplane.v1.DocumentHistory diagnostic_history = 6;
+   */
+  diagnosticHistory?: DocumentHistory | undefined;
+
+  /**
+   * The vectors it holds: name -> dimensions (0 for a sparse vector).
+   *
+   * @generated from field: map<string, int32> vectors = 7;
+   */
+  vectors: { [key: string]: number };
+
+  /**
+   * The collection's vector indexes it lacks.
+   *
+   * @generated from field: repeated string missing_vectors = 8;
+   */
+  missingVectors: string[];
+
+  /**
+   * Its lineage (as `_internal.lineage`).
+   *
+   * @generated from field: google.protobuf.Struct lineage = 9;
+   */
+  lineage?: JsonObject | undefined;
+
+  /**
+   * Its root object, as found now (absent for a document of no object).
+   *
+   * @generated from field: vecplane.v1.DocumentSourceObject source_object = 10;
+   */
+  sourceObject?: DocumentSourceObject | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.GetDocumentDiagnosticsResponse.
+ * Use `create(GetDocumentDiagnosticsResponseSchema)` to create a new message.
+ */
+export const GetDocumentDiagnosticsResponseSchema: GenMessage<GetDocumentDiagnosticsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 40);
+
+/**
  * The documents of a collection, in the namespace named by the `x-namespace` header. Documents
  * are made by processing; these calls read, change and remove them.
  *
@@ -1285,6 +1652,27 @@ export const DocumentService: GenService<{
     methodKind: "unary";
     input: typeof DistinctDocumentValuesRequestSchema;
     output: typeof DistinctDocumentValuesResponseSchema;
+  },
+  /**
+   * Checks a document's fields against the collection's output schema, writing nothing.
+   *
+   * @generated from rpc vecplane.v1.DocumentService.ValidateDocumentSchema
+   */
+  validateDocumentSchema: {
+    methodKind: "unary";
+    input: typeof ValidateDocumentSchemaRequestSchema;
+    output: typeof ValidateDocumentSchemaResponseSchema;
+  },
+  /**
+   * What vecplane knows about a document: its vectors against the collection's, lineage, source
+   * object and history.
+   *
+   * @generated from rpc vecplane.v1.DocumentService.GetDocumentDiagnostics
+   */
+  getDocumentDiagnostics: {
+    methodKind: "unary";
+    input: typeof GetDocumentDiagnosticsRequestSchema;
+    output: typeof GetDocumentDiagnosticsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_vecplane_v1_document, 0);
