@@ -10,7 +10,7 @@ from typing import Any
 
 import grpc
 import pytest
-from vecplane.v1 import batch_pb2, batch_pb2_grpc
+from vecplane.v1 import batch_pb2, batch_pb2_grpc, task_pb2
 
 from tests.conftest import new_org_api
 from tests.support.api import Api
@@ -57,7 +57,6 @@ def events(rest: Rest, bucket_id: str, batch_id: str) -> list[str]:
     return [e["event"] for e in logs["logs"]]
 
 
-@pytest.mark.slow
 def test_patch_and_submit_all(rest: Rest) -> None:
     bucket_id, object_ids = setup_bucket(rest, ["one", "two", "three"])
     collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
@@ -93,6 +92,17 @@ def test_patch_and_submit_all(rest: Rest) -> None:
 
 
 @pytest.mark.slow
+def test_the_audit_trail_keeps_the_newest_200_events(rest: Rest) -> None:
+    bucket_id, object_ids = setup_bucket(rest, ["one"])
+    text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+    batch_id = draft(rest, bucket_id, object_ids)
+    for n in range(205):
+        assert rest.patch(f"{batches_of(bucket_id)}/{batch_id}", json={"metadata": {"n": n}}).status_code == 200
+    logs = rest.get(f"{batches_of(bucket_id)}/{batch_id}/logs").json()
+    assert logs["total_count"] == 200 and {e["event"] for e in logs["logs"]} == {"patched"}  # "created" and the first patches went
+    assert [e["at"] for e in logs["logs"]] == sorted(e["at"] for e in logs["logs"])
+
+
 def test_bulk_submit_chunks_the_bucket_and_caps_what_it_takes(rest: Rest) -> None:
     bucket_id, object_ids = setup_bucket(rest, [f"text {n}" for n in range(5)])
     collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
@@ -120,7 +130,6 @@ def test_bulk_submit_chunks_the_bucket_and_caps_what_it_takes(rest: Rest) -> Non
     assert whole["total_batches"] == 1 and int(whole["total_objects"]) == 1 and whole["chunk_size"] == 1000
 
 
-@pytest.mark.slow
 def test_resubmit_runs_a_finished_batch_again_or_makes_it_a_draft(rest: Rest, channel: grpc.Channel, api: Api) -> None:
     bucket_id, object_ids = setup_bucket(rest, ["alpha", "beta"])
     first = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
@@ -163,8 +172,7 @@ def test_resubmit_runs_a_finished_batch_again_or_makes_it_a_draft(rest: Rest, ch
     assert rest.post(f"{batches_of(bucket_id)}/{canceled}/resubmit", json={"auto_submit": False}).json()["status"] == "DRAFT"
 
 
-@pytest.mark.slow
-def test_audit_diagnose_estimate_and_deleting_the_documents(rest: Rest, base_url: str, root: Api) -> None:
+def test_audit_diagnose_estimate_and_deleting_the_documents(rest: Rest, base_url: str, root: Api, api: Api, channel: grpc.Channel) -> None:
     bucket_id, object_ids = setup_bucket(rest, ["kept", None, "also kept"])  # the second has no content: it fails
     collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
     batch_id = draft(rest, bucket_id, object_ids)
@@ -185,6 +193,11 @@ def test_audit_diagnose_estimate_and_deleting_the_documents(rest: Rest, base_url
     assert audit["all_balanced"] is True and audit["has_lost_objects"] is False
     assert [e["event"] for e in audit["events"]] == ["created", "submitted", "task_started", "tier_finished", "task_finished"]
     assert audit["events"][-1]["status"] == "COMPLETED_WITH_ERRORS"
+    over_grpc = api.in_namespace(rest.client.headers["x-namespace"]).call(
+        batch_pb2_grpc.BatchServiceStub(channel).GetBatchAudit, batch_pb2.GetBatchAuditRequest(bucket_id=bucket_id, batch_id=batch_id)
+    )
+    assert over_grpc.status == task_pb2.PROCESSING_STATUS_COMPLETED_WITH_ERRORS and over_grpc.all_balanced
+    assert [(t.submitted, t.processed, t.failed) for t in over_grpc.tiers] == [(3, 2, 1)] and len(over_grpc.events) == 5
     assert [e["event"] for e in rest.get(f"{path}/logs?tier_num=1").json()["logs"]] == ["tier_finished"]
     assert "tier_num" in str(envelope(rest.get(f"{path}/logs?tier_num=0"), 400, "BadRequestError"))
 
@@ -208,7 +221,7 @@ def test_audit_diagnose_estimate_and_deleting_the_documents(rest: Rest, base_url
     assert events(rest, bucket_id, batch_id)[-1] == "documents_deleted"
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # its tasks hold the workers 3 s
 def test_the_queue_lists_the_organizations_waiting_and_running_tasks(rest: Rest, server: Any, base_url: str, root: Api) -> None:
     bucket_id, object_ids = setup_bucket(rest, ["q1", "q2", "q3"])
     text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
