@@ -87,6 +87,7 @@ def test_patch_and_submit_all(rest: Rest) -> None:
     late = envelope(rest.patch(path, json={"collection_ids": [collection_id]}), 400, "BadRequestError")
     assert "collection_ids" in late["message"]
     assert rest.patch(path, json={"metadata": {"notes": "checked"}}).json()["metadata"] == {"notes": "checked"}  # any state
+    assert rest.patch(path, json={"metadata": {}}).json()["metadata"] == {}  # an empty one clears it
     assert events(rest, bucket_id, first)[:6] == ["created", "patched", "patched", "submitted", "task_started", "tier_finished"]
     assert "patched" in events(rest, bucket_id, first)[-1:]
 
