@@ -97,5 +97,36 @@ def test_sigkill_between_a_batch_submit_and_its_task_then_restart_runs_it(tmp_pa
         assert document_ids(rest, collection_id) == expected_ids(collection_id, bucket_id, object_ids[:10])
         again = rest.post(f"/v1/buckets/{bucket_id}/batches/{batch_id}/submit", json={})
         assert again.status_code == 400, again.text  # submitted once: FAILED_PRECONDITION
+        trail = [e["event"] for e in rest.get(f"/v1/buckets/{bucket_id}/batches/{batch_id}/logs").json()["logs"]]
+        assert trail == ["created", "recovered", "task_started", "tier_finished", "task_finished"]  # the submit died before recording itself
+    finally:
+        process.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.crash
+def test_sigkill_during_a_batch_then_restart_records_the_take_over(tmp_path: Path) -> None:
+    """A batch's task interrupted by a crash after a checkpoint resumes at the next start: its audit
+    trail and its diagnosis say it was taken over, and its tier's accounting still balances."""
+    process = ServerProcess(tmp_path, env={**ENV, "VECPLANE_FAULTS": "processing.after_checkpoint=kill"}).start()
+    try:
+        rest = namespace_rest(f"http://127.0.0.1:{process.http_port}", ADMIN_KEY)
+        bucket_id, object_ids = setup_bucket(rest, [f"batch text {i}" for i in range(OBJECTS)])
+        text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+        batch_id = rest.post(f"/v1/buckets/{bucket_id}/batches", json={"object_ids": object_ids, "auto_submit": True}).json()["batch_id"]
+        assert process.wait_exit() == -signal.SIGKILL
+    finally:
+        process.kill()
+    process = ServerProcess(tmp_path, env=ENV).start()
+    try:
+        rest = Rest(f"http://127.0.0.1:{process.http_port}", ADMIN_KEY, rest.client.headers["x-namespace"])
+        path = f"/v1/buckets/{bucket_id}/batches/{batch_id}"
+        assert _wait(rest, rest.get(path).json()["task_id"])["status"] == "COMPLETED"
+        trail = [e["event"] for e in rest.get(f"{path}/logs").json()["logs"]]
+        assert trail == ["created", "submitted", "task_started", "task_resumed", "tier_finished", "task_finished"], trail
+        diagnosis = rest.get(f"{path}/diagnose").json()
+        assert [e["event"] for e in diagnosis["infrastructure_events"]] == ["task_resumed"] and "taken over 1 time" in diagnosis["recommendations"][-1]
+        (tier,) = rest.get(f"{path}/audit").json()["tiers"]
+        assert (int(tier["submitted"]), int(tier["processed"]), int(tier["lost"]), tier["balanced"]) == (OBJECTS, OBJECTS, 0, True)
     finally:
         process.stop()
