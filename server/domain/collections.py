@@ -31,6 +31,7 @@ Choices where the seeds are silent (each is what a user of such a service would 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,7 @@ RETRIEVER_ID = re.compile(r"^ret_[A-Za-z0-9]+$")
 INVALIDATION_ACTIONS = ("create", "update", "delete")
 MAX_TTL_SECONDS = 31_536_000
 MAX_PASSTHROUGH = 100
+MAX_SOURCE_BUCKETS = 16
 CACHE_DEFAULTS = {
     "enabled": True,
     "ttl_seconds": 604_800,
@@ -156,36 +158,58 @@ class Draft:
     source_type: str | None
     source_ident: str | None
     definitions: list[ExtractorDefinition | None] = field(default_factory=list)
+    more_source_idents: tuple[str, ...] = ()  # the buckets after the first of `source.bucket_ids`
 
 
-def _check_source(problems: Violations, source: dict[str, Any] | None) -> tuple[str | None, str | None]:
+def _check_source(problems: Violations, source: dict[str, Any] | None) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """(type, the first source's ident, the idents of the other source buckets) when well formed."""
     if not source:
         problems.add("source", "is required: {'type': 'bucket', 'bucket_id': ...} or {'type': 'collection', 'collection_id': ...}")
-        return None, None
+        return None, None, ()
     kind = source.get("type")
     bucket_id, collection_id, prefix = source.get("bucket_id", ""), source.get("collection_id", ""), source.get("prefix_key", "")
+    bucket_ids = list(source.get("bucket_ids") or [])
+    more: list[str] = []
     if kind not in ("bucket", "collection"):
         problems.add("source.type", "is required: bucket or collection")
-        return None, None
+        return None, None, ()
     if kind == "bucket":
         if collection_id:
             problems.add("source.collection_id", "is only allowed when source.type is collection; use source.bucket_id")
-        ident = _source_ident(problems, "bucket", bucket_id)
+        if bucket_ids:
+            ident = _source_buckets(problems, bucket_id, bucket_ids)
+            more = [i for i in (_source_ident(problems, "bucket", b, f"source.bucket_ids[{n}]") for n, b in enumerate(bucket_ids[1:], 1)) if i]
+        else:
+            ident = _source_ident(problems, "bucket", bucket_id)
         check_key_prefix(problems, "source.prefix_key", prefix)
     else:
-        if bucket_id:
-            problems.add("source.bucket_id", "is only allowed when source.type is bucket; use source.collection_id")
+        for key in ("bucket_id", "bucket_ids"):
+            if source.get(key):
+                problems.add(f"source.{key}", "is only allowed when source.type is bucket; use source.collection_id")
         if prefix:
             problems.add("source.prefix_key", "is only allowed when source.type is bucket")
         ident = _source_ident(problems, "collection", collection_id)
     if ident is not None and any(p.field.startswith("source.") for p in problems.items):
-        ident = None
-    return kind, ident
+        return kind, None, ()
+    return kind, ident, tuple(more)
 
 
-def _source_ident(problems: Violations, kind: str, value: str | None) -> str | None:
-    """`source.<kind>_id`: required, an ID or a name; returns it when it is well formed."""
-    field = f"source.{kind}_id"
+def _source_buckets(problems: Violations, bucket_id: str, bucket_ids: list[str]) -> str | None:
+    """`source.bucket_ids`: at most MAX_SOURCE_BUCKETS, each once, the first being `bucket_id` when
+    both are sent; returns the first one's ident when well formed."""
+    if len(bucket_ids) > MAX_SOURCE_BUCKETS:
+        problems.add("source.bucket_ids", f"has {len(bucket_ids)} buckets; at most {MAX_SOURCE_BUCKETS}")
+    repeated = sorted({b for b in bucket_ids if bucket_ids.count(b) > 1})
+    if repeated:
+        problems.add("source.bucket_ids", f"names bucket '{repeated[0]}' more than once")
+    if bucket_id and bucket_id != bucket_ids[0]:
+        problems.add("source.bucket_ids", "starts with another bucket than source.bucket_id; send one of them, or the same bucket first")
+    return _source_ident(problems, "bucket", bucket_ids[0], "source.bucket_ids[0]")
+
+
+def _source_ident(problems: Violations, kind: str, value: str | None, field: str = "") -> str | None:
+    """`source.<kind>_id` (or `field`): required, an ID or a name; returns it when it is well formed."""
+    field = field or f"source.{kind}_id"
     if not value:
         problems.add(field, f"is required when source.type is {kind}")
         return None
@@ -266,7 +290,7 @@ def check_cache_config(problems: Violations, config: dict[str, Any] | None) -> d
 def check_request(request: dict[str, Any], catalogue: Catalogue, namespace: dict[str, Any]) -> Draft:
     problems = Violations()
     check_name(problems, "collection_name", request.get("collection_name"))
-    source_type, ident = _check_source(problems, request.get("source"))
+    source_type, ident, more_idents = _check_source(problems, request.get("source"))
     definitions = check_extractor_list(
         problems,
         catalogue,
@@ -279,7 +303,7 @@ def check_request(request: dict[str, Any], catalogue: Catalogue, namespace: dict
     check_cache_config(problems, request.get("cache_config"))
     if request.get("input_schema"):
         check_schema(problems, "input_schema", request["input_schema"])
-    return Draft(problems, source_type, ident, definitions)
+    return Draft(problems, source_type, ident, definitions, more_idents)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -288,6 +312,21 @@ def check_request(request: dict[str, Any], catalogue: Catalogue, namespace: dict
 
 def missing_source_message(draft: Draft) -> str:
     return f"{draft.source_type} '{draft.source_ident}' does not exist in this namespace"
+
+
+def schema_difference(first: dict[str, Any] | None, other: dict[str, Any] | None) -> str:
+    """Why two bucket schemas cannot feed one collection (empty when compatible): as Mixpeek's,
+    they must have the same fields, of the same types, equally required."""
+    mine, theirs = properties_of(first), properties_of(other)
+    missing, extra = sorted(set(mine) - set(theirs)), sorted(set(theirs) - set(mine))
+    if missing or extra:
+        return "; ".join([*(f"it lacks field '{n}'" for n in missing[:3]), *(f"it has field '{n}', the other not" for n in extra[:3])])
+    for name, spec in mine.items():
+        if spec.get("type") != theirs[name].get("type"):
+            return f"field '{name}' is {theirs[name].get('type')} there, {spec.get('type')} here"
+        if bool(spec.get("required")) != bool(theirs[name].get("required")):
+            return f"field '{name}' is required in one schema only"
+    return ""
 
 
 def _choose_input_schema(problems: Violations, request: dict[str, Any], source_type: str, source: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -514,14 +553,21 @@ def plan(
     collection_id: str,
     namespace_id: str,
     now: str,
+    more_sources: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """The collection to store (public fields; the caller adds the internal ones), or
-    InvalidArgument listing every problem of the request (step 1's included)."""
+    InvalidArgument listing every problem of the request (step 1's included). `more_sources` are
+    the buckets after the first of `source.bucket_ids`."""
     problems = draft.problems
     source_type = draft.source_type or "bucket"
     if draft.source_ident is not None and source is None:
         path = "source.bucket_id" if source_type == "bucket" else "source.collection_id"
         problems.add(path, missing_source_message(draft))
+    if source is not None:
+        for index, other in enumerate(more_sources, 1):
+            difference = schema_difference(source.get("bucket_schema"), other.get("bucket_schema"))
+            if difference:
+                problems.add(f"source.bucket_ids[{index}]", f"bucket '{other['bucket_name']}' cannot feed the collection with bucket '{source['bucket_name']}': {difference}")
     input_schema = _choose_input_schema(problems, request, source_type, source)
     raw_source = request.get("source") or {}
     if raw_source.get("filters"):
@@ -544,9 +590,11 @@ def plan(
     problems.raise_if_any()
     assert source is not None  # a missing or unusable source is a problem raised just above
 
-    stored_source = {"type": source_type, **{k: v for k, v in raw_source.items() if k not in ("type", "bucket_id", "collection_id")}}
+    stored_source = {"type": source_type, **{k: v for k, v in raw_source.items() if k not in ("type", "bucket_id", "bucket_ids", "collection_id")}}
     if source_type == "bucket":
         stored_source["bucket_id"] = source["_id"]
+        if more_sources:
+            stored_source["bucket_ids"] = [source["_id"], *(other["_id"] for other in more_sources)]
     else:
         stored_source["collection_id"] = source["_id"]
     tier = {

@@ -24,6 +24,7 @@ from typing import Any
 
 from google.protobuf import descriptor
 
+from server.domain.collections import MAX_SOURCE_BUCKETS
 from server.domain.extractors import extractor_id
 from server.gateway.errors import HttpError, validation_error
 from server.protojson import DecodeIssue, field_json_name
@@ -44,7 +45,7 @@ _UNSUPPORTED_CREATE = {
 }
 _UNSUPPORTED_SOURCE = {
     "source_namespace_id": "sources in other namespaces are not supported: create the collection in the source's namespace",
-    "field_map": "per-source field maps are not supported: a collection reads one source (narrow its fields with feature_extractor.field_passthrough)",
+    "field_map": "per-source field maps are not supported: the buckets of a collection have compatible schemas (narrow its fields with feature_extractor.field_passthrough)",
 }
 # Update keys of the current API naming what is set when a collection is created.
 _FIXED_ON_UPDATE = ("feature_extractor", "features", "retriever_transform")
@@ -152,9 +153,11 @@ def _source(t: _Translation, source: Any, where: Location) -> Any:
             continue
         at = (*where, plural)
         if not isinstance(ids, list) or not ids:
-            t.refuse(at, "must be a list of one ID or name")
+            t.refuse(at, "must be a list of IDs or names" if plural == "bucket_ids" else "must be a list of one ID or name")
+        elif len(ids) > 1 and plural == "bucket_ids":
+            out[plural] = ids  # several buckets: the collection's own rule (server.domain.collections)
         elif len(ids) > 1:
-            t.refuse(at, f"a collection reads one {singular.removesuffix('_id')} here; got {len(ids)}")
+            t.refuse(at, f"a collection reads one collection here; got {len(ids)}")
         elif source.get(singular) and source[singular] != ids[0]:
             t.refuse(at, f"names another source than {singular}; send one of them")
         else:
@@ -318,7 +321,7 @@ def _present_extractor(data: dict[str, Any]) -> None:
 
 
 def _present_source(data: dict[str, Any]) -> None:
-    data["bucket_ids"] = [data["bucket_id"]] if data.get("bucket_id") else None
+    data["bucket_ids"] = data.get("bucket_ids") or ([data["bucket_id"]] if data.get("bucket_id") else None)
     data["source_filters"] = {"filters": data["filters"]} if data.get("filters") else None
 
 
@@ -422,7 +425,11 @@ def _documented_extractor(ref: Ref) -> dict[str, Any]:
 def _documented_source(ref: Ref) -> dict[str, Any]:
     ids = {"type": ["array", "null"], "items": {"type": "string"}, "minItems": 1, "maxItems": 1}
     return {
-        "bucket_ids": {**ids, "description": "Mixpeek's current form of bucket_id: a list of one bucket."},
+        "bucket_ids": {
+            **ids,
+            "maxItems": MAX_SOURCE_BUCKETS,
+            "description": "Mixpeek's current form of bucket_id: the source buckets, whose schemas must be compatible (the same fields, types and required flags).",
+        },
         "collection_ids": {**ids, "description": "Mixpeek's current form of collection_id (requests): a list of one collection."},
         "source_filters": _nullable({"type": "object", "properties": {"filters": ref("LogicalOperator")}, "additionalProperties": False, "description": "Mixpeek's current form of filters."}),
     }

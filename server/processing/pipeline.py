@@ -71,7 +71,7 @@ class CollectionRun:
     collection_id: str
     namespace_id: str
     source_type: str  # bucket | collection
-    source_id: str  # bucket ID or source collection ID
+    source_ids: tuple[str, ...]  # the bucket IDs, or the source collection's ID
     prefix: str
     where: Node | None  # the collection's source filters
     steps: tuple[Step, ...]
@@ -145,7 +145,7 @@ def plan_collection(collection: Mapping[str, Any], extraction: ExtractionUseCase
         collection_id=collection["_id"],
         namespace_id=collection["namespace_id"],
         source_type=source_type,
-        source_id=str(source.get("bucket_id") if source_type == "bucket" else source.get("collection_id")),
+        source_ids=tuple(source.get("bucket_ids") or [source.get("bucket_id")]) if source_type == "bucket" else (str(source.get("collection_id")),),
         prefix=str(source.get("prefix_key") or ""),
         where=where,
         steps=tuple(steps),
@@ -342,14 +342,14 @@ class Pipeline:
         source ID `after` in ID order, and the last ID looked at (None: no more sources)."""
         if run.source_type == "bucket":
             scope = {"_org": organization_id, "_ns": run.namespace_id}
-            objects, last = await self._objects.in_order(scope, run.source_id, prefix=run.prefix, object_ids=list(object_ids), where=run.where, after=after, limit=limit)
-            return [SourceItem(o["_id"], d.Lineage.of_object(run.source_id, o["_id"]), o, True) for o in objects], last
+            objects, last = await self._objects.in_order(scope, run.source_ids, prefix=run.prefix, object_ids=list(object_ids), where=run.where, after=after, limit=limit)
+            return [SourceItem(o["_id"], d.Lineage.of_object(o["_bucket"], o["_id"]), o, True) for o in objects], last
         scoped: list[Node] = [Condition(simple_field("root_object_id", "string"), "in", list(object_ids), True)] if object_ids else []
         if run.where is not None:
             scoped.append(run.where)
         where = scoped[0] if len(scoped) == 1 else Group(all_of=tuple(scoped)) if scoped else None
         start = _next_id(after) if after else None
-        docs, _ = await self._store.scroll(run.namespace_id, run.source_id, where, after=start, limit=limit)
+        docs, _ = await self._store.scroll(run.namespace_id, run.source_ids[0], where, after=start, limit=limit)
         if not docs:
             return [], None
         return [SourceItem(doc.document_id, d.Lineage.of_object("", "").of_child(doc), {**doc.fields}, False) for doc in docs], docs[-1].document_id

@@ -24,7 +24,7 @@ class CollectionRepository(Repository):
 
     async def ensure_indexes(self) -> None:
         await super().ensure_indexes()
-        for field in ("source.bucket_id", "source.collection_id", "_extractors"):
+        for field in ("source.bucket_id", "source.bucket_ids", "source.collection_id", "_extractors"):
             await self.collection.create_index([("_ns", pymongo.ASCENDING), (field, pymongo.ASCENDING)], name=f"collections_by_{field}")
 
     async def all_in(self, scope: dict[str, str]) -> list[dict[str, Any]]:
@@ -32,9 +32,15 @@ class CollectionRepository(Repository):
         return await self.collection.find(scope).to_list()
 
     async def reading(self, scope: dict[str, str], source_type: str, source_id: str) -> list[dict[str, Any]]:
-        """The collections whose source is this bucket or collection."""
-        query = {**scope, f"source.{source_type}_id": source_id, "source.type": source_type}
-        return await self.collection.find(query, {"_id": 1, "collection_name": 1}).to_list()
+        """The collections whose source is this bucket or collection (a bucket also as one of several
+        in `source.bucket_ids`, whose first is `source.bucket_id`)."""
+        fields = ["source.bucket_id", "source.bucket_ids"] if source_type == "bucket" else ["source.collection_id"]
+        found: dict[str, dict[str, Any]] = {}
+        for field in fields:  # one indexed query each (nx-27017 evaluates `$or` in Python)
+            # `$in`: through an index on an array field, nx-27017 matches no element by equality
+            query = {**scope, field: {"$in": [source_id]}, "source.type": source_type}
+            found |= {doc["_id"]: doc async for doc in self.collection.find(query, {"_id": 1, "collection_name": 1})}
+        return list(found.values())
 
     async def using_extractors(self, scope: dict[str, str], extractor_ids: list[str]) -> list[dict[str, Any]]:
         """The collections that apply any of these extractors (`name_version`)."""

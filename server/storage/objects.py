@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pymongo
@@ -76,15 +77,17 @@ class ObjectRepository(Repository):
         await self.counters.drop(self.bytes_counter, bucket_id)
         return deleted
 
-    async def in_order(self, scope: dict[str, str], bucket_id: str, *, prefix: str, object_ids: list[str], where: Node | None, after: str, limit: int) -> tuple[list[dict[str, Any]], str | None]:
-        """The objects of the bucket matching `where` among the next `limit` in ID order after
+    async def in_order(
+        self, scope: dict[str, str], bucket_ids: Sequence[str], *, prefix: str, object_ids: list[str], where: Node | None, after: str, limit: int
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """The objects of the buckets matching `where` among the next `limit` in ID order after
         `after` (processing reads them a chunk at a time): those under `prefix` (a `key_prefix`
         starting with it), and of `object_ids` when given; and the last ID looked at (None: no
         more). The range and order are on `object_id` (the same value as `_id`), which an index
         serves on both stores; on nx-27017 a range on `_id` is evaluated in Python over every
         object (server.storage.portable, 8.)."""
         compiled = to_mongo(where)
-        query: dict[str, Any] = {**scope, "_bucket": bucket_id, "object_id": {"$gt": after}}
+        query: dict[str, Any] = {**scope, "_bucket": _one_of(bucket_ids), "object_id": {"$gt": after}}
         if object_ids:
             query["_id"] = {"$in": object_ids}
         if prefix:
@@ -96,9 +99,14 @@ class ObjectRepository(Repository):
             return [], None
         return [doc for doc in docs if compiled.exact or compiled.matches(doc)], docs[-1]["_id"]
 
-    async def existing_ids(self, scope: dict[str, str], object_ids: list[str], bucket_id: str | None = None) -> set[str]:
-        """Which of these object IDs exist in the scope (and the bucket, when given)."""
+    async def existing_ids(self, scope: dict[str, str], object_ids: list[str], bucket_ids: Sequence[str] = ()) -> set[str]:
+        """Which of these object IDs exist in the scope (and in one of the buckets, when given)."""
         query: dict[str, Any] = {**scope, "_id": {"$in": object_ids}}
-        if bucket_id:
-            query["_bucket"] = bucket_id
+        if bucket_ids:
+            query["_bucket"] = _one_of(bucket_ids)
         return {doc["_id"] async for doc in self.collection.find(query, {"_id": 1})}
+
+
+def _one_of(bucket_ids: Sequence[str]) -> Any:
+    """A match of `_bucket`: the plain equality for one bucket (most collections read one)."""
+    return bucket_ids[0] if len(bucket_ids) == 1 else {"$in": list(bucket_ids)}

@@ -177,7 +177,7 @@ class BatchUseCases:
         bucket, scope = await self._bucket(principal, header, request.get("bucket_id", ""))
         object_ids = self._check_ids(await self._chosen_objects(scope, bucket, request))
         roots = await self._tier_roots(scope, bucket["_id"], list(request.get("collection_ids") or []))
-        await self._processing.check_objects(scope, object_ids, bucket["_id"])
+        await self._processing.check_objects(scope, object_ids, [bucket["_id"]])
         batch = await self._new_draft(scope, bucket["_id"], object_ids, roots, request)
         if request.get("auto_submit") or request.get("trigger_processing"):
             await self._submit(scope, batch)
@@ -252,7 +252,7 @@ class BatchUseCases:
     async def add_objects(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
         object_ids = self._check_ids(list(request.get("object_ids") or []))
         batch, scope = await self._batch(principal, header, request.get("bucket_id", ""), request.get("batch_id", ""))
-        await self._processing.check_objects(scope, object_ids, batch["bucket_id"])
+        await self._processing.check_objects(scope, object_ids, [batch["bucket_id"]])
         if len(set(batch["object_ids"]) | set(object_ids)) > MAX_OBJECT_IDS:
             raise InvalidArgument([FieldViolation("object_ids", f"would make the batch larger than {MAX_OBJECT_IDS} objects")])
         if not await self._batches.add_objects(scope, batch["_id"], object_ids, clock.now()):

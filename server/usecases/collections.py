@@ -115,13 +115,19 @@ class CollectionUseCases:
         scope = {"_org": principal.organization_id, "_ns": namespace["_id"]}
         draft = rules.check_request(request, self._catalogue, namespace)
         source = None
+        more_sources: builtins.list[dict[str, Any]] = []
         source_type, source_ident = draft.source_type, draft.source_ident
         if source_type is not None and source_ident is not None:
-            source = await self._source_repository(source_type).find(scope, source_ident)
-            if source is None and not draft.problems:
-                raise NotFound(source_type, source_ident, f"{source_type.capitalize()} '{source_ident}' not found in namespace '{namespace['namespace_name']}'.")
+            for ident in (source_ident, *draft.more_source_idents):
+                found = await self._source_repository(source_type).find(scope, ident)
+                if found is None and not draft.problems:
+                    raise NotFound(source_type, ident, f"{source_type.capitalize()} '{ident}' not found in namespace '{namespace['namespace_name']}'.")
+                if ident == source_ident:
+                    source = found
+                elif found is not None:
+                    more_sources.append(found)
         collection_id = new_id("col")
-        doc = rules.plan(draft, request, source, collection_id=collection_id, namespace_id=namespace["_id"], now=clock.now())
+        doc = rules.plan(draft, request, source, collection_id=collection_id, namespace_id=namespace["_id"], now=clock.now(), more_sources=more_sources)
         # plan() raised InvalidArgument unless the source was named and found.
         assert source is not None and source_type is not None and source_ident is not None
         if source_type == "collection" and source.get("status") == "FAILED":
@@ -155,11 +161,12 @@ class CollectionUseCases:
         # UpdateNamespace disabling one of them either ran before (seen here: undone, refused) or
         # fails its revision check and then sees this collection (refused there).
         # Both in one round trip of latency.
-        current, source_exists = await asyncio.gather(
+        current, *sources_exist = await asyncio.gather(
             self._namespaces.bump_revision(principal, namespace["_id"]),
-            self._source_repository(source_type).exists(scope, source["_id"]),
+            *(self._source_repository(source_type).exists(scope, read["_id"]) for read in (source, *more_sources)),
         )
         disabled = sorted(set(stored["_extractors"]) - set(enabled_ids(current.get("feature_extractors", [])))) if current else []
+        source_exists = all(sources_exist)
         if current is None or disabled or not source_exists:
             await self._collections.delete(scope, collection_id)
         if current is None:
@@ -174,7 +181,8 @@ class CollectionUseCases:
         if not source_exists:
             if not await self._namespaces.exists(principal, namespace["_id"]):
                 raise self._namespace_deleted(namespace)
-            raise NotFound(source_type, source_ident, f"{source_type.capitalize()} '{source_ident}' was deleted while the collection was being created.")
+            gone = next(read["_id"] for read, exists in zip((source, *more_sources), sources_exist, strict=True) if not exists)
+            raise NotFound(source_type, gone, f"{source_type.capitalize()} '{gone}' was deleted while the collection was being created.")
         self._named(stored)
         return {**stored, "document_count": 0}
 

@@ -9,6 +9,7 @@ documents are written by deterministic ID, so overlapping tasks leave the same d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from server.domain import clock
@@ -120,11 +121,11 @@ class ProcessingUseCases:
         found: list[str] = []
         after: str | None = ""
         while after is not None and len(found) < limit:
-            docs, after = await self._objects.in_order(scope, bucket_id, prefix="", object_ids=[], where=where, after=after, limit=1000)
+            docs, after = await self._objects.in_order(scope, [bucket_id], prefix="", object_ids=[], where=where, after=after, limit=1000)
             found += [doc["_id"] for doc in docs]
         return found[:limit]
 
-    async def check_objects(self, scope: dict[str, str], object_ids: list[str], bucket_id: str | None) -> None:
+    async def check_objects(self, scope: dict[str, str], object_ids: list[str], bucket_ids: Sequence[str]) -> None:
         problems = []
         if len(object_ids) > MAX_OBJECT_IDS:
             problems.append(FieldViolation("object_ids", f"has {len(object_ids)} IDs; at most {MAX_OBJECT_IDS}"))
@@ -132,7 +133,7 @@ class ProcessingUseCases:
             problems.append(FieldViolation("object_ids", "must be non-empty object IDs"))
         if problems:
             raise InvalidArgument(problems)
-        found = await self._objects.existing_ids(scope, object_ids, bucket_id)
+        found = await self._objects.existing_ids(scope, object_ids, bucket_ids)
         missing = [i for i in dict.fromkeys(object_ids) if i not in found]
         if missing:
             listed = ", ".join(missing[:20]) + (f" and {len(missing) - 20} more" if len(missing) > 20 else "")
@@ -175,7 +176,7 @@ class ProcessingUseCases:
         tiers = await self.tiers(scope, [collection["_id"]])
         if object_ids:
             source = collection.get("source") or {}
-            await self.check_objects(scope, object_ids, source.get("bucket_id") if source.get("type") == "bucket" else None)
+            await self.check_objects(scope, object_ids, (source.get("bucket_ids") or [source.get("bucket_id")]) if source.get("type") == "bucket" else ())
         task = self.new_task(principal.organization_id, collection["namespace_id"], TaskType.TRIGGER, tiers, object_ids)
         queued, new = await self.queue(task, "" if object_ids else f"trigger:{collection['_id']}")
         message = (

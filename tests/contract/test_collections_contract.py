@@ -45,14 +45,16 @@ def test_readers_extractor_users_and_mark_failed(stores: Stores) -> None:
     repo = stores.collections
     on_bucket = collection("a", source={"type": "bucket", "bucket_id": "bkt_1"}, _extractors=["text_extractor_v1"])
     on_collection = collection("b", source={"type": "collection", "collection_id": on_bucket["_id"]}, _extractors=["image_extractor_v1"])
-    for doc in (on_bucket, on_collection):
+    on_buckets = collection("c", source={"type": "bucket", "bucket_id": "bkt_2", "bucket_ids": ["bkt_2", "bkt_1"]})
+    for doc in (on_bucket, on_collection, on_buckets):
         stores.run(repo.insert(doc))
-    assert [c["_id"] for c in stores.run(repo.reading(SCOPE, "bucket", "bkt_1"))] == [on_bucket["_id"]]
+    assert sorted(c["_id"] for c in stores.run(repo.reading(SCOPE, "bucket", "bkt_1"))) == sorted([on_bucket["_id"], on_buckets["_id"]])
+    assert [c["_id"] for c in stores.run(repo.reading(SCOPE, "bucket", "bkt_2"))] == [on_buckets["_id"]]
     assert [c["_id"] for c in stores.run(repo.reading(SCOPE, "collection", on_bucket["_id"]))] == [on_collection["_id"]]
     assert stores.run(repo.reading({**SCOPE, "_ns": "ns_other"}, "bucket", "bkt_1")) == []
     users = stores.run(repo.using_extractors(SCOPE, ["image_extractor_v1", "other_v1"]))
     assert [(c["_id"], c["_extractors"]) for c in users] == [(on_collection["_id"], ["image_extractor_v1"])]
-    assert len(stores.run(repo.all_in(SCOPE))) == 2
+    assert len(stores.run(repo.all_in(SCOPE))) == 3
     marked = stores.run(repo.mark_failed(SCOPE, [on_collection["_id"], new_id("col")], "source deleted", clock.now()))
     assert marked == [on_collection["_id"]]
     failed = stores.run(repo.find(SCOPE, on_collection["_id"]))

@@ -53,19 +53,23 @@ def test_objects_read_in_id_order_a_chunk_at_a_time_by_an_index(stores: Stores, 
     index (on nx-27017 a range on `_id` would load and check every object in Python)."""
     repo = stores.objects
     mine = [{**obj("bkt_o", i), "key_prefix": "/a" if i % 2 else "/b"} for i in range(7)]
-    for doc in [*mine, obj("bkt_p", 9)]:
+    elsewhere = obj("bkt_p", 9)
+    for doc in [*mine, elsewhere]:
         stores.run(repo.insert({**doc, "object_id": doc["_id"]}))
     ids = sorted(d["_id"] for d in mine)
     seen, after = [], ""
     while True:
-        found, last = stores.run(repo.in_order(SCOPE, "bkt_o", prefix="", object_ids=[], where=None, after=after, limit=3))
+        found, last = stores.run(repo.in_order(SCOPE, ["bkt_o"], prefix="", object_ids=[], where=None, after=after, limit=3))
         if last is None:
             break
         seen += [d["_id"] for d in found]
         after = last
     assert seen == ids
-    found, last = stores.run(repo.in_order(SCOPE, "bkt_o", prefix="", object_ids=[ids[5], ids[1], ids[0]], where=None, after=ids[0], limit=3))
+    found, last = stores.run(repo.in_order(SCOPE, ["bkt_o"], prefix="", object_ids=[ids[5], ids[1], ids[0]], where=None, after=ids[0], limit=3))
     assert [d["_id"] for d in found] == [ids[1], ids[5]] and last == ids[5]
-    found, _ = stores.run(repo.in_order(SCOPE, "bkt_o", prefix="/a", object_ids=[], where=None, after="", limit=10))
+    found, _ = stores.run(repo.in_order(SCOPE, ["bkt_o"], prefix="/a", object_ids=[], where=None, after="", limit=10))
     assert [d["_id"] for d in found] == sorted(d["_id"] for d in mine if d["key_prefix"] == "/a")
+    # a collection reading several buckets reads them as one sequence, in ID order
+    found, _ = stores.run(repo.in_order(SCOPE, ["bkt_o", "bkt_p"], prefix="", object_ids=[], where=None, after="", limit=10))
+    assert [d["_id"] for d in found] == sorted([*ids, elsewhere["_id"]])
     assert stores.full_scans(recorded) == {}

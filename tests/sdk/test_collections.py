@@ -5,6 +5,7 @@ the SDK's `CollectionResponse`) and the high-level client, then processing of su
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import mixpeek
@@ -29,7 +30,7 @@ def rest(base_url: str, sdk_org: Any) -> Rest:
 def current_request(name: str, bucket_id: str, **source: Any) -> mixpeek.CreateCollectionRequest:
     return mixpeek.CreateCollectionRequest(
         collection_name=name,
-        source=mixpeek.SourceConfigInput(type="bucket", bucket_ids=[bucket_id], **source),
+        source=mixpeek.SourceConfigInput(**{"type": "bucket", "bucket_ids": [bucket_id], **source}),
         feature_extractor=FeatureExtractorConfig(**MINILM, input_mappings=mixpeek.InputMappings({"text": "content"})),
     )
 
@@ -86,14 +87,12 @@ def test_current_shapes_vecplane_cannot_serve_are_refused_by_name(typed: TypedSd
     collections = typed.in_namespace(rest.client.headers["x-namespace"]).api(mixpeek.CollectionsApi)
     request = current_request("two-buckets", bucket_id)
     request.source.bucket_ids = [bucket_id, other_id]
-    request.feature_extractor.field_passthrough = [mixpeek.FieldPassthrough(source_path="title", target_path="text")]
+    request.source.field_map = {other_id: [mixpeek.FieldPassthrough(source_path="title")]}
     with pytest.raises(ApiException) as refused:
         collections.create_collection(request)
     assert refused.value.status == 422, refused.value.body
     issues = {tuple(i["location"]): i["message"] for i in json.loads(refused.value.body)["error"]["details"]["validation_errors"]}
-    assert issues == {
-        ("body", "source", "bucket_ids"): "a collection reads one bucket here; got 2",
-    }
+    assert list(issues) == [("body", "source", "field_map")] and "not supported" in issues[("body", "source", "field_map")]
     # A mistake found after translation names the key the client sent.
     wrong = current_request("wrong-input", bucket_id)
     wrong.feature_extractor.input_mappings = mixpeek.InputMappings({"text": "no_such_field"})
@@ -186,3 +185,41 @@ def test_describe_collection_features_lists_what_retrievers_search(typed: TypedS
     # another organization's collection is not found either
     other = Rest(base_url, new_org_api(root).key, namespace=rest.client.headers["x-namespace"])
     assert other.get(f"/v1/collections/{created.collection_id}/features").status_code == 404
+
+
+def test_a_collection_reads_several_buckets_with_compatible_schemas(typed: TypedSdk, rest: Rest) -> None:
+    first, first_objects = setup_bucket(rest, ["a note about cats", "a note about dogs"])
+    second, second_objects = setup_bucket(rest, ["a note about birds"])
+    sdk = typed.in_namespace(rest.client.headers["x-namespace"])
+    collections = sdk.api(mixpeek.CollectionsApi)
+    created = collections.create_collection(current_request("sdk-two-buckets", first, bucket_ids=[first, second]))
+    assert created.source.bucket_ids == [first, second] and created.source_lineage[0].source_config.bucket_ids == [first, second]
+
+    triggered = collections.trigger_collection(created.collection_id, mixpeek.TriggerCollectionRequest())
+    assert poll_task(sdk.api(mixpeek.TasksApi), triggered.task_id).status.value == "COMPLETED"
+    listed = rest.get(f"/v1/collections/{created.collection_id}/documents", params={"limit": 10}).json()["results"]
+    assert sorted((d["root_bucket_id"], d["root_object_id"]) for d in listed) == sorted([*((first, o) for o in first_objects), *((second, o) for o in second_objects)])
+    # a trigger of named objects takes them from any of the buckets
+    again = collections.trigger_collection(created.collection_id, mixpeek.TriggerCollectionRequest(object_ids=[second_objects[0]]))
+    assert poll_task(sdk.api(mixpeek.TasksApi), again.task_id).status.value == "COMPLETED"
+    # a new object of the second bucket, with auto_process, becomes a document of the collection
+    added = rest.post(f"/v1/buckets/{second}/objects?auto_process=true", json={"blobs": [{"property": "content", "type": "text", "data": "a note about fish"}], "metadata": {"title": "t9"}})
+    assert added.status_code == 200, added.text
+    deadline = time.monotonic() + 30
+    while len(document_ids(rest, created.collection_id)) < 4 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(document_ids(rest, created.collection_id)) == 4
+    # each bucket is a source the collection reads: deleting one is refused unless forced
+    deleted = rest.request("DELETE", f"/v1/buckets/{second}")
+    assert deleted.status_code == 400 and "BUCKET_IN_USE" in deleted.text and "sdk-two-buckets" in deleted.text, deleted.text
+
+    other = rest.post("/v1/buckets", json={"bucket_name": "other-schema", "bucket_schema": {"properties": {"content": {"type": "text"}}}}).json()["bucket_id"]
+    with pytest.raises(ApiException) as incompatible:
+        collections.create_collection(current_request("sdk-mixed", first, bucket_ids=[first, other]))
+    assert incompatible.value.status == 400 and "source.bucket_ids[1]: bucket 'other-schema' cannot feed the collection" in incompatible.value.body
+    assert "lacks field 'title'" in incompatible.value.body
+    for bad in ([first, first], [first, "no-such-bucket"]):
+        with pytest.raises(ApiException) as refused:
+            collections.create_collection(current_request("sdk-bad", first, bucket_ids=bad))
+        assert refused.value.status in (400, 404), refused.value.body
+    assert [c.collection_name for c in collections.list_collections().results] == ["sdk-two-buckets"]

@@ -99,3 +99,37 @@ def test_update_changes_names_every_unchangeable_field():
         rules.update_changes({"update_mask": "description,source,output_schema"}, {})
     assert [v.field for v in caught.value.violations] == ["update_mask.paths[1]", "update_mask.paths[2]"]
     assert rules.update_changes({"description": "d", "enabled": False}, {}) == {"description": "d", "enabled": False}
+
+
+def test_several_source_buckets_are_named_once_each_and_at_most_sixteen():
+    many = [f"bkt_{i:010d}" for i in range(17)]
+    cases = {
+        ("bkt_0123456789", "bkt_0123456789"): ("source.bucket_ids", "names bucket 'bkt_0123456789' more than once"),
+        tuple(many): ("source.bucket_ids", "has 17 buckets; at most 16"),
+        ("bkt_0123456789", "not a name!"): ("source.bucket_ids[1]", "must be a bucket ID (bkt_...) or name"),
+    }
+    for ids, (field, start) in cases.items():
+        found = violations(body(source={"type": "bucket", "bucket_ids": list(ids)}))
+        assert found[field].startswith(start), found
+    mismatched = violations(body(source={"type": "bucket", "bucket_id": "bkt_9999999999", "bucket_ids": ["bkt_0123456789", "bkt_1111111111"]}))
+    assert mismatched["source.bucket_ids"].startswith("starts with another bucket than source.bucket_id")
+    on_collection = violations(body(source={"type": "collection", "collection_id": "col_0123456789", "bucket_ids": ["bkt_0123456789"]}))
+    assert on_collection["source.bucket_ids"].startswith("is only allowed when source.type is bucket")
+
+
+def test_several_source_buckets_need_compatible_schemas_and_are_stored_in_order():
+    request = body(source={"type": "bucket", "bucket_ids": ["bkt_0123456789", "twin"]})
+    draft = rules.check_request(request, CATALOGUE, NAMESPACE)
+    assert (draft.source_ident, draft.more_source_idents) == ("bkt_0123456789", ("twin",))
+    twin = {**BUCKET, "_id": "bkt_twin000000", "bucket_name": "twin"}
+    planned = rules.plan(draft, request, {**BUCKET, "bucket_name": "first"}, collection_id="col_0123456789", namespace_id=NAMESPACE["_id"], now="2026-01-01T00:00:00.000Z", more_sources=[twin])
+    assert planned["source"]["bucket_id"] == "bkt_0123456789" and planned["source"]["bucket_ids"] == ["bkt_0123456789", "bkt_twin000000"]
+    assert planned["source_lineage"][0]["bucket_config"]["bucket_ids"] == planned["source"]["bucket_ids"]
+
+    other = {"_id": "bkt_other00000", "bucket_name": "other", "bucket_schema": {"properties": {"image": {"type": "text"}, "metadata": BUCKET["bucket_schema"]["properties"]["metadata"]}}}
+    with pytest.raises(InvalidArgument) as caught:
+        rules.plan(rules.check_request(request, CATALOGUE, NAMESPACE), request, {**BUCKET, "bucket_name": "first"}, collection_id="col_0123456789", namespace_id=NAMESPACE["_id"], now="2026-01-01T00:00:00.000Z", more_sources=[other])
+    assert {v.field: v.description for v in caught.value.violations} == {
+        "source.bucket_ids[1]": "bucket 'other' cannot feed the collection with bucket 'first': field 'image' is text there, image here"
+    }
+    assert rules.schema_difference({"properties": {"a": {"type": "string", "required": True}}}, {"properties": {"a": {"type": "string"}}}) == "field 'a' is required in one schema only"

@@ -90,18 +90,20 @@ FEATURE_VECTOR_TYPE_SPARSE: FeatureVectorType
 FEATURE_VECTOR_TYPE_MULTI_DENSE: FeatureVectorType
 
 class SourceConfig(_message.Message):
-    __slots__ = ("type", "bucket_id", "prefix_key", "collection_id", "filters")
+    __slots__ = ("type", "bucket_id", "prefix_key", "collection_id", "filters", "bucket_ids")
     TYPE_FIELD_NUMBER: _ClassVar[int]
     BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
     PREFIX_KEY_FIELD_NUMBER: _ClassVar[int]
     COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
     FILTERS_FIELD_NUMBER: _ClassVar[int]
+    BUCKET_IDS_FIELD_NUMBER: _ClassVar[int]
     type: SourceType
     bucket_id: str
     prefix_key: str
     collection_id: str
     filters: _filter_pb2.LogicalOperator
-    def __init__(self, type: _Optional[_Union[SourceType, str]] = ..., bucket_id: _Optional[str] = ..., prefix_key: _Optional[str] = ..., collection_id: _Optional[str] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ...) -> None: ...
+    bucket_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, type: _Optional[_Union[SourceType, str]] = ..., bucket_id: _Optional[str] = ..., prefix_key: _Optional[str] = ..., collection_id: _Optional[str] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., bucket_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class SourceLineageEntry(_message.Message):
     __slots__ = ("source_type", "collection_id", "bucket_id", "bucket_config", "collection_config", "feature_extractors", "output_schema")
