@@ -73,6 +73,7 @@ from server.storage.counters import Counters
 from server.storage.documents import DocumentStore
 from server.storage.edge import EdgeStore, refuse_local_mode_data
 from server.storage.embedded_mongo import EmbeddedMongo, make_private
+from server.storage.executions import ExecutionRepository
 from server.storage.fetch import UrlFetcher
 from server.storage.mongo import CommandCounter, MongoPing, connect
 from server.storage.namespaces import NamespaceRepository
@@ -91,6 +92,7 @@ from server.usecases.blobs import BlobReader
 from server.usecases.buckets import BucketUseCases
 from server.usecases.collections import CollectionUseCases
 from server.usecases.documents import DocumentUseCases, DocumentWriter
+from server.usecases.executions import ExecutionLog
 from server.usecases.extraction import ExtractionUseCases
 from server.usecases.health import Backend, BackendMonitor
 from server.usecases.namespaces import NamespaceUseCases
@@ -268,12 +270,13 @@ class Vecplane:
         objects_repo = ObjectRepository(backends.db)
         collections_repo = CollectionRepository(backends.db)
         retrievers_repo = RetrieverRepository(backends.db)
+        executions_repo = ExecutionRepository(backends.db)
         counters = Counters(backends.db)
         tasks_repo = TaskRepository(backends.db)
         self._tasks = tasks_repo
         batches_repo = BatchRepository(backends.db)
         batch_events = BatchEventRepository(backends.db)
-        for repository in (accounts, namespaces_repo, operations, buckets_repo, objects_repo, collections_repo, retrievers_repo, counters, tasks_repo, batches_repo, batch_events):
+        for repository in (accounts, namespaces_repo, operations, buckets_repo, objects_repo, collections_repo, retrievers_repo, executions_repo, counters, tasks_repo, batches_repo, batch_events):
             await repository.ensure_indexes()
         if await counters.recount([repo.counted() for repo in (namespaces_repo, buckets_repo, objects_repo, collections_repo, retrievers_repo)]):
             log.info("counted the resources of every scope once (a database from before counters)")
@@ -285,7 +288,7 @@ class Vecplane:
         namespaces = NamespaceUseCases(
             namespaces_repo, backends.vectors, catalogue, settings.auth_cache_seconds, self.faults, operations, settings.reconfigure_lease_seconds, cursors=cursors
         )
-        for repository in (buckets_repo, objects_repo, collections_repo, retrievers_repo):
+        for repository in (buckets_repo, objects_repo, collections_repo, retrievers_repo, executions_repo):
             namespaces.add_contents(repository)
         documents = DocumentStore(backends.vectors)
         # Every document write (processing, the Documents API, deletes down the lineage) goes
@@ -343,6 +346,7 @@ class Vecplane:
                 catalogue,
                 retrieval_cache,
                 cursors=cursors,
+                executions=ExecutionLog(executions_repo, cursors, retention=settings.execution_retention, ttl_seconds=settings.execution_ttl_seconds, faults=self.faults),
                 encode_document=encode_document,
             ),
             processing=processing,
@@ -567,6 +571,7 @@ class Vecplane:
         if hasattr(self, "usecases"):
             await self.usecases.reconfigure.close()
             await self.usecases.retrievers.cache.close()
+            await self.usecases.retrievers.executions.close()
         if self.extractors is not None:
             await self.extractors.close()
         await self.backends.close()

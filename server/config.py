@@ -58,6 +58,8 @@ class Settings:
     blob_private_networks: str = ""  # CIDRs blob URLs may point into although private, e.g. 10.0.0.0/8
     tracing: str = ""  # OpenTelemetry: "" (off), otlp or console (server.tracing)
     retrieval_cache_bytes: int = 64 * 1024 * 1024  # memory the retriever execute cache may hold
+    execution_retention: int = 1000  # execution records kept per organization (the newest); 0: none
+    execution_ttl_seconds: int = 7 * 24 * 3600  # how long an execution record is kept
     tls_cert_file: Path | None = None  # PEM certificate chain: both ports serve TLS only
     tls_key_file: Path | None = None
     tls_client_ca_file: Path | None = None  # PEM CA: clients must present a certificate it signed
@@ -129,6 +131,8 @@ _OPTIONS = [
     ("tls_key_file", "VECPLANE_TLS_KEY", "--tls-key", "PEM private key of --tls-cert"),
     ("tls_client_ca_file", "VECPLANE_TLS_CLIENT_CA", "--tls-client-ca", "PEM CA; clients must present a certificate it signed (mutual TLS)"),
     ("retrieval_cache_bytes", "VECPLANE_RETRIEVAL_CACHE_BYTES", "--retrieval-cache-bytes", "memory the retriever execute cache may hold (0: no cache)"),
+    ("execution_retention", "VECPLANE_EXECUTION_RETENTION", "--execution-retention", "retriever execution records kept per organization, the newest (0: none recorded)"),
+    ("execution_ttl_seconds", "VECPLANE_EXECUTION_TTL", "--execution-ttl", "seconds a retriever execution record is kept"),
     ("faults", "VECPLANE_FAULTS", "--faults", "test only: arm fault points (point=fail|kill|sleep:<s>,...)"),
 ]
 
@@ -176,6 +180,8 @@ def load(args: argparse.Namespace | None = None, environ: Mapping[str, str] | No
         raise SystemExit("vecplane: VECPLANE_STARTUP_TIMEOUT must be positive")
     if settings.retrieval_cache_bytes < 0:
         raise SystemExit("vecplane: VECPLANE_RETRIEVAL_CACHE_BYTES must be 0 (no cache) or positive")
+    if settings.execution_retention < 0 or settings.execution_ttl_seconds <= 0:
+        raise SystemExit("vecplane: VECPLANE_EXECUTION_RETENTION must be 0 (no records) or positive, VECPLANE_EXECUTION_TTL positive")
     if settings.blob_max_bytes <= 0 or settings.blob_fetch_timeout_seconds <= 0:
         raise SystemExit("vecplane: VECPLANE_BLOB_MAX_BYTES and VECPLANE_BLOB_FETCH_TIMEOUT must be positive")
     if settings.processing_workers < 0 or settings.processing_chunk <= 0 or settings.processing_lease_seconds <= 0:

@@ -72,6 +72,12 @@ RETRIEVAL_CACHE = Counter(
     ["event"],
     registry=REGISTRY,
 )
+EXECUTION_RECORDS = Counter(
+    "vecplane_execution_records_total",
+    "Records of retriever executions: written, dropped (the write queue was full), failed (the write failed; the executions answered).",
+    ["event"],
+    registry=REGISTRY,
+)
 TASKS = Gauge(
     "vecplane_tasks",
     "Tasks of the whole deployment waiting (PENDING) or running (IN_PROGRESS), read from MongoDB at each scrape.",

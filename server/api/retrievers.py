@@ -105,6 +105,34 @@ class RetrieverServicer(retriever_pb2_grpc.RetrieverServiceServicer):
             total_time_ms=batch.total_time_ms,
         )
 
+    async def ListRetrieverExecutions(self, request: pb.ListRetrieverExecutionsRequest, context: grpc.aio.ServicerContext) -> pb.ListRetrieverExecutionsResponse:
+        result = await self._retrievers.list_executions(principal(), namespace_header(), to_dict(request))
+        response = to_message({"pagination": result.pagination, "total": result.total}, pb.ListRetrieverExecutionsResponse)
+        response.results.extend(to_message(item, pb.ExecutionRecord) for item in result.items)
+        return response
+
+    async def GetRetrieverExecution(self, request: pb.GetRetrieverExecutionRequest, context: grpc.aio.ServicerContext) -> pb.GetRetrieverExecutionResponse:
+        found = await self._retrievers.get_execution(principal(), namespace_header(), request.retriever_id, request.execution_id)
+        return pb.GetRetrieverExecutionResponse(execution=to_message(found, pb.ExecutionRecord))
+
+    async def GetExecutionStatus(self, request: pb.GetExecutionStatusRequest, context: grpc.aio.ServicerContext) -> pb.GetExecutionStatusResponse:
+        found = await self._retrievers.get_execution(principal(), namespace_header(), request.retriever_id, request.execution_id)
+        return pb.GetExecutionStatusResponse(execution=to_message(found, pb.ExecutionRecord))
+
+    async def GetExecutionProfile(self, request: pb.GetExecutionProfileRequest, context: grpc.aio.ServicerContext) -> pb.GetExecutionProfileResponse:
+        profile = await self._retrievers.get_execution_profile(principal(), namespace_header(), request.retriever_id, request.execution_id)
+        return to_message(profile, pb.GetExecutionProfileResponse)
+
+    async def ListAdhocExecutions(self, request: pb.ListAdhocExecutionsRequest, context: grpc.aio.ServicerContext) -> pb.ListAdhocExecutionsResponse:
+        result = await self._retrievers.list_adhoc_executions(principal(), namespace_header(), to_dict(request))
+        response = to_message({"pagination": result.pagination, "total": result.total}, pb.ListAdhocExecutionsResponse)
+        response.results.extend(to_message(item, pb.ExecutionRecord) for item in result.items)
+        return response
+
+    async def GetAdhocExecution(self, request: pb.GetAdhocExecutionRequest, context: grpc.aio.ServicerContext) -> pb.GetAdhocExecutionResponse:
+        found = await self._retrievers.get_adhoc_execution(principal(), namespace_header(), request.execution_id)
+        return pb.GetAdhocExecutionResponse(execution=to_message(found, pb.ExecutionRecord))
+
     async def ExecuteAdhocRetriever(self, request: pb.ExecuteAdhocRetrieverRequest, context: grpc.aio.ServicerContext) -> pb.ExecuteAdhocRetrieverResponse:
         result = await self._retrievers.execute_adhoc(principal(), namespace_header(), to_dict(request))
         return pb.ExecuteAdhocRetrieverResponse(execution=_execution(result))

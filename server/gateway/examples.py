@@ -149,6 +149,8 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "queries": [{"inputs": {"query": "shoes for hiking"}}, {"inputs": {"query": "rain jacket"}, "filters": _TRAIL_FILTER}],
         "settings": {"limit": 3},
     },
+    "vecplane.v1.RetrieverService.ListRetrieverExecutions": {"retriever_id": "product-search", "query": {"status": "completed"}},
+    "vecplane.v1.RetrieverService.ListAdhocExecutions": {"query": {"status": "completed", "start_time": "2026-01-01T00:00:00Z"}},
     "vecplane.v1.RetrieverService.ExplainRetriever": {"retriever_id": "product-search", "inputs": {"query": "shoes for hiking"}},
     "vecplane.v1.RetrieverService.CloneRetriever": {"retriever_id": "product-search", "retriever_name": "product-search-v2", "tags": ["catalog", "experiment"]},
     "vecplane.v1.RetrieverService.ExecuteAdhocRetriever": {

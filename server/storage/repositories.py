@@ -137,6 +137,21 @@ class Collections(Resources, ScopedContents, Protocol):
         ...
 
 
+class Executions(ScopedContents, Protocol):
+    """Records of retriever executions (see server.storage.executions): written once, read while
+    unexpired (`now_ms` before their `_expires_ms`), pruned per organization."""
+
+    async def insert_many(self, docs: list[Document]) -> None: ...
+
+    async def find(self, scope: Scope, execution_id: str, now_ms: int) -> Document | None: ...
+
+    async def page(self, scope: Scope, node: Node | None, params: PageParams, now_ms: int) -> Page: ...
+
+    async def prune(self, organization_id: str, keep: int, now_ms: int) -> int:
+        """Deletes the organization's expired records and all but its `keep` newest; how many."""
+        ...
+
+
 class Accounts(Protocol):
     """Organizations and their API keys (stored as SHA-256 hashes only)."""
 

@@ -55,6 +55,7 @@ from server.storage.repositories import Resources
 from server.storage.vectors import VectorStore, Where
 from server.usecases.auth import Principal
 from server.usecases.collections import CollectionUseCases
+from server.usecases.executions import ExecutionLog, Ran, failure_message, profile_of
 from server.usecases.extraction import ExtractionUseCases
 from server.usecases.listing import ListResult, list_page, list_params
 from server.usecases.namespaces import NamespaceUseCases
@@ -199,6 +200,7 @@ class RetrieverUseCases:
         cache: RetrievalCache,
         *,
         cursors: Cursors,
+        executions: ExecutionLog,
         encode_document: Callable[[dict[str, Any]], Any] | None = None,
     ):
         """`encode_document` turns an answer's document into the form the transport sends; a
@@ -212,6 +214,7 @@ class RetrieverUseCases:
         self._catalogue = catalogue
         self.cache = cache
         self._cursors = cursors
+        self.executions = executions
         self._encode = encode_document
         self._definitions: TTLCache[tuple[str, str, str], tuple[Definition, list[str]]] = TTLCache(maxsize=4096, ttl=DEFINITION_TTL_SECONDS)
 
@@ -450,6 +453,31 @@ class RetrieverUseCases:
         answers = await asyncio.gather(*(one(i, q) for i, q in enumerate(queries)))
         return BatchExecution(definition.retriever_id, list(answers), round((time.perf_counter() - started) * 1000, 3))
 
+    # --- execution records ------------------------------------------------------------------
+
+    async def _executions_of(self, principal: Principal, header: str | None, ident: str) -> dict[str, str]:
+        """Where a retriever's execution records are: NOT_FOUND for a retriever the caller cannot see."""
+        found, scope = await self._find(principal, header, ident)
+        return {**scope, "_retriever": found["_id"]}
+
+    async def _adhoc_executions(self, principal: Principal, header: str | None) -> dict[str, str]:
+        return {**(await self._scope(principal, header)), "_retriever": ""}
+
+    async def list_executions(self, principal: Principal, header: str | None, request: dict[str, Any]) -> ListResult:
+        return await self.executions.list(await self._executions_of(principal, header, request.get("retriever_id", "")), request)
+
+    async def get_execution(self, principal: Principal, header: str | None, ident: str, execution_id: str) -> dict[str, Any]:
+        return await self.executions.get(await self._executions_of(principal, header, ident), execution_id)
+
+    async def get_execution_profile(self, principal: Principal, header: str | None, ident: str, execution_id: str) -> dict[str, Any]:
+        return self.executions.profile(await self.get_execution(principal, header, ident, execution_id))
+
+    async def list_adhoc_executions(self, principal: Principal, header: str | None, request: dict[str, Any]) -> ListResult:
+        return await self.executions.list(await self._adhoc_executions(principal, header), request)
+
+    async def get_adhoc_execution(self, principal: Principal, header: str | None, execution_id: str) -> dict[str, Any]:
+        return await self.executions.get(await self._adhoc_executions(principal, header), execution_id)
+
     def _cache_key(self, principal: Principal, definition: Definition) -> tuple[str, ...]:
         if definition.retriever_id:
             return (principal.organization_id, definition.namespace_id, definition.retriever_id, str(definition.version))
@@ -486,6 +514,32 @@ class RetrieverUseCases:
         return Page(method, offset, size)
 
     async def _execute(self, principal: Principal, definition: Definition, request: Mapping[str, Any], warnings: list[str]) -> Execution:
+        """Answers an execution and queues its record (server.usecases.executions), a failed one's
+        too; the record never delays or fails the answer."""
+        collection_ids = [c["_id"] for c in definition.collections]
+        ran = functools.partial(
+            Ran, principal.organization_id, definition.namespace_id, definition.retriever_id, definition.retriever_name, collection_ids, definition.stages, request.get("inputs")
+        )
+        try:
+            result = await self._answer(principal, definition, request, warnings)
+        except DomainError as error:
+            self.executions.record(ran(time.time(), new_id("exec", 16), error=failure_message(error)))
+            raise
+        self.executions.record(
+            ran(
+                time.time(),
+                result.execution_id,
+                statistics=result.stage_statistics,
+                pagination=result.pagination,
+                cache_hit=result.cache_hit,
+                cached_at_unix=result.cached_at_unix,
+                consistency_mode=result.consistency_mode,
+                warnings=result.warnings,
+            )
+        )
+        return result
+
+    async def _answer(self, principal: Principal, definition: Definition, request: Mapping[str, Any], warnings: list[str]) -> Execution:
         started = time.perf_counter()
         if request.get("stream"):
             raise InvalidArgument([FieldViolation("stream", "must be false: vecplane answers an execution in one piece, not as a stream of stage events")])
@@ -520,7 +574,7 @@ class RetrieverUseCases:
         elif has_next:
             pagination["cursor"] = _encode_cursor(page.offset + len(chosen), fingerprint)
         statistics = {**entry.statistics, "total_time_ms": round((time.perf_counter() - started) * 1000, 3)}
-        plan = _explain_plan(definition, statistics, hit) if request.get("explain") else None
+        plan = profile_of(definition.stages, statistics, hit) if request.get("explain") else None
         return Execution(
             new_id("exec", 16),
             definition.retriever_id,
@@ -795,16 +849,6 @@ def _strong(request: Mapping[str, Any]) -> bool:
     if mode not in ("strong", "eventual"):
         raise InvalidArgument([FieldViolation("consistency.mode", f"must be strong or eventual, not {mode!r}")])
     return mode == "strong" or bool(request.get("write_token"))
-
-
-def _explain_plan(definition: Definition, statistics: Mapping[str, Any], cache_hit: bool) -> dict[str, Any]:
-    """The profile of one execution: each stage as it ran (the cached run's numbers on a hit)."""
-    ran = statistics.get("stages") or {}
-    stages = [
-        {"stage_name": s.stage_name, "stage_id": s.stage_id, "stage_type": s.category, **{k: ran.get(s.stage_name, {}).get(k, 0) for k in ("input_count", "output_count", "duration_ms")}}
-        for s in definition.stages
-    ]
-    return {"stages": stages, "total_time_ms": statistics.get("total_time_ms", 0), "cache_hit": cache_hit}
 
 
 def _dense(vector: Any) -> list[float]:

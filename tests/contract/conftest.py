@@ -22,6 +22,7 @@ from server.storage.buckets import BucketRepository
 from server.storage.collections import CollectionRepository
 from server.storage.counters import Counters
 from server.storage.embedded_mongo import EmbeddedMongo
+from server.storage.executions import ExecutionRepository
 from server.storage.mongo import CommandCounter, connect
 from server.storage.namespaces import NamespaceRepository
 from server.storage.objects import ObjectRepository
@@ -62,6 +63,7 @@ class Stores:
     accounts: AccountRepository
     operations: OperationRepository
     counters: Counters
+    executions: ExecutionRepository
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         return self.runner.run(coroutine)
@@ -82,8 +84,8 @@ def stores(mongo_uri: str) -> Iterator[Stores]:
         client = connect(mongo_uri, counter)
         db = client[f"contract_{uuid.uuid4().hex[:12]}"]
         made = Stores(runner, client, db, counter, NamespaceRepository(db), BucketRepository(db), ObjectRepository(db),
-                      CollectionRepository(db), AccountRepository(db), OperationRepository(db), Counters(db))
-        for repository in (made.namespaces, made.buckets, made.objects, made.collections, made.accounts, made.operations, made.counters):
+                      CollectionRepository(db), AccountRepository(db), OperationRepository(db), Counters(db), ExecutionRepository(db))
+        for repository in (made.namespaces, made.buckets, made.objects, made.collections, made.accounts, made.operations, made.counters, made.executions):
             await repository.ensure_indexes()
         return made
 

@@ -531,3 +531,50 @@ def test_a_batch_over_grpc_answers_each_query_and_fails_only_the_bad_one(corpus:
     for bad, field in (({"queries": []}, "queries"), ({"queries": queries[:1], "concurrency": 21}, "concurrency"), ({"queries": queries[:1], "settings": {"limit": 501}}, "settings.limit")):
         failure = expect_error(c.api.call, c.api.retrievers.ExecuteBatchRetriever, dict_to_message({"retriever_id": retriever["retriever_id"], **bad}, pb.ExecuteBatchRetrieverRequest))
         assert failure.code == grpc.StatusCode.INVALID_ARGUMENT and field in failure.violations
+
+
+@pytest.mark.slow  # waits out a slow record write and a record's time to live
+def test_execution_records_stay_off_the_execute_path_and_never_fail_it(corpus: Corpus, server: InProcessServer) -> None:
+    """A record is written in the background: a slow write does not delay the answer (a read waits
+    for it), a failed write loses the record and not the execution."""
+    c = corpus
+    retriever_id = create(c, [search_stage(text_search(), final_top_k=3)])["retriever_id"]
+    faults = server.app.faults
+    faults.arm("executions.write", "sleep:3")
+    try:
+        started = time.monotonic()
+        slow = execute(c, retriever_id, inputs={"query": "volcano"})
+        assert time.monotonic() - started < 2.5 and len(slow["documents"]) == 3
+    finally:
+        faults.disarm("executions.write")
+    assert c.rest.get(f"/v1/retrievers/{retriever_id}/executions/{slow['execution_id']}").json()["total_returned"] == 3
+    faults.arm("executions.write", "fail")
+    try:
+        lost = execute(c, retriever_id, inputs={"query": "glacier"})
+        assert len(lost["documents"]) == 3
+        assert c.rest.get(f"/v1/retrievers/{retriever_id}/executions/{lost['execution_id']}").status_code == 404
+    finally:
+        faults.disarm("executions.write")
+    kept = execute(c, retriever_id, inputs={"query": "comet"})
+    over_grpc = c.api.call(c.api.retrievers.GetRetrieverExecution, pb.GetRetrieverExecutionRequest(retriever_id=retriever_id, execution_id=kept["execution_id"])).execution
+    assert (over_grpc.status, over_grpc.total_returned, over_grpc.stage_statistics.stages["search"].output_count) == ("completed", 3, 3)
+
+
+@pytest.mark.slow  # waits out a record's time to live
+def test_an_organization_keeps_its_newest_records_for_their_time_to_live(corpus: Corpus, server: InProcessServer) -> None:
+    c = corpus
+    retriever_id = create(c, [search_stage(text_search(), final_top_k=2)])["retriever_id"]
+    log = server.app.usecases.retrievers.executions
+    retention, ttl = log.retention, log.ttl_seconds
+    log.retention = 3
+    try:
+        ids = [execute(c, retriever_id, inputs={"query": f"volcano {i}"})["execution_id"] for i in range(5)]
+        listed = c.rest.post(f"/v1/retrievers/{retriever_id}/executions/list", json={}).json()
+        assert [x["execution_id"] for x in listed["results"]] == ids[:1:-1] and listed["pagination"]["total"] == 3
+        log.ttl_seconds = 2
+        short = execute(c, retriever_id, inputs={"query": "volcano short"})["execution_id"]
+        assert c.rest.get(f"/v1/retrievers/{retriever_id}/executions/{short}").status_code == 200
+        time.sleep(2.2)
+        assert c.rest.get(f"/v1/retrievers/{retriever_id}/executions/{short}").status_code == 404  # expired, though not yet pruned
+    finally:
+        log.retention, log.ttl_seconds = retention, ttl

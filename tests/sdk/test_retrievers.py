@@ -260,3 +260,93 @@ def test_batch_execution_answers_each_query_as_execute_does(sdk: TypedSdk, corpu
     with pytest.raises(ApiException) as elsewhere:  # another organization's retriever is not found
         TypedSdk(base_url, new_org_api(root, admin=True).key, corpus.namespace_id).api(mixpeek.RetrieversApi).execute_batch_retrievers(retriever_id, mixpeek.ExecuteBatchRequest(queries=queries[:1]))
     assert elsewhere.value.status == 404
+
+
+def test_executions_are_recorded_and_read_back(sdk: TypedSdk, corpus: Corpus, base_url: str, root: Api) -> None:
+    """Every execution leaves a record (statistics, timing, counts, cache hit; no documents) that the
+    SDK's execution calls read back, newest first; a failed one too. Another organization's are not
+    found."""
+    retrievers = sdk.api(mixpeek.RetrieversApi)
+    created = retrievers.create_retriever(
+        mixpeek.CreateRetrieverRequest(
+            retriever_name=r.unique("ret"),
+            collection_identifiers=[corpus.collection_id],
+            stages=[mixpeek.StageConfigInput.from_dict(search_stage(3)), mixpeek.StageConfigInput.from_dict(sort_stage())],
+            input_schema={"query": mixpeek.RetrieverInputSchemaFieldInput.from_dict(QUERY_SCHEMA["query"])},
+        )
+    )
+    retriever_id = created.retriever_id
+    first = retrievers.execute_retriever(retriever_id, mixpeek.ExecuteRetrieverRequest(inputs={"query": "volcanic eruption"}, limit=2))
+    hit = retrievers.execute_retriever(retriever_id, mixpeek.ExecuteRetrieverRequest(inputs={"query": "volcanic eruption"}, limit=2))
+    assert hit.cache_hit and hit.execution_id != first.execution_id
+    with pytest.raises(ApiException):
+        retrievers.execute_retriever(retriever_id, mixpeek.ExecuteRetrieverRequest(inputs={"query": "x", "qurey": "y"}))
+
+    detail = retrievers.get_execution_retrievers(retriever_id, first.execution_id)
+    assert isinstance(detail, mixpeek.ExecutionDetail) and (detail.execution_id, detail.status, detail.retriever_id) == (first.execution_id, "completed", retriever_id)
+    assert detail.documents == [] and detail.documents_retained is False and detail.total_returned == 2
+    assert detail.stage_statistics.stages["search"].output_count == 3 and detail.stage_statistics.stages["by_year"].input_count == 3
+    assert detail.total_stages == detail.stages_completed == 2 and detail.completed_at >= detail.created_at
+    assert retrievers.get_execution_retrievers(retriever_id, hit.execution_id).cached_at == hit.cached_at
+
+    listed = retrievers.list_executions_retrievers(retriever_id)
+    assert isinstance(listed, mixpeek.ListExecutionsResponse) and listed.pagination.total == 3 and not listed.pagination.has_next
+    failed, second, oldest = listed.results
+    assert (oldest.execution_id, second.execution_id) == (first.execution_id, hit.execution_id) and failed.status == "failed"
+    assert (oldest.total_processed, oldest.total_returned, oldest.cache_hit_rate, second.cache_hit_rate) == (3, 2, 0, 1)
+    assert oldest.query_summary == "volcanic eruption" and oldest.inputs_hash == second.inputs_hash != failed.inputs_hash
+    only_failed = retrievers.list_executions_retrievers(retriever_id, list_executions_request=mixpeek.ListExecutionsRequest(status="failed"))
+    assert [x.execution_id for x in only_failed.results] == [failed.execution_id]
+    paged = retrievers.list_executions_retrievers(retriever_id, limit=2)
+    assert len(paged.results) == 2 and paged.pagination.has_next and paged.pagination.limit == 2
+    rest = Rest(sdk.base_url, sdk.key, corpus.namespace_id)
+    slow_first = rest.post(f"/v1/retrievers/{retriever_id}/executions/list", json={"sort": {"field": "duration_ms", "direction": "desc"}, "filters": {"AND": [{"field": "cache_hit", "operator": "eq", "value": False}]}}).json()
+    assert {x["execution_id"] for x in slow_first["results"]} == {first.execution_id, failed.execution_id}
+    for refused_body, refused_path in (({"sorts": [{"field": "created_at"}]}, ""), ({"filters": {"AND": [{"field": "documents", "operator": "eq", "value": 1}]}}, "")):
+        assert rest.post(f"/v1/retrievers/{retriever_id}/executions/list{refused_path}", json=refused_body).status_code in (400, 422)
+    assert "qurey" in rest.get(f"/v1/retrievers/{retriever_id}/executions/{failed.execution_id}").json()["error"]
+
+    status = retrievers.get_execution_status_retrievers(retriever_id, first.execution_id)
+    assert status["status"] == "completed" and status["stages_completed"] == 2
+    profile = retrievers.get_execution_profile_retrievers(retriever_id, first.execution_id)
+    plan = profile["query_profile"]
+    assert [(s["stage_name"], s["stage_id"], s["input_count"], s["output_count"]) for s in plan["stages"]] == [("search", "feature_search", 0, 3), ("by_year", "sort_attribute", 3, 3)]
+    assert plan["cache_hit"] is False
+
+    # Bad list requests name the field; unknown executions, and another organization's, are not found.
+    with pytest.raises(ApiException) as bad:
+        retrievers.list_executions_retrievers(retriever_id, list_executions_request=mixpeek.ListExecutionsRequest(status="running"))
+    assert bad.value.status == 400 and "query.status" in bad.value.body
+    for call in (retrievers.get_execution_retrievers, retrievers.get_execution_status_retrievers, retrievers.get_execution_profile_retrievers):
+        with pytest.raises(ApiException) as missing:
+            call(retriever_id, "exec_nosuchexecution00")
+        assert missing.value.status == 404
+    stranger = TypedSdk(base_url, new_org_api(root, admin=True).key, corpus.namespace_id).api(mixpeek.RetrieversApi)
+    with pytest.raises(ApiException) as elsewhere:
+        stranger.get_execution_retrievers(retriever_id, first.execution_id)
+    assert elsewhere.value.status == 404
+
+
+def test_adhoc_executions_are_recorded_apart(sdk: TypedSdk, corpus: Corpus) -> None:
+    adhoc = sdk.api(mixpeek.AdhocRetrieversApi)
+    request = mixpeek.AdhocExecuteRequest(
+        collection_identifiers=[corpus.collection_id],
+        stages=[mixpeek.StageConfigInput.from_dict(search_stage(2))],
+        input_schema={"query": mixpeek.RetrieverInputSchemaFieldInput.from_dict(QUERY_SCHEMA["query"])},
+        inputs={"query": "football match"},
+    )
+    answer = adhoc.execute_adhoc_retriever(request)
+    detail = adhoc.get_adhoc_execution_retrievers(answer["execution_id"])
+    assert isinstance(detail, mixpeek.AdhocExecutionDetail) and (detail.execution_id, detail.execution_mode, detail.status) == (answer["execution_id"], "adhoc", "completed")
+    assert detail.collection_ids == [corpus.collection_id] and detail.total_returned == 2 and '"football match"' in detail.inputs
+    listed = adhoc.list_adhoc_executions_retrievers()
+    assert isinstance(listed, mixpeek.ListAdhocExecutionsResponse) and answer["execution_id"] in [x.execution_id for x in listed.results]
+    assert listed.total == len(listed.results)
+    counted = adhoc.list_adhoc_executions_retrievers(list_adhoc_executions_request=mixpeek.ListAdhocExecutionsRequest(count_only=True))
+    assert counted.results == [] and counted.total == listed.total
+    later = adhoc.list_adhoc_executions_retrievers(list_adhoc_executions_request=mixpeek.ListAdhocExecutionsRequest(start_time="2999-01-01T00:00:00Z"))
+    assert later.results == [] and later.total == 0
+    # A saved retriever's execution is not an ad hoc one.
+    with pytest.raises(ApiException) as other_kind:
+        adhoc.get_adhoc_execution_retrievers("exec_nosuchexecution00")
+    assert other_kind.value.status == 404

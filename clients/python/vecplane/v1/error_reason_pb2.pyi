@@ -34,6 +34,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     RETRIEVER_NOT_FOUND: _ClassVar[ErrorReason]
     TASK_NOT_FOUND: _ClassVar[ErrorReason]
     BATCH_NOT_FOUND: _ClassVar[ErrorReason]
+    EXECUTION_NOT_FOUND: _ClassVar[ErrorReason]
     NAMESPACE_ALREADY_EXISTS: _ClassVar[ErrorReason]
     BUCKET_ALREADY_EXISTS: _ClassVar[ErrorReason]
     COLLECTION_ALREADY_EXISTS: _ClassVar[ErrorReason]
@@ -86,6 +87,7 @@ DOCUMENT_NOT_FOUND: ErrorReason
 RETRIEVER_NOT_FOUND: ErrorReason
 TASK_NOT_FOUND: ErrorReason
 BATCH_NOT_FOUND: ErrorReason
+EXECUTION_NOT_FOUND: ErrorReason
 NAMESPACE_ALREADY_EXISTS: ErrorReason
 BUCKET_ALREADY_EXISTS: ErrorReason
 COLLECTION_ALREADY_EXISTS: ErrorReason

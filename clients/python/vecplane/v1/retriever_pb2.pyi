@@ -536,3 +536,211 @@ class ExecuteBatchRetrieverResponse(_message.Message):
     failed: int
     total_time_ms: float
     def __init__(self, retriever_id: _Optional[str] = ..., results: _Optional[_Iterable[_Union[BatchQueryResult, _Mapping]]] = ..., total_queries: _Optional[int] = ..., succeeded: _Optional[int] = ..., failed: _Optional[int] = ..., total_time_ms: _Optional[float] = ...) -> None: ...
+
+class ExecutionRecord(_message.Message):
+    __slots__ = ("execution_id", "status", "retriever_id", "retriever_name", "execution_mode", "created_at", "completed_at", "timestamp", "duration_ms", "credits_used", "total_processed", "total_returned", "cache_hit_rate", "cache_hit", "inputs_hash", "query_summary", "inputs", "collection_ids", "stages_completed", "total_stages", "stage_statistics", "pagination", "warnings", "error", "documents_retained", "documents", "consistency_mode", "cached_at")
+    EXECUTION_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    RETRIEVER_NAME_FIELD_NUMBER: _ClassVar[int]
+    EXECUTION_MODE_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_AT_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMP_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MS_FIELD_NUMBER: _ClassVar[int]
+    CREDITS_USED_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_PROCESSED_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_RETURNED_FIELD_NUMBER: _ClassVar[int]
+    CACHE_HIT_RATE_FIELD_NUMBER: _ClassVar[int]
+    CACHE_HIT_FIELD_NUMBER: _ClassVar[int]
+    INPUTS_HASH_FIELD_NUMBER: _ClassVar[int]
+    QUERY_SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    INPUTS_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_IDS_FIELD_NUMBER: _ClassVar[int]
+    STAGES_COMPLETED_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_STAGES_FIELD_NUMBER: _ClassVar[int]
+    STAGE_STATISTICS_FIELD_NUMBER: _ClassVar[int]
+    PAGINATION_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENTS_RETAINED_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENTS_FIELD_NUMBER: _ClassVar[int]
+    CONSISTENCY_MODE_FIELD_NUMBER: _ClassVar[int]
+    CACHED_AT_FIELD_NUMBER: _ClassVar[int]
+    execution_id: str
+    status: str
+    retriever_id: str
+    retriever_name: str
+    execution_mode: str
+    created_at: str
+    completed_at: str
+    timestamp: str
+    duration_ms: float
+    credits_used: float
+    total_processed: int
+    total_returned: int
+    cache_hit_rate: float
+    cache_hit: bool
+    inputs_hash: str
+    query_summary: str
+    inputs: str
+    collection_ids: _containers.RepeatedScalarFieldContainer[str]
+    stages_completed: int
+    total_stages: int
+    stage_statistics: StageStatistics
+    pagination: ExecutePage
+    warnings: _containers.RepeatedScalarFieldContainer[str]
+    error: str
+    documents_retained: bool
+    documents: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
+    consistency_mode: str
+    cached_at: float
+    def __init__(self, execution_id: _Optional[str] = ..., status: _Optional[str] = ..., retriever_id: _Optional[str] = ..., retriever_name: _Optional[str] = ..., execution_mode: _Optional[str] = ..., created_at: _Optional[str] = ..., completed_at: _Optional[str] = ..., timestamp: _Optional[str] = ..., duration_ms: _Optional[float] = ..., credits_used: _Optional[float] = ..., total_processed: _Optional[int] = ..., total_returned: _Optional[int] = ..., cache_hit_rate: _Optional[float] = ..., cache_hit: _Optional[bool] = ..., inputs_hash: _Optional[str] = ..., query_summary: _Optional[str] = ..., inputs: _Optional[str] = ..., collection_ids: _Optional[_Iterable[str]] = ..., stages_completed: _Optional[int] = ..., total_stages: _Optional[int] = ..., stage_statistics: _Optional[_Union[StageStatistics, _Mapping]] = ..., pagination: _Optional[_Union[ExecutePage, _Mapping]] = ..., warnings: _Optional[_Iterable[str]] = ..., error: _Optional[str] = ..., documents_retained: _Optional[bool] = ..., documents: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ..., consistency_mode: _Optional[str] = ..., cached_at: _Optional[float] = ...) -> None: ...
+
+class ExecutionListQuery(_message.Message):
+    __slots__ = ("filters", "sort", "status", "start_time", "end_time", "count_only")
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    SORT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    COUNT_ONLY_FIELD_NUMBER: _ClassVar[int]
+    filters: _filter_pb2.LogicalOperator
+    sort: _list_pb2.SortOption
+    status: str
+    start_time: str
+    end_time: str
+    count_only: bool
+    def __init__(self, filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., sort: _Optional[_Union[_list_pb2.SortOption, _Mapping]] = ..., status: _Optional[str] = ..., start_time: _Optional[str] = ..., end_time: _Optional[str] = ..., count_only: _Optional[bool] = ...) -> None: ...
+
+class ExecutionPagination(_message.Message):
+    __slots__ = ("total", "limit", "offset", "has_next", "next_cursor")
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    HAS_NEXT_FIELD_NUMBER: _ClassVar[int]
+    NEXT_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    total: int
+    limit: int
+    offset: int
+    has_next: bool
+    next_cursor: str
+    def __init__(self, total: _Optional[int] = ..., limit: _Optional[int] = ..., offset: _Optional[int] = ..., has_next: _Optional[bool] = ..., next_cursor: _Optional[str] = ...) -> None: ...
+
+class ListRetrieverExecutionsRequest(_message.Message):
+    __slots__ = ("retriever_id", "limit", "page_size", "offset", "page", "cursor", "include_total", "query")
+    RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    retriever_id: str
+    limit: int
+    page_size: int
+    offset: int
+    page: int
+    cursor: str
+    include_total: bool
+    query: ExecutionListQuery
+    def __init__(self, retriever_id: _Optional[str] = ..., limit: _Optional[int] = ..., page_size: _Optional[int] = ..., offset: _Optional[int] = ..., page: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., query: _Optional[_Union[ExecutionListQuery, _Mapping]] = ...) -> None: ...
+
+class ListRetrieverExecutionsResponse(_message.Message):
+    __slots__ = ("results", "pagination", "total")
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    PAGINATION_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[ExecutionRecord]
+    pagination: ExecutionPagination
+    total: int
+    def __init__(self, results: _Optional[_Iterable[_Union[ExecutionRecord, _Mapping]]] = ..., pagination: _Optional[_Union[ExecutionPagination, _Mapping]] = ..., total: _Optional[int] = ...) -> None: ...
+
+class ListAdhocExecutionsRequest(_message.Message):
+    __slots__ = ("limit", "page_size", "offset", "page", "cursor", "include_total", "query")
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    limit: int
+    page_size: int
+    offset: int
+    page: int
+    cursor: str
+    include_total: bool
+    query: ExecutionListQuery
+    def __init__(self, limit: _Optional[int] = ..., page_size: _Optional[int] = ..., offset: _Optional[int] = ..., page: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., query: _Optional[_Union[ExecutionListQuery, _Mapping]] = ...) -> None: ...
+
+class ListAdhocExecutionsResponse(_message.Message):
+    __slots__ = ("results", "total", "pagination")
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    PAGINATION_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[ExecutionRecord]
+    total: int
+    pagination: ExecutionPagination
+    def __init__(self, results: _Optional[_Iterable[_Union[ExecutionRecord, _Mapping]]] = ..., total: _Optional[int] = ..., pagination: _Optional[_Union[ExecutionPagination, _Mapping]] = ...) -> None: ...
+
+class GetRetrieverExecutionRequest(_message.Message):
+    __slots__ = ("retriever_id", "execution_id")
+    RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    EXECUTION_ID_FIELD_NUMBER: _ClassVar[int]
+    retriever_id: str
+    execution_id: str
+    def __init__(self, retriever_id: _Optional[str] = ..., execution_id: _Optional[str] = ...) -> None: ...
+
+class GetRetrieverExecutionResponse(_message.Message):
+    __slots__ = ("execution",)
+    EXECUTION_FIELD_NUMBER: _ClassVar[int]
+    execution: ExecutionRecord
+    def __init__(self, execution: _Optional[_Union[ExecutionRecord, _Mapping]] = ...) -> None: ...
+
+class GetExecutionStatusRequest(_message.Message):
+    __slots__ = ("retriever_id", "execution_id")
+    RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    EXECUTION_ID_FIELD_NUMBER: _ClassVar[int]
+    retriever_id: str
+    execution_id: str
+    def __init__(self, retriever_id: _Optional[str] = ..., execution_id: _Optional[str] = ...) -> None: ...
+
+class GetExecutionStatusResponse(_message.Message):
+    __slots__ = ("execution",)
+    EXECUTION_FIELD_NUMBER: _ClassVar[int]
+    execution: ExecutionRecord
+    def __init__(self, execution: _Optional[_Union[ExecutionRecord, _Mapping]] = ...) -> None: ...
+
+class GetExecutionProfileRequest(_message.Message):
+    __slots__ = ("retriever_id", "execution_id")
+    RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    EXECUTION_ID_FIELD_NUMBER: _ClassVar[int]
+    retriever_id: str
+    execution_id: str
+    def __init__(self, retriever_id: _Optional[str] = ..., execution_id: _Optional[str] = ...) -> None: ...
+
+class GetExecutionProfileResponse(_message.Message):
+    __slots__ = ("execution_id", "retriever_id", "query_profile", "created_at")
+    EXECUTION_ID_FIELD_NUMBER: _ClassVar[int]
+    RETRIEVER_ID_FIELD_NUMBER: _ClassVar[int]
+    QUERY_PROFILE_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    execution_id: str
+    retriever_id: str
+    query_profile: _struct_pb2.Struct
+    created_at: str
+    def __init__(self, execution_id: _Optional[str] = ..., retriever_id: _Optional[str] = ..., query_profile: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., created_at: _Optional[str] = ...) -> None: ...
+
+class GetAdhocExecutionRequest(_message.Message):
+    __slots__ = ("execution_id",)
+    EXECUTION_ID_FIELD_NUMBER: _ClassVar[int]
+    execution_id: str
+    def __init__(self, execution_id: _Optional[str] = ...) -> None: ...
+
+class GetAdhocExecutionResponse(_message.Message):
+    __slots__ = ("execution",)
+    EXECUTION_FIELD_NUMBER: _ClassVar[int]
+    execution: ExecutionRecord
+    def __init__(self, execution: _Optional[_Union[ExecutionRecord, _Mapping]] = ...) -> None: ...

@@ -70,6 +70,36 @@ class RetrieverServiceStub:
                 request_serializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteBatchRetrieverRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteBatchRetrieverResponse.FromString,
                 _registered_method=True)
+        self.ListRetrieverExecutions = channel.unary_unary(
+                '/vecplane.v1.RetrieverService/ListRetrieverExecutions',
+                request_serializer=vecplane_dot_v1_dot_retriever__pb2.ListRetrieverExecutionsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_retriever__pb2.ListRetrieverExecutionsResponse.FromString,
+                _registered_method=True)
+        self.GetRetrieverExecution = channel.unary_unary(
+                '/vecplane.v1.RetrieverService/GetRetrieverExecution',
+                request_serializer=vecplane_dot_v1_dot_retriever__pb2.GetRetrieverExecutionRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_retriever__pb2.GetRetrieverExecutionResponse.FromString,
+                _registered_method=True)
+        self.GetExecutionStatus = channel.unary_unary(
+                '/vecplane.v1.RetrieverService/GetExecutionStatus',
+                request_serializer=vecplane_dot_v1_dot_retriever__pb2.GetExecutionStatusRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_retriever__pb2.GetExecutionStatusResponse.FromString,
+                _registered_method=True)
+        self.GetExecutionProfile = channel.unary_unary(
+                '/vecplane.v1.RetrieverService/GetExecutionProfile',
+                request_serializer=vecplane_dot_v1_dot_retriever__pb2.GetExecutionProfileRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_retriever__pb2.GetExecutionProfileResponse.FromString,
+                _registered_method=True)
+        self.ListAdhocExecutions = channel.unary_unary(
+                '/vecplane.v1.RetrieverService/ListAdhocExecutions',
+                request_serializer=vecplane_dot_v1_dot_retriever__pb2.ListAdhocExecutionsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_retriever__pb2.ListAdhocExecutionsResponse.FromString,
+                _registered_method=True)
+        self.GetAdhocExecution = channel.unary_unary(
+                '/vecplane.v1.RetrieverService/GetAdhocExecution',
+                request_serializer=vecplane_dot_v1_dot_retriever__pb2.GetAdhocExecutionRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_retriever__pb2.GetAdhocExecutionResponse.FromString,
+                _registered_method=True)
         self.ExecuteAdhocRetriever = channel.unary_unary(
                 '/vecplane.v1.RetrieverService/ExecuteAdhocRetriever',
                 request_serializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteAdhocRetrieverRequest.SerializeToString,
@@ -146,6 +176,48 @@ class RetrieverServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListRetrieverExecutions(self, request, context):
+        """Lists the recorded executions of a retriever (statistics, not documents), newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRetrieverExecution(self, request, context):
+        """Gets the record of one execution of a retriever.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetExecutionStatus(self, request, context):
+        """Gets the status of one execution of a retriever (recorded executions have ended).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetExecutionProfile(self, request, context):
+        """Gets the query profile of one execution of a retriever: the plan `explain` answers, read later.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAdhocExecutions(self, request, context):
+        """Lists the recorded ad hoc executions of the namespace, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAdhocExecution(self, request, context):
+        """Gets the record of one ad hoc execution.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ExecuteAdhocRetriever(self, request, context):
         """Runs an unsaved retriever.
         """
@@ -211,6 +283,36 @@ def add_RetrieverServiceServicer_to_server(servicer, server):
                     servicer.ExecuteBatchRetriever,
                     request_deserializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteBatchRetrieverRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteBatchRetrieverResponse.SerializeToString,
+            ),
+            'ListRetrieverExecutions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRetrieverExecutions,
+                    request_deserializer=vecplane_dot_v1_dot_retriever__pb2.ListRetrieverExecutionsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_retriever__pb2.ListRetrieverExecutionsResponse.SerializeToString,
+            ),
+            'GetRetrieverExecution': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRetrieverExecution,
+                    request_deserializer=vecplane_dot_v1_dot_retriever__pb2.GetRetrieverExecutionRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_retriever__pb2.GetRetrieverExecutionResponse.SerializeToString,
+            ),
+            'GetExecutionStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetExecutionStatus,
+                    request_deserializer=vecplane_dot_v1_dot_retriever__pb2.GetExecutionStatusRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_retriever__pb2.GetExecutionStatusResponse.SerializeToString,
+            ),
+            'GetExecutionProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetExecutionProfile,
+                    request_deserializer=vecplane_dot_v1_dot_retriever__pb2.GetExecutionProfileRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_retriever__pb2.GetExecutionProfileResponse.SerializeToString,
+            ),
+            'ListAdhocExecutions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAdhocExecutions,
+                    request_deserializer=vecplane_dot_v1_dot_retriever__pb2.ListAdhocExecutionsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_retriever__pb2.ListAdhocExecutionsResponse.SerializeToString,
+            ),
+            'GetAdhocExecution': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAdhocExecution,
+                    request_deserializer=vecplane_dot_v1_dot_retriever__pb2.GetAdhocExecutionRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_retriever__pb2.GetAdhocExecutionResponse.SerializeToString,
             ),
             'ExecuteAdhocRetriever': grpc.unary_unary_rpc_method_handler(
                     servicer.ExecuteAdhocRetriever,
@@ -423,6 +525,168 @@ class RetrieverService:
             '/vecplane.v1.RetrieverService/ExecuteBatchRetriever',
             vecplane_dot_v1_dot_retriever__pb2.ExecuteBatchRetrieverRequest.SerializeToString,
             vecplane_dot_v1_dot_retriever__pb2.ExecuteBatchRetrieverResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRetrieverExecutions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.RetrieverService/ListRetrieverExecutions',
+            vecplane_dot_v1_dot_retriever__pb2.ListRetrieverExecutionsRequest.SerializeToString,
+            vecplane_dot_v1_dot_retriever__pb2.ListRetrieverExecutionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRetrieverExecution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.RetrieverService/GetRetrieverExecution',
+            vecplane_dot_v1_dot_retriever__pb2.GetRetrieverExecutionRequest.SerializeToString,
+            vecplane_dot_v1_dot_retriever__pb2.GetRetrieverExecutionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetExecutionStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.RetrieverService/GetExecutionStatus',
+            vecplane_dot_v1_dot_retriever__pb2.GetExecutionStatusRequest.SerializeToString,
+            vecplane_dot_v1_dot_retriever__pb2.GetExecutionStatusResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetExecutionProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.RetrieverService/GetExecutionProfile',
+            vecplane_dot_v1_dot_retriever__pb2.GetExecutionProfileRequest.SerializeToString,
+            vecplane_dot_v1_dot_retriever__pb2.GetExecutionProfileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAdhocExecutions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.RetrieverService/ListAdhocExecutions',
+            vecplane_dot_v1_dot_retriever__pb2.ListAdhocExecutionsRequest.SerializeToString,
+            vecplane_dot_v1_dot_retriever__pb2.ListAdhocExecutionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAdhocExecution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.RetrieverService/GetAdhocExecution',
+            vecplane_dot_v1_dot_retriever__pb2.GetAdhocExecutionRequest.SerializeToString,
+            vecplane_dot_v1_dot_retriever__pb2.GetAdhocExecutionResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -9,7 +9,7 @@ import { file_google_api_field_behavior } from "../../google/api/field_behavior_
 import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
 import type { LogicalOperator } from "./filter_pb.js";
 import { file_vecplane_v1_filter } from "./filter_pb.js";
-import type { ListQuery, Pagination } from "./list_pb.js";
+import type { ListQuery, Pagination, SortOption } from "./list_pb.js";
 import { file_vecplane_v1_list } from "./list_pb.js";
 import { file_vecplane_v1_options } from "./options_pb.js";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
@@ -18,7 +18,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file vecplane/v1/retriever.proto.
  */
 export const file_vecplane_v1_retriever: GenFile = /*@__PURE__*/
-  fileDesc("Cht2ZWNwbGFuZS92MS9yZXRyaWV2ZXIucHJvdG8SC3ZlY3BsYW5lLnYxIn4KCVN0YWdlQm9keRIWCghzdGFnZV9pZBgBIAEoCUIE4kEBAhIrCgpwYXJhbWV0ZXJzGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIsCgtwcmVfZmlsdGVycxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QisQEKC1N0YWdlQ29uZmlnEhgKCnN0YWdlX25hbWUYASABKAlCBOJBAQISEgoKc3RhZ2VfdHlwZRgCIAEoCRIsCgZjb25maWcYAyABKAsyFi52ZWNwbGFuZS52MS5TdGFnZUJvZHlCBOJBAQISEwoLZGVzY3JpcHRpb24YBCABKAkSMQoKcGFyYW1ldGVycxgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQMi/QIKCVJldHJpZXZlchIUCgxyZXRyaWV2ZXJfaWQYASABKAkSFgoOcmV0cmlldmVyX25hbWUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSFgoOY29sbGVjdGlvbl9pZHMYBCADKAkSHgoWY29sbGVjdGlvbl9pZGVudGlmaWVycxgFIAMoCRIoCgZzdGFnZXMYBiADKAsyGC52ZWNwbGFuZS52MS5TdGFnZUNvbmZpZxItCgxpbnB1dF9zY2hlbWEYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EgwKBHRhZ3MYCCADKAkSKQoIbWV0YWRhdGEYCSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Eg8KB3ZlcnNpb24YCiABKAUSFAoMbmFtZXNwYWNlX2lkGAsgASgJEhIKCmNyZWF0ZWRfYXQYDCABKAkSEgoKdXBkYXRlZF9hdBgNIAEoCRIUCgxpc19wdWJsaXNoZWQYDiABKAgiugIKFkNyZWF0ZVJldHJpZXZlclJlcXVlc3QSHAoOcmV0cmlldmVyX25hbWUYASABKAlCBOJBAQISEwoLZGVzY3JpcHRpb24YAiABKAkSHgoWY29sbGVjdGlvbl9pZGVudGlmaWVycxgDIAMoCRIWCg5jb2xsZWN0aW9uX2lkcxgEIAMoCRIuCgZzdGFnZXMYBSADKAsyGC52ZWNwbGFuZS52MS5TdGFnZUNvbmZpZ0IE4kEBAhItCgxpbnB1dF9zY2hlbWEYBiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EgwKBHRhZ3MYByADKAkSKQoIbWV0YWRhdGEYCCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Eh0KFXJlcXVpcmVzX3N1YnNjcmlwdGlvbhgJIAEoCCIxChNHZXRSZXRyaWV2ZXJSZXF1ZXN0EhoKDHJldHJpZXZlcl9pZBgBIAEoCUIE4kEBAiKlAQoVTGlzdFJldHJpZXZlcnNSZXF1ZXN0Eg0KBWxpbWl0GAEgASgFEg4KBm9mZnNldBgCIAEoBRIOCgZjdXJzb3IYAyABKAkSFQoNaW5jbHVkZV90b3RhbBgEIAEoCBIlCgVxdWVyeRgFIAEoCzIWLnZlY3BsYW5lLnYxLkxpc3RRdWVyeRIRCglwYWdlX3NpemUYBiABKAUSDAoEcGFnZRgHIAEoBSKMAQoWTGlzdFJldHJpZXZlcnNSZXNwb25zZRInCgdyZXN1bHRzGAEgAygLMhYudmVjcGxhbmUudjEuUmV0cmlldmVyEisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhIKBXRvdGFsGAMgASgDSACIAQFCCAoGX3RvdGFsIsACChZVcGRhdGVSZXRyaWV2ZXJSZXF1ZXN0EhoKDHJldHJpZXZlcl9pZBgBIAEoCUIE4kEBAhIbCg5yZXRyaWV2ZXJfbmFtZRgCIAEoCUgAiAEBEhgKC2Rlc2NyaXB0aW9uGAMgASgJSAGIAQESHgoWY29sbGVjdGlvbl9pZGVudGlmaWVycxgEIAMoCRIoCgZzdGFnZXMYBSADKAsyGC52ZWNwbGFuZS52MS5TdGFnZUNvbmZpZxItCgxpbnB1dF9zY2hlbWEYBiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EgwKBHRhZ3MYByADKAkSKQoIbWV0YWRhdGEYCCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0QhEKD19yZXRyaWV2ZXJfbmFtZUIOCgxfZGVzY3JpcHRpb24iRAoXVXBkYXRlUmV0cmlldmVyUmVzcG9uc2USKQoJcmV0cmlldmVyGAEgASgLMhYudmVjcGxhbmUudjEuUmV0cmlldmVyIjQKFkRlbGV0ZVJldHJpZXZlclJlcXVlc3QSGgoMcmV0cmlldmVyX2lkGAEgASgJQgTiQQECIjsKF0RlbGV0ZVJldHJpZXZlclJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSDwoHc3VjY2VzcxgCIAEoCCJqChFFeGVjdXRlUGFnaW5hdGlvbhIOCgZtZXRob2QYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhMKC3BhZ2VfbnVtYmVyGAMgASgFEg0KBWxpbWl0GAQgASgFEg4KBmN1cnNvchgFIAEoCSI5Cg9SZWFkQ29uc2lzdGVuY3kSDAoEbW9kZRgBIAEoCRIYChBtYXhfc3RhbGVuZXNzX21zGAIgASgFIpwDChdFeGVjdXRlUmV0cmlldmVyUmVxdWVzdBIaCgxyZXRyaWV2ZXJfaWQYASABKAlCBOJBAQISJwoGaW5wdXRzGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBItCgdmaWx0ZXJzGAMgASgLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yEjIKCnBhZ2luYXRpb24YBCABKAsyHi52ZWNwbGFuZS52MS5FeGVjdXRlUGFnaW5hdGlvbhINCgVsaW1pdBgFIAEoBRIYCgpza2lwX2NhY2hlGAYgASgIQgTg2hgBEhwKDnJldHVybl92ZWN0b3JzGAcgASgIQgTg2hgBEg4KBnN0cmVhbRgIIAEoCBIjChVyZXR1cm5fcHJlc2lnbmVkX3VybHMYCSABKAhCBODaGAESFQoHZXhwbGFpbhgKIAEoCEIE4NoYARIxCgtjb25zaXN0ZW5jeRgLIAEoCzIcLnZlY3BsYW5lLnYxLlJlYWRDb25zaXN0ZW5jeRITCgt3cml0ZV90b2tlbhgMIAEoCSK0BAocRXhlY3V0ZUFkaG9jUmV0cmlldmVyUmVxdWVzdBIeChZjb2xsZWN0aW9uX2lkZW50aWZpZXJzGAEgAygJEhYKDmNvbGxlY3Rpb25faWRzGAIgAygJEi4KBnN0YWdlcxgDIAMoCzIYLnZlY3BsYW5lLnYxLlN0YWdlQ29uZmlnQgTiQQECEi0KDGlucHV0X3NjaGVtYRgEIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSJwoGaW5wdXRzGAUgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBItCgdmaWx0ZXJzGAYgASgLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yEjIKCnBhZ2luYXRpb24YByABKAsyHi52ZWNwbGFuZS52MS5FeGVjdXRlUGFnaW5hdGlvbhINCgVsaW1pdBgIIAEoBRIYCgpza2lwX2NhY2hlGAkgASgIQgTg2hgBEhwKDnJldHVybl92ZWN0b3JzGAogASgIQgTg2hgBEhYKDnJldHJpZXZlcl9uYW1lGAsgASgJEg4KBnN0cmVhbRgMIAEoCBIjChVyZXR1cm5fcHJlc2lnbmVkX3VybHMYDSABKAhCBODaGAESFQoHZXhwbGFpbhgOIAEoCEIE4NoYARIxCgtjb25zaXN0ZW5jeRgPIAEoCzIcLnZlY3BsYW5lLnYxLlJlYWRDb25zaXN0ZW5jeRITCgt3cml0ZV90b2tlbhgQIAEoCSJkCg5TdGFnZVN0YXRpc3RpYxITCgtpbnB1dF9jb3VudBgBIAEoAxIUCgxvdXRwdXRfY291bnQYAiABKAMSEwoLZHVyYXRpb25fbXMYAyABKAESEgoKZWZmaWNpZW5jeRgEIAEoASKuAQoPU3RhZ2VTdGF0aXN0aWNzEjgKBnN0YWdlcxgBIAMoCzIoLnZlY3BsYW5lLnYxLlN0YWdlU3RhdGlzdGljcy5TdGFnZXNFbnRyeRIVCg10b3RhbF90aW1lX21zGAIgASgBGkoKC1N0YWdlc0VudHJ5EgsKA2tleRgBIAEoCRIqCgV2YWx1ZRgCIAEoCzIbLnZlY3BsYW5lLnYxLlN0YWdlU3RhdGlzdGljOgI4ASKIAQoLRXhlY3V0ZVBhZ2USDgoGbWV0aG9kGAEgASgJEhAKCHJldHVybmVkGAIgASgFEg0KBXRvdGFsGAMgASgFEhAKCGhhc19uZXh0GAQgASgIEg4KBmN1cnNvchgFIAEoCRITCgtwYWdlX251bWJlchgGIAEoBRIRCglwYWdlX3NpemUYByABKAUinwMKCUV4ZWN1dGlvbhIUCgxleGVjdXRpb25faWQYASABKAkSDgoGc3RhdHVzGAIgASgJEhQKDHJldHJpZXZlcl9pZBgDIAEoCRIqCglkb2N1bWVudHMYBCADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EiwKCnBhZ2luYXRpb24YBSABKAsyGC52ZWNwbGFuZS52MS5FeGVjdXRlUGFnZRI2ChBzdGFnZV9zdGF0aXN0aWNzGAYgASgLMhwudmVjcGxhbmUudjEuU3RhZ2VTdGF0aXN0aWNzEhEKCWNhY2hlX2hpdBgHIAEoCBIXCgljYWNoZWRfYXQYCCABKAlCBIDbGAESEAoId2FybmluZ3MYCSADKAkSLQoMZXhwbGFpbl9wbGFuGAogASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIqCg5jYWNoZWRfYXRfdW5peBgLIAEoAUINitsYCWNhY2hlZF9hdEgAiAEBEhgKEGNvbnNpc3RlbmN5X21vZGUYDCABKAlCEQoPX2NhY2hlZF9hdF91bml4IkUKGEV4ZWN1dGVSZXRyaWV2ZXJSZXNwb25zZRIpCglleGVjdXRpb24YASABKAsyFi52ZWNwbGFuZS52MS5FeGVjdXRpb24iSgodRXhlY3V0ZUFkaG9jUmV0cmlldmVyUmVzcG9uc2USKQoJZXhlY3V0aW9uGAEgASgLMhYudmVjcGxhbmUudjEuRXhlY3V0aW9uIkQKF0NyZWF0ZVJldHJpZXZlclJlc3BvbnNlEikKCXJldHJpZXZlchgBIAEoCzIWLnZlY3BsYW5lLnYxLlJldHJpZXZlciJBChRHZXRSZXRyaWV2ZXJSZXNwb25zZRIpCglyZXRyaWV2ZXIYASABKAsyFi52ZWNwbGFuZS52MS5SZXRyaWV2ZXIiHAoaTGlzdFJldHJpZXZlclN0YWdlc1JlcXVlc3QiiwEKD1N0YWdlRGVmaW5pdGlvbhIQCghzdGFnZV9pZBgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIQCghjYXRlZ29yeRgDIAEoCRIMCgRpY29uGAQgASgJEjEKEHBhcmFtZXRlcl9zY2hlbWEYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IksKG0xpc3RSZXRyaWV2ZXJTdGFnZXNSZXNwb25zZRIsCgZzdGFnZXMYASADKAsyHC52ZWNwbGFuZS52MS5TdGFnZURlZmluaXRpb24imgIKFUNsb25lUmV0cmlldmVyUmVxdWVzdBIaCgxyZXRyaWV2ZXJfaWQYASABKAlCBOJBAQISHAoOcmV0cmlldmVyX25hbWUYAiABKAlCBOJBAQISGAoLZGVzY3JpcHRpb24YAyABKAlIAIgBARIeChZjb2xsZWN0aW9uX2lkZW50aWZpZXJzGAQgAygJEhYKDmNvbGxlY3Rpb25faWRzGAUgAygJEigKBnN0YWdlcxgGIAMoCzIYLnZlY3BsYW5lLnYxLlN0YWdlQ29uZmlnEi0KDGlucHV0X3NjaGVtYRgHIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSDAoEdGFncxgIIAMoCUIOCgxfZGVzY3JpcHRpb24iYAoWQ2xvbmVSZXRyaWV2ZXJSZXNwb25zZRIpCglyZXRyaWV2ZXIYASABKAsyFi52ZWNwbGFuZS52MS5SZXRyaWV2ZXISGwoTc291cmNlX3JldHJpZXZlcl9pZBgCIAEoCSJeChdFeHBsYWluUmV0cmlldmVyUmVxdWVzdBIaCgxyZXRyaWV2ZXJfaWQYASABKAlCBOJBAQISJwoGaW5wdXRzGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCLZAgoMUGxhbm5lZFN0YWdlEhIKCnN0YWdlX25hbWUYASABKAkSEAoIc3RhZ2VfaWQYAiABKAkSEgoKc3RhZ2VfdHlwZRgDIAEoCRITCgtkZXNjcmlwdGlvbhgEIAEoCRISCgptYXhfb3V0cHV0GAUgASgDEisKCnBhcmFtZXRlcnMYBiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhMKC3N0YWdlX2luZGV4GAcgASgFEhcKD2VzdGltYXRlZF9pbnB1dBgIIAEoAxIYChBlc3RpbWF0ZWRfb3V0cHV0GAkgASgDEhwKFGVzdGltYXRlZF9lZmZpY2llbmN5GAogASgBEh4KFmVzdGltYXRlZF9jb3N0X2NyZWRpdHMYCyABKAESHQoVZXN0aW1hdGVkX2R1cmF0aW9uX21zGAwgASgBEhQKDGNhY2hlX2xpa2VseRgNIAEoCCI/CgtFeHBsYWluQ29zdBIVCg10b3RhbF9jcmVkaXRzGAEgASgBEhkKEXRvdGFsX2R1cmF0aW9uX21zGAIgASgBIoICChhFeHBsYWluUmV0cmlldmVyUmVzcG9uc2USFAoMcmV0cmlldmVyX2lkGAEgASgJEhYKDnJldHJpZXZlcl9uYW1lGAIgASgJEjEKDmV4ZWN1dGlvbl9wbGFuGAMgAygLMhkudmVjcGxhbmUudjEuUGxhbm5lZFN0YWdlEh4KFnRvdGFsX2VzdGltYXRlZF9zdGFnZXMYBCABKAUSFwoPd291bGRfaGl0X2NhY2hlGAUgASgIEhoKEm9wdGltaXphdGlvbl9sZXZlbBgGIAEoCRIwCg5lc3RpbWF0ZWRfY29zdBgHIAEoCzIYLnZlY3BsYW5lLnYxLkV4cGxhaW5Db3N0ImoKCkJhdGNoUXVlcnkSLQoGaW5wdXRzGAEgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdEIE4kEBAhItCgdmaWx0ZXJzGAIgASgLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yIv0BChxFeGVjdXRlQmF0Y2hSZXRyaWV2ZXJSZXF1ZXN0EhoKDHJldHJpZXZlcl9pZBgBIAEoCUIE4kEBAhIuCgdxdWVyaWVzGAIgAygLMhcudmVjcGxhbmUudjEuQmF0Y2hRdWVyeUIE4kEBAhIpCghzZXR0aW5ncxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEwoLY29uY3VycmVuY3kYBCABKAUSIwoVcmV0dXJuX3ByZXNpZ25lZF91cmxzGAUgASgIQgTg2hgBEhwKDnJldHVybl92ZWN0b3JzGAYgASgIQgTg2hgBEg4KBnN0cmVhbRgHIAEoCCJ8Cg9CYXRjaFF1ZXJ5RXJyb3ISDAoEY29kZRgBIAEoCRIOCgZyZWFzb24YAiABKAkSDwoHbWVzc2FnZRgDIAEoCRI6ChBmaWVsZF92aW9sYXRpb25zGAQgAygLMiAudmVjcGxhbmUudjEuQmF0Y2hGaWVsZFZpb2xhdGlvbiI5ChNCYXRjaEZpZWxkVmlvbGF0aW9uEg0KBWZpZWxkGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJIo8BChBCYXRjaFF1ZXJ5UmVzdWx0EhMKC3F1ZXJ5X2luZGV4GAEgASgFEg4KBnN0YXR1cxgCIAEoCRIpCglleGVjdXRpb24YAyABKAsyFi52ZWNwbGFuZS52MS5FeGVjdXRpb24SKwoFZXJyb3IYBCABKAsyHC52ZWNwbGFuZS52MS5CYXRjaFF1ZXJ5RXJyb3IitgEKHUV4ZWN1dGVCYXRjaFJldHJpZXZlclJlc3BvbnNlEhQKDHJldHJpZXZlcl9pZBgBIAEoCRIuCgdyZXN1bHRzGAIgAygLMh0udmVjcGxhbmUudjEuQmF0Y2hRdWVyeVJlc3VsdBIVCg10b3RhbF9xdWVyaWVzGAMgASgFEhEKCXN1Y2NlZWRlZBgEIAEoBRIOCgZmYWlsZWQYBSABKAUSFQoNdG90YWxfdGltZV9tcxgGIAEoATLrDAoQUmV0cmlldmVyU2VydmljZRKCAQoPQ3JlYXRlUmV0cmlldmVyEiMudmVjcGxhbmUudjEuQ3JlYXRlUmV0cmlldmVyUmVxdWVzdBokLnZlY3BsYW5lLnYxLkNyZWF0ZVJldHJpZXZlclJlc3BvbnNlIiSC0+STAh46ASpiCXJldHJpZXZlciIOL3YxL3JldHJpZXZlcnMShQEKDEdldFJldHJpZXZlchIgLnZlY3BsYW5lLnYxLkdldFJldHJpZXZlclJlcXVlc3QaIS52ZWNwbGFuZS52MS5HZXRSZXRyaWV2ZXJSZXNwb25zZSIwgtPkkwIqYglyZXRyaWV2ZXISHS92MS9yZXRyaWV2ZXJzL3tyZXRyaWV2ZXJfaWR9Eo8BCg5MaXN0UmV0cmlldmVycxIiLnZlY3BsYW5lLnYxLkxpc3RSZXRyaWV2ZXJzUmVxdWVzdBojLnZlY3BsYW5lLnYxLkxpc3RSZXRyaWV2ZXJzUmVzcG9uc2UiNILT5JMCLjoFcXVlcnlaEBIOL3YxL3JldHJpZXZlcnMiEy92MS9yZXRyaWV2ZXJzL2xpc3QShgEKD1VwZGF0ZVJldHJpZXZlchIjLnZlY3BsYW5lLnYxLlVwZGF0ZVJldHJpZXZlclJlcXVlc3QaJC52ZWNwbGFuZS52MS5VcGRhdGVSZXRyaWV2ZXJSZXNwb25zZSIogtPkkwIiOgEqMh0vdjEvcmV0cmlldmVycy97cmV0cmlldmVyX2lkfRKDAQoPRGVsZXRlUmV0cmlldmVyEiMudmVjcGxhbmUudjEuRGVsZXRlUmV0cmlldmVyUmVxdWVzdBokLnZlY3BsYW5lLnYxLkRlbGV0ZVJldHJpZXZlclJlc3BvbnNlIiWC0+STAh8qHS92MS9yZXRyaWV2ZXJzL3tyZXRyaWV2ZXJfaWR9EpwBChBFeGVjdXRlUmV0cmlldmVyEiQudmVjcGxhbmUudjEuRXhlY3V0ZVJldHJpZXZlclJlcXVlc3QaJS52ZWNwbGFuZS52MS5FeGVjdXRlUmV0cmlldmVyUmVzcG9uc2UiO4LT5JMCNToBKmIJZXhlY3V0aW9uIiUvdjEvcmV0cmlldmVycy97cmV0cmlldmVyX2lkfS9leGVjdXRlEqYBChVFeGVjdXRlQmF0Y2hSZXRyaWV2ZXISKS52ZWNwbGFuZS52MS5FeGVjdXRlQmF0Y2hSZXRyaWV2ZXJSZXF1ZXN0GioudmVjcGxhbmUudjEuRXhlY3V0ZUJhdGNoUmV0cmlldmVyUmVzcG9uc2UiNoLT5JMCMDoBKiIrL3YxL3JldHJpZXZlcnMve3JldHJpZXZlcl9pZH0vZXhlY3V0ZS9iYXRjaBKcAQoVRXhlY3V0ZUFkaG9jUmV0cmlldmVyEikudmVjcGxhbmUudjEuRXhlY3V0ZUFkaG9jUmV0cmlldmVyUmVxdWVzdBoqLnZlY3BsYW5lLnYxLkV4ZWN1dGVBZGhvY1JldHJpZXZlclJlc3BvbnNlIiyC0+STAiY6ASpiCWV4ZWN1dGlvbiIWL3YxL3JldHJpZXZlcnMvZXhlY3V0ZRKJAQoOQ2xvbmVSZXRyaWV2ZXISIi52ZWNwbGFuZS52MS5DbG9uZVJldHJpZXZlclJlcXVlc3QaIy52ZWNwbGFuZS52MS5DbG9uZVJldHJpZXZlclJlc3BvbnNlIi6C0+STAig6ASoiIy92MS9yZXRyaWV2ZXJzL3tyZXRyaWV2ZXJfaWR9L2Nsb25lEpkBChBFeHBsYWluUmV0cmlldmVyEiQudmVjcGxhbmUudjEuRXhwbGFpblJldHJpZXZlclJlcXVlc3QaJS52ZWNwbGFuZS52MS5FeHBsYWluUmV0cmlldmVyUmVzcG9uc2UiOILT5JMCMjoBKiItL3YxL3JldHJpZXZlcnMve3JldHJpZXZlcl9pZH0vZXhlY3V0ZS9leHBsYWluEpMBChNMaXN0UmV0cmlldmVyU3RhZ2VzEicudmVjcGxhbmUudjEuTGlzdFJldHJpZXZlclN0YWdlc1JlcXVlc3QaKC52ZWNwbGFuZS52MS5MaXN0UmV0cmlldmVyU3RhZ2VzUmVzcG9uc2UiKfjaGAGC0+STAh9iBnN0YWdlcxIVL3YxL3JldHJpZXZlcnMvc3RhZ2VzGgTQ2hgBYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_filter, file_vecplane_v1_list, file_vecplane_v1_options]);
+  fileDesc("Cht2ZWNwbGFuZS92MS9yZXRyaWV2ZXIucHJvdG8SC3ZlY3BsYW5lLnYxIn4KCVN0YWdlQm9keRIWCghzdGFnZV9pZBgBIAEoCUIE4kEBAhIrCgpwYXJhbWV0ZXJzGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIsCgtwcmVfZmlsdGVycxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QisQEKC1N0YWdlQ29uZmlnEhgKCnN0YWdlX25hbWUYASABKAlCBOJBAQISEgoKc3RhZ2VfdHlwZRgCIAEoCRIsCgZjb25maWcYAyABKAsyFi52ZWNwbGFuZS52MS5TdGFnZUJvZHlCBOJBAQISEwoLZGVzY3JpcHRpb24YBCABKAkSMQoKcGFyYW1ldGVycxgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQMi/QIKCVJldHJpZXZlchIUCgxyZXRyaWV2ZXJfaWQYASABKAkSFgoOcmV0cmlldmVyX25hbWUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSFgoOY29sbGVjdGlvbl9pZHMYBCADKAkSHgoWY29sbGVjdGlvbl9pZGVudGlmaWVycxgFIAMoCRIoCgZzdGFnZXMYBiADKAsyGC52ZWNwbGFuZS52MS5TdGFnZUNvbmZpZxItCgxpbnB1dF9zY2hlbWEYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EgwKBHRhZ3MYCCADKAkSKQoIbWV0YWRhdGEYCSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Eg8KB3ZlcnNpb24YCiABKAUSFAoMbmFtZXNwYWNlX2lkGAsgASgJEhIKCmNyZWF0ZWRfYXQYDCABKAkSEgoKdXBkYXRlZF9hdBgNIAEoCRIUCgxpc19wdWJsaXNoZWQYDiABKAgiugIKFkNyZWF0ZVJldHJpZXZlclJlcXVlc3QSHAoOcmV0cmlldmVyX25hbWUYASABKAlCBOJBAQISEwoLZGVzY3JpcHRpb24YAiABKAkSHgoWY29sbGVjdGlvbl9pZGVudGlmaWVycxgDIAMoCRIWCg5jb2xsZWN0aW9uX2lkcxgEIAMoCRIuCgZzdGFnZXMYBSADKAsyGC52ZWNwbGFuZS52MS5TdGFnZUNvbmZpZ0IE4kEBAhItCgxpbnB1dF9zY2hlbWEYBiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EgwKBHRhZ3MYByADKAkSKQoIbWV0YWRhdGEYCCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Eh0KFXJlcXVpcmVzX3N1YnNjcmlwdGlvbhgJIAEoCCIxChNHZXRSZXRyaWV2ZXJSZXF1ZXN0EhoKDHJldHJpZXZlcl9pZBgBIAEoCUIE4kEBAiKlAQoVTGlzdFJldHJpZXZlcnNSZXF1ZXN0Eg0KBWxpbWl0GAEgASgFEg4KBm9mZnNldBgCIAEoBRIOCgZjdXJzb3IYAyABKAkSFQoNaW5jbHVkZV90b3RhbBgEIAEoCBIlCgVxdWVyeRgFIAEoCzIWLnZlY3BsYW5lLnYxLkxpc3RRdWVyeRIRCglwYWdlX3NpemUYBiABKAUSDAoEcGFnZRgHIAEoBSKMAQoWTGlzdFJldHJpZXZlcnNSZXNwb25zZRInCgdyZXN1bHRzGAEgAygLMhYudmVjcGxhbmUudjEuUmV0cmlldmVyEisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhIKBXRvdGFsGAMgASgDSACIAQFCCAoGX3RvdGFsIsACChZVcGRhdGVSZXRyaWV2ZXJSZXF1ZXN0EhoKDHJldHJpZXZlcl9pZBgBIAEoCUIE4kEBAhIbCg5yZXRyaWV2ZXJfbmFtZRgCIAEoCUgAiAEBEhgKC2Rlc2NyaXB0aW9uGAMgASgJSAGIAQESHgoWY29sbGVjdGlvbl9pZGVudGlmaWVycxgEIAMoCRIoCgZzdGFnZXMYBSADKAsyGC52ZWNwbGFuZS52MS5TdGFnZUNvbmZpZxItCgxpbnB1dF9zY2hlbWEYBiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EgwKBHRhZ3MYByADKAkSKQoIbWV0YWRhdGEYCCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0QhEKD19yZXRyaWV2ZXJfbmFtZUIOCgxfZGVzY3JpcHRpb24iRAoXVXBkYXRlUmV0cmlldmVyUmVzcG9uc2USKQoJcmV0cmlldmVyGAEgASgLMhYudmVjcGxhbmUudjEuUmV0cmlldmVyIjQKFkRlbGV0ZVJldHJpZXZlclJlcXVlc3QSGgoMcmV0cmlldmVyX2lkGAEgASgJQgTiQQECIjsKF0RlbGV0ZVJldHJpZXZlclJlc3BvbnNlEg8KB21lc3NhZ2UYASABKAkSDwoHc3VjY2VzcxgCIAEoCCJqChFFeGVjdXRlUGFnaW5hdGlvbhIOCgZtZXRob2QYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhMKC3BhZ2VfbnVtYmVyGAMgASgFEg0KBWxpbWl0GAQgASgFEg4KBmN1cnNvchgFIAEoCSI5Cg9SZWFkQ29uc2lzdGVuY3kSDAoEbW9kZRgBIAEoCRIYChBtYXhfc3RhbGVuZXNzX21zGAIgASgFIpwDChdFeGVjdXRlUmV0cmlldmVyUmVxdWVzdBIaCgxyZXRyaWV2ZXJfaWQYASABKAlCBOJBAQISJwoGaW5wdXRzGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBItCgdmaWx0ZXJzGAMgASgLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yEjIKCnBhZ2luYXRpb24YBCABKAsyHi52ZWNwbGFuZS52MS5FeGVjdXRlUGFnaW5hdGlvbhINCgVsaW1pdBgFIAEoBRIYCgpza2lwX2NhY2hlGAYgASgIQgTg2hgBEhwKDnJldHVybl92ZWN0b3JzGAcgASgIQgTg2hgBEg4KBnN0cmVhbRgIIAEoCBIjChVyZXR1cm5fcHJlc2lnbmVkX3VybHMYCSABKAhCBODaGAESFQoHZXhwbGFpbhgKIAEoCEIE4NoYARIxCgtjb25zaXN0ZW5jeRgLIAEoCzIcLnZlY3BsYW5lLnYxLlJlYWRDb25zaXN0ZW5jeRITCgt3cml0ZV90b2tlbhgMIAEoCSK0BAocRXhlY3V0ZUFkaG9jUmV0cmlldmVyUmVxdWVzdBIeChZjb2xsZWN0aW9uX2lkZW50aWZpZXJzGAEgAygJEhYKDmNvbGxlY3Rpb25faWRzGAIgAygJEi4KBnN0YWdlcxgDIAMoCzIYLnZlY3BsYW5lLnYxLlN0YWdlQ29uZmlnQgTiQQECEi0KDGlucHV0X3NjaGVtYRgEIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSJwoGaW5wdXRzGAUgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBItCgdmaWx0ZXJzGAYgASgLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yEjIKCnBhZ2luYXRpb24YByABKAsyHi52ZWNwbGFuZS52MS5FeGVjdXRlUGFnaW5hdGlvbhINCgVsaW1pdBgIIAEoBRIYCgpza2lwX2NhY2hlGAkgASgIQgTg2hgBEhwKDnJldHVybl92ZWN0b3JzGAogASgIQgTg2hgBEhYKDnJldHJpZXZlcl9uYW1lGAsgASgJEg4KBnN0cmVhbRgMIAEoCBIjChVyZXR1cm5fcHJlc2lnbmVkX3VybHMYDSABKAhCBODaGAESFQoHZXhwbGFpbhgOIAEoCEIE4NoYARIxCgtjb25zaXN0ZW5jeRgPIAEoCzIcLnZlY3BsYW5lLnYxLlJlYWRDb25zaXN0ZW5jeRITCgt3cml0ZV90b2tlbhgQIAEoCSJkCg5TdGFnZVN0YXRpc3RpYxITCgtpbnB1dF9jb3VudBgBIAEoAxIUCgxvdXRwdXRfY291bnQYAiABKAMSEwoLZHVyYXRpb25fbXMYAyABKAESEgoKZWZmaWNpZW5jeRgEIAEoASKuAQoPU3RhZ2VTdGF0aXN0aWNzEjgKBnN0YWdlcxgBIAMoCzIoLnZlY3BsYW5lLnYxLlN0YWdlU3RhdGlzdGljcy5TdGFnZXNFbnRyeRIVCg10b3RhbF90aW1lX21zGAIgASgBGkoKC1N0YWdlc0VudHJ5EgsKA2tleRgBIAEoCRIqCgV2YWx1ZRgCIAEoCzIbLnZlY3BsYW5lLnYxLlN0YWdlU3RhdGlzdGljOgI4ASKIAQoLRXhlY3V0ZVBhZ2USDgoGbWV0aG9kGAEgASgJEhAKCHJldHVybmVkGAIgASgFEg0KBXRvdGFsGAMgASgFEhAKCGhhc19uZXh0GAQgASgIEg4KBmN1cnNvchgFIAEoCRITCgtwYWdlX251bWJlchgGIAEoBRIRCglwYWdlX3NpemUYByABKAUinwMKCUV4ZWN1dGlvbhIUCgxleGVjdXRpb25faWQYASABKAkSDgoGc3RhdHVzGAIgASgJEhQKDHJldHJpZXZlcl9pZBgDIAEoCRIqCglkb2N1bWVudHMYBCADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EiwKCnBhZ2luYXRpb24YBSABKAsyGC52ZWNwbGFuZS52MS5FeGVjdXRlUGFnZRI2ChBzdGFnZV9zdGF0aXN0aWNzGAYgASgLMhwudmVjcGxhbmUudjEuU3RhZ2VTdGF0aXN0aWNzEhEKCWNhY2hlX2hpdBgHIAEoCBIXCgljYWNoZWRfYXQYCCABKAlCBIDbGAESEAoId2FybmluZ3MYCSADKAkSLQoMZXhwbGFpbl9wbGFuGAogASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIqCg5jYWNoZWRfYXRfdW5peBgLIAEoAUINitsYCWNhY2hlZF9hdEgAiAEBEhgKEGNvbnNpc3RlbmN5X21vZGUYDCABKAlCEQoPX2NhY2hlZF9hdF91bml4IkUKGEV4ZWN1dGVSZXRyaWV2ZXJSZXNwb25zZRIpCglleGVjdXRpb24YASABKAsyFi52ZWNwbGFuZS52MS5FeGVjdXRpb24iSgodRXhlY3V0ZUFkaG9jUmV0cmlldmVyUmVzcG9uc2USKQoJZXhlY3V0aW9uGAEgASgLMhYudmVjcGxhbmUudjEuRXhlY3V0aW9uIkQKF0NyZWF0ZVJldHJpZXZlclJlc3BvbnNlEikKCXJldHJpZXZlchgBIAEoCzIWLnZlY3BsYW5lLnYxLlJldHJpZXZlciJBChRHZXRSZXRyaWV2ZXJSZXNwb25zZRIpCglyZXRyaWV2ZXIYASABKAsyFi52ZWNwbGFuZS52MS5SZXRyaWV2ZXIiHAoaTGlzdFJldHJpZXZlclN0YWdlc1JlcXVlc3QiiwEKD1N0YWdlRGVmaW5pdGlvbhIQCghzdGFnZV9pZBgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIQCghjYXRlZ29yeRgDIAEoCRIMCgRpY29uGAQgASgJEjEKEHBhcmFtZXRlcl9zY2hlbWEYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IksKG0xpc3RSZXRyaWV2ZXJTdGFnZXNSZXNwb25zZRIsCgZzdGFnZXMYASADKAsyHC52ZWNwbGFuZS52MS5TdGFnZURlZmluaXRpb24imgIKFUNsb25lUmV0cmlldmVyUmVxdWVzdBIaCgxyZXRyaWV2ZXJfaWQYASABKAlCBOJBAQISHAoOcmV0cmlldmVyX25hbWUYAiABKAlCBOJBAQISGAoLZGVzY3JpcHRpb24YAyABKAlIAIgBARIeChZjb2xsZWN0aW9uX2lkZW50aWZpZXJzGAQgAygJEhYKDmNvbGxlY3Rpb25faWRzGAUgAygJEigKBnN0YWdlcxgGIAMoCzIYLnZlY3BsYW5lLnYxLlN0YWdlQ29uZmlnEi0KDGlucHV0X3NjaGVtYRgHIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSDAoEdGFncxgIIAMoCUIOCgxfZGVzY3JpcHRpb24iYAoWQ2xvbmVSZXRyaWV2ZXJSZXNwb25zZRIpCglyZXRyaWV2ZXIYASABKAsyFi52ZWNwbGFuZS52MS5SZXRyaWV2ZXISGwoTc291cmNlX3JldHJpZXZlcl9pZBgCIAEoCSJeChdFeHBsYWluUmV0cmlldmVyUmVxdWVzdBIaCgxyZXRyaWV2ZXJfaWQYASABKAlCBOJBAQISJwoGaW5wdXRzGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCLZAgoMUGxhbm5lZFN0YWdlEhIKCnN0YWdlX25hbWUYASABKAkSEAoIc3RhZ2VfaWQYAiABKAkSEgoKc3RhZ2VfdHlwZRgDIAEoCRITCgtkZXNjcmlwdGlvbhgEIAEoCRISCgptYXhfb3V0cHV0GAUgASgDEisKCnBhcmFtZXRlcnMYBiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhMKC3N0YWdlX2luZGV4GAcgASgFEhcKD2VzdGltYXRlZF9pbnB1dBgIIAEoAxIYChBlc3RpbWF0ZWRfb3V0cHV0GAkgASgDEhwKFGVzdGltYXRlZF9lZmZpY2llbmN5GAogASgBEh4KFmVzdGltYXRlZF9jb3N0X2NyZWRpdHMYCyABKAESHQoVZXN0aW1hdGVkX2R1cmF0aW9uX21zGAwgASgBEhQKDGNhY2hlX2xpa2VseRgNIAEoCCI/CgtFeHBsYWluQ29zdBIVCg10b3RhbF9jcmVkaXRzGAEgASgBEhkKEXRvdGFsX2R1cmF0aW9uX21zGAIgASgBIoICChhFeHBsYWluUmV0cmlldmVyUmVzcG9uc2USFAoMcmV0cmlldmVyX2lkGAEgASgJEhYKDnJldHJpZXZlcl9uYW1lGAIgASgJEjEKDmV4ZWN1dGlvbl9wbGFuGAMgAygLMhkudmVjcGxhbmUudjEuUGxhbm5lZFN0YWdlEh4KFnRvdGFsX2VzdGltYXRlZF9zdGFnZXMYBCABKAUSFwoPd291bGRfaGl0X2NhY2hlGAUgASgIEhoKEm9wdGltaXphdGlvbl9sZXZlbBgGIAEoCRIwCg5lc3RpbWF0ZWRfY29zdBgHIAEoCzIYLnZlY3BsYW5lLnYxLkV4cGxhaW5Db3N0ImoKCkJhdGNoUXVlcnkSLQoGaW5wdXRzGAEgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdEIE4kEBAhItCgdmaWx0ZXJzGAIgASgLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yIv0BChxFeGVjdXRlQmF0Y2hSZXRyaWV2ZXJSZXF1ZXN0EhoKDHJldHJpZXZlcl9pZBgBIAEoCUIE4kEBAhIuCgdxdWVyaWVzGAIgAygLMhcudmVjcGxhbmUudjEuQmF0Y2hRdWVyeUIE4kEBAhIpCghzZXR0aW5ncxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEwoLY29uY3VycmVuY3kYBCABKAUSIwoVcmV0dXJuX3ByZXNpZ25lZF91cmxzGAUgASgIQgTg2hgBEhwKDnJldHVybl92ZWN0b3JzGAYgASgIQgTg2hgBEg4KBnN0cmVhbRgHIAEoCCJ8Cg9CYXRjaFF1ZXJ5RXJyb3ISDAoEY29kZRgBIAEoCRIOCgZyZWFzb24YAiABKAkSDwoHbWVzc2FnZRgDIAEoCRI6ChBmaWVsZF92aW9sYXRpb25zGAQgAygLMiAudmVjcGxhbmUudjEuQmF0Y2hGaWVsZFZpb2xhdGlvbiI5ChNCYXRjaEZpZWxkVmlvbGF0aW9uEg0KBWZpZWxkGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJIo8BChBCYXRjaFF1ZXJ5UmVzdWx0EhMKC3F1ZXJ5X2luZGV4GAEgASgFEg4KBnN0YXR1cxgCIAEoCRIpCglleGVjdXRpb24YAyABKAsyFi52ZWNwbGFuZS52MS5FeGVjdXRpb24SKwoFZXJyb3IYBCABKAsyHC52ZWNwbGFuZS52MS5CYXRjaFF1ZXJ5RXJyb3IitgEKHUV4ZWN1dGVCYXRjaFJldHJpZXZlclJlc3BvbnNlEhQKDHJldHJpZXZlcl9pZBgBIAEoCRIuCgdyZXN1bHRzGAIgAygLMh0udmVjcGxhbmUudjEuQmF0Y2hRdWVyeVJlc3VsdBIVCg10b3RhbF9xdWVyaWVzGAMgASgFEhEKCXN1Y2NlZWRlZBgEIAEoBRIOCgZmYWlsZWQYBSABKAUSFQoNdG90YWxfdGltZV9tcxgGIAEoASLjBQoPRXhlY3V0aW9uUmVjb3JkEhQKDGV4ZWN1dGlvbl9pZBgBIAEoCRIOCgZzdGF0dXMYAiABKAkSFAoMcmV0cmlldmVyX2lkGAMgASgJEhYKDnJldHJpZXZlcl9uYW1lGAQgASgJEhYKDmV4ZWN1dGlvbl9tb2RlGAUgASgJEhIKCmNyZWF0ZWRfYXQYBiABKAkSFAoMY29tcGxldGVkX2F0GAcgASgJEhEKCXRpbWVzdGFtcBgIIAEoCRITCgtkdXJhdGlvbl9tcxgJIAEoARIUCgxjcmVkaXRzX3VzZWQYCiABKAESFwoPdG90YWxfcHJvY2Vzc2VkGAsgASgDEhYKDnRvdGFsX3JldHVybmVkGAwgASgFEhYKDmNhY2hlX2hpdF9yYXRlGA0gASgBEhEKCWNhY2hlX2hpdBgOIAEoCBITCgtpbnB1dHNfaGFzaBgPIAEoCRIVCg1xdWVyeV9zdW1tYXJ5GBAgASgJEg4KBmlucHV0cxgRIAEoCRIWCg5jb2xsZWN0aW9uX2lkcxgSIAMoCRIYChBzdGFnZXNfY29tcGxldGVkGBMgASgFEhQKDHRvdGFsX3N0YWdlcxgUIAEoBRI2ChBzdGFnZV9zdGF0aXN0aWNzGBUgASgLMhwudmVjcGxhbmUudjEuU3RhZ2VTdGF0aXN0aWNzEiwKCnBhZ2luYXRpb24YFiABKAsyGC52ZWNwbGFuZS52MS5FeGVjdXRlUGFnZRIQCgh3YXJuaW5ncxgXIAMoCRISCgVlcnJvchgYIAEoCUgAiAEBEhoKEmRvY3VtZW50c19yZXRhaW5lZBgZIAEoCBIqCglkb2N1bWVudHMYGiADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhgKEGNvbnNpc3RlbmN5X21vZGUYGyABKAkSFgoJY2FjaGVkX2F0GBwgASgBSAGIAQFCCAoGX2Vycm9yQgwKCl9jYWNoZWRfYXQitAEKEkV4ZWN1dGlvbkxpc3RRdWVyeRItCgdmaWx0ZXJzGAEgASgLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yEiUKBHNvcnQYAiABKAsyFy52ZWNwbGFuZS52MS5Tb3J0T3B0aW9uEg4KBnN0YXR1cxgDIAEoCRISCgpzdGFydF90aW1lGAQgASgJEhAKCGVuZF90aW1lGAUgASgJEhIKCmNvdW50X29ubHkYBiABKAgiagoTRXhlY3V0aW9uUGFnaW5hdGlvbhINCgV0b3RhbBgBIAEoAxINCgVsaW1pdBgCIAEoBRIOCgZvZmZzZXQYAyABKAUSEAoIaGFzX25leHQYBCABKAgSEwoLbmV4dF9jdXJzb3IYBSABKAki0wEKHkxpc3RSZXRyaWV2ZXJFeGVjdXRpb25zUmVxdWVzdBIaCgxyZXRyaWV2ZXJfaWQYASABKAlCBOJBAQISDQoFbGltaXQYAiABKAUSEQoJcGFnZV9zaXplGAMgASgFEg4KBm9mZnNldBgEIAEoBRIMCgRwYWdlGAUgASgFEg4KBmN1cnNvchgGIAEoCRIVCg1pbmNsdWRlX3RvdGFsGAcgASgIEi4KBXF1ZXJ5GAggASgLMh8udmVjcGxhbmUudjEuRXhlY3V0aW9uTGlzdFF1ZXJ5IpUBCh9MaXN0UmV0cmlldmVyRXhlY3V0aW9uc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC52ZWNwbGFuZS52MS5FeGVjdXRpb25SZWNvcmQSNAoKcGFnaW5hdGlvbhgCIAEoCzIgLnZlY3BsYW5lLnYxLkV4ZWN1dGlvblBhZ2luYXRpb24SDQoFdG90YWwYAyABKAMiswEKGkxpc3RBZGhvY0V4ZWN1dGlvbnNSZXF1ZXN0Eg0KBWxpbWl0GAEgASgFEhEKCXBhZ2Vfc2l6ZRgCIAEoBRIOCgZvZmZzZXQYAyABKAUSDAoEcGFnZRgEIAEoBRIOCgZjdXJzb3IYBSABKAkSFQoNaW5jbHVkZV90b3RhbBgGIAEoCBIuCgVxdWVyeRgHIAEoCzIfLnZlY3BsYW5lLnYxLkV4ZWN1dGlvbkxpc3RRdWVyeSKRAQobTGlzdEFkaG9jRXhlY3V0aW9uc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC52ZWNwbGFuZS52MS5FeGVjdXRpb25SZWNvcmQSDQoFdG90YWwYAiABKAMSNAoKcGFnaW5hdGlvbhgDIAEoCzIgLnZlY3BsYW5lLnYxLkV4ZWN1dGlvblBhZ2luYXRpb24iVgocR2V0UmV0cmlldmVyRXhlY3V0aW9uUmVxdWVzdBIaCgxyZXRyaWV2ZXJfaWQYASABKAlCBOJBAQISGgoMZXhlY3V0aW9uX2lkGAIgASgJQgTiQQECIlAKHUdldFJldHJpZXZlckV4ZWN1dGlvblJlc3BvbnNlEi8KCWV4ZWN1dGlvbhgBIAEoCzIcLnZlY3BsYW5lLnYxLkV4ZWN1dGlvblJlY29yZCJTChlHZXRFeGVjdXRpb25TdGF0dXNSZXF1ZXN0EhoKDHJldHJpZXZlcl9pZBgBIAEoCUIE4kEBAhIaCgxleGVjdXRpb25faWQYAiABKAlCBOJBAQIiTQoaR2V0RXhlY3V0aW9uU3RhdHVzUmVzcG9uc2USLwoJZXhlY3V0aW9uGAEgASgLMhwudmVjcGxhbmUudjEuRXhlY3V0aW9uUmVjb3JkIlQKGkdldEV4ZWN1dGlvblByb2ZpbGVSZXF1ZXN0EhoKDHJldHJpZXZlcl9pZBgBIAEoCUIE4kEBAhIaCgxleGVjdXRpb25faWQYAiABKAlCBOJBAQIijQEKG0dldEV4ZWN1dGlvblByb2ZpbGVSZXNwb25zZRIUCgxleGVjdXRpb25faWQYASABKAkSFAoMcmV0cmlldmVyX2lkGAIgASgJEi4KDXF1ZXJ5X3Byb2ZpbGUYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhIKCmNyZWF0ZWRfYXQYBCABKAkiNgoYR2V0QWRob2NFeGVjdXRpb25SZXF1ZXN0EhoKDGV4ZWN1dGlvbl9pZBgBIAEoCUIE4kEBAiJMChlHZXRBZGhvY0V4ZWN1dGlvblJlc3BvbnNlEi8KCWV4ZWN1dGlvbhgBIAEoCzIcLnZlY3BsYW5lLnYxLkV4ZWN1dGlvblJlY29yZDKIFQoQUmV0cmlldmVyU2VydmljZRKCAQoPQ3JlYXRlUmV0cmlldmVyEiMudmVjcGxhbmUudjEuQ3JlYXRlUmV0cmlldmVyUmVxdWVzdBokLnZlY3BsYW5lLnYxLkNyZWF0ZVJldHJpZXZlclJlc3BvbnNlIiSC0+STAh46ASpiCXJldHJpZXZlciIOL3YxL3JldHJpZXZlcnMShQEKDEdldFJldHJpZXZlchIgLnZlY3BsYW5lLnYxLkdldFJldHJpZXZlclJlcXVlc3QaIS52ZWNwbGFuZS52MS5HZXRSZXRyaWV2ZXJSZXNwb25zZSIwgtPkkwIqYglyZXRyaWV2ZXISHS92MS9yZXRyaWV2ZXJzL3tyZXRyaWV2ZXJfaWR9Eo8BCg5MaXN0UmV0cmlldmVycxIiLnZlY3BsYW5lLnYxLkxpc3RSZXRyaWV2ZXJzUmVxdWVzdBojLnZlY3BsYW5lLnYxLkxpc3RSZXRyaWV2ZXJzUmVzcG9uc2UiNILT5JMCLjoFcXVlcnlaEBIOL3YxL3JldHJpZXZlcnMiEy92MS9yZXRyaWV2ZXJzL2xpc3QShgEKD1VwZGF0ZVJldHJpZXZlchIjLnZlY3BsYW5lLnYxLlVwZGF0ZVJldHJpZXZlclJlcXVlc3QaJC52ZWNwbGFuZS52MS5VcGRhdGVSZXRyaWV2ZXJSZXNwb25zZSIogtPkkwIiOgEqMh0vdjEvcmV0cmlldmVycy97cmV0cmlldmVyX2lkfRKDAQoPRGVsZXRlUmV0cmlldmVyEiMudmVjcGxhbmUudjEuRGVsZXRlUmV0cmlldmVyUmVxdWVzdBokLnZlY3BsYW5lLnYxLkRlbGV0ZVJldHJpZXZlclJlc3BvbnNlIiWC0+STAh8qHS92MS9yZXRyaWV2ZXJzL3tyZXRyaWV2ZXJfaWR9EpwBChBFeGVjdXRlUmV0cmlldmVyEiQudmVjcGxhbmUudjEuRXhlY3V0ZVJldHJpZXZlclJlcXVlc3QaJS52ZWNwbGFuZS52MS5FeGVjdXRlUmV0cmlldmVyUmVzcG9uc2UiO4LT5JMCNToBKmIJZXhlY3V0aW9uIiUvdjEvcmV0cmlldmVycy97cmV0cmlldmVyX2lkfS9leGVjdXRlEqYBChVFeGVjdXRlQmF0Y2hSZXRyaWV2ZXISKS52ZWNwbGFuZS52MS5FeGVjdXRlQmF0Y2hSZXRyaWV2ZXJSZXF1ZXN0GioudmVjcGxhbmUudjEuRXhlY3V0ZUJhdGNoUmV0cmlldmVyUmVzcG9uc2UiNoLT5JMCMDoBKiIrL3YxL3JldHJpZXZlcnMve3JldHJpZXZlcl9pZH0vZXhlY3V0ZS9iYXRjaBKyAQoXTGlzdFJldHJpZXZlckV4ZWN1dGlvbnMSKy52ZWNwbGFuZS52MS5MaXN0UmV0cmlldmVyRXhlY3V0aW9uc1JlcXVlc3QaLC52ZWNwbGFuZS52MS5MaXN0UmV0cmlldmVyRXhlY3V0aW9uc1Jlc3BvbnNlIjyC0+STAjY6BXF1ZXJ5Ii0vdjEvcmV0cmlldmVycy97cmV0cmlldmVyX2lkfS9leGVjdXRpb25zL2xpc3QSugEKFUdldFJldHJpZXZlckV4ZWN1dGlvbhIpLnZlY3BsYW5lLnYxLkdldFJldHJpZXZlckV4ZWN1dGlvblJlcXVlc3QaKi52ZWNwbGFuZS52MS5HZXRSZXRyaWV2ZXJFeGVjdXRpb25SZXNwb25zZSJKgtPkkwJEYglleGVjdXRpb24SNy92MS9yZXRyaWV2ZXJzL3tyZXRyaWV2ZXJfaWR9L2V4ZWN1dGlvbnMve2V4ZWN1dGlvbl9pZH0SuAEKEkdldEV4ZWN1dGlvblN0YXR1cxImLnZlY3BsYW5lLnYxLkdldEV4ZWN1dGlvblN0YXR1c1JlcXVlc3QaJy52ZWNwbGFuZS52MS5HZXRFeGVjdXRpb25TdGF0dXNSZXNwb25zZSJRgtPkkwJLYglleGVjdXRpb24SPi92MS9yZXRyaWV2ZXJzL3tyZXRyaWV2ZXJfaWR9L2V4ZWN1dGlvbnMve2V4ZWN1dGlvbl9pZH0vc3RhdHVzErEBChNHZXRFeGVjdXRpb25Qcm9maWxlEicudmVjcGxhbmUudjEuR2V0RXhlY3V0aW9uUHJvZmlsZVJlcXVlc3QaKC52ZWNwbGFuZS52MS5HZXRFeGVjdXRpb25Qcm9maWxlUmVzcG9uc2UiR4LT5JMCQRI/L3YxL3JldHJpZXZlcnMve3JldHJpZXZlcl9pZH0vZXhlY3V0aW9ucy97ZXhlY3V0aW9uX2lkfS9wcm9maWxlEpcBChNMaXN0QWRob2NFeGVjdXRpb25zEicudmVjcGxhbmUudjEuTGlzdEFkaG9jRXhlY3V0aW9uc1JlcXVlc3QaKC52ZWNwbGFuZS52MS5MaXN0QWRob2NFeGVjdXRpb25zUmVzcG9uc2UiLYLT5JMCJzoFcXVlcnkiHi92MS9yZXRyaWV2ZXJzL2V4ZWN1dGlvbnMvbGlzdBKfAQoRR2V0QWRob2NFeGVjdXRpb24SJS52ZWNwbGFuZS52MS5HZXRBZGhvY0V4ZWN1dGlvblJlcXVlc3QaJi52ZWNwbGFuZS52MS5HZXRBZGhvY0V4ZWN1dGlvblJlc3BvbnNlIjuC0+STAjViCWV4ZWN1dGlvbhIoL3YxL3JldHJpZXZlcnMvZXhlY3V0aW9ucy97ZXhlY3V0aW9uX2lkfRKcAQoVRXhlY3V0ZUFkaG9jUmV0cmlldmVyEikudmVjcGxhbmUudjEuRXhlY3V0ZUFkaG9jUmV0cmlldmVyUmVxdWVzdBoqLnZlY3BsYW5lLnYxLkV4ZWN1dGVBZGhvY1JldHJpZXZlclJlc3BvbnNlIiyC0+STAiY6ASpiCWV4ZWN1dGlvbiIWL3YxL3JldHJpZXZlcnMvZXhlY3V0ZRKJAQoOQ2xvbmVSZXRyaWV2ZXISIi52ZWNwbGFuZS52MS5DbG9uZVJldHJpZXZlclJlcXVlc3QaIy52ZWNwbGFuZS52MS5DbG9uZVJldHJpZXZlclJlc3BvbnNlIi6C0+STAig6ASoiIy92MS9yZXRyaWV2ZXJzL3tyZXRyaWV2ZXJfaWR9L2Nsb25lEpkBChBFeHBsYWluUmV0cmlldmVyEiQudmVjcGxhbmUudjEuRXhwbGFpblJldHJpZXZlclJlcXVlc3QaJS52ZWNwbGFuZS52MS5FeHBsYWluUmV0cmlldmVyUmVzcG9uc2UiOILT5JMCMjoBKiItL3YxL3JldHJpZXZlcnMve3JldHJpZXZlcl9pZH0vZXhlY3V0ZS9leHBsYWluEpMBChNMaXN0UmV0cmlldmVyU3RhZ2VzEicudmVjcGxhbmUudjEuTGlzdFJldHJpZXZlclN0YWdlc1JlcXVlc3QaKC52ZWNwbGFuZS52MS5MaXN0UmV0cmlldmVyU3RhZ2VzUmVzcG9uc2UiKfjaGAGC0+STAh9iBnN0YWdlcxIVL3YxL3JldHJpZXZlcnMvc3RhZ2VzGgTQ2hgBYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_filter, file_vecplane_v1_list, file_vecplane_v1_options]);
 
 /**
  * The body of a stage: which stage runs and with what.
@@ -1854,6 +1854,737 @@ export const ExecuteBatchRetrieverResponseSchema: GenMessage<ExecuteBatchRetriev
   messageDesc(file_vecplane_v1_retriever, 37);
 
 /**
+ * The stored record of one execution (Mixpeek's ExecutionDetail, RetrieverExecutionSummary and
+ * AdhocExecutionDetail in one): its statistics, timing and counts, not its documents.
+ *
+ * @generated from message vecplane.v1.ExecutionRecord
+ */
+export type ExecutionRecord = Message<"vecplane.v1.ExecutionRecord"> & {
+  /**
+   * The execution's ID, as its answer gave it.
+   *
+   * @generated from field: string execution_id = 1;
+   */
+  executionId: string;
+
+  /**
+   * `completed` or `failed`.
+   *
+   * @generated from field: string status = 2;
+   */
+  status: string;
+
+  /**
+   * The retriever's ID (empty for an ad hoc execution).
+   *
+   * @generated from field: string retriever_id = 3;
+   */
+  retrieverId: string;
+
+  /**
+   * The retriever's name (`adhoc`, or the name given, for an ad hoc execution).
+   *
+   * @generated from field: string retriever_name = 4;
+   */
+  retrieverName: string;
+
+  /**
+   * `saved` or `adhoc`.
+   *
+   * @generated from field: string execution_mode = 5;
+   */
+  executionMode: string;
+
+  /**
+   * When it began (ISO 8601).
+   *
+   * @generated from field: string created_at = 6;
+   */
+  createdAt: string;
+
+  /**
+   * When it ended (ISO 8601).
+   *
+   * @generated from field: string completed_at = 7;
+   */
+  completedAt: string;
+
+  /**
+   * The same as created_at (Mixpeek's ad hoc records call it so).
+   *
+   * @generated from field: string timestamp = 8;
+   */
+  timestamp: string;
+
+  /**
+   * Time of the whole execution.
+   *
+   * @generated from field: double duration_ms = 9;
+   */
+  durationMs: number;
+
+  /**
+   * Always 0: vecplane has no credits.
+   *
+   * @generated from field: double credits_used = 10;
+   */
+  creditsUsed: number;
+
+  /**
+   * Documents the stages received, summed over the stages.
+   *
+   * @generated from field: int64 total_processed = 11;
+   */
+  totalProcessed: bigint;
+
+  /**
+   * Documents the answer returned.
+   *
+   * @generated from field: int32 total_returned = 12;
+   */
+  totalReturned: number;
+
+  /**
+   * 1 when the cache answered, else 0.
+   *
+   * @generated from field: double cache_hit_rate = 13;
+   */
+  cacheHitRate: number;
+
+  /**
+   * Whether the cache answered.
+   *
+   * @generated from field: bool cache_hit = 14;
+   */
+  cacheHit: boolean;
+
+  /**
+   * A digest of the inputs: equal inputs, equal digest.
+   *
+   * @generated from field: string inputs_hash = 15;
+   */
+  inputsHash: string;
+
+  /**
+   * The first text input (at most 200 characters).
+   *
+   * @generated from field: string query_summary = 16;
+   */
+  querySummary: string;
+
+  /**
+   * The inputs as JSON text, cut at 4,096 characters (a vector or a file may be longer).
+   *
+   * @generated from field: string inputs = 17;
+   */
+  inputs: string;
+
+  /**
+   * The collections searched.
+   *
+   * @generated from field: repeated string collection_ids = 18;
+   */
+  collectionIds: string[];
+
+  /**
+   * Stages that ran (all of them on a completed execution, none on a failed one).
+   *
+   * @generated from field: int32 stages_completed = 19;
+   */
+  stagesCompleted: number;
+
+  /**
+   * Stages of the retriever.
+   *
+   * @generated from field: int32 total_stages = 20;
+   */
+  totalStages: number;
+
+  /**
+   * Per-stage counts and durations, as the answer had them.
+   *
+   * @generated from field: vecplane.v1.StageStatistics stage_statistics = 21;
+   */
+  stageStatistics?: StageStatistics | undefined;
+
+  /**
+   * Where the answer's page sat.
+   *
+   * @generated from field: vecplane.v1.ExecutePage pagination = 22;
+   */
+  pagination?: ExecutePage | undefined;
+
+  /**
+   * The answer's warnings.
+   *
+   * @generated from field: repeated string warnings = 23;
+   */
+  warnings: string[];
+
+  /**
+   * failed: why.
+   *
+   * @generated from field: optional string error = 24;
+   */
+  error?: string | undefined;
+
+  /**
+   * Always false: a record keeps no documents.
+   *
+   * @generated from field: bool documents_retained = 25;
+   */
+  documentsRetained: boolean;
+
+  /**
+   * Always empty (see documents_retained): the counts say what the answer returned.
+   *
+   * @generated from field: repeated google.protobuf.Struct documents = 26;
+   */
+  documents: JsonObject[];
+
+  /**
+   * `strong` or `eventual`, as the answer said.
+   *
+   * @generated from field: string consistency_mode = 27;
+   */
+  consistencyMode: string;
+
+  /**
+   * On a cache hit, when the cached answer was computed (seconds since the Unix epoch).
+   *
+   * @generated from field: optional double cached_at = 28;
+   */
+  cachedAt?: number | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.ExecutionRecord.
+ * Use `create(ExecutionRecordSchema)` to create a new message.
+ */
+export const ExecutionRecordSchema: GenMessage<ExecutionRecord> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_retriever, 38);
+
+/**
+ * A list of execution records: the query (REST: the JSON body).
+ *
+ * @generated from message vecplane.v1.ExecutionListQuery
+ */
+export type ExecutionListQuery = Message<"vecplane.v1.ExecutionListQuery"> & {
+  /**
+   * Over the records' fields: execution_id, status, cache_hit, created_at.
+   *
+   * @generated from field: vecplane.v1.LogicalOperator filters = 1;
+   */
+  filters?: LogicalOperator | undefined;
+
+  /**
+   * created_at (default, newest first unless asc is asked) or duration_ms.
+   *
+   * @generated from field: vecplane.v1.SortOption sort = 2;
+   */
+  sort?: SortOption | undefined;
+
+  /**
+   * Only records of this status (`completed` or `failed`).
+   *
+   * @generated from field: string status = 3;
+   */
+  status: string;
+
+  /**
+   * Only records created at or after this time (ISO 8601).
+   *
+   * @generated from field: string start_time = 4;
+   */
+  startTime: string;
+
+  /**
+   * Only records created at or before this time (ISO 8601).
+   *
+   * @generated from field: string end_time = 5;
+   */
+  endTime: string;
+
+  /**
+   * Answer only the total, no records.
+   *
+   * @generated from field: bool count_only = 6;
+   */
+  countOnly: boolean;
+};
+
+/**
+ * Describes the message vecplane.v1.ExecutionListQuery.
+ * Use `create(ExecutionListQuerySchema)` to create a new message.
+ */
+export const ExecutionListQuerySchema: GenMessage<ExecutionListQuery> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_retriever, 39);
+
+/**
+ * Where a page of execution records sits (Mixpeek's PaginationMetadata).
+ *
+ * @generated from message vecplane.v1.ExecutionPagination
+ */
+export type ExecutionPagination = Message<"vecplane.v1.ExecutionPagination"> & {
+  /**
+   * Matching records.
+   *
+   * @generated from field: int64 total = 1;
+   */
+  total: bigint;
+
+  /**
+   * The page size used.
+   *
+   * @generated from field: int32 limit = 2;
+   */
+  limit: number;
+
+  /**
+   * Records skipped before this page.
+   *
+   * @generated from field: int32 offset = 3;
+   */
+  offset: number;
+
+  /**
+   * Whether there is a next page.
+   *
+   * @generated from field: bool has_next = 4;
+   */
+  hasNext: boolean;
+
+  /**
+   * Pass as `cursor` for the next page (unset on the last page).
+   *
+   * @generated from field: string next_cursor = 5;
+   */
+  nextCursor: string;
+};
+
+/**
+ * Describes the message vecplane.v1.ExecutionPagination.
+ * Use `create(ExecutionPaginationSchema)` to create a new message.
+ */
+export const ExecutionPaginationSchema: GenMessage<ExecutionPagination> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_retriever, 40);
+
+/**
+ * Request for RetrieverService.ListRetrieverExecutions.
+ *
+ * @generated from message vecplane.v1.ListRetrieverExecutionsRequest
+ */
+export type ListRetrieverExecutionsRequest = Message<"vecplane.v1.ListRetrieverExecutionsRequest"> & {
+  /**
+   * The retriever's ID or name.
+   *
+   * @generated from field: string retriever_id = 1;
+   */
+  retrieverId: string;
+
+  /**
+   * Page size, 1-1000. Default 10.
+   *
+   * @generated from field: int32 limit = 2;
+   */
+  limit: number;
+
+  /**
+   * The same as `limit`.
+   *
+   * @generated from field: int32 page_size = 3;
+   */
+  pageSize: number;
+
+  /**
+   * Records to skip, 0-10000.
+   *
+   * @generated from field: int32 offset = 4;
+   */
+  offset: number;
+
+  /**
+   * The 1-based page number (when `offset` is not given).
+   *
+   * @generated from field: int32 page = 5;
+   */
+  page: number;
+
+  /**
+   * A `next_cursor` from a previous page.
+   *
+   * @generated from field: string cursor = 6;
+   */
+  cursor: string;
+
+  /**
+   * Fail rather than answer a total beyond the work budget.
+   *
+   * @generated from field: bool include_total = 7;
+   */
+  includeTotal: boolean;
+
+  /**
+   * Filters, sort and status (REST: the JSON body).
+   *
+   * @generated from field: vecplane.v1.ExecutionListQuery query = 8;
+   */
+  query?: ExecutionListQuery | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.ListRetrieverExecutionsRequest.
+ * Use `create(ListRetrieverExecutionsRequestSchema)` to create a new message.
+ */
+export const ListRetrieverExecutionsRequestSchema: GenMessage<ListRetrieverExecutionsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_retriever, 41);
+
+/**
+ * Response of RetrieverService.ListRetrieverExecutions.
+ *
+ * @generated from message vecplane.v1.ListRetrieverExecutionsResponse
+ */
+export type ListRetrieverExecutionsResponse = Message<"vecplane.v1.ListRetrieverExecutionsResponse"> & {
+  /**
+   * The records on this page, newest first by default.
+   *
+   * @generated from field: repeated vecplane.v1.ExecutionRecord results = 1;
+   */
+  results: ExecutionRecord[];
+
+  /**
+   * Where this page sits.
+   *
+   * @generated from field: vecplane.v1.ExecutionPagination pagination = 2;
+   */
+  pagination?: ExecutionPagination | undefined;
+
+  /**
+   * Matching records.
+   *
+   * @generated from field: int64 total = 3;
+   */
+  total: bigint;
+};
+
+/**
+ * Describes the message vecplane.v1.ListRetrieverExecutionsResponse.
+ * Use `create(ListRetrieverExecutionsResponseSchema)` to create a new message.
+ */
+export const ListRetrieverExecutionsResponseSchema: GenMessage<ListRetrieverExecutionsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_retriever, 42);
+
+/**
+ * Request for RetrieverService.ListAdhocExecutions.
+ *
+ * @generated from message vecplane.v1.ListAdhocExecutionsRequest
+ */
+export type ListAdhocExecutionsRequest = Message<"vecplane.v1.ListAdhocExecutionsRequest"> & {
+  /**
+   * Page size, 1-1000. Default 10.
+   *
+   * @generated from field: int32 limit = 1;
+   */
+  limit: number;
+
+  /**
+   * The same as `limit`.
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * Records to skip, 0-10000.
+   *
+   * @generated from field: int32 offset = 3;
+   */
+  offset: number;
+
+  /**
+   * The 1-based page number (when `offset` is not given).
+   *
+   * @generated from field: int32 page = 4;
+   */
+  page: number;
+
+  /**
+   * A `next_cursor` from a previous page.
+   *
+   * @generated from field: string cursor = 5;
+   */
+  cursor: string;
+
+  /**
+   * Fail rather than answer a total beyond the work budget.
+   *
+   * @generated from field: bool include_total = 6;
+   */
+  includeTotal: boolean;
+
+  /**
+   * Filters, sort, status and time range (REST: the JSON body).
+   *
+   * @generated from field: vecplane.v1.ExecutionListQuery query = 7;
+   */
+  query?: ExecutionListQuery | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.ListAdhocExecutionsRequest.
+ * Use `create(ListAdhocExecutionsRequestSchema)` to create a new message.
+ */
+export const ListAdhocExecutionsRequestSchema: GenMessage<ListAdhocExecutionsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_retriever, 43);
+
+/**
+ * Response of RetrieverService.ListAdhocExecutions.
+ *
+ * @generated from message vecplane.v1.ListAdhocExecutionsResponse
+ */
+export type ListAdhocExecutionsResponse = Message<"vecplane.v1.ListAdhocExecutionsResponse"> & {
+  /**
+   * The records on this page, newest first by default (none with `count_only`).
+   *
+   * @generated from field: repeated vecplane.v1.ExecutionRecord results = 1;
+   */
+  results: ExecutionRecord[];
+
+  /**
+   * Matching records.
+   *
+   * @generated from field: int64 total = 2;
+   */
+  total: bigint;
+
+  /**
+   * Where this page sits.
+   *
+   * @generated from field: vecplane.v1.ExecutionPagination pagination = 3;
+   */
+  pagination?: ExecutionPagination | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.ListAdhocExecutionsResponse.
+ * Use `create(ListAdhocExecutionsResponseSchema)` to create a new message.
+ */
+export const ListAdhocExecutionsResponseSchema: GenMessage<ListAdhocExecutionsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_retriever, 44);
+
+/**
+ * Request for RetrieverService.GetRetrieverExecution.
+ *
+ * @generated from message vecplane.v1.GetRetrieverExecutionRequest
+ */
+export type GetRetrieverExecutionRequest = Message<"vecplane.v1.GetRetrieverExecutionRequest"> & {
+  /**
+   * The retriever's ID or name.
+   *
+   * @generated from field: string retriever_id = 1;
+   */
+  retrieverId: string;
+
+  /**
+   * The execution's ID.
+   *
+   * @generated from field: string execution_id = 2;
+   */
+  executionId: string;
+};
+
+/**
+ * Describes the message vecplane.v1.GetRetrieverExecutionRequest.
+ * Use `create(GetRetrieverExecutionRequestSchema)` to create a new message.
+ */
+export const GetRetrieverExecutionRequestSchema: GenMessage<GetRetrieverExecutionRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_retriever, 45);
+
+/**
+ * Response of RetrieverService.GetRetrieverExecution.
+ *
+ * @generated from message vecplane.v1.GetRetrieverExecutionResponse
+ */
+export type GetRetrieverExecutionResponse = Message<"vecplane.v1.GetRetrieverExecutionResponse"> & {
+  /**
+   * The record (REST: the whole body).
+   *
+   * @generated from field: vecplane.v1.ExecutionRecord execution = 1;
+   */
+  execution?: ExecutionRecord | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.GetRetrieverExecutionResponse.
+ * Use `create(GetRetrieverExecutionResponseSchema)` to create a new message.
+ */
+export const GetRetrieverExecutionResponseSchema: GenMessage<GetRetrieverExecutionResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_retriever, 46);
+
+/**
+ * Request for RetrieverService.GetExecutionStatus.
+ *
+ * @generated from message vecplane.v1.GetExecutionStatusRequest
+ */
+export type GetExecutionStatusRequest = Message<"vecplane.v1.GetExecutionStatusRequest"> & {
+  /**
+   * The retriever's ID or name.
+   *
+   * @generated from field: string retriever_id = 1;
+   */
+  retrieverId: string;
+
+  /**
+   * The execution's ID.
+   *
+   * @generated from field: string execution_id = 2;
+   */
+  executionId: string;
+};
+
+/**
+ * Describes the message vecplane.v1.GetExecutionStatusRequest.
+ * Use `create(GetExecutionStatusRequestSchema)` to create a new message.
+ */
+export const GetExecutionStatusRequestSchema: GenMessage<GetExecutionStatusRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_retriever, 47);
+
+/**
+ * Response of RetrieverService.GetExecutionStatus.
+ *
+ * @generated from message vecplane.v1.GetExecutionStatusResponse
+ */
+export type GetExecutionStatusResponse = Message<"vecplane.v1.GetExecutionStatusResponse"> & {
+  /**
+   * The record (REST: the whole body): an execution is answered in one call, so a recorded one has
+   * ended (`completed` or `failed`).
+   *
+   * @generated from field: vecplane.v1.ExecutionRecord execution = 1;
+   */
+  execution?: ExecutionRecord | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.GetExecutionStatusResponse.
+ * Use `create(GetExecutionStatusResponseSchema)` to create a new message.
+ */
+export const GetExecutionStatusResponseSchema: GenMessage<GetExecutionStatusResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_retriever, 48);
+
+/**
+ * Request for RetrieverService.GetExecutionProfile.
+ *
+ * @generated from message vecplane.v1.GetExecutionProfileRequest
+ */
+export type GetExecutionProfileRequest = Message<"vecplane.v1.GetExecutionProfileRequest"> & {
+  /**
+   * The retriever's ID or name.
+   *
+   * @generated from field: string retriever_id = 1;
+   */
+  retrieverId: string;
+
+  /**
+   * The execution's ID.
+   *
+   * @generated from field: string execution_id = 2;
+   */
+  executionId: string;
+};
+
+/**
+ * Describes the message vecplane.v1.GetExecutionProfileRequest.
+ * Use `create(GetExecutionProfileRequestSchema)` to create a new message.
+ */
+export const GetExecutionProfileRequestSchema: GenMessage<GetExecutionProfileRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_retriever, 49);
+
+/**
+ * Response of RetrieverService.GetExecutionProfile.
+ *
+ * @generated from message vecplane.v1.GetExecutionProfileResponse
+ */
+export type GetExecutionProfileResponse = Message<"vecplane.v1.GetExecutionProfileResponse"> & {
+  /**
+   * The execution's ID.
+   *
+   * @generated from field: string execution_id = 1;
+   */
+  executionId: string;
+
+  /**
+   * The retriever's ID.
+   *
+   * @generated from field: string retriever_id = 2;
+   */
+  retrieverId: string;
+
+  /**
+   * The profile `explain: true` answers inline: each stage as it ran (`stage_name`, `stage_id`,
+   * `stage_type`, `input_count`, `output_count`, `duration_ms`), `total_time_ms`, `cache_hit`.
+   *
+   * @generated from field: google.protobuf.Struct query_profile = 3;
+   */
+  queryProfile?: JsonObject | undefined;
+
+  /**
+   * When the execution began (ISO 8601).
+   *
+   * @generated from field: string created_at = 4;
+   */
+  createdAt: string;
+};
+
+/**
+ * Describes the message vecplane.v1.GetExecutionProfileResponse.
+ * Use `create(GetExecutionProfileResponseSchema)` to create a new message.
+ */
+export const GetExecutionProfileResponseSchema: GenMessage<GetExecutionProfileResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_retriever, 50);
+
+/**
+ * Request for RetrieverService.GetAdhocExecution.
+ *
+ * @generated from message vecplane.v1.GetAdhocExecutionRequest
+ */
+export type GetAdhocExecutionRequest = Message<"vecplane.v1.GetAdhocExecutionRequest"> & {
+  /**
+   * The execution's ID.
+   *
+   * @generated from field: string execution_id = 1;
+   */
+  executionId: string;
+};
+
+/**
+ * Describes the message vecplane.v1.GetAdhocExecutionRequest.
+ * Use `create(GetAdhocExecutionRequestSchema)` to create a new message.
+ */
+export const GetAdhocExecutionRequestSchema: GenMessage<GetAdhocExecutionRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_retriever, 51);
+
+/**
+ * Response of RetrieverService.GetAdhocExecution.
+ *
+ * @generated from message vecplane.v1.GetAdhocExecutionResponse
+ */
+export type GetAdhocExecutionResponse = Message<"vecplane.v1.GetAdhocExecutionResponse"> & {
+  /**
+   * The record (REST: the whole body).
+   *
+   * @generated from field: vecplane.v1.ExecutionRecord execution = 1;
+   */
+  execution?: ExecutionRecord | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.GetAdhocExecutionResponse.
+ * Use `create(GetAdhocExecutionResponseSchema)` to create a new message.
+ */
+export const GetAdhocExecutionResponseSchema: GenMessage<GetAdhocExecutionResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_retriever, 52);
+
+/**
  * Retrievers: saved search pipelines over a namespace's documents, and their execution.
  *
  * @generated from service vecplane.v1.RetrieverService
@@ -1929,6 +2660,66 @@ export const RetrieverService: GenService<{
     methodKind: "unary";
     input: typeof ExecuteBatchRetrieverRequestSchema;
     output: typeof ExecuteBatchRetrieverResponseSchema;
+  },
+  /**
+   * Lists the recorded executions of a retriever (statistics, not documents), newest first.
+   *
+   * @generated from rpc vecplane.v1.RetrieverService.ListRetrieverExecutions
+   */
+  listRetrieverExecutions: {
+    methodKind: "unary";
+    input: typeof ListRetrieverExecutionsRequestSchema;
+    output: typeof ListRetrieverExecutionsResponseSchema;
+  },
+  /**
+   * Gets the record of one execution of a retriever.
+   *
+   * @generated from rpc vecplane.v1.RetrieverService.GetRetrieverExecution
+   */
+  getRetrieverExecution: {
+    methodKind: "unary";
+    input: typeof GetRetrieverExecutionRequestSchema;
+    output: typeof GetRetrieverExecutionResponseSchema;
+  },
+  /**
+   * Gets the status of one execution of a retriever (recorded executions have ended).
+   *
+   * @generated from rpc vecplane.v1.RetrieverService.GetExecutionStatus
+   */
+  getExecutionStatus: {
+    methodKind: "unary";
+    input: typeof GetExecutionStatusRequestSchema;
+    output: typeof GetExecutionStatusResponseSchema;
+  },
+  /**
+   * Gets the query profile of one execution of a retriever: the plan `explain` answers, read later.
+   *
+   * @generated from rpc vecplane.v1.RetrieverService.GetExecutionProfile
+   */
+  getExecutionProfile: {
+    methodKind: "unary";
+    input: typeof GetExecutionProfileRequestSchema;
+    output: typeof GetExecutionProfileResponseSchema;
+  },
+  /**
+   * Lists the recorded ad hoc executions of the namespace, newest first.
+   *
+   * @generated from rpc vecplane.v1.RetrieverService.ListAdhocExecutions
+   */
+  listAdhocExecutions: {
+    methodKind: "unary";
+    input: typeof ListAdhocExecutionsRequestSchema;
+    output: typeof ListAdhocExecutionsResponseSchema;
+  },
+  /**
+   * Gets the record of one ad hoc execution.
+   *
+   * @generated from rpc vecplane.v1.RetrieverService.GetAdhocExecution
+   */
+  getAdhocExecution: {
+    methodKind: "unary";
+    input: typeof GetAdhocExecutionRequestSchema;
+    output: typeof GetAdhocExecutionResponseSchema;
   },
   /**
    * Runs an unsaved retriever.
