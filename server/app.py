@@ -316,7 +316,7 @@ class Vecplane:
             chunk=settings.processing_chunk,
             events=batch_events,
         )
-        processing = ProcessingUseCases(tasks_repo, collections_repo, objects_repo, collections, extraction, self.engine, operations)
+        processing = ProcessingUseCases(tasks_repo, collections_repo, objects_repo, collections, extraction, self.engine, buckets_repo, operations)
         batches = BatchUseCases(batches_repo, buckets_repo, collections_repo, tasks_repo, namespaces, processing, batch_events, self.faults)
         buckets = BucketUseCases(
             buckets_repo,

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from server.domain import clock
-from server.domain.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
+from server.domain import clock, filters
+from server.domain.collections import source_fields
+from server.domain.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, Violations
 from server.domain.filters import Node
 from server.domain.ids import new_id
 from server.domain.tasks import Task, TaskType, TierProgress, tiers_of
@@ -23,6 +24,7 @@ from server.storage.collections import CollectionRepository
 from server.storage.errors import DuplicateKey
 from server.storage.objects import ObjectRepository
 from server.storage.operations import OperationRepository
+from server.storage.repositories import Resources
 from server.storage.tasks import TaskRepository
 from server.usecases.auth import Principal
 from server.usecases.collections import CollectionUseCases
@@ -85,8 +87,10 @@ class ProcessingUseCases:
         collections: CollectionUseCases,
         extraction: ExtractionUseCases,
         engine: Engine,
+        buckets: Resources,
         operations: OperationRepository | None = None,
     ):
+        self._buckets = buckets
         self._tasks = tasks
         self._collections_repo = collections_repo
         self._objects = objects
@@ -116,12 +120,13 @@ class ProcessingUseCases:
                 plan_collection(by_id[collection_id], self._extraction)
         return tiers
 
-    async def matching_objects(self, scope: dict[str, str], bucket_id: str, where: Node | None, limit: int) -> list[str]:
-        """The IDs of the bucket's first `limit` objects (in ID order) that match `where`."""
+    async def matching_objects(self, scope: dict[str, str], bucket_id: str, where: Node | None, limit: int, object_ids: Sequence[str] = ()) -> list[str]:
+        """The IDs of the bucket's first `limit` objects (in ID order) that match `where` (and are
+        among `object_ids`, when given)."""
         found: list[str] = []
         after: str | None = ""
         while after is not None and len(found) < limit:
-            docs, after = await self._objects.in_order(scope, [bucket_id], prefix="", object_ids=[], where=where, after=after, limit=1000)
+            docs, after = await self._objects.in_order(scope, [bucket_id], prefix="", object_ids=list(object_ids), where=where, after=after, limit=1000)
             found += [doc["_id"] for doc in docs]
         return found[:limit]
 
@@ -174,9 +179,13 @@ class ProcessingUseCases:
         scope = {"_org": principal.organization_id, "_ns": collection["namespace_id"]}
         object_ids = list(dict.fromkeys(request.get("object_ids") or []))
         tiers = await self.tiers(scope, [collection["_id"]])
+        source = collection.get("source") or {}
+        buckets = (source.get("bucket_ids") or [source.get("bucket_id")]) if source.get("type") == "bucket" else []
         if object_ids:
-            source = collection.get("source") or {}
-            await self.check_objects(scope, object_ids, (source.get("bucket_ids") or [source.get("bucket_id")]) if source.get("type") == "bucket" else ())
+            await self.check_objects(scope, object_ids, buckets)
+        selected = await self._trigger_selection(scope, collection, buckets, object_ids, request)
+        if selected is not None:
+            object_ids = selected
         task = self.new_task(principal.organization_id, collection["namespace_id"], TaskType.TRIGGER, tiers, object_ids)
         queued, new = await self.queue(task, "" if object_ids else f"trigger:{collection['_id']}")
         message = (
@@ -185,6 +194,51 @@ class ProcessingUseCases:
             else f"A trigger of collection {collection['_id']} is already queued or running as task {queued.task_id}; it covers this one."
         )
         return {"task_id": queued.task_id, "collection_id": collection["_id"], "total_tiers": len(queued.tiers), "message": message, "object_count": len(object_ids)}
+
+    async def _trigger_selection(self, scope: dict[str, str], collection: dict[str, Any], buckets: list[str], object_ids: list[str], request: dict[str, Any]) -> list[str] | None:
+        """The objects a trigger's `include_buckets` and `source_filters` select (None: they select
+        nothing beyond `object_ids`), checked with `include_collections` and `dedup_strategy`."""
+        problems = Violations()
+        source = collection.get("source") or {}
+        kind = source.get("type")
+        if request.get("dedup_strategy") not in (None, "", "replace"):
+            problems.add("dedup_strategy", "must be replace: a trigger processes its sources again and rewrites their documents (skip is not supported)")
+        for ident in request.get("include_collections") or []:
+            if kind != "collection":
+                problems.add("include_collections", f"applies to collections that read a collection; '{collection['collection_name']}' reads buckets")
+                break
+            named = await self._collections_repo.find(scope, ident)
+            if named is None or named["_id"] != source.get("collection_id"):
+                problems.add("include_collections", f"'{ident}' is not the source collection of '{collection['collection_name']}' ({source.get('collection_id')})")
+        chosen = list(buckets)
+        if request.get("include_buckets"):
+            if kind != "bucket":
+                problems.add("include_buckets", f"applies to collections that read buckets; '{collection['collection_name']}' reads a collection")
+            chosen = []
+            for index, ident in enumerate(request["include_buckets"]):
+                bucket = await self._buckets.find(scope, ident)
+                if bucket is None or bucket["_id"] not in buckets:
+                    problems.add(f"include_buckets[{index}]", f"'{ident}' is not a source bucket of '{collection['collection_name']}' ({', '.join(buckets)})")
+                else:
+                    chosen.append(bucket["_id"])
+        where = None
+        if request.get("source_filters"):
+            if kind != "bucket":
+                problems.add("source_filters", "applies to collections that read buckets (set a collection-sourced collection's own source.filters)")
+            else:
+                where = filters.parse(request["source_filters"], source_fields("bucket", collection.get("input_schema")), "source_filters", problems)
+        problems.raise_if_any()
+        if where is None and chosen == buckets:
+            return None
+        found: list[str] = []
+        for bucket_id in dict.fromkeys(chosen):
+            found += await self.matching_objects(scope, bucket_id, where, MAX_OBJECT_IDS + 1 - len(found), object_ids)
+        field = "source_filters" if where is not None else "include_buckets"
+        if len(found) > MAX_OBJECT_IDS:
+            raise InvalidArgument([FieldViolation(field, f"selects more than {MAX_OBJECT_IDS} objects; narrow it, or trigger without it to process every object")])
+        if not found:
+            raise InvalidArgument([FieldViolation(field, "selects no object of the collection's source: there is nothing to process")])
+        return found
 
     async def process_objects(self, principal: Principal, namespace_id: str, bucket_id: str, object_ids: list[str]) -> None:
         """`auto_process`: new objects through every collection fed by their bucket, then downstream."""

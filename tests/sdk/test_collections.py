@@ -223,3 +223,37 @@ def test_a_collection_reads_several_buckets_with_compatible_schemas(typed: Typed
             collections.create_collection(current_request("sdk-bad", first, bucket_ids=bad))
         assert refused.value.status in (400, 404), refused.value.body
     assert [c.collection_name for c in collections.list_collections().results] == ["sdk-two-buckets"]
+
+
+def test_a_trigger_selects_buckets_and_objects_by_filter(typed: TypedSdk, rest: Rest) -> None:
+    first, first_objects = setup_bucket(rest, ["a note about cats", "a note about dogs", "a note about owls"])
+    second, second_objects = setup_bucket(rest, ["a note about birds"])
+    sdk = typed.in_namespace(rest.client.headers["x-namespace"])
+    collections, tasks = sdk.api(mixpeek.CollectionsApi), sdk.api(mixpeek.TasksApi)
+    created = collections.create_collection(current_request("sdk-selective", first, bucket_ids=[first, second]))
+
+    def roots() -> list[str]:
+        return sorted(d["root_object_id"] for d in rest.get(f"/v1/collections/{created.collection_id}/documents", params={"limit": 10}).json()["results"])
+
+    second_name = rest.get(f"/v1/buckets/{second}").json()["bucket_name"]
+    only_second = collections.trigger_collection(created.collection_id, mixpeek.TriggerCollectionRequest(include_buckets=[second_name], dedup_strategy="replace"))
+    assert only_second.object_count == 1
+    assert poll_task(tasks, only_second.task_id).status.value == "COMPLETED"
+    assert roots() == second_objects
+    # setup_bucket titles its objects t0, t1, ...: the filter picks t1 and t2 of the first bucket
+    by_title = mixpeek.LogicalOperatorInput.from_dict({"AND": [{"field": "title", "operator": "in", "value": ["t1", "t2"]}]})
+    filtered = collections.trigger_collection(created.collection_id, mixpeek.TriggerCollectionRequest(include_buckets=[first], source_filters=by_title))
+    assert poll_task(tasks, filtered.task_id).status.value == "COMPLETED"
+    assert roots() == sorted([*second_objects, first_objects[1], first_objects[2]])
+
+    refusals = {
+        "include_buckets[0]": mixpeek.TriggerCollectionRequest(include_buckets=["no-such-bucket"]),
+        "include_collections": mixpeek.TriggerCollectionRequest(include_collections=[created.collection_id]),
+        "dedup_strategy": mixpeek.TriggerCollectionRequest(dedup_strategy="skip"),
+        "source_filters": mixpeek.TriggerCollectionRequest(source_filters=mixpeek.LogicalOperatorInput.from_dict({"AND": [{"field": "title", "operator": "eq", "value": "none"}]})),
+    }
+    for field, request in refusals.items():
+        with pytest.raises(ApiException) as refused:
+            collections.trigger_collection(created.collection_id, request)
+        assert refused.value.status == 400 and f"{field}:" in refused.value.body, (field, refused.value.body)
+    assert len(tasks.list_tasks().results) == 2  # the refusals queued nothing

@@ -24,11 +24,12 @@ _sym_db = _symbol_database.Default()
 
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from vecplane.v1 import filter_pb2 as vecplane_dot_v1_dot_filter__pb2
 from vecplane.v1 import list_pb2 as vecplane_dot_v1_dot_list__pb2
 from vecplane.v1 import options_pb2 as vecplane_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16vecplane/v1/task.proto\x12\x0bvecplane.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x16vecplane/v1/list.proto\x1a\x19vecplane/v1/options.proto\"\x8b\x02\n\x0cTierProgress\x12\x19\n\x08tier_num\x18\x01 \x01(\x05R\x07tierNum\x12%\n\x0e\x63ollection_ids\x18\x02 \x03(\tR\rcollectionIds\x12\x35\n\x06status\x18\x03 \x01(\x0e\x32\x1d.vecplane.v1.ProcessingStatusR\x06status\x12\x1c\n\tprocessed\x18\x04 \x01(\x03R\tprocessed\x12\x16\n\x06\x66\x61iled\x18\x05 \x01(\x03R\x06\x66\x61iled\x12+\n\x11\x64ocuments_written\x18\x06 \x01(\x03R\x10\x64ocumentsWritten\x12\x1f\n\x0bsource_type\x18\x07 \x01(\tR\nsourceType\"\xc1\x02\n\x08TaskData\x12!\n\x0cnamespace_id\x18\x01 \x01(\tR\x0bnamespaceId\x12\x19\n\x08\x62\x61tch_id\x18\x02 \x01(\tR\x07\x62\x61tchId\x12%\n\x0e\x63ollection_ids\x18\x03 \x03(\tR\rcollectionIds\x12\x1d\n\nobject_ids\x18\x04 \x03(\tR\tobjectIds\x12!\n\x0c\x63urrent_tier\x18\x05 \x01(\x05R\x0b\x63urrentTier\x12\x1f\n\x0btotal_tiers\x18\x06 \x01(\x05R\ntotalTiers\x12/\n\x05tiers\x18\x07 \x03(\x0b\x32\x19.vecplane.v1.TierProgressR\x05tiers\x12\x1d\n\ncreated_at\x18\x08 \x01(\tR\tcreatedAt\x12\x1d\n\nupdated_at\x18\t \x01(\tR\tupdatedAt\"\xc9\x01\n\x04Task\x12\x17\n\x07task_id\x18\x01 \x01(\tR\x06taskId\x12\x1b\n\ttask_type\x18\x02 \x01(\tR\x08taskType\x12\x35\n\x06status\x18\x03 \x01(\x0e\x32\x1d.vecplane.v1.ProcessingStatusR\x06status\x12>\n\x0f\x61\x64\x64itional_data\x18\x04 \x01(\x0b\x32\x15.vecplane.v1.TaskDataR\x0e\x61\x64\x64itionalData\x12\x14\n\x05\x65rror\x18\x05 \x01(\tR\x05\x65rror\"d\n\x18TriggerCollectionRequest\x12)\n\rcollection_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0c\x63ollectionId\x12\x1d\n\nobject_ids\x18\x02 \x03(\tR\tobjectIds\"\xb7\x01\n\x19TriggerCollectionResponse\x12\x17\n\x07task_id\x18\x01 \x01(\tR\x06taskId\x12#\n\rcollection_id\x18\x02 \x01(\tR\x0c\x63ollectionId\x12\x1f\n\x0btotal_tiers\x18\x03 \x01(\x05R\ntotalTiers\x12\x18\n\x07message\x18\x04 \x01(\tR\x07message\x12!\n\x0cobject_count\x18\x05 \x01(\x05R\x0bobjectCount\"/\n\x0eGetTaskRequest\x12\x1d\n\x07task_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x06taskId\"8\n\x0fGetTaskResponse\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.vecplane.v1.TaskR\x04task\"\xdd\x01\n\x10ListTasksRequest\x12\x35\n\x06status\x18\x01 \x01(\x0e\x32\x1d.vecplane.v1.ProcessingStatusR\x06status\x12\x1c\n\x06offset\x18\x02 \x01(\x05\x42\x04\xe0\xda\x18\x01R\x06offset\x12\x1a\n\x05limit\x18\x03 \x01(\x05\x42\x04\xe0\xda\x18\x01R\x05limit\x12\x1b\n\ttask_type\x18\x04 \x01(\tR\x08taskType\x12!\n\tpage_size\x18\x05 \x01(\x05\x42\x04\xe0\xda\x18\x01R\x08pageSize\x12\x18\n\x04page\x18\x06 \x01(\x05\x42\x04\xe0\xda\x18\x01R\x04page\"y\n\x11ListTasksResponse\x12+\n\x07results\x18\x01 \x03(\x0b\x32\x11.vecplane.v1.TaskR\x07results\x12\x37\n\npagination\x18\x02 \x01(\x0b\x32\x17.vecplane.v1.PaginationR\npagination\"2\n\x11\x43\x61ncelTaskRequest\x12\x1d\n\x07task_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x06taskId\";\n\x12\x43\x61ncelTaskResponse\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.vecplane.v1.TaskR\x04task*\x8d\x03\n\x10ProcessingStatus\x12!\n\x1dPROCESSING_STATUS_UNSPECIFIED\x10\x00\x12&\n\x17PROCESSING_STATUS_DRAFT\x10\x01\x1a\t\xca\xda\x18\x05\x44RAFT\x12*\n\x19PROCESSING_STATUS_PENDING\x10\x02\x1a\x0b\xca\xda\x18\x07PENDING\x12\x32\n\x1dPROCESSING_STATUS_IN_PROGRESS\x10\x03\x1a\x0f\xca\xda\x18\x0bIN_PROGRESS\x12.\n\x1bPROCESSING_STATUS_COMPLETED\x10\x04\x1a\r\xca\xda\x18\tCOMPLETED\x12\x46\n\'PROCESSING_STATUS_COMPLETED_WITH_ERRORS\x10\x05\x1a\x19\xca\xda\x18\x15\x43OMPLETED_WITH_ERRORS\x12(\n\x18PROCESSING_STATUS_FAILED\x10\x06\x1a\n\xca\xda\x18\x06\x46\x41ILED\x12,\n\x1aPROCESSING_STATUS_CANCELED\x10\x07\x1a\x0c\xca\xda\x18\x08\x43\x41NCELED2\xed\x03\n\x0bTaskService\x12\x9b\x01\n\x11TriggerCollection\x12%.vecplane.v1.TriggerCollectionRequest\x1a&.vecplane.v1.TriggerCollectionResponse\"7\xf0\xda\x18\xca\x01\x82\xd3\xe4\x93\x02,\"\'/v1/collections/{collection_id}/trigger:\x01*\x12g\n\x07GetTask\x12\x1b.vecplane.v1.GetTaskRequest\x1a\x1c.vecplane.v1.GetTaskResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x13/v1/tasks/{task_id}b\x04task\x12\x65\n\tListTasks\x12\x1d.vecplane.v1.ListTasksRequest\x1a\x1e.vecplane.v1.ListTasksResponse\"\x19\x82\xd3\xe4\x93\x02\x13\"\x0e/v1/tasks/list:\x01*\x12p\n\nCancelTask\x12\x1e.vecplane.v1.CancelTaskRequest\x1a\x1f.vecplane.v1.CancelTaskResponse\"!\x82\xd3\xe4\x93\x02\x1b*\x13/v1/tasks/{task_id}b\x04taskb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16vecplane/v1/task.proto\x12\x0bvecplane.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x18vecplane/v1/filter.proto\x1a\x16vecplane/v1/list.proto\x1a\x19vecplane/v1/options.proto\"\x8b\x02\n\x0cTierProgress\x12\x19\n\x08tier_num\x18\x01 \x01(\x05R\x07tierNum\x12%\n\x0e\x63ollection_ids\x18\x02 \x03(\tR\rcollectionIds\x12\x35\n\x06status\x18\x03 \x01(\x0e\x32\x1d.vecplane.v1.ProcessingStatusR\x06status\x12\x1c\n\tprocessed\x18\x04 \x01(\x03R\tprocessed\x12\x16\n\x06\x66\x61iled\x18\x05 \x01(\x03R\x06\x66\x61iled\x12+\n\x11\x64ocuments_written\x18\x06 \x01(\x03R\x10\x64ocumentsWritten\x12\x1f\n\x0bsource_type\x18\x07 \x01(\tR\nsourceType\"\xc1\x02\n\x08TaskData\x12!\n\x0cnamespace_id\x18\x01 \x01(\tR\x0bnamespaceId\x12\x19\n\x08\x62\x61tch_id\x18\x02 \x01(\tR\x07\x62\x61tchId\x12%\n\x0e\x63ollection_ids\x18\x03 \x03(\tR\rcollectionIds\x12\x1d\n\nobject_ids\x18\x04 \x03(\tR\tobjectIds\x12!\n\x0c\x63urrent_tier\x18\x05 \x01(\x05R\x0b\x63urrentTier\x12\x1f\n\x0btotal_tiers\x18\x06 \x01(\x05R\ntotalTiers\x12/\n\x05tiers\x18\x07 \x03(\x0b\x32\x19.vecplane.v1.TierProgressR\x05tiers\x12\x1d\n\ncreated_at\x18\x08 \x01(\tR\tcreatedAt\x12\x1d\n\nupdated_at\x18\t \x01(\tR\tupdatedAt\"\xc9\x01\n\x04Task\x12\x17\n\x07task_id\x18\x01 \x01(\tR\x06taskId\x12\x1b\n\ttask_type\x18\x02 \x01(\tR\x08taskType\x12\x35\n\x06status\x18\x03 \x01(\x0e\x32\x1d.vecplane.v1.ProcessingStatusR\x06status\x12>\n\x0f\x61\x64\x64itional_data\x18\x04 \x01(\x0b\x32\x15.vecplane.v1.TaskDataR\x0e\x61\x64\x64itionalData\x12\x14\n\x05\x65rror\x18\x05 \x01(\tR\x05\x65rror\"\xaa\x02\n\x18TriggerCollectionRequest\x12)\n\rcollection_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x0c\x63ollectionId\x12\x1d\n\nobject_ids\x18\x02 \x03(\tR\tobjectIds\x12\'\n\x0finclude_buckets\x18\x03 \x03(\tR\x0eincludeBuckets\x12/\n\x13include_collections\x18\x04 \x03(\tR\x12includeCollections\x12\x43\n\x0esource_filters\x18\x05 \x01(\x0b\x32\x1c.vecplane.v1.LogicalOperatorR\rsourceFilters\x12%\n\x0e\x64\x65\x64up_strategy\x18\x06 \x01(\tR\rdedupStrategy\"\xb7\x01\n\x19TriggerCollectionResponse\x12\x17\n\x07task_id\x18\x01 \x01(\tR\x06taskId\x12#\n\rcollection_id\x18\x02 \x01(\tR\x0c\x63ollectionId\x12\x1f\n\x0btotal_tiers\x18\x03 \x01(\x05R\ntotalTiers\x12\x18\n\x07message\x18\x04 \x01(\tR\x07message\x12!\n\x0cobject_count\x18\x05 \x01(\x05R\x0bobjectCount\"/\n\x0eGetTaskRequest\x12\x1d\n\x07task_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x06taskId\"8\n\x0fGetTaskResponse\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.vecplane.v1.TaskR\x04task\"\xdd\x01\n\x10ListTasksRequest\x12\x35\n\x06status\x18\x01 \x01(\x0e\x32\x1d.vecplane.v1.ProcessingStatusR\x06status\x12\x1c\n\x06offset\x18\x02 \x01(\x05\x42\x04\xe0\xda\x18\x01R\x06offset\x12\x1a\n\x05limit\x18\x03 \x01(\x05\x42\x04\xe0\xda\x18\x01R\x05limit\x12\x1b\n\ttask_type\x18\x04 \x01(\tR\x08taskType\x12!\n\tpage_size\x18\x05 \x01(\x05\x42\x04\xe0\xda\x18\x01R\x08pageSize\x12\x18\n\x04page\x18\x06 \x01(\x05\x42\x04\xe0\xda\x18\x01R\x04page\"y\n\x11ListTasksResponse\x12+\n\x07results\x18\x01 \x03(\x0b\x32\x11.vecplane.v1.TaskR\x07results\x12\x37\n\npagination\x18\x02 \x01(\x0b\x32\x17.vecplane.v1.PaginationR\npagination\"2\n\x11\x43\x61ncelTaskRequest\x12\x1d\n\x07task_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x06taskId\";\n\x12\x43\x61ncelTaskResponse\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.vecplane.v1.TaskR\x04task*\x8d\x03\n\x10ProcessingStatus\x12!\n\x1dPROCESSING_STATUS_UNSPECIFIED\x10\x00\x12&\n\x17PROCESSING_STATUS_DRAFT\x10\x01\x1a\t\xca\xda\x18\x05\x44RAFT\x12*\n\x19PROCESSING_STATUS_PENDING\x10\x02\x1a\x0b\xca\xda\x18\x07PENDING\x12\x32\n\x1dPROCESSING_STATUS_IN_PROGRESS\x10\x03\x1a\x0f\xca\xda\x18\x0bIN_PROGRESS\x12.\n\x1bPROCESSING_STATUS_COMPLETED\x10\x04\x1a\r\xca\xda\x18\tCOMPLETED\x12\x46\n\'PROCESSING_STATUS_COMPLETED_WITH_ERRORS\x10\x05\x1a\x19\xca\xda\x18\x15\x43OMPLETED_WITH_ERRORS\x12(\n\x18PROCESSING_STATUS_FAILED\x10\x06\x1a\n\xca\xda\x18\x06\x46\x41ILED\x12,\n\x1aPROCESSING_STATUS_CANCELED\x10\x07\x1a\x0c\xca\xda\x18\x08\x43\x41NCELED2\xed\x03\n\x0bTaskService\x12\x9b\x01\n\x11TriggerCollection\x12%.vecplane.v1.TriggerCollectionRequest\x1a&.vecplane.v1.TriggerCollectionResponse\"7\xf0\xda\x18\xca\x01\x82\xd3\xe4\x93\x02,\"\'/v1/collections/{collection_id}/trigger:\x01*\x12g\n\x07GetTask\x12\x1b.vecplane.v1.GetTaskRequest\x1a\x1c.vecplane.v1.GetTaskResponse\"!\x82\xd3\xe4\x93\x02\x1b\x12\x13/v1/tasks/{task_id}b\x04task\x12\x65\n\tListTasks\x12\x1d.vecplane.v1.ListTasksRequest\x1a\x1e.vecplane.v1.ListTasksResponse\"\x19\x82\xd3\xe4\x93\x02\x13\"\x0e/v1/tasks/list:\x01*\x12p\n\nCancelTask\x12\x1e.vecplane.v1.CancelTaskRequest\x1a\x1f.vecplane.v1.CancelTaskResponse\"!\x82\xd3\xe4\x93\x02\x1b*\x13/v1/tasks/{task_id}b\x04taskb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -71,30 +72,30 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TASKSERVICE'].methods_by_name['ListTasks']._serialized_options = b'\202\323\344\223\002\023\"\016/v1/tasks/list:\001*'
   _globals['_TASKSERVICE'].methods_by_name['CancelTask']._loaded_options = None
   _globals['_TASKSERVICE'].methods_by_name['CancelTask']._serialized_options = b'\202\323\344\223\002\033*\023/v1/tasks/{task_id}b\004task'
-  _globals['_PROCESSINGSTATUS']._serialized_start=1807
-  _globals['_PROCESSINGSTATUS']._serialized_end=2204
-  _globals['_TIERPROGRESS']._serialized_start=154
-  _globals['_TIERPROGRESS']._serialized_end=421
-  _globals['_TASKDATA']._serialized_start=424
-  _globals['_TASKDATA']._serialized_end=745
-  _globals['_TASK']._serialized_start=748
-  _globals['_TASK']._serialized_end=949
-  _globals['_TRIGGERCOLLECTIONREQUEST']._serialized_start=951
-  _globals['_TRIGGERCOLLECTIONREQUEST']._serialized_end=1051
-  _globals['_TRIGGERCOLLECTIONRESPONSE']._serialized_start=1054
-  _globals['_TRIGGERCOLLECTIONRESPONSE']._serialized_end=1237
-  _globals['_GETTASKREQUEST']._serialized_start=1239
-  _globals['_GETTASKREQUEST']._serialized_end=1286
-  _globals['_GETTASKRESPONSE']._serialized_start=1288
-  _globals['_GETTASKRESPONSE']._serialized_end=1344
-  _globals['_LISTTASKSREQUEST']._serialized_start=1347
-  _globals['_LISTTASKSREQUEST']._serialized_end=1568
-  _globals['_LISTTASKSRESPONSE']._serialized_start=1570
-  _globals['_LISTTASKSRESPONSE']._serialized_end=1691
-  _globals['_CANCELTASKREQUEST']._serialized_start=1693
-  _globals['_CANCELTASKREQUEST']._serialized_end=1743
-  _globals['_CANCELTASKRESPONSE']._serialized_start=1745
-  _globals['_CANCELTASKRESPONSE']._serialized_end=1804
-  _globals['_TASKSERVICE']._serialized_start=2207
-  _globals['_TASKSERVICE']._serialized_end=2700
+  _globals['_PROCESSINGSTATUS']._serialized_start=2032
+  _globals['_PROCESSINGSTATUS']._serialized_end=2429
+  _globals['_TIERPROGRESS']._serialized_start=180
+  _globals['_TIERPROGRESS']._serialized_end=447
+  _globals['_TASKDATA']._serialized_start=450
+  _globals['_TASKDATA']._serialized_end=771
+  _globals['_TASK']._serialized_start=774
+  _globals['_TASK']._serialized_end=975
+  _globals['_TRIGGERCOLLECTIONREQUEST']._serialized_start=978
+  _globals['_TRIGGERCOLLECTIONREQUEST']._serialized_end=1276
+  _globals['_TRIGGERCOLLECTIONRESPONSE']._serialized_start=1279
+  _globals['_TRIGGERCOLLECTIONRESPONSE']._serialized_end=1462
+  _globals['_GETTASKREQUEST']._serialized_start=1464
+  _globals['_GETTASKREQUEST']._serialized_end=1511
+  _globals['_GETTASKRESPONSE']._serialized_start=1513
+  _globals['_GETTASKRESPONSE']._serialized_end=1569
+  _globals['_LISTTASKSREQUEST']._serialized_start=1572
+  _globals['_LISTTASKSREQUEST']._serialized_end=1793
+  _globals['_LISTTASKSRESPONSE']._serialized_start=1795
+  _globals['_LISTTASKSRESPONSE']._serialized_end=1916
+  _globals['_CANCELTASKREQUEST']._serialized_start=1918
+  _globals['_CANCELTASKREQUEST']._serialized_end=1968
+  _globals['_CANCELTASKRESPONSE']._serialized_start=1970
+  _globals['_CANCELTASKRESPONSE']._serialized_end=2029
+  _globals['_TASKSERVICE']._serialized_start=2432
+  _globals['_TASKSERVICE']._serialized_end=2925
 # @@protoc_insertion_point(module_scope)

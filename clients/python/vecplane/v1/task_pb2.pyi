@@ -1,5 +1,6 @@
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
+from vecplane.v1 import filter_pb2 as _filter_pb2
 from vecplane.v1 import list_pb2 as _list_pb2
 from vecplane.v1 import options_pb2 as _options_pb2
 from google.protobuf.internal import containers as _containers
@@ -85,12 +86,20 @@ class Task(_message.Message):
     def __init__(self, task_id: _Optional[str] = ..., task_type: _Optional[str] = ..., status: _Optional[_Union[ProcessingStatus, str]] = ..., additional_data: _Optional[_Union[TaskData, _Mapping]] = ..., error: _Optional[str] = ...) -> None: ...
 
 class TriggerCollectionRequest(_message.Message):
-    __slots__ = ("collection_id", "object_ids")
+    __slots__ = ("collection_id", "object_ids", "include_buckets", "include_collections", "source_filters", "dedup_strategy")
     COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
     OBJECT_IDS_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_BUCKETS_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_COLLECTIONS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FILTERS_FIELD_NUMBER: _ClassVar[int]
+    DEDUP_STRATEGY_FIELD_NUMBER: _ClassVar[int]
     collection_id: str
     object_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, collection_id: _Optional[str] = ..., object_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    include_buckets: _containers.RepeatedScalarFieldContainer[str]
+    include_collections: _containers.RepeatedScalarFieldContainer[str]
+    source_filters: _filter_pb2.LogicalOperator
+    dedup_strategy: str
+    def __init__(self, collection_id: _Optional[str] = ..., object_ids: _Optional[_Iterable[str]] = ..., include_buckets: _Optional[_Iterable[str]] = ..., include_collections: _Optional[_Iterable[str]] = ..., source_filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., dedup_strategy: _Optional[str] = ...) -> None: ...
 
 class TriggerCollectionResponse(_message.Message):
     __slots__ = ("task_id", "collection_id", "total_tiers", "message", "object_count")
