@@ -95,6 +95,7 @@ from server.usecases.documents import DocumentUseCases, DocumentWriter
 from server.usecases.executions import ExecutionLog
 from server.usecases.extraction import ExtractionUseCases
 from server.usecases.health import Backend, BackendMonitor
+from server.usecases.namespace_documents import NamespaceDocumentUseCases
 from server.usecases.namespaces import NamespaceUseCases
 from server.usecases.processing import ProcessingUseCases
 from server.usecases.reconfigure import ReconfigureUseCases
@@ -210,6 +211,7 @@ class UseCases:
     collections: CollectionUseCases
     extraction: ExtractionUseCases
     documents: DocumentUseCases
+    namespace_documents: NamespaceDocumentUseCases
     processing: ProcessingUseCases
     batches: BatchUseCases
     batch_reports: BatchReportUseCases
@@ -328,6 +330,7 @@ class Vecplane:
             documents=documents,
             processing=processing,
         )
+        document_usecases = DocumentUseCases(documents, collections, cursors, buckets)
         self.usecases = UseCases(
             namespaces=namespaces,
             admin=AdminUseCases(accounts, authenticator),
@@ -335,7 +338,8 @@ class Vecplane:
             collections=collections,
             extraction=extraction,
             blobs=blobs,
-            documents=DocumentUseCases(documents, collections, cursors, buckets),
+            documents=document_usecases,
+            namespace_documents=NamespaceDocumentUseCases(documents, document_usecases, collections, namespaces),
             retrievers=RetrieverUseCases(
                 retrievers_repo,
                 namespaces,
@@ -394,7 +398,7 @@ class Vecplane:
         admin_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(self.usecases.admin), calls)
         bucket_pb2_grpc.add_BucketServiceServicer_to_server(BucketServicer(self.usecases.buckets), calls)
         collection_pb2_grpc.add_CollectionServiceServicer_to_server(CollectionServicer(self.usecases.collections), calls)
-        document_pb2_grpc.add_DocumentServiceServicer_to_server(DocumentServicer(self.usecases.documents), calls)
+        document_pb2_grpc.add_DocumentServiceServicer_to_server(DocumentServicer(self.usecases.documents, self.usecases.namespace_documents), calls)
         retriever_pb2_grpc.add_RetrieverServiceServicer_to_server(RetrieverServicer(self.usecases.retrievers), calls)
         task_pb2_grpc.add_TaskServiceServicer_to_server(TaskServicer(self.usecases.processing), calls)
         batch_pb2_grpc.add_BatchServiceServicer_to_server(BatchServicer(self.usecases.batches, self.usecases.batch_reports), calls)

@@ -13,6 +13,7 @@ from vecplane.v1 import document_pb2_grpc
 from server.api.context import namespace_header, principal
 from server.api.convert import to_dict, to_message
 from server.usecases.documents import DocumentUseCases
+from server.usecases.namespace_documents import NamespaceDocumentUseCases, NamespaceList
 
 
 def _struct(document: dict[str, Any]) -> struct_pb2.Struct:
@@ -27,9 +28,17 @@ def _value(value: Any) -> struct_pb2.Value:
     return found
 
 
+def _namespace_list(found: NamespaceList) -> pb.ListNamespaceDocumentsResponse:
+    answer = to_message({"pagination": found.page.pagination, "total_count": found.page.total}, pb.ListNamespaceDocumentsResponse)
+    answer.results.extend(_struct(item) for item in found.page.items)
+    answer.unknown_collection_ids.extend(found.unknown_collection_ids)
+    return answer
+
+
 class DocumentServicer(document_pb2_grpc.DocumentServiceServicer):
-    def __init__(self, documents: DocumentUseCases):
+    def __init__(self, documents: DocumentUseCases, in_namespace: NamespaceDocumentUseCases):
         self._documents = documents
+        self._in_namespace = in_namespace
 
     async def ListDocuments(self, request: pb.ListDocumentsRequest, context: grpc.aio.ServicerContext) -> pb.ListDocumentsResponse:
         result = await self._documents.list_documents(principal(), namespace_header(), to_dict(request))
@@ -88,3 +97,27 @@ class DocumentServicer(document_pb2_grpc.DocumentServiceServicer):
     async def GetDocumentDiagnostics(self, request: pb.GetDocumentDiagnosticsRequest, context: grpc.aio.ServicerContext) -> pb.GetDocumentDiagnosticsResponse:
         found = await self._documents.diagnose(principal(), namespace_header(), request.collection_id, request.document_id)
         return to_message(found, pb.GetDocumentDiagnosticsResponse)
+
+    async def ListNamespaceDocuments(self, request: pb.ListNamespaceDocumentsRequest, context: grpc.aio.ServicerContext) -> pb.ListNamespaceDocumentsResponse:
+        return _namespace_list(await self._in_namespace.list(principal(), namespace_header(), to_dict(request)))
+
+    async def BatchListNamespaceDocuments(self, request: pb.BatchListNamespaceDocumentsRequest, context: grpc.aio.ServicerContext) -> pb.BatchListNamespaceDocumentsResponse:
+        answers = await self._in_namespace.batch_list(principal(), namespace_header(), to_dict(request))
+        results = [
+            pb.BatchListDocumentsResult(key=key, error=answer) if isinstance(answer, str) else pb.BatchListDocumentsResult(key=key, response=_namespace_list(answer))
+            for key, answer in answers
+        ]
+        return pb.BatchListNamespaceDocumentsResponse(results=results)
+
+    async def BatchGetDocuments(self, request: pb.BatchGetDocumentsRequest, context: grpc.aio.ServicerContext) -> pb.BatchGetDocumentsResponse:
+        found = await self._in_namespace.batch_get(principal(), namespace_header(), to_dict(request))
+        return pb.BatchGetDocumentsResponse(documents=[_struct(doc) for doc in found["documents"]], not_found=found["not_found"])
+
+    async def GetNamespaceDocument(self, request: pb.GetNamespaceDocumentRequest, context: grpc.aio.ServicerContext) -> pb.GetNamespaceDocumentResponse:
+        found = await self._in_namespace.get(principal(), namespace_header(), request.document_id, request.return_vectors)
+        return pb.GetNamespaceDocumentResponse(document=_struct(found))
+
+    async def UpdateNamespaceDocument(self, request: pb.UpdateNamespaceDocumentRequest, context: grpc.aio.ServicerContext) -> pb.UpdateNamespaceDocumentResponse:
+        changes = json_format.MessageToDict(request.update_data)
+        updated = await self._in_namespace.update(principal(), namespace_header(), request.document_id, changes)
+        return pb.UpdateNamespaceDocumentResponse(document=_struct(updated))

@@ -115,6 +115,15 @@ REQUESTS: dict[str, dict[str, Any]] = {
     },
     "vecplane.v1.DocumentService.DistinctDocumentValues": {"collection_id": "product-texts", "field": "root_bucket_id", "limit": 10},
     "vecplane.v1.DocumentService.ValidateDocumentSchema": {"collection_id": "product-texts", "document": {"content": "Trail running shoes", "reviewed": True}},
+    "vecplane.v1.DocumentService.ListNamespaceDocuments": {"collection_ids": ["product-texts"], "filters": _TRAIL_FILTER, "limit": 10},
+    "vecplane.v1.DocumentService.BatchListNamespaceDocuments": {
+        "queries": [
+            {"key": "trail", "request": {"filters": _TRAIL_FILTER, "limit": 5}},
+            {"key": "texts", "request": {"collection_ids": ["product-texts"], "include_total": True, "limit": 1}},
+        ]
+    },
+    "vecplane.v1.DocumentService.BatchGetDocuments": {"document_ids": ["doc_3f2b9c0e5a7d4e1f8b6a2c9d0e7f1a3b", "doc_7a1c2e3f4b5d6e7f8a9b0c1d2e3f4a5b"]},
+    "vecplane.v1.DocumentService.UpdateNamespaceDocument": {"document_id": "doc_3f2b9c0e5a7d4e1f8b6a2c9d0e7f1a3b", "update_data": {"reviewed": True}},
     "vecplane.v1.DocumentService.UpdateDocument": {
         "collection_id": "product-texts",
         "document_id": "doc_3f2b9c0e5a7d4e1f8b6a2c9d0e7f1a3b",

@@ -38,6 +38,11 @@ def _keyword_in(name: str, values: Sequence[str]) -> Condition:
 WriteListener = Callable[[str, set[str] | None, tuple[str, ...]], None]
 
 
+def _scoped(collection_id: str | None, where: Node | None) -> Where:
+    """The documents of one collection (None: of any) that match `where`."""
+    return Where(equals={"collection_id": collection_id} if collection_id is not None else {}, filter=where)
+
+
 def _document(record: Record) -> Document:
     return Document.from_payload(record.payload, record.vectors)
 
@@ -83,15 +88,16 @@ class DocumentStore:
         if deleted:
             self._written(store, {collection_id}, ("delete",))
 
-    async def get(self, store: str, collection_id: str, document_ids: Iterable[str], *, vectors: bool | Sequence[str] = False) -> dict[str, Document]:
-        """The documents of the collection with these IDs that exist, by ID."""
+    async def get(self, store: str, collection_id: str | None, document_ids: Iterable[str], *, vectors: bool | Sequence[str] = False) -> dict[str, Document]:
+        """The documents of the collection (None: of any collection of the store) with these IDs
+        that exist, by ID."""
         points: list[PointId] = [p for p in (point_id_of(i) for i in dict.fromkeys(document_ids)) if p is not None]
         found: dict[str, Document] = {}
         for start in range(0, len(points), self._batch):
             with metrics.timed(metrics.VECTOR_STORE_SECONDS, "retrieve", span="vector_store retrieve"):
                 records = await self._vectors.retrieve(store, points[start : start + self._batch], with_vectors=vectors)
             for record in records:
-                if record.payload.get("collection_id") == collection_id:
+                if collection_id is None or record.payload.get("collection_id") == collection_id:
                     doc = _document(record)
                     found[doc.document_id] = doc
         return found
@@ -99,19 +105,19 @@ class DocumentStore:
     async def scroll(
         self,
         store: str,
-        collection_id: str,
+        collection_id: str | None,
         where: Node | None = None,
         *,
         after: str | None = None,
         limit: int = 100,
         vectors: bool | Sequence[str] = False,
     ) -> tuple[list[Document], str | None]:
-        """Up to `limit` documents of the collection matching `where`, in document-ID order from
+        """Up to `limit` documents of the collection (None: of any) matching `where`, in document-ID order from
         document `after` on (inclusive), and the ID the next page starts at (None: no more)."""
         offset = point_id_of(after) if after else None
         with metrics.timed(metrics.VECTOR_STORE_SECONDS, "scroll", span="vector_store scroll"):
             records, next_offset = await self._vectors.scroll(
-                store, Where(equals={"collection_id": collection_id}, filter=where), offset=offset, limit=limit, with_vectors=vectors
+                store, _scoped(collection_id, where), offset=offset, limit=limit, with_vectors=vectors
             )
         return [_document(r) for r in records], document_id_of_point(str(next_offset)) if next_offset is not None else None
 
@@ -122,9 +128,9 @@ class DocumentStore:
             records, _ = await self._vectors.scroll(store, Where(equals={"source_document_id": document_id}), limit=limit)
         return [_document(r) for r in records]
 
-    async def count(self, store: str, collection_id: str, where: Node | None = None) -> int:
+    async def count(self, store: str, collection_id: str | None, where: Node | None = None) -> int:
         with metrics.timed(metrics.VECTOR_STORE_SECONDS, "count", span="vector_store count"):
-            return await self._vectors.count(store, Where(equals={"collection_id": collection_id}, filter=where))
+            return await self._vectors.count(store, _scoped(collection_id, where))
 
     async def ids_of_sources(self, store: str, collection_id: str, sources: Sequence[Source]) -> list[str]:
         """The IDs of the collection's documents made from these sources."""

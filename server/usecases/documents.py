@@ -17,7 +17,7 @@ from server.domain import documents as rules
 from server.domain.collections import DocumentFields, required_vectors
 from server.domain.documents import Document, OutputHandling, Source
 from server.domain.errors import FieldViolation, InvalidArgument, NotFound, Violations
-from server.domain.filters import Node
+from server.domain.filters import Fields, Node
 from server.domain.paging import MAX_PAGE_BYTES, Cursors, PageParams, Position, page_params, value_at
 from server.storage.documents import DocumentStore
 from server.storage.paging import Page
@@ -76,7 +76,7 @@ def _vector_json(value: Any) -> Any:
     return value
 
 
-def _response(doc: Document, with_vectors: bool) -> dict[str, Any]:
+def document_json(doc: Document, with_vectors: bool) -> dict[str, Any]:
     """A document as the API answers it (Mixpeek's DocumentResponse)."""
     out = doc.payload()
     if with_vectors:
@@ -134,7 +134,7 @@ class DocumentUseCases:
 
     async def get(self, principal: Principal, header: str | None, collection: str, document_id: str, with_vectors: bool) -> dict[str, Any]:
         namespace_id, collection_id, _ = await self._collection(principal, header, collection)
-        return _response(await self._document(namespace_id, collection_id, document_id, with_vectors), with_vectors)
+        return document_json(await self._document(namespace_id, collection_id, document_id, with_vectors), with_vectors)
 
     async def update(self, principal: Principal, header: str | None, collection: str, document_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         problems = Violations()
@@ -146,7 +146,7 @@ class DocumentUseCases:
         current = await self._document(namespace_id, collection_id, document_id, True)
         changed = rules.updated(current, changes, clock.now())
         await self._store.upsert(namespace_id, [changed])
-        return _response(changed, False)
+        return document_json(changed, False)
 
     async def delete(self, principal: Principal, header: str | None, collection: str, document_id: str) -> dict[str, Any]:
         namespace_id, collection_id, _ = await self._collection(principal, header, collection)
@@ -280,14 +280,14 @@ class DocumentUseCases:
         found: dict[str, Document] = {}
         for source_collection in dict.fromkeys(link.collection_id for link in links):
             found |= await self._store.get(namespace_id, source_collection, [link.document_id for link in links if link.collection_id == source_collection])
-        return [_response(found[link.document_id], False) for link in links if link.document_id in found]
+        return [document_json(found[link.document_id], False) for link in links if link.document_id in found]
 
     async def descendants(self, principal: Principal, header: str | None, collection: str, document_id: str) -> list[dict[str, Any]]:
         """The documents made directly from a document, in any collection of the namespace (at
         most MAX_DESCENDANTS, in document-ID order)."""
         namespace_id, collection_id, _ = await self._collection(principal, header, collection)
         doc = await self._document(namespace_id, collection_id, document_id, False)
-        return [_response(child, False) for child in await self._store.children(namespace_id, doc.document_id, MAX_DESCENDANTS)]
+        return [document_json(child, False) for child in await self._store.children(namespace_id, doc.document_id, MAX_DESCENDANTS)]
 
     async def count(self, principal: Principal, header: str | None, collection: str, raw_filters: Any) -> dict[str, Any]:
         namespace_id, collection_id, fields = await self._collection(principal, header, collection)
@@ -295,12 +295,16 @@ class DocumentUseCases:
         return {"collection_id": collection_id, "count": await self._store.count(namespace_id, collection_id, where)}
 
     async def list_documents(self, principal: Principal, header: str | None, request: dict[str, Any]) -> ListResult:
-        """One page in document-ID order (cursor: the next document's ID), or, with a sort on a
-        field, of the matching documents sorted in memory (at most MAX_SORTED; cursor: the
-        position). Pages stop before MAX_PAGE_BYTES of answer, with a cursor to the rest."""
         namespace_id, collection_id, fields = await self._collection(principal, header, request.get("collection_id", ""))
+        return await self.page(namespace_id, collection_id, fields, request)
+
+    async def page(self, namespace_id: str, collection_id: str | None, fields: Fields, request: dict[str, Any], scope: Node | None = None) -> ListResult:
+        """One page of a collection's documents (None: of the namespace's, within `scope`), in
+        document-ID order (cursor: the next document's ID), or, with a sort on a field, of the
+        matching documents sorted in memory (at most MAX_SORTED; cursor: the position). Pages stop
+        before MAX_PAGE_BYTES of answer, with a cursor to the rest."""
         problems = Violations()
-        where = filters.parse(request.get("filters"), fields, "filters", problems)
+        where = filters.all_of(scope, filters.parse(request.get("filters"), fields, "filters", problems))
         sort = request.get("sort") or {}
         sortable = {"document_id": "document_id", "created_at": "_internal.created_at", "updated_at": "_internal.updated_at"}
         if sort.get("field") and sort["field"] not in sortable and fields.resolve(sort["field"]) is not None:
@@ -320,7 +324,7 @@ class DocumentUseCases:
             items, nxt = await self._page_sorted(namespace_id, collection_id, where, params, with_vectors)
         return ListResult(items, pagination(params, Page(items, nxt, total), self._cursors), total)
 
-    async def _page_by_id(self, namespace_id: str, collection_id: str, where: Node | None, params: PageParams, with_vectors: bool) -> tuple[list[dict[str, Any]], Position | None]:
+    async def _page_by_id(self, namespace_id: str, collection_id: str | None, where: Node | None, params: PageParams, with_vectors: bool) -> tuple[list[dict[str, Any]], Position | None]:
         start = params.after.id if params.after else None
         to_skip = 0 if params.after else params.offset
         while to_skip:
@@ -332,14 +336,14 @@ class DocumentUseCases:
         items: list[dict[str, Any]] = []
         size = 0
         for index, doc in enumerate(docs):
-            item = _response(doc, with_vectors)
+            item = document_json(doc, with_vectors)
             size += len(json.dumps(item))
             if items and size > MAX_PAGE_BYTES:
                 return items, Position(None, docs[index].document_id)
             items.append(item)
         return items, Position(None, after) if after else None
 
-    async def _page_sorted(self, namespace_id: str, collection_id: str, where: Node | None, params: PageParams, with_vectors: bool) -> tuple[list[dict[str, Any]], Position | None]:
+    async def _page_sorted(self, namespace_id: str, collection_id: str | None, where: Node | None, params: PageParams, with_vectors: bool) -> tuple[list[dict[str, Any]], Position | None]:
         matching = await self._store.count(namespace_id, collection_id, where)
         if matching > MAX_SORTED:
             raise InvalidArgument(
@@ -361,7 +365,7 @@ class DocumentUseCases:
         items: list[dict[str, Any]] = []
         size = 0
         for doc in chosen:
-            item = _response(doc, with_vectors)
+            item = document_json(doc, with_vectors)
             size += len(json.dumps(item))
             if items and size > MAX_PAGE_BYTES:
                 break

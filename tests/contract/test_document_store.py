@@ -186,3 +186,18 @@ def test_children_are_found_in_every_collection_up_to_the_limit(h: Harness) -> N
     assert [doc.document_id for doc in h.run(h.store.children(h.ns, parent.document_id, 10))] == expected
     assert [doc.document_id for doc in h.run(h.store.children(h.ns, parent.document_id, 1))] == expected[:1]
     assert h.run(h.store.children(h.ns, expected[0], 10)) == []
+
+
+def test_reads_without_a_collection_see_every_collection_of_the_store(h: Harness) -> None:
+    made = {c: _docs(h, c, f"obj_{c}", {0: {"n": 1}, 1: {"n": 2}}) for c in ("col_x", "col_y")}
+    for collection, item in made.items():
+        h.run(h.writer.write(h.ns, collection, d.OutputHandling.CREATE_NEW, [item]))
+    every = sorted(doc.document_id for item in made.values() for doc in item.documents)
+    assert sorted(h.run(h.store.get(h.ns, None, every))) == every
+    assert set(h.run(h.store.get(h.ns, "col_x", every))) == {doc.document_id for doc in made["col_x"].documents}
+    docs, after = h.run(h.store.scroll(h.ns, None, limit=3))
+    rest, end = h.run(h.store.scroll(h.ns, None, after=after, limit=3))
+    assert [doc.document_id for doc in docs + rest] == every and end is None
+    problems = Violations()
+    where = filters.parse({"AND": [{"field": "n", "operator": "eq", "value": 2}]}, DocumentFields(None), "filters", problems)
+    assert not problems and h.run(h.store.count(h.ns, None, where)) == 2 and h.run(h.store.count(h.ns, None)) == 4

@@ -105,3 +105,33 @@ def test_validate_and_diagnostics_through_the_typed_api(typed: TypedSdk, process
     assert [e.source for e in found.diagnostic_history.entries] == ["_internal.created_at", "lineage.chain"]
     raw = rest.get(f"/v1/collections/{collection_id}/documents/{doc['document_id']}/diagnostics").json()
     assert raw["source_object"] == {"object_id": doc["root_object_id"], "bucket_id": doc["root_bucket_id"], "exists": True}
+
+
+@pytest.mark.slow
+def test_namespace_documents_through_the_typed_api(typed: TypedSdk, processed: tuple[Rest, str]) -> None:
+    rest, collection_id = processed
+    in_namespace = typed.in_namespace(rest.client.headers["x-namespace"])
+    documents = in_namespace.api(mixpeek.DocumentsApi)
+    # body pagination wins over the query's, as Mixpeek's (the SDK's body always carries limit, default 10)
+    request = mixpeek.NamespaceListDocumentsRequest(collection_ids=[collection_id], limit=2)
+    listed = documents.list_documents_ns(limit=5, include_total=True, namespace_list_documents_request=request)
+    assert isinstance(listed, mixpeek.ListDocumentsResponse) and len(listed.results) == 2 and listed.pagination.next_cursor
+    assert listed.pagination.total == 3  # include_total from the query
+    ids = [d.document_id for d in listed.results]
+
+    doc = documents.get_document_ns(ids[0])
+    assert isinstance(doc, mixpeek.DocumentResponse) and (doc.document_id, doc.collection_id) == (ids[0], collection_id)
+    assert documents.patch_document_ns(ids[0], {"title": "patched"}).to_dict()["title"] == "patched"
+    assert documents.update_document_ns(ids[0], {"title": "put"}).to_dict()["title"] == "put"
+
+    got = documents.batch_get(mixpeek.BatchGetDocumentsRequest(document_ids=[*ids, "doc_" + "0" * 32]))
+    assert isinstance(got, mixpeek.BatchGetDocumentsResponse)
+    assert [d.document_id for d in got.documents] == ids and got.not_found == ["doc_" + "0" * 32]
+
+    batch = documents.list_documents_batch(mixpeek.BatchListDocumentsRequest(queries=[
+        mixpeek.BatchListQuery(key="two", request=mixpeek.NamespaceListDocumentsRequest(limit=2)),
+        mixpeek.BatchListQuery(key="gone", request=mixpeek.NamespaceListDocumentsRequest(collection_ids=["no-such-collection"])),
+    ]))
+    assert isinstance(batch, mixpeek.BatchListDocumentsResponse) and [res.key for res in batch.results] == ["two", "gone"]
+    assert [d.document_id for d in batch.results[0].response.results] == ids
+    assert batch.results[1].response is None and "no-such-collection" in batch.results[1].error

@@ -335,6 +335,8 @@ _READS = frozenset(
         "/vecplane.v1.DocumentService/AggregateDocuments",
         "/vecplane.v1.DocumentService/DistinctDocumentValues",
         "/vecplane.v1.DocumentService/ValidateDocumentSchema",
+        "/vecplane.v1.DocumentService/BatchGetDocuments",
+        "/vecplane.v1.DocumentService/BatchListNamespaceDocuments",
         "/vecplane.v1.RetrieverService/ExecuteRetriever",
         "/vecplane.v1.RetrieverService/ExecuteAdhocRetriever",
         "/vecplane.v1.RetrieverService/ExplainRetriever",

@@ -449,3 +449,113 @@ class GetDocumentDiagnosticsResponse(_message.Message):
     lineage: _struct_pb2.Struct
     source_object: DocumentSourceObject
     def __init__(self, document_id: _Optional[str] = ..., collection_id: _Optional[str] = ..., source_object_id: _Optional[str] = ..., visibility_reason: _Optional[_Union[DocumentVisibility, _Mapping]] = ..., recent_failures: _Optional[_Union[DocumentFailures, _Mapping]] = ..., diagnostic_history: _Optional[_Union[DocumentHistory, _Mapping]] = ..., vectors: _Optional[_Mapping[str, int]] = ..., missing_vectors: _Optional[_Iterable[str]] = ..., lineage: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., source_object: _Optional[_Union[DocumentSourceObject, _Mapping]] = ...) -> None: ...
+
+class ListNamespaceDocumentsRequest(_message.Message):
+    __slots__ = ("collection_ids", "limit", "offset", "cursor", "include_total", "filters", "sort", "return_vectors", "page_size", "return_presigned_urls")
+    COLLECTION_IDS_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    SORT_FIELD_NUMBER: _ClassVar[int]
+    RETURN_VECTORS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    RETURN_PRESIGNED_URLS_FIELD_NUMBER: _ClassVar[int]
+    collection_ids: _containers.RepeatedScalarFieldContainer[str]
+    limit: int
+    offset: int
+    cursor: str
+    include_total: bool
+    filters: _filter_pb2.LogicalOperator
+    sort: _list_pb2.SortOption
+    return_vectors: bool
+    page_size: int
+    return_presigned_urls: bool
+    def __init__(self, collection_ids: _Optional[_Iterable[str]] = ..., limit: _Optional[int] = ..., offset: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., sort: _Optional[_Union[_list_pb2.SortOption, _Mapping]] = ..., return_vectors: _Optional[bool] = ..., page_size: _Optional[int] = ..., return_presigned_urls: _Optional[bool] = ...) -> None: ...
+
+class ListNamespaceDocumentsResponse(_message.Message):
+    __slots__ = ("results", "pagination", "total_count", "unknown_collection_ids")
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    PAGINATION_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_COUNT_FIELD_NUMBER: _ClassVar[int]
+    UNKNOWN_COLLECTION_IDS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
+    pagination: _list_pb2.Pagination
+    total_count: int
+    unknown_collection_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, results: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ..., pagination: _Optional[_Union[_list_pb2.Pagination, _Mapping]] = ..., total_count: _Optional[int] = ..., unknown_collection_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class BatchListDocumentsQuery(_message.Message):
+    __slots__ = ("key", "request")
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    key: str
+    request: ListNamespaceDocumentsRequest
+    def __init__(self, key: _Optional[str] = ..., request: _Optional[_Union[ListNamespaceDocumentsRequest, _Mapping]] = ...) -> None: ...
+
+class BatchListNamespaceDocumentsRequest(_message.Message):
+    __slots__ = ("queries",)
+    QUERIES_FIELD_NUMBER: _ClassVar[int]
+    queries: _containers.RepeatedCompositeFieldContainer[BatchListDocumentsQuery]
+    def __init__(self, queries: _Optional[_Iterable[_Union[BatchListDocumentsQuery, _Mapping]]] = ...) -> None: ...
+
+class BatchListDocumentsResult(_message.Message):
+    __slots__ = ("key", "response", "error")
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    key: str
+    response: ListNamespaceDocumentsResponse
+    error: str
+    def __init__(self, key: _Optional[str] = ..., response: _Optional[_Union[ListNamespaceDocumentsResponse, _Mapping]] = ..., error: _Optional[str] = ...) -> None: ...
+
+class BatchListNamespaceDocumentsResponse(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[BatchListDocumentsResult]
+    def __init__(self, results: _Optional[_Iterable[_Union[BatchListDocumentsResult, _Mapping]]] = ...) -> None: ...
+
+class BatchGetDocumentsRequest(_message.Message):
+    __slots__ = ("document_ids", "return_presigned_urls")
+    DOCUMENT_IDS_FIELD_NUMBER: _ClassVar[int]
+    RETURN_PRESIGNED_URLS_FIELD_NUMBER: _ClassVar[int]
+    document_ids: _containers.RepeatedScalarFieldContainer[str]
+    return_presigned_urls: bool
+    def __init__(self, document_ids: _Optional[_Iterable[str]] = ..., return_presigned_urls: _Optional[bool] = ...) -> None: ...
+
+class BatchGetDocumentsResponse(_message.Message):
+    __slots__ = ("documents", "not_found")
+    DOCUMENTS_FIELD_NUMBER: _ClassVar[int]
+    NOT_FOUND_FIELD_NUMBER: _ClassVar[int]
+    documents: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
+    not_found: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, documents: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ..., not_found: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GetNamespaceDocumentRequest(_message.Message):
+    __slots__ = ("document_id", "return_vectors")
+    DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    RETURN_VECTORS_FIELD_NUMBER: _ClassVar[int]
+    document_id: str
+    return_vectors: bool
+    def __init__(self, document_id: _Optional[str] = ..., return_vectors: _Optional[bool] = ...) -> None: ...
+
+class GetNamespaceDocumentResponse(_message.Message):
+    __slots__ = ("document",)
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    document: _struct_pb2.Struct
+    def __init__(self, document: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class UpdateNamespaceDocumentResponse(_message.Message):
+    __slots__ = ("document",)
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    document: _struct_pb2.Struct
+    def __init__(self, document: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class UpdateNamespaceDocumentRequest(_message.Message):
+    __slots__ = ("document_id", "update_data")
+    DOCUMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_DATA_FIELD_NUMBER: _ClassVar[int]
+    document_id: str
+    update_data: _struct_pb2.Struct
+    def __init__(self, document_id: _Optional[str] = ..., update_data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...

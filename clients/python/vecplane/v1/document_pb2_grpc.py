@@ -106,6 +106,31 @@ class DocumentServiceStub:
                 request_serializer=vecplane_dot_v1_dot_document__pb2.GetDocumentDiagnosticsRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_document__pb2.GetDocumentDiagnosticsResponse.FromString,
                 _registered_method=True)
+        self.ListNamespaceDocuments = channel.unary_unary(
+                '/vecplane.v1.DocumentService/ListNamespaceDocuments',
+                request_serializer=vecplane_dot_v1_dot_document__pb2.ListNamespaceDocumentsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_document__pb2.ListNamespaceDocumentsResponse.FromString,
+                _registered_method=True)
+        self.BatchListNamespaceDocuments = channel.unary_unary(
+                '/vecplane.v1.DocumentService/BatchListNamespaceDocuments',
+                request_serializer=vecplane_dot_v1_dot_document__pb2.BatchListNamespaceDocumentsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_document__pb2.BatchListNamespaceDocumentsResponse.FromString,
+                _registered_method=True)
+        self.BatchGetDocuments = channel.unary_unary(
+                '/vecplane.v1.DocumentService/BatchGetDocuments',
+                request_serializer=vecplane_dot_v1_dot_document__pb2.BatchGetDocumentsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_document__pb2.BatchGetDocumentsResponse.FromString,
+                _registered_method=True)
+        self.GetNamespaceDocument = channel.unary_unary(
+                '/vecplane.v1.DocumentService/GetNamespaceDocument',
+                request_serializer=vecplane_dot_v1_dot_document__pb2.GetNamespaceDocumentRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_document__pb2.GetNamespaceDocumentResponse.FromString,
+                _registered_method=True)
+        self.UpdateNamespaceDocument = channel.unary_unary(
+                '/vecplane.v1.DocumentService/UpdateNamespaceDocument',
+                request_serializer=vecplane_dot_v1_dot_document__pb2.UpdateNamespaceDocumentRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_document__pb2.UpdateNamespaceDocumentResponse.FromString,
+                _registered_method=True)
 
 
 class DocumentServiceServicer:
@@ -212,6 +237,41 @@ class DocumentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListNamespaceDocuments(self, request, context):
+        """Lists the documents of the namespace's collections (all, or those of `collection_ids`).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchListNamespaceDocuments(self, request, context):
+        """Runs up to 10 ListNamespaceDocuments queries; one failing does not fail the others.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchGetDocuments(self, request, context):
+        """Gets up to 1000 documents of the namespace by ID, and names the IDs not found.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetNamespaceDocument(self, request, context):
+        """Gets a document of the namespace by ID, whichever its collection.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateNamespaceDocument(self, request, context):
+        """Changes a document of the namespace, as UpdateDocument does (PATCH and PUT keep unsent fields).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DocumentServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -284,6 +344,31 @@ def add_DocumentServiceServicer_to_server(servicer, server):
                     servicer.GetDocumentDiagnostics,
                     request_deserializer=vecplane_dot_v1_dot_document__pb2.GetDocumentDiagnosticsRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_document__pb2.GetDocumentDiagnosticsResponse.SerializeToString,
+            ),
+            'ListNamespaceDocuments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListNamespaceDocuments,
+                    request_deserializer=vecplane_dot_v1_dot_document__pb2.ListNamespaceDocumentsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_document__pb2.ListNamespaceDocumentsResponse.SerializeToString,
+            ),
+            'BatchListNamespaceDocuments': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchListNamespaceDocuments,
+                    request_deserializer=vecplane_dot_v1_dot_document__pb2.BatchListNamespaceDocumentsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_document__pb2.BatchListNamespaceDocumentsResponse.SerializeToString,
+            ),
+            'BatchGetDocuments': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetDocuments,
+                    request_deserializer=vecplane_dot_v1_dot_document__pb2.BatchGetDocumentsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_document__pb2.BatchGetDocumentsResponse.SerializeToString,
+            ),
+            'GetNamespaceDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetNamespaceDocument,
+                    request_deserializer=vecplane_dot_v1_dot_document__pb2.GetNamespaceDocumentRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_document__pb2.GetNamespaceDocumentResponse.SerializeToString,
+            ),
+            'UpdateNamespaceDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateNamespaceDocument,
+                    request_deserializer=vecplane_dot_v1_dot_document__pb2.UpdateNamespaceDocumentRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_document__pb2.UpdateNamespaceDocumentResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -666,6 +751,141 @@ class DocumentService:
             '/vecplane.v1.DocumentService/GetDocumentDiagnostics',
             vecplane_dot_v1_dot_document__pb2.GetDocumentDiagnosticsRequest.SerializeToString,
             vecplane_dot_v1_dot_document__pb2.GetDocumentDiagnosticsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListNamespaceDocuments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.DocumentService/ListNamespaceDocuments',
+            vecplane_dot_v1_dot_document__pb2.ListNamespaceDocumentsRequest.SerializeToString,
+            vecplane_dot_v1_dot_document__pb2.ListNamespaceDocumentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchListNamespaceDocuments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.DocumentService/BatchListNamespaceDocuments',
+            vecplane_dot_v1_dot_document__pb2.BatchListNamespaceDocumentsRequest.SerializeToString,
+            vecplane_dot_v1_dot_document__pb2.BatchListNamespaceDocumentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetDocuments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.DocumentService/BatchGetDocuments',
+            vecplane_dot_v1_dot_document__pb2.BatchGetDocumentsRequest.SerializeToString,
+            vecplane_dot_v1_dot_document__pb2.BatchGetDocumentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetNamespaceDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.DocumentService/GetNamespaceDocument',
+            vecplane_dot_v1_dot_document__pb2.GetNamespaceDocumentRequest.SerializeToString,
+            vecplane_dot_v1_dot_document__pb2.GetNamespaceDocumentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateNamespaceDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.DocumentService/UpdateNamespaceDocument',
+            vecplane_dot_v1_dot_document__pb2.UpdateNamespaceDocumentRequest.SerializeToString,
+            vecplane_dot_v1_dot_document__pb2.UpdateNamespaceDocumentResponse.FromString,
             options,
             channel_credentials,
             insecure,

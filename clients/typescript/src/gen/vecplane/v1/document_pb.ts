@@ -19,7 +19,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file vecplane/v1/document.proto.
  */
 export const file_vecplane_v1_document: GenFile = /*@__PURE__*/
-  fileDesc("Chp2ZWNwbGFuZS92MS9kb2N1bWVudC5wcm90bxILdmVjcGxhbmUudjEiwwIKFExpc3REb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISEwoFbGltaXQYAiABKAVCBODaGAESFAoGb2Zmc2V0GAMgASgFQgTg2hgBEhQKBmN1cnNvchgEIAEoCUIE4NoYARIbCg1pbmNsdWRlX3RvdGFsGAUgASgIQgTg2hgBEi0KB2ZpbHRlcnMYBiABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISJQoEc29ydBgHIAEoCzIXLnZlY3BsYW5lLnYxLlNvcnRPcHRpb24SHAoOcmV0dXJuX3ZlY3RvcnMYCCABKAhCBODaGAESFwoJcGFnZV9zaXplGAkgASgFQgTg2hgBEiMKFXJldHVybl9wcmVzaWduZWRfdXJscxgKIAEoCEIE4NoYASKYAQoVTGlzdERvY3VtZW50c1Jlc3BvbnNlEigKB3Jlc3VsdHMYASADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhgKC3RvdGFsX2NvdW50GAMgASgDSACIAQFCDgoMX3RvdGFsX2NvdW50ImQKEkdldERvY3VtZW50UmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEhkKC2RvY3VtZW50X2lkGAIgASgJQgTiQQECEhYKDnJldHVybl92ZWN0b3JzGAMgASgIIkAKE0dldERvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IkMKFlVwZGF0ZURvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IoMBChVVcGRhdGVEb2N1bWVudFJlcXVlc3QSGwoNY29sbGVjdGlvbl9pZBgBIAEoCUIE4kEBAhIZCgtkb2N1bWVudF9pZBgCIAEoCUIE4kEBAhIyCgt1cGRhdGVfZGF0YRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiTwoVRGVsZXRlRG9jdW1lbnRSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiOgoWRGVsZXRlRG9jdW1lbnRSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgijwEKG0JhdGNoRGVsZXRlRG9jdW1lbnRzUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEhQKDGRvY3VtZW50X2lkcxgCIAMoCRItCgdmaWx0ZXJzGAMgASgLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yEg4KBnJlYXNvbhgEIAEoCSJZChNCYXRjaERvY3VtZW50UmVzdWx0EhMKC2RvY3VtZW50X2lkGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgSEgoFZXJyb3IYAyABKAlIAIgBAUIICgZfZXJyb3IihQIKHEJhdGNoRGVsZXRlRG9jdW1lbnRzUmVzcG9uc2USFQoNZGVsZXRlZF9jb3VudBgBIAEoAxIUCgxmYWlsZWRfY291bnQYAiABKAMSMQoHcmVzdWx0cxgDIAMoCzIgLnZlY3BsYW5lLnYxLkJhdGNoRG9jdW1lbnRSZXN1bHQSRQoGbGltaXRzGAQgAygLMjUudmVjcGxhbmUudjEuQmF0Y2hEZWxldGVEb2N1bWVudHNSZXNwb25zZS5MaW1pdHNFbnRyeRIPCgdtZXNzYWdlGAUgASgJGi0KC0xpbWl0c0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAzoCOAEiZAoTQmF0Y2hEb2N1bWVudFVwZGF0ZRIZCgtkb2N1bWVudF9pZBgBIAEoCUIE4kEBAhIyCgt1cGRhdGVfZGF0YRgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiygEKG0JhdGNoVXBkYXRlRG9jdW1lbnRzUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEjEKB3VwZGF0ZXMYAiADKAsyIC52ZWNwbGFuZS52MS5CYXRjaERvY3VtZW50VXBkYXRlEi0KB2ZpbHRlcnMYAyABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISLAoLdXBkYXRlX2RhdGEYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Io8BChxCYXRjaFVwZGF0ZURvY3VtZW50c1Jlc3BvbnNlEhUKDXVwZGF0ZWRfY291bnQYASABKAMSFAoMZmFpbGVkX2NvdW50GAIgASgDEjEKB3Jlc3VsdHMYAyADKAsyIC52ZWNwbGFuZS52MS5CYXRjaERvY3VtZW50UmVzdWx0Eg8KB21lc3NhZ2UYBCABKAkinAEKGkJ1bGtVcGRhdGVEb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISLQoHZmlsdGVycxgCIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchIyCgt1cGRhdGVfZGF0YRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiVQobQnVsa1VwZGF0ZURvY3VtZW50c1Jlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRIVCg11cGRhdGVkX2NvdW50GAIgASgDEg8KB21lc3NhZ2UYAyABKAkiVQobR2V0RG9jdW1lbnRBbmNlc3RvcnNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiSgocR2V0RG9jdW1lbnRBbmNlc3RvcnNSZXNwb25zZRIqCglkb2N1bWVudHMYASADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IlcKHUdldERvY3VtZW50RGVzY2VuZGFudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiTAoeR2V0RG9jdW1lbnREZXNjZW5kYW50c1Jlc3BvbnNlEioKCWRvY3VtZW50cxgBIAMoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiYwoVQ291bnREb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISLQoHZmlsdGVycxgCIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvciI+ChZDb3VudERvY3VtZW50c1Jlc3BvbnNlEhUKDWNvbGxlY3Rpb25faWQYASABKAkSDQoFY291bnQYAiABKAMiXwoSQWdncmVnYXRpb25Hcm91cEJ5EhMKBWZpZWxkGAEgASgJQgTiQQECEg0KBWFsaWFzGAIgASgJEhIKCmRhdGVfdHJ1bmMYAyABKAkSEQoJZGF0ZV9wYXJ0GAQgASgJImoKFEFnZ3JlZ2F0aW9uT3BlcmF0aW9uEhYKCGZ1bmN0aW9uGAEgASgJQgTiQQECEg0KBWZpZWxkGAIgASgJEhMKBWFsaWFzGAMgASgJQgTiQQECEhYKDmRpc3RpbmN0X2ZpZWxkGAQgASgJIm0KEUFnZ3JlZ2F0aW9uSGF2aW5nEhMKBWZpZWxkGAEgASgJQgTiQQECEhYKCG9wZXJhdG9yGAIgASgJQgTiQQECEisKBXZhbHVlGAMgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlQgTiQQECIuACChlBZ2dyZWdhdGVEb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISMQoIZ3JvdXBfYnkYAiADKAsyHy52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvbkdyb3VwQnkSPQoMYWdncmVnYXRpb25zGAMgAygLMiEudmVjcGxhbmUudjEuQWdncmVnYXRpb25PcGVyYXRpb25CBOJBAQISLQoHZmlsdGVycxgEIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchIuCgZoYXZpbmcYBSADKAsyHi52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvbkhhdmluZxIOCgZ1bndpbmQYBiABKAkSDwoHc29ydF9ieRgHIAEoCRIWCg5zb3J0X2RpcmVjdGlvbhgIIAEoCRISCgVsaW1pdBgJIAEoBUgAiAEBQggKBl9saW1pdCJiCg5BZ2dyZWdhdGlvblJvdxImCgVncm91cBgBIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSKAoHbWV0cmljcxgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QijQEKGkFnZ3JlZ2F0ZURvY3VtZW50c1Jlc3BvbnNlEiwKB3Jlc3VsdHMYASADKAsyGy52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvblJvdxIUCgx0b3RhbF9ncm91cHMYAiABKAUSKwoKcXVlcnlfaW5mbxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QingEKHURpc3RpbmN0RG9jdW1lbnRWYWx1ZXNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISEwoFZmllbGQYAiABKAlCBOJBAQISLQoHZmlsdGVycxgDIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchISCgVsaW1pdBgEIAEoBUgAiAEBQggKBl9saW1pdCJFCg1EaXN0aW5jdFZhbHVlEiUKBXZhbHVlGAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEg0KBWNvdW50GAIgASgDIqABCh5EaXN0aW5jdERvY3VtZW50VmFsdWVzUmVzcG9uc2USDQoFZmllbGQYASABKAkSKgoGdmFsdWVzGAIgAygLMhoudmVjcGxhbmUudjEuRGlzdGluY3RWYWx1ZRIWCg50b3RhbF9kaXN0aW5jdBgDIAEoBRIrCgpxdWVyeV9pbmZvGAQgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCJtCh1WYWxpZGF0ZURvY3VtZW50U2NoZW1hUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEi8KCGRvY3VtZW50GAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdEIE4kEBAiI1ChNEb2N1bWVudFNjaGVtYUlzc3VlEg0KBWZpZWxkGAEgASgJEg8KB21lc3NhZ2UYAiABKAkirAEKHlZhbGlkYXRlRG9jdW1lbnRTY2hlbWFSZXNwb25zZRIVCg1jb2xsZWN0aW9uX2lkGAEgASgJEg0KBXZhbGlkGAIgASgIEjAKBmVycm9ycxgDIAMoCzIgLnZlY3BsYW5lLnYxLkRvY3VtZW50U2NoZW1hSXNzdWUSMgoId2FybmluZ3MYBCADKAsyIC52ZWNwbGFuZS52MS5Eb2N1bWVudFNjaGVtYUlzc3VlIlcKHUdldERvY3VtZW50RGlhZ25vc3RpY3NSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIibAoSRG9jdW1lbnRWaXNpYmlsaXR5EhIKCnNlYXJjaGFibGUYASABKAgSDgoGcmVhc29uGAIgASgJEh0KEHNvdXJjZV9vYmplY3RfaWQYAyABKAlIAIgBAUITChFfc291cmNlX29iamVjdF9pZCIiChBEb2N1bWVudEZhaWx1cmVzEg4KBnJlYXNvbhgBIAEoCSJiChREb2N1bWVudEhpc3RvcnlFbnRyeRIOCgZzb3VyY2UYASABKAkSEQoJdGltZXN0YW1wGAIgASgJEicKBmRldGFpbBgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiZQoPRG9jdW1lbnRIaXN0b3J5EjIKB2VudHJpZXMYASADKAsyIS52ZWNwbGFuZS52MS5Eb2N1bWVudEhpc3RvcnlFbnRyeRITCgZyZWFzb24YAiABKAlIAIgBAUIJCgdfcmVhc29uIkwKFERvY3VtZW50U291cmNlT2JqZWN0EhEKCW9iamVjdF9pZBgBIAEoCRIRCglidWNrZXRfaWQYAiABKAkSDgoGZXhpc3RzGAMgASgIIqYECh5HZXREb2N1bWVudERpYWdub3N0aWNzUmVzcG9uc2USEwoLZG9jdW1lbnRfaWQYASABKAkSFQoNY29sbGVjdGlvbl9pZBgCIAEoCRIdChBzb3VyY2Vfb2JqZWN0X2lkGAMgASgJSACIAQESOgoRdmlzaWJpbGl0eV9yZWFzb24YBCABKAsyHy52ZWNwbGFuZS52MS5Eb2N1bWVudFZpc2liaWxpdHkSNgoPcmVjZW50X2ZhaWx1cmVzGAUgASgLMh0udmVjcGxhbmUudjEuRG9jdW1lbnRGYWlsdXJlcxI4ChJkaWFnbm9zdGljX2hpc3RvcnkYBiABKAsyHC52ZWNwbGFuZS52MS5Eb2N1bWVudEhpc3RvcnkSSQoHdmVjdG9ycxgHIAMoCzI4LnZlY3BsYW5lLnYxLkdldERvY3VtZW50RGlhZ25vc3RpY3NSZXNwb25zZS5WZWN0b3JzRW50cnkSFwoPbWlzc2luZ192ZWN0b3JzGAggAygJEigKB2xpbmVhZ2UYCSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjgKDXNvdXJjZV9vYmplY3QYCiABKAsyIS52ZWNwbGFuZS52MS5Eb2N1bWVudFNvdXJjZU9iamVjdBouCgxWZWN0b3JzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgFOgI4AUITChFfc291cmNlX29iamVjdF9pZDLNFAoPRG9jdW1lbnRTZXJ2aWNlEr4BCg1MaXN0RG9jdW1lbnRzEiEudmVjcGxhbmUudjEuTGlzdERvY3VtZW50c1JlcXVlc3QaIi52ZWNwbGFuZS52MS5MaXN0RG9jdW1lbnRzUmVzcG9uc2UiZoLT5JMCYDoBKlorEikvdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cyIuL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvbGlzdBLIAQoOQ291bnREb2N1bWVudHMSIi52ZWNwbGFuZS52MS5Db3VudERvY3VtZW50c1JlcXVlc3QaIy52ZWNwbGFuZS52MS5Db3VudERvY3VtZW50c1Jlc3BvbnNlIm2C0+STAmdaNDoBKiIvL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvY291bnQSLy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL2NvdW50EpsBCgtHZXREb2N1bWVudBIfLnZlY3BsYW5lLnYxLkdldERvY3VtZW50UmVxdWVzdBogLnZlY3BsYW5lLnYxLkdldERvY3VtZW50UmVzcG9uc2UiSYLT5JMCQ2IIZG9jdW1lbnQSNy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0ShQIKDlVwZGF0ZURvY3VtZW50EiIudmVjcGxhbmUudjEuVXBkYXRlRG9jdW1lbnRSZXF1ZXN0GiMudmVjcGxhbmUudjEuVXBkYXRlRG9jdW1lbnRSZXNwb25zZSKpAYLT5JMCogE6C3VwZGF0ZV9kYXRhWlA6C3VwZGF0ZV9kYXRhYghkb2N1bWVudBo3L3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMve2RvY3VtZW50X2lkfWIIZG9jdW1lbnQyNy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0SpwEKFEJhdGNoRGVsZXRlRG9jdW1lbnRzEigudmVjcGxhbmUudjEuQmF0Y2hEZWxldGVEb2N1bWVudHNSZXF1ZXN0GikudmVjcGxhbmUudjEuQmF0Y2hEZWxldGVEb2N1bWVudHNSZXNwb25zZSI6gtPkkwI0OgEqKi8vdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy9iYXRjaBKnAQoUQmF0Y2hVcGRhdGVEb2N1bWVudHMSKC52ZWNwbGFuZS52MS5CYXRjaFVwZGF0ZURvY3VtZW50c1JlcXVlc3QaKS52ZWNwbGFuZS52MS5CYXRjaFVwZGF0ZURvY3VtZW50c1Jlc3BvbnNlIjqC0+STAjQ6ASoiLy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL2JhdGNoEqMBChNCdWxrVXBkYXRlRG9jdW1lbnRzEicudmVjcGxhbmUudjEuQnVsa1VwZGF0ZURvY3VtZW50c1JlcXVlc3QaKC52ZWNwbGFuZS52MS5CdWxrVXBkYXRlRG9jdW1lbnRzUmVzcG9uc2UiOYLT5JMCMzoBKjIuL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvYnVsaxLBAQoUR2V0RG9jdW1lbnRBbmNlc3RvcnMSKC52ZWNwbGFuZS52MS5HZXREb2N1bWVudEFuY2VzdG9yc1JlcXVlc3QaKS52ZWNwbGFuZS52MS5HZXREb2N1bWVudEFuY2VzdG9yc1Jlc3BvbnNlIlSC0+STAk5iCWRvY3VtZW50cxJBL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMve2RvY3VtZW50X2lkfS9hbmNlc3RvcnMSyQEKFkdldERvY3VtZW50RGVzY2VuZGFudHMSKi52ZWNwbGFuZS52MS5HZXREb2N1bWVudERlc2NlbmRhbnRzUmVxdWVzdBorLnZlY3BsYW5lLnYxLkdldERvY3VtZW50RGVzY2VuZGFudHNSZXNwb25zZSJWgtPkkwJQYglkb2N1bWVudHMSQy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0vZGVzY2VuZGFudHMSmgEKDkRlbGV0ZURvY3VtZW50EiIudmVjcGxhbmUudjEuRGVsZXRlRG9jdW1lbnRSZXF1ZXN0GiMudmVjcGxhbmUudjEuRGVsZXRlRG9jdW1lbnRSZXNwb25zZSI/gtPkkwI5KjcvdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy97ZG9jdW1lbnRfaWR9EqUBChJBZ2dyZWdhdGVEb2N1bWVudHMSJi52ZWNwbGFuZS52MS5BZ2dyZWdhdGVEb2N1bWVudHNSZXF1ZXN0GicudmVjcGxhbmUudjEuQWdncmVnYXRlRG9jdW1lbnRzUmVzcG9uc2UiPoLT5JMCODoBKiIzL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvYWdncmVnYXRlErABChZEaXN0aW5jdERvY3VtZW50VmFsdWVzEioudmVjcGxhbmUudjEuRGlzdGluY3REb2N1bWVudFZhbHVlc1JlcXVlc3QaKy52ZWNwbGFuZS52MS5EaXN0aW5jdERvY3VtZW50VmFsdWVzUmVzcG9uc2UiPYLT5JMCNzoBKiIyL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvZGlzdGluY3QSvgEKFlZhbGlkYXRlRG9jdW1lbnRTY2hlbWESKi52ZWNwbGFuZS52MS5WYWxpZGF0ZURvY3VtZW50U2NoZW1hUmVxdWVzdBorLnZlY3BsYW5lLnYxLlZhbGlkYXRlRG9jdW1lbnRTY2hlbWFSZXNwb25zZSJLgtPkkwJFOghkb2N1bWVudCI5L3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvc2NoZW1hL3ZhbGlkYXRlEr4BChZHZXREb2N1bWVudERpYWdub3N0aWNzEioudmVjcGxhbmUudjEuR2V0RG9jdW1lbnREaWFnbm9zdGljc1JlcXVlc3QaKy52ZWNwbGFuZS52MS5HZXREb2N1bWVudERpYWdub3N0aWNzUmVzcG9uc2UiS4LT5JMCRRJDL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMve2RvY3VtZW50X2lkfS9kaWFnbm9zdGljcxoE0NoYAWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_filter, file_vecplane_v1_list, file_vecplane_v1_options]);
+  fileDesc("Chp2ZWNwbGFuZS92MS9kb2N1bWVudC5wcm90bxILdmVjcGxhbmUudjEiwwIKFExpc3REb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISEwoFbGltaXQYAiABKAVCBODaGAESFAoGb2Zmc2V0GAMgASgFQgTg2hgBEhQKBmN1cnNvchgEIAEoCUIE4NoYARIbCg1pbmNsdWRlX3RvdGFsGAUgASgIQgTg2hgBEi0KB2ZpbHRlcnMYBiABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISJQoEc29ydBgHIAEoCzIXLnZlY3BsYW5lLnYxLlNvcnRPcHRpb24SHAoOcmV0dXJuX3ZlY3RvcnMYCCABKAhCBODaGAESFwoJcGFnZV9zaXplGAkgASgFQgTg2hgBEiMKFXJldHVybl9wcmVzaWduZWRfdXJscxgKIAEoCEIE4NoYASKYAQoVTGlzdERvY3VtZW50c1Jlc3BvbnNlEigKB3Jlc3VsdHMYASADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhgKC3RvdGFsX2NvdW50GAMgASgDSACIAQFCDgoMX3RvdGFsX2NvdW50ImQKEkdldERvY3VtZW50UmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEhkKC2RvY3VtZW50X2lkGAIgASgJQgTiQQECEhYKDnJldHVybl92ZWN0b3JzGAMgASgIIkAKE0dldERvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IkMKFlVwZGF0ZURvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IoMBChVVcGRhdGVEb2N1bWVudFJlcXVlc3QSGwoNY29sbGVjdGlvbl9pZBgBIAEoCUIE4kEBAhIZCgtkb2N1bWVudF9pZBgCIAEoCUIE4kEBAhIyCgt1cGRhdGVfZGF0YRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiTwoVRGVsZXRlRG9jdW1lbnRSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiOgoWRGVsZXRlRG9jdW1lbnRSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgijwEKG0JhdGNoRGVsZXRlRG9jdW1lbnRzUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEhQKDGRvY3VtZW50X2lkcxgCIAMoCRItCgdmaWx0ZXJzGAMgASgLMhwudmVjcGxhbmUudjEuTG9naWNhbE9wZXJhdG9yEg4KBnJlYXNvbhgEIAEoCSJZChNCYXRjaERvY3VtZW50UmVzdWx0EhMKC2RvY3VtZW50X2lkGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgSEgoFZXJyb3IYAyABKAlIAIgBAUIICgZfZXJyb3IihQIKHEJhdGNoRGVsZXRlRG9jdW1lbnRzUmVzcG9uc2USFQoNZGVsZXRlZF9jb3VudBgBIAEoAxIUCgxmYWlsZWRfY291bnQYAiABKAMSMQoHcmVzdWx0cxgDIAMoCzIgLnZlY3BsYW5lLnYxLkJhdGNoRG9jdW1lbnRSZXN1bHQSRQoGbGltaXRzGAQgAygLMjUudmVjcGxhbmUudjEuQmF0Y2hEZWxldGVEb2N1bWVudHNSZXNwb25zZS5MaW1pdHNFbnRyeRIPCgdtZXNzYWdlGAUgASgJGi0KC0xpbWl0c0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoAzoCOAEiZAoTQmF0Y2hEb2N1bWVudFVwZGF0ZRIZCgtkb2N1bWVudF9pZBgBIAEoCUIE4kEBAhIyCgt1cGRhdGVfZGF0YRgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiygEKG0JhdGNoVXBkYXRlRG9jdW1lbnRzUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEjEKB3VwZGF0ZXMYAiADKAsyIC52ZWNwbGFuZS52MS5CYXRjaERvY3VtZW50VXBkYXRlEi0KB2ZpbHRlcnMYAyABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISLAoLdXBkYXRlX2RhdGEYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Io8BChxCYXRjaFVwZGF0ZURvY3VtZW50c1Jlc3BvbnNlEhUKDXVwZGF0ZWRfY291bnQYASABKAMSFAoMZmFpbGVkX2NvdW50GAIgASgDEjEKB3Jlc3VsdHMYAyADKAsyIC52ZWNwbGFuZS52MS5CYXRjaERvY3VtZW50UmVzdWx0Eg8KB21lc3NhZ2UYBCABKAkinAEKGkJ1bGtVcGRhdGVEb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISLQoHZmlsdGVycxgCIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchIyCgt1cGRhdGVfZGF0YRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIiVQobQnVsa1VwZGF0ZURvY3VtZW50c1Jlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRIVCg11cGRhdGVkX2NvdW50GAIgASgDEg8KB21lc3NhZ2UYAyABKAkiVQobR2V0RG9jdW1lbnRBbmNlc3RvcnNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiSgocR2V0RG9jdW1lbnRBbmNlc3RvcnNSZXNwb25zZRIqCglkb2N1bWVudHMYASADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IlcKHUdldERvY3VtZW50RGVzY2VuZGFudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIiTAoeR2V0RG9jdW1lbnREZXNjZW5kYW50c1Jlc3BvbnNlEioKCWRvY3VtZW50cxgBIAMoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiYwoVQ291bnREb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISLQoHZmlsdGVycxgCIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvciI+ChZDb3VudERvY3VtZW50c1Jlc3BvbnNlEhUKDWNvbGxlY3Rpb25faWQYASABKAkSDQoFY291bnQYAiABKAMiXwoSQWdncmVnYXRpb25Hcm91cEJ5EhMKBWZpZWxkGAEgASgJQgTiQQECEg0KBWFsaWFzGAIgASgJEhIKCmRhdGVfdHJ1bmMYAyABKAkSEQoJZGF0ZV9wYXJ0GAQgASgJImoKFEFnZ3JlZ2F0aW9uT3BlcmF0aW9uEhYKCGZ1bmN0aW9uGAEgASgJQgTiQQECEg0KBWZpZWxkGAIgASgJEhMKBWFsaWFzGAMgASgJQgTiQQECEhYKDmRpc3RpbmN0X2ZpZWxkGAQgASgJIm0KEUFnZ3JlZ2F0aW9uSGF2aW5nEhMKBWZpZWxkGAEgASgJQgTiQQECEhYKCG9wZXJhdG9yGAIgASgJQgTiQQECEisKBXZhbHVlGAMgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlQgTiQQECIuACChlBZ2dyZWdhdGVEb2N1bWVudHNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISMQoIZ3JvdXBfYnkYAiADKAsyHy52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvbkdyb3VwQnkSPQoMYWdncmVnYXRpb25zGAMgAygLMiEudmVjcGxhbmUudjEuQWdncmVnYXRpb25PcGVyYXRpb25CBOJBAQISLQoHZmlsdGVycxgEIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchIuCgZoYXZpbmcYBSADKAsyHi52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvbkhhdmluZxIOCgZ1bndpbmQYBiABKAkSDwoHc29ydF9ieRgHIAEoCRIWCg5zb3J0X2RpcmVjdGlvbhgIIAEoCRISCgVsaW1pdBgJIAEoBUgAiAEBQggKBl9saW1pdCJiCg5BZ2dyZWdhdGlvblJvdxImCgVncm91cBgBIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSKAoHbWV0cmljcxgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QijQEKGkFnZ3JlZ2F0ZURvY3VtZW50c1Jlc3BvbnNlEiwKB3Jlc3VsdHMYASADKAsyGy52ZWNwbGFuZS52MS5BZ2dyZWdhdGlvblJvdxIUCgx0b3RhbF9ncm91cHMYAiABKAUSKwoKcXVlcnlfaW5mbxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QingEKHURpc3RpbmN0RG9jdW1lbnRWYWx1ZXNSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISEwoFZmllbGQYAiABKAlCBOJBAQISLQoHZmlsdGVycxgDIAEoCzIcLnZlY3BsYW5lLnYxLkxvZ2ljYWxPcGVyYXRvchISCgVsaW1pdBgEIAEoBUgAiAEBQggKBl9saW1pdCJFCg1EaXN0aW5jdFZhbHVlEiUKBXZhbHVlGAEgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEg0KBWNvdW50GAIgASgDIqABCh5EaXN0aW5jdERvY3VtZW50VmFsdWVzUmVzcG9uc2USDQoFZmllbGQYASABKAkSKgoGdmFsdWVzGAIgAygLMhoudmVjcGxhbmUudjEuRGlzdGluY3RWYWx1ZRIWCg50b3RhbF9kaXN0aW5jdBgDIAEoBRIrCgpxdWVyeV9pbmZvGAQgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCJtCh1WYWxpZGF0ZURvY3VtZW50U2NoZW1hUmVxdWVzdBIbCg1jb2xsZWN0aW9uX2lkGAEgASgJQgTiQQECEi8KCGRvY3VtZW50GAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdEIE4kEBAiI1ChNEb2N1bWVudFNjaGVtYUlzc3VlEg0KBWZpZWxkGAEgASgJEg8KB21lc3NhZ2UYAiABKAkirAEKHlZhbGlkYXRlRG9jdW1lbnRTY2hlbWFSZXNwb25zZRIVCg1jb2xsZWN0aW9uX2lkGAEgASgJEg0KBXZhbGlkGAIgASgIEjAKBmVycm9ycxgDIAMoCzIgLnZlY3BsYW5lLnYxLkRvY3VtZW50U2NoZW1hSXNzdWUSMgoId2FybmluZ3MYBCADKAsyIC52ZWNwbGFuZS52MS5Eb2N1bWVudFNjaGVtYUlzc3VlIlcKHUdldERvY3VtZW50RGlhZ25vc3RpY3NSZXF1ZXN0EhsKDWNvbGxlY3Rpb25faWQYASABKAlCBOJBAQISGQoLZG9jdW1lbnRfaWQYAiABKAlCBOJBAQIibAoSRG9jdW1lbnRWaXNpYmlsaXR5EhIKCnNlYXJjaGFibGUYASABKAgSDgoGcmVhc29uGAIgASgJEh0KEHNvdXJjZV9vYmplY3RfaWQYAyABKAlIAIgBAUITChFfc291cmNlX29iamVjdF9pZCIiChBEb2N1bWVudEZhaWx1cmVzEg4KBnJlYXNvbhgBIAEoCSJiChREb2N1bWVudEhpc3RvcnlFbnRyeRIOCgZzb3VyY2UYASABKAkSEQoJdGltZXN0YW1wGAIgASgJEicKBmRldGFpbBgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiZQoPRG9jdW1lbnRIaXN0b3J5EjIKB2VudHJpZXMYASADKAsyIS52ZWNwbGFuZS52MS5Eb2N1bWVudEhpc3RvcnlFbnRyeRITCgZyZWFzb24YAiABKAlIAIgBAUIJCgdfcmVhc29uIkwKFERvY3VtZW50U291cmNlT2JqZWN0EhEKCW9iamVjdF9pZBgBIAEoCRIRCglidWNrZXRfaWQYAiABKAkSDgoGZXhpc3RzGAMgASgIIqYECh5HZXREb2N1bWVudERpYWdub3N0aWNzUmVzcG9uc2USEwoLZG9jdW1lbnRfaWQYASABKAkSFQoNY29sbGVjdGlvbl9pZBgCIAEoCRIdChBzb3VyY2Vfb2JqZWN0X2lkGAMgASgJSACIAQESOgoRdmlzaWJpbGl0eV9yZWFzb24YBCABKAsyHy52ZWNwbGFuZS52MS5Eb2N1bWVudFZpc2liaWxpdHkSNgoPcmVjZW50X2ZhaWx1cmVzGAUgASgLMh0udmVjcGxhbmUudjEuRG9jdW1lbnRGYWlsdXJlcxI4ChJkaWFnbm9zdGljX2hpc3RvcnkYBiABKAsyHC52ZWNwbGFuZS52MS5Eb2N1bWVudEhpc3RvcnkSSQoHdmVjdG9ycxgHIAMoCzI4LnZlY3BsYW5lLnYxLkdldERvY3VtZW50RGlhZ25vc3RpY3NSZXNwb25zZS5WZWN0b3JzRW50cnkSFwoPbWlzc2luZ192ZWN0b3JzGAggAygJEigKB2xpbmVhZ2UYCSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjgKDXNvdXJjZV9vYmplY3QYCiABKAsyIS52ZWNwbGFuZS52MS5Eb2N1bWVudFNvdXJjZU9iamVjdBouCgxWZWN0b3JzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgFOgI4AUITChFfc291cmNlX29iamVjdF9pZCLHAgodTGlzdE5hbWVzcGFjZURvY3VtZW50c1JlcXVlc3QSFgoOY29sbGVjdGlvbl9pZHMYASADKAkSEwoFbGltaXQYAiABKAVCBODaGAESFAoGb2Zmc2V0GAMgASgFQgTg2hgBEhQKBmN1cnNvchgEIAEoCUIE4NoYARIbCg1pbmNsdWRlX3RvdGFsGAUgASgIQgTg2hgBEi0KB2ZpbHRlcnMYBiABKAsyHC52ZWNwbGFuZS52MS5Mb2dpY2FsT3BlcmF0b3ISJQoEc29ydBgHIAEoCzIXLnZlY3BsYW5lLnYxLlNvcnRPcHRpb24SHAoOcmV0dXJuX3ZlY3RvcnMYCCABKAhCBODaGAESFwoJcGFnZV9zaXplGAkgASgFQgTg2hgBEiMKFXJldHVybl9wcmVzaWduZWRfdXJscxgKIAEoCEIE4NoYASLBAQoeTGlzdE5hbWVzcGFjZURvY3VtZW50c1Jlc3BvbnNlEigKB3Jlc3VsdHMYASADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EisKCnBhZ2luYXRpb24YAiABKAsyFy52ZWNwbGFuZS52MS5QYWdpbmF0aW9uEhgKC3RvdGFsX2NvdW50GAMgASgDSACIAQESHgoWdW5rbm93bl9jb2xsZWN0aW9uX2lkcxgEIAMoCUIOCgxfdG90YWxfY291bnQibwoXQmF0Y2hMaXN0RG9jdW1lbnRzUXVlcnkSEQoDa2V5GAEgASgJQgTiQQECEkEKB3JlcXVlc3QYAiABKAsyKi52ZWNwbGFuZS52MS5MaXN0TmFtZXNwYWNlRG9jdW1lbnRzUmVxdWVzdEIE4kEBAiJhCiJCYXRjaExpc3ROYW1lc3BhY2VEb2N1bWVudHNSZXF1ZXN0EjsKB3F1ZXJpZXMYASADKAsyJC52ZWNwbGFuZS52MS5CYXRjaExpc3REb2N1bWVudHNRdWVyeUIE4kEBAiKEAQoYQmF0Y2hMaXN0RG9jdW1lbnRzUmVzdWx0EgsKA2tleRgBIAEoCRI9CghyZXNwb25zZRgCIAEoCzIrLnZlY3BsYW5lLnYxLkxpc3ROYW1lc3BhY2VEb2N1bWVudHNSZXNwb25zZRISCgVlcnJvchgDIAEoCUgAiAEBQggKBl9lcnJvciJdCiNCYXRjaExpc3ROYW1lc3BhY2VEb2N1bWVudHNSZXNwb25zZRI2CgdyZXN1bHRzGAEgAygLMiUudmVjcGxhbmUudjEuQmF0Y2hMaXN0RG9jdW1lbnRzUmVzdWx0IlUKGEJhdGNoR2V0RG9jdW1lbnRzUmVxdWVzdBIaCgxkb2N1bWVudF9pZHMYASADKAlCBOJBAQISHQoVcmV0dXJuX3ByZXNpZ25lZF91cmxzGAIgASgIIloKGUJhdGNoR2V0RG9jdW1lbnRzUmVzcG9uc2USKgoJZG9jdW1lbnRzGAEgAygLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIRCglub3RfZm91bmQYAiADKAkiUAobR2V0TmFtZXNwYWNlRG9jdW1lbnRSZXF1ZXN0EhkKC2RvY3VtZW50X2lkGAEgASgJQgTiQQECEhYKDnJldHVybl92ZWN0b3JzGAIgASgIIkkKHEdldE5hbWVzcGFjZURvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IkwKH1VwZGF0ZU5hbWVzcGFjZURvY3VtZW50UmVzcG9uc2USKQoIZG9jdW1lbnQYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Im8KHlVwZGF0ZU5hbWVzcGFjZURvY3VtZW50UmVxdWVzdBIZCgtkb2N1bWVudF9pZBgBIAEoCUIE4kEBAhIyCgt1cGRhdGVfZGF0YRgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RCBOJBAQIylxsKD0RvY3VtZW50U2VydmljZRK+AQoNTGlzdERvY3VtZW50cxIhLnZlY3BsYW5lLnYxLkxpc3REb2N1bWVudHNSZXF1ZXN0GiIudmVjcGxhbmUudjEuTGlzdERvY3VtZW50c1Jlc3BvbnNlImaC0+STAmA6ASpaKxIpL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMiLi92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL2xpc3QSyAEKDkNvdW50RG9jdW1lbnRzEiIudmVjcGxhbmUudjEuQ291bnREb2N1bWVudHNSZXF1ZXN0GiMudmVjcGxhbmUudjEuQ291bnREb2N1bWVudHNSZXNwb25zZSJtgtPkkwJnWjQ6ASoiLy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL2NvdW50Ei8vdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy9jb3VudBKbAQoLR2V0RG9jdW1lbnQSHy52ZWNwbGFuZS52MS5HZXREb2N1bWVudFJlcXVlc3QaIC52ZWNwbGFuZS52MS5HZXREb2N1bWVudFJlc3BvbnNlIkmC0+STAkNiCGRvY3VtZW50EjcvdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy97ZG9jdW1lbnRfaWR9EoUCCg5VcGRhdGVEb2N1bWVudBIiLnZlY3BsYW5lLnYxLlVwZGF0ZURvY3VtZW50UmVxdWVzdBojLnZlY3BsYW5lLnYxLlVwZGF0ZURvY3VtZW50UmVzcG9uc2UiqQGC0+STAqIBOgt1cGRhdGVfZGF0YVpQOgt1cGRhdGVfZGF0YWIIZG9jdW1lbnQaNy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH1iCGRvY3VtZW50MjcvdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy97ZG9jdW1lbnRfaWR9EqcBChRCYXRjaERlbGV0ZURvY3VtZW50cxIoLnZlY3BsYW5lLnYxLkJhdGNoRGVsZXRlRG9jdW1lbnRzUmVxdWVzdBopLnZlY3BsYW5lLnYxLkJhdGNoRGVsZXRlRG9jdW1lbnRzUmVzcG9uc2UiOoLT5JMCNDoBKiovL3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMvYmF0Y2gSpwEKFEJhdGNoVXBkYXRlRG9jdW1lbnRzEigudmVjcGxhbmUudjEuQmF0Y2hVcGRhdGVEb2N1bWVudHNSZXF1ZXN0GikudmVjcGxhbmUudjEuQmF0Y2hVcGRhdGVEb2N1bWVudHNSZXNwb25zZSI6gtPkkwI0OgEqIi8vdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy9iYXRjaBKjAQoTQnVsa1VwZGF0ZURvY3VtZW50cxInLnZlY3BsYW5lLnYxLkJ1bGtVcGRhdGVEb2N1bWVudHNSZXF1ZXN0GigudmVjcGxhbmUudjEuQnVsa1VwZGF0ZURvY3VtZW50c1Jlc3BvbnNlIjmC0+STAjM6ASoyLi92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL2J1bGsSwQEKFEdldERvY3VtZW50QW5jZXN0b3JzEigudmVjcGxhbmUudjEuR2V0RG9jdW1lbnRBbmNlc3RvcnNSZXF1ZXN0GikudmVjcGxhbmUudjEuR2V0RG9jdW1lbnRBbmNlc3RvcnNSZXNwb25zZSJUgtPkkwJOYglkb2N1bWVudHMSQS92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0vYW5jZXN0b3JzEskBChZHZXREb2N1bWVudERlc2NlbmRhbnRzEioudmVjcGxhbmUudjEuR2V0RG9jdW1lbnREZXNjZW5kYW50c1JlcXVlc3QaKy52ZWNwbGFuZS52MS5HZXREb2N1bWVudERlc2NlbmRhbnRzUmVzcG9uc2UiVoLT5JMCUGIJZG9jdW1lbnRzEkMvdjEvY29sbGVjdGlvbnMve2NvbGxlY3Rpb25faWR9L2RvY3VtZW50cy97ZG9jdW1lbnRfaWR9L2Rlc2NlbmRhbnRzEpoBCg5EZWxldGVEb2N1bWVudBIiLnZlY3BsYW5lLnYxLkRlbGV0ZURvY3VtZW50UmVxdWVzdBojLnZlY3BsYW5lLnYxLkRlbGV0ZURvY3VtZW50UmVzcG9uc2UiP4LT5JMCOSo3L3YxL2NvbGxlY3Rpb25zL3tjb2xsZWN0aW9uX2lkfS9kb2N1bWVudHMve2RvY3VtZW50X2lkfRKlAQoSQWdncmVnYXRlRG9jdW1lbnRzEiYudmVjcGxhbmUudjEuQWdncmVnYXRlRG9jdW1lbnRzUmVxdWVzdBonLnZlY3BsYW5lLnYxLkFnZ3JlZ2F0ZURvY3VtZW50c1Jlc3BvbnNlIj6C0+STAjg6ASoiMy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL2FnZ3JlZ2F0ZRKwAQoWRGlzdGluY3REb2N1bWVudFZhbHVlcxIqLnZlY3BsYW5lLnYxLkRpc3RpbmN0RG9jdW1lbnRWYWx1ZXNSZXF1ZXN0GisudmVjcGxhbmUudjEuRGlzdGluY3REb2N1bWVudFZhbHVlc1Jlc3BvbnNlIj2C0+STAjc6ASoiMi92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL2Rpc3RpbmN0Er4BChZWYWxpZGF0ZURvY3VtZW50U2NoZW1hEioudmVjcGxhbmUudjEuVmFsaWRhdGVEb2N1bWVudFNjaGVtYVJlcXVlc3QaKy52ZWNwbGFuZS52MS5WYWxpZGF0ZURvY3VtZW50U2NoZW1hUmVzcG9uc2UiS4LT5JMCRToIZG9jdW1lbnQiOS92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3NjaGVtYS92YWxpZGF0ZRK+AQoWR2V0RG9jdW1lbnREaWFnbm9zdGljcxIqLnZlY3BsYW5lLnYxLkdldERvY3VtZW50RGlhZ25vc3RpY3NSZXF1ZXN0GisudmVjcGxhbmUudjEuR2V0RG9jdW1lbnREaWFnbm9zdGljc1Jlc3BvbnNlIkuC0+STAkUSQy92MS9jb2xsZWN0aW9ucy97Y29sbGVjdGlvbl9pZH0vZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0vZGlhZ25vc3RpY3MSkAEKFkxpc3ROYW1lc3BhY2VEb2N1bWVudHMSKi52ZWNwbGFuZS52MS5MaXN0TmFtZXNwYWNlRG9jdW1lbnRzUmVxdWVzdBorLnZlY3BsYW5lLnYxLkxpc3ROYW1lc3BhY2VEb2N1bWVudHNSZXNwb25zZSIdgtPkkwIXOgEqIhIvdjEvZG9jdW1lbnRzL2xpc3QSpQEKG0JhdGNoTGlzdE5hbWVzcGFjZURvY3VtZW50cxIvLnZlY3BsYW5lLnYxLkJhdGNoTGlzdE5hbWVzcGFjZURvY3VtZW50c1JlcXVlc3QaMC52ZWNwbGFuZS52MS5CYXRjaExpc3ROYW1lc3BhY2VEb2N1bWVudHNSZXNwb25zZSIjgtPkkwIdOgEqIhgvdjEvZG9jdW1lbnRzL2xpc3QvYmF0Y2gShgEKEUJhdGNoR2V0RG9jdW1lbnRzEiUudmVjcGxhbmUudjEuQmF0Y2hHZXREb2N1bWVudHNSZXF1ZXN0GiYudmVjcGxhbmUudjEuQmF0Y2hHZXREb2N1bWVudHNSZXNwb25zZSIigtPkkwIcOgEqIhcvdjEvZG9jdW1lbnRzL2JhdGNoLWdldBKaAQoUR2V0TmFtZXNwYWNlRG9jdW1lbnQSKC52ZWNwbGFuZS52MS5HZXROYW1lc3BhY2VEb2N1bWVudFJlcXVlc3QaKS52ZWNwbGFuZS52MS5HZXROYW1lc3BhY2VEb2N1bWVudFJlc3BvbnNlIi2C0+STAidiCGRvY3VtZW50EhsvdjEvZG9jdW1lbnRzL3tkb2N1bWVudF9pZH0S5gEKF1VwZGF0ZU5hbWVzcGFjZURvY3VtZW50EisudmVjcGxhbmUudjEuVXBkYXRlTmFtZXNwYWNlRG9jdW1lbnRSZXF1ZXN0GiwudmVjcGxhbmUudjEuVXBkYXRlTmFtZXNwYWNlRG9jdW1lbnRSZXNwb25zZSJwgtPkkwJqOgt1cGRhdGVfZGF0YVo0Ogt1cGRhdGVfZGF0YWIIZG9jdW1lbnQaGy92MS9kb2N1bWVudHMve2RvY3VtZW50X2lkfWIIZG9jdW1lbnQyGy92MS9kb2N1bWVudHMve2RvY3VtZW50X2lkfRoE0NoYAWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_vecplane_v1_filter, file_vecplane_v1_list, file_vecplane_v1_options]);
 
 /**
  * Request for DocumentService.ListDocuments.
@@ -1527,6 +1527,392 @@ export const GetDocumentDiagnosticsResponseSchema: GenMessage<GetDocumentDiagnos
   messageDesc(file_vecplane_v1_document, 40);
 
 /**
+ * Request for DocumentService.ListNamespaceDocuments: the documents of the namespace's collections.
+ *
+ * @generated from message vecplane.v1.ListNamespaceDocumentsRequest
+ */
+export type ListNamespaceDocumentsRequest = Message<"vecplane.v1.ListNamespaceDocumentsRequest"> & {
+  /**
+   * Only these collections (IDs or names, at most 100); none: every collection of the namespace.
+   *
+   * @generated from field: repeated string collection_ids = 1;
+   */
+  collectionIds: string[];
+
+  /**
+   * Page size, 1-1000. Default 10.
+   *
+   * @generated from field: int32 limit = 2;
+   */
+  limit: number;
+
+  /**
+   * Documents to skip, 0-10000. Ignored when `cursor` is set.
+   *
+   * @generated from field: int32 offset = 3;
+   */
+  offset: number;
+
+  /**
+   * A `next_cursor` from a previous page.
+   *
+   * @generated from field: string cursor = 4;
+   */
+  cursor: string;
+
+  /**
+   * Whether to count all matching documents (costs one more query).
+   *
+   * @generated from field: bool include_total = 5;
+   */
+  includeTotal: boolean;
+
+  /**
+   * Only documents that match (the shared filter language; fields are not checked against a
+   * schema, since the collections' schemas differ).
+   *
+   * @generated from field: vecplane.v1.LogicalOperator filters = 6;
+   */
+  filters?: LogicalOperator | undefined;
+
+  /**
+   * Order of the results, as ListDocuments's (at most 10,000 may match a sort on a field).
+   *
+   * @generated from field: vecplane.v1.SortOption sort = 7;
+   */
+  sort?: SortOption | undefined;
+
+  /**
+   * Whether each document carries its vectors (`_vectors`).
+   *
+   * @generated from field: bool return_vectors = 8;
+   */
+  returnVectors: boolean;
+
+  /**
+   * Mixpeek's alias of `limit`; `limit` wins when both are set.
+   *
+   * @generated from field: int32 page_size = 9;
+   */
+  pageSize: number;
+
+  /**
+   * Accepted for Mixpeek's SDK; no effect (nothing to presign).
+   *
+   * @generated from field: bool return_presigned_urls = 10;
+   */
+  returnPresignedUrls: boolean;
+};
+
+/**
+ * Describes the message vecplane.v1.ListNamespaceDocumentsRequest.
+ * Use `create(ListNamespaceDocumentsRequestSchema)` to create a new message.
+ */
+export const ListNamespaceDocumentsRequestSchema: GenMessage<ListNamespaceDocumentsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 41);
+
+/**
+ * Response of DocumentService.ListNamespaceDocuments.
+ *
+ * @generated from message vecplane.v1.ListNamespaceDocumentsResponse
+ */
+export type ListNamespaceDocumentsResponse = Message<"vecplane.v1.ListNamespaceDocumentsResponse"> & {
+  /**
+   * The documents on this page.
+   *
+   * @generated from field: repeated google.protobuf.Struct results = 1;
+   */
+  results: JsonObject[];
+
+  /**
+   * Where this page sits.
+   *
+   * @generated from field: vecplane.v1.Pagination pagination = 2;
+   */
+  pagination?: Pagination | undefined;
+
+  /**
+   * The number of matching documents, when `include_total` was set.
+   *
+   * @generated from field: optional int64 total_count = 3;
+   */
+  totalCount?: bigint | undefined;
+
+  /**
+   * Requested `collection_ids` that name no collection of the namespace (when others did).
+   *
+   * @generated from field: repeated string unknown_collection_ids = 4;
+   */
+  unknownCollectionIds: string[];
+};
+
+/**
+ * Describes the message vecplane.v1.ListNamespaceDocumentsResponse.
+ * Use `create(ListNamespaceDocumentsResponseSchema)` to create a new message.
+ */
+export const ListNamespaceDocumentsResponseSchema: GenMessage<ListNamespaceDocumentsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 42);
+
+/**
+ * One query of DocumentService.BatchListNamespaceDocuments.
+ *
+ * @generated from message vecplane.v1.BatchListDocumentsQuery
+ */
+export type BatchListDocumentsQuery = Message<"vecplane.v1.BatchListDocumentsQuery"> & {
+  /**
+   * The caller's name for the query, echoed in its result (1-128 characters).
+   *
+   * @generated from field: string key = 1;
+   */
+  key: string;
+
+  /**
+   * The query, as ListNamespaceDocuments takes it.
+   *
+   * @generated from field: vecplane.v1.ListNamespaceDocumentsRequest request = 2;
+   */
+  request?: ListNamespaceDocumentsRequest | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.BatchListDocumentsQuery.
+ * Use `create(BatchListDocumentsQuerySchema)` to create a new message.
+ */
+export const BatchListDocumentsQuerySchema: GenMessage<BatchListDocumentsQuery> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 43);
+
+/**
+ * Request for DocumentService.BatchListNamespaceDocuments.
+ *
+ * @generated from message vecplane.v1.BatchListNamespaceDocumentsRequest
+ */
+export type BatchListNamespaceDocumentsRequest = Message<"vecplane.v1.BatchListNamespaceDocumentsRequest"> & {
+  /**
+   * 1-10 queries.
+   *
+   * @generated from field: repeated vecplane.v1.BatchListDocumentsQuery queries = 1;
+   */
+  queries: BatchListDocumentsQuery[];
+};
+
+/**
+ * Describes the message vecplane.v1.BatchListNamespaceDocumentsRequest.
+ * Use `create(BatchListNamespaceDocumentsRequestSchema)` to create a new message.
+ */
+export const BatchListNamespaceDocumentsRequestSchema: GenMessage<BatchListNamespaceDocumentsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 44);
+
+/**
+ * The answer to one query of a batch.
+ *
+ * @generated from message vecplane.v1.BatchListDocumentsResult
+ */
+export type BatchListDocumentsResult = Message<"vecplane.v1.BatchListDocumentsResult"> & {
+  /**
+   * The query's `key`.
+   *
+   * @generated from field: string key = 1;
+   */
+  key: string;
+
+  /**
+   * Its answer, unless it failed.
+   *
+   * @generated from field: vecplane.v1.ListNamespaceDocumentsResponse response = 2;
+   */
+  response?: ListNamespaceDocumentsResponse | undefined;
+
+  /**
+   * Why it failed (the others are answered regardless).
+   *
+   * @generated from field: optional string error = 3;
+   */
+  error?: string | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.BatchListDocumentsResult.
+ * Use `create(BatchListDocumentsResultSchema)` to create a new message.
+ */
+export const BatchListDocumentsResultSchema: GenMessage<BatchListDocumentsResult> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 45);
+
+/**
+ * Response of DocumentService.BatchListNamespaceDocuments.
+ *
+ * @generated from message vecplane.v1.BatchListNamespaceDocumentsResponse
+ */
+export type BatchListNamespaceDocumentsResponse = Message<"vecplane.v1.BatchListNamespaceDocumentsResponse"> & {
+  /**
+   * One per query, in the order asked.
+   *
+   * @generated from field: repeated vecplane.v1.BatchListDocumentsResult results = 1;
+   */
+  results: BatchListDocumentsResult[];
+};
+
+/**
+ * Describes the message vecplane.v1.BatchListNamespaceDocumentsResponse.
+ * Use `create(BatchListNamespaceDocumentsResponseSchema)` to create a new message.
+ */
+export const BatchListNamespaceDocumentsResponseSchema: GenMessage<BatchListNamespaceDocumentsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 46);
+
+/**
+ * Request for DocumentService.BatchGetDocuments.
+ *
+ * @generated from message vecplane.v1.BatchGetDocumentsRequest
+ */
+export type BatchGetDocumentsRequest = Message<"vecplane.v1.BatchGetDocumentsRequest"> & {
+  /**
+   * 1-1000 document IDs, of any collection of the namespace.
+   *
+   * @generated from field: repeated string document_ids = 1;
+   */
+  documentIds: string[];
+
+  /**
+   * Accepted for Mixpeek's SDK; no effect (nothing to presign).
+   *
+   * @generated from field: bool return_presigned_urls = 2;
+   */
+  returnPresignedUrls: boolean;
+};
+
+/**
+ * Describes the message vecplane.v1.BatchGetDocumentsRequest.
+ * Use `create(BatchGetDocumentsRequestSchema)` to create a new message.
+ */
+export const BatchGetDocumentsRequestSchema: GenMessage<BatchGetDocumentsRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 47);
+
+/**
+ * Response of DocumentService.BatchGetDocuments.
+ *
+ * @generated from message vecplane.v1.BatchGetDocumentsResponse
+ */
+export type BatchGetDocumentsResponse = Message<"vecplane.v1.BatchGetDocumentsResponse"> & {
+  /**
+   * The documents found, in the order asked.
+   *
+   * @generated from field: repeated google.protobuf.Struct documents = 1;
+   */
+  documents: JsonObject[];
+
+  /**
+   * The IDs of no document of the namespace.
+   *
+   * @generated from field: repeated string not_found = 2;
+   */
+  notFound: string[];
+};
+
+/**
+ * Describes the message vecplane.v1.BatchGetDocumentsResponse.
+ * Use `create(BatchGetDocumentsResponseSchema)` to create a new message.
+ */
+export const BatchGetDocumentsResponseSchema: GenMessage<BatchGetDocumentsResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 48);
+
+/**
+ * Request for DocumentService.GetNamespaceDocument.
+ *
+ * @generated from message vecplane.v1.GetNamespaceDocumentRequest
+ */
+export type GetNamespaceDocumentRequest = Message<"vecplane.v1.GetNamespaceDocumentRequest"> & {
+  /**
+   * The document's ID (of any collection of the namespace).
+   *
+   * @generated from field: string document_id = 1;
+   */
+  documentId: string;
+
+  /**
+   * Whether the document carries its vectors (`_vectors`).
+   *
+   * @generated from field: bool return_vectors = 2;
+   */
+  returnVectors: boolean;
+};
+
+/**
+ * Describes the message vecplane.v1.GetNamespaceDocumentRequest.
+ * Use `create(GetNamespaceDocumentRequestSchema)` to create a new message.
+ */
+export const GetNamespaceDocumentRequestSchema: GenMessage<GetNamespaceDocumentRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 49);
+
+/**
+ * Response of DocumentService.GetNamespaceDocument.
+ *
+ * @generated from message vecplane.v1.GetNamespaceDocumentResponse
+ */
+export type GetNamespaceDocumentResponse = Message<"vecplane.v1.GetNamespaceDocumentResponse"> & {
+  /**
+   * The document.
+   *
+   * @generated from field: google.protobuf.Struct document = 1;
+   */
+  document?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.GetNamespaceDocumentResponse.
+ * Use `create(GetNamespaceDocumentResponseSchema)` to create a new message.
+ */
+export const GetNamespaceDocumentResponseSchema: GenMessage<GetNamespaceDocumentResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 50);
+
+/**
+ * Response of DocumentService.UpdateNamespaceDocument.
+ *
+ * @generated from message vecplane.v1.UpdateNamespaceDocumentResponse
+ */
+export type UpdateNamespaceDocumentResponse = Message<"vecplane.v1.UpdateNamespaceDocumentResponse"> & {
+  /**
+   * The document as changed.
+   *
+   * @generated from field: google.protobuf.Struct document = 1;
+   */
+  document?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.UpdateNamespaceDocumentResponse.
+ * Use `create(UpdateNamespaceDocumentResponseSchema)` to create a new message.
+ */
+export const UpdateNamespaceDocumentResponseSchema: GenMessage<UpdateNamespaceDocumentResponse> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 51);
+
+/**
+ * Request for DocumentService.UpdateNamespaceDocument.
+ *
+ * @generated from message vecplane.v1.UpdateNamespaceDocumentRequest
+ */
+export type UpdateNamespaceDocumentRequest = Message<"vecplane.v1.UpdateNamespaceDocumentRequest"> & {
+  /**
+   * The document's ID (of any collection of the namespace).
+   *
+   * @generated from field: string document_id = 1;
+   */
+  documentId: string;
+
+  /**
+   * The fields to change, as UpdateDocument takes them (REST: the whole body).
+   *
+   * @generated from field: google.protobuf.Struct update_data = 2;
+   */
+  updateData?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message vecplane.v1.UpdateNamespaceDocumentRequest.
+ * Use `create(UpdateNamespaceDocumentRequestSchema)` to create a new message.
+ */
+export const UpdateNamespaceDocumentRequestSchema: GenMessage<UpdateNamespaceDocumentRequest> = /*@__PURE__*/
+  messageDesc(file_vecplane_v1_document, 52);
+
+/**
  * The documents of a collection, in the namespace named by the `x-namespace` header. Documents
  * are made by processing; these calls read, change and remove them.
  *
@@ -1673,6 +2059,56 @@ export const DocumentService: GenService<{
     methodKind: "unary";
     input: typeof GetDocumentDiagnosticsRequestSchema;
     output: typeof GetDocumentDiagnosticsResponseSchema;
+  },
+  /**
+   * Lists the documents of the namespace's collections (all, or those of `collection_ids`).
+   *
+   * @generated from rpc vecplane.v1.DocumentService.ListNamespaceDocuments
+   */
+  listNamespaceDocuments: {
+    methodKind: "unary";
+    input: typeof ListNamespaceDocumentsRequestSchema;
+    output: typeof ListNamespaceDocumentsResponseSchema;
+  },
+  /**
+   * Runs up to 10 ListNamespaceDocuments queries; one failing does not fail the others.
+   *
+   * @generated from rpc vecplane.v1.DocumentService.BatchListNamespaceDocuments
+   */
+  batchListNamespaceDocuments: {
+    methodKind: "unary";
+    input: typeof BatchListNamespaceDocumentsRequestSchema;
+    output: typeof BatchListNamespaceDocumentsResponseSchema;
+  },
+  /**
+   * Gets up to 1000 documents of the namespace by ID, and names the IDs not found.
+   *
+   * @generated from rpc vecplane.v1.DocumentService.BatchGetDocuments
+   */
+  batchGetDocuments: {
+    methodKind: "unary";
+    input: typeof BatchGetDocumentsRequestSchema;
+    output: typeof BatchGetDocumentsResponseSchema;
+  },
+  /**
+   * Gets a document of the namespace by ID, whichever its collection.
+   *
+   * @generated from rpc vecplane.v1.DocumentService.GetNamespaceDocument
+   */
+  getNamespaceDocument: {
+    methodKind: "unary";
+    input: typeof GetNamespaceDocumentRequestSchema;
+    output: typeof GetNamespaceDocumentResponseSchema;
+  },
+  /**
+   * Changes a document of the namespace, as UpdateDocument does (PATCH and PUT keep unsent fields).
+   *
+   * @generated from rpc vecplane.v1.DocumentService.UpdateNamespaceDocument
+   */
+  updateNamespaceDocument: {
+    methodKind: "unary";
+    input: typeof UpdateNamespaceDocumentRequestSchema;
+    output: typeof UpdateNamespaceDocumentResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_vecplane_v1_document, 0);
