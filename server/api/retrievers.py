@@ -133,6 +133,9 @@ class RetrieverServicer(retriever_pb2_grpc.RetrieverServiceServicer):
         found = await self._retrievers.get_adhoc_execution(principal(), namespace_header(), request.execution_id)
         return pb.GetAdhocExecutionResponse(execution=to_message(found, pb.ExecutionRecord))
 
+    async def Typeahead(self, request: pb.TypeaheadRequest, context: grpc.aio.ServicerContext) -> pb.TypeaheadResponse:
+        return to_message(await self._retrievers.typeahead(principal(), namespace_header(), to_dict(request)), pb.TypeaheadResponse)
+
     async def ExecuteAdhocRetriever(self, request: pb.ExecuteAdhocRetrieverRequest, context: grpc.aio.ServicerContext) -> pb.ExecuteAdhocRetrieverResponse:
         result = await self._retrievers.execute_adhoc(principal(), namespace_header(), to_dict(request))
         return pb.ExecuteAdhocRetrieverResponse(execution=_execution(result))

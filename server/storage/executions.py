@@ -1,6 +1,6 @@
 """Records of retriever executions (server.usecases.executions writes them in the background), one
 MongoDB document each: the public (Mixpeek-shaped) fields plus `_org`, `_ns`, `_retriever` (the
-retriever's ID; empty for an ad hoc execution), `_created_ms` (ordering) and `_expires_ms` (when the
+retriever's ID; empty for an ad hoc execution), `_key` (the API key that ran it), `_created_ms` (ordering) and `_expires_ms` (when the
 record stops being served). Records are never updated.
 
 Retention is kept by `prune`, not by a TTL index: nx-27017 has no TTL monitor, and one mechanism
@@ -30,9 +30,10 @@ class ExecutionRepository:
     async def ensure_indexes(self) -> None:
         ascending = pymongo.ASCENDING
         await self.collection.create_index([("_org", ascending), ("_ns", ascending), ("_retriever", ascending), ("_created_ms", ascending)], name="executions_by_retriever")
+        await self.collection.create_index([("_org", ascending), ("_ns", ascending), ("_key", ascending), ("_created_ms", ascending)], name="executions_by_key")
         await self.collection.create_index([("_org", ascending), ("_created_ms", ascending)], name="executions_by_org_created")
         await self.collection.create_index([("_org", ascending), ("_expires_ms", ascending)], name="executions_by_org_expiry")
-        await hint_equality_fields(self.collection, ("_org", "_ns", "_retriever"))
+        await hint_equality_fields(self.collection, ("_org", "_ns", "_retriever", "_key"))
 
     @staticmethod
     def _live(scope: dict[str, str], now_ms: int) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from typing import Any
 from server import metrics
 from server.domain import clock, filters
 from server.domain.errors import DomainError, InvalidArgument, NotFound, Violations
-from server.domain.paging import Cursors
+from server.domain.paging import Cursors, PageParams
 from server.domain.retrieval import Stage
 from server.faults import Faults
 from server.storage.repositories import Executions
@@ -40,6 +40,7 @@ FLUSH_SECONDS = 1.0  # how long queued records wait to be written together (fewe
 MAX_INPUTS_CHARS = 4096
 MAX_SUMMARY_CHARS = 200
 MAX_WARNINGS = 20
+RECENT_SCAN = 200  # records read for recent searches
 
 EXECUTION_FIELDS = filters.StaticFields(
     "an execution",
@@ -49,6 +50,7 @@ EXECUTION_FIELDS = filters.StaticFields(
         "cache_hit": filters.simple_field("cache_hit", "boolean"),
         "created_at": filters.simple_field("created_at", "datetime", time="_created_ms"),
         "duration_ms": filters.simple_field("duration_ms", "number"),
+        "query_summary": filters.simple_field("query_summary", "string"),
     },
 )
 EXECUTION_SORTABLE = {"created_at": "_created_ms", "duration_ms": "duration_ms"}
@@ -60,6 +62,7 @@ class Ran:
     """What a record is made of, as the execute path hands it over (built into a record later)."""
 
     organization_id: str
+    key_id: str  # the API key that ran it (typeahead's recent searches are the caller's own)
     namespace_id: str
     retriever_id: str
     retriever_name: str
@@ -113,6 +116,7 @@ def _record(ran: Ran, ttl_seconds: float) -> dict[str, Any]:
     record: dict[str, Any] = {
         "_id": ran.execution_id,
         "_org": ran.organization_id,
+        "_key": ran.key_id,
         "_ns": ran.namespace_id,
         "_retriever": ran.retriever_id,
         "_created_ms": int(began * 1000),
@@ -220,6 +224,18 @@ class ExecutionLog:
         if found is None:
             raise NotFound("execution", execution_id or "", f"Execution '{execution_id:.100}' not found (records are kept for a while, the newest of the organization: see Retrieval / Executions).")
         return found
+
+    async def recent_searches(self, scope: dict[str, str], prefix: str, limit: int) -> list[str]:
+        """The distinct `query_summary`s of the newest records in `scope` (e.g. one API key's in a
+        namespace) that start with `prefix`, case aside; newest first, at most `limit`."""
+        await self.flush()
+        starts = filters.Condition(EXECUTION_FIELDS.fields["query_summary"], "starts_with", prefix, False)
+        params = PageParams(limit=RECENT_SCAN, offset=0, after=None, include_total=False, sort_field="_created_ms", descending=True)
+        page = await self._repository.page(scope, starts, params, int(time.time() * 1000))
+        found: dict[str, str] = {}
+        for item in page.items:
+            found.setdefault(item["query_summary"].casefold(), item["query_summary"])
+        return list(found.values())[:limit]
 
     @staticmethod
     def profile(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -69,6 +69,7 @@ from server.usecases.retrieval_cache import (
     generation_keys,
     policy,
 )
+from server.usecases.typeahead import Typeahead
 
 DEFAULT_PAGE = 10
 # Saved retrievers (with their collections) as executions read them, kept this long in this process:
@@ -215,6 +216,7 @@ class RetrieverUseCases:
         self.cache = cache
         self._cursors = cursors
         self.executions = executions
+        self._typeahead = Typeahead(namespaces, collections, executions, vectors)
         self._encode = encode_document
         self._definitions: TTLCache[tuple[str, str, str], tuple[Definition, list[str]]] = TTLCache(maxsize=4096, ttl=DEFINITION_TTL_SECONDS)
 
@@ -478,6 +480,10 @@ class RetrieverUseCases:
     async def get_adhoc_execution(self, principal: Principal, header: str | None, execution_id: str) -> dict[str, Any]:
         return await self.executions.get(await self._adhoc_executions(principal, header), execution_id)
 
+    async def typeahead(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        """Completions of a typed prefix (server.usecases.typeahead)."""
+        return await self._typeahead.suggest(principal, header, request)
+
     def _cache_key(self, principal: Principal, definition: Definition) -> tuple[str, ...]:
         if definition.retriever_id:
             return (principal.organization_id, definition.namespace_id, definition.retriever_id, str(definition.version))
@@ -518,7 +524,7 @@ class RetrieverUseCases:
         too; the record never delays or fails the answer."""
         collection_ids = [c["_id"] for c in definition.collections]
         ran = functools.partial(
-            Ran, principal.organization_id, definition.namespace_id, definition.retriever_id, definition.retriever_name, collection_ids, definition.stages, request.get("inputs")
+            Ran, principal.organization_id, principal.key_id, definition.namespace_id, definition.retriever_id, definition.retriever_name, collection_ids, definition.stages, request.get("inputs")
         )
         try:
             result = await self._answer(principal, definition, request, warnings)

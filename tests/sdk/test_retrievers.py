@@ -350,3 +350,37 @@ def test_adhoc_executions_are_recorded_apart(sdk: TypedSdk, corpus: Corpus) -> N
     with pytest.raises(ApiException) as other_kind:
         adhoc.get_adhoc_execution_retrievers("exec_nosuchexecution00")
     assert other_kind.value.status == 404
+
+
+def test_typeahead_suggests_field_values_collections_and_own_recent_searches(sdk: TypedSdk, corpus: Corpus, base_url: str, root: Api) -> None:
+    retrievers = sdk.api(mixpeek.RetrieversApi)
+    created = retrievers.create_retriever(
+        mixpeek.CreateRetrieverRequest(
+            retriever_name=r.unique("ret"),
+            collection_identifiers=[corpus.collection_id],
+            stages=[mixpeek.StageConfigInput.from_dict(search_stage(2))],
+            input_schema={"query": mixpeek.RetrieverInputSchemaFieldInput.from_dict(QUERY_SCHEMA["query"])},
+        )
+    )
+    for text in ("Geology of volcanoes", "geology of volcanoes", "tennis"):
+        retrievers.execute_retriever(created.retriever_id, mixpeek.ExecuteRetrieverRequest(inputs={"query": text}))
+    found = retrievers.typeahead_retrievers(q="GEO", fields="metadata.category,text", limit=5)
+    assert isinstance(found, mixpeek.TypeaheadResponse) and found.query == "GEO"
+    assert [(v.var_field, v.value, v.count) for v in found.values] == [("metadata.category", "geology", 3)]
+    assert found.recent_searches == ["geology of volcanoes"]  # the newest spelling, once
+    assert found.suggestions == ["geology of volcanoes", "geology"] and found.collections == [] and found.warnings == []
+
+    collection_name = sdk.api(mixpeek.CollectionsApi).get_collection(corpus.collection_id).collection_name
+    by_name = retrievers.typeahead_retrievers(q=collection_name[:5].upper())
+    assert [(c.collection_id, c.collection_name) for c in by_name.collections] == [(corpus.collection_id, collection_name)]
+    assert by_name.values == [] and collection_name in by_name.suggestions  # no fields: no value suggestions
+
+    # Bad requests name the field; another organization's namespace is not found.
+    rest = Rest(base_url, corpus.key, corpus.namespace_id)
+    for query, field in (("q=", "q"), ("q=" + "a" * 201, "q"), ("q=a&fields=" + ",".join(f"f{i}" for i in range(6)), "fields"), ("q=a&fields=a..b", "fields"), ("q=a&limit=51", "limit")):
+        response = rest.get(f"/v1/retrievers/typeahead?{query}")
+        assert response.status_code == 400 and field in response.text, (query, response.text)
+    stranger = TypedSdk(base_url, new_org_api(root, admin=True).key, corpus.namespace_id).api(mixpeek.RetrieversApi)
+    with pytest.raises(ApiException) as elsewhere:
+        stranger.typeahead_retrievers(q="geo")
+    assert elsewhere.value.status == 404

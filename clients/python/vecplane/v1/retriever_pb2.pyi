@@ -744,3 +744,47 @@ class GetAdhocExecutionResponse(_message.Message):
     EXECUTION_FIELD_NUMBER: _ClassVar[int]
     execution: ExecutionRecord
     def __init__(self, execution: _Optional[_Union[ExecutionRecord, _Mapping]] = ...) -> None: ...
+
+class TypeaheadRequest(_message.Message):
+    __slots__ = ("q", "fields", "limit")
+    Q_FIELD_NUMBER: _ClassVar[int]
+    FIELDS_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    q: str
+    fields: str
+    limit: int
+    def __init__(self, q: _Optional[str] = ..., fields: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class TypeaheadValue(_message.Message):
+    __slots__ = ("field", "value", "count")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    value: str
+    count: int
+    def __init__(self, field: _Optional[str] = ..., value: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
+
+class TypeaheadCollection(_message.Message):
+    __slots__ = ("collection_id", "collection_name")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    COLLECTION_NAME_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    collection_name: str
+    def __init__(self, collection_id: _Optional[str] = ..., collection_name: _Optional[str] = ...) -> None: ...
+
+class TypeaheadResponse(_message.Message):
+    __slots__ = ("query", "suggestions", "values", "collections", "recent_searches", "warnings")
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    SUGGESTIONS_FIELD_NUMBER: _ClassVar[int]
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    COLLECTIONS_FIELD_NUMBER: _ClassVar[int]
+    RECENT_SEARCHES_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    query: str
+    suggestions: _containers.RepeatedScalarFieldContainer[str]
+    values: _containers.RepeatedCompositeFieldContainer[TypeaheadValue]
+    collections: _containers.RepeatedCompositeFieldContainer[TypeaheadCollection]
+    recent_searches: _containers.RepeatedScalarFieldContainer[str]
+    warnings: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, query: _Optional[str] = ..., suggestions: _Optional[_Iterable[str]] = ..., values: _Optional[_Iterable[_Union[TypeaheadValue, _Mapping]]] = ..., collections: _Optional[_Iterable[_Union[TypeaheadCollection, _Mapping]]] = ..., recent_searches: _Optional[_Iterable[str]] = ..., warnings: _Optional[_Iterable[str]] = ...) -> None: ...

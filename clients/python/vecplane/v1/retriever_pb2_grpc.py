@@ -100,6 +100,11 @@ class RetrieverServiceStub:
                 request_serializer=vecplane_dot_v1_dot_retriever__pb2.GetAdhocExecutionRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_retriever__pb2.GetAdhocExecutionResponse.FromString,
                 _registered_method=True)
+        self.Typeahead = channel.unary_unary(
+                '/vecplane.v1.RetrieverService/Typeahead',
+                request_serializer=vecplane_dot_v1_dot_retriever__pb2.TypeaheadRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_retriever__pb2.TypeaheadResponse.FromString,
+                _registered_method=True)
         self.ExecuteAdhocRetriever = channel.unary_unary(
                 '/vecplane.v1.RetrieverService/ExecuteAdhocRetriever',
                 request_serializer=vecplane_dot_v1_dot_retriever__pb2.ExecuteAdhocRetrieverRequest.SerializeToString,
@@ -218,6 +223,14 @@ class RetrieverServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Typeahead(self, request, context):
+        """Suggests completions of a typed prefix: document field values, collection names and the
+        caller's recent searches.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ExecuteAdhocRetriever(self, request, context):
         """Runs an unsaved retriever.
         """
@@ -313,6 +326,11 @@ def add_RetrieverServiceServicer_to_server(servicer, server):
                     servicer.GetAdhocExecution,
                     request_deserializer=vecplane_dot_v1_dot_retriever__pb2.GetAdhocExecutionRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_retriever__pb2.GetAdhocExecutionResponse.SerializeToString,
+            ),
+            'Typeahead': grpc.unary_unary_rpc_method_handler(
+                    servicer.Typeahead,
+                    request_deserializer=vecplane_dot_v1_dot_retriever__pb2.TypeaheadRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_retriever__pb2.TypeaheadResponse.SerializeToString,
             ),
             'ExecuteAdhocRetriever': grpc.unary_unary_rpc_method_handler(
                     servicer.ExecuteAdhocRetriever,
@@ -687,6 +705,33 @@ class RetrieverService:
             '/vecplane.v1.RetrieverService/GetAdhocExecution',
             vecplane_dot_v1_dot_retriever__pb2.GetAdhocExecutionRequest.SerializeToString,
             vecplane_dot_v1_dot_retriever__pb2.GetAdhocExecutionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Typeahead(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.RetrieverService/Typeahead',
+            vecplane_dot_v1_dot_retriever__pb2.TypeaheadRequest.SerializeToString,
+            vecplane_dot_v1_dot_retriever__pb2.TypeaheadResponse.FromString,
             options,
             channel_credentials,
             insecure,
