@@ -17,7 +17,9 @@ Choices where Mixpeek is silent:
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
+import pickle
 import random
 import re
 from collections.abc import Mapping, Sequence
@@ -652,3 +654,22 @@ def group_by(hits: Sequence[Hit], field_path: str, max_per_group: int, mode: str
         group_payload = {"group_key": best.value(field_path), "group_by_field": field_path, "document_id": best.document_id, "count": len(members)}
         out.append(Hit(best.document_id, group_payload, best.score, {}, {}, tuple(members[:max_per_group])))
     return out
+
+
+_CONTAINERS = frozenset((dict, list))
+
+
+def _canonical(value: Any) -> Any:
+    """Equal JSON values in one form: objects as key-sorted pairs. A list of plain values (e.g. a
+    query vector) is kept as it is, checked in C, so a vector costs no per-number Python work."""
+    if isinstance(value, dict):
+        return ("{}", tuple(sorted((str(k), _canonical(v)) for k, v in value.items())))
+    if isinstance(value, list) and not _CONTAINERS.isdisjoint(map(type, value)):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def json_digest(value: Any) -> str:
+    """A digest of JSON data that ignores object key order (pickle writes numbers as their bytes:
+    about 60x faster than JSON text for a 384-number vector)."""
+    return hashlib.sha256(pickle.dumps(_canonical(value), protocol=5)).hexdigest()[:32]

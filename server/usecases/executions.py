@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import logging
 import time
@@ -28,7 +27,7 @@ from server import metrics
 from server.domain import clock, filters
 from server.domain.errors import DomainError, InvalidArgument, NotFound, Violations
 from server.domain.paging import Cursors, PageParams
-from server.domain.retrieval import Stage
+from server.domain.retrieval import Stage, json_digest
 from server.faults import Faults
 from server.storage.repositories import Executions
 from server.usecases.listing import ListResult, known_total, list_params
@@ -38,6 +37,7 @@ log = logging.getLogger(__name__)
 MAX_PENDING = 4096  # records queued for writing; more are dropped
 FLUSH_SECONDS = 1.0  # how long queued records wait to be written together (fewer, larger writes)
 MAX_INPUTS_CHARS = 4096
+MAX_LISTED = 8  # items of a list kept in a record's `inputs`
 MAX_SUMMARY_CHARS = 200
 MAX_WARNINGS = 20
 RECENT_SCAN = 200  # records read for recent searches
@@ -107,12 +107,23 @@ def profile_of(stages: Sequence[Stage], statistics: Mapping[str, Any], cache_hit
     }
 
 
+def _abridged(value: Any) -> Any:
+    """The inputs as a record keeps them: a list of more than MAX_LISTED items (a query vector) as
+    its first ones and its length, so recording costs little whatever the query holds."""
+    if isinstance(value, Mapping):
+        return {str(k): _abridged(v) for k, v in value.items()}
+    if isinstance(value, list):
+        listed = [_abridged(v) for v in value[:MAX_LISTED]]
+        return listed if len(value) <= MAX_LISTED else [*listed, f"... {len(value)} items"]
+    return value
+
+
 def _record(ran: Ran, ttl_seconds: float) -> dict[str, Any]:
     statistics = dict(ran.statistics or {"stages": {}, "total_time_ms": 0.0})
     took = float(statistics.get("total_time_ms") or 0.0)
     began = ran.ended - took / 1000
     stages = statistics.get("stages") or {}
-    text = json.dumps(ran.inputs, sort_keys=True, default=str)
+    text = json.dumps(_abridged(ran.inputs), sort_keys=True, default=str)
     record: dict[str, Any] = {
         "_id": ran.execution_id,
         "_org": ran.organization_id,
@@ -136,7 +147,7 @@ def _record(ran: Ran, ttl_seconds: float) -> dict[str, Any]:
         "total_returned": int((ran.pagination or {}).get("returned") or 0),
         "cache_hit_rate": 1.0 if ran.cache_hit else 0.0,
         "cache_hit": ran.cache_hit,
-        "inputs_hash": hashlib.sha1(text.encode()).hexdigest(),
+        "inputs_hash": json_digest(ran.inputs),
         "query_summary": _summary(ran.inputs),
         "inputs": text[:MAX_INPUTS_CHARS],
         "collection_ids": list(ran.collection_ids),

@@ -4,6 +4,7 @@ processing uses) and written by the document writer, as processing writes them."
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -241,6 +242,10 @@ def test_raw_vector_query_and_pages_by_cursor_and_offset_without_duplicates(corp
     cursor = execute(c, retriever["retriever_id"], inputs={"vector": vector}, pagination={"method": "cursor", "limit": 2})["pagination"]["cursor"]
     other_query = c.rest.post(f"/v1/retrievers/{retriever['retriever_id']}/execute", json={"inputs": {"vector": [0.5] * 384}, "pagination": {"method": "cursor", "cursor": cursor}})
     assert "pagination.cursor" in _violations(other_query)
+    # the execution's record keeps the vector abridged: its first numbers and its length
+    record = c.rest.get(f"/v1/retrievers/{retriever['retriever_id']}/executions/{page['execution_id']}").json()
+    kept = json.loads(record["inputs"])["vector"]
+    assert kept[:8] == pytest.approx(vector[:8]) and kept[8:] == ["... 384 items"]
 
 
 def test_cache_is_invalidated_by_a_document_write_and_is_per_collection_config(corpus: Corpus) -> None:
