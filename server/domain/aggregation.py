@@ -18,7 +18,7 @@ from typing import Any
 
 from server.domain.documents import value_order
 from server.domain.errors import FieldViolation, InvalidArgument, Violations
-from server.domain.filters import Fields
+from server.domain.filters import Fields, kind_of
 from server.domain.paging import value_at
 
 MAX_SCANNED = 50_000  # matching documents an aggregation or distinct reads
@@ -134,15 +134,12 @@ class Having:
     value: Any
 
     def holds(self, metrics: Mapping[str, Any]) -> bool:
+        """As the filter language compares: only values of the same kind (a metric of another
+        kind, or null, is only `ne`)."""
         found = metrics.get(self.alias)
-        if found is None or isinstance(found, bool) != isinstance(self.value, bool):
-            return False
-        if isinstance(found, (int, float)) != isinstance(self.value, (int, float)) and self.test not in (operator.eq, operator.ne):
-            return False
-        try:
-            return self.test(found, self.value)
-        except TypeError:
-            return False
+        if found is None or kind_of(found) != kind_of(self.value):
+            return self.test is operator.ne
+        return self.test(found, self.value)
 
 
 @dataclass(frozen=True)
