@@ -583,3 +583,22 @@ def test_an_organization_keeps_its_newest_records_for_their_time_to_live(corpus:
         assert c.rest.get(f"/v1/retrievers/{retriever_id}/executions/{short}").status_code == 404  # expired, though not yet pruned
     finally:
         log.retention, log.ttl_seconds = retention, ttl
+
+
+def test_execution_records_and_typeahead_over_grpc(corpus: Corpus) -> None:
+    c = corpus
+    retriever = create(c, [search_stage(text_search(), final_top_k=4)])
+    ran = [execute(c, retriever["retriever_id"], inputs={"query": q})["execution_id"] for q in ("Zephyr winds over comets", "zephyr winds over comets")]
+    listed = c.api.call(c.api.retrievers.ListRetrieverExecutions, dict_to_message({"retriever_id": retriever["retriever_name"], "limit": 1}, pb.ListRetrieverExecutionsRequest))
+    assert [x.execution_id for x in listed.results] == ran[1:] and listed.total == 2 and listed.pagination.has_next
+    following = c.api.call(c.api.retrievers.ListRetrieverExecutions, pb.ListRetrieverExecutionsRequest(retriever_id=retriever["retriever_id"], cursor=listed.pagination.next_cursor))
+    assert [x.execution_id for x in following.results] == ran[:1] and not following.pagination.has_next
+    profile = c.api.call(c.api.retrievers.GetExecutionProfile, pb.GetExecutionProfileRequest(retriever_id=retriever["retriever_id"], execution_id=ran[0]))
+    assert [s["output_count"] for s in profile.query_profile["stages"]] == [4]
+    suggested = c.api.call(c.api.retrievers.Typeahead, pb.TypeaheadRequest(q="zEph", fields="metadata.category"))
+    assert list(suggested.recent_searches) == ["zephyr winds over comets"] and list(suggested.values) == []
+    other_retriever = create(c, [search_stage(text_search())])["retriever_id"]  # another retriever's records are not its own
+    error = expect_error(c.api.call, c.api.retrievers.GetRetrieverExecution, pb.GetRetrieverExecutionRequest(retriever_id=other_retriever, execution_id=ran[0]))
+    assert error.code == grpc.StatusCode.NOT_FOUND and error.reason == "EXECUTION_NOT_FOUND"
+    adhoc = expect_error(c.api.call, c.api.retrievers.GetAdhocExecution, pb.GetAdhocExecutionRequest(execution_id=ran[0]))  # a saved retriever's is not ad hoc
+    assert adhoc.code == grpc.StatusCode.NOT_FOUND
