@@ -98,6 +98,7 @@ from server.usecases.health import Backend, BackendMonitor
 from server.usecases.namespace_documents import NamespaceDocumentUseCases
 from server.usecases.namespaces import NamespaceUseCases
 from server.usecases.processing import ProcessingUseCases
+from server.usecases.reconciliation import ReconciliationUseCases
 from server.usecases.reconfigure import ReconfigureUseCases
 from server.usecases.retrieval import RetrieverUseCases
 from server.usecases.retrieval_cache import RetrievalCache
@@ -215,6 +216,7 @@ class UseCases:
     processing: ProcessingUseCases
     batches: BatchUseCases
     batch_reports: BatchReportUseCases
+    reconciliation: ReconciliationUseCases
     retrievers: RetrieverUseCases
     blobs: BlobReader  # processing reads objects' blobs through it
 
@@ -356,6 +358,7 @@ class Vecplane:
             processing=processing,
             batches=batches,
             batch_reports=BatchReportUseCases(batches, tasks_repo, collections_repo, documents, batch_events),
+            reconciliation=ReconciliationUseCases(collections, objects_repo, documents, tasks_repo),
             reconfigure=ReconfigureUseCases(
                 namespaces,
                 namespaces_repo,
@@ -397,7 +400,7 @@ class Vecplane:
         feature_extractor_pb2_grpc.add_FeatureExtractorServiceServicer_to_server(FeatureExtractorServicer(catalogue_messages, self.usecases.extraction), calls)
         admin_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(self.usecases.admin), calls)
         bucket_pb2_grpc.add_BucketServiceServicer_to_server(BucketServicer(self.usecases.buckets), calls)
-        collection_pb2_grpc.add_CollectionServiceServicer_to_server(CollectionServicer(self.usecases.collections), calls)
+        collection_pb2_grpc.add_CollectionServiceServicer_to_server(CollectionServicer(self.usecases.collections, self.usecases.reconciliation), calls)
         document_pb2_grpc.add_DocumentServiceServicer_to_server(DocumentServicer(self.usecases.documents, self.usecases.namespace_documents), calls)
         retriever_pb2_grpc.add_RetrieverServiceServicer_to_server(RetrieverServicer(self.usecases.retrievers), calls)
         task_pb2_grpc.add_TaskServiceServicer_to_server(TaskServicer(self.usecases.processing), calls)

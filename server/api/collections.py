@@ -12,11 +12,13 @@ from vecplane.v1 import collection_pb2_grpc
 from server.api.context import namespace_header, principal
 from server.api.convert import to_dict, to_message
 from server.usecases.collections import CollectionUseCases
+from server.usecases.reconciliation import ReconciliationUseCases
 
 
 class CollectionServicer(collection_pb2_grpc.CollectionServiceServicer):
-    def __init__(self, collections: CollectionUseCases):
+    def __init__(self, collections: CollectionUseCases, reconciliation: ReconciliationUseCases):
         self._collections = collections
+        self._reconciliation = reconciliation
         # Stored collection -> message, by (ID, revision): every write bumps `_rev`, so an entry is
         # never stale for the document just read (the read itself always happens). Converting a
         # collection with its lineage is the largest CPU cost of GetCollection otherwise.
@@ -40,6 +42,11 @@ class CollectionServicer(collection_pb2_grpc.CollectionServiceServicer):
     async def DescribeCollectionFeatures(self, request: pb.DescribeCollectionFeaturesRequest, context: grpc.aio.ServicerContext) -> pb.DescribeCollectionFeaturesResponse:
         features = await self._collections.features(principal(), namespace_header(), request.collection_id)
         return to_message({"features": features}, pb.DescribeCollectionFeaturesResponse)
+
+    async def ReconcileCollection(self, request: pb.ReconcileCollectionRequest, context: grpc.aio.ServicerContext) -> pb.ReconcileCollectionResponse:
+        limit = request.limit if request.HasField("limit") else None
+        found = await self._reconciliation.reconcile(principal(), namespace_header(), request.collection_id, limit)
+        return to_message(found, pb.ReconcileCollectionResponse)
 
     async def ListCollections(self, request: pb.ListCollectionsRequest, context: grpc.aio.ServicerContext) -> pb.ListCollectionsResponse:
         result = await self._collections.list(principal(), namespace_header(), to_dict(request))

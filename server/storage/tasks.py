@@ -81,6 +81,7 @@ class TaskRepository:
         await self.collection.create_index([("status", pymongo.ASCENDING), ("lease_until", pymongo.ASCENDING)], name="tasks_by_status")
         await self.collection.create_index([("_org", pymongo.ASCENDING), ("_ns", pymongo.ASCENDING), ("_created_ms", pymongo.ASCENDING)], name="tasks_by_namespace")
         await self.failures.create_index([("task_id", pymongo.ASCENDING), ("tier_num", pymongo.ASCENDING)], name="task_failures_by_task")
+        await self.failures.create_index([("collection_id", pymongo.ASCENDING), ("root_object_id", pymongo.ASCENDING)], name="task_failures_by_root")
         await hint_equality_fields(self.collection, ("_ns", "status"))
 
     async def queue(self) -> tuple[int, int, int | None]:
@@ -208,6 +209,14 @@ class TaskRepository:
         query = {"_org": organization_id, "status": str(status)}
         found = await self.collection.find(query).sort("_created_ms", pymongo.ASCENDING).limit(limit).to_list()
         return await self.collection.count_documents(query), [to_task(doc) for doc in found]
+
+    async def failures_of_roots(self, collection_id: str, root_object_ids: list[str]) -> dict[str, str]:
+        """The recorded failure of each of these root objects in the collection (one of them, when
+        several tasks failed it)."""
+        if not root_object_ids:
+            return {}
+        query = {"collection_id": collection_id, "root_object_id": {"$in": root_object_ids}}
+        return {doc["root_object_id"]: doc["error"] async for doc in self.failures.find(query, {"root_object_id": 1, "error": 1})}
 
     async def failures_of(self, task_id: str, limit: int, offset: int = 0) -> list[dict[str, Any]]:
         cursor = self.failures.find({"task_id": task_id}).sort("_id", pymongo.ASCENDING).skip(offset).limit(limit)

@@ -16,7 +16,7 @@ from tests.conftest import new_org_api
 from tests.sdk.conftest import TypedSdk
 from tests.sdk.test_processing import poll_task
 from tests.support.openapi import validator
-from tests.support.processing import MINILM, document_ids, namespace_rest, setup_bucket
+from tests.support.processing import MINILM, document_ids, namespace_rest, setup_bucket, text_collection
 from tests.support.rest import Rest
 
 FeatureExtractorConfig = mixpeek.SharedCollectionFeaturesExtractorsModelsFeatureExtractorConfigInput
@@ -257,3 +257,31 @@ def test_a_trigger_selects_buckets_and_objects_by_filter(typed: TypedSdk, rest: 
             collections.trigger_collection(created.collection_id, request)
         assert refused.value.status == 400 and f"{field}:" in refused.value.body, (field, refused.value.body)
     assert len(tasks.list_tasks().results) == 2  # the refusals queued nothing
+
+
+def test_reconciliation_counts_source_objects_against_documents(typed: TypedSdk, rest: Rest, base_url: str, root: Any) -> None:
+    bucket_id, (cats, empty, unprocessed) = setup_bucket(rest, ["a note about cats", None, "a note about owls"])
+    sdk = typed.in_namespace(rest.client.headers["x-namespace"])
+    collections = sdk.api(mixpeek.CollectionsApi)
+    first = collections.create_collection(current_request("sdk-reconciled", bucket_id))
+    second = text_collection(rest, {"type": "collection", "collection_id": first.collection_id}, input_path="text")
+    triggered = collections.trigger_collection(first.collection_id, mixpeek.TriggerCollectionRequest(object_ids=[cats, empty]))
+    poll_task(sdk.api(mixpeek.TasksApi), triggered.task_id)
+
+    report = collections.reconcile_collection_reconciliation(first.collection_id)
+    assert isinstance(report, mixpeek.CollectionReconciliationResponse)
+    assert (report.source_object_count, report.produced_object_count, report.document_count, report.delta) == (3, 1, 1, 2)
+    found = {d.object_id: d for d in report.discrepancies}
+    assert set(found) == {empty, unprocessed} and not report.discrepancies_truncated and report.limit == 100
+    assert (found[empty].reason.value, found[empty].status, found[empty].bucket_id) == ("failed", "failed", bucket_id) and found[empty].error
+    assert (found[unprocessed].reason.value, found[unprocessed].error) == ("no_document", "") and found[unprocessed].age_seconds >= 0
+    one = collections.reconcile_collection_reconciliation("sdk-reconciled", limit=1)
+    assert len(one.discrepancies) == 1 and one.discrepancies_truncated and one.delta == 2
+    # a collection that reads a collection covers the root objects of its documents
+    downstream = collections.reconcile_collection_reconciliation(second)
+    assert (downstream.source_object_count, downstream.produced_object_count, downstream.delta) == (1, 1, 0)
+
+    bad = rest.get(f"/v1/collections/{first.collection_id}/reconciliation", params={"limit": 1001})  # the SDK checks its own bounds
+    assert bad.status_code == 400 and "limit: must be 1-1000" in bad.text, bad.text
+    other = Rest(base_url, new_org_api(root).key, namespace=rest.client.headers["x-namespace"])
+    assert other.get(f"/v1/collections/{first.collection_id}/reconciliation").status_code == 404

@@ -61,6 +61,12 @@ class FeatureVectorType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     FEATURE_VECTOR_TYPE_DENSE: _ClassVar[FeatureVectorType]
     FEATURE_VECTOR_TYPE_SPARSE: _ClassVar[FeatureVectorType]
     FEATURE_VECTOR_TYPE_MULTI_DENSE: _ClassVar[FeatureVectorType]
+
+class ReconciliationReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RECONCILIATION_REASON_UNSPECIFIED: _ClassVar[ReconciliationReason]
+    RECONCILIATION_REASON_NO_DOCUMENT: _ClassVar[ReconciliationReason]
+    RECONCILIATION_REASON_FAILED: _ClassVar[ReconciliationReason]
 SOURCE_TYPE_UNSPECIFIED: SourceType
 SOURCE_TYPE_BUCKET: SourceType
 SOURCE_TYPE_COLLECTION: SourceType
@@ -88,6 +94,9 @@ FEATURE_VECTOR_TYPE_UNSPECIFIED: FeatureVectorType
 FEATURE_VECTOR_TYPE_DENSE: FeatureVectorType
 FEATURE_VECTOR_TYPE_SPARSE: FeatureVectorType
 FEATURE_VECTOR_TYPE_MULTI_DENSE: FeatureVectorType
+RECONCILIATION_REASON_UNSPECIFIED: ReconciliationReason
+RECONCILIATION_REASON_NO_DOCUMENT: ReconciliationReason
+RECONCILIATION_REASON_FAILED: ReconciliationReason
 
 class SourceConfig(_message.Message):
     __slots__ = ("type", "bucket_id", "prefix_key", "collection_id", "filters", "bucket_ids")
@@ -307,6 +316,50 @@ class DescribeCollectionFeaturesResponse(_message.Message):
     FEATURES_FIELD_NUMBER: _ClassVar[int]
     features: _containers.RepeatedCompositeFieldContainer[CollectionFeature]
     def __init__(self, features: _Optional[_Iterable[_Union[CollectionFeature, _Mapping]]] = ...) -> None: ...
+
+class ReconcileCollectionRequest(_message.Message):
+    __slots__ = ("collection_id", "limit")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    limit: int
+    def __init__(self, collection_id: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ReconciliationDiscrepancy(_message.Message):
+    __slots__ = ("object_id", "bucket_id", "reason", "status", "age_seconds", "error")
+    OBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    AGE_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    object_id: str
+    bucket_id: str
+    reason: ReconciliationReason
+    status: str
+    age_seconds: float
+    error: str
+    def __init__(self, object_id: _Optional[str] = ..., bucket_id: _Optional[str] = ..., reason: _Optional[_Union[ReconciliationReason, str]] = ..., status: _Optional[str] = ..., age_seconds: _Optional[float] = ..., error: _Optional[str] = ...) -> None: ...
+
+class ReconcileCollectionResponse(_message.Message):
+    __slots__ = ("collection_id", "source_object_count", "produced_object_count", "document_count", "delta", "discrepancies", "discrepancies_truncated", "limit")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_OBJECT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    PRODUCED_OBJECT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    DELTA_FIELD_NUMBER: _ClassVar[int]
+    DISCREPANCIES_FIELD_NUMBER: _ClassVar[int]
+    DISCREPANCIES_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    source_object_count: int
+    produced_object_count: int
+    document_count: int
+    delta: int
+    discrepancies: _containers.RepeatedCompositeFieldContainer[ReconciliationDiscrepancy]
+    discrepancies_truncated: bool
+    limit: int
+    def __init__(self, collection_id: _Optional[str] = ..., source_object_count: _Optional[int] = ..., produced_object_count: _Optional[int] = ..., document_count: _Optional[int] = ..., delta: _Optional[int] = ..., discrepancies: _Optional[_Iterable[_Union[ReconciliationDiscrepancy, _Mapping]]] = ..., discrepancies_truncated: _Optional[bool] = ..., limit: _Optional[int] = ...) -> None: ...
 
 class GetCollectionResponse(_message.Message):
     __slots__ = ("collection",)

@@ -50,6 +50,11 @@ class CollectionServiceStub:
                 request_serializer=vecplane_dot_v1_dot_collection__pb2.DescribeCollectionFeaturesRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_collection__pb2.DescribeCollectionFeaturesResponse.FromString,
                 _registered_method=True)
+        self.ReconcileCollection = channel.unary_unary(
+                '/vecplane.v1.CollectionService/ReconcileCollection',
+                request_serializer=vecplane_dot_v1_dot_collection__pb2.ReconcileCollectionRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_collection__pb2.ReconcileCollectionResponse.FromString,
+                _registered_method=True)
         self.ListCollections = channel.unary_unary(
                 '/vecplane.v1.CollectionService/ListCollections',
                 request_serializer=vecplane_dot_v1_dot_collection__pb2.ListCollectionsRequest.SerializeToString,
@@ -94,6 +99,14 @@ class CollectionServiceServicer:
     def DescribeCollectionFeatures(self, request, context):
         """Lists the features (vectors, by feature URI) that a collection's documents carry: what
         feature_search can search in it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReconcileCollection(self, request, context):
+        """Checks objects against documents: how many of the source objects the collection covers have
+        documents in it, and which do not (failed, or never processed).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -146,6 +159,11 @@ def add_CollectionServiceServicer_to_server(servicer, server):
                     servicer.DescribeCollectionFeatures,
                     request_deserializer=vecplane_dot_v1_dot_collection__pb2.DescribeCollectionFeaturesRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_collection__pb2.DescribeCollectionFeaturesResponse.SerializeToString,
+            ),
+            'ReconcileCollection': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReconcileCollection,
+                    request_deserializer=vecplane_dot_v1_dot_collection__pb2.ReconcileCollectionRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_collection__pb2.ReconcileCollectionResponse.SerializeToString,
             ),
             'ListCollections': grpc.unary_unary_rpc_method_handler(
                     servicer.ListCollections,
@@ -250,6 +268,33 @@ class CollectionService:
             '/vecplane.v1.CollectionService/DescribeCollectionFeatures',
             vecplane_dot_v1_dot_collection__pb2.DescribeCollectionFeaturesRequest.SerializeToString,
             vecplane_dot_v1_dot_collection__pb2.DescribeCollectionFeaturesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReconcileCollection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.CollectionService/ReconcileCollection',
+            vecplane_dot_v1_dot_collection__pb2.ReconcileCollectionRequest.SerializeToString,
+            vecplane_dot_v1_dot_collection__pb2.ReconcileCollectionResponse.FromString,
             options,
             channel_credentials,
             insecure,
