@@ -5,6 +5,8 @@ from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from vecplane.v1 import document_pb2 as _document_pb2
+from vecplane.v1 import filter_pb2 as _filter_pb2
 from vecplane.v1 import list_pb2 as _list_pb2
 from vecplane.v1 import options_pb2 as _options_pb2
 from vecplane.v1 import schema_pb2 as _schema_pb2
@@ -303,6 +305,38 @@ class ListObjectsRequest(_message.Message):
     page_size: int
     page: int
     def __init__(self, bucket_id: _Optional[str] = ..., key_prefix: _Optional[str] = ..., limit: _Optional[int] = ..., offset: _Optional[int] = ..., cursor: _Optional[str] = ..., include_total: _Optional[bool] = ..., query: _Optional[_Union[_list_pb2.ListQuery, _Mapping]] = ..., page_size: _Optional[int] = ..., page: _Optional[int] = ...) -> None: ...
+
+class AggregateObjectsRequest(_message.Message):
+    __slots__ = ("bucket_id", "group_by", "aggregations", "filters", "having", "unwind", "sort_by", "sort_direction", "limit")
+    BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
+    GROUP_BY_FIELD_NUMBER: _ClassVar[int]
+    AGGREGATIONS_FIELD_NUMBER: _ClassVar[int]
+    FILTERS_FIELD_NUMBER: _ClassVar[int]
+    HAVING_FIELD_NUMBER: _ClassVar[int]
+    UNWIND_FIELD_NUMBER: _ClassVar[int]
+    SORT_BY_FIELD_NUMBER: _ClassVar[int]
+    SORT_DIRECTION_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    bucket_id: str
+    group_by: _containers.RepeatedCompositeFieldContainer[_document_pb2.AggregationGroupBy]
+    aggregations: _containers.RepeatedCompositeFieldContainer[_document_pb2.AggregationOperation]
+    filters: _filter_pb2.LogicalOperator
+    having: _containers.RepeatedCompositeFieldContainer[_document_pb2.AggregationHaving]
+    unwind: str
+    sort_by: str
+    sort_direction: str
+    limit: int
+    def __init__(self, bucket_id: _Optional[str] = ..., group_by: _Optional[_Iterable[_Union[_document_pb2.AggregationGroupBy, _Mapping]]] = ..., aggregations: _Optional[_Iterable[_Union[_document_pb2.AggregationOperation, _Mapping]]] = ..., filters: _Optional[_Union[_filter_pb2.LogicalOperator, _Mapping]] = ..., having: _Optional[_Iterable[_Union[_document_pb2.AggregationHaving, _Mapping]]] = ..., unwind: _Optional[str] = ..., sort_by: _Optional[str] = ..., sort_direction: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class AggregateObjectsResponse(_message.Message):
+    __slots__ = ("results", "total_groups", "query_info")
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_GROUPS_FIELD_NUMBER: _ClassVar[int]
+    QUERY_INFO_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[_document_pb2.AggregationRow]
+    total_groups: int
+    query_info: _struct_pb2.Struct
+    def __init__(self, results: _Optional[_Iterable[_Union[_document_pb2.AggregationRow, _Mapping]]] = ..., total_groups: _Optional[int] = ..., query_info: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
 
 class ListObjectsResponse(_message.Message):
     __slots__ = ("results", "pagination", "total_count")

@@ -90,6 +90,11 @@ class BucketServiceStub:
                 request_serializer=vecplane_dot_v1_dot_bucket__pb2.DeleteObjectRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_bucket__pb2.DeleteObjectResponse.FromString,
                 _registered_method=True)
+        self.AggregateObjects = channel.unary_unary(
+                '/vecplane.v1.BucketService/AggregateObjects',
+                request_serializer=vecplane_dot_v1_dot_bucket__pb2.AggregateObjectsRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_bucket__pb2.AggregateObjectsResponse.FromString,
+                _registered_method=True)
 
 
 class BucketServiceServicer:
@@ -176,6 +181,13 @@ class BucketServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AggregateObjects(self, request, context):
+        """Groups the bucket's matching objects by fields and computes metrics per group.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BucketServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -233,6 +245,11 @@ def add_BucketServiceServicer_to_server(servicer, server):
                     servicer.DeleteObject,
                     request_deserializer=vecplane_dot_v1_dot_bucket__pb2.DeleteObjectRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_bucket__pb2.DeleteObjectResponse.SerializeToString,
+            ),
+            'AggregateObjects': grpc.unary_unary_rpc_method_handler(
+                    servicer.AggregateObjects,
+                    request_deserializer=vecplane_dot_v1_dot_bucket__pb2.AggregateObjectsRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_bucket__pb2.AggregateObjectsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -533,6 +550,33 @@ class BucketService:
             '/vecplane.v1.BucketService/DeleteObject',
             vecplane_dot_v1_dot_bucket__pb2.DeleteObjectRequest.SerializeToString,
             vecplane_dot_v1_dot_bucket__pb2.DeleteObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AggregateObjects(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.BucketService/AggregateObjects',
+            vecplane_dot_v1_dot_bucket__pb2.AggregateObjectsRequest.SerializeToString,
+            vecplane_dot_v1_dot_bucket__pb2.AggregateObjectsResponse.FromString,
             options,
             channel_credentials,
             insecure,
