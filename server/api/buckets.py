@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import grpc
 from vecplane.v1 import bucket_pb2 as pb
-from vecplane.v1 import bucket_pb2_grpc
+from vecplane.v1 import bucket_pb2_grpc, document_pb2
 
 from server.api.context import namespace_header, principal
-from server.api.convert import to_dict, to_message
+from server.api.convert import to_dict, to_message, to_struct
 from server.usecases.buckets import BucketUseCases
 
 
@@ -58,3 +58,8 @@ class BucketServicer(bucket_pb2_grpc.BucketServiceServicer):
     async def DeleteObject(self, request: pb.DeleteObjectRequest, context: grpc.aio.ServicerContext) -> pb.DeleteObjectResponse:
         outcome = await self._buckets.delete_object(principal(), namespace_header(), request.bucket_id, request.object_id)
         return to_message(outcome, pb.DeleteObjectResponse)
+
+    async def AggregateObjects(self, request: pb.AggregateObjectsRequest, context: grpc.aio.ServicerContext) -> pb.AggregateObjectsResponse:
+        answer = await self._buckets.aggregate_objects(principal(), namespace_header(), to_dict(request))
+        rows = [document_pb2.AggregationRow(group=to_struct(row["group"]), metrics=to_struct(row["metrics"])) for row in answer["results"]]
+        return pb.AggregateObjectsResponse(results=rows, total_groups=answer["total_groups"], query_info=to_struct(answer["query_info"]))

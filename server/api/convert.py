@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from google.protobuf import struct_pb2
 from google.protobuf.message import Message
 
 from server.protojson import dict_to_message, message_to_dict
@@ -19,3 +20,10 @@ def to_dict(request: Message) -> dict[str, Any]:
 def to_message(doc: dict[str, Any], message_type: type[M]) -> M:
     """A stored or computed document as a message; its `_`-prefixed internal keys are skipped."""
     return dict_to_message(doc, message_type, skip_private=True)
+
+
+def to_struct(document: dict[str, Any]) -> struct_pb2.Struct:
+    """A computed document (every key kept) as a Struct."""
+    found = struct_pb2.Struct()
+    found.update(document)
+    return found

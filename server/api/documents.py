@@ -11,15 +11,9 @@ from vecplane.v1 import document_pb2 as pb
 from vecplane.v1 import document_pb2_grpc
 
 from server.api.context import namespace_header, principal
-from server.api.convert import to_dict, to_message
+from server.api.convert import to_dict, to_message, to_struct
 from server.usecases.documents import DocumentUseCases
 from server.usecases.namespace_documents import NamespaceDocumentUseCases, NamespaceList
-
-
-def _struct(document: dict[str, Any]) -> struct_pb2.Struct:
-    found = struct_pb2.Struct()
-    found.update(document)
-    return found
 
 
 def _value(value: Any) -> struct_pb2.Value:
@@ -30,7 +24,7 @@ def _value(value: Any) -> struct_pb2.Value:
 
 def _namespace_list(found: NamespaceList) -> pb.ListNamespaceDocumentsResponse:
     answer = to_message({"pagination": found.page.pagination, "total_count": found.page.total}, pb.ListNamespaceDocumentsResponse)
-    answer.results.extend(_struct(item) for item in found.page.items)
+    answer.results.extend(to_struct(item) for item in found.page.items)
     answer.unknown_collection_ids.extend(found.unknown_collection_ids)
     return answer
 
@@ -43,7 +37,7 @@ class DocumentServicer(document_pb2_grpc.DocumentServiceServicer):
     async def ListDocuments(self, request: pb.ListDocumentsRequest, context: grpc.aio.ServicerContext) -> pb.ListDocumentsResponse:
         result = await self._documents.list_documents(principal(), namespace_header(), to_dict(request))
         answer = to_message({"pagination": result.pagination, "total_count": result.total}, pb.ListDocumentsResponse)
-        answer.results.extend(_struct(item) for item in result.items)
+        answer.results.extend(to_struct(item) for item in result.items)
         return answer
 
     async def CountDocuments(self, request: pb.CountDocumentsRequest, context: grpc.aio.ServicerContext) -> pb.CountDocumentsResponse:
@@ -52,12 +46,12 @@ class DocumentServicer(document_pb2_grpc.DocumentServiceServicer):
 
     async def GetDocument(self, request: pb.GetDocumentRequest, context: grpc.aio.ServicerContext) -> pb.GetDocumentResponse:
         found = await self._documents.get(principal(), namespace_header(), request.collection_id, request.document_id, request.return_vectors)
-        return pb.GetDocumentResponse(document=_struct(found))
+        return pb.GetDocumentResponse(document=to_struct(found))
 
     async def UpdateDocument(self, request: pb.UpdateDocumentRequest, context: grpc.aio.ServicerContext) -> pb.UpdateDocumentResponse:
         changes = json_format.MessageToDict(request.update_data)
         updated = await self._documents.update(principal(), namespace_header(), request.collection_id, request.document_id, changes)
-        return pb.UpdateDocumentResponse(document=_struct(updated))
+        return pb.UpdateDocumentResponse(document=to_struct(updated))
 
     async def DeleteDocument(self, request: pb.DeleteDocumentRequest, context: grpc.aio.ServicerContext) -> pb.DeleteDocumentResponse:
         outcome = await self._documents.delete(principal(), namespace_header(), request.collection_id, request.document_id)
@@ -65,13 +59,13 @@ class DocumentServicer(document_pb2_grpc.DocumentServiceServicer):
 
     async def AggregateDocuments(self, request: pb.AggregateDocumentsRequest, context: grpc.aio.ServicerContext) -> pb.AggregateDocumentsResponse:
         answer = await self._documents.aggregate(principal(), namespace_header(), to_dict(request))
-        rows = [pb.AggregationRow(group=_struct(row["group"]), metrics=_struct(row["metrics"])) for row in answer["results"]]
-        return pb.AggregateDocumentsResponse(results=rows, total_groups=answer["total_groups"], query_info=_struct(answer["query_info"]))
+        rows = [pb.AggregationRow(group=to_struct(row["group"]), metrics=to_struct(row["metrics"])) for row in answer["results"]]
+        return pb.AggregateDocumentsResponse(results=rows, total_groups=answer["total_groups"], query_info=to_struct(answer["query_info"]))
 
     async def DistinctDocumentValues(self, request: pb.DistinctDocumentValuesRequest, context: grpc.aio.ServicerContext) -> pb.DistinctDocumentValuesResponse:
         answer = await self._documents.distinct(principal(), namespace_header(), to_dict(request))
         values = [pb.DistinctValue(value=_value(item["value"]), count=item["count"]) for item in answer["values"]]
-        return pb.DistinctDocumentValuesResponse(field=answer["field"], values=values, total_distinct=answer["total_distinct"], query_info=_struct(answer["query_info"]))
+        return pb.DistinctDocumentValuesResponse(field=answer["field"], values=values, total_distinct=answer["total_distinct"], query_info=to_struct(answer["query_info"]))
 
     async def BatchDeleteDocuments(self, request: pb.BatchDeleteDocumentsRequest, context: grpc.aio.ServicerContext) -> pb.BatchDeleteDocumentsResponse:
         return to_message(await self._documents.batch_delete(principal(), namespace_header(), to_dict(request)), pb.BatchDeleteDocumentsResponse)
@@ -84,11 +78,11 @@ class DocumentServicer(document_pb2_grpc.DocumentServiceServicer):
 
     async def GetDocumentAncestors(self, request: pb.GetDocumentAncestorsRequest, context: grpc.aio.ServicerContext) -> pb.GetDocumentAncestorsResponse:
         found = await self._documents.ancestors(principal(), namespace_header(), request.collection_id, request.document_id)
-        return pb.GetDocumentAncestorsResponse(documents=[_struct(doc) for doc in found])
+        return pb.GetDocumentAncestorsResponse(documents=[to_struct(doc) for doc in found])
 
     async def GetDocumentDescendants(self, request: pb.GetDocumentDescendantsRequest, context: grpc.aio.ServicerContext) -> pb.GetDocumentDescendantsResponse:
         found = await self._documents.descendants(principal(), namespace_header(), request.collection_id, request.document_id)
-        return pb.GetDocumentDescendantsResponse(documents=[_struct(doc) for doc in found])
+        return pb.GetDocumentDescendantsResponse(documents=[to_struct(doc) for doc in found])
 
     async def ValidateDocumentSchema(self, request: pb.ValidateDocumentSchemaRequest, context: grpc.aio.ServicerContext) -> pb.ValidateDocumentSchemaResponse:
         document = json_format.MessageToDict(request.document)
@@ -111,13 +105,13 @@ class DocumentServicer(document_pb2_grpc.DocumentServiceServicer):
 
     async def BatchGetDocuments(self, request: pb.BatchGetDocumentsRequest, context: grpc.aio.ServicerContext) -> pb.BatchGetDocumentsResponse:
         found = await self._in_namespace.batch_get(principal(), namespace_header(), to_dict(request))
-        return pb.BatchGetDocumentsResponse(documents=[_struct(doc) for doc in found["documents"]], not_found=found["not_found"])
+        return pb.BatchGetDocumentsResponse(documents=[to_struct(doc) for doc in found["documents"]], not_found=found["not_found"])
 
     async def GetNamespaceDocument(self, request: pb.GetNamespaceDocumentRequest, context: grpc.aio.ServicerContext) -> pb.GetNamespaceDocumentResponse:
         found = await self._in_namespace.get(principal(), namespace_header(), request.document_id, request.return_vectors)
-        return pb.GetNamespaceDocumentResponse(document=_struct(found))
+        return pb.GetNamespaceDocumentResponse(document=to_struct(found))
 
     async def UpdateNamespaceDocument(self, request: pb.UpdateNamespaceDocumentRequest, context: grpc.aio.ServicerContext) -> pb.UpdateNamespaceDocumentResponse:
         changes = json_format.MessageToDict(request.update_data)
         updated = await self._in_namespace.update(principal(), namespace_header(), request.document_id, changes)
-        return pb.UpdateNamespaceDocumentResponse(document=_struct(updated))
+        return pb.UpdateNamespaceDocumentResponse(document=to_struct(updated))

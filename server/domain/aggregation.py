@@ -1,7 +1,8 @@
-"""Aggregations over a collection's documents (Mixpeek's `/documents/aggregate` and `/distinct`),
-computed by vecplane over the payloads it reads: group keys (with date truncation or parts), the
-metrics per group, HAVING, sort and limit; and the distinct values of one field. No I/O: the use
-case feeds the matching payloads in, at most MAX_SCANNED of them.
+"""Aggregations over a collection's documents (Mixpeek's `/documents/aggregate` and `/distinct`)
+and a bucket's objects (`/objects/aggregate`), computed by vecplane over the records it reads: group
+keys (with date truncation or parts), the metrics per group, HAVING, sort and limit; and the
+distinct values of one field. No I/O: the use case feeds the matching records in (document
+payloads, or objects as stored), at most MAX_SCANNED of them.
 
 What is refused by name: `range_buckets` (not declared: the gateway answers 422), the functions
 `first`, `last` (documents have no order to take them from), `push`, `add_to_set` (unbounded
@@ -21,7 +22,7 @@ from server.domain.errors import FieldViolation, InvalidArgument, Violations
 from server.domain.filters import Fields, kind_of
 from server.domain.paging import value_at
 
-MAX_SCANNED = 50_000  # matching documents an aggregation or distinct reads
+MAX_SCANNED = 50_000  # matching documents (or objects) an aggregation or distinct reads
 MAX_GROUPS = 10_000  # groups an aggregation holds
 MAX_DISTINCT = 10_000  # values a distinct answers (and its `limit`'s maximum)
 MAX_ROWS = 10_000  # an aggregation's `limit`'s maximum
@@ -44,18 +45,28 @@ _HAVING: dict[str, Callable[[Any, Any], bool]] = {
 _TIMES = {"created_at": "_internal.created_at", "updated_at": "_internal.updated_at"}
 
 
-def payload_path(problems: Violations, path: str, name: Any, fields: Fields) -> str | None:
-    """Where a field a request names is in the payload; a violation at `path` if it names none."""
+def payload_path(problems: Violations, path: str, name: Any, fields: Fields, stored: bool = False) -> str | None:
+    """Where a field a request names is in the record: the document's payload, or with `stored` the
+    record as MongoDB keeps it (the field's `mongo` path: bucket objects); a violation at `path` if
+    it names none."""
     if not isinstance(name, str) or not name:
         problems.add(path, "is required: a field's dot path")
         return None
-    if name in _TIMES:
+    if name in _TIMES and not stored:
         return _TIMES[name]
     spec = fields.resolve(name)
     if spec is None:
         problems.add(path, f"names no field of {fields.describe()}")
         return None
-    return spec.payload_path
+    return spec.mongo if stored else spec.payload_path
+
+
+def too_many(matching: int | str, what: str = "documents") -> InvalidArgument:
+    """The refusal of an aggregation that would read more than MAX_SCANNED records."""
+    return InvalidArgument(
+        [FieldViolation("filters", f"{matching} {what} match; an aggregation reads at most {MAX_SCANNED}: narrow the filters")],
+        reason="QUERY_TOO_COSTLY",
+    )
 
 
 def _key(value: Any) -> str:
@@ -160,9 +171,9 @@ class Plan:
         return not self.keys and not self.unwind and all(m.function == "count" for m in self.metrics)
 
 
-def plan(request: Mapping[str, Any], fields: Fields) -> Plan:
-    """The checked plan of an AggregateDocumentsRequest (as a dict); InvalidArgument naming every
-    bad field otherwise."""
+def plan(request: Mapping[str, Any], fields: Fields, stored: bool = False) -> Plan:
+    """The checked plan of an AggregateDocumentsRequest or AggregateObjectsRequest (as a dict), its
+    fields located as `payload_path` does; InvalidArgument naming every bad field otherwise."""
     problems = Violations()
     group_by = request.get("group_by") or []
     if len(group_by) > MAX_GROUP_BY:
@@ -170,7 +181,7 @@ def plan(request: Mapping[str, Any], fields: Fields) -> Plan:
     keys: list[Key] = []
     for i, raw in enumerate(group_by[:MAX_GROUP_BY]):
         where = f"group_by[{i}]"
-        path = payload_path(problems, f"{where}.field", raw.get("field"), fields)
+        path = payload_path(problems, f"{where}.field", raw.get("field"), fields, stored)
         trunc, part = raw.get("date_trunc") or None, raw.get("date_part") or None
         if trunc and part:
             problems.add(f"{where}.date_part", "cannot be used with date_trunc")
@@ -189,7 +200,7 @@ def plan(request: Mapping[str, Any], fields: Fields) -> Plan:
         problems.add("aggregations", f"has {len(aggregations)} operations; at most {MAX_AGGREGATIONS}")
     metrics: list[Metric] = []
     for i, raw in enumerate(aggregations[:MAX_AGGREGATIONS]):
-        metric = _metric(problems, f"aggregations[{i}]", raw, fields)
+        metric = _metric(problems, f"aggregations[{i}]", raw, fields, stored)
         if metric is not None:
             metrics.append(metric)
     _unique(problems, "aggregations", [m.alias for m in metrics], "alias")
@@ -210,7 +221,7 @@ def plan(request: Mapping[str, Any], fields: Fields) -> Plan:
 
     unwind = None
     if request.get("unwind"):
-        unwind = payload_path(problems, "unwind", request["unwind"], fields)
+        unwind = payload_path(problems, "unwind", request["unwind"], fields, stored)
     sort_by = request.get("sort_by") or None
     if sort_by and sort_by not in aliases | {k.name for k in keys}:
         problems.add("sort_by", f"must be a group_by alias or an aggregation alias ({', '.join(sorted(aliases | {k.name for k in keys}))})")
@@ -224,7 +235,7 @@ def plan(request: Mapping[str, Any], fields: Fields) -> Plan:
     return Plan(tuple(keys), tuple(metrics), tuple(having), unwind, sort_by, direction == "desc", limit)
 
 
-def _metric(problems: Violations, where: str, raw: Mapping[str, Any], fields: Fields) -> Metric | None:
+def _metric(problems: Violations, where: str, raw: Mapping[str, Any], fields: Fields, stored: bool) -> Metric | None:
     function = raw.get("function")
     alias = raw.get("alias")
     if not alias:
@@ -238,7 +249,7 @@ def _metric(problems: Violations, where: str, raw: Mapping[str, Any], fields: Fi
     path = None
     if function != "count":
         name = (raw.get("distinct_field") or raw.get("field")) if function == "count_distinct" else raw.get("field")
-        path = payload_path(problems, f"{where}.field", name, fields)
+        path = payload_path(problems, f"{where}.field", name, fields, stored)
         if path is None:
             return None
     return Metric(function, path, alias) if alias else None

@@ -338,16 +338,18 @@ def time_shadows(schema: Schema, metadata: JsonObject) -> JsonObject:
 
 class ObjectFields:
     """What ListObjects filters may name: system fields, and the bucket schema's fields (any
-    metadata path when the bucket has no schema). Built from the schema as stored (JSON)."""
+    metadata path when the bucket has no schema). Built from the schema as stored (JSON). Without
+    `files`, file fields name nothing (an aggregation reads no blob data)."""
 
-    def __init__(self, schema: Json):
+    def __init__(self, schema: Json, *, files: bool = True):
         self._schema = Schema.from_json(schema)
+        self._files = files
 
     def resolve(self, name: str) -> FieldSpec | None:
         if name in _OBJECT_SYSTEM:
             return _OBJECT_SYSTEM[name]
         stored = _stored_path(self._schema, name)
-        if stored is None:
+        if stored is None or (not self._files and stored.startswith("_blobs.")):
             return None
         declared = self._schema.properties
         if not declared:
@@ -372,7 +374,7 @@ class ObjectFields:
         return FieldSpec(name, kind, "list" if is_list else "scalar", stored, name, time_path, (stored_list,))
 
     def describe(self) -> str:
-        names = sorted(_OBJECT_SYSTEM) + sorted(self._schema.properties)
+        names = sorted(_OBJECT_SYSTEM) + sorted(n for n, s in self._schema.properties.items() if self._files or not s.is_file)
         if not self._schema.properties:
             names.append("metadata.*")
         return f"the bucket's objects (fields: {', '.join(names)})"

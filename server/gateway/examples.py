@@ -92,6 +92,14 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "bucket_id": "products",
         "query": {"filters": {"AND": [{"field": "key_prefix", "operator": "eq", "value": "/shoes"}]}, "sort": {"field": "created_at", "direction": "asc"}},
     },
+    "vecplane.v1.BucketService.AggregateObjects": {
+        "bucket_id": "products",
+        "group_by": [{"field": "created_at", "alias": "day", "date_trunc": "day"}],
+        "aggregations": [{"function": "count", "alias": "objects"}, {"function": "count_distinct", "field": "title", "alias": "titles"}],
+        "filters": {"AND": [{"field": "key_prefix", "operator": "eq", "value": "/shoes"}]},
+        "sort_by": "day",
+        "sort_direction": "asc",
+    },
     "vecplane.v1.CollectionService.CreateCollection": {
         "collection_name": "product-texts",
         "description": "Product texts embedded by MiniLM",

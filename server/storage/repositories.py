@@ -10,7 +10,7 @@ per scope: a write that would duplicate one raises server.storage.errors.Duplica
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from server.domain.accounts import ApiKey, Organization, Role
@@ -111,6 +111,13 @@ class Objects(Pageable, ScopedContents, Protocol):
 
     async def bucket_totals(self, bucket_ids: list[str]) -> dict[str, tuple[int, int]]:
         """(object count, inline blob bytes) of each of these buckets, kept with the object writes."""
+        ...
+
+    async def in_order(
+        self, scope: Scope, bucket_ids: Sequence[str], *, prefix: str, object_ids: list[str], where: Node | None, after: str, limit: int
+    ) -> tuple[list[Document], str | None]:
+        """The matching objects among the next `limit` of the buckets in ID order after `after`, and
+        the last ID looked at (None: no more)."""
         ...
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from server.domain import aggregation, clock, filters
 from server.domain import buckets as rules
-from server.domain import clock, filters
 from server.domain.blobs import BlobLimits, content_hash
-from server.domain.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound
+from server.domain.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound, Violations
 from server.domain.ids import new_id
 from server.domain.paging import Cursors
 from server.domain.schema import Schema
@@ -27,6 +27,7 @@ def _require(field: str, value: str | None) -> str:
 
 
 MAX_BATCH_OBJECTS = 100
+_SCAN = 1000  # objects per MongoDB read when aggregating
 MAX_IDEMPOTENCY_KEY = 255
 
 
@@ -263,6 +264,43 @@ class BucketUseCases:
             return result
         paths = rules.selected_object_paths(select)
         return ListResult([selected(item, paths, rules.OBJECT_ALWAYS_SELECTED) for item in result.items], result.pagination, result.total)
+
+    async def aggregate_objects(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
+        """Groups the bucket's matching objects (as stored: fields at their `mongo` paths) and
+        computes the metrics (server.domain.aggregation), reading at most aggregation.MAX_SCANNED
+        of them: more is refused naming `filters`, up front from the bucket's object counter when
+        there is no filter, else once the reading passes the cap. A count of the whole bucket is
+        its counter, read nothing."""
+        bucket, scope = await self._bucket(principal, header, request.get("bucket_id", ""))
+        fields = rules.ObjectFields(bucket.get("bucket_schema"), files=False)
+        problems = Violations()
+        where = filters.parse(request.get("filters"), fields, "filters", problems)
+        problems.raise_if_any()
+        plan = aggregation.plan(request, fields, stored=True)
+        result = aggregation.Aggregation(plan)
+        if where is None:
+            ((count, _),) = (await self._objects.bucket_totals([bucket["_id"]])).values()
+            if plan.counts_only:
+                result.counted(count)
+            elif count > aggregation.MAX_SCANNED:
+                raise aggregation.too_many(count, "objects")
+        if not (where is None and plan.counts_only):
+            after: str | None = ""
+            while after is not None:
+                page, after = await self._objects.in_order(scope, [bucket["_id"]], prefix="", object_ids=[], where=where, after=after, limit=_SCAN)
+                if result.scanned + len(page) > aggregation.MAX_SCANNED:
+                    raise aggregation.too_many(f"more than {aggregation.MAX_SCANNED}", "objects")
+                for doc in page:
+                    result.add(doc)
+        rows = result.rows()
+        info = {
+            "bucket_id": bucket["_id"],
+            "objects_scanned": result.scanned,
+            "groups": result.groups,
+            "max_objects_scanned": aggregation.MAX_SCANNED,
+            "max_groups": aggregation.MAX_GROUPS,
+        }
+        return {"results": rows, "total_groups": len(rows), "query_info": info}
 
     async def update_object(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
         """Key prefix and metadata keys (server.domain.buckets.object_changes); never its blobs. The

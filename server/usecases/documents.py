@@ -397,22 +397,16 @@ class DocumentUseCases:
         """The payloads of the matching documents, at most aggregation.MAX_SCANNED of them: more
         is INVALID_ARGUMENT naming `filters` (counted first, and checked again while reading)."""
 
-        def too_many(matching: int | str) -> InvalidArgument:
-            return InvalidArgument(
-                [FieldViolation("filters", f"{matching} documents match; an aggregation reads at most {aggregation.MAX_SCANNED}: narrow the filters")],
-                reason="QUERY_TOO_COSTLY",
-            )
-
         matching = await self._store.count(namespace_id, collection_id, where)
         if matching > aggregation.MAX_SCANNED:
-            raise too_many(matching)
+            raise aggregation.too_many(matching)
         start: str | None = None
         read = 0
         while True:
             page, start = await self._store.scroll(namespace_id, collection_id, where, after=start, limit=_SCAN)
             read += len(page)
             if read > aggregation.MAX_SCANNED:
-                raise too_many(f"more than {aggregation.MAX_SCANNED}")
+                raise aggregation.too_many(f"more than {aggregation.MAX_SCANNED}")
             for doc in page:
                 yield doc.payload()
             if start is None:
