@@ -2,6 +2,7 @@ from google.api import annotations_pb2 as _annotations_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.protobuf import struct_pb2 as _struct_pb2
 from vecplane.v1 import filter_pb2 as _filter_pb2
+from vecplane.v1 import list_pb2 as _list_pb2
 from vecplane.v1 import options_pb2 as _options_pb2
 from vecplane.v1 import task_pb2 as _task_pb2
 from google.protobuf.internal import containers as _containers
@@ -113,28 +114,32 @@ class GetBatchResponse(_message.Message):
     def __init__(self, batch: _Optional[_Union[Batch, _Mapping]] = ...) -> None: ...
 
 class ListBatchesRequest(_message.Message):
-    __slots__ = ("bucket_id", "offset", "limit", "status", "collection_id", "namespace_id")
+    __slots__ = ("bucket_id", "offset", "limit", "status", "collection_id", "namespace_id", "cursor")
     BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
     NAMESPACE_ID_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
     bucket_id: str
     offset: int
     limit: int
     status: _task_pb2.ProcessingStatus
     collection_id: str
     namespace_id: str
-    def __init__(self, bucket_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ..., status: _Optional[_Union[_task_pb2.ProcessingStatus, str]] = ..., collection_id: _Optional[str] = ..., namespace_id: _Optional[str] = ...) -> None: ...
+    cursor: str
+    def __init__(self, bucket_id: _Optional[str] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ..., status: _Optional[_Union[_task_pb2.ProcessingStatus, str]] = ..., collection_id: _Optional[str] = ..., namespace_id: _Optional[str] = ..., cursor: _Optional[str] = ...) -> None: ...
 
 class ListBatchesResponse(_message.Message):
-    __slots__ = ("results", "total_count")
+    __slots__ = ("results", "total_count", "pagination")
     RESULTS_FIELD_NUMBER: _ClassVar[int]
     TOTAL_COUNT_FIELD_NUMBER: _ClassVar[int]
+    PAGINATION_FIELD_NUMBER: _ClassVar[int]
     results: _containers.RepeatedCompositeFieldContainer[Batch]
     total_count: int
-    def __init__(self, results: _Optional[_Iterable[_Union[Batch, _Mapping]]] = ..., total_count: _Optional[int] = ...) -> None: ...
+    pagination: _list_pb2.Pagination
+    def __init__(self, results: _Optional[_Iterable[_Union[Batch, _Mapping]]] = ..., total_count: _Optional[int] = ..., pagination: _Optional[_Union[_list_pb2.Pagination, _Mapping]] = ...) -> None: ...
 
 class AddBatchObjectsRequest(_message.Message):
     __slots__ = ("bucket_id", "batch_id", "object_ids")
