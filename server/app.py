@@ -321,7 +321,7 @@ class Vecplane:
             events=batch_events,
         )
         processing = ProcessingUseCases(tasks_repo, collections_repo, objects_repo, collections, extraction, self.engine, buckets_repo, operations)
-        batches = BatchUseCases(batches_repo, buckets_repo, collections_repo, tasks_repo, namespaces, processing, batch_events, self.faults)
+        batches = BatchUseCases(batches_repo, buckets_repo, collections_repo, tasks_repo, namespaces, processing, batch_events, self.faults, cursors=cursors)
         buckets = BucketUseCases(
             buckets_repo,
             objects_repo,

@@ -112,12 +112,14 @@ def _given(request: dict[str, Any], query: dict[str, Any], names: tuple[str, ...
     return "", default
 
 
-def page_params(request: dict[str, Any], sortable: dict[str, str], cursors: Cursors, default_sort: str = "created_at") -> PageParams:
+def page_params(
+    request: dict[str, Any], sortable: dict[str, str], cursors: Cursors, default_sort: str = "created_at", default_limit: int = DEFAULT_LIMIT
+) -> PageParams:
     """Checks a list request (as its Mixpeek-style dict). `sortable` maps the sort names callers
     may use to the stored field paths."""
     problems = Violations()
     query = request.get("query") or {}
-    size_field, limit = _given(request, query, ("limit", "page_size"), DEFAULT_LIMIT)
+    size_field, limit = _given(request, query, ("limit", "page_size"), default_limit)
     offset_field, offset = _given(request, query, ("offset",), 0)
     page_field, page = _given(request, query, ("page",), 0)
     if not 1 <= limit <= MAX_LIMIT:

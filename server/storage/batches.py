@@ -16,6 +16,9 @@ from typing import Any
 import pymongo
 from pymongo.asynchronous.database import AsyncDatabase
 
+from server.domain.paging import PageParams
+from server.storage.mongo_filters import to_mongo
+from server.storage.paging import Page, fetch_page
 from server.storage.portable import hint_equality_fields, with_sort_keys
 
 DRAFT, SUBMITTED, CANCELED = "DRAFT", "SUBMITTED", "CANCELED"
@@ -59,10 +62,9 @@ class BatchRepository:
     async def get(self, scope: dict[str, str], batch_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({**scope, "_id": batch_id})
 
-    async def page(self, where: dict[str, Any], offset: int, limit: int) -> list[dict[str, Any]]:
-        """A page of the batches matching a `matching` query, newest first."""
-        cursor = self.collection.find(where).sort("_created_ms", pymongo.DESCENDING).skip(offset).limit(limit)
-        return await cursor.to_list()
+    async def page(self, where: dict[str, Any], params: PageParams) -> Page:
+        """A page of the batches matching a `matching` query, by offset or cursor (server.storage.paging)."""
+        return await fetch_page(self.collection, where, to_mongo(None), params)
 
     async def count(self, where: dict[str, Any]) -> int:
         return await self.collection.count_documents(where)

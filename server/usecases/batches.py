@@ -30,6 +30,7 @@ from server.domain.errors import (
     Violations,
 )
 from server.domain.ids import new_id
+from server.domain.paging import Cursors, page_params
 from server.domain.tasks import Task, TaskStatus, TaskType
 from server.faults import Faults
 from server.storage.batch_events import BatchEvent, BatchEventRepository
@@ -38,6 +39,7 @@ from server.storage.buckets import BucketRepository
 from server.storage.collections import CollectionRepository
 from server.storage.tasks import TaskRepository
 from server.usecases.auth import Principal
+from server.usecases.listing import known_total, pagination
 from server.usecases.namespaces import NamespaceUseCases
 from server.usecases.processing import MAX_LIST, MAX_OBJECT_IDS, ProcessingUseCases, task_json
 
@@ -46,6 +48,9 @@ MAX_SUBMIT_ALL = 100  # drafts a submit-all takes
 DEFAULT_CHUNK = 1000  # objects per batch of a bulk submit
 MAX_BULK_OBJECTS = 100_000
 MAX_BULK_BATCHES = 100
+DEFAULT_LIST = 100  # batches a list page holds unless `limit` says otherwise
+BATCH_SORTABLE = {"created_at": "_created_ms"}
+_NEWEST_FIRST = {"sort": {"field": "created_at", "direction": "desc"}}  # the only order batch lists have
 QUEUE_FAULT = "batches.before_queue"  # a submit or retry between naming its task and storing it
 
 
@@ -60,7 +65,10 @@ class BatchUseCases:
         processing: ProcessingUseCases,
         events: BatchEventRepository,
         faults: Faults | None = None,
+        *,
+        cursors: Cursors,
     ):
+        self._cursors = cursors
         self._faults = faults or Faults()
         self._events = events
         self._batches = batches
@@ -222,9 +230,7 @@ class BatchUseCases:
     async def list(self, principal: Principal, header: str | None, request: dict[str, Any]) -> dict[str, Any]:
         """A bucket's batches, or the organization's (narrowed to a namespace by the header or
         `namespace_id`), filtered by bucket, first-tier collection and status; newest first."""
-        offset, limit = int(request.get("offset") or 0), int(request.get("limit") or 100)
-        if not 0 <= offset <= 10_000 or not 1 <= limit <= MAX_LIST:
-            raise InvalidArgument([FieldViolation("offset" if not 0 <= offset <= 10_000 else "limit", "offset must be 0-10000 and limit 1-1000")])
+        params = page_params({**request, "query": _NEWEST_FIRST}, BATCH_SORTABLE, self._cursors, default_limit=DEFAULT_LIST)
         scope = await self._list_scope(principal, header, request.get("namespace_id", ""))
         bucket_id, collection_id = request.get("bucket_id", ""), request.get("collection_id", "")
         if "_ns" in scope and bucket_id:
@@ -238,8 +244,8 @@ class BatchUseCases:
         state = request.get("status", "")
         task_ids = await self._tasks.batch_task_ids({"_org": principal.organization_id, **scope}, state) if state and state != DRAFT else None
         where = matching(scope, bucket_id=bucket_id, collection_id=collection_id, state=state, task_ids=task_ids)
-        found = await self._batches.page(where, offset, limit)
-        return {"results": [await self._present(b) for b in found], "total_count": await self._batches.count(where)}
+        page = await self._batches.page(where, params)
+        return {"results": [await self._present(b) for b in page.items], "total_count": known_total(params, page), "pagination": pagination(params, page, self._cursors)}
 
     async def _list_scope(self, principal: Principal, header: str | None, namespace: str) -> dict[str, str]:
         """The organization, narrowed to the namespace the header or the body names (they must agree)."""
