@@ -128,20 +128,26 @@ class GetTaskResponse(_message.Message):
     def __init__(self, task: _Optional[_Union[Task, _Mapping]] = ...) -> None: ...
 
 class ListTasksRequest(_message.Message):
-    __slots__ = ("status", "offset", "limit", "task_type", "page_size", "page")
+    __slots__ = ("status", "offset", "limit", "task_type", "page_size", "page", "cursor", "next_cursor", "after")
     STATUS_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     TASK_TYPE_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    NEXT_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    AFTER_FIELD_NUMBER: _ClassVar[int]
     status: ProcessingStatus
     offset: int
     limit: int
     task_type: str
     page_size: int
     page: int
-    def __init__(self, status: _Optional[_Union[ProcessingStatus, str]] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ..., task_type: _Optional[str] = ..., page_size: _Optional[int] = ..., page: _Optional[int] = ...) -> None: ...
+    cursor: str
+    next_cursor: str
+    after: str
+    def __init__(self, status: _Optional[_Union[ProcessingStatus, str]] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ..., task_type: _Optional[str] = ..., page_size: _Optional[int] = ..., page: _Optional[int] = ..., cursor: _Optional[str] = ..., next_cursor: _Optional[str] = ..., after: _Optional[str] = ...) -> None: ...
 
 class ListTasksResponse(_message.Message):
     __slots__ = ("results", "pagination")
