@@ -320,7 +320,7 @@ class Vecplane:
             chunk=settings.processing_chunk,
             events=batch_events,
         )
-        processing = ProcessingUseCases(tasks_repo, collections_repo, objects_repo, collections, extraction, self.engine, buckets_repo, operations)
+        processing = ProcessingUseCases(tasks_repo, collections_repo, objects_repo, collections, extraction, self.engine, buckets_repo, operations, cursors=cursors)
         batches = BatchUseCases(batches_repo, buckets_repo, collections_repo, tasks_repo, namespaces, processing, batch_events, self.faults, cursors=cursors)
         buckets = BucketUseCases(
             buckets_repo,

@@ -20,10 +20,12 @@ import pymongo.errors
 from pymongo.asynchronous.database import AsyncDatabase
 
 from server.domain import clock
+from server.domain.paging import Position
 from server.storage.errors import DuplicateKey
 from server.storage.portable import ended_lock, hint_equality_fields, with_sort_keys
 
 RUNNING, DONE, FAILED, CANCELLED = "running", "done", "failed", "cancelled"
+_TIES = 8  # operations read beyond a limit for those that share a cursor position's time
 
 
 class OperationRepository:
@@ -50,12 +52,17 @@ class OperationRepository:
     async def get(self, operation_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({"_id": operation_id})
 
-    async def newest(self, organization_id: str, states: list[str] | None, limit: int) -> list[dict[str, Any]]:
-        """The organization's operations, newest first (`states`: only those)."""
+    async def newest(self, organization_id: str, states: list[str] | None, limit: int, after: Position | None = None) -> list[dict[str, Any]]:
+        """The organization's operations, newest first (ties by ID), at least `limit` of them when
+        there are (a few more when some share the position's time); `states`: only those; `after`:
+        only those after that position of a list in this order (a task list's cursor)."""
         query: dict[str, Any] = {"_org": organization_id}
         if states is not None:
             query["state"] = {"$in": states}
-        return await self.collection.find(query).sort("_created_ms", pymongo.DESCENDING).limit(limit).to_list()
+        if after is not None:
+            query["_created_ms"] = {"$lte": after.value}
+        found = await self.collection.find(query).sort([("_created_ms", pymongo.DESCENDING), ("_id", pymongo.DESCENDING)]).limit(limit + _TIES).to_list()
+        return [op for op in found if after is None or op["_created_ms"] != after.value or op["_id"] < after.id]
 
     async def running_in(self, namespace_id: str) -> dict[str, Any] | None:
         """The namespace's running operation, if any."""

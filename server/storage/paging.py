@@ -137,14 +137,23 @@ class _Reader:
 
 
 async def fetch_page(
-    collection: AsyncCollection, scope: dict[str, Any], compiled: MongoFilter, params: PageParams, count: Callable[[], Awaitable[int]] | None = None
+    collection: AsyncCollection,
+    scope: dict[str, Any],
+    compiled: MongoFilter,
+    params: PageParams,
+    count: Callable[[], Awaitable[int]] | None = None,
+    *,
+    counted: bool = True,
 ) -> Page:
     """One page of `scope` narrowed by `compiled` (one query, rarely more after a cursor), and the
     total: `count()` when given (a maintained counter), else a count of the matches. Every list
     answers a total (Mixpeek's `total_count` is always a number); a count beyond the work budget
-    is refused when the request asked for it (`include_total`), else left out (None)."""
+    is refused when the request asked for it (`include_total`), else left out (None). Lists that
+    answer no total (`counted` False) count nothing."""
     query = {"$and": [scope, compiled.query]} if compiled.query else dict(scope)
     items, following = await _Reader(collection, compiled, params).read(query)
+    if not counted:
+        return Page(items=items, next=following, total=None)
     try:
         total = await count() if count is not None else await _count(collection, query, compiled)
     except InvalidArgument:

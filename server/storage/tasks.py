@@ -19,8 +19,11 @@ import pymongo
 import pymongo.errors
 from pymongo.asynchronous.database import AsyncDatabase
 
+from server.domain.paging import PageParams
 from server.domain.tasks import RUNNABLE, Task, TaskStatus, TaskType, TierProgress
 from server.storage.errors import DuplicateKey
+from server.storage.mongo_filters import to_mongo
+from server.storage.paging import Page, fetch_page
 from server.storage.portable import ended_lock, hint_equality_fields, with_sort_keys
 
 
@@ -112,14 +115,15 @@ class TaskRepository:
         cursor = self.collection.find({**scope, "status": status, "task_type": str(TaskType.BATCH)}, {"_id": 1})
         return [doc["_id"] for doc in await cursor.to_list()]
 
-    async def page(self, scope: dict[str, str], status: str | None, offset: int, limit: int, task_type: str | None = None) -> list[Task]:
+    async def page(self, scope: dict[str, str], status: str | None, task_type: str | None, params: PageParams) -> Page:
+        """A page of the tasks (stored documents: `to_task` reads one) by offset or cursor
+        (server.storage.paging), in the order of `params`; no total."""
         query: dict[str, Any] = dict(scope)
         if status:
             query["status"] = status
         if task_type:
             query["task_type"] = task_type
-        cursor = self.collection.find(query).sort("_created_ms", pymongo.DESCENDING).skip(offset).limit(limit)
-        return [to_task(doc) for doc in await cursor.to_list()]
+        return await fetch_page(self.collection, query, to_mongo(None), params, counted=False)
 
     async def claim(self, owner: str, now: float, lease_seconds: float) -> Task | None:
         """Takes the oldest runnable task nobody holds (or whose holder's lease expired)."""

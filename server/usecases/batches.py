@@ -41,14 +41,13 @@ from server.storage.tasks import TaskRepository
 from server.usecases.auth import Principal
 from server.usecases.listing import known_total, pagination
 from server.usecases.namespaces import NamespaceUseCases
-from server.usecases.processing import MAX_LIST, MAX_OBJECT_IDS, ProcessingUseCases, task_json
+from server.usecases.processing import DEFAULT_LIST, MAX_LIST, MAX_OBJECT_IDS, ProcessingUseCases, task_json
 
 MAX_NAME = 256
 MAX_SUBMIT_ALL = 100  # drafts a submit-all takes
 DEFAULT_CHUNK = 1000  # objects per batch of a bulk submit
 MAX_BULK_OBJECTS = 100_000
 MAX_BULK_BATCHES = 100
-DEFAULT_LIST = 100  # batches a list page holds unless `limit` says otherwise
 BATCH_SORTABLE = {"created_at": "_created_ms"}
 _NEWEST_FIRST = {"sort": {"field": "created_at", "direction": "desc"}}  # the only order batch lists have
 QUEUE_FAULT = "batches.before_queue"  # a submit or retry between naming its task and storing it

@@ -10,6 +10,7 @@ documents are written by deterministic ID, so overlapping tasks leave the same d
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from server.domain import clock, filters
@@ -17,6 +18,7 @@ from server.domain.collections import source_fields
 from server.domain.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, Violations
 from server.domain.filters import Node
 from server.domain.ids import new_id
+from server.domain.paging import Cursors, PageParams, Position, page_params
 from server.domain.tasks import Task, TaskType, TierProgress, tiers_of
 from server.processing.engine import Engine
 from server.processing.pipeline import plan_collection
@@ -24,14 +26,19 @@ from server.storage.collections import CollectionRepository
 from server.storage.errors import DuplicateKey
 from server.storage.objects import ObjectRepository
 from server.storage.operations import OperationRepository
+from server.storage.paging import Page
 from server.storage.repositories import Resources
-from server.storage.tasks import TaskRepository
+from server.storage.tasks import TaskRepository, to_task
 from server.usecases.auth import Principal
 from server.usecases.collections import CollectionUseCases
 from server.usecases.extraction import ExtractionUseCases
+from server.usecases.listing import pagination
 
 MAX_OBJECT_IDS = 50_000
 MAX_LIST = 1000
+DEFAULT_LIST = 100  # tasks a list page holds unless `limit` says otherwise
+_TASK_SORT = "_created_ms"
+_NEWEST_FIRST = {"sort": {"field": "created_at", "direction": "desc"}}  # the only order the task list has
 
 
 def task_json(task: Task) -> dict[str, Any]:
@@ -89,7 +96,10 @@ class ProcessingUseCases:
         engine: Engine,
         buckets: Resources,
         operations: OperationRepository | None = None,
+        *,
+        cursors: Cursors,
     ):
+        self._cursors = cursors
         self._buckets = buckets
         self._tasks = tasks
         self._collections_repo = collections_repo
@@ -265,7 +275,38 @@ class ProcessingUseCases:
             raise NotFound("task", task_id)
         return found
 
+    async def _listed(self, principal: Principal, status: str | None, task_type: str | None, params: PageParams) -> tuple[list[dict[str, Any]], Position | None]:
+        """The tasks and reconfigure operations of a page, newest first (ties by ID), and where the
+        next page starts (None: this is the last). Reconfigures are few, so only an organization
+        that has some past the position pays for the merge: the newest offset + limit of each kind,
+        and when the tasks go on beyond those read, only the rows up to the last task read."""
+        scope = {"_org": principal.organization_id}
+        window = params.offset + params.limit
+        ops: list[dict[str, Any]] = []
+        if self._operations is not None and task_type in (None, RECONFIGURE):
+            ops = await self._operations.newest(principal.organization_id, _operation_states(status), window + 1, params.after)
+        if not ops:
+            if task_type == RECONFIGURE:
+                return [], None
+            page = await self._tasks.page(scope, status, task_type, params)
+            return [task_json(to_task(doc)) for doc in page.items], page.next
+        tasks = Page([], None, None) if task_type == RECONFIGURE else await self._tasks.page(scope, status, task_type, replace(params, offset=0, limit=window))
+        rows = [(doc["_created_ms"], doc["_id"], task_json(to_task(doc))) for doc in tasks.items] + [(op["_created_ms"], op["_id"], _operation_json(op)) for op in ops]
+        rows.sort(key=lambda row: (row[0], row[1]), reverse=True)
+        more = len(rows) > window
+        if tasks.next is not None:
+            last = (tasks.items[-1]["_created_ms"], tasks.items[-1]["_id"])
+            rows, more = [row for row in rows if (row[0], row[1]) >= last], True
+        rows = rows[:window]
+        shown = rows[params.offset :]
+        if not more:
+            return [row[2] for row in shown], None
+        if shown:
+            return [row[2] for row in shown], Position(shown[-1][0], shown[-1][1])
+        return [], Position(rows[-1][0], rows[-1][1], params.offset - len(rows))
+
     async def list(self, principal: Principal, status: str | None, offset: int, limit: int, task_type: str | None = None) -> list[dict[str, Any]]:
+        """A page of tasks by offset (google.longrunning's ListOperations)."""
         problems = []
         if not 0 <= offset <= 10_000:
             problems.append(FieldViolation("offset", "must be 0-10000"))
@@ -273,38 +314,18 @@ class ProcessingUseCases:
             problems.append(FieldViolation("limit", f"must be 1-{MAX_LIST}"))
         if problems:
             raise InvalidArgument(problems)
-        limit = limit or 100
-        scope = {"_org": principal.organization_id}
-        # Reconfigures are listed with the tasks, newest first. They are few, so only an
-        # organization that has some pays for the merge (at most offset + limit of each kind).
-        window = offset + limit
-        listing_ops = self._operations is not None and task_type in (None, "", RECONFIGURE)
-        ops = await self._operations.newest(principal.organization_id, _operation_states(status), window) if listing_ops and self._operations is not None else []
-        if task_type == RECONFIGURE:
-            return [_operation_json(op) for op in ops][offset:window]
-        if not ops:
-            return [task_json(t) for t in await self._tasks.page(scope, status, offset, limit, task_type)]
-        merged = [task_json(t) for t in await self._tasks.page(scope, status, 0, window, task_type)] + [_operation_json(op) for op in ops]
-        merged.sort(key=lambda t: (t["additional_data"]["created_at"], t["task_id"]), reverse=True)
-        return merged[offset:window]
+        params = PageParams(limit or DEFAULT_LIST, offset, None, False, _TASK_SORT, True)
+        found, _ = await self._listed(principal, status, task_type, params)
+        return found
 
     async def list_page(self, principal: Principal, request: dict[str, Any]) -> dict[str, Any]:
         """A page of tasks (a ListTasksRequest as its dict) in Mixpeek's list envelope: `results` and
-        `pagination` (offset pages). `page_size` and `page` are Mixpeek's other names for the page."""
-        limit = int(request.get("limit") or request.get("page_size") or 0)
-        offset, page = int(request.get("offset") or 0), int(request.get("page") or 0)
-        if page and not offset:
-            if not 1 <= page <= 10_000 // (limit or 100) + 1:
-                raise InvalidArgument([FieldViolation("page", f"must be 1-{10_000 // (limit or 100) + 1} (at most 10000 tasks are skipped)")])
-            offset = (page - 1) * (limit or 100)
-        found = await self.list(principal, request.get("status") or None, offset, limit, request.get("task_type") or None)
-        size = limit or 100
-        pagination: dict[str, Any] = {"page": offset // size + 1, "page_size": size}
-        if len(found) == size:
-            pagination["next_page"] = f"?limit={size}&offset={offset + size}"
-        if offset > 0:
-            pagination["previous_page"] = f"?limit={size}&offset={max(offset - size, 0)}"
-        return {"results": found, "pagination": pagination}
+        `pagination`, by offset (`page_size` and `page` are Mixpeek's other names for the page) or by
+        cursor (`next_cursor` and `after` are its other names)."""
+        cursor = request.get("cursor") or request.get("next_cursor") or request.get("after") or ""
+        params = page_params({**request, "cursor": cursor, "query": _NEWEST_FIRST}, {"created_at": _TASK_SORT}, self._cursors, default_limit=DEFAULT_LIST)
+        found, following = await self._listed(principal, request.get("status") or None, request.get("task_type") or None, params)
+        return {"results": found, "pagination": pagination(params, Page(found, following, None), self._cursors)}
 
     async def cancel(self, principal: Principal, task_id: str) -> dict[str, Any]:
         if task_id and self._operations is not None:
