@@ -108,7 +108,7 @@ def test_documents_and_tasks(notes) -> None:
     assert missing.value.reason and missing.value.resource and missing.value.resource.resource_name == "tsk_nope"
     again = scoped.tasks.TriggerCollection(task_pb2.TriggerCollectionRequest(collection_id=collection_id))
     until(lambda: scoped.tasks.GetTask(task_pb2.GetTaskRequest(task_id=again.task_id)).task, lambda t: t.status in DONE)
-    tasks = list(iter_results(scoped.tasks.ListTasks, task_pb2.ListTasksRequest(limit=1)))  # offset paging
+    tasks = list(iter_results(scoped.tasks.ListTasks, task_pb2.ListTasksRequest(limit=1)))  # by cursor
     assert len(tasks) == 2 and all(t.status == task_pb2.PROCESSING_STATUS_COMPLETED for t in tasks)
 
 

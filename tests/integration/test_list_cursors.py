@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import new_org_api
 from tests.support.api import Api
-from tests.support.processing import namespace_rest, setup_bucket, text_collection
+from tests.support.processing import namespace_rest, setup_bucket, text_collection, wait_task
 from tests.support.rest import Rest
 
 
@@ -80,3 +80,34 @@ def test_batch_lists_page_by_cursor(api: Api, root: Api, base_url: str) -> None:
     seen = stranger.post("/v1/batches/list", json={"cursor": first["pagination"]["next_cursor"]})
     assert seen.status_code == 200 and [b["batch_id"] for b in seen.json()["results"]] in ([], [mine])
     assert stranger.post(f"/v1/buckets/{bucket_id}/batches/list", json={"cursor": first["pagination"]["next_cursor"]}).status_code == 404
+
+
+def test_the_task_list_pages_by_cursor(api: Api, root: Api, base_url: str) -> None:
+    rest = namespace_rest(base_url, api.key)
+    bucket_id, _ = setup_bucket(rest, ["one"])
+    collection_id = text_collection(rest, {"type": "bucket", "bucket_id": bucket_id})
+
+    def trigger() -> str:
+        made = rest.post(f"/v1/collections/{collection_id}/trigger", json={})
+        assert made.status_code == 202, made.text
+        return str(wait_task(rest, made.json()["task_id"])["task_id"])  # a trigger while one is queued is that one
+
+    for _ in range(5):
+        trigger()
+    whole = [t["task_id"] for t in _post(rest)("/v1/tasks/list", {})["results"]]
+    added: list[str] = []
+    pages = _pages(_post(rest), "/v1/tasks/list", {"limit": 2}, between=lambda: added.extend(trigger() for _ in range(2)))
+    assert [len(p) for p in pages] == [2, 2, 1] and [i for p in pages for i in p] == whole, pages
+    after = [t["task_id"] for t in _post(rest)("/v1/tasks/list", {})["results"]]
+    assert after[2:] == whole and set(after[:2]) == set(added)
+    # Mixpeek's SDK sends the cursor in the query string, under any of its three names.
+    first = _post(rest)("/v1/tasks/list", {"limit": 3})
+    assert first["pagination"]["page_size"] == 3 and first["pagination"]["next_page"] == "?limit=3&offset=3"
+    for name in ("cursor", "next_cursor", "after"):
+        page = rest.post(f"/v1/tasks/list?limit=3&{name}={first['pagination']['next_cursor']}", json={})
+        assert page.status_code == 200 and [t["task_id"] for t in page.json()["results"]] == after[3:6], (name, page.text)
+    bad = rest.post("/v1/tasks/list", json={"cursor": "x.y"})
+    assert bad.status_code == 400 and "cursor" in bad.text, bad.text
+    stranger = Rest(base_url, new_org_api(root).key)
+    seen = stranger.post("/v1/tasks/list", json={"cursor": first["pagination"]["next_cursor"]})
+    assert seen.status_code == 200 and seen.json()["results"] == [], seen.text

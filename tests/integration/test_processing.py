@@ -217,6 +217,14 @@ def test_reconfigure_recreate_then_trigger_reingests(rest: Rest) -> None:
     listed = [t["task_id"] for t in rest.post("/v1/tasks/list", json={}).json()["results"]]
     assert listed == [task["task_id"], *reversed(operation_ids), first_run["task_id"]]
     assert [t["task_id"] for t in rest.post("/v1/tasks/list", json={"offset": 1, "limit": 1}).json()["results"]] == [operation_ids[-1]]
+    by_cursor, cursor = [], ""
+    for _ in range(len(listed)):
+        page = rest.post("/v1/tasks/list", json={"limit": 1, "cursor": cursor}).json()
+        by_cursor += [t["task_id"] for t in page["results"]]
+        cursor = page["pagination"].get("next_cursor", "")
+        if not cursor:
+            break
+    assert by_cursor == listed and not cursor  # the same merged order, page after page
     assert rest.post("/v1/tasks/list", json={"status": "PENDING"}).json()["results"] == []
     assert recreated.json()["operation_id"] in [t["task_id"] for t in rest.post("/v1/tasks/list", json={"status": "COMPLETED"}).json()["results"]]
     # ... and by type: reconfigures alone (paged), or the tasks of one type without them.

@@ -637,7 +637,7 @@ class VecplaneClient:
 
 def iter_results(method: Callable[..., Any], request: Any, **call_options: Any) -> Iterator[Any]:
     """Every item of a List* RPC, page after page: following `pagination.next_cursor` where the
-    request takes a cursor, else advancing `offset` by the items received (ListTasks, ListBatches).
+    request takes a cursor, else advancing `offset` by the items received.
 
     `method` is a stub method such as `client.namespaces.ListNamespaces`; `request` its request (its
     `limit` is the page size); `call_options` go to each call (e.g. `timeout=`)::
