@@ -29,6 +29,7 @@ from typing import Any
 import jsonschema
 
 from server.domain import filters
+from server.domain.documents import value_order
 from server.domain.errors import Violations
 from server.domain.fusion import FUSIONS
 
@@ -576,23 +577,12 @@ def attribute_filter(hits: Sequence[Hit], node: filters.Node | None) -> list[Hit
     return [h for h in hits if filters.evaluate(node, dict(h.payload), lambda f: f.payload_path)]
 
 
-def _order_key(value: Any) -> tuple[int, Any]:
-    """Numbers, then strings, then booleans, then the rest (as text)."""
-    if isinstance(value, bool):
-        return (2, value)
-    if isinstance(value, (int, float)):
-        return (0, value)
-    if isinstance(value, str):
-        return (1, value)
-    return (3, repr(value))
-
-
 def sort_by(hits: Sequence[Hit], field_path: str, descending: bool, missing: str) -> list[Hit]:
     """Stable sort by a field; `missing` says where documents without it go (bottom, top, preserve:
     they keep their positions)."""
     present = [h for h in hits if h.value(field_path) is not None]
     absent = [h for h in hits if h.value(field_path) is None]
-    ordered = sorted(present, key=lambda h: _order_key(h.value(field_path)), reverse=descending)
+    ordered = sorted(present, key=lambda h: value_order(h.value(field_path)), reverse=descending)
     if missing == "top":
         return absent + ordered
     if missing == "preserve":
