@@ -25,16 +25,6 @@ from tests.support.processing import (
 from tests.support.rest import Rest, envelope
 
 
-@pytest.fixture(scope="session")
-def base_url(server: Any) -> str:
-    return f"http://127.0.0.1:{server.app.http_port}"
-
-
-@pytest.fixture
-def rest(api: Api, base_url: str) -> Rest:
-    return namespace_rest(base_url, api.key)
-
-
 def batches_of(bucket_id: str) -> str:
     return f"/v1/buckets/{bucket_id}/batches"
 

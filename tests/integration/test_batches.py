@@ -4,8 +4,6 @@ answers."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import grpc
 import pytest
 from vecplane.v1 import batch_pb2, batch_pb2_grpc, task_pb2
@@ -15,22 +13,11 @@ from tests.support.api import Api
 from tests.support.processing import (
     document_ids,
     expected_ids,
-    namespace_rest,
     setup_bucket,
     text_collection,
     wait_task,
 )
 from tests.support.rest import Rest, envelope
-
-
-@pytest.fixture(scope="session")
-def base_url(server: Any) -> str:
-    return f"http://127.0.0.1:{server.app.http_port}"
-
-
-@pytest.fixture
-def rest(api: Api, base_url: str) -> Rest:
-    return namespace_rest(base_url, api.key)
 
 
 def test_batch_lifecycle_draft_add_submit_complete(rest: Rest) -> None:

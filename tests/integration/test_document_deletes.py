@@ -107,7 +107,3 @@ def test_deleting_a_collection_deletes_the_documents_derived_from_it(lineage: Li
     objects = s.api.call(s.api.buckets.ListObjects, bucket_pb2.ListObjectsRequest(bucket_id=s.bucket_id, include_total=True))
     assert objects.total_count == 3  # objects stay: they are not made from the collection
 
-
-@pytest.fixture(scope="session")
-def base_url(server: InProcessServer) -> str:
-    return f"http://127.0.0.1:{server.app.http_port}"

@@ -13,7 +13,7 @@ from server.domain import documents as d
 from server.protojson import dict_to_message
 from server.usecases.documents import Made
 from tests.conftest import new_org_api
-from tests.integration.test_documents_api import Setup, _made, _write, base_url, setup  # noqa: F401 (fixtures)
+from tests.integration.test_documents_api import Setup, _made, _write, setup  # noqa: F401 (fixture)
 from tests.support import resources as r
 from tests.support.api import Api, expect_error
 from tests.support.rest import Rest, envelope

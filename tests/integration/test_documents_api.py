@@ -62,11 +62,6 @@ def setup(api: Api, base_url: str, server: InProcessServer) -> Setup:
     return Setup(ns_api, Rest(base_url, api.key, ns.namespace_id), ns.namespace_id, bucket.bucket_id, collection.collection_id, spec.name, [m.documents[0] for m in made])
 
 
-@pytest.fixture(scope="session")
-def base_url(server: InProcessServer) -> str:
-    return f"http://127.0.0.1:{server.app.http_port}"
-
-
 def _list(s: Setup, **fields: Any) -> Any:
     return s.api.call(s.api.documents.ListDocuments, dict_to_message({"collection_id": s.collection_id, **fields}, pb.ListDocumentsRequest))
 

@@ -24,11 +24,6 @@ TEXT_ID = "minilm_text_extractor_v1"
 MINILM = "all_minilm_l6_v2"
 
 
-@pytest.fixture(scope="module")
-def base_url(server) -> str:
-    return f"http://127.0.0.1:{server.app.http_port}"
-
-
 @pytest.fixture
 def rest(api, base_url) -> Rest:
     return Rest(base_url, api.key)

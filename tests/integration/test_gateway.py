@@ -18,11 +18,6 @@ NAMESPACE_FIELDS = {
 }
 
 
-@pytest.fixture(scope="session")
-def base_url(server) -> str:
-    return f"http://127.0.0.1:{server.app.http_port}"
-
-
 @pytest.fixture
 def rest(api, base_url) -> Rest:
     """A REST client with the key of a fresh organization (the same one `api` uses over gRPC)."""

@@ -20,11 +20,6 @@ GENERATED_ID = re.compile(r"^[a-z]+_[A-Za-z0-9]{10,12}$|^doc_[0-9a-f]{32}$")
 
 
 @pytest.fixture(scope="module")
-def base_url(server) -> str:
-    return f"http://127.0.0.1:{server.app.http_port}"
-
-
-@pytest.fixture(scope="module")
 def doc(base_url) -> dict:
     return Rest(base_url).get("/openapi.json").json()
 

@@ -28,11 +28,6 @@ def seed(name: str):
 
 
 @pytest.fixture(scope="module")
-def base_url(server) -> str:
-    return f"http://127.0.0.1:{server.app.http_port}"
-
-
-@pytest.fixture(scope="module")
 def doc(base_url) -> dict:
     response = Rest(base_url).get("/openapi.json")  # public: no key needed
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/json")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.integration.test_gateway import base_url, rest  # noqa: F401 - fixtures
+from tests.integration.test_gateway import rest  # noqa: F401 - fixture
 from tests.support import resources
 from tests.support.points import E5, make_points, seed
 from tests.support.rest import envelope

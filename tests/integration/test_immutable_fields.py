@@ -4,16 +4,9 @@ nothing changes."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.support import resources as r
 from tests.support.api import Api
 from tests.support.rest import Rest
-
-
-@pytest.fixture(scope="module")
-def base_url(server) -> str:
-    return f"http://127.0.0.1:{server.app.http_port}"
 
 
 def test_patching_a_collections_source_says_it_cannot_be_changed(api: Api, base_url: str) -> None:

@@ -6,17 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from tests.conftest import new_org_api
 from tests.support.api import Api
 from tests.support.processing import namespace_rest, setup_bucket, text_collection, wait_task
 from tests.support.rest import Rest
-
-
-@pytest.fixture(scope="session")
-def base_url(server: Any) -> str:
-    return f"http://127.0.0.1:{server.app.http_port}"
 
 
 def _pages(post: Any, path: str, body: dict[str, Any], between: Any = None) -> list[list[str]]:

@@ -13,7 +13,7 @@ from vecplane.v1 import document_pb2 as pb
 
 from server.protojson import dict_to_message
 from tests.conftest import new_org_api
-from tests.integration.test_documents_api import _made, _write, base_url  # noqa: F401 (fixture)
+from tests.integration.test_documents_api import _made, _write
 from tests.support import resources as r
 from tests.support.api import Api, expect_error
 from tests.support.rest import Rest, envelope

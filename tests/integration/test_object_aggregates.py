@@ -14,7 +14,6 @@ from vecplane.v1 import bucket_pb2 as pb
 from server.domain import aggregation
 from server.protojson import dict_to_message
 from tests.conftest import new_org_api
-from tests.integration.test_documents_api import base_url  # noqa: F401 (fixture)
 from tests.support import resources as r
 from tests.support.api import Api, expect_error
 from tests.support.rest import Rest

@@ -164,11 +164,6 @@ def test_batch_create_reports_each_object(ns_api: Api, bucket_id: str, base_url:
     assert _count(ns_api, bucket_id) == 3
 
 
-@pytest.fixture(scope="session")
-def base_url(server: Any) -> str:
-    return f"http://127.0.0.1:{server.app.http_port}"
-
-
 def test_rest_takes_custom_fields_as_root_keys_as_the_current_sdk_sends_them(ns_api: Api, bucket_id: str, base_url: str) -> None:
     rest = Rest(base_url, ns_api.key, ns_api.namespace)
     blobs = [{"property": "content", "type": "text", "data": "x"}]

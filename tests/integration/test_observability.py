@@ -47,11 +47,6 @@ def grpc_health(channel: grpc.Channel) -> int:
     return health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5).status
 
 
-@pytest.fixture(scope="module")
-def base_url(server: InProcessServer) -> str:
-    return f"http://127.0.0.1:{server.app.http_port}"
-
-
 @pytest.mark.slow  # a server process or a build; over 5 s
 def test_calls_are_counted_by_transport_method_and_code(api: Api, base_url: str) -> None:
     get = "/vecplane.v1.NamespaceService/GetNamespace"

@@ -19,22 +19,11 @@ from tests.support.processing import (
     MINILM,
     document_ids,
     expected_ids,
-    namespace_rest,
     setup_bucket,
     text_collection,
     wait_task,
 )
 from tests.support.rest import Rest, envelope
-
-
-@pytest.fixture(scope="session")
-def base_url(server: Any) -> str:
-    return f"http://127.0.0.1:{server.app.http_port}"
-
-
-@pytest.fixture
-def rest(api: Api, base_url: str) -> Rest:
-    return namespace_rest(base_url, api.key)
 
 
 def test_quick_start_over_rest_objects_to_documents(rest: Rest) -> None:

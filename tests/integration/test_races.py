@@ -188,7 +188,6 @@ def test_delete_namespace_during_a_slow_recreate_creates_nothing_for_the_deleted
     assert server.run(vectors.physical_collections(ns.namespace_id)) == []
 
 
-
 def test_concurrent_namespace_updates_succeed_or_abort_and_a_namespace_without_revision_is_updated(racing):
     """UpdateNamespace writes at the revision it read: 10 at once each succeed or are ABORTED with a
     reason. A namespace stored before revisions existed (no `_rev`) is updated like any other."""

@@ -99,11 +99,6 @@ def _collection(api: Api, bucket_id: str, extractor: dict[str, Any], mapping: di
 
 
 @pytest.fixture(scope="module")
-def base_url(server: InProcessServer) -> str:
-    return f"http://127.0.0.1:{server.app.http_port}"
-
-
-@pytest.fixture(scope="module")
 def corpus(root: Api, server: InProcessServer, base_url: str) -> Corpus:
     api = new_org_api(root)
     ns = r.namespace(api, extractors=[MINILM, FINGERPRINT])
