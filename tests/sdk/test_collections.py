@@ -199,6 +199,9 @@ def test_a_collection_reads_several_buckets_with_compatible_schemas(typed: Typed
     assert poll_task(sdk.api(mixpeek.TasksApi), triggered.task_id).status.value == "COMPLETED"
     listed = rest.get(f"/v1/collections/{created.collection_id}/documents", params={"limit": 10}).json()["results"]
     assert sorted((d["root_bucket_id"], d["root_object_id"]) for d in listed) == sorted([*((first, o) for o in first_objects), *((second, o) for o in second_objects)])
+    cloned = collections.clone_collection(created.collection_id, mixpeek.CloneCollectionRequest(collection_name="sdk-two-buckets-copy"))
+    assert cloned.collection.source.bucket_ids == [first, second]
+    collections.delete_collection("sdk-two-buckets-copy")
     # a trigger of named objects takes them from any of the buckets
     again = collections.trigger_collection(created.collection_id, mixpeek.TriggerCollectionRequest(object_ids=[second_objects[0]]))
     assert poll_task(sdk.api(mixpeek.TasksApi), again.task_id).status.value == "COMPLETED"
@@ -209,6 +212,10 @@ def test_a_collection_reads_several_buckets_with_compatible_schemas(typed: Typed
     while len(document_ids(rest, created.collection_id)) < 4 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert len(document_ids(rest, created.collection_id)) == 4
+    # a batch of the second bucket runs the collection too (it is one of the collections reading it)
+    batch = rest.post(f"/v1/buckets/{second}/batches", json={"object_ids": second_objects, "auto_submit": True}).json()
+    assert batch.get("collection_ids") == [created.collection_id], batch
+    poll_task(sdk.api(mixpeek.TasksApi), batch["task_id"])
     # each bucket is a source the collection reads: deleting one is refused unless forced
     deleted = rest.request("DELETE", f"/v1/buckets/{second}")
     assert deleted.status_code == 400 and "BUCKET_IN_USE" in deleted.text and "sdk-two-buckets" in deleted.text, deleted.text
