@@ -42,6 +42,7 @@ from server.api.admin import AdminServicer
 from server.api.batches import BatchServicer
 from server.api.buckets import BucketServicer
 from server.api.collections import CollectionServicer
+from server.api.costly import CostlyCalls
 from server.api.documents import DocumentServicer
 from server.api.extractors import CatalogueMessages, FeatureExtractorServicer
 from server.api.interceptor import CallInterceptor
@@ -385,7 +386,8 @@ class Vecplane:
             log.warning("stored the tasks of batches whose submit was interrupted", extra={"batches": requeued})
 
         self.monitor = BackendMonitor(backends.probes(), self._set_serving)
-        interceptors = [CallInterceptor(authenticator, self.monitor, self.faults)]
+        self.costly = CostlyCalls(settings.costly_per_organization, settings.costly_total, settings.costly_wait_seconds)
+        interceptors = [CallInterceptor(authenticator, self.monitor, self.faults, self.costly)]
         # SO_REUSEPORT off: gRPC turns it on by default, which lets a second server bind the same
         # port and silently take half of the calls.
         server = grpc.aio.server(

@@ -60,6 +60,9 @@ class Settings:
     retrieval_cache_bytes: int = 64 * 1024 * 1024  # memory the retriever execute cache may hold
     execution_retention: int = 1000  # execution records kept per organization (the newest); 0: none
     execution_ttl_seconds: int = 7 * 24 * 3600  # how long an execution record is kept
+    costly_per_organization: int = 2  # costly calls (server.api.costly) an organization runs at once
+    costly_total: int = 4  # costly calls the server runs at once
+    costly_wait_seconds: float = 30.0  # how long a costly call waits for a slot
     tls_cert_file: Path | None = None  # PEM certificate chain: both ports serve TLS only
     tls_key_file: Path | None = None
     tls_client_ca_file: Path | None = None  # PEM CA: clients must present a certificate it signed
@@ -133,6 +136,9 @@ _OPTIONS = [
     ("retrieval_cache_bytes", "VECPLANE_RETRIEVAL_CACHE_BYTES", "--retrieval-cache-bytes", "memory the retriever execute cache may hold (0: no cache)"),
     ("execution_retention", "VECPLANE_EXECUTION_RETENTION", "--execution-retention", "retriever execution records kept per organization, the newest (0: none recorded)"),
     ("execution_ttl_seconds", "VECPLANE_EXECUTION_TTL", "--execution-ttl", "seconds a retriever execution record is kept"),
+    ("costly_per_organization", "VECPLANE_COSTLY_PER_ORGANIZATION", "--costly-per-organization", "costly calls (aggregations, reconciliations, changes by filter) an organization runs at once"),
+    ("costly_total", "VECPLANE_COSTLY_TOTAL", "--costly-total", "costly calls the server runs at once, all organizations together"),
+    ("costly_wait_seconds", "VECPLANE_COSTLY_WAIT", "--costly-wait", "seconds a costly call waits for a slot before it is RESOURCE_EXHAUSTED"),
     ("faults", "VECPLANE_FAULTS", "--faults", "test only: arm fault points (point=fail|kill|sleep:<s>,...)"),
 ]
 
@@ -182,6 +188,8 @@ def load(args: argparse.Namespace | None = None, environ: Mapping[str, str] | No
         raise SystemExit("vecplane: VECPLANE_RETRIEVAL_CACHE_BYTES must be 0 (no cache) or positive")
     if settings.execution_retention < 0 or settings.execution_ttl_seconds <= 0:
         raise SystemExit("vecplane: VECPLANE_EXECUTION_RETENTION must be 0 (no records) or positive, VECPLANE_EXECUTION_TTL positive")
+    if min(settings.costly_per_organization, settings.costly_total) <= 0 or settings.costly_wait_seconds <= 0:
+        raise SystemExit("vecplane: VECPLANE_COSTLY_PER_ORGANIZATION, VECPLANE_COSTLY_TOTAL and VECPLANE_COSTLY_WAIT must be positive")
     if settings.blob_max_bytes <= 0 or settings.blob_fetch_timeout_seconds <= 0:
         raise SystemExit("vecplane: VECPLANE_BLOB_MAX_BYTES and VECPLANE_BLOB_FETCH_TIMEOUT must be positive")
     if settings.processing_workers < 0 or settings.processing_chunk <= 0 or settings.processing_lease_seconds <= 0:

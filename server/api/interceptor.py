@@ -21,6 +21,7 @@ from vecplane.v1 import options_pb2
 from server import metrics, tracing
 from server.api import keys, status, wire
 from server.api.context import CallContext, current_call
+from server.api.costly import CostlyCalls, is_costly
 from server.domain.errors import DomainError, FieldViolation, InvalidArgument, Unavailable
 from server.faults import Faults
 from server.storage.errors import is_storage_full, unavailable_backend
@@ -84,10 +85,11 @@ def _ended_code(context: grpc.aio.ServicerContext) -> grpc.StatusCode:
 
 
 class CallInterceptor(grpc.aio.ServerInterceptor):
-    def __init__(self, authenticator: Authenticator, monitor: BackendMonitor, faults: Faults | None = None):
+    def __init__(self, authenticator: Authenticator, monitor: BackendMonitor, faults: Faults | None = None, costly: CostlyCalls | None = None):
         self._authenticator = authenticator
         self._monitor = monitor
         self._faults = faults or Faults()
+        self._costly = costly or CostlyCalls()
 
     async def intercept_service(
         self,
@@ -99,6 +101,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             return handler  # streaming methods: health Watch and reflection, both public
         public = details.method.startswith(PUBLIC_PREFIXES)
         optional = key_optional(details.method)
+        costly = is_costly(details.method)
         inner = handler.unary_unary
         method = details.method
 
@@ -133,6 +136,10 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 bad_keys = keys.nul_key_violations(request)
                 if bad_keys:
                     raise InvalidArgument(bad_keys)
+                if costly and principal is not None:
+                    async with self._costly.slot(principal.organization_id):
+                        await self._faults.hit("rpc." + method.rsplit("/", 1)[-1])
+                        return await inner(request, context)
                 # Test-only fault point per method, e.g. VECPLANE_FAULTS="rpc.GetNamespace=sleep:2".
                 await self._faults.hit("rpc." + method.rsplit("/", 1)[-1])
                 return await inner(request, context)

@@ -130,6 +130,12 @@ class PermissionDenied(DomainError):
     default_reason = "PERMISSION_DENIED"
 
 
+class ResourceExhausted(DomainError):
+    """The caller has used its share of a limited resource for now; retry later."""
+
+    default_reason = "RESOURCE_EXHAUSTED"
+
+
 class Unavailable(DomainError):
     """A backing store cannot be reached; the call changed nothing and can be retried."""
 

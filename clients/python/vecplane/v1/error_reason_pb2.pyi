@@ -17,6 +17,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     BACKEND_UNAVAILABLE: _ClassVar[ErrorReason]
     INTERNAL: _ClassVar[ErrorReason]
     UNIMPLEMENTED: _ClassVar[ErrorReason]
+    RESOURCE_EXHAUSTED: _ClassVar[ErrorReason]
     API_KEY_MISSING: _ClassVar[ErrorReason]
     API_KEY_MALFORMED: _ClassVar[ErrorReason]
     API_KEY_INVALID: _ClassVar[ErrorReason]
@@ -59,6 +60,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     NAMESPACE_DELETED: _ClassVar[ErrorReason]
     STORAGE_FULL: _ClassVar[ErrorReason]
     MODEL_FAILED: _ClassVar[ErrorReason]
+    TOO_MANY_COSTLY_CALLS: _ClassVar[ErrorReason]
 ERROR_REASON_UNSPECIFIED: ErrorReason
 INVALID_ARGUMENT: ErrorReason
 NOT_FOUND: ErrorReason
@@ -70,6 +72,7 @@ PERMISSION_DENIED: ErrorReason
 BACKEND_UNAVAILABLE: ErrorReason
 INTERNAL: ErrorReason
 UNIMPLEMENTED: ErrorReason
+RESOURCE_EXHAUSTED: ErrorReason
 API_KEY_MISSING: ErrorReason
 API_KEY_MALFORMED: ErrorReason
 API_KEY_INVALID: ErrorReason
@@ -112,3 +115,4 @@ NAMESPACE_DELETE_IN_PROGRESS: ErrorReason
 NAMESPACE_DELETED: ErrorReason
 STORAGE_FULL: ErrorReason
 MODEL_FAILED: ErrorReason
+TOO_MANY_COSTLY_CALLS: ErrorReason

@@ -21,3 +21,5 @@ HTTP_SUCCESS_STATUS_FIELD_NUMBER: _ClassVar[int]
 http_success_status: _descriptor.FieldDescriptor
 KEY_OPTIONAL_FIELD_NUMBER: _ClassVar[int]
 key_optional: _descriptor.FieldDescriptor
+COSTLY_FIELD_NUMBER: _ClassVar[int]
+costly: _descriptor.FieldDescriptor

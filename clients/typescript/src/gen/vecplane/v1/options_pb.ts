@@ -11,7 +11,7 @@ import { file_google_protobuf_descriptor } from "@bufbuild/protobuf/wkt";
  * Describes the file vecplane/v1/options.proto.
  */
 export const file_vecplane_v1_options: GenFile = /*@__PURE__*/
-  fileDesc("Chl2ZWNwbGFuZS92MS9vcHRpb25zLnByb3RvEgt2ZWNwbGFuZS52MTpCCgpqc29uX3ZhbHVlEiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYqYsDIAEoCVIJanNvblZhbHVlOkEKCm5hbWVzcGFjZWQSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMYqosDIAEoCFIKbmFtZXNwYWNlZDpCCgtzcGFyc2VfanNvbhIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxiriwMgASgIUgpzcGFyc2VKc29uOkkKD2V4dHJhX2tleXNfaW50bxIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxitiwMgASgJUg1leHRyYUtleXNJbnRvOkAKC3F1ZXJ5X3BhcmFtEh0uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucxisiwMgASgIUgpxdWVyeVBhcmFtOjwKCWdycGNfb25seRIdLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE9wdGlvbnMYsIsDIAEoCFIIZ3JwY09ubHk6OgoIcmVzdF9rZXkSHS5nb29nbGUucHJvdG9idWYuRmllbGRPcHRpb25zGLGLAyABKAlSB3Jlc3RLZXk6UAoTaHR0cF9zdWNjZXNzX3N0YXR1cxIeLmdvb2dsZS5wcm90b2J1Zi5NZXRob2RPcHRpb25zGK6LAyABKA1SEWh0dHBTdWNjZXNzU3RhdHVzOkMKDGtleV9vcHRpb25hbBIeLmdvb2dsZS5wcm90b2J1Zi5NZXRob2RPcHRpb25zGK+LAyABKAhSC2tleU9wdGlvbmFsYgZwcm90bzM", [file_google_protobuf_descriptor]);
+  fileDesc("Chl2ZWNwbGFuZS92MS9vcHRpb25zLnByb3RvEgt2ZWNwbGFuZS52MTpCCgpqc29uX3ZhbHVlEiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnMYqYsDIAEoCVIJanNvblZhbHVlOkEKCm5hbWVzcGFjZWQSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMYqosDIAEoCFIKbmFtZXNwYWNlZDpCCgtzcGFyc2VfanNvbhIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxiriwMgASgIUgpzcGFyc2VKc29uOkkKD2V4dHJhX2tleXNfaW50bxIfLmdvb2dsZS5wcm90b2J1Zi5NZXNzYWdlT3B0aW9ucxitiwMgASgJUg1leHRyYUtleXNJbnRvOkAKC3F1ZXJ5X3BhcmFtEh0uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucxisiwMgASgIUgpxdWVyeVBhcmFtOjwKCWdycGNfb25seRIdLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE9wdGlvbnMYsIsDIAEoCFIIZ3JwY09ubHk6OgoIcmVzdF9rZXkSHS5nb29nbGUucHJvdG9idWYuRmllbGRPcHRpb25zGLGLAyABKAlSB3Jlc3RLZXk6UAoTaHR0cF9zdWNjZXNzX3N0YXR1cxIeLmdvb2dsZS5wcm90b2J1Zi5NZXRob2RPcHRpb25zGK6LAyABKA1SEWh0dHBTdWNjZXNzU3RhdHVzOkMKDGtleV9vcHRpb25hbBIeLmdvb2dsZS5wcm90b2J1Zi5NZXRob2RPcHRpb25zGK+LAyABKAhSC2tleU9wdGlvbmFsOjgKBmNvc3RseRIeLmdvb2dsZS5wcm90b2J1Zi5NZXRob2RPcHRpb25zGLKLAyABKAhSBmNvc3RseWIGcHJvdG8z", [file_google_protobuf_descriptor]);
 
 /**
  * The string a REST (Mixpeek-compatible) client sends and receives for this enum value, e.g.
@@ -100,4 +100,14 @@ export const http_success_status: GenExtension<MethodOptions, number> = /*@__PUR
  */
 export const key_optional: GenExtension<MethodOptions, boolean> = /*@__PURE__*/
   extDesc(file_vecplane_v1_options, 8);
+
+/**
+ * The call scans up to tens of thousands of items (an aggregation, a reconciliation, a change by
+ * filter): an organization runs a few such calls at once, and the server a few in all, so one
+ * organization's scans cannot take every other organization's share of the process.
+ *
+ * @generated from extension: bool costly = 50610;
+ */
+export const costly: GenExtension<MethodOptions, boolean> = /*@__PURE__*/
+  extDesc(file_vecplane_v1_options, 9);
 
