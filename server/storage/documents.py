@@ -47,6 +47,13 @@ def _document(record: Record) -> Document:
     return Document.from_payload(record.payload, record.vectors)
 
 
+# Documents per read when a call scans many (sorted lists, aggregations, changes by filter,
+# reconciliation). Each read holds the process (Qdrant Edge keeps the GIL), so small reads let other
+# calls in between: an aggregation over 50,000 documents read 1,000 at a time raised another
+# organization's GetNamespace p50 from 4 to 114 ms and took 3.5 s; read 128 at a time, 14 ms and 2.1 s.
+SCAN_PAGE = 128
+
+
 class DocumentStore:
     """Reads and writes the documents of the namespaces' vector stores; `store` is the namespace
     ID (the alias of its vector store)."""

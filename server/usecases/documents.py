@@ -19,7 +19,7 @@ from server.domain.documents import Document, OutputHandling, Source
 from server.domain.errors import FieldViolation, InvalidArgument, NotFound, Violations
 from server.domain.filters import Fields, Node
 from server.domain.paging import MAX_PAGE_BYTES, Cursors, PageParams, Position, page_params, value_at
-from server.storage.documents import DocumentStore
+from server.storage.documents import SCAN_PAGE, DocumentStore
 from server.storage.paging import Page
 from server.storage.vectors import SparseVector
 from server.usecases.auth import Principal
@@ -66,7 +66,6 @@ log = logging.getLogger(__name__)
 MAX_SORTED = 10_000
 MAX_ANCESTORS = 100  # the nearest ones of a longer lineage
 MAX_DESCENDANTS = 100  # as Mixpeek's
-_SCAN = 1000  # documents per vector-store read when listing
 _WRITE_CHUNK = 256  # documents read with their vectors and rewritten at a time by batch updates
 
 
@@ -186,7 +185,7 @@ class DocumentUseCases:
             deleted = 0
             start: str | None = None
             while deleted < batches.MAX_MATCHED:
-                page, start = await self._store.scroll(namespace_id, collection_id, where, after=start, limit=min(_SCAN, batches.MAX_MATCHED - deleted))
+                page, start = await self._store.scroll(namespace_id, collection_id, where, after=start, limit=min(SCAN_PAGE, batches.MAX_MATCHED - deleted))
                 await self._store.delete(namespace_id, [doc.document_id for doc in page])
                 deleted += len(page)
                 if start is None:
@@ -328,7 +327,7 @@ class DocumentUseCases:
         start = params.after.id if params.after else None
         to_skip = 0 if params.after else params.offset
         while to_skip:
-            skipped, start = await self._store.scroll(namespace_id, collection_id, where, after=start, limit=min(to_skip, _SCAN))
+            skipped, start = await self._store.scroll(namespace_id, collection_id, where, after=start, limit=min(to_skip, SCAN_PAGE))
             to_skip -= len(skipped)
             if start is None:
                 return [], None
@@ -353,7 +352,7 @@ class DocumentUseCases:
         docs: list[Document] = []
         start: str | None = None
         while True:
-            page, start = await self._store.scroll(namespace_id, collection_id, where, after=start, limit=_SCAN)
+            page, start = await self._store.scroll(namespace_id, collection_id, where, after=start, limit=SCAN_PAGE)
             docs += page
             if start is None:
                 break
@@ -403,7 +402,7 @@ class DocumentUseCases:
         start: str | None = None
         read = 0
         while True:
-            page, start = await self._store.scroll(namespace_id, collection_id, where, after=start, limit=_SCAN)
+            page, start = await self._store.scroll(namespace_id, collection_id, where, after=start, limit=SCAN_PAGE)
             read += len(page)
             if read > aggregation.MAX_SCANNED:
                 raise aggregation.too_many(f"more than {aggregation.MAX_SCANNED}")

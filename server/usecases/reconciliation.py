@@ -17,7 +17,7 @@ from typing import Any
 from server.domain import clock, filters
 from server.domain.collections import source_fields
 from server.domain.errors import FieldViolation, InvalidArgument, Violations
-from server.storage.documents import DocumentStore
+from server.storage.documents import SCAN_PAGE, DocumentStore
 from server.storage.objects import ObjectRepository
 from server.storage.tasks import TaskRepository
 from server.usecases.auth import Principal
@@ -27,7 +27,7 @@ MAX_SOURCES = 50_000
 MAX_DOCUMENTS = 200_000
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
-_PAGE = 1000
+_PAGE = 1000  # objects per MongoDB read
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ class ReconciliationUseCases:
         count = 0
         after: str | None = None
         while True:
-            documents, after = await self._documents.scroll(namespace_id, collection_id, after=after, limit=_PAGE)
+            documents, after = await self._documents.scroll(namespace_id, collection_id, after=after, limit=SCAN_PAGE)
             count += len(documents)
             if count > MAX_DOCUMENTS:
                 raise _too_large(f"collection {collection_id} has more than {MAX_DOCUMENTS} documents")
