@@ -44,6 +44,10 @@ class DocumentServicer(document_pb2_grpc.DocumentServiceServicer):
         counted = await self._documents.count(principal(), namespace_header(), request.collection_id, to_dict(request).get("filters"))
         return to_message(counted, pb.CountDocumentsResponse)
 
+    async def CreateDocument(self, request: pb.CreateDocumentRequest, context: grpc.aio.ServicerContext) -> pb.CreateDocumentResponse:
+        made = await self._documents.create(principal(), namespace_header(), request.collection_id, to_dict(request.document))
+        return pb.CreateDocumentResponse(document=to_struct(made))
+
     async def GetDocument(self, request: pb.GetDocumentRequest, context: grpc.aio.ServicerContext) -> pb.GetDocumentResponse:
         found = await self._documents.get(principal(), namespace_header(), request.collection_id, request.document_id, request.return_vectors)
         return pb.GetDocumentResponse(document=to_struct(found))

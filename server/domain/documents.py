@@ -293,6 +293,35 @@ def make_documents(
     return made
 
 
+MAX_LINEAGE_ID_CHARS = 200
+
+
+def imported(
+    problems: Violations,
+    *,
+    namespace_id: str,
+    collection_id: str,
+    fields: Mapping[str, JSON],
+    vectors: Mapping[str, Any],
+    lineage_ids: Mapping[str, str],
+    now: str,
+) -> Document:
+    """A document made outside processing (an import): a fresh random ID in the same form, the
+    fields set as an update sets them (names checked by `check_field_names`), and the lineage IDs
+    as given (`root_object_id`, `root_bucket_id`, `source_object_id`, which defaults to the root
+    object): its source is an object, its path the bucket then the collection, its chain empty."""
+    check_field_names(problems, "metadata", fields)
+    for name, value in lineage_ids.items():
+        if len(value) > MAX_LINEAGE_ID_CHARS:
+            problems.add(name, f"has {len(value)} characters; at most {MAX_LINEAGE_ID_CHARS}")
+    root_object, root_bucket = lineage_ids.get("root_object_id", ""), lineage_ids.get("root_bucket_id", "")
+    source = Source.object(root_bucket, lineage_ids.get("source_object_id") or root_object)
+    path = f"{root_bucket}/{collection_id}" if root_bucket else collection_id
+    doc_id = "doc_" + uuid.uuid4().hex
+    empty = Document(doc_id, collection_id, namespace_id, Lineage(root_object, root_bucket, source, path), {}, dict(vectors), now, now)
+    return updated(empty, fields, now)
+
+
 @dataclass(frozen=True)
 class WritePlan:
     """What writing the outputs of one source does to the vector store: points to upsert, then

@@ -137,6 +137,10 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "document_id": "doc_3f2b9c0e5a7d4e1f8b6a2c9d0e7f1a3b",
         "update_data": {"reviewed": True, "metadata.brand": "Northwind"},
     },
+    "vecplane.v1.DocumentService.CreateDocument": {
+        "collection_id": "product-texts",
+        "document": {"metadata": {"content": "Trail running shoes, exported", "metadata": {"brand": "Northwind"}}, "root_object_id": "obj_exported01", "root_bucket_id": "bkt_exported01"},
+    },
     "vecplane.v1.DocumentService.BatchUpdateDocuments": {
         "collection_id": "product-texts",
         "updates": [

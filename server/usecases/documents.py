@@ -19,6 +19,7 @@ from server.domain.documents import Document, OutputHandling, Source
 from server.domain.errors import FieldViolation, InvalidArgument, NotFound, Violations
 from server.domain.filters import Fields, Node
 from server.domain.paging import MAX_PAGE_BYTES, Cursors, PageParams, Position, page_params, value_at
+from server.domain.vectors import imported_vectors
 from server.storage.documents import SCAN_PAGE, DocumentStore
 from server.storage.paging import Page
 from server.storage.vectors import SparseVector
@@ -134,6 +135,23 @@ class DocumentUseCases:
     async def get(self, principal: Principal, header: str | None, collection: str, document_id: str, with_vectors: bool) -> dict[str, Any]:
         namespace_id, collection_id, _ = await self._collection(principal, header, collection)
         return document_json(await self._document(namespace_id, collection_id, document_id, with_vectors), with_vectors)
+
+    async def create(self, principal: Principal, header: str | None, collection: str, request: dict[str, Any]) -> dict[str, Any]:
+        """Makes a document of the fields and precomputed vectors sent (an import of exported
+        documents); answers it as `get` does. Nothing is written when anything is refused."""
+        if not collection:
+            raise InvalidArgument([FieldViolation("collection_id", "is required")])
+        found = await self._collections.get(principal, header, collection)
+        problems = Violations()
+        named = request.get("collection_id")
+        if named and named not in (found["_id"], found.get("collection_name")):
+            problems.add("collection_id", f"is '{named:.100}', but the path names collection {found['_id']}: leave it out or send the same")
+        vectors = imported_vectors(problems, request.get("vectors") or {}, found.get("vector_indexes") or [])
+        lineage_ids = {name: str(request[name]) for name in ("root_object_id", "root_bucket_id", "source_object_id") if request.get(name)}
+        doc = rules.imported(problems, namespace_id=found["namespace_id"], collection_id=found["_id"], fields=request.get("metadata") or {}, vectors=vectors, lineage_ids=lineage_ids, now=clock.now())
+        problems.raise_if_any()
+        await self._store.upsert(found["namespace_id"], [doc])
+        return await self.get(principal, header, found["_id"], doc.document_id, False)
 
     async def update(self, principal: Principal, header: str | None, collection: str, document_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         problems = Violations()

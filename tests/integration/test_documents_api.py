@@ -1,5 +1,5 @@
 """The Documents API over gRPC and REST on the embedded defaults. Documents are written into the
-running server's vector store by the writer processing uses (no API creates them)."""
+running server's vector store by the writer processing uses."""
 
 from __future__ import annotations
 

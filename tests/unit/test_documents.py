@@ -1,4 +1,5 @@
-"""The document model: deterministic IDs, the stored payload, lineage and output handling."""
+"""The document model: deterministic IDs, the stored payload, lineage and output handling, and the
+vectors an imported document may carry."""
 
 import uuid
 
@@ -6,6 +7,7 @@ import pytest
 
 from server.domain import documents as d
 from server.domain.errors import Violations
+from server.domain.vectors import imported_vectors
 
 NOW = "2026-12-01T06:00:00Z"
 LATER = "2026-12-01T07:00:00Z"
@@ -122,3 +124,19 @@ def test_reserved_field_names_are_refused_by_name() -> None:
     problems = Violations()
     d.check_field_names(problems, "update_data", ["text", "collection_id", "_internal.lineage", "root_object_id.x", "ok.nested"])
     assert [v.field for v in problems.items] == ["update_data.collection_id", "update_data._internal.lineage", "update_data.root_object_id.x"]
+
+
+def test_imported_vectors_take_dense_vectors_of_the_collections_indexes_once() -> None:
+    indexes = [
+        {"name": "dense_a", "feature_extractor_id": "text_extractor_v1", "type": "single", "index": {"dimensions": 2, "type": "dense"}},
+        {"name": "sparse_b", "feature_extractor_id": "text_extractor_v1", "type": "single", "index": {"type": "sparse"}},
+        {"name": "multi_c", "feature_extractor_id": "text_extractor_v1", "type": "multi", "index": {"dimensions": 2, "type": "dense"}},
+    ]
+    problems = Violations()
+    assert imported_vectors(problems, {"mixpeek://text_extractor@v1/dense_a": [1, 0.5]}, indexes) == {"dense_a": [1.0, 0.5]} and not problems
+    imported_vectors(problems, {"dense_a": [1, 0], "mixpeek://text_extractor@v1/dense_a": [0, 1], "sparse_b": [1.0]}, indexes)
+    assert [v.field for v in problems.items] == ["vectors.mixpeek://text_extractor@v1/dense_a", "vectors.sparse_b"]
+    assert "second time" in problems.items[0].description and "only dense vectors" in problems.items[1].description
+    problems = Violations()
+    imported_vectors(problems, {"multi_c": [1.0, 0.0], "dense_a": [True, 1.0]}, indexes)
+    assert [v.field for v in problems.items] == ["vectors.multi_c", "vectors.dense_a"]

@@ -78,6 +78,36 @@ class UpdateDocumentRequest(_message.Message):
     update_data: _struct_pb2.Struct
     def __init__(self, collection_id: _Optional[str] = ..., document_id: _Optional[str] = ..., update_data: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
 
+class CreateDocumentRequest(_message.Message):
+    __slots__ = ("collection_id", "document")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    document: DocumentCreate
+    def __init__(self, collection_id: _Optional[str] = ..., document: _Optional[_Union[DocumentCreate, _Mapping]] = ...) -> None: ...
+
+class DocumentCreate(_message.Message):
+    __slots__ = ("collection_id", "metadata", "vectors", "root_object_id", "root_bucket_id", "source_object_id")
+    COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    VECTORS_FIELD_NUMBER: _ClassVar[int]
+    ROOT_OBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    ROOT_BUCKET_ID_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_OBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    collection_id: str
+    metadata: _struct_pb2.Struct
+    vectors: _struct_pb2.Struct
+    root_object_id: str
+    root_bucket_id: str
+    source_object_id: str
+    def __init__(self, collection_id: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., vectors: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., root_object_id: _Optional[str] = ..., root_bucket_id: _Optional[str] = ..., source_object_id: _Optional[str] = ...) -> None: ...
+
+class CreateDocumentResponse(_message.Message):
+    __slots__ = ("document",)
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    document: _struct_pb2.Struct
+    def __init__(self, document: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
 class DeleteDocumentRequest(_message.Message):
     __slots__ = ("collection_id", "document_id")
     COLLECTION_ID_FIELD_NUMBER: _ClassVar[int]

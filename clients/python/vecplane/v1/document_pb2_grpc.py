@@ -27,7 +27,7 @@ if _version_not_supported:
 
 class DocumentServiceStub:
     """The documents of a collection, in the namespace named by the `x-namespace` header. Documents
-    are made by processing; these calls read, change and remove them.
+    are made by processing (or imported by CreateDocument); these calls read, change and remove them.
     """
 
     def __init__(self, channel):
@@ -45,6 +45,11 @@ class DocumentServiceStub:
                 '/vecplane.v1.DocumentService/CountDocuments',
                 request_serializer=vecplane_dot_v1_dot_document__pb2.CountDocumentsRequest.SerializeToString,
                 response_deserializer=vecplane_dot_v1_dot_document__pb2.CountDocumentsResponse.FromString,
+                _registered_method=True)
+        self.CreateDocument = channel.unary_unary(
+                '/vecplane.v1.DocumentService/CreateDocument',
+                request_serializer=vecplane_dot_v1_dot_document__pb2.CreateDocumentRequest.SerializeToString,
+                response_deserializer=vecplane_dot_v1_dot_document__pb2.CreateDocumentResponse.FromString,
                 _registered_method=True)
         self.GetDocument = channel.unary_unary(
                 '/vecplane.v1.DocumentService/GetDocument',
@@ -135,7 +140,7 @@ class DocumentServiceStub:
 
 class DocumentServiceServicer:
     """The documents of a collection, in the namespace named by the `x-namespace` header. Documents
-    are made by processing; these calls read, change and remove them.
+    are made by processing (or imported by CreateDocument); these calls read, change and remove them.
     """
 
     def ListDocuments(self, request, context):
@@ -147,6 +152,13 @@ class DocumentServiceServicer:
 
     def CountDocuments(self, request, context):
         """Counts a collection's documents.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateDocument(self, request, context):
+        """Creates a document from its fields and precomputed vectors (an import of exported documents).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -285,6 +297,11 @@ def add_DocumentServiceServicer_to_server(servicer, server):
                     request_deserializer=vecplane_dot_v1_dot_document__pb2.CountDocumentsRequest.FromString,
                     response_serializer=vecplane_dot_v1_dot_document__pb2.CountDocumentsResponse.SerializeToString,
             ),
+            'CreateDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateDocument,
+                    request_deserializer=vecplane_dot_v1_dot_document__pb2.CreateDocumentRequest.FromString,
+                    response_serializer=vecplane_dot_v1_dot_document__pb2.CreateDocumentResponse.SerializeToString,
+            ),
             'GetDocument': grpc.unary_unary_rpc_method_handler(
                     servicer.GetDocument,
                     request_deserializer=vecplane_dot_v1_dot_document__pb2.GetDocumentRequest.FromString,
@@ -380,7 +397,7 @@ def add_DocumentServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class DocumentService:
     """The documents of a collection, in the namespace named by the `x-namespace` header. Documents
-    are made by processing; these calls read, change and remove them.
+    are made by processing (or imported by CreateDocument); these calls read, change and remove them.
     """
 
     @staticmethod
@@ -427,6 +444,33 @@ class DocumentService:
             '/vecplane.v1.DocumentService/CountDocuments',
             vecplane_dot_v1_dot_document__pb2.CountDocumentsRequest.SerializeToString,
             vecplane_dot_v1_dot_document__pb2.CountDocumentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/vecplane.v1.DocumentService/CreateDocument',
+            vecplane_dot_v1_dot_document__pb2.CreateDocumentRequest.SerializeToString,
+            vecplane_dot_v1_dot_document__pb2.CreateDocumentResponse.FromString,
             options,
             channel_credentials,
             insecure,
