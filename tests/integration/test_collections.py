@@ -432,6 +432,7 @@ def test_names_are_unique_per_namespace_even_under_concurrent_creates(space, api
 
 
 def mongo_commands(server, call):
+    server.settle()
     before = server.app.backends.counter.total()
     result = call()
     return server.app.backends.counter.total() - before, result
